@@ -1,0 +1,208 @@
+//! `convene list` and `convene show`.
+
+use clap::Args;
+use convene_node::query::Filter;
+use convene_protocol::schema::SubmissionKind;
+use serde_json::Value;
+
+use super::Context;
+use crate::exit::{self, Failure};
+use crate::output::{format_ms, print_json, truncate};
+
+/// Arguments of `convene list`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  convene list --kind case_study --country KE\n  \
+    convene list --principle F1 --language fr --json\n  convene list --search \"payment switch\" --limit 0"
+)]
+pub struct ListArgs {
+    /// Only this kind: convening_report, case_study or convening_announcement.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<SubmissionKind>,
+    /// Only this country (ISO 3166-1 alpha-2, e.g. KE).
+    #[arg(long)]
+    country: Option<String>,
+    /// Only those tagged with this principle (e.g. F1, O3).
+    #[arg(long)]
+    principle: Option<String>,
+    /// Only those tagged with this risk (e.g. RS1).
+    #[arg(long)]
+    risk: Option<String>,
+    /// Only those tagged with this life cycle stage (e.g. L2).
+    #[arg(long)]
+    stage: Option<String>,
+    /// Only this language (e.g. fr; `es` also matches `es-419`).
+    #[arg(long)]
+    language: Option<String>,
+    /// Only those dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only those dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Only those whose title holds all these words.
+    #[arg(long, value_name = "WORDS")]
+    search: Option<String>,
+    /// How many to show; 0 for all.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Print JSON: `{"total": N, "rows": [...]}`.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_kind(text: &str) -> Result<SubmissionKind, String> {
+    SubmissionKind::parse(text)
+        .ok_or_else(|| "expected convening_report, case_study or convening_announcement".to_owned())
+}
+
+/// Arguments of `convene show`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  convene show 3f9a1c\n  convene show 3f9a1c --json\n  \
+    convene show 3f9a1c --reveal     # contact details, on the secretariat's node only"
+)]
+pub struct ShowArgs {
+    /// The submission's id, or a unique prefix of it (at least 4 hex digits).
+    id: String,
+    /// Also show the sealed contact details (only the secretariat's node can).
+    #[arg(long)]
+    reveal: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `convene list`.
+pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
+    let filter = Filter {
+        kind: args.kind,
+        country: args.country,
+        principle: args.principle,
+        risk: args.risk,
+        stage: args.stage,
+        language: args.language,
+        from: args.from,
+        to: args.to,
+        text: args.search,
+    };
+    let node = context.node()?;
+    let limit = if args.limit == 0 {
+        usize::MAX
+    } else {
+        args.limit
+    };
+    let page = node.list(&filter, args.offset, limit)?;
+    if args.json {
+        return print_json(&page);
+    }
+    if page.rows.is_empty() {
+        println!("no submissions match");
+        return Ok(());
+    }
+    let mut out = String::new();
+    for row in &page.rows {
+        let summary = &row.summary;
+        out.push_str(&format!(
+            "{}  {:<22}  {:<10}  {:<2}  {:<5}  {}\n",
+            row.id.short(),
+            summary.kind.as_str(),
+            summary.date.as_deref().unwrap_or("-"),
+            summary.country.as_deref().unwrap_or("-"),
+            summary.language,
+            truncate(&summary.title, 70)
+        ));
+    }
+    print!("{out}");
+    if page.rows.len() < page.total {
+        println!(
+            "({} of {} shown; use --limit 0 for all, or --offset)",
+            page.rows.len(),
+            page.total
+        );
+    }
+    Ok(())
+}
+
+/// Runs `convene show`.
+pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
+    let node = context.node()?;
+    let id = node.resolve(&args.id)?;
+    let view = node.show(&id)?;
+    let contact = if args.reveal {
+        match node.reveal(&id) {
+            Ok(contact) => contact,
+            Err(error) => return Err(Failure::new(exit::code_for(&error), error.to_string())),
+        }
+    } else {
+        None
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&view)
+            .map_err(|error| Failure::new(exit::FAILED, error.to_string()))?;
+        if let (Some(object), Some(contact)) = (value.as_object_mut(), &contact) {
+            object.insert(
+                "contact".into(),
+                serde_json::to_value(contact).unwrap_or(Value::Null),
+            );
+        }
+        return print_json(&value);
+    }
+    let row = &view.row;
+    let title = row
+        .fields
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    println!("{title}");
+    println!("  id:        {}", row.id);
+    println!("  kind:      {}", row.kind.as_str());
+    println!("  author:    {}", row.creator);
+    println!("  created:   {}", format_ms(row.created_ms));
+    if row.updated_ms != row.created_ms {
+        println!("  updated:   {}", format_ms(row.updated_ms));
+    }
+    println!(
+        "  signature: {}",
+        if view.signatures_verified {
+            "verified ✓"
+        } else {
+            "FAILED"
+        }
+    );
+    if let Some(contact) = contact {
+        println!("  contact:   {} <{}>", contact.name, contact.email);
+    } else {
+        println!("  contact:   sealed to the secretariat");
+    }
+    println!();
+    for (key, value) in &row.fields {
+        if matches!(key.as_str(), "title" | "kind" | "sealed_contact") {
+            continue;
+        }
+        println!("{key}: {}", render(value));
+    }
+    println!("\nhistory:");
+    for item in &view.history {
+        println!(
+            "  {}  {:?}  by {}",
+            format_ms(item.timestamp_ms),
+            item.kind,
+            item.author
+        );
+    }
+    Ok(())
+}
+
+fn render(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) if items.iter().all(|item| !item.is_object()) => {
+            items.iter().map(render).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,45 @@
+//! One file per command (or small family of commands).
+
+pub mod export;
+pub mod identity;
+pub mod list;
+pub mod network;
+pub mod status;
+pub mod submit;
+pub mod verify;
+pub mod withdraw;
+
+use convene_node::{DataDir, Node};
+use convene_protocol::keys::SecretKey;
+
+use crate::exit::Failure;
+
+/// Shown at the end of `convene --help`.
+pub const EXIT_CODES: &str = "\
+Exit codes: 0 success; 1 failure (disk, store); 2 usage (bad arguments, node not set up, \
+no identity chosen); 3 invalid input (bad JSON or fields; for import: some lines were bad, \
+the good ones are stored); 4 not found; 5 refused (withdrawn, not the author, not the \
+secretariat, already exists); 6 verification failed.
+
+Data directory: --data-dir, else CONVENE_DATA_DIR, else the platform's data directory.";
+
+/// What every command may need.
+#[derive(Debug)]
+pub struct Context {
+    /// The node's data directory.
+    pub data_dir: DataDir,
+    /// The identity chosen with `--as`.
+    pub identity: Option<String>,
+}
+
+impl Context {
+    /// Opens the node.
+    pub fn node(&self) -> Result<Node, Failure> {
+        Ok(Node::open(self.data_dir.clone())?)
+    }
+
+    /// The signing identity.
+    pub fn signer(&self) -> Result<SecretKey, Failure> {
+        Ok(self.data_dir.identity(self.identity.as_deref())?.1)
+    }
+}

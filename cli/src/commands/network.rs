@@ -1,0 +1,119 @@
+//! `convene network create` and `convene init`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use convene_node::data_dir::{SecretariatKeys, write_atomic};
+use convene_node::{NodeError, now_ms};
+use convene_protocol::network::Genesis;
+
+use super::Context;
+use crate::exit::{FAILED, Failure, INVALID};
+
+/// Network subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Create a network: a signed genesis.json for every node, and the
+    /// secretariat's secret keys (secretariat-secret.json, keep it safe).
+    #[command(
+        after_help = "Example:\n  convene network create --name \"DPI Safeguards\" --out ./network\n  \
+        convene init --network ./network/genesis.json --secretariat-key ./network/secretariat-secret.json"
+    )]
+    Create {
+        /// The network's name.
+        #[arg(long)]
+        name: String,
+        /// Directory to write genesis.json and secretariat-secret.json to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Arguments of `convene init`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  convene init --network genesis.json                 # a hub\n  \
+    convene init --network genesis.json --secretariat-key secretariat-secret.json   # the secretariat"
+)]
+pub struct InitArgs {
+    /// The network's genesis.json (from the secretariat).
+    #[arg(long, value_name = "GENESIS")]
+    network: PathBuf,
+    /// The secretariat's secret keys: only on the secretariat's own node.
+    #[arg(long, value_name = "FILE")]
+    secretariat_key: Option<PathBuf>,
+}
+
+/// Runs a network subcommand.
+pub fn run(command: NetworkCommand) -> Result<(), Failure> {
+    match command {
+        NetworkCommand::Create { name, out } => {
+            let genesis_path = out.join("genesis.json");
+            let secret_path = out.join("secretariat-secret.json");
+            if genesis_path.exists() || secret_path.exists() {
+                return Err(Failure::new(
+                    crate::exit::REFUSED,
+                    format!(
+                        "{} already holds a network; choose another --out directory",
+                        out.display()
+                    ),
+                ));
+            }
+            let keys = SecretariatKeys::generate();
+            let genesis = Genesis::create(&name, now_ms(), &keys.signing, keys.encryption.public())
+                .map_err(|error| Failure::new(INVALID, error.to_string()))?;
+            keys.write(&secret_path, &genesis.name)?;
+            let text = serde_json::to_vec_pretty(&genesis)
+                .map_err(|error| Failure::new(FAILED, error.to_string()))?;
+            write_atomic(&genesis_path, &text, 0o644)?;
+            println!("created network `{}`", genesis.name);
+            println!("  network id:  {}", genesis.network_id());
+            println!(
+                "  genesis:     {}  (give this to every hub)",
+                genesis_path.display()
+            );
+            println!(
+                "  secret keys: {}  (secretariat only; readable by you alone)",
+                secret_path.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Runs `convene init`.
+pub fn init(context: &Context, args: InitArgs) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(&args.network)
+        .map_err(|error| Failure::new(INVALID, format!("{}: {error}", args.network.display())))?;
+    let genesis = Genesis::from_json(&text)
+        .map_err(|error| Failure::new(INVALID, format!("{}: {error}", args.network.display())))?;
+    let secretariat = args
+        .secretariat_key
+        .as_deref()
+        .map(SecretariatKeys::read)
+        .transpose()?;
+    match context.data_dir.init(&genesis, secretariat.as_ref()) {
+        Err(NodeError::AlreadyInitialised {
+            same_network: true, ..
+        }) => {
+            println!(
+                "{} is already set up for network `{}`",
+                context.data_dir.root().display(),
+                genesis.name
+            );
+            return Ok(());
+        }
+        other => other?,
+    }
+    let node = context.node()?;
+    println!(
+        "initialised {} for network `{}` ({})",
+        context.data_dir.root().display(),
+        genesis.name,
+        node.network()
+    );
+    if secretariat.is_some() {
+        println!("this node holds the secretariat's keys: it can reveal sealed contact details");
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Exit codes and how failures are printed. The codes are part of the CLI's
+//! contract (listed in `convene --help` and the README).
+
+use std::process::ExitCode;
+
+use convene_node::NodeError;
+
+/// A failed command: what to print and which code to exit with.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+/// Success.
+#[allow(dead_code)]
+pub const OK: u8 = 0;
+/// Something failed that is not the input's fault (disk, store).
+pub const FAILED: u8 = 1;
+/// The command line was wrong.
+pub const USAGE: u8 = 2;
+/// The input was not valid (bad JSON, bad fields, bad lines in an import).
+pub const INVALID: u8 = 3;
+/// No such submission or identity.
+pub const NOT_FOUND: u8 = 4;
+/// Refused by a rule: withdrawn, not the author, not the secretariat.
+pub const REFUSED: u8 = 5;
+/// `verify` found entries that fail verification.
+pub const VERIFY_FAILED: u8 = 6;
+
+impl Failure {
+    /// A failure with an explicit code.
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(USAGE, message)
+    }
+
+    /// Prints the message and gives the exit code.
+    pub fn report(self) -> ExitCode {
+        if !self.message.is_empty() {
+            eprintln!("error: {}", self.message);
+        }
+        ExitCode::from(self.code)
+    }
+}
+
+/// The exit code that fits a node error.
+pub fn code_for(error: &NodeError) -> u8 {
+    match error {
+        NodeError::Invalid(_)
+        | NodeError::NotJson(_)
+        | NodeError::Entry(_)
+        | NodeError::BadIdentityName(_) => INVALID,
+        NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => {
+            NOT_FOUND
+        }
+        NodeError::Refused(_)
+        | NodeError::NotAuthor(_)
+        | NodeError::Withdrawn(_)
+        | NodeError::NotSecretariat
+        | NodeError::IdentityExists(_)
+        | NodeError::AlreadyInitialised { .. } => REFUSED,
+        NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::NotInitialised { .. } => {
+            USAGE
+        }
+        _ => FAILED,
+    }
+}
+
+impl From<NodeError> for Failure {
+    fn from(error: NodeError) -> Self {
+        Self::new(code_for(&error), error.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Self::new(FAILED, error.to_string())
+    }
+}

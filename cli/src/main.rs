@@ -1,0 +1,107 @@
+//! `convene`: the command line of a Convene node.
+//!
+//! Thin over [`convene_node::Node`]: each subcommand lives in its own file
+//! under `commands/`, parses its arguments, calls the node and prints.
+
+mod commands;
+mod exit;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use convene_node::DataDir;
+
+use crate::exit::Failure;
+
+/// Convene: federated, signed convening reports and case studies on
+/// safeguards for digital public infrastructure.
+#[derive(Debug, Parser)]
+#[command(name = "convene", version, propagate_version = true, after_help = commands::EXIT_CODES)]
+struct Cli {
+    /// The node's data directory [default: the platform's data directory, e.g. ~/.local/share/convene].
+    #[arg(long, global = true, env = "CONVENE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Which identity signs (see `convene identity list`); optional when there is only one.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "CONVENE_IDENTITY",
+        value_name = "NAME"
+    )]
+    identity: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create and list author identities.
+    #[command(subcommand)]
+    Identity(commands::identity::IdentityCommand),
+    /// Create a new network (for a secretariat).
+    #[command(subcommand)]
+    Network(commands::network::NetworkCommand),
+    /// Set up this node's data directory for a network.
+    Init(commands::network::InitArgs),
+    /// Sign and store one submission given as JSON.
+    Submit(commands::submit::SubmitArgs),
+    /// Sign and store every submission of a JSON Lines file.
+    Import(commands::submit::ImportArgs),
+    /// List submissions, with filters.
+    List(commands::list::ListArgs),
+    /// Show one submission.
+    Show(commands::list::ShowArgs),
+    /// Withdraw one of your submissions: its content is purged.
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Re-check the signature and id of every stored entry.
+    Verify(commands::verify::VerifyArgs),
+    /// Export the corpus's public fields as JSON Lines or CSV.
+    Export(commands::export::ExportArgs),
+    /// Show the node's network, store and identities.
+    Status(commands::status::StatusArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CONVENE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let data_dir = match cli.data_dir {
+        Some(dir) => DataDir::new(dir),
+        None => DataDir::new(DataDir::platform_default().ok_or_else(|| {
+            Failure::usage("no platform data directory is known here; pass --data-dir DIR or set CONVENE_DATA_DIR")
+        })?),
+    };
+    let context = commands::Context {
+        data_dir,
+        identity: cli.identity,
+    };
+    match cli.command {
+        Command::Identity(command) => commands::identity::run(&context, command),
+        Command::Network(command) => commands::network::run(command),
+        Command::Init(args) => commands::network::init(&context, args),
+        Command::Submit(args) => commands::submit::submit(&context, args),
+        Command::Import(args) => commands::submit::import(&context, args),
+        Command::List(args) => commands::list::list(&context, args),
+        Command::Show(args) => commands::list::show(&context, args),
+        Command::Withdraw(args) => commands::withdraw::run(&context, args),
+        Command::Verify(args) => commands::verify::run(&context, args),
+        Command::Export(args) => commands::export::run(&context, args),
+        Command::Status(args) => commands::status::run(&context, args),
+    }
+}

@@ -1,0 +1,95 @@
+//! The node's errors: each says what went wrong and what to do.
+
+use std::path::PathBuf;
+
+use convene_protocol::entry::{DocumentId, EntryError};
+use convene_protocol::schema::ValidationErrors;
+
+use crate::store::{IngestError, StoreError};
+
+/// Anything the [`crate::Node`] handle can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// No `genesis.json` in the data directory.
+    #[error(
+        "{dir} is not a Convene data directory yet; run `convene init --network GENESIS.json` (or `convene network create` for a new network)"
+    )]
+    NotInitialised {
+        /// The data directory.
+        dir: PathBuf,
+    },
+    /// `init` on a directory that already has a network.
+    #[error("{dir} is already initialised {}", if *same_network { "for this network; nothing to do" } else { "for another network; use another --data-dir" })]
+    AlreadyInitialised {
+        /// The data directory.
+        dir: PathBuf,
+        /// Whether it is the same network.
+        same_network: bool,
+    },
+    /// A file that exists but is not what it should be.
+    #[error("{path}: {problem}")]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No identity yet.
+    #[error("no identity yet; create one with `convene identity new --name NAME`")]
+    NoIdentity,
+    /// Several identities and none chosen.
+    #[error("several identities ({0}); choose one with `--as NAME`")]
+    WhichIdentity(String),
+    /// An identity name that does not exist.
+    #[error("no identity named `{0}`; see `convene identity list`")]
+    UnknownIdentity(String),
+    /// An identity name already in use.
+    #[error("an identity named `{0}` already exists; choose another name")]
+    IdentityExists(String),
+    /// A name that cannot be a file name.
+    #[error("`{0}` is not a valid identity name: use 1 to 64 letters, digits, `-`, `_` or `.`")]
+    BadIdentityName(String),
+    /// The submission is not valid.
+    #[error("the submission is not valid:\n{0}")]
+    Invalid(ValidationErrors),
+    /// Input that is not JSON of the expected shape.
+    #[error("not valid JSON: {0}")]
+    NotJson(String),
+    /// An entry was refused by the store.
+    #[error(transparent)]
+    Refused(#[from] IngestError),
+    /// An entry failed verification.
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+    /// No document with this id.
+    #[error("no submission with id `{0}` on this node; see `convene list`")]
+    NotFound(String),
+    /// A short id that matches several documents.
+    #[error("`{0}` matches several submissions; give more of the id")]
+    Ambiguous(String),
+    /// Only the creator may do this.
+    #[error("only the author of submission {0} can withdraw it")]
+    NotAuthor(DocumentId),
+    /// The document was withdrawn.
+    #[error("submission {0} was withdrawn by its author; its content was purged")]
+    Withdrawn(DocumentId),
+    /// Personal data cannot be shown on this node.
+    #[error(
+        "contact details are sealed to the secretariat; only the secretariat's node (holding secretariat-secret.json) can reveal them"
+    )]
+    NotSecretariat,
+    /// Sealed data that does not open.
+    #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
+    Unsealable(DocumentId),
+}

@@ -1,0 +1,477 @@
+//! The [`Node`] handle: the one public way to a node's data. The CLI and the
+//! web UI are thin over it; the sync engine reads and writes the store
+//! through it too.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use convene_protocol::document;
+use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
+use convene_protocol::keys::{PublicKey, SecretKey};
+use convene_protocol::network::{Genesis, NetworkId};
+use convene_protocol::schema::{self, Contact, SubmissionKind};
+use convene_protocol::seal;
+use serde_json::{Map, Value};
+
+use crate::data_dir::{DataDir, SecretariatKeys};
+use crate::error::NodeError;
+use crate::query::{Filter, Page};
+use crate::store::{DocumentRow, IngestError, IngestOutcome, ListRow, Store, StoreCounts};
+
+/// A cloneable handle to an open node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    data_dir: DataDir,
+    genesis: Genesis,
+    network: NetworkId,
+    secretariat: Option<SecretariatKeys>,
+    store: Store,
+}
+
+/// What a submit did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Submitted {
+    /// The submission's document id.
+    pub id: DocumentId,
+    /// True when this exact submission by this author was already stored.
+    pub already_stored: bool,
+}
+
+/// A submission as `convene show` presents it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SubmissionView {
+    /// The materialised document.
+    #[serde(flatten)]
+    pub row: DocumentRow,
+    /// Every entry of the document, oldest first.
+    pub history: Vec<HistoryItem>,
+    /// Whether every entry verified just now.
+    pub signatures_verified: bool,
+}
+
+/// One entry in a document's history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryItem {
+    /// The entry id.
+    pub entry: EntryId,
+    /// What it did.
+    pub kind: EntryKind,
+    /// Who signed it.
+    pub author: PublicKey,
+    /// When (ms since the epoch).
+    pub timestamp_ms: u64,
+}
+
+/// The result of re-verifying the store.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct VerifyReport {
+    /// Entries checked.
+    pub checked: u64,
+    /// Entries that failed, with the reason.
+    pub failures: Vec<(String, String)>,
+}
+
+/// A node's state for `convene status`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NodeStatus {
+    /// The network's name.
+    pub network_name: String,
+    /// The network id.
+    pub network_id: NetworkId,
+    /// The data directory.
+    pub data_dir: String,
+    /// Whether this node holds the secretariat's keys.
+    pub secretariat: bool,
+    /// Store counts.
+    pub store: StoreCounts,
+    /// Local identities.
+    pub identities: Vec<crate::data_dir::IdentityInfo>,
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
+
+/// A signed entry ready to store, with the fields it was built from.
+type Prepared = (Entry, Map<String, Value>);
+
+impl Node {
+    /// Opens the node in `data_dir`.
+    pub fn open(data_dir: DataDir) -> Result<Self, NodeError> {
+        let genesis = data_dir.genesis()?;
+        let network = genesis.network_id();
+        let secretariat = data_dir.secretariat()?;
+        let store = Store::open(&data_dir.store_path(), network)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                data_dir,
+                genesis,
+                network,
+                secretariat,
+                store,
+            }),
+        })
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &DataDir {
+        &self.inner.data_dir
+    }
+
+    /// The network's genesis.
+    pub fn genesis(&self) -> &Genesis {
+        &self.inner.genesis
+    }
+
+    /// The network id.
+    pub fn network(&self) -> NetworkId {
+        self.inner.network
+    }
+
+    /// The store (for the sync engine).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Validates, seals, signs and stores one submission; returns once it is
+    /// on disk.
+    pub fn submit(&self, author: &SecretKey, input: &Value) -> Result<Submitted, NodeError> {
+        self.submit_many(author, std::slice::from_ref(input))?
+            .pop()
+            .expect("one result per input")
+    }
+
+    /// Submits many at once: prepared on every core, stored with one flush.
+    /// One result per input, in order; an error only when the store fails,
+    /// and then nothing of this call was acknowledged.
+    pub fn submit_many(
+        &self,
+        author: &SecretKey,
+        inputs: &[Value],
+    ) -> Result<Vec<Result<Submitted, NodeError>>, NodeError> {
+        let timestamp_ms = now_ms();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |count| count.get())
+            .min(8);
+        let chunk = inputs.len().div_ceil(threads).max(1);
+        let prepared: Vec<Result<Prepared, NodeError>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = inputs
+                .chunks(chunk)
+                .map(|inputs| {
+                    scope.spawn(move || {
+                        inputs
+                            .iter()
+                            .map(|input| self.prepare(author, input, timestamp_ms))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().expect("preparing does not panic"))
+                .collect()
+        });
+        let mut results: Vec<Option<Result<Submitted, NodeError>>> =
+            Vec::with_capacity(inputs.len());
+        let mut to_store = Vec::new();
+        let mut slots = Vec::new();
+        for (index, item) in prepared.into_iter().enumerate() {
+            match item {
+                Ok((entry, fields)) => match self.precheck(&entry) {
+                    Ok(Some(done)) => results.push(Some(Ok(done))),
+                    Ok(None) => {
+                        results.push(None);
+                        slots.push((index, entry.document()));
+                        to_store.push((entry, Some(fields)));
+                    }
+                    Err(error) => results.push(Some(Err(error))),
+                },
+                Err(error) => results.push(Some(Err(error))),
+            }
+        }
+        let outcomes = self.inner.store.ingest(to_store)?;
+        for ((index, id), outcome) in slots.into_iter().zip(outcomes) {
+            results[index] = Some(match outcome {
+                IngestOutcome::Stored => Ok(Submitted {
+                    id,
+                    already_stored: false,
+                }),
+                IngestOutcome::AlreadyStored => Ok(Submitted {
+                    id,
+                    already_stored: true,
+                }),
+                IngestOutcome::Rejected(error) => Err(error.into()),
+            });
+        }
+        Ok(results
+            .into_iter()
+            .map(|result| result.expect("every slot filled"))
+            .collect())
+    }
+
+    /// Validates one input and builds its signed create entry.
+    fn prepare(
+        &self,
+        author: &SecretKey,
+        input: &Value,
+        timestamp_ms: u64,
+    ) -> Result<Prepared, NodeError> {
+        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        let mut fields = validated.fields;
+        if let Some(contact) = &validated.contact {
+            let plaintext = serde_json::to_vec(contact).expect("contact serialises");
+            let sealed = seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext);
+            fields.insert("sealed_contact".into(), Value::String(hex::encode(sealed)));
+        }
+        // The same author submitting the same content gets the same document:
+        // re-running an interrupted import stores nothing twice.
+        let mut hasher = blake3::Hasher::new_derive_key("convene document nonce v1");
+        hasher.update(author.public().as_bytes());
+        hasher.update(&serde_json::to_vec(input).expect("JSON serialises"));
+        let nonce: [u8; 16] = hasher.finalize().as_bytes()[..16]
+            .try_into()
+            .expect("16 bytes");
+        let header = EntryHeader {
+            network: self.inner.network,
+            creator: author.public(),
+            nonce,
+            author: author.public(),
+            timestamp_ms,
+            kind: EntryKind::Create,
+        };
+        let change = document::create_change(&author.public(), &fields, timestamp_ms);
+        let entry = Entry::sign(header, change, author)?;
+        Ok((entry, fields))
+    }
+
+    /// Answers without writing when the document already exists or was withdrawn.
+    fn precheck(&self, entry: &Entry) -> Result<Option<Submitted>, NodeError> {
+        let id = entry.document();
+        if self.inner.store.tombstone(&id)?.is_some() {
+            return Err(NodeError::Refused(IngestError::Withdrawn(id)));
+        }
+        if self.inner.store.row(&id)?.is_some() {
+            return Ok(Some(Submitted {
+                id,
+                already_stored: true,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Stores entries received from elsewhere (a peer, a file): each is
+    /// verified for this network first.
+    pub fn ingest_encoded(
+        &self,
+        encoded: &[Vec<u8>],
+    ) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+        let mut results: Vec<Option<Result<IngestOutcome, NodeError>>> = Vec::new();
+        let mut valid = Vec::new();
+        let mut slots = Vec::new();
+        for bytes in encoded {
+            match Entry::decode_for(bytes, &self.inner.network) {
+                Ok(entry) => {
+                    slots.push(results.len());
+                    results.push(None);
+                    valid.push((entry, None));
+                }
+                Err(error) => results.push(Some(Err(error.into()))),
+            }
+        }
+        // Grants and creates before the changes that depend on them.
+        let mut order: Vec<usize> = (0..valid.len()).collect();
+        order.sort_by_key(|&index| valid[index].0.header().timestamp_ms);
+        let mut sorted_slots = Vec::with_capacity(order.len());
+        let mut sorted = Vec::with_capacity(order.len());
+        let mut valid: Vec<Option<_>> = valid.into_iter().map(Some).collect();
+        for index in order {
+            sorted_slots.push(slots[index]);
+            sorted.push(valid[index].take().expect("each once"));
+        }
+        let outcomes = self.inner.store.ingest(sorted)?;
+        for (slot, outcome) in sorted_slots.into_iter().zip(outcomes) {
+            results[slot] = Some(Ok(outcome));
+        }
+        Ok(results
+            .into_iter()
+            .map(|result| result.expect("every slot filled"))
+            .collect())
+    }
+
+    /// Lists submissions matching `filter`, newest first, `offset`/`limit` paged.
+    pub fn list(&self, filter: &Filter, offset: usize, limit: usize) -> Result<Page, NodeError> {
+        let mut rows: Vec<ListRow> = Vec::new();
+        for row in self.inner.store.list_rows() {
+            let row = row?;
+            if filter.matches(&row) {
+                rows.push(row);
+            }
+        }
+        let total = rows.len();
+        rows.sort_unstable_by(|a, b| b.created_ms.cmp(&a.created_ms).then(a.id.cmp(&b.id)));
+        let rows = rows.into_iter().skip(offset).take(limit).collect();
+        Ok(Page { total, rows })
+    }
+
+    /// Resolves a full id or a unique hex prefix of at least 4 digits.
+    pub fn resolve(&self, text: &str) -> Result<DocumentId, NodeError> {
+        let text = text.trim().to_ascii_lowercase();
+        if let Ok(id) = text.parse::<DocumentId>() {
+            return Ok(id);
+        }
+        let not_found = || NodeError::NotFound(text.clone());
+        if text.len() < 4 || !text.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(not_found());
+        }
+        let even = &text[..text.len() - text.len() % 2];
+        let prefix = hex::decode(even).map_err(|_| not_found())?;
+        let mut matches = self.inner.store.documents_with_prefix(&prefix)?;
+        matches.retain(|id| id.to_string().starts_with(&text));
+        matches.dedup();
+        match matches.as_slice() {
+            [] => Err(not_found()),
+            [one] => Ok(*one),
+            _ => Err(NodeError::Ambiguous(text.clone())),
+        }
+    }
+
+    /// One submission with its history; verifies its entries as it reads them.
+    pub fn show(&self, id: &DocumentId) -> Result<SubmissionView, NodeError> {
+        if self.inner.store.tombstone(id)?.is_some() {
+            return Err(NodeError::Withdrawn(*id));
+        }
+        let row = self
+            .inner
+            .store
+            .row(id)?
+            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        // `document_entries` decodes, and so re-verifies, every entry.
+        let entries = self.inner.store.document_entries(id)?;
+        let history = entries
+            .iter()
+            .map(|entry| HistoryItem {
+                entry: entry.id(),
+                kind: entry.header().kind,
+                author: entry.header().author,
+                timestamp_ms: entry.header().timestamp_ms,
+            })
+            .collect();
+        Ok(SubmissionView {
+            row,
+            history,
+            signatures_verified: true,
+        })
+    }
+
+    /// Opens the sealed contact details: only on the secretariat's node.
+    pub fn reveal(&self, id: &DocumentId) -> Result<Option<Contact>, NodeError> {
+        let secretariat = self
+            .inner
+            .secretariat
+            .as_ref()
+            .ok_or(NodeError::NotSecretariat)?;
+        let row = self
+            .inner
+            .store
+            .row(id)?
+            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let Some(sealed) = row.fields.get("sealed_contact").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let sealed = hex::decode(sealed).map_err(|_| NodeError::Unsealable(*id))?;
+        let plaintext =
+            seal::open(&secretariat.encryption, &sealed).map_err(|_| NodeError::Unsealable(*id))?;
+        serde_json::from_slice(&plaintext)
+            .map(Some)
+            .map_err(|_| NodeError::Unsealable(*id))
+    }
+
+    /// Withdraws a submission: signs a withdrawal and purges its content.
+    pub fn withdraw(
+        &self,
+        author: &SecretKey,
+        id: &DocumentId,
+        reason: &str,
+    ) -> Result<EntryId, NodeError> {
+        if self.inner.store.tombstone(id)?.is_some() {
+            return Err(NodeError::Withdrawn(*id));
+        }
+        let entries = self.inner.store.document_entries(id)?;
+        let first = entries
+            .first()
+            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        if first.header().creator != author.public() {
+            return Err(NodeError::NotAuthor(*id));
+        }
+        let header = EntryHeader {
+            network: self.inner.network,
+            creator: first.header().creator,
+            nonce: first.header().nonce,
+            author: author.public(),
+            timestamp_ms: now_ms().max(
+                entries
+                    .iter()
+                    .map(|e| e.header().timestamp_ms + 1)
+                    .max()
+                    .unwrap_or(0),
+            ),
+            kind: EntryKind::Withdraw,
+        };
+        let entry = Entry::sign(header, reason.as_bytes().to_vec(), author)?;
+        let entry_id = entry.id();
+        match self.inner.store.ingest([(entry, None)])?.pop() {
+            Some(IngestOutcome::Rejected(error)) => Err(error.into()),
+            _ => Ok(entry_id),
+        }
+    }
+
+    /// Re-verifies every stored entry.
+    pub fn verify(&self) -> Result<VerifyReport, NodeError> {
+        let mut report = VerifyReport::default();
+        for item in self.inner.store.raw_entries() {
+            let (id, bytes) = item?;
+            report.checked += 1;
+            match Entry::decode_for(&bytes, &self.inner.network) {
+                Ok(entry) if entry.id() == id => {}
+                Ok(_) => report
+                    .failures
+                    .push((id.to_string(), "stored under the wrong id".into())),
+                Err(error) => report.failures.push((id.to_string(), error.to_string())),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Every live document row (for export).
+    pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, NodeError>> + '_ {
+        self.inner
+            .store
+            .rows()
+            .map(|row| row.map_err(NodeError::from))
+    }
+
+    /// Whether a submission kind is valid text (for filters).
+    pub fn parse_kind(text: &str) -> Option<SubmissionKind> {
+        SubmissionKind::parse(text)
+    }
+
+    /// The node's state.
+    pub fn status(&self) -> Result<NodeStatus, NodeError> {
+        Ok(NodeStatus {
+            network_name: self.inner.genesis.name.clone(),
+            network_id: self.inner.network,
+            data_dir: self.inner.data_dir.root().display().to_string(),
+            secretariat: self.inner.secretariat.is_some(),
+            store: self.inner.store.counts()?,
+            identities: self.inner.data_dir.identities()?,
+        })
+    }
+}

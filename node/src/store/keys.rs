@@ -1,0 +1,63 @@
+//! The key layout: one keyspace, a one-byte prefix per kind of record.
+//!
+//! | prefix | key | value |
+//! | --- | --- | --- |
+//! | `E` | entry id | the entry's signed encoding |
+//! | `T` | timestamp (8, BE) ‖ entry id | empty: the sync order, (timestamp, id) |
+//! | `D` | document id ‖ entry id | timestamp (8, BE) and kind (1) |
+//! | `R` | document id | [`super::DocumentRow`] as JSON: the materialised document |
+//! | `S` | document id | [`super::ListRow`] as JSON: what listing and filters read |
+//! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
+//! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
+//! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
+//! | `M` | name | node metadata |
+
+use convene_protocol::entry::{DocumentId, EntryId};
+use convene_protocol::keys::PublicKey;
+
+pub(crate) const ENTRY: u8 = b'E';
+pub(crate) const SYNC_ORDER: u8 = b'T';
+pub(crate) const DOC_ENTRY: u8 = b'D';
+pub(crate) const ROW: u8 = b'R';
+pub(crate) const LIST_ROW: u8 = b'S';
+pub(crate) const TOMBSTONE: u8 = b'W';
+pub(crate) const PURGED: u8 = b'P';
+pub(crate) const GRANT: u8 = b'G';
+
+pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
+    prefixed(ENTRY, &[&id.0])
+}
+
+pub(crate) fn sync_order(timestamp_ms: u64, id: &EntryId) -> Vec<u8> {
+    prefixed(SYNC_ORDER, &[&timestamp_ms.to_be_bytes(), &id.0])
+}
+
+pub(crate) fn doc_entry(document: &DocumentId, id: &EntryId) -> Vec<u8> {
+    prefixed(DOC_ENTRY, &[&document.0, &id.0])
+}
+
+pub(crate) fn doc(prefix: u8, document: &DocumentId) -> Vec<u8> {
+    prefixed(prefix, &[&document.0])
+}
+
+pub(crate) fn purged(id: &EntryId) -> Vec<u8> {
+    prefixed(PURGED, &[&id.0])
+}
+
+pub(crate) fn grant(document: &DocumentId, key: &PublicKey) -> Vec<u8> {
+    prefixed(GRANT, &[&document.0, key.as_bytes()])
+}
+
+fn prefixed(prefix: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + parts.iter().map(|part| part.len()).sum::<usize>());
+    key.push(prefix);
+    for part in parts {
+        key.extend_from_slice(part);
+    }
+    key
+}
+
+/// The 32 bytes after the prefix (and after `skip` more bytes).
+pub(crate) fn id_at(key: &[u8], skip: usize) -> Option<[u8; 32]> {
+    key.get(1 + skip..1 + skip + 32)?.try_into().ok()
+}

@@ -1,0 +1,486 @@
+//! The store: signed entries on disk, and the rows materialised from them.
+//!
+//! [`Store::ingest`] is the one way in. It takes verified entries (from a
+//! local write, an import or a peer), applies the write rule and withdrawals,
+//! keeps each document's materialised row and list row current, and flushes
+//! to disk before it returns: an entry reported stored has been flushed.
+//! Nothing here holds the corpus in memory; listing reads list rows.
+
+mod backend;
+mod keys;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use convene_protocol::document::{self, DocumentError};
+use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
+use convene_protocol::keys::PublicKey;
+use convene_protocol::network::NetworkId;
+use convene_protocol::schema::{self, SubmissionKind, Summary, ValidationErrors};
+use serde_json::{Map, Value};
+
+pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
+
+/// A document as materialised from its entries.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DocumentRow {
+    /// The document id.
+    pub id: DocumentId,
+    /// What it is.
+    pub kind: SubmissionKind,
+    /// The key that created it.
+    pub creator: PublicKey,
+    /// When its first entry was signed (ms).
+    pub created_ms: u64,
+    /// When its latest change was signed (ms).
+    pub updated_ms: u64,
+    /// How many changes build it.
+    pub changes: u32,
+    /// Its fields, with personal data only in sealed form (`sealed_contact`).
+    pub fields: Map<String, Value>,
+}
+
+/// What listing and filtering read: small, one per live document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListRow {
+    /// The document id.
+    pub id: DocumentId,
+    /// The key that created it.
+    pub creator: PublicKey,
+    /// When it was created (ms).
+    pub created_ms: u64,
+    /// Its searchable public fields.
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// What happened to one entry offered to [`Store::ingest`].
+#[derive(Debug)]
+pub enum IngestOutcome {
+    /// Newly stored and flushed.
+    Stored,
+    /// Already held; nothing to do.
+    AlreadyStored,
+    /// Refused, with the reason.
+    Rejected(IngestError),
+}
+
+/// Why the store refused an entry.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The document was withdrawn by its author.
+    #[error(
+        "document {0} was withdrawn by its author; its entries are purged and cannot be stored again"
+    )]
+    Withdrawn(DocumentId),
+    /// The entry belongs to another network.
+    #[error("entry belongs to network {found}, not this node's network {expected}")]
+    WrongNetwork {
+        /// This node's network.
+        expected: NetworkId,
+        /// The entry's.
+        found: NetworkId,
+    },
+    /// A change by a key the creator never granted.
+    #[error(
+        "{author} is not the creator of document {document} and holds no grant from its creator"
+    )]
+    NotGranted {
+        /// The entry's author.
+        author: PublicKey,
+        /// The document.
+        document: DocumentId,
+    },
+    /// The resulting document is not a valid submission.
+    #[error("the document would not be a valid submission:\n{0}")]
+    Invalid(ValidationErrors),
+    /// A change tried to change what kind of submission the document is.
+    #[error("a change may not turn a {from} into a {to}")]
+    KindChanged {
+        /// The stored kind.
+        from: &'static str,
+        /// The new one.
+        to: &'static str,
+    },
+    /// The changes do not build a document.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+}
+
+/// Any store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// A stored record failed to decode.
+    #[error("the store is damaged: record {0} does not decode; run `convene verify`")]
+    Damaged(String),
+}
+
+/// Counts for `convene status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StoreCounts {
+    /// Signed entries held (including withdrawals).
+    pub entries: u64,
+    /// Live documents per kind.
+    pub documents: BTreeMap<String, u64>,
+    /// Withdrawn documents (tombstones).
+    pub withdrawn: u64,
+    /// Bytes on disk.
+    pub bytes_on_disk: u64,
+}
+
+/// Entries and rows of one network, over a [`Backend`].
+#[derive(Debug)]
+pub struct Store<B = SledBackend> {
+    backend: B,
+    network: NetworkId,
+}
+
+impl Store<SledBackend> {
+    /// Opens the sled store in `path` for `network`.
+    pub fn open(path: &std::path::Path, network: NetworkId) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: SledBackend::open(path)?,
+            network,
+        })
+    }
+}
+
+impl<B: Backend> Store<B> {
+    /// The network this store holds.
+    pub fn network(&self) -> NetworkId {
+        self.network
+    }
+
+    /// Stores verified entries, in order, and flushes once. `known_fields`
+    /// may carry the already-validated fields of a local `Create`, which
+    /// saves materialising it again.
+    pub fn ingest(
+        &self,
+        entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
+        let mut outcomes = Vec::new();
+        let mut wrote = false;
+        for (entry, known_fields) in entries {
+            let outcome = self.ingest_one(&entry, known_fields)?;
+            wrote |= matches!(outcome, IngestOutcome::Stored);
+            outcomes.push(outcome);
+        }
+        if wrote {
+            self.backend.flush()?;
+        }
+        Ok(outcomes)
+    }
+
+    fn ingest_one(
+        &self,
+        entry: &Entry,
+        known_fields: Option<Map<String, Value>>,
+    ) -> Result<IngestOutcome, StoreError> {
+        let header = entry.header();
+        if header.network != self.network {
+            let error = IngestError::WrongNetwork {
+                expected: self.network,
+                found: header.network,
+            };
+            return Ok(IngestOutcome::Rejected(error));
+        }
+        let id = entry.id();
+        let document = entry.document();
+        if self.backend.get(&keys::entry(&id))?.is_some() {
+            return Ok(IngestOutcome::AlreadyStored);
+        }
+        let withdrawn = self
+            .backend
+            .get(&keys::doc(keys::TOMBSTONE, &document))?
+            .is_some();
+        if self.backend.get(&keys::purged(&id))?.is_some()
+            || (withdrawn && header.kind != EntryKind::Withdraw)
+        {
+            return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
+        }
+        let mut batch = WriteBatch::default();
+        match header.kind {
+            EntryKind::Create | EntryKind::Change => {
+                if header.author != header.creator
+                    && self
+                        .backend
+                        .get(&keys::grant(&document, &header.author))?
+                        .is_none()
+                {
+                    let error = IngestError::NotGranted {
+                        author: header.author,
+                        document,
+                    };
+                    return Ok(IngestOutcome::Rejected(error));
+                }
+                if let Err(error) = self.materialise_into(entry, known_fields, &mut batch)? {
+                    return Ok(IngestOutcome::Rejected(error));
+                }
+            }
+            EntryKind::Grant => {
+                let grantee = entry.granted_key().expect("verified grant payload");
+                batch.put(keys::grant(&document, &grantee), Vec::new());
+            }
+            EntryKind::Withdraw => self.purge_into(&document, &mut batch)?,
+        }
+        add_entry(entry, &mut batch);
+        self.backend.apply(batch)?;
+        Ok(IngestOutcome::Stored)
+    }
+
+    /// Rebuilds the document's rows with `entry` added, or says why not.
+    fn materialise_into(
+        &self,
+        entry: &Entry,
+        known_fields: Option<Map<String, Value>>,
+        batch: &mut WriteBatch,
+    ) -> Result<Result<(), IngestError>, StoreError> {
+        let document = entry.document();
+        let header = entry.header();
+        let mut changes = Vec::new();
+        let mut has_create = header.kind == EntryKind::Create;
+        let (mut created_ms, mut updated_ms) = (header.timestamp_ms, header.timestamp_ms);
+        for stored in self.document_entries(&document)? {
+            match stored.header().kind {
+                EntryKind::Create => {
+                    has_create = true;
+                    created_ms = stored.header().timestamp_ms;
+                }
+                EntryKind::Change => {}
+                EntryKind::Grant | EntryKind::Withdraw => continue,
+            }
+            updated_ms = updated_ms.max(stored.header().timestamp_ms);
+            changes.push(stored.payload().to_vec());
+        }
+        if !has_create {
+            // A change that arrived before its document's first entry: keep
+            // it; the rows are built when the create arrives.
+            return Ok(Ok(()));
+        }
+        let fields = match known_fields {
+            Some(fields) if changes.is_empty() => fields,
+            _ => {
+                changes.push(entry.payload().to_vec());
+                match document::materialise(&changes) {
+                    Ok(fields) => fields,
+                    Err(error) => return Ok(Err(error.into())),
+                }
+            }
+        };
+        let kind = match schema::validate_public(&fields) {
+            Ok(kind) => kind,
+            Err(errors) => return Ok(Err(IngestError::Invalid(errors))),
+        };
+        if let Some(previous) = self.row(&document)?
+            && previous.kind != kind
+        {
+            return Ok(Err(IngestError::KindChanged {
+                from: previous.kind.as_str(),
+                to: kind.as_str(),
+            }));
+        }
+        let list_row = ListRow {
+            id: document,
+            creator: header.creator,
+            created_ms,
+            summary: Summary::from_fields(kind, &fields),
+        };
+        let row = DocumentRow {
+            id: document,
+            kind,
+            creator: header.creator,
+            created_ms,
+            updated_ms,
+            changes: changes.len().max(1) as u32,
+            fields,
+        };
+        batch.put(
+            keys::doc(keys::ROW, &document),
+            serde_json::to_vec(&row).expect("row serialises"),
+        );
+        batch.put(
+            keys::doc(keys::LIST_ROW, &document),
+            serde_json::to_vec(&list_row).expect("row serialises"),
+        );
+        Ok(Ok(()))
+    }
+
+    /// Deletes everything a document holds and leaves a tombstone.
+    fn purge_into(&self, document: &DocumentId, batch: &mut WriteBatch) -> Result<(), StoreError> {
+        for stored in self.document_entries(document)? {
+            let id = stored.id();
+            batch.delete(keys::entry(&id));
+            batch.delete(keys::sync_order(stored.header().timestamp_ms, &id));
+            batch.delete(keys::doc_entry(document, &id));
+            batch.put(keys::purged(&id), Vec::new());
+        }
+        for pair in self.backend.scan_prefix(&keys::doc(keys::GRANT, document)) {
+            batch.delete(pair?.0);
+        }
+        batch.delete(keys::doc(keys::ROW, document));
+        batch.delete(keys::doc(keys::LIST_ROW, document));
+        Ok(())
+    }
+
+    /// Every stored entry of a document.
+    pub fn document_entries(&self, document: &DocumentId) -> Result<Vec<Entry>, StoreError> {
+        let mut out = Vec::new();
+        for pair in self
+            .backend
+            .scan_prefix(&keys::doc(keys::DOC_ENTRY, document))
+        {
+            let (key, _) = pair?;
+            let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
+            if let Some(entry) = self.entry(&id)? {
+                out.push(entry);
+            }
+        }
+        out.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
+        Ok(out)
+    }
+
+    /// One entry, verified again as it is read.
+    pub fn entry(&self, id: &EntryId) -> Result<Option<Entry>, StoreError> {
+        match self.backend.get(&keys::entry(id))? {
+            None => Ok(None),
+            Some(bytes) => Entry::decode(&bytes)
+                .map(Some)
+                .map_err(|error| StoreError::Damaged(format!("{id}: {error}"))),
+        }
+    }
+
+    /// One entry's raw encoding, as sent to peers.
+    pub fn entry_bytes(&self, id: &EntryId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.backend.get(&keys::entry(id))?)
+    }
+
+    /// The materialised document.
+    pub fn row(&self, document: &DocumentId) -> Result<Option<DocumentRow>, StoreError> {
+        self.backend
+            .get(&keys::doc(keys::ROW, document))?
+            .map(|bytes| {
+                serde_json::from_slice(&bytes)
+                    .map_err(|_| StoreError::Damaged(format!("row {document}")))
+            })
+            .transpose()
+    }
+
+    /// The withdrawal entry of a withdrawn document.
+    pub fn tombstone(&self, document: &DocumentId) -> Result<Option<EntryId>, StoreError> {
+        Ok(self
+            .backend
+            .get(&keys::doc(keys::TOMBSTONE, document))?
+            .and_then(|bytes| bytes.try_into().ok().map(EntryId)))
+    }
+
+    /// Every list row, in key order.
+    pub fn list_rows(&self) -> impl Iterator<Item = Result<ListRow, StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
+            let (key, value) = pair?;
+            serde_json::from_slice(&value)
+                .map_err(|_| StoreError::Damaged(format!("list row {}", hex(&key))))
+        })
+    }
+
+    /// Every document row, in key order.
+    pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::ROW]).map(|pair| {
+            let (key, value) = pair?;
+            serde_json::from_slice(&value)
+                .map_err(|_| StoreError::Damaged(format!("row {}", hex(&key))))
+        })
+    }
+
+    /// Document ids starting with the hex `prefix` (for short ids).
+    pub fn documents_with_prefix(&self, prefix: &[u8]) -> Result<Vec<DocumentId>, StoreError> {
+        let mut out = Vec::new();
+        for table in [keys::ROW, keys::TOMBSTONE] {
+            let mut key = vec![table];
+            key.extend_from_slice(prefix);
+            for pair in self.backend.scan_prefix(&key) {
+                let (key, _) = pair?;
+                out.push(DocumentId(
+                    keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every entry id with its timestamp, in (timestamp, id) order: the set
+    /// peers reconcile.
+    pub fn sync_items(&self) -> impl Iterator<Item = Result<(u64, EntryId), StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::SYNC_ORDER]).map(|pair| {
+            let (key, _) = pair?;
+            let timestamp = u64::from_be_bytes(
+                key[1..9]
+                    .try_into()
+                    .map_err(|_| StoreError::Damaged(hex(&key)))?,
+            );
+            let id = keys::id_at(&key, 8).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            Ok((timestamp, EntryId(id)))
+        })
+    }
+
+    /// Every stored entry's raw bytes, for `convene verify`.
+    pub fn raw_entries(&self) -> impl Iterator<Item = Result<(EntryId, Vec<u8>), StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::ENTRY]).map(|pair| {
+            let (key, value) = pair?;
+            Ok((
+                EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?),
+                value,
+            ))
+        })
+    }
+
+    /// Whether the entry was purged by a withdrawal.
+    pub fn is_purged(&self, id: &EntryId) -> Result<bool, StoreError> {
+        Ok(self.backend.get(&keys::purged(id))?.is_some())
+    }
+
+    /// Counts for status.
+    pub fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let mut counts = StoreCounts {
+            bytes_on_disk: self.backend.size_on_disk()?,
+            ..StoreCounts::default()
+        };
+        for pair in self.backend.scan_prefix(&[keys::SYNC_ORDER]) {
+            pair?;
+            counts.entries += 1;
+        }
+        for row in self.list_rows() {
+            *counts
+                .documents
+                .entry(row?.summary.kind.as_str().to_owned())
+                .or_default() += 1;
+        }
+        for pair in self.backend.scan_prefix(&[keys::TOMBSTONE]) {
+            pair?;
+            counts.withdrawn += 1;
+        }
+        Ok(counts)
+    }
+}
+
+fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
+    let id = entry.id();
+    let header = entry.header();
+    let document = entry.document();
+    batch.put(keys::entry(&id), entry.encoded().to_vec());
+    batch.put(keys::sync_order(header.timestamp_ms, &id), Vec::new());
+    batch.put(
+        keys::doc_entry(&document, &id),
+        header.timestamp_ms.to_be_bytes().to_vec(),
+    );
+    if header.kind == EntryKind::Withdraw {
+        batch.put(keys::doc(keys::TOMBSTONE, &document), id.0.to_vec());
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

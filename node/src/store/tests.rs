@@ -1,0 +1,225 @@
+//! Store tests on a real sled directory: the write rule, out-of-order
+//! arrival, withdrawal and tamper detection.
+
+use convene_protocol::document;
+use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
+use convene_protocol::keys::SecretKey;
+use convene_protocol::network::NetworkId;
+use serde_json::{Map, Value, json};
+
+use super::*;
+
+const NETWORK: NetworkId = NetworkId([9; 32]);
+
+fn fields(title: &str) -> Map<String, Value> {
+    json!({
+        "kind": "case_study", "title": title, "language": "en", "country": "KE",
+        "implementer": "Civic Tech Lab", "responsible_authority": "R1",
+        "dpi_types": ["digital_id"], "lifecycle_stages": ["L1"], "principles": ["F1"], "risks": ["RS1"],
+        "context": "c", "challenges": "c", "successes": "s", "lessons": ["l"], "consent_to_publish": true,
+        "sealed_contact": "00"
+    })
+    .as_object()
+    .unwrap()
+    .clone()
+}
+
+fn sign(
+    secret: &SecretKey,
+    creator: &SecretKey,
+    kind: EntryKind,
+    timestamp_ms: u64,
+    payload: Vec<u8>,
+) -> Entry {
+    let header = EntryHeader {
+        network: NETWORK,
+        creator: creator.public(),
+        nonce: [1; 16],
+        author: secret.public(),
+        timestamp_ms,
+        kind,
+    };
+    Entry::sign(header, payload, secret).unwrap()
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store"), NETWORK).unwrap();
+    (dir, store)
+}
+
+fn stored(outcomes: Vec<IngestOutcome>) -> bool {
+    matches!(outcomes.as_slice(), [IngestOutcome::Stored])
+}
+
+#[test]
+fn only_the_creator_or_a_granted_coauthor_may_change_a_document() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let stranger = SecretKey::from_seed([2; 32]);
+    let create = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields("A"), 1),
+    );
+    assert!(stored(store.ingest([(create.clone(), None)]).unwrap()));
+
+    let edit = document::edit_change(
+        &[create.payload().to_vec()],
+        &stranger.public(),
+        &fields("B"),
+        2,
+    )
+    .unwrap()
+    .unwrap();
+    let forged = sign(&stranger, &creator, EntryKind::Change, 2, edit.clone());
+    let outcome = store.ingest([(forged.clone(), None)]).unwrap();
+    assert!(
+        matches!(
+            outcome.as_slice(),
+            [IngestOutcome::Rejected(IngestError::NotGranted { .. })]
+        ),
+        "{outcome:?}"
+    );
+
+    let grant = sign(
+        &creator,
+        &creator,
+        EntryKind::Grant,
+        3,
+        stranger.public().as_bytes().to_vec(),
+    );
+    assert!(stored(store.ingest([(grant, None)]).unwrap()));
+    assert!(stored(store.ingest([(forged, None)]).unwrap()));
+    assert_eq!(
+        store.row(&create.document()).unwrap().unwrap().fields["title"],
+        "B"
+    );
+}
+
+#[test]
+fn a_change_that_arrives_before_its_create_is_kept_and_applied_later() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let first = document::create_change(&creator.public(), &fields("A"), 1);
+    let second = document::edit_change(
+        std::slice::from_ref(&first),
+        &creator.public(),
+        &fields("B"),
+        2,
+    )
+    .unwrap()
+    .unwrap();
+    let create = sign(&creator, &creator, EntryKind::Create, 1, first);
+    let change = sign(&creator, &creator, EntryKind::Change, 2, second);
+    assert!(stored(store.ingest([(change, None)]).unwrap()));
+    assert!(store.row(&create.document()).unwrap().is_none());
+    assert!(stored(store.ingest([(create.clone(), None)]).unwrap()));
+    let row = store.row(&create.document()).unwrap().unwrap();
+    assert_eq!(row.fields["title"], "B");
+    assert_eq!(row.changes, 2);
+}
+
+#[test]
+fn invalid_content_and_wrong_networks_are_refused() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let mut bad = fields("A");
+    bad.insert("principles".into(), json!(["F99"]));
+    let entry = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &bad, 1),
+    );
+    let outcome = store.ingest([(entry, None)]).unwrap();
+    assert!(
+        matches!(
+            outcome.as_slice(),
+            [IngestOutcome::Rejected(IngestError::Invalid(_))]
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(store.counts().unwrap().entries, 0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let other = Store::open(&dir.path().join("s"), NetworkId([8; 32])).unwrap();
+    let good = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields("A"), 1),
+    );
+    let outcome = other.ingest([(good, None)]).unwrap();
+    assert!(matches!(
+        outcome.as_slice(),
+        [IngestOutcome::Rejected(IngestError::WrongNetwork { .. })]
+    ));
+}
+
+#[test]
+fn withdrawal_purges_content_keeps_a_tombstone_and_refuses_the_old_entries() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let create = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields("A"), 1),
+    );
+    let document = create.document();
+    store.ingest([(create.clone(), None)]).unwrap();
+    let withdraw = sign(
+        &creator,
+        &creator,
+        EntryKind::Withdraw,
+        5,
+        b"duplicate".to_vec(),
+    );
+    assert!(stored(store.ingest([(withdraw.clone(), None)]).unwrap()));
+
+    assert!(store.row(&document).unwrap().is_none());
+    assert!(store.entry(&create.id()).unwrap().is_none());
+    assert!(store.is_purged(&create.id()).unwrap());
+    assert_eq!(store.tombstone(&document).unwrap(), Some(withdraw.id()));
+    assert_eq!(store.list_rows().count(), 0);
+    let ids: Vec<_> = store.sync_items().map(|item| item.unwrap().1).collect();
+    assert_eq!(ids, vec![withdraw.id()], "only the withdrawal still syncs");
+
+    let outcome = store.ingest([(create, None)]).unwrap();
+    assert!(matches!(
+        outcome.as_slice(),
+        [IngestOutcome::Rejected(IngestError::Withdrawn(_))]
+    ));
+}
+
+#[test]
+fn a_tampered_stored_entry_fails_when_read() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let create = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields("A"), 1),
+    );
+    store.ingest([(create.clone(), None)]).unwrap();
+    let mut bytes = create.encoded().to_vec();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    let mut batch = WriteBatch::default();
+    batch.put(keys::entry(&create.id()), bytes);
+    store.backend.apply(batch).unwrap();
+    assert!(matches!(
+        store.entry(&create.id()),
+        Err(StoreError::Damaged(_))
+    ));
+    let (_, raw) = store.raw_entries().next().unwrap().unwrap();
+    assert!(Entry::decode(&raw).is_err());
+}

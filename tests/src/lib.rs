@@ -1,0 +1,223 @@
+//! The harness for Convene's end-to-end tests: real `convene` processes on
+//! temporary data directories, with everything they printed shown when an
+//! expectation fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The `convene` binary built next to this test binary.
+pub fn convene_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let candidates = exe.ancestors().skip(1).take(3).map(|dir| dir.join("convene")).collect::<Vec<_>>();
+        candidates.iter().find(|path| path.is_file()).cloned().unwrap_or_else(|| {
+            panic!("no `convene` binary near {}; build it first: cargo build --workspace (scripts/test does)", exe.display())
+        })
+    })
+}
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+        .to_owned()
+}
+
+/// Writes `n` generated submissions (seeded) as JSON Lines and returns the path.
+pub fn generate_corpus(dir: &Path, n: usize, seed: u64) -> PathBuf {
+    let out = dir.join(format!("corpus-{n}-{seed}.jsonl"));
+    let status = Command::new("python3")
+        .arg(repo_root().join("bench/gen_corpus.py"))
+        .args(["--n", &n.to_string(), "--seed", &seed.to_string(), "--out"])
+        .arg(&out)
+        .status()
+        .expect("python3 runs bench/gen_corpus.py");
+    assert!(status.success(), "gen_corpus.py failed");
+    out
+}
+
+/// What a finished command printed.
+#[derive(Debug)]
+pub struct Run {
+    /// The command line, for messages.
+    pub command: String,
+    /// Exit code (-1 when killed).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(command: String, output: Output) -> Self {
+        Self {
+            command,
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Panics, showing everything, unless the exit code is `code`.
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "unexpected exit code\n{self}");
+        self
+    }
+
+    /// Panics unless it succeeded.
+    pub fn ok(self) -> Self {
+        self.expect_code(0)
+    }
+
+    /// Standard output parsed as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{self}"))
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "$ {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A demo network: its genesis and the secretariat's secret file.
+#[derive(Debug)]
+pub struct Network {
+    dir: TempDir,
+}
+
+impl Network {
+    /// Creates a network with the real binary.
+    pub fn create(name: &str) -> Self {
+        let dir = TempDir::new().expect("temporary directory");
+        let out = dir.path().join("net");
+        let run = run_convene(
+            None,
+            &["network", "create", "--name", name, "--out", path_str(&out)],
+            None,
+        );
+        run.ok();
+        Self { dir }
+    }
+
+    /// The genesis file.
+    pub fn genesis(&self) -> PathBuf {
+        self.dir.path().join("net/genesis.json")
+    }
+
+    /// The secretariat's secret keys.
+    pub fn secretariat_key(&self) -> PathBuf {
+        self.dir.path().join("net/secretariat-secret.json")
+    }
+}
+
+/// A node's data directory, with helpers to run `convene` against it.
+#[derive(Debug)]
+pub struct TestNode {
+    dir: TempDir,
+}
+
+impl TestNode {
+    /// A node initialised for `network`; the secretariat's when `secretariat`.
+    pub fn init(network: &Network, secretariat: bool) -> Self {
+        let node = Self::uninitialised();
+        let genesis = network.genesis();
+        let secret = network.secretariat_key();
+        let mut args = vec!["init", "--network", path_str(&genesis)];
+        if secretariat {
+            args.extend(["--secretariat-key", path_str(&secret)]);
+        }
+        node.run(&args).ok();
+        node
+    }
+
+    /// An empty data directory.
+    pub fn uninitialised() -> Self {
+        Self {
+            dir: TempDir::new().expect("temporary directory"),
+        }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Runs `convene ARGS` on this node.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_convene(Some(&self.data_dir()), args, None)
+    }
+
+    /// Runs `convene ARGS` with `stdin`.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run_convene(Some(&self.data_dir()), args, Some(stdin))
+    }
+
+    /// A `Command` for `convene ARGS` on this node, to spawn and control.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(convene_bin());
+        command
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .args(args)
+            .env_remove("CONVENE_DATA_DIR");
+        command
+    }
+
+    /// A scratch directory that lives as long as the node.
+    pub fn scratch(&self) -> PathBuf {
+        let path = self.dir.path().join("scratch");
+        std::fs::create_dir_all(&path).expect("scratch directory");
+        path
+    }
+}
+
+/// `path` as UTF-8 (temporary paths always are here).
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = Command::new(convene_bin());
+    command
+        .env_remove("CONVENE_DATA_DIR")
+        .env_remove("CONVENE_IDENTITY");
+    if let Some(dir) = data_dir {
+        command.arg("--data-dir").arg(dir);
+    }
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = command.spawn().expect("convene starts");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    let output = child.wait_with_output().expect("convene finishes");
+    let shown = format!("convene {}", args.join(" "));
+    Run::from_output(shown, output)
+}
