@@ -1,1 +1,160 @@
-fn main() {}
+//! `convene-bench`: measures real `convene` processes and prints the
+//! numbers BENCHMARKS.md records. Not a test: nothing here passes or fails.
+//!
+//! ```text
+//! cargo build --release --workspace
+//! target/release/convene-bench store --n 10000 --n 100000
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+/// Benchmarks of Convene, on real processes and real files.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The `convene` binary to measure [default: next to this binary].
+    #[arg(long, global = true)]
+    convene: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Import throughput, `list` latency and store size, per corpus size.
+    Store {
+        /// Corpus sizes to measure.
+        #[arg(long = "n", default_values_t = [10_000usize, 100_000])]
+        sizes: Vec<usize>,
+        /// How many times to time each `list` query.
+        #[arg(long, default_value_t = 7)]
+        repeat: usize,
+    },
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let convene = match args.convene {
+        Some(path) => path,
+        None => std::env::current_exe()?.with_file_name("convene"),
+    };
+    if !convene.is_file() {
+        bail!("no convene binary at {}; build with `cargo build --release --workspace`", convene.display());
+    }
+    match args.command {
+        Bench::Store { sizes, repeat } => store(&convene, &sizes, repeat),
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bench/ is in the repository").to_owned()
+}
+
+fn run(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, String, String)> {
+    let started = Instant::now();
+    let output = Command::new(convene)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("CONVENE_LOG", "convene_node=debug")
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running convene {args:?}"))?;
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        bail!("convene {args:?} failed: {stderr}");
+    }
+    Ok((elapsed, stdout, stderr))
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| {
+                    let path = entry.path();
+                    if path.is_dir() { dir_size(&path) } else { entry.metadata().map_or(0, |meta| meta.len()) }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Sums the per-batch timings `Node::submit_many` logs at debug level.
+fn phases(stderr: &str) -> (f64, f64) {
+    let mut prepare = 0.0;
+    let mut store = 0.0;
+    for line in stderr.lines().filter(|line| line.contains("stored batch")) {
+        for (key, total) in [("prepare_ms=", &mut prepare), ("store_ms=", &mut store)] {
+            if let Some(rest) = line.split(key).nth(1) {
+                *total += rest.split_whitespace().next().and_then(|value| value.parse::<f64>().ok()).unwrap_or(0.0);
+            }
+        }
+    }
+    (prepare, store)
+}
+
+fn store(convene: &Path, sizes: &[usize], repeat: usize) -> Result<()> {
+    println!(
+        "| submissions | import wall | submissions/s | prepare (validate, seal, automerge, sign) | store + flush | store on disk | bytes/submission | corpus JSONL bytes/submission | `list` (first 50) | `list --country KE --principle F1` | `list --json --limit 0` |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for &n in sizes {
+        let scratch = tempfile::tempdir()?;
+        let corpus = scratch.path().join("corpus.jsonl");
+        let status = Command::new("python3")
+            .arg(repo_root().join("bench/gen_corpus.py"))
+            .args(["--n", &n.to_string(), "--seed", "7", "--out"])
+            .arg(&corpus)
+            .status()?;
+        if !status.success() {
+            bail!("gen_corpus.py failed");
+        }
+        let network_dir = scratch.path().join("net");
+        let data = scratch.path().join("node");
+        let out = network_dir.to_str().context("utf-8 path")?;
+        run(convene, &data, &["network", "create", "--name", "Bench", "--out", out])?;
+        let genesis = network_dir.join("genesis.json");
+        run(convene, &data, &["init", "--network", genesis.to_str().context("utf-8")?])?;
+        run(convene, &data, &["identity", "new", "--name", "bench"])?;
+        let (import_time, _, stderr) = run(convene, &data, &["import", corpus.to_str().context("utf-8")?])?;
+        let (prepare_ms, store_ms) = phases(&stderr);
+        let on_disk = dir_size(&data.join("store"));
+        let corpus_bytes = std::fs::metadata(&corpus)?.len();
+        let time = |args: &[&str]| -> Result<Duration> {
+            let samples = (0..repeat)
+                .map(|_| run(convene, &data, args).map(|(elapsed, _, _)| elapsed))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(median(samples))
+        };
+        let list = time(&["list"])?;
+        let filtered = time(&["list", "--country", "KE", "--principle", "F1"])?;
+        let all = time(&["list", "--json", "--limit", "0"])?;
+        println!(
+            "| {n} | {:.2} s | {:.0} | {:.2} s | {:.2} s | {:.1} MB | {} | {} | {:.0} ms | {:.0} ms | {:.0} ms |",
+            import_time.as_secs_f64(),
+            n as f64 / import_time.as_secs_f64(),
+            prepare_ms / 1000.0,
+            store_ms / 1000.0,
+            on_disk as f64 / 1e6,
+            on_disk / n as u64,
+            corpus_bytes / n as u64,
+            list.as_secs_f64() * 1000.0,
+            filtered.as_secs_f64() * 1000.0,
+            all.as_secs_f64() * 1000.0,
+        );
+    }
+    Ok(())
+}

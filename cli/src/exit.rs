@@ -31,15 +31,18 @@ pub const VERIFY_FAILED: u8 = 6;
 impl Failure {
     /// A failure with an explicit code.
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 
     /// A usage error.
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(USAGE, message)
+    }
+
+    /// Adds a note after the message.
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.message = format!("{}; {note}", self.message);
+        self
     }
 
     /// Prints the message and gives the exit code.
@@ -54,22 +57,15 @@ impl Failure {
 /// The exit code that fits a node error.
 pub fn code_for(error: &NodeError) -> u8 {
     match error {
-        NodeError::Invalid(_)
-        | NodeError::NotJson(_)
-        | NodeError::Entry(_)
-        | NodeError::BadIdentityName(_) => INVALID,
-        NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => {
-            NOT_FOUND
-        }
+        NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::BadIdentityName(_) => INVALID,
+        NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => NOT_FOUND,
         NodeError::Refused(_)
         | NodeError::NotAuthor(_)
         | NodeError::Withdrawn(_)
         | NodeError::NotSecretariat
         | NodeError::IdentityExists(_)
         | NodeError::AlreadyInitialised { .. } => REFUSED,
-        NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::NotInitialised { .. } => {
-            USAGE
-        }
+        NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::NotInitialised { .. } => USAGE,
         _ => FAILED,
     }
 }

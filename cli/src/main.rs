@@ -3,6 +3,7 @@
 //! Thin over [`convene_node::Node`]: each subcommand lives in its own file
 //! under `commands/`, parses its arguments, calls the node and prints.
 
+mod backend;
 mod commands;
 mod exit;
 mod output;
@@ -25,12 +26,7 @@ struct Cli {
     data_dir: Option<PathBuf>,
 
     /// Which identity signs (see `convene identity list`); optional when there is only one.
-    #[arg(
-        long = "as",
-        global = true,
-        env = "CONVENE_IDENTITY",
-        value_name = "NAME"
-    )]
+    #[arg(long = "as", global = true, env = "CONVENE_IDENTITY", value_name = "NAME")]
     identity: Option<String>,
 
     #[command(subcommand)]
@@ -61,16 +57,23 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Export the corpus's public fields as JSON Lines or CSV.
     Export(commands::export::ExportArgs),
-    /// Show the node's network, store and identities.
+    /// Show the node's network, store, identities, and peers when it runs.
     Status(commands::status::StatusArgs),
+    /// Run the node: sync with peers, serve the web UI and API.
+    #[command(subcommand)]
+    Node(commands::node::NodeCommand),
+    /// Add, list and remove the peers the node keeps connected to.
+    #[command(subcommand)]
+    Peers(commands::peers::PeersCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A running node tells its operator what happens; one-shot commands stay quiet.
+    let default_level = if matches!(cli.command, Command::Node(_)) { "info" } else { "warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CONVENE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CONVENE_LOG").unwrap_or_else(|_| default_level.into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -87,10 +90,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Failure::usage("no platform data directory is known here; pass --data-dir DIR or set CONVENE_DATA_DIR")
         })?),
     };
-    let context = commands::Context {
-        data_dir,
-        identity: cli.identity,
-    };
+    let context = commands::Context { data_dir, identity: cli.identity };
     match cli.command {
         Command::Identity(command) => commands::identity::run(&context, command),
         Command::Network(command) => commands::network::run(command),
@@ -103,5 +103,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify(args) => commands::verify::run(&context, args),
         Command::Export(args) => commands::export::run(&context, args),
         Command::Status(args) => commands::status::run(&context, args),
+        Command::Node(command) => commands::node::run(&context, command),
+        Command::Peers(command) => commands::peers::run(&context, command),
     }
 }

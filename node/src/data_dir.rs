@@ -45,10 +45,7 @@ pub struct SecretariatKeys {
 impl SecretariatKeys {
     /// Fresh keys.
     pub fn generate() -> Self {
-        Self {
-            signing: SecretKey::generate(),
-            encryption: EncryptionSecretKey::generate(),
-        }
+        Self { signing: SecretKey::generate(), encryption: EncryptionSecretKey::generate() }
     }
 
     /// Writes them, readable only by the owner.
@@ -64,15 +61,10 @@ impl SecretariatKeys {
     /// Reads keys written by [`SecretariatKeys::write`].
     pub fn read(path: &Path) -> Result<Self, NodeError> {
         let text = read_to_string(path)?;
-        let bad = |what: &str| NodeError::BadFile {
-            path: path.to_owned(),
-            problem: what.to_owned(),
-        };
-        let file: SecretariatFile =
-            serde_json::from_str(&text).map_err(|error| bad(&error.to_string()))?;
+        let bad = |what: &str| NodeError::BadFile { path: path.to_owned(), problem: what.to_owned() };
+        let file: SecretariatFile = serde_json::from_str(&text).map_err(|error| bad(&error.to_string()))?;
         Ok(Self {
-            signing: SecretKey::from_seed_hex(&file.signing_secret)
-                .map_err(|error| bad(&error.to_string()))?,
+            signing: SecretKey::from_seed_hex(&file.signing_secret).map_err(|error| bad(&error.to_string()))?,
             encryption: EncryptionSecretKey::from_hex(&file.encryption_secret)
                 .map_err(|error| bad(&error.to_string()))?,
         })
@@ -80,7 +72,7 @@ impl SecretariatKeys {
 }
 
 /// An identity as listed: never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdentityInfo {
     /// The local name.
     pub name: String,
@@ -132,22 +124,12 @@ impl DataDir {
 
     /// Sets up a new data directory for `genesis`, optionally holding the
     /// secretariat's secrets. Refuses to switch an existing node's network.
-    pub fn init(
-        &self,
-        genesis: &Genesis,
-        secretariat: Option<&SecretariatKeys>,
-    ) -> Result<(), NodeError> {
+    pub fn init(&self, genesis: &Genesis, secretariat: Option<&SecretariatKeys>) -> Result<(), NodeError> {
         if let Ok(existing) = self.genesis() {
             if existing.network_id() == genesis.network_id() {
-                return Err(NodeError::AlreadyInitialised {
-                    dir: self.root.clone(),
-                    same_network: true,
-                });
+                return Err(NodeError::AlreadyInitialised { dir: self.root.clone(), same_network: true });
             }
-            return Err(NodeError::AlreadyInitialised {
-                dir: self.root.clone(),
-                same_network: false,
-            });
+            return Err(NodeError::AlreadyInitialised { dir: self.root.clone(), same_network: false });
         }
         if let Some(keys) = secretariat
             && (keys.signing.public() != genesis.secretariat_signing_key
@@ -163,25 +145,17 @@ impl DataDir {
         if let Some(keys) = secretariat {
             keys.write(&self.secretariat_path(), &genesis.name)?;
         }
-        write_atomic(
-            &self.genesis_path(),
-            &serde_json::to_vec_pretty(genesis).expect("serialises"),
-            0o644,
-        )
+        write_atomic(&self.genesis_path(), &serde_json::to_vec_pretty(genesis).expect("serialises"), 0o644)
     }
 
     /// The verified genesis of this node's network.
     pub fn genesis(&self) -> Result<Genesis, NodeError> {
         let path = self.genesis_path();
         if !path.exists() {
-            return Err(NodeError::NotInitialised {
-                dir: self.root.clone(),
-            });
+            return Err(NodeError::NotInitialised { dir: self.root.clone() });
         }
-        Genesis::from_json(&read_to_string(&path)?).map_err(|error| NodeError::BadFile {
-            path,
-            problem: error.to_string(),
-        })
+        Genesis::from_json(&read_to_string(&path)?)
+            .map_err(|error| NodeError::BadFile { path, problem: error.to_string() })
     }
 
     /// The secretariat's keys, if this is the secretariat's node.
@@ -207,14 +181,8 @@ impl DataDir {
             public_key: secret.public(),
             secret_seed: secret.to_seed_hex().to_string(),
         };
-        write_private(
-            &path,
-            &serde_json::to_vec_pretty(&file).expect("serialises"),
-        )?;
-        Ok(IdentityInfo {
-            name: name.to_owned(),
-            public_key: secret.public(),
-        })
+        write_private(&path, &serde_json::to_vec_pretty(&file).expect("serialises"))?;
+        Ok(IdentityInfo { name: name.to_owned(), public_key: secret.public() })
     }
 
     /// Every identity, by name.
@@ -227,18 +195,10 @@ impl DataDir {
             Err(source) => return Err(NodeError::Io { path: dir, source }),
         };
         for item in listing {
-            let path = item
-                .map_err(|source| NodeError::Io {
-                    path: dir.clone(),
-                    source,
-                })?
-                .path();
+            let path = item.map_err(|source| NodeError::Io { path: dir.clone(), source })?.path();
             if path.extension().is_some_and(|ext| ext == "json") {
                 let file = read_identity(&path)?;
-                out.push(IdentityInfo {
-                    name: file.name,
-                    public_key: file.public_key,
-                });
+                out.push(IdentityInfo { name: file.name, public_key: file.public_key });
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -256,11 +216,7 @@ impl DataDir {
                     [] => return Err(NodeError::NoIdentity),
                     [only] => only.name.clone(),
                     _ => {
-                        let names = all
-                            .iter()
-                            .map(|info| info.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let names = all.iter().map(|info| info.name.as_str()).collect::<Vec<_>>().join(", ");
                         return Err(NodeError::WhichIdentity(names));
                     }
                 }
@@ -272,63 +228,35 @@ impl DataDir {
             return Err(NodeError::UnknownIdentity(name));
         }
         let file = read_identity(&path)?;
-        let secret =
-            SecretKey::from_seed_hex(&file.secret_seed).map_err(|error| NodeError::BadFile {
-                path: path.clone(),
-                problem: error.to_string(),
-            })?;
+        let secret = SecretKey::from_seed_hex(&file.secret_seed)
+            .map_err(|error| NodeError::BadFile { path: path.clone(), problem: error.to_string() })?;
         if secret.public() != file.public_key {
-            return Err(NodeError::BadFile {
-                path,
-                problem: "the secret does not match the public key".into(),
-            });
+            return Err(NodeError::BadFile { path, problem: "the secret does not match the public key".into() });
         }
-        Ok((
-            IdentityInfo {
-                name: file.name,
-                public_key: file.public_key,
-            },
-            secret,
-        ))
+        Ok((IdentityInfo { name: file.name, public_key: file.public_key }, secret))
     }
 }
 
 fn read_identity(path: &Path) -> Result<IdentityFile, NodeError> {
-    serde_json::from_str(&read_to_string(path)?).map_err(|error| NodeError::BadFile {
-        path: path.to_owned(),
-        problem: error.to_string(),
-    })
+    serde_json::from_str(&read_to_string(path)?)
+        .map_err(|error| NodeError::BadFile { path: path.to_owned(), problem: error.to_string() })
 }
 
 fn check_identity_name(name: &str) -> Result<(), NodeError> {
     let ok = (1..=64).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && !name.starts_with('.');
-    if ok {
-        Ok(())
-    } else {
-        Err(NodeError::BadIdentityName(name.to_owned()))
-    }
+    if ok { Ok(()) } else { Err(NodeError::BadIdentityName(name.to_owned())) }
 }
 
 fn read_to_string(path: &Path) -> Result<String, NodeError> {
-    fs::read_to_string(path).map_err(|source| NodeError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    fs::read_to_string(path).map_err(|source| NodeError::Io { path: path.to_owned(), source })
 }
 
 fn create_private_dir(path: &Path) -> Result<(), NodeError> {
-    fs::create_dir_all(path).map_err(|source| NodeError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(|source| NodeError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    fs::create_dir_all(path).map_err(|source| NodeError::Io { path: path.to_owned(), source })?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700))
+        .map_err(|source| NodeError::Io { path: path.to_owned(), source })
 }
 
 /// Writes a file only its owner can read (0600), atomically.
@@ -339,26 +267,14 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
 /// Writes `bytes` to a temporary file with `mode`, syncs it and renames it
 /// over `path`, so a crash leaves the old file or the new one, never half.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), NodeError> {
-    let io = |source| NodeError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
+    let io = |source| NodeError::Io { path: path.to_owned(), source };
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(io)?;
     }
     let temporary = path.with_extension("tmp");
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&temporary)
-        .map_err(io)?;
-    file.set_permissions(fs::Permissions::from_mode(mode))
-        .map_err(io)?;
+    let mut file =
+        fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(&temporary).map_err(io)?;
+    file.set_permissions(fs::Permissions::from_mode(mode)).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)?;
     fs::rename(&temporary, path).map_err(io)

@@ -89,6 +89,9 @@ pub enum NodeError {
         "contact details are sealed to the secretariat; only the secretariat's node (holding secretariat-secret.json) can reveal them"
     )]
     NotSecretariat,
+    /// The network layer failed.
+    #[error("network: {0}")]
+    Sync(String),
     /// Sealed data that does not open.
     #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
     Unsealable(DocumentId),

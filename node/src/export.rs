@@ -102,22 +102,14 @@ pub fn write_row(
             if with_author {
                 cells.push(get(&["author"]));
             }
-            let line = cells
-                .iter()
-                .map(|cell| csv_quote(cell))
-                .collect::<Vec<_>>()
-                .join(",");
+            let line = cells.iter().map(|cell| csv_quote(cell)).collect::<Vec<_>>().join(",");
             writeln!(out, "{line}")
         }
     }
 }
 
 fn first_nonempty(options: &[String]) -> String {
-    options
-        .iter()
-        .find(|option| !option.is_empty())
-        .cloned()
-        .unwrap_or_default()
+    options.iter().find(|option| !option.is_empty()).cloned().unwrap_or_default()
 }
 
 fn cell(value: &Value) -> String {
@@ -132,16 +124,8 @@ fn cell(value: &Value) -> String {
 /// Quotes a CSV cell when needed, and defuses cells a spreadsheet would
 /// run as a formula.
 fn csv_quote(cell: &str) -> String {
-    let defused = if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
+    let defused = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() };
+    if defused.contains([',', '"', '\n', '\r']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
 }
 
 #[cfg(test)]

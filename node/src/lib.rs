@@ -3,7 +3,8 @@
 //! A Convene node: the data directory and its keys ([`data_dir`]), the store
 //! of signed entries and materialised rows ([`store`], sled behind the narrow
 //! [`store::Backend`] trait), queries ([`query`]), exports ([`export`]), and
-//! the one public handle over all of it, [`Node`].
+//! the sync engine ([`sync`]: libp2p, negentropy), and the one public handle
+//! over the data, [`Node`].
 //!
 //! **Architecture invariant:** only this crate touches sled (and, with the
 //! sync engine, libp2p). The web UI and the CLI go through [`Node`].
@@ -13,9 +14,12 @@ pub mod error;
 pub mod export;
 pub mod query;
 pub mod store;
+pub mod sync;
 
 mod node;
 
 pub use data_dir::DataDir;
 pub use error::NodeError;
-pub use node::{HistoryItem, Node, NodeStatus, SubmissionView, Submitted, VerifyReport, now_ms};
+pub use node::{
+    HistoryItem, Node, NodeStatus, SubmissionView, SubmitReport, SubmitStatus, Submitted, VerifyReport, now_ms,
+};

@@ -31,10 +31,11 @@ struct Inner {
     network: NetworkId,
     secretariat: Option<SecretariatKeys>,
     store: Store,
+    stored: tokio::sync::broadcast::Sender<EntryId>,
 }
 
 /// What a submit did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Submitted {
     /// The submission's document id.
     pub id: DocumentId,
@@ -42,8 +43,55 @@ pub struct Submitted {
     pub already_stored: bool,
 }
 
+/// The outcome of one submission, as `import` and the API report it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubmitReport {
+    /// What happened.
+    pub status: SubmitStatus,
+    /// The submission's id, when it is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<DocumentId>,
+    /// Why not, when it was not stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What happened to one submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmitStatus {
+    /// Newly stored, on disk.
+    Stored,
+    /// This author had already stored exactly this.
+    AlreadyStored,
+    /// Not valid: fix the input.
+    Invalid,
+    /// Refused by a rule (for instance, withdrawn earlier).
+    Refused,
+}
+
+impl SubmitReport {
+    /// The report for one result of [`Node::submit_many`].
+    pub fn from_result(result: Result<Submitted, NodeError>) -> Self {
+        match result {
+            Ok(Submitted { id, already_stored }) => Self {
+                status: if already_stored { SubmitStatus::AlreadyStored } else { SubmitStatus::Stored },
+                id: Some(id),
+                error: None,
+            },
+            Err(error) => {
+                let status = match error {
+                    NodeError::Refused(_) | NodeError::Withdrawn(_) | NodeError::NotAuthor(_) => SubmitStatus::Refused,
+                    _ => SubmitStatus::Invalid,
+                };
+                Self { status, id: None, error: Some(error.to_string()) }
+            }
+        }
+    }
+}
+
 /// A submission as `convene show` presents it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SubmissionView {
     /// The materialised document.
     #[serde(flatten)]
@@ -55,7 +103,7 @@ pub struct SubmissionView {
 }
 
 /// One entry in a document's history.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct HistoryItem {
     /// The entry id.
     pub entry: EntryId,
@@ -77,7 +125,7 @@ pub struct VerifyReport {
 }
 
 /// A node's state for `convene status`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NodeStatus {
     /// The network's name.
     pub network_name: String,
@@ -95,9 +143,7 @@ pub struct NodeStatus {
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 /// A signed entry ready to store, with the fields it was built from.
@@ -110,15 +156,8 @@ impl Node {
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
         let store = Store::open(&data_dir.store_path(), network)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                data_dir,
-                genesis,
-                network,
-                secretariat,
-                store,
-            }),
-        })
+        let (stored, _) = tokio::sync::broadcast::channel(4096);
+        Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
     }
 
     /// The data directory.
@@ -141,12 +180,28 @@ impl Node {
         &self.inner.store
     }
 
+    /// Ids of entries as they are stored, from here or from peers.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<EntryId> {
+        self.inner.stored.subscribe()
+    }
+
+    /// Stores entries and tells subscribers about the new ones.
+    fn ingest(&self, entries: Vec<(Entry, Option<Map<String, Value>>)>) -> Result<Vec<IngestOutcome>, NodeError> {
+        let ids: Vec<EntryId> = entries.iter().map(|(entry, _)| entry.id()).collect();
+        let outcomes = self.inner.store.ingest(entries)?;
+        for (id, outcome) in ids.into_iter().zip(&outcomes) {
+            if matches!(outcome, IngestOutcome::Stored) {
+                // Nobody listening (no sync engine) is fine.
+                let _ = self.inner.stored.send(id);
+            }
+        }
+        Ok(outcomes)
+    }
+
     /// Validates, seals, signs and stores one submission; returns once it is
     /// on disk.
     pub fn submit(&self, author: &SecretKey, input: &Value) -> Result<Submitted, NodeError> {
-        self.submit_many(author, std::slice::from_ref(input))?
-            .pop()
-            .expect("one result per input")
+        self.submit_many(author, std::slice::from_ref(input))?.pop().expect("one result per input")
     }
 
     /// Submits many at once: prepared on every core, stored with one flush.
@@ -158,29 +213,21 @@ impl Node {
         inputs: &[Value],
     ) -> Result<Vec<Result<Submitted, NodeError>>, NodeError> {
         let timestamp_ms = now_ms();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |count| count.get())
-            .min(8);
+        let started = std::time::Instant::now();
+        let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(8);
         let chunk = inputs.len().div_ceil(threads).max(1);
         let prepared: Vec<Result<Prepared, NodeError>> = std::thread::scope(|scope| {
             let workers: Vec<_> = inputs
                 .chunks(chunk)
                 .map(|inputs| {
                     scope.spawn(move || {
-                        inputs
-                            .iter()
-                            .map(|input| self.prepare(author, input, timestamp_ms))
-                            .collect::<Vec<_>>()
+                        inputs.iter().map(|input| self.prepare(author, input, timestamp_ms)).collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| worker.join().expect("preparing does not panic"))
-                .collect()
+            workers.into_iter().flat_map(|worker| worker.join().expect("preparing does not panic")).collect()
         });
-        let mut results: Vec<Option<Result<Submitted, NodeError>>> =
-            Vec::with_capacity(inputs.len());
+        let mut results: Vec<Option<Result<Submitted, NodeError>>> = Vec::with_capacity(inputs.len());
         let mut to_store = Vec::new();
         let mut slots = Vec::new();
         for (index, item) in prepared.into_iter().enumerate() {
@@ -197,33 +244,26 @@ impl Node {
                 Err(error) => results.push(Some(Err(error))),
             }
         }
-        let outcomes = self.inner.store.ingest(to_store)?;
+        let prepared_at = started.elapsed();
+        let outcomes = self.ingest(to_store)?;
+        tracing::debug!(
+            count = inputs.len(),
+            prepare_ms = prepared_at.as_secs_f64() * 1000.0,
+            store_ms = (started.elapsed() - prepared_at).as_secs_f64() * 1000.0,
+            "stored batch"
+        );
         for ((index, id), outcome) in slots.into_iter().zip(outcomes) {
             results[index] = Some(match outcome {
-                IngestOutcome::Stored => Ok(Submitted {
-                    id,
-                    already_stored: false,
-                }),
-                IngestOutcome::AlreadyStored => Ok(Submitted {
-                    id,
-                    already_stored: true,
-                }),
+                IngestOutcome::Stored => Ok(Submitted { id, already_stored: false }),
+                IngestOutcome::AlreadyStored => Ok(Submitted { id, already_stored: true }),
                 IngestOutcome::Rejected(error) => Err(error.into()),
             });
         }
-        Ok(results
-            .into_iter()
-            .map(|result| result.expect("every slot filled"))
-            .collect())
+        Ok(results.into_iter().map(|result| result.expect("every slot filled")).collect())
     }
 
     /// Validates one input and builds its signed create entry.
-    fn prepare(
-        &self,
-        author: &SecretKey,
-        input: &Value,
-        timestamp_ms: u64,
-    ) -> Result<Prepared, NodeError> {
+    fn prepare(&self, author: &SecretKey, input: &Value, timestamp_ms: u64) -> Result<Prepared, NodeError> {
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
         let mut fields = validated.fields;
         if let Some(contact) = &validated.contact {
@@ -236,9 +276,7 @@ impl Node {
         let mut hasher = blake3::Hasher::new_derive_key("convene document nonce v1");
         hasher.update(author.public().as_bytes());
         hasher.update(&serde_json::to_vec(input).expect("JSON serialises"));
-        let nonce: [u8; 16] = hasher.finalize().as_bytes()[..16]
-            .try_into()
-            .expect("16 bytes");
+        let nonce: [u8; 16] = hasher.finalize().as_bytes()[..16].try_into().expect("16 bytes");
         let header = EntryHeader {
             network: self.inner.network,
             creator: author.public(),
@@ -259,20 +297,14 @@ impl Node {
             return Err(NodeError::Refused(IngestError::Withdrawn(id)));
         }
         if self.inner.store.row(&id)?.is_some() {
-            return Ok(Some(Submitted {
-                id,
-                already_stored: true,
-            }));
+            return Ok(Some(Submitted { id, already_stored: true }));
         }
         Ok(None)
     }
 
     /// Stores entries received from elsewhere (a peer, a file): each is
     /// verified for this network first.
-    pub fn ingest_encoded(
-        &self,
-        encoded: &[Vec<u8>],
-    ) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+    pub fn ingest_encoded(&self, encoded: &[Vec<u8>]) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
         let mut results: Vec<Option<Result<IngestOutcome, NodeError>>> = Vec::new();
         let mut valid = Vec::new();
         let mut slots = Vec::new();
@@ -296,14 +328,11 @@ impl Node {
             sorted_slots.push(slots[index]);
             sorted.push(valid[index].take().expect("each once"));
         }
-        let outcomes = self.inner.store.ingest(sorted)?;
+        let outcomes = self.ingest(sorted)?;
         for (slot, outcome) in sorted_slots.into_iter().zip(outcomes) {
             results[slot] = Some(Ok(outcome));
         }
-        Ok(results
-            .into_iter()
-            .map(|result| result.expect("every slot filled"))
-            .collect())
+        Ok(results.into_iter().map(|result| result.expect("every slot filled")).collect())
     }
 
     /// Lists submissions matching `filter`, newest first, `offset`/`limit` paged.
@@ -348,11 +377,7 @@ impl Node {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
-        let row = self
-            .inner
-            .store
-            .row(id)?
-            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         // `document_entries` decodes, and so re-verifies, every entry.
         let entries = self.inner.store.document_entries(id)?;
         let history = entries
@@ -364,50 +389,28 @@ impl Node {
                 timestamp_ms: entry.header().timestamp_ms,
             })
             .collect();
-        Ok(SubmissionView {
-            row,
-            history,
-            signatures_verified: true,
-        })
+        Ok(SubmissionView { row, history, signatures_verified: true })
     }
 
     /// Opens the sealed contact details: only on the secretariat's node.
     pub fn reveal(&self, id: &DocumentId) -> Result<Option<Contact>, NodeError> {
-        let secretariat = self
-            .inner
-            .secretariat
-            .as_ref()
-            .ok_or(NodeError::NotSecretariat)?;
-        let row = self
-            .inner
-            .store
-            .row(id)?
-            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let secretariat = self.inner.secretariat.as_ref().ok_or(NodeError::NotSecretariat)?;
+        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         let Some(sealed) = row.fields.get("sealed_contact").and_then(Value::as_str) else {
             return Ok(None);
         };
         let sealed = hex::decode(sealed).map_err(|_| NodeError::Unsealable(*id))?;
-        let plaintext =
-            seal::open(&secretariat.encryption, &sealed).map_err(|_| NodeError::Unsealable(*id))?;
-        serde_json::from_slice(&plaintext)
-            .map(Some)
-            .map_err(|_| NodeError::Unsealable(*id))
+        let plaintext = seal::open(&secretariat.encryption, &sealed).map_err(|_| NodeError::Unsealable(*id))?;
+        serde_json::from_slice(&plaintext).map(Some).map_err(|_| NodeError::Unsealable(*id))
     }
 
     /// Withdraws a submission: signs a withdrawal and purges its content.
-    pub fn withdraw(
-        &self,
-        author: &SecretKey,
-        id: &DocumentId,
-        reason: &str,
-    ) -> Result<EntryId, NodeError> {
+    pub fn withdraw(&self, author: &SecretKey, id: &DocumentId, reason: &str) -> Result<EntryId, NodeError> {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
         let entries = self.inner.store.document_entries(id)?;
-        let first = entries
-            .first()
-            .ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let first = entries.first().ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         if first.header().creator != author.public() {
             return Err(NodeError::NotAuthor(*id));
         }
@@ -416,18 +419,12 @@ impl Node {
             creator: first.header().creator,
             nonce: first.header().nonce,
             author: author.public(),
-            timestamp_ms: now_ms().max(
-                entries
-                    .iter()
-                    .map(|e| e.header().timestamp_ms + 1)
-                    .max()
-                    .unwrap_or(0),
-            ),
+            timestamp_ms: now_ms().max(entries.iter().map(|e| e.header().timestamp_ms + 1).max().unwrap_or(0)),
             kind: EntryKind::Withdraw,
         };
         let entry = Entry::sign(header, reason.as_bytes().to_vec(), author)?;
         let entry_id = entry.id();
-        match self.inner.store.ingest([(entry, None)])?.pop() {
+        match self.ingest(vec![(entry, None)])?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             _ => Ok(entry_id),
         }
@@ -441,9 +438,7 @@ impl Node {
             report.checked += 1;
             match Entry::decode_for(&bytes, &self.inner.network) {
                 Ok(entry) if entry.id() == id => {}
-                Ok(_) => report
-                    .failures
-                    .push((id.to_string(), "stored under the wrong id".into())),
+                Ok(_) => report.failures.push((id.to_string(), "stored under the wrong id".into())),
                 Err(error) => report.failures.push((id.to_string(), error.to_string())),
             }
         }
@@ -452,10 +447,7 @@ impl Node {
 
     /// Every live document row (for export).
     pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, NodeError>> + '_ {
-        self.inner
-            .store
-            .rows()
-            .map(|row| row.map_err(NodeError::from))
+        self.inner.store.rows().map(|row| row.map_err(NodeError::from))
     }
 
     /// Whether a submission kind is valid text (for filters).

@@ -32,8 +32,7 @@ pub enum DocumentError {
 
 /// Checks an entry payload is one automerge change made by `author`.
 pub(crate) fn check_change(payload: &[u8], author: &PublicKey) -> Result<(), String> {
-    let change = Change::from_bytes(payload.to_vec())
-        .map_err(|error| format!("not an automerge change: {error}"))?;
+    let change = Change::from_bytes(payload.to_vec()).map_err(|error| format!("not an automerge change: {error}"))?;
     if change.actor_id().to_bytes() != author.as_bytes() {
         return Err("the change's actor is not the entry's author".to_owned());
     }
@@ -84,15 +83,10 @@ pub fn materialise(changes: &[Vec<u8>]) -> Result<Map<String, Json>, DocumentErr
 pub fn history(changes: &[Vec<u8>]) -> Result<Vec<(PublicKey, i64)>, DocumentError> {
     let mut out = Vec::with_capacity(changes.len());
     for bytes in changes {
-        let change = Change::from_bytes(bytes.clone())
-            .map_err(|error| DocumentError::Load(error.to_string()))?;
-        let actor: [u8; 32] = change
-            .actor_id()
-            .to_bytes()
-            .try_into()
-            .map_err(|_| DocumentError::Load("actor".into()))?;
-        let key =
-            PublicKey::from_bytes(actor).map_err(|error| DocumentError::Load(error.to_string()))?;
+        let change = Change::from_bytes(bytes.clone()).map_err(|error| DocumentError::Load(error.to_string()))?;
+        let actor: [u8; 32] =
+            change.actor_id().to_bytes().try_into().map_err(|_| DocumentError::Load("actor".into()))?;
+        let key = PublicKey::from_bytes(actor).map_err(|error| DocumentError::Load(error.to_string()))?;
         out.push((key, change.timestamp()));
     }
     out.sort_by_key(|(_, time)| *time);
@@ -102,10 +96,7 @@ pub fn history(changes: &[Vec<u8>]) -> Result<Vec<(PublicKey, i64)>, DocumentErr
 fn load(changes: &[Vec<u8>]) -> Result<AutoCommit, DocumentError> {
     let parsed = changes
         .iter()
-        .map(|bytes| {
-            Change::from_bytes(bytes.clone())
-                .map_err(|error| DocumentError::Load(error.to_string()))
-        })
+        .map(|bytes| Change::from_bytes(bytes.clone()).map_err(|error| DocumentError::Load(error.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let mut doc = AutoCommit::new();
     doc.apply_changes(parsed)?;
@@ -120,9 +111,7 @@ fn commit(doc: &mut AutoCommit, timestamp_ms: u64) -> Vec<u8> {
     } else {
         doc.commit_with(options);
     }
-    let mut change = doc
-        .get_last_local_change()
-        .expect("a change was just committed");
+    let mut change = doc.get_last_local_change().expect("a change was just committed");
     change.bytes().into_owned()
 }
 
@@ -143,12 +132,8 @@ fn scalar(value: &Json) -> Option<ScalarValue> {
 
 fn put_field(doc: &mut AutoCommit, parent: &ObjId, key: &str, value: &Json) {
     let result = match value {
-        Json::Array(items) => doc
-            .put_object(parent, key, ObjType::List)
-            .map(|list| fill_list(doc, &list, items)),
-        Json::Object(map) => doc
-            .put_object(parent, key, ObjType::Map)
-            .map(|object| fill_map(doc, &object, map)),
+        Json::Array(items) => doc.put_object(parent, key, ObjType::List).map(|list| fill_list(doc, &list, items)),
+        Json::Object(map) => doc.put_object(parent, key, ObjType::Map).map(|object| fill_map(doc, &object, map)),
         other => doc.put(parent, key, scalar(other).expect("scalar")),
     };
     result.expect("writing a fresh in-memory document cannot fail");
@@ -163,23 +148,15 @@ fn fill_map(doc: &mut AutoCommit, object: &ObjId, map: &Map<String, Json>) {
 fn fill_list(doc: &mut AutoCommit, list: &ObjId, items: &[Json]) {
     for (index, item) in items.iter().enumerate() {
         let result = match item {
-            Json::Array(inner) => doc
-                .insert_object(list, index, ObjType::List)
-                .map(|obj| fill_list(doc, &obj, inner)),
-            Json::Object(map) => doc
-                .insert_object(list, index, ObjType::Map)
-                .map(|obj| fill_map(doc, &obj, map)),
+            Json::Array(inner) => doc.insert_object(list, index, ObjType::List).map(|obj| fill_list(doc, &obj, inner)),
+            Json::Object(map) => doc.insert_object(list, index, ObjType::Map).map(|obj| fill_map(doc, &obj, map)),
             other => doc.insert(list, index, scalar(other).expect("scalar")),
         };
         result.expect("writing a fresh in-memory document cannot fail");
     }
 }
 
-fn to_json_map(
-    doc: &AutoCommit,
-    object: &ObjId,
-    depth: usize,
-) -> Result<Map<String, Json>, DocumentError> {
+fn to_json_map(doc: &AutoCommit, object: &ObjId, depth: usize) -> Result<Map<String, Json>, DocumentError> {
     let mut out = Map::new();
     for key in doc.keys(object) {
         if let Some((value, id)) = doc.get(object, key.as_str())? {
@@ -189,19 +166,12 @@ fn to_json_map(
     Ok(out)
 }
 
-fn to_json(
-    doc: &AutoCommit,
-    value: Value<'_>,
-    id: &ObjId,
-    depth: usize,
-) -> Result<Json, DocumentError> {
+fn to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId, depth: usize) -> Result<Json, DocumentError> {
     if depth >= MAX_DEPTH {
         return Err(DocumentError::TooDeep);
     }
     Ok(match value {
-        Value::Object(ObjType::Map | ObjType::Table) => {
-            Json::Object(to_json_map(doc, id, depth + 1)?)
-        }
+        Value::Object(ObjType::Map | ObjType::Table) => Json::Object(to_json_map(doc, id, depth + 1)?),
         Value::Object(ObjType::List | ObjType::Text) => {
             let mut items = Vec::new();
             for index in 0..doc.length(id) {
@@ -260,16 +230,8 @@ mod tests {
         let mut edited = fields();
         edited.insert("title".into(), json!("Kisumu, revised"));
         edited.remove("insights");
-        let second = edit_change(std::slice::from_ref(&first), &author, &edited, 6)
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            materialise(&[second.clone(), first.clone()]).unwrap(),
-            edited
-        );
-        assert_eq!(
-            edit_change(&[first, second], &author, &edited, 7).unwrap(),
-            None
-        );
+        let second = edit_change(std::slice::from_ref(&first), &author, &edited, 6).unwrap().unwrap();
+        assert_eq!(materialise(&[second.clone(), first.clone()]).unwrap(), edited);
+        assert_eq!(edit_change(&[first, second], &author, &edited, 7).unwrap(), None);
     }
 }

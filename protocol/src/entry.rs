@@ -25,10 +25,9 @@
 //! receipt.
 
 use std::fmt;
-use std::str::FromStr;
 
 use crate::bytes::Reader;
-use crate::keys::{KeyError, PublicKey, SecretKey};
+use crate::keys::{PublicKey, SecretKey};
 use crate::network::NetworkId;
 
 /// The encoding version this crate writes and reads.
@@ -44,53 +43,6 @@ pub const MAX_WITHDRAW_REASON_BYTES: usize = 2_000;
 
 const SIGNING_CONTEXT: &[u8] = b"convene-entry-v1\0";
 const DOCUMENT_ID_CONTEXT: &[u8] = b"convene-document-v1\0";
-
-macro_rules! hash_id {
-    ($name:ident, $what:literal) => {
-        #[doc = concat!("The 32-byte BLAKE3 id of ", $what, ", shown as lowercase hex.")]
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub [u8; 32]);
-
-        impl $name {
-            /// The first 12 hex digits: enough to tell ids apart in a list.
-            pub fn short(&self) -> String {
-                hex::encode(&self.0[..6])
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&hex::encode(self.0))
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.short())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = KeyError;
-            fn from_str(text: &str) -> Result<Self, KeyError> {
-                crate::keys::decode_hex32(text).map(Self)
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.to_string())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
 
 hash_id!(EntryId, "a signed entry");
 hash_id!(DocumentId, "a document (its creator and nonce)");
@@ -148,9 +100,7 @@ pub enum EntryError {
     #[error("entry is truncated or has trailing bytes")]
     Malformed,
     /// Written by a newer or unknown version.
-    #[error(
-        "entry format version {0} is not supported (this node reads version 1); upgrade Convene"
-    )]
+    #[error("entry format version {0} is not supported (this node reads version 1); upgrade Convene")]
     UnsupportedVersion(u8),
     /// Unknown entry kind byte.
     #[error("unknown entry kind {0}")]
@@ -229,11 +179,7 @@ impl fmt::Debug for Entry {
 
 impl Entry {
     /// Signs a new entry. The payload must satisfy the kind's rules.
-    pub fn sign(
-        header: EntryHeader,
-        payload: Vec<u8>,
-        secret: &SecretKey,
-    ) -> Result<Self, EntryError> {
+    pub fn sign(header: EntryHeader, payload: Vec<u8>, secret: &SecretKey) -> Result<Self, EntryError> {
         if secret.public() != header.author {
             return Err(EntryError::BadSignature);
         }
@@ -243,21 +189,14 @@ impl Entry {
         let signature = secret.sign(&signing_message(&encoded));
         encoded.extend_from_slice(&signature);
         let id = EntryId(*blake3::hash(&encoded).as_bytes());
-        Ok(Self {
-            header,
-            payload,
-            encoded,
-            id,
-        })
+        Ok(Self { header, payload, encoded, id })
     }
 
     /// Decodes and verifies an entry: layout, version, sizes, keys, payload
     /// rules and signature. Any altered byte fails here.
     pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
         if bytes.len() > MAX_ENTRY_BYTES {
-            return Err(EntryError::TooLarge {
-                size: bytes.len().saturating_sub(ENTRY_OVERHEAD_BYTES),
-            });
+            return Err(EntryError::TooLarge { size: bytes.len().saturating_sub(ENTRY_OVERHEAD_BYTES) });
         }
         let mut reader = Reader::new(bytes);
         let version = reader.u8().ok_or(EntryError::Malformed)?;
@@ -280,36 +219,21 @@ impl Entry {
         if reader.remaining() != 0 {
             return Err(EntryError::Malformed);
         }
-        let header = EntryHeader {
-            network,
-            creator,
-            nonce,
-            author,
-            timestamp_ms,
-            kind,
-        };
+        let header = EntryHeader { network, creator, nonce, author, timestamp_ms, kind };
         let unsigned = &bytes[..bytes.len() - 64];
         if !author.verify(&signing_message(unsigned), &signature) {
             return Err(EntryError::BadSignature);
         }
         check_payload(&header, &payload)?;
         let id = EntryId(*blake3::hash(bytes).as_bytes());
-        Ok(Self {
-            header,
-            payload,
-            encoded: bytes.to_vec(),
-            id,
-        })
+        Ok(Self { header, payload, encoded: bytes.to_vec(), id })
     }
 
     /// Decodes and verifies, and checks the entry belongs to `network`.
     pub fn decode_for(bytes: &[u8], network: &NetworkId) -> Result<Self, EntryError> {
         let entry = Self::decode(bytes)?;
         if entry.header.network != *network {
-            return Err(EntryError::WrongNetwork {
-                expected: *network,
-                found: entry.header.network,
-            });
+            return Err(EntryError::WrongNetwork { expected: *network, found: entry.header.network });
         }
         Ok(entry)
     }
@@ -374,14 +298,9 @@ fn signing_message(unsigned: &[u8]) -> Vec<u8> {
 /// The rules an entry's payload must follow, checkable without any state.
 /// (Whether a non-creator author was granted is the store's to check.)
 fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError> {
-    let bad = |reason: &str| EntryError::BadPayload {
-        kind: header.kind,
-        reason: reason.to_owned(),
-    };
+    let bad = |reason: &str| EntryError::BadPayload { kind: header.kind, reason: reason.to_owned() };
     if payload.len() > MAX_PAYLOAD_BYTES {
-        return Err(EntryError::TooLarge {
-            size: payload.len(),
-        });
+        return Err(EntryError::TooLarge { size: payload.len() });
     }
     match header.kind {
         EntryKind::Create | EntryKind::Change => {
@@ -394,9 +313,7 @@ fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError>
             if header.author != header.creator {
                 return Err(EntryError::NotCreator("grant co-authorship"));
             }
-            let key: [u8; 32] = payload
-                .try_into()
-                .map_err(|_| bad("expected a 32-byte public key"))?;
+            let key: [u8; 32] = payload.try_into().map_err(|_| bad("expected a 32-byte public key"))?;
             PublicKey::from_bytes(key).map_err(|_| bad("not a valid ed25519 key"))?;
             Ok(())
         }
@@ -431,12 +348,7 @@ mod tests {
     #[test]
     fn withdraw_entry_round_trips() {
         let secret = SecretKey::from_seed([1; 32]);
-        let entry = Entry::sign(
-            header(&secret, EntryKind::Withdraw),
-            b"duplicate".to_vec(),
-            &secret,
-        )
-        .unwrap();
+        let entry = Entry::sign(header(&secret, EntryKind::Withdraw), b"duplicate".to_vec(), &secret).unwrap();
         let again = Entry::decode(entry.encoded()).unwrap();
         assert_eq!(again, entry);
         assert_eq!(again.id(), entry.id());
@@ -446,12 +358,7 @@ mod tests {
     #[test]
     fn every_flipped_bit_is_detected() {
         let secret = SecretKey::from_seed([1; 32]);
-        let entry = Entry::sign(
-            header(&secret, EntryKind::Withdraw),
-            b"why".to_vec(),
-            &secret,
-        )
-        .unwrap();
+        let entry = Entry::sign(header(&secret, EntryKind::Withdraw), b"why".to_vec(), &secret).unwrap();
         for index in 0..entry.encoded().len() {
             for bit in 0..8 {
                 let mut bytes = entry.encoded().to_vec();
@@ -467,10 +374,7 @@ mod tests {
         let other = SecretKey::from_seed([2; 32]);
         let mut forged = header(&creator, EntryKind::Withdraw);
         forged.author = other.public();
-        assert_eq!(
-            Entry::sign(forged, vec![], &other),
-            Err(EntryError::NotCreator("withdraw it"))
-        );
+        assert_eq!(Entry::sign(forged, vec![], &other), Err(EntryError::NotCreator("withdraw it")));
         let mut grant = header(&creator, EntryKind::Grant);
         grant.author = other.public();
         let payload = other.public().as_bytes().to_vec();
@@ -488,9 +392,6 @@ mod tests {
     #[test]
     fn oversized_entries_are_refused_before_parsing() {
         let bytes = vec![1u8; MAX_ENTRY_BYTES + 1];
-        assert!(matches!(
-            Entry::decode(&bytes),
-            Err(EntryError::TooLarge { .. })
-        ));
+        assert!(matches!(Entry::decode(&bytes), Err(EntryError::TooLarge { .. })));
     }
 }

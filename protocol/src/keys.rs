@@ -168,9 +168,7 @@ impl serde::Serialize for EncryptionPublicKey {
 impl<'de> serde::Deserialize<'de> for EncryptionPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        decode_hex32(&text)
-            .map(Self)
-            .map_err(serde::de::Error::custom)
+        decode_hex32(&text).map(Self).map_err(serde::de::Error::custom)
     }
 }
 
@@ -207,8 +205,7 @@ impl fmt::Debug for EncryptionSecretKey {
 
 pub(crate) fn decode_hex32(text: &str) -> Result<[u8; 32], KeyError> {
     let mut out = Zeroizing::new([0u8; 32]);
-    hex::decode_to_slice(text.trim(), out.as_mut())
-        .map_err(|_| KeyError::BadHex { expected: 32 })?;
+    hex::decode_to_slice(text.trim(), out.as_mut()).map_err(|_| KeyError::BadHex { expected: 32 })?;
     Ok(*out)
 }
 

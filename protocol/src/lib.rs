@@ -11,10 +11,13 @@
 //! - [`document`]: how a submission's fields become automerge changes and back;
 //! - [`seal`]: personal data sealed to the secretariat;
 //! - [`schema`] and [`taxonomy`]: what a valid submission holds;
-//! - the sync protocol's messages live with the sync engine in `convene-node` (sans-IO there too).
+//! - [`wire`]: the sync protocol's messages and their size limits.
 //!
 //! **Architecture invariant:** this crate does no I/O and spawns nothing;
 //! callers pass in time and randomness where it matters.
+
+#[macro_use]
+mod bytes;
 
 pub mod document;
 pub mod entry;
@@ -23,5 +26,4 @@ pub mod network;
 pub mod schema;
 pub mod seal;
 pub mod taxonomy;
-
-mod bytes;
+pub mod wire;

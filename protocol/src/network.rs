@@ -3,44 +3,13 @@
 //! so two networks with the same name are still different networks, and a
 //! node can never be talked into another network's secretariat keys.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::keys::{EncryptionPublicKey, KeyError, PublicKey, SecretKey};
+use crate::keys::{EncryptionPublicKey, PublicKey, SecretKey};
 
 const GENESIS_CONTEXT: &[u8] = b"convene-genesis-v1\0";
 /// Longest network name.
 pub const MAX_NETWORK_NAME_CHARS: usize = 100;
 
-/// A network's id: BLAKE3 of its signed genesis.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NetworkId(pub [u8; 32]);
-
-impl NetworkId {
-    /// The first 12 hex digits.
-    pub fn short(&self) -> String {
-        hex::encode(&self.0[..6])
-    }
-}
-
-impl fmt::Display for NetworkId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-impl fmt::Debug for NetworkId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NetworkId({})", self.short())
-    }
-}
-
-impl FromStr for NetworkId {
-    type Err = KeyError;
-    fn from_str(text: &str) -> Result<Self, KeyError> {
-        crate::keys::decode_hex32(text).map(Self)
-    }
-}
+hash_id!(NetworkId, "a network (its signed genesis)");
 
 /// Why a genesis file was refused.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +24,7 @@ pub enum GenesisError {
     #[error("network name must be 1 to {MAX_NETWORK_NAME_CHARS} characters")]
     BadName,
     /// The signature does not match.
-    #[error(
-        "genesis signature does not verify: the file was altered; ask the secretariat for a fresh copy"
-    )]
+    #[error("genesis signature does not verify: the file was altered; ask the secretariat for a fresh copy")]
     BadSignature,
     /// A malformed signature field.
     #[error("genesis signature is not 64 bytes of hex")]
@@ -117,10 +84,7 @@ impl Genesis {
         }
         self.check_name()?;
         let signature = self.signature_bytes()?;
-        if !self
-            .secretariat_signing_key
-            .verify(&self.signing_bytes(), &signature)
-        {
+        if !self.secretariat_signing_key.verify(&self.signing_bytes(), &signature) {
             return Err(GenesisError::BadSignature);
         }
         Ok(())
@@ -144,8 +108,7 @@ impl Genesis {
 
     fn signature_bytes(&self) -> Result<[u8; 64], GenesisError> {
         let mut out = [0u8; 64];
-        hex::decode_to_slice(&self.signature, &mut out)
-            .map_err(|_| GenesisError::MalformedSignature)?;
+        hex::decode_to_slice(&self.signature, &mut out).map_err(|_| GenesisError::MalformedSignature)?;
         Ok(out)
     }
 
@@ -176,10 +139,7 @@ mod tests {
         let again = Genesis::from_json(&text).unwrap();
         assert_eq!(again.network_id(), genesis.network_id());
         let edited = text.replace("Demo", "Dem0");
-        assert!(matches!(
-            Genesis::from_json(&edited),
-            Err(GenesisError::BadSignature)
-        ));
+        assert!(matches!(Genesis::from_json(&edited), Err(GenesisError::BadSignature)));
     }
 
     #[test]

@@ -22,9 +22,7 @@ pub enum SealError {
     #[error("sealed data is malformed")]
     Malformed,
     /// Sealed to another key, or altered.
-    #[error(
-        "sealed data cannot be opened with this key (sealed to another network's secretariat, or altered)"
-    )]
+    #[error("sealed data cannot be opened with this key (sealed to another network's secretariat, or altered)")]
     WrongKeyOrAltered,
 }
 
@@ -38,23 +36,14 @@ fn cipher(shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8; 32]) -> ChaC
 }
 
 /// Seals `plaintext` to `recipient`. `ephemeral_seed` must be fresh randomness.
-pub fn seal_with(
-    recipient: &EncryptionPublicKey,
-    plaintext: &[u8],
-    ephemeral_seed: [u8; 32],
-) -> Vec<u8> {
-    assert!(
-        plaintext.len() <= MAX_SEALED_PLAINTEXT,
-        "caller bounds sealed plaintext"
-    );
+pub fn seal_with(recipient: &EncryptionPublicKey, plaintext: &[u8], ephemeral_seed: [u8; 32]) -> Vec<u8> {
+    assert!(plaintext.len() <= MAX_SEALED_PLAINTEXT, "caller bounds sealed plaintext");
     let ephemeral = x25519_dalek::StaticSecret::from(ephemeral_seed);
     let ephemeral_public = x25519_dalek::PublicKey::from(&ephemeral).to_bytes();
     let shared = ephemeral.diffie_hellman(&x25519_dalek::PublicKey::from(recipient.0));
     let cipher = cipher(shared.as_bytes(), &ephemeral_public, &recipient.0);
     // The key is unique per message, so a fixed nonce is safe.
-    let ciphertext = cipher
-        .encrypt(&Nonce::from([0; 12]), plaintext)
-        .expect("in-memory encryption");
+    let ciphertext = cipher.encrypt(&Nonce::from([0; 12]), plaintext).expect("in-memory encryption");
     let mut out = Vec::with_capacity(32 + ciphertext.len());
     out.extend_from_slice(&ephemeral_public);
     out.extend_from_slice(&ciphertext);
@@ -73,13 +62,9 @@ pub fn open(secret: &EncryptionSecretKey, sealed: &[u8]) -> Result<Vec<u8>, Seal
     }
     let (ephemeral, ciphertext) = sealed.split_at(32);
     let ephemeral: [u8; 32] = ephemeral.try_into().map_err(|_| SealError::Malformed)?;
-    let shared = secret
-        .0
-        .diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral));
+    let shared = secret.0.diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral));
     let cipher = cipher(shared.as_bytes(), &ephemeral, &secret.public().0);
-    cipher
-        .decrypt(&Nonce::from([0; 12]), ciphertext)
-        .map_err(|_| SealError::WrongKeyOrAltered)
+    cipher.decrypt(&Nonce::from([0; 12]), ciphertext).map_err(|_| SealError::WrongKeyOrAltered)
 }
 
 #[cfg(test)]
@@ -91,18 +76,12 @@ mod tests {
         let secretariat = EncryptionSecretKey::generate();
         let sealed = seal(&secretariat.public(), b"Amina Okafor <amina@example.org>");
         assert!(!sealed.windows(5).any(|w| w == b"Amina"));
-        assert_eq!(
-            open(&secretariat, &sealed).unwrap(),
-            b"Amina Okafor <amina@example.org>"
-        );
+        assert_eq!(open(&secretariat, &sealed).unwrap(), b"Amina Okafor <amina@example.org>");
         let other = EncryptionSecretKey::generate();
         assert_eq!(open(&other, &sealed), Err(SealError::WrongKeyOrAltered));
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
-        assert_eq!(
-            open(&secretariat, &altered),
-            Err(SealError::WrongKeyOrAltered)
-        );
+        assert_eq!(open(&secretariat, &altered), Err(SealError::WrongKeyOrAltered));
         assert_eq!(open(&secretariat, &sealed[..10]), Err(SealError::Malformed));
     }
 }

@@ -35,8 +35,7 @@ fn json_fields() -> impl Strategy<Value = Map<String, Value>> {
                 .prop_map(|map| Value::Object(map.into_iter().collect())),
         ]
     });
-    prop::collection::btree_map("[a-z_]{1,12}", value, 0..8)
-        .prop_map(|map| map.into_iter().collect())
+    prop::collection::btree_map("[a-z_]{1,12}", value, 0..8).prop_map(|map| map.into_iter().collect())
 }
 
 proptest! {
@@ -106,8 +105,5 @@ fn a_change_signed_by_one_key_cannot_be_attributed_to_another() {
     let change = document::create_change(&author.public(), &Map::new(), 1);
     let mut forged_header = header(&thief, EntryKind::Create, 1, [0; 16]);
     forged_header.creator = thief.public();
-    assert!(
-        Entry::sign(forged_header, change, &thief).is_err(),
-        "the change's actor must be the entry's author"
-    );
+    assert!(Entry::sign(forged_header, change, &thief).is_err(), "the change's actor must be the entry's author");
 }

@@ -16,17 +16,17 @@ pub fn convene_bin() -> &'static Path {
         let exe = std::env::current_exe().expect("test binary path");
         let candidates = exe.ancestors().skip(1).take(3).map(|dir| dir.join("convene")).collect::<Vec<_>>();
         candidates.iter().find(|path| path.is_file()).cloned().unwrap_or_else(|| {
-            panic!("no `convene` binary near {}; build it first: cargo build --workspace (scripts/test does)", exe.display())
+            panic!(
+                "no `convene` binary near {}; build it first: cargo build --workspace (scripts/test does)",
+                exe.display()
+            )
         })
     })
 }
 
 /// The repository's root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the repository")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_owned()
 }
 
 /// Writes `n` generated submissions (seeded) as JSON Lines and returns the path.
@@ -78,18 +78,13 @@ impl Run {
 
     /// Standard output parsed as JSON.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{self}"))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{self}"))
     }
 }
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "$ {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.command, self.code, self.stdout, self.stderr
-        )
+        write!(f, "$ {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}", self.command, self.code, self.stdout, self.stderr)
     }
 }
 
@@ -104,11 +99,7 @@ impl Network {
     pub fn create(name: &str) -> Self {
         let dir = TempDir::new().expect("temporary directory");
         let out = dir.path().join("net");
-        let run = run_convene(
-            None,
-            &["network", "create", "--name", name, "--out", path_str(&out)],
-            None,
-        );
+        let run = run_convene(None, &["network", "create", "--name", name, "--out", path_str(&out)], None);
         run.ok();
         Self { dir }
     }
@@ -146,9 +137,7 @@ impl TestNode {
 
     /// An empty data directory.
     pub fn uninitialised() -> Self {
-        Self {
-            dir: TempDir::new().expect("temporary directory"),
-        }
+        Self { dir: TempDir::new().expect("temporary directory") }
     }
 
     /// The data directory.
@@ -169,11 +158,7 @@ impl TestNode {
     /// A `Command` for `convene ARGS` on this node, to spawn and control.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(convene_bin());
-        command
-            .arg("--data-dir")
-            .arg(self.data_dir())
-            .args(args)
-            .env_remove("CONVENE_DATA_DIR");
+        command.arg("--data-dir").arg(self.data_dir()).args(args).env_remove("CONVENE_DATA_DIR");
         command
     }
 
@@ -192,30 +177,16 @@ pub fn path_str(path: &Path) -> &str {
 
 fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = Command::new(convene_bin());
-    command
-        .env_remove("CONVENE_DATA_DIR")
-        .env_remove("CONVENE_IDENTITY");
+    command.env_remove("CONVENE_DATA_DIR").env_remove("CONVENE_IDENTITY");
     if let Some(dir) = data_dir {
         command.arg("--data-dir").arg(dir);
     }
-    command
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
+    command.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     let mut child = command.spawn().expect("convene starts");
     if let Some(text) = stdin {
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
     }
     let output = child.wait_with_output().expect("convene finishes");
     let shown = format!("convene {}", args.join(" "));

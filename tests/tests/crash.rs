@@ -30,10 +30,7 @@ fn sigkill_during_import_loses_nothing_acknowledged() {
     let hub = TestNode::init(&network, false);
     hub.run(&["identity", "new", "--name", "hub"]).ok();
     let corpus = generate_corpus(&hub.scratch(), SUBMISSIONS, 21);
-    let seed = std::env::var("CONVENE_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_u64);
+    let seed = std::env::var("CONVENE_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_u64);
     let mut random = XorShift(seed);
     let mut acknowledged: HashSet<String> = HashSet::new();
     let mut kills = 0;
@@ -80,30 +77,19 @@ fn sigkill_during_import_loses_nothing_acknowledged() {
         }
 
         let verify = hub.run(&["verify"]);
-        assert_eq!(
-            verify.code, 0,
-            "round {round}: store does not verify after SIGKILL\n{verify}"
-        );
+        assert_eq!(verify.code, 0, "round {round}: store does not verify after SIGKILL\n{verify}");
         let stored = listed_ids(&hub);
         let lost: Vec<_> = acknowledged.difference(&stored).collect();
-        assert!(
-            lost.is_empty(),
-            "round {round} (seed {seed}): {} acknowledged submissions lost: {lost:?}",
-            lost.len()
-        );
+        assert!(lost.is_empty(), "round {round} (seed {seed}): {} acknowledged submissions lost: {lost:?}", lost.len());
     }
-    assert!(
-        kills >= KILLS / 2,
-        "only {kills} rounds were killed mid-import"
-    );
+    assert!(kills >= KILLS / 2, "only {kills} rounds were killed mid-import");
 
     hub.run(&["import", path_str(&corpus)]).ok();
     assert_eq!(listed_ids(&hub).len(), SUBMISSIONS);
 }
 
 fn record(line: &str, acknowledged: &mut HashSet<String>) {
-    let value: Value = serde_json::from_str(line)
-        .unwrap_or_else(|error| panic!("bad output line {line:?}: {error}"));
+    let value: Value = serde_json::from_str(line).unwrap_or_else(|error| panic!("bad output line {line:?}: {error}"));
     if matches!(value["status"].as_str(), Some("stored" | "already_stored")) {
         acknowledged.insert(value["id"].as_str().expect("id").to_owned());
     }
@@ -111,10 +97,5 @@ fn record(line: &str, acknowledged: &mut HashSet<String>) {
 
 fn listed_ids(hub: &TestNode) -> HashSet<String> {
     let listed = hub.run(&["list", "--json", "--limit", "0"]).ok().json();
-    listed["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| row["id"].as_str().expect("id").to_owned())
-        .collect()
+    listed["rows"].as_array().expect("rows").iter().map(|row| row["id"].as_str().expect("id").to_owned()).collect()
 }

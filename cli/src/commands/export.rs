@@ -43,9 +43,8 @@ pub fn run(context: &Context, args: ExportArgs) -> Result<(), Failure> {
     };
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|error| {
-                Failure::new(exit::FAILED, format!("{}: {error}", path.display()))
-            })?,
+            std::fs::File::create(path)
+                .map_err(|error| Failure::new(exit::FAILED, format!("{}: {error}", path.display())))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };

@@ -3,18 +3,17 @@
 use clap::Args;
 use convene_node::query::Filter;
 use convene_protocol::schema::SubmissionKind;
+use convene_web::Shown;
 use serde_json::Value;
 
 use super::Context;
-use crate::exit::{self, Failure};
+use crate::exit::Failure;
 use crate::output::{format_ms, print_json, truncate};
 
 /// Arguments of `convene list`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  convene list --kind case_study --country KE\n  \
-    convene list --principle F1 --language fr --json\n  convene list --search \"payment switch\" --limit 0"
-)]
+#[command(after_help = "Examples:\n  convene list --kind case_study --country KE\n  \
+    convene list --principle F1 --language fr --json\n  convene list --search \"payment switch\" --limit 0")]
 pub struct ListArgs {
     /// Only this kind: convening_report, case_study or convening_announcement.
     #[arg(long, value_parser = parse_kind)]
@@ -61,10 +60,8 @@ fn parse_kind(text: &str) -> Result<SubmissionKind, String> {
 
 /// Arguments of `convene show`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  convene show 3f9a1c\n  convene show 3f9a1c --json\n  \
-    convene show 3f9a1c --reveal     # contact details, on the secretariat's node only"
-)]
+#[command(after_help = "Examples:\n  convene show 3f9a1c\n  convene show 3f9a1c --json\n  \
+    convene show 3f9a1c --reveal     # contact details, on the secretariat's node only")]
 pub struct ShowArgs {
     /// The submission's id, or a unique prefix of it (at least 4 hex digits).
     id: String,
@@ -89,13 +86,8 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
         to: args.to,
         text: args.search,
     };
-    let node = context.node()?;
-    let limit = if args.limit == 0 {
-        usize::MAX
-    } else {
-        args.limit
-    };
-    let page = node.list(&filter, args.offset, limit)?;
+    let limit = if args.limit == 0 { usize::MAX } else { args.limit };
+    let page = context.backend()?.list(&filter, args.offset, limit)?;
     if args.json {
         return print_json(&page);
     }
@@ -118,45 +110,19 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
     }
     print!("{out}");
     if page.rows.len() < page.total {
-        println!(
-            "({} of {} shown; use --limit 0 for all, or --offset)",
-            page.rows.len(),
-            page.total
-        );
+        println!("({} of {} shown; use --limit 0 for all, or --offset)", page.rows.len(), page.total);
     }
     Ok(())
 }
 
 /// Runs `convene show`.
 pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
-    let node = context.node()?;
-    let id = node.resolve(&args.id)?;
-    let view = node.show(&id)?;
-    let contact = if args.reveal {
-        match node.reveal(&id) {
-            Ok(contact) => contact,
-            Err(error) => return Err(Failure::new(exit::code_for(&error), error.to_string())),
-        }
-    } else {
-        None
-    };
+    let Shown { view, contact } = context.backend()?.show(&args.id, args.reveal)?;
     if args.json {
-        let mut value = serde_json::to_value(&view)
-            .map_err(|error| Failure::new(exit::FAILED, error.to_string()))?;
-        if let (Some(object), Some(contact)) = (value.as_object_mut(), &contact) {
-            object.insert(
-                "contact".into(),
-                serde_json::to_value(contact).unwrap_or(Value::Null),
-            );
-        }
-        return print_json(&value);
+        return print_json(&Shown { view, contact });
     }
     let row = &view.row;
-    let title = row
-        .fields
-        .get("title")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("");
     println!("{title}");
     println!("  id:        {}", row.id);
     println!("  kind:      {}", row.kind.as_str());
@@ -165,14 +131,7 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     if row.updated_ms != row.created_ms {
         println!("  updated:   {}", format_ms(row.updated_ms));
     }
-    println!(
-        "  signature: {}",
-        if view.signatures_verified {
-            "verified ✓"
-        } else {
-            "FAILED"
-        }
-    );
+    println!("  signature: {}", if view.signatures_verified { "verified ✓" } else { "FAILED" });
     if let Some(contact) = contact {
         println!("  contact:   {} <{}>", contact.name, contact.email);
     } else {
@@ -187,12 +146,7 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     }
     println!("\nhistory:");
     for item in &view.history {
-        println!(
-            "  {}  {:?}  by {}",
-            format_ms(item.timestamp_ms),
-            item.kind,
-            item.author
-        );
+        println!("  {}  {:?}  by {}", format_ms(item.timestamp_ms), item.kind, item.author);
     }
     Ok(())
 }

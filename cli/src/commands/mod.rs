@@ -4,14 +4,16 @@ pub mod export;
 pub mod identity;
 pub mod list;
 pub mod network;
+pub mod node;
+pub mod peers;
 pub mod status;
 pub mod submit;
 pub mod verify;
 pub mod withdraw;
 
 use convene_node::{DataDir, Node};
-use convene_protocol::keys::SecretKey;
 
+use crate::backend::Backend;
 use crate::exit::Failure;
 
 /// Shown at the end of `convene --help`.
@@ -33,13 +35,13 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the node.
+    /// Opens the node's store here (for commands that need it to themselves).
     pub fn node(&self) -> Result<Node, Failure> {
         Ok(Node::open(self.data_dir.clone())?)
     }
 
-    /// The signing identity.
-    pub fn signer(&self) -> Result<SecretKey, Failure> {
-        Ok(self.data_dir.identity(self.identity.as_deref())?.1)
+    /// The running node if there is one, else the store opened here.
+    pub fn backend(&self) -> Result<Backend, Failure> {
+        Backend::connect(&self.data_dir)
     }
 }

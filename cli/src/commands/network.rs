@@ -15,10 +15,8 @@ use crate::exit::{FAILED, Failure, INVALID};
 pub enum NetworkCommand {
     /// Create a network: a signed genesis.json for every node, and the
     /// secretariat's secret keys (secretariat-secret.json, keep it safe).
-    #[command(
-        after_help = "Example:\n  convene network create --name \"DPI Safeguards\" --out ./network\n  \
-        convene init --network ./network/genesis.json --secretariat-key ./network/secretariat-secret.json"
-    )]
+    #[command(after_help = "Example:\n  convene network create --name \"DPI Safeguards\" --out ./network\n  \
+        convene init --network ./network/genesis.json --secretariat-key ./network/secretariat-secret.json")]
     Create {
         /// The network's name.
         #[arg(long)]
@@ -31,10 +29,8 @@ pub enum NetworkCommand {
 
 /// Arguments of `convene init`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  convene init --network genesis.json                 # a hub\n  \
-    convene init --network genesis.json --secretariat-key secretariat-secret.json   # the secretariat"
-)]
+#[command(after_help = "Examples:\n  convene init --network genesis.json                 # a hub\n  \
+    convene init --network genesis.json --secretariat-key secretariat-secret.json   # the secretariat")]
 pub struct InitArgs {
     /// The network's genesis.json (from the secretariat).
     #[arg(long, value_name = "GENESIS")]
@@ -53,29 +49,19 @@ pub fn run(command: NetworkCommand) -> Result<(), Failure> {
             if genesis_path.exists() || secret_path.exists() {
                 return Err(Failure::new(
                     crate::exit::REFUSED,
-                    format!(
-                        "{} already holds a network; choose another --out directory",
-                        out.display()
-                    ),
+                    format!("{} already holds a network; choose another --out directory", out.display()),
                 ));
             }
             let keys = SecretariatKeys::generate();
             let genesis = Genesis::create(&name, now_ms(), &keys.signing, keys.encryption.public())
                 .map_err(|error| Failure::new(INVALID, error.to_string()))?;
             keys.write(&secret_path, &genesis.name)?;
-            let text = serde_json::to_vec_pretty(&genesis)
-                .map_err(|error| Failure::new(FAILED, error.to_string()))?;
+            let text = serde_json::to_vec_pretty(&genesis).map_err(|error| Failure::new(FAILED, error.to_string()))?;
             write_atomic(&genesis_path, &text, 0o644)?;
             println!("created network `{}`", genesis.name);
             println!("  network id:  {}", genesis.network_id());
-            println!(
-                "  genesis:     {}  (give this to every hub)",
-                genesis_path.display()
-            );
-            println!(
-                "  secret keys: {}  (secretariat only; readable by you alone)",
-                secret_path.display()
-            );
+            println!("  genesis:     {}  (give this to every hub)", genesis_path.display());
+            println!("  secret keys: {}  (secretariat only; readable by you alone)", secret_path.display());
             Ok(())
         }
     }
@@ -87,31 +73,16 @@ pub fn init(context: &Context, args: InitArgs) -> Result<(), Failure> {
         .map_err(|error| Failure::new(INVALID, format!("{}: {error}", args.network.display())))?;
     let genesis = Genesis::from_json(&text)
         .map_err(|error| Failure::new(INVALID, format!("{}: {error}", args.network.display())))?;
-    let secretariat = args
-        .secretariat_key
-        .as_deref()
-        .map(SecretariatKeys::read)
-        .transpose()?;
+    let secretariat = args.secretariat_key.as_deref().map(SecretariatKeys::read).transpose()?;
     match context.data_dir.init(&genesis, secretariat.as_ref()) {
-        Err(NodeError::AlreadyInitialised {
-            same_network: true, ..
-        }) => {
-            println!(
-                "{} is already set up for network `{}`",
-                context.data_dir.root().display(),
-                genesis.name
-            );
+        Err(NodeError::AlreadyInitialised { same_network: true, .. }) => {
+            println!("{} is already set up for network `{}`", context.data_dir.root().display(), genesis.name);
             return Ok(());
         }
         other => other?,
     }
     let node = context.node()?;
-    println!(
-        "initialised {} for network `{}` ({})",
-        context.data_dir.root().display(),
-        genesis.name,
-        node.network()
-    );
+    println!("initialised {} for network `{}` ({})", context.data_dir.root().display(), genesis.name, node.network());
     if secretariat.is_some() {
         println!("this node holds the secretariat's keys: it can reveal sealed contact details");
     }

@@ -4,7 +4,9 @@ use clap::Args;
 
 use super::Context;
 use crate::exit::Failure;
-use crate::output::print_json;
+use convene_node::sync::PeerStatus;
+
+use crate::output::{format_ms, print_json};
 
 /// Arguments of `convene status`.
 #[derive(Debug, Args)]
@@ -17,36 +19,56 @@ pub struct StatusArgs {
 
 /// Runs `convene status`.
 pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
-    let node = context.node()?;
-    let status = node.status()?;
+    let full = context.backend()?.status()?;
     if args.json {
-        return print_json(&status);
+        return print_json(&full);
     }
-    println!(
-        "network:     {} ({})",
-        status.network_name, status.network_id
-    );
+    let status = &full.node;
+    println!("network:     {} ({})", status.network_name, status.network_id);
     println!("data dir:    {}", status.data_dir);
-    println!(
-        "secretariat: {}",
-        if status.secretariat {
-            "yes, this node holds the secretariat's keys"
-        } else {
-            "no"
-        }
-    );
+    println!("secretariat: {}", if status.secretariat { "yes, this node holds the secretariat's keys" } else { "no" });
     println!("entries:     {}", status.store.entries);
     for (kind, count) in &status.store.documents {
         println!("  {kind}: {count}");
     }
     println!("withdrawn:   {}", status.store.withdrawn);
-    println!(
-        "on disk:     {:.1} MB",
-        status.store.bytes_on_disk as f64 / 1e6
-    );
+    println!("on disk:     {:.1} MB", status.store.bytes_on_disk as f64 / 1e6);
     println!("identities:");
     for identity in &status.identities {
         println!("  {}\t{}", identity.name, identity.public_key);
     }
+    match &full.sync {
+        None => println!("node:        not running (start it with `convene node run`)"),
+        Some(sync) => {
+            println!("node:        running, peer id {}", sync.peer_id);
+            for addr in &sync.listen_addrs {
+                println!("  listening on {addr}");
+            }
+            let last = sync.last_sync_ms.map_or("never".to_owned(), format_ms);
+            println!(
+                "peers:       {} connected; last sync {last}; {} entries waiting",
+                sync.connected(),
+                sync.entries_waiting
+            );
+            for peer in &sync.peers {
+                print_peer(peer);
+            }
+        }
+    }
     Ok(())
+}
+
+/// One peer's line and counters.
+pub fn print_peer(peer: &PeerStatus) {
+    let id = peer.peer_id.as_deref().unwrap_or("(not yet reached)");
+    let state = if peer.connected { "connected" } else { "not connected" };
+    println!("  {id}  {state}  {}", peer.addrs.join(" "));
+    let last = peer.last_sync_ms.map_or("never".to_owned(), format_ms);
+    println!(
+        "    last sync {last}; entries received {} sent {}; bytes in {} out {}; invalid {}; errors {}",
+        peer.entries_received, peer.entries_sent, peer.bytes_in, peer.bytes_out, peer.invalid_entries, peer.errors
+    );
+    if let Some(error) = &peer.last_error {
+        println!("    last error: {error}");
+    }
 }

@@ -4,11 +4,11 @@ use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use convene_node::{Node, Submitted};
-use convene_protocol::keys::SecretKey;
+use convene_node::SubmitStatus;
 use serde_json::{Value, json};
 
 use super::Context;
+use crate::backend::Backend;
 use crate::exit::{self, Failure};
 
 /// Longest line `import` accepts.
@@ -18,11 +18,9 @@ const BATCH_LINES: usize = 1000;
 
 /// Arguments of `convene submit`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  convene submit report.json\n  cat report.json | convene submit -\n\n\
+#[command(after_help = "Examples:\n  convene submit report.json\n  cat report.json | convene submit -\n\n\
     The JSON is one submission in the interchange format (see the README): a convening_report,\n\
-    case_study or convening_announcement. Prints the new submission's id."
-)]
+    case_study or convening_announcement. Prints the new submission's id.")]
 pub struct SubmitArgs {
     /// The JSON file, or `-` for standard input.
     file: PathBuf,
@@ -65,42 +63,36 @@ pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
         .by_ref()
         .take(MAX_LINE_BYTES as u64 + 1)
         .read_to_string(&mut text)
-        .map_err(|error| {
-            Failure::new(exit::INVALID, format!("{}: {error}", args.file.display()))
-        })?;
+        .map_err(|error| Failure::new(exit::INVALID, format!("{}: {error}", args.file.display())))?;
     if text.len() > MAX_LINE_BYTES {
         return Err(Failure::new(
             exit::INVALID,
-            format!(
-                "{} is larger than 1 MiB; is it one submission?",
-                args.file.display()
-            ),
+            format!("{} is larger than 1 MiB; is it one submission?", args.file.display()),
         ));
     }
-    let value: Value = serde_json::from_str(&text).map_err(|error| {
-        Failure::new(
-            exit::INVALID,
-            format!("{} is not valid JSON: {error}", args.file.display()),
-        )
-    })?;
-    let signer = context.signer()?;
-    let node = context.node()?;
-    let submitted = node.submit(&signer, &value)?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| Failure::new(exit::INVALID, format!("{} is not valid JSON: {error}", args.file.display())))?;
+    let backend = context.backend()?;
+    let report = backend.submit_many(&context.data_dir, context.identity.as_deref(), &[value])?.remove(0);
     if args.json {
-        return crate::output::print_json(&submitted);
+        crate::output::print_json(&report)?;
     }
-    if submitted.already_stored {
-        println!("{} (already stored)", submitted.id);
-    } else {
-        println!("{}", submitted.id);
+    match (report.status, report.id) {
+        (SubmitStatus::Stored, Some(id)) if !args.json => println!("{id}"),
+        (SubmitStatus::AlreadyStored, Some(id)) if !args.json => println!("{id} (already stored)"),
+        (SubmitStatus::Invalid, _) => return Err(Failure::new(exit::INVALID, report.error.unwrap_or_default())),
+        (SubmitStatus::Refused, _) => return Err(Failure::new(exit::REFUSED, report.error.unwrap_or_default())),
+        _ => {}
     }
     Ok(())
 }
 
 /// Runs `convene import`.
 pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
-    let signer = context.signer()?;
-    let node = context.node()?;
+    // Fail early, before reading the file, when no identity can sign.
+    context.data_dir.identity(context.identity.as_deref())?;
+    let backend = context.backend()?;
+    let signer = context.identity.as_deref();
     let (input, size) = open_input(&args.file)?;
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
@@ -113,12 +105,7 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
         let read = (&mut reader)
             .take(MAX_LINE_BYTES as u64 + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|error| {
-                Failure::new(
-                    exit::FAILED,
-                    format!("reading {}: {error}", args.file.display()),
-                )
-            })?;
+            .map_err(|error| Failure::new(exit::FAILED, format!("reading {}: {error}", args.file.display())))?;
         if read == 0 {
             break;
         }
@@ -138,10 +125,10 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             Err(error) => tally.bad(&progress, line_number, &format!("not valid JSON: {error}")),
         }
         if batch.len() >= BATCH_LINES {
-            store_batch(&node, &signer, &mut batch, &mut tally, &progress, args.json)?;
+            store_batch(&backend, context, signer, &mut batch, &mut tally, &progress, args.json)?;
         }
     }
-    store_batch(&node, &signer, &mut batch, &mut tally, &progress, args.json)?;
+    store_batch(&backend, context, signer, &mut batch, &mut tally, &progress, args.json)?;
     progress.finish_and_clear();
     let summary = format!(
         "imported {} new, {} already stored, {} refused, {} bad lines (of {} lines)",
@@ -165,18 +152,14 @@ struct Tally {
 impl Tally {
     fn bad(&mut self, progress: &indicatif::ProgressBar, line: usize, reason: &str) {
         self.bad += 1;
-        progress.suspend(|| {
-            eprintln!(
-                "line {line}: {}",
-                reason.replace('\n', &format!("\nline {line}: "))
-            )
-        });
+        progress.suspend(|| eprintln!("line {line}: {}", reason.replace('\n', &format!("\nline {line}: "))));
     }
 }
 
 fn store_batch(
-    node: &Node,
-    signer: &SecretKey,
+    backend: &Backend,
+    context: &Context,
+    signer: Option<&str>,
     batch: &mut Vec<(usize, Value)>,
     tally: &mut Tally,
     progress: &indicatif::ProgressBar,
@@ -187,44 +170,25 @@ fn store_batch(
     }
     let values: Vec<Value> = batch.iter().map(|(_, value)| value.clone()).collect();
     let first_line = batch[0].0;
-    let results = node.submit_many(signer, &values).map_err(|error| {
-        Failure::new(exit::FAILED, format!("{error}; lines before {first_line} are stored, nothing from line {first_line} on was"))
+    let reports = backend.submit_many(&context.data_dir, signer, &values).map_err(|failure| {
+        failure.with_note(&format!("lines before {first_line} are stored; nothing from line {first_line} on was"))
     })?;
     let mut out = std::io::stdout().lock();
-    for ((line, _), result) in batch.drain(..).zip(results) {
-        match result {
-            Ok(Submitted { id, already_stored }) => {
-                if already_stored {
-                    tally.already += 1;
-                } else {
-                    tally.stored += 1;
-                }
-                if json {
-                    let status = if already_stored {
-                        "already_stored"
-                    } else {
-                        "stored"
-                    };
-                    writeln!(out, "{}", json!({"line": line, "id": id, "status": status}))?;
-                }
+    for ((line, _), report) in batch.drain(..).zip(reports) {
+        match report.status {
+            SubmitStatus::Stored => tally.stored += 1,
+            SubmitStatus::AlreadyStored => tally.already += 1,
+            SubmitStatus::Refused => {
+                tally.refused += 1;
+                let error = report.error.as_deref().unwrap_or_default();
+                progress.suspend(|| eprintln!("line {line}: refused: {error}"));
             }
-            Err(error) => {
-                let refused = exit::code_for(&error) == exit::REFUSED;
-                if refused {
-                    tally.refused += 1;
-                    progress.suspend(|| eprintln!("line {line}: refused: {error}"));
-                } else {
-                    tally.bad(progress, line, &error.to_string());
-                }
-                if json {
-                    let status = if refused { "refused" } else { "invalid" };
-                    writeln!(
-                        out,
-                        "{}",
-                        json!({"line": line, "status": status, "error": error.to_string()})
-                    )?;
-                }
-            }
+            SubmitStatus::Invalid => tally.bad(progress, line, report.error.as_deref().unwrap_or_default()),
+        }
+        if json {
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            value["line"] = json!(line);
+            writeln!(out, "{value}")?;
         }
     }
     out.flush()?;
@@ -251,9 +215,9 @@ fn progress_bar(size: Option<u64>) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(size.unwrap_or(0));
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+    {
         bar.set_style(style);
     }
     bar

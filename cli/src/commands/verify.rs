@@ -25,18 +25,11 @@ pub fn run(context: &Context, args: VerifyArgs) -> Result<(), Failure> {
         for (id, reason) in &report.failures {
             println!("FAILED {id}: {reason}");
         }
-        println!(
-            "{} entries checked, {} failed",
-            report.checked,
-            report.failures.len()
-        );
+        println!("{} entries checked, {} failed", report.checked, report.failures.len());
     }
     if report.failures.is_empty() {
         Ok(())
     } else {
-        Err(Failure::new(
-            exit::VERIFY_FAILED,
-            format!("{} entries fail verification", report.failures.len()),
-        ))
+        Err(Failure::new(exit::VERIFY_FAILED, format!("{} entries fail verification", report.failures.len())))
     }
 }

@@ -7,11 +7,9 @@ use crate::exit::Failure;
 
 /// Arguments of `convene withdraw`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Example:\n  convene withdraw 3f9a1c --reason \"submitted twice\"\n\n\
+#[command(after_help = "Example:\n  convene withdraw 3f9a1c --reason \"submitted twice\"\n\n\
     Only the author can withdraw. The submission's content is deleted from this node and, as the\n\
-    withdrawal travels, from every node of the network; a signed tombstone remains so it never comes back."
-)]
+    withdrawal travels, from every node of the network; a signed tombstone remains so it never comes back.")]
 pub struct WithdrawArgs {
     /// The submission's id or a unique prefix.
     id: String,
@@ -22,10 +20,8 @@ pub struct WithdrawArgs {
 
 /// Runs `convene withdraw`.
 pub fn run(context: &Context, args: WithdrawArgs) -> Result<(), Failure> {
-    let signer = context.signer()?;
-    let node = context.node()?;
-    let id = node.resolve(&args.id)?;
-    let entry = node.withdraw(&signer, &id, &args.reason)?;
+    let backend = context.backend()?;
+    let (id, entry) = backend.withdraw(&context.data_dir, context.identity.as_deref(), &args.id, &args.reason)?;
     println!("withdrew {id}; its content is purged (withdrawal entry {entry})");
     Ok(())
 }

@@ -24,14 +24,10 @@ pub enum BackendError {
         path: String,
     },
     /// Reading or writing failed, e.g. a full disk.
-    #[error(
-        "storage error: {0}; check that the disk is not full and the data directory is writable"
-    )]
+    #[error("storage error: {0}; check that the disk is not full and the data directory is writable")]
     Io(String),
     /// The files on disk are damaged.
-    #[error(
-        "the store is damaged: {0}; restore the data directory from a backup or re-sync from a peer"
-    )]
+    #[error("the store is damaged: {0}; restore the data directory from a backup or re-sync from a peer")]
     Corrupt(String),
 }
 
@@ -95,9 +91,7 @@ impl SledBackend {
             .open()
             .map_err(|error| match error {
                 sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                    BackendError::Locked {
-                        path: path.display().to_string(),
-                    }
+                    BackendError::Locked { path: path.display().to_string() }
                 }
                 other => from_sled(other),
             })?;
@@ -113,19 +107,12 @@ fn from_sled(error: sled::Error) -> BackendError {
 }
 
 fn pairs(iter: sled::Iter) -> Pairs<'static> {
-    Box::new(iter.map(|item| {
-        item.map(|(key, value)| (key.to_vec(), value.to_vec()))
-            .map_err(from_sled)
-    }))
+    Box::new(iter.map(|item| item.map(|(key, value)| (key.to_vec(), value.to_vec())).map_err(from_sled)))
 }
 
 impl Backend for SledBackend {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
-        Ok(self
-            .db
-            .get(key)
-            .map_err(from_sled)?
-            .map(|value| value.to_vec()))
+        Ok(self.db.get(key).map_err(from_sled)?.map(|value| value.to_vec()))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Pairs<'_> {

@@ -70,9 +70,7 @@ pub enum IngestOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The document was withdrawn by its author.
-    #[error(
-        "document {0} was withdrawn by its author; its entries are purged and cannot be stored again"
-    )]
+    #[error("document {0} was withdrawn by its author; its entries are purged and cannot be stored again")]
     Withdrawn(DocumentId),
     /// The entry belongs to another network.
     #[error("entry belongs to network {found}, not this node's network {expected}")]
@@ -83,9 +81,7 @@ pub enum IngestError {
         found: NetworkId,
     },
     /// A change by a key the creator never granted.
-    #[error(
-        "{author} is not the creator of document {document} and holds no grant from its creator"
-    )]
+    #[error("{author} is not the creator of document {document} and holds no grant from its creator")]
     NotGranted {
         /// The entry's author.
         author: PublicKey,
@@ -120,7 +116,7 @@ pub enum StoreError {
 }
 
 /// Counts for `convene status`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoreCounts {
     /// Signed entries held (including withdrawals).
     pub entries: u64,
@@ -137,15 +133,15 @@ pub struct StoreCounts {
 pub struct Store<B = SledBackend> {
     backend: B,
     network: NetworkId,
+    /// One writer at a time: an entry's checks and writes must not
+    /// interleave with another's (say, a create and its change).
+    writer: std::sync::Mutex<()>,
 }
 
 impl Store<SledBackend> {
     /// Opens the sled store in `path` for `network`.
     pub fn open(path: &std::path::Path, network: NetworkId) -> Result<Self, StoreError> {
-        Ok(Self {
-            backend: SledBackend::open(path)?,
-            network,
-        })
+        Ok(Self { backend: SledBackend::open(path)?, network, writer: std::sync::Mutex::new(()) })
     }
 }
 
@@ -162,6 +158,7 @@ impl<B: Backend> Store<B> {
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
+        let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut outcomes = Vec::new();
         let mut wrote = false;
         for (entry, known_fields) in entries {
@@ -175,17 +172,10 @@ impl<B: Backend> Store<B> {
         Ok(outcomes)
     }
 
-    fn ingest_one(
-        &self,
-        entry: &Entry,
-        known_fields: Option<Map<String, Value>>,
-    ) -> Result<IngestOutcome, StoreError> {
+    fn ingest_one(&self, entry: &Entry, known_fields: Option<Map<String, Value>>) -> Result<IngestOutcome, StoreError> {
         let header = entry.header();
         if header.network != self.network {
-            let error = IngestError::WrongNetwork {
-                expected: self.network,
-                found: header.network,
-            };
+            let error = IngestError::WrongNetwork { expected: self.network, found: header.network };
             return Ok(IngestOutcome::Rejected(error));
         }
         let id = entry.id();
@@ -193,28 +183,17 @@ impl<B: Backend> Store<B> {
         if self.backend.get(&keys::entry(&id))?.is_some() {
             return Ok(IngestOutcome::AlreadyStored);
         }
-        let withdrawn = self
-            .backend
-            .get(&keys::doc(keys::TOMBSTONE, &document))?
-            .is_some();
-        if self.backend.get(&keys::purged(&id))?.is_some()
-            || (withdrawn && header.kind != EntryKind::Withdraw)
-        {
+        let withdrawn = self.backend.get(&keys::doc(keys::TOMBSTONE, &document))?.is_some();
+        if self.backend.get(&keys::purged(&id))?.is_some() || (withdrawn && header.kind != EntryKind::Withdraw) {
             return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
         }
         let mut batch = WriteBatch::default();
         match header.kind {
             EntryKind::Create | EntryKind::Change => {
                 if header.author != header.creator
-                    && self
-                        .backend
-                        .get(&keys::grant(&document, &header.author))?
-                        .is_none()
+                    && self.backend.get(&keys::grant(&document, &header.author))?.is_none()
                 {
-                    let error = IngestError::NotGranted {
-                        author: header.author,
-                        document,
-                    };
+                    let error = IngestError::NotGranted { author: header.author, document };
                     return Ok(IngestOutcome::Rejected(error));
                 }
                 if let Err(error) = self.materialise_into(entry, known_fields, &mut batch)? {
@@ -278,17 +257,10 @@ impl<B: Backend> Store<B> {
         if let Some(previous) = self.row(&document)?
             && previous.kind != kind
         {
-            return Ok(Err(IngestError::KindChanged {
-                from: previous.kind.as_str(),
-                to: kind.as_str(),
-            }));
+            return Ok(Err(IngestError::KindChanged { from: previous.kind.as_str(), to: kind.as_str() }));
         }
-        let list_row = ListRow {
-            id: document,
-            creator: header.creator,
-            created_ms,
-            summary: Summary::from_fields(kind, &fields),
-        };
+        let list_row =
+            ListRow { id: document, creator: header.creator, created_ms, summary: Summary::from_fields(kind, &fields) };
         let row = DocumentRow {
             id: document,
             kind,
@@ -298,14 +270,8 @@ impl<B: Backend> Store<B> {
             changes: changes.len().max(1) as u32,
             fields,
         };
-        batch.put(
-            keys::doc(keys::ROW, &document),
-            serde_json::to_vec(&row).expect("row serialises"),
-        );
-        batch.put(
-            keys::doc(keys::LIST_ROW, &document),
-            serde_json::to_vec(&list_row).expect("row serialises"),
-        );
+        batch.put(keys::doc(keys::ROW, &document), serde_json::to_vec(&row).expect("row serialises"));
+        batch.put(keys::doc(keys::LIST_ROW, &document), serde_json::to_vec(&list_row).expect("row serialises"));
         Ok(Ok(()))
     }
 
@@ -329,10 +295,7 @@ impl<B: Backend> Store<B> {
     /// Every stored entry of a document.
     pub fn document_entries(&self, document: &DocumentId) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
-        for pair in self
-            .backend
-            .scan_prefix(&keys::doc(keys::DOC_ENTRY, document))
-        {
+        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
             let (key, _) = pair?;
             let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
             if let Some(entry) = self.entry(&id)? {
@@ -347,9 +310,9 @@ impl<B: Backend> Store<B> {
     pub fn entry(&self, id: &EntryId) -> Result<Option<Entry>, StoreError> {
         match self.backend.get(&keys::entry(id))? {
             None => Ok(None),
-            Some(bytes) => Entry::decode(&bytes)
-                .map(Some)
-                .map_err(|error| StoreError::Damaged(format!("{id}: {error}"))),
+            Some(bytes) => {
+                Entry::decode(&bytes).map(Some).map_err(|error| StoreError::Damaged(format!("{id}: {error}")))
+            }
         }
     }
 
@@ -362,10 +325,7 @@ impl<B: Backend> Store<B> {
     pub fn row(&self, document: &DocumentId) -> Result<Option<DocumentRow>, StoreError> {
         self.backend
             .get(&keys::doc(keys::ROW, document))?
-            .map(|bytes| {
-                serde_json::from_slice(&bytes)
-                    .map_err(|_| StoreError::Damaged(format!("row {document}")))
-            })
+            .map(|bytes| serde_json::from_slice(&bytes).map_err(|_| StoreError::Damaged(format!("row {document}"))))
             .transpose()
     }
 
@@ -381,8 +341,7 @@ impl<B: Backend> Store<B> {
     pub fn list_rows(&self) -> impl Iterator<Item = Result<ListRow, StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
             let (key, value) = pair?;
-            serde_json::from_slice(&value)
-                .map_err(|_| StoreError::Damaged(format!("list row {}", hex(&key))))
+            serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(format!("list row {}", hex(&key))))
         })
     }
 
@@ -390,8 +349,7 @@ impl<B: Backend> Store<B> {
     pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::ROW]).map(|pair| {
             let (key, value) = pair?;
-            serde_json::from_slice(&value)
-                .map_err(|_| StoreError::Damaged(format!("row {}", hex(&key))))
+            serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(format!("row {}", hex(&key))))
         })
     }
 
@@ -403,9 +361,7 @@ impl<B: Backend> Store<B> {
             key.extend_from_slice(prefix);
             for pair in self.backend.scan_prefix(&key) {
                 let (key, _) = pair?;
-                out.push(DocumentId(
-                    keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?,
-                ));
+                out.push(DocumentId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?));
             }
         }
         Ok(out)
@@ -416,11 +372,7 @@ impl<B: Backend> Store<B> {
     pub fn sync_items(&self) -> impl Iterator<Item = Result<(u64, EntryId), StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::SYNC_ORDER]).map(|pair| {
             let (key, _) = pair?;
-            let timestamp = u64::from_be_bytes(
-                key[1..9]
-                    .try_into()
-                    .map_err(|_| StoreError::Damaged(hex(&key)))?,
-            );
+            let timestamp = u64::from_be_bytes(key[1..9].try_into().map_err(|_| StoreError::Damaged(hex(&key)))?);
             let id = keys::id_at(&key, 8).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
             Ok((timestamp, EntryId(id)))
         })
@@ -430,10 +382,7 @@ impl<B: Backend> Store<B> {
     pub fn raw_entries(&self) -> impl Iterator<Item = Result<(EntryId, Vec<u8>), StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::ENTRY]).map(|pair| {
             let (key, value) = pair?;
-            Ok((
-                EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?),
-                value,
-            ))
+            Ok((EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?), value))
         })
     }
 
@@ -444,19 +393,13 @@ impl<B: Backend> Store<B> {
 
     /// Counts for status.
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let mut counts = StoreCounts {
-            bytes_on_disk: self.backend.size_on_disk()?,
-            ..StoreCounts::default()
-        };
+        let mut counts = StoreCounts { bytes_on_disk: self.backend.size_on_disk()?, ..StoreCounts::default() };
         for pair in self.backend.scan_prefix(&[keys::SYNC_ORDER]) {
             pair?;
             counts.entries += 1;
         }
         for row in self.list_rows() {
-            *counts
-                .documents
-                .entry(row?.summary.kind.as_str().to_owned())
-                .or_default() += 1;
+            *counts.documents.entry(row?.summary.kind.as_str().to_owned()).or_default() += 1;
         }
         for pair in self.backend.scan_prefix(&[keys::TOMBSTONE]) {
             pair?;
@@ -472,10 +415,7 @@ fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
     let document = entry.document();
     batch.put(keys::entry(&id), entry.encoded().to_vec());
     batch.put(keys::sync_order(header.timestamp_ms, &id), Vec::new());
-    batch.put(
-        keys::doc_entry(&document, &id),
-        header.timestamp_ms.to_be_bytes().to_vec(),
-    );
+    batch.put(keys::doc_entry(&document, &id), header.timestamp_ms.to_be_bytes().to_vec());
     if header.kind == EntryKind::Withdraw {
         batch.put(keys::doc(keys::TOMBSTONE, &document), id.0.to_vec());
     }

@@ -24,13 +24,7 @@ fn fields(title: &str) -> Map<String, Value> {
     .clone()
 }
 
-fn sign(
-    secret: &SecretKey,
-    creator: &SecretKey,
-    kind: EntryKind,
-    timestamp_ms: u64,
-    payload: Vec<u8>,
-) -> Entry {
+fn sign(secret: &SecretKey, creator: &SecretKey, kind: EntryKind, timestamp_ms: u64, payload: Vec<u8>) -> Entry {
     let header = EntryHeader {
         network: NETWORK,
         creator: creator.public(),
@@ -57,46 +51,20 @@ fn only_the_creator_or_a_granted_coauthor_may_change_a_document() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
     let stranger = SecretKey::from_seed([2; 32]);
-    let create = sign(
-        &creator,
-        &creator,
-        EntryKind::Create,
-        1,
-        document::create_change(&creator.public(), &fields("A"), 1),
-    );
+    let create =
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     assert!(stored(store.ingest([(create.clone(), None)]).unwrap()));
 
-    let edit = document::edit_change(
-        &[create.payload().to_vec()],
-        &stranger.public(),
-        &fields("B"),
-        2,
-    )
-    .unwrap()
-    .unwrap();
+    let edit =
+        document::edit_change(&[create.payload().to_vec()], &stranger.public(), &fields("B"), 2).unwrap().unwrap();
     let forged = sign(&stranger, &creator, EntryKind::Change, 2, edit.clone());
     let outcome = store.ingest([(forged.clone(), None)]).unwrap();
-    assert!(
-        matches!(
-            outcome.as_slice(),
-            [IngestOutcome::Rejected(IngestError::NotGranted { .. })]
-        ),
-        "{outcome:?}"
-    );
+    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::NotGranted { .. })]), "{outcome:?}");
 
-    let grant = sign(
-        &creator,
-        &creator,
-        EntryKind::Grant,
-        3,
-        stranger.public().as_bytes().to_vec(),
-    );
+    let grant = sign(&creator, &creator, EntryKind::Grant, 3, stranger.public().as_bytes().to_vec());
     assert!(stored(store.ingest([(grant, None)]).unwrap()));
     assert!(stored(store.ingest([(forged, None)]).unwrap()));
-    assert_eq!(
-        store.row(&create.document()).unwrap().unwrap().fields["title"],
-        "B"
-    );
+    assert_eq!(store.row(&create.document()).unwrap().unwrap().fields["title"], "B");
 }
 
 #[test]
@@ -104,14 +72,8 @@ fn a_change_that_arrives_before_its_create_is_kept_and_applied_later() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
     let first = document::create_change(&creator.public(), &fields("A"), 1);
-    let second = document::edit_change(
-        std::slice::from_ref(&first),
-        &creator.public(),
-        &fields("B"),
-        2,
-    )
-    .unwrap()
-    .unwrap();
+    let second =
+        document::edit_change(std::slice::from_ref(&first), &creator.public(), &fields("B"), 2).unwrap().unwrap();
     let create = sign(&creator, &creator, EntryKind::Create, 1, first);
     let change = sign(&creator, &creator, EntryKind::Change, 2, second);
     assert!(stored(store.ingest([(change, None)]).unwrap()));
@@ -128,59 +90,28 @@ fn invalid_content_and_wrong_networks_are_refused() {
     let creator = SecretKey::from_seed([1; 32]);
     let mut bad = fields("A");
     bad.insert("principles".into(), json!(["F99"]));
-    let entry = sign(
-        &creator,
-        &creator,
-        EntryKind::Create,
-        1,
-        document::create_change(&creator.public(), &bad, 1),
-    );
+    let entry = sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &bad, 1));
     let outcome = store.ingest([(entry, None)]).unwrap();
-    assert!(
-        matches!(
-            outcome.as_slice(),
-            [IngestOutcome::Rejected(IngestError::Invalid(_))]
-        ),
-        "{outcome:?}"
-    );
+    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::Invalid(_))]), "{outcome:?}");
     assert_eq!(store.counts().unwrap().entries, 0);
 
     let dir = tempfile::tempdir().unwrap();
     let other = Store::open(&dir.path().join("s"), NetworkId([8; 32])).unwrap();
-    let good = sign(
-        &creator,
-        &creator,
-        EntryKind::Create,
-        1,
-        document::create_change(&creator.public(), &fields("A"), 1),
-    );
+    let good =
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     let outcome = other.ingest([(good, None)]).unwrap();
-    assert!(matches!(
-        outcome.as_slice(),
-        [IngestOutcome::Rejected(IngestError::WrongNetwork { .. })]
-    ));
+    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::WrongNetwork { .. })]));
 }
 
 #[test]
 fn withdrawal_purges_content_keeps_a_tombstone_and_refuses_the_old_entries() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
-    let create = sign(
-        &creator,
-        &creator,
-        EntryKind::Create,
-        1,
-        document::create_change(&creator.public(), &fields("A"), 1),
-    );
+    let create =
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     let document = create.document();
     store.ingest([(create.clone(), None)]).unwrap();
-    let withdraw = sign(
-        &creator,
-        &creator,
-        EntryKind::Withdraw,
-        5,
-        b"duplicate".to_vec(),
-    );
+    let withdraw = sign(&creator, &creator, EntryKind::Withdraw, 5, b"duplicate".to_vec());
     assert!(stored(store.ingest([(withdraw.clone(), None)]).unwrap()));
 
     assert!(store.row(&document).unwrap().is_none());
@@ -192,23 +123,15 @@ fn withdrawal_purges_content_keeps_a_tombstone_and_refuses_the_old_entries() {
     assert_eq!(ids, vec![withdraw.id()], "only the withdrawal still syncs");
 
     let outcome = store.ingest([(create, None)]).unwrap();
-    assert!(matches!(
-        outcome.as_slice(),
-        [IngestOutcome::Rejected(IngestError::Withdrawn(_))]
-    ));
+    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::Withdrawn(_))]));
 }
 
 #[test]
 fn a_tampered_stored_entry_fails_when_read() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
-    let create = sign(
-        &creator,
-        &creator,
-        EntryKind::Create,
-        1,
-        document::create_change(&creator.public(), &fields("A"), 1),
-    );
+    let create =
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     store.ingest([(create.clone(), None)]).unwrap();
     let mut bytes = create.encoded().to_vec();
     let middle = bytes.len() / 2;
@@ -216,10 +139,7 @@ fn a_tampered_stored_entry_fails_when_read() {
     let mut batch = WriteBatch::default();
     batch.put(keys::entry(&create.id()), bytes);
     store.backend.apply(batch).unwrap();
-    assert!(matches!(
-        store.entry(&create.id()),
-        Err(StoreError::Damaged(_))
-    ));
+    assert!(matches!(store.entry(&create.id()), Err(StoreError::Damaged(_))));
     let (_, raw) = store.raw_entries().next().unwrap().unwrap();
     assert!(Entry::decode(&raw).is_err());
 }

@@ -1,0 +1,158 @@
+//! `convene node run`: the long-running node: sync over libp2p, and the web
+//! UI and JSON API on 127.0.0.1.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use convene_node::data_dir::write_private;
+use convene_node::sync::{self, Multiaddr, SyncConfig};
+use convene_node::{DataDir, Node};
+use convene_web::WebState;
+
+use super::Context;
+use crate::backend::{Remote, RunningNode, running_node_path};
+use crate::exit::{self, Failure};
+
+/// Node subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Run the node until Ctrl-C or SIGTERM: sync with peers, serve the web UI and API.
+    #[command(after_help = "Examples:\n  convene node run\n  \
+        convene node run --listen /ip4/0.0.0.0/tcp/4701 --peer /ip4/192.0.2.7/tcp/4701\n  \
+        convene node run --http 127.0.0.1:8080\n\n\
+        Settings may also come from DATA_DIR/config.toml (keys: listen, peers, http, mdns,\n\
+        sync_interval_secs); flags win. mDNS is off unless --mdns: announcing a node on a\n\
+        shared network can expose a convener.")]
+    Run(RunArgs),
+}
+
+/// Arguments of `convene node run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Listen for peers here (repeatable) [default: /ip4/0.0.0.0/tcp/4701].
+    #[arg(long = "listen", value_name = "MULTIADDR")]
+    listen: Vec<Multiaddr>,
+    /// Keep a connection to this peer (repeatable); see also `convene peers add`.
+    #[arg(long = "peer", value_name = "MULTIADDR")]
+    peers: Vec<Multiaddr>,
+    /// Serve the web UI and API here [default: 127.0.0.1:4700]. Beyond
+    /// loopback, every write needs the operator token.
+    #[arg(long, value_name = "ADDR")]
+    http: Option<SocketAddr>,
+    /// Discover peers on the local network with mDNS.
+    #[arg(long)]
+    mdns: bool,
+    /// Reconcile with every peer this often, in seconds [default: 30].
+    #[arg(long, value_name = "SECS")]
+    sync_interval: Option<u64>,
+}
+
+/// `DATA_DIR/config.toml`: every key optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    /// Multiaddrs to listen on.
+    listen: Option<Vec<Multiaddr>>,
+    /// Multiaddrs of peers to keep connected to.
+    peers: Option<Vec<Multiaddr>>,
+    /// Address of the web UI and API.
+    http: Option<SocketAddr>,
+    /// Whether to use mDNS.
+    mdns: Option<bool>,
+    /// Seconds between reconciliations.
+    sync_interval_secs: Option<u64>,
+}
+
+fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
+    let path = data_dir.root().join("config.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            toml::from_str(&text).map_err(|error| Failure::new(exit::INVALID, format!("{}: {error}", path.display())))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
+        Err(error) => Err(Failure::new(exit::FAILED, format!("{}: {error}", path.display()))),
+    }
+}
+
+/// Runs a node subcommand.
+pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
+    let NodeCommand::Run(args) = command;
+    if let Some(remote) = Remote::discover(&context.data_dir) {
+        return Err(Failure::new(
+            exit::REFUSED,
+            format!("a node is already running for this data directory ({remote})"),
+        ));
+    }
+    let file = file_config(&context.data_dir)?;
+    let node = context.node()?;
+    let mut config = SyncConfig::default();
+    if let Some(listen) = file.listen {
+        config.listen = listen;
+    }
+    if !args.listen.is_empty() {
+        config.listen = args.listen;
+    }
+    config.peers = file.peers.unwrap_or_default();
+    config.peers.extend(args.peers);
+    config.mdns = args.mdns || file.mdns.unwrap_or(false);
+    config.reconcile_interval =
+        Duration::from_secs(args.sync_interval.or(file.sync_interval_secs).unwrap_or(30).max(1));
+    let http = args.http.or(file.http).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 4700)));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::new(exit::FAILED, error.to_string()))?;
+    runtime.block_on(serve(context, node, config, http))
+}
+
+async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAddr) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(http).await.map_err(|error| {
+        Failure::new(exit::FAILED, format!("cannot serve the web UI on {http}: {error}; choose another with --http"))
+    })?;
+    let local = listener.local_addr()?;
+    let (sync, engine) = sync::start(node.clone(), config).await?;
+    let status = sync.status().await?;
+    let token = hex_token();
+    let url = format!("http://{local}");
+    let running = RunningNode { pid: std::process::id(), url: url.clone(), token: token.clone() };
+    let path = running_node_path(&context.data_dir);
+    write_private(&path, &serde_json::to_vec_pretty(&running).expect("serialises"))?;
+
+    println!("network:   {} ({})", node.genesis().name, node.network());
+    println!("peer id:   {}", status.peer_id);
+    for addr in &status.listen_addrs {
+        println!("listening: {addr}/p2p/{}", status.peer_id);
+    }
+    println!("web UI:    {url}/");
+    if !local.ip().is_loopback() {
+        println!("operator token (needed to write from another computer): {token}");
+    }
+    let state = WebState { node, sync: Some(sync.clone()), token, require_token: !local.ip().is_loopback() };
+    let served = axum::serve(listener, convene_web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    sync.shutdown().await;
+    let _ = engine.await;
+    let _ = std::fs::remove_file(&path);
+    served.map_err(|error| Failure::new(exit::FAILED, format!("web server: {error}")))?;
+    eprintln!("node stopped");
+    Ok(())
+}
+
+fn hex_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+async fn shutdown_signal() {
+    let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(signal) => signal,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}

@@ -1,0 +1,85 @@
+//! `convene peers add|list|remove`.
+
+use clap::Subcommand;
+use convene_node::sync::{Multiaddr, peers};
+use serde_json::{Value, json};
+
+use super::Context;
+use crate::backend::Backend;
+use crate::exit::Failure;
+use crate::output::print_json;
+
+/// Peer subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PeersCommand {
+    /// Save a peer: the node keeps a connection to it from now on.
+    #[command(after_help = "Example:\n  convene peers add /ip4/192.0.2.7/tcp/4701/p2p/12D3KooW...")]
+    Add {
+        /// The peer's multiaddr (as its `convene node run` prints).
+        addr: Multiaddr,
+    },
+    /// Saved peers, and with a running node, every known peer with its sync counters.
+    #[command(after_help = "Example:\n  convene peers list --json")]
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a saved peer.
+    #[command(after_help = "Example:\n  convene peers remove /ip4/192.0.2.7/tcp/4701")]
+    Remove {
+        /// The multiaddr as it was added.
+        addr: Multiaddr,
+    },
+}
+
+/// Runs a peers subcommand.
+pub fn run(context: &Context, command: PeersCommand) -> Result<(), Failure> {
+    let backend = context.backend()?;
+    match command {
+        PeersCommand::Add { addr } => {
+            let added = match &backend {
+                Backend::Remote(remote) => {
+                    remote.post::<Value>("/peers", &[], &json!({ "addr": addr.to_string() }))?["added"] == true
+                }
+                Backend::Local(node) => peers::add_peer(node.data_dir(), &addr)?,
+            };
+            println!("{} {addr}", if added { "saved" } else { "already saved:" });
+        }
+        PeersCommand::Remove { addr } => {
+            let removed = match &backend {
+                Backend::Remote(remote) => {
+                    remote.delete::<Value>("/peers", &json!({ "addr": addr.to_string() }))?["removed"] == true
+                }
+                Backend::Local(node) => peers::remove_peer(node.data_dir(), &addr)?,
+            };
+            println!("{} {addr}", if removed { "removed" } else { "was not saved:" });
+        }
+        PeersCommand::List { json } => match &backend {
+            Backend::Remote(_) => {
+                let list = backend.peers()?;
+                if json {
+                    return print_json(&list);
+                }
+                if list.is_empty() {
+                    println!("no peers yet; add one with `convene peers add MULTIADDR`");
+                }
+                for peer in &list {
+                    super::status::print_peer(peer);
+                }
+            }
+            Backend::Local(node) => {
+                let saved = peers::saved_peers(node.data_dir())?;
+                if json {
+                    let list: Vec<String> = saved.iter().map(ToString::to_string).collect();
+                    return print_json(&json!({ "saved": list }));
+                }
+                for addr in &saved {
+                    println!("{addr}");
+                }
+                println!("(saved peers; the node is not running, so no connection state)");
+            }
+        },
+    }
+    Ok(())
+}

@@ -1,0 +1,712 @@
+//! The sync engine: one task owns the libp2p `Swarm` and every peer's state.
+//!
+//! Who owns what:
+//! - the engine task owns the swarm, the per-peer state (sessions, fetch
+//!   queues, counters) and the dial targets with their backoff;
+//! - blocking store work (building negentropy storage, reading entries for a
+//!   peer, verifying and storing received entries) runs on tokio's blocking
+//!   pool and reports back as a [`Job`] on a bounded channel;
+//! - [`super::SyncHandle`]s talk to the engine through a bounded command
+//!   channel; the engine ends on `Shutdown` or when every handle is gone.
+//!
+//! A sync with a peer: the initiator reconciles entry ids with negentropy
+//! (a few round trips, bytes in proportion to the difference), then fetches
+//! what it lacks in bounded batches and announces what the other lacks. New
+//! entries (local or received) are announced to every connected peer, who
+//! fetch the ones they lack: about one round trip. A periodic reconciliation
+//! with every peer guarantees convergence anyway.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use convene_protocol::entry::EntryId;
+use convene_protocol::wire::{ENTRIES_REPLY_BUDGET, MAX_IDS, Request, Response};
+use futures::StreamExt;
+use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tracing::{debug, info, warn};
+
+use super::behaviour::{Behaviour, BehaviourEvent};
+use super::reconcile::{self, Session, StorageCache};
+use super::status::{PeerStatus, SyncStatus};
+use crate::Node;
+use crate::error::NodeError as Error;
+use crate::node::now_ms;
+use crate::store::{IngestError, IngestOutcome};
+
+/// Ids asked for in one `Fetch`.
+const FETCH_BATCH: usize = 256;
+/// `Fetch` requests in flight per peer.
+const FETCH_IN_FLIGHT: usize = 4;
+/// Invalid entries a peer may send before it is disconnected.
+const INVALID_LIMIT: u64 = 10;
+/// How long a disconnected offender stays banned.
+const BAN: Duration = Duration::from_secs(600);
+/// Redial backoff bounds.
+const BACKOFF_MIN: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// Requests from [`super::SyncHandle`].
+#[derive(Debug)]
+pub(crate) enum Command {
+    Status(oneshot::Sender<SyncStatus>),
+    AddPeer(Multiaddr),
+    RemovePeer(Multiaddr),
+    Shutdown,
+}
+
+/// Results of blocking work, back to the engine.
+enum Job {
+    Respond { peer: PeerId, channel: ResponseChannel<Response>, response: Response, entries: u64 },
+    Started { peer: PeerId, result: Result<(Session, Vec<u8>), Error> },
+    Missing { peer: PeerId, ids: Vec<EntryId> },
+    Ingested { peer: PeerId, tally: Tally },
+}
+
+#[derive(Default)]
+struct Tally {
+    stored: u64,
+    invalid: Vec<String>,
+    unreturned: Vec<EntryId>,
+    returned: Vec<EntryId>,
+    returned_any: bool,
+}
+
+/// A configured or saved address we keep a connection to.
+struct DialTarget {
+    addr: Multiaddr,
+    peer: Option<PeerId>,
+    next_attempt: Instant,
+    backoff: Duration,
+    dialing: bool,
+}
+
+#[derive(Default)]
+struct Peer {
+    status: PeerStatus,
+    session: Option<Session>,
+    reconcile_request: Option<OutboundRequestId>,
+    reconciled: bool,
+    queue: VecDeque<EntryId>,
+    wanted: HashSet<EntryId>,
+    fetches: HashMap<OutboundRequestId, Vec<EntryId>>,
+    ingesting: usize,
+    banned_until: Option<Instant>,
+}
+
+/// The engine's state; see the module documentation.
+pub(crate) struct Engine {
+    pub(crate) node: Node,
+    pub(crate) swarm: Swarm<Behaviour>,
+    pub(crate) protocol: StreamProtocol,
+    pub(crate) listen_addrs: Vec<Multiaddr>,
+    pub(crate) reconcile_interval: Duration,
+    peers: HashMap<PeerId, Peer>,
+    targets: Vec<DialTarget>,
+    pending_dials: HashMap<ConnectionId, usize>,
+    cache: Arc<StorageCache>,
+    jobs_tx: mpsc::Sender<Job>,
+    jobs_rx: mpsc::Receiver<Job>,
+    new_entries: broadcast::Receiver<EntryId>,
+}
+
+fn short(peer: &PeerId) -> String {
+    let text = peer.to_string();
+    text[text.len().saturating_sub(8)..].to_owned()
+}
+
+impl Engine {
+    pub(crate) fn new(
+        node: Node,
+        swarm: Swarm<Behaviour>,
+        protocol: StreamProtocol,
+        listen_addrs: Vec<Multiaddr>,
+        dial: Vec<Multiaddr>,
+        reconcile_interval: Duration,
+    ) -> Self {
+        let (jobs_tx, jobs_rx) = mpsc::channel(256);
+        let new_entries = node.subscribe();
+        let mut engine = Self {
+            node,
+            swarm,
+            protocol,
+            listen_addrs,
+            reconcile_interval,
+            peers: HashMap::new(),
+            targets: Vec::new(),
+            pending_dials: HashMap::new(),
+            cache: Arc::new(StorageCache::default()),
+            jobs_tx,
+            jobs_rx,
+            new_entries,
+        };
+        for addr in dial {
+            engine.add_target(addr);
+        }
+        engine
+    }
+
+    pub(crate) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        let mut redial = tokio::time::interval(Duration::from_millis(250));
+        let mut periodic = tokio::time::interval(self.reconcile_interval);
+        periodic.tick().await;
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    None | Some(Command::Shutdown) => break,
+                    Some(command) => self.on_command(command),
+                },
+                event = self.swarm.select_next_some() => self.on_swarm_event(event),
+                Some(job) = self.jobs_rx.recv() => self.on_job(job),
+                received = self.new_entries.recv() => self.on_new_entries(received),
+                _ = redial.tick() => self.redial_due(),
+                _ = periodic.tick() => self.reconcile_all(),
+            }
+        }
+        info!("sync engine stopped");
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Status(reply) => {
+                let _ = reply.send(self.status());
+            }
+            Command::AddPeer(addr) => self.add_target(addr),
+            Command::RemovePeer(addr) => {
+                if let Some(index) = self.targets.iter().position(|target| target.addr == addr) {
+                    let target = self.targets.remove(index);
+                    self.pending_dials.retain(|_, slot| *slot != index);
+                    for slot in self.pending_dials.values_mut() {
+                        if *slot > index {
+                            *slot -= 1;
+                        }
+                    }
+                    if let Some(peer) = target.peer {
+                        let _ = self.swarm.disconnect_peer_id(peer);
+                    }
+                }
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    fn add_target(&mut self, addr: Multiaddr) {
+        if self.targets.iter().any(|target| target.addr == addr) {
+            return;
+        }
+        let peer = addr.iter().find_map(|part| match part {
+            libp2p::multiaddr::Protocol::P2p(peer) => Some(peer),
+            _ => None,
+        });
+        self.targets.push(DialTarget {
+            addr,
+            peer,
+            next_attempt: Instant::now(),
+            backoff: BACKOFF_MIN,
+            dialing: false,
+        });
+    }
+
+    fn redial_due(&mut self) {
+        let now = Instant::now();
+        for index in 0..self.targets.len() {
+            let target = &self.targets[index];
+            let connected = target.peer.is_some_and(|peer| self.swarm.is_connected(&peer));
+            if connected || target.dialing || target.next_attempt > now {
+                continue;
+            }
+            let opts = match target.peer {
+                Some(peer) => DialOpts::peer_id(peer).addresses(vec![target.addr.clone()]).build(),
+                None => DialOpts::unknown_peer_id().address(target.addr.clone()).build(),
+            };
+            let connection = opts.connection_id();
+            let target = &mut self.targets[index];
+            target.dialing = true;
+            target.next_attempt = now + target.backoff;
+            target.backoff = (target.backoff * 2).min(BACKOFF_MAX);
+            match self.swarm.dial(opts) {
+                Ok(()) => {
+                    self.pending_dials.insert(connection, index);
+                }
+                Err(error) => {
+                    target.dialing = false;
+                    debug!(addr = %target.addr, %error, "dial failed");
+                }
+            }
+        }
+    }
+
+    fn peer(&mut self, peer: PeerId) -> &mut Peer {
+        self.peers.entry(peer).or_insert_with(|| Peer {
+            status: PeerStatus { peer_id: Some(peer.to_string()), ..PeerStatus::default() },
+            ..Peer::default()
+        })
+    }
+
+    fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                info!("listening on {address}");
+                if !self.listen_addrs.contains(&address) {
+                    self.listen_addrs.push(address);
+                }
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, connection_id, endpoint, num_established, .. } => {
+                if let Some(index) = self.pending_dials.remove(&connection_id)
+                    && let Some(target) = self.targets.get_mut(index)
+                {
+                    target.dialing = false;
+                    target.peer = Some(peer_id);
+                    target.backoff = BACKOFF_MIN;
+                }
+                let addr = endpoint.get_remote_address().clone();
+                let peer = self.peer(peer_id);
+                if peer.banned_until.is_some_and(|until| until > Instant::now()) {
+                    let _ = self.swarm.disconnect_peer_id(peer_id);
+                    return;
+                }
+                peer.status.connected = true;
+                if endpoint.is_dialer() && !peer.status.addrs.contains(&addr.to_string()) {
+                    peer.status.addrs.push(addr.to_string());
+                }
+                if num_established.get() == 1 {
+                    info!(peer = %short(&peer_id), %addr, "connected");
+                    self.start_reconcile(peer_id);
+                }
+            }
+            SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. } => {
+                info!(peer = %short(&peer_id), cause = ?cause, "disconnected");
+                let peer = self.peer(peer_id);
+                peer.status.connected = false;
+                peer.session = None;
+                peer.reconcile_request = None;
+                peer.reconciled = false;
+                peer.fetches.clear();
+                peer.queue.clear();
+                peer.wanted.clear();
+                for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer_id)) {
+                    target.next_attempt = Instant::now() + target.backoff;
+                }
+            }
+            SwarmEvent::OutgoingConnectionError { connection_id, peer_id, error } => {
+                let message = error.to_string();
+                if let Some(index) = self.pending_dials.remove(&connection_id)
+                    && let Some(target) = self.targets.get_mut(index)
+                {
+                    target.dialing = false;
+                    debug!(addr = %target.addr, %message, "could not connect; retrying in {:?}", target.backoff);
+                }
+                if let Some(peer) = peer_id {
+                    let status = &mut self.peer(peer).status;
+                    status.errors += 1;
+                    status.last_error = Some(format!("could not connect: {message}"));
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }))
+                if !info.protocols.contains(&self.protocol) =>
+            {
+                warn!(
+                    peer = %short(&peer_id),
+                    "peer is not on this node's network (it does not speak {}); disconnecting",
+                    self.protocol
+                );
+                let status = &mut self.peer(peer_id).status;
+                status.errors += 1;
+                status.last_error = Some("on another network: entries are never exchanged".into());
+                for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer_id)) {
+                    target.backoff = BACKOFF_MAX;
+                }
+                let _ = self.swarm.disconnect_peer_id(peer_id);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
+                for (_, addr) in found {
+                    self.add_target(addr);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_sync_event(&mut self, event: request_response::Event<Request, Response>) {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request { request, channel, .. } => self.on_request(peer, request, channel),
+                request_response::Message::Response { request_id, response } => {
+                    self.on_response(peer, request_id, response)
+                }
+            },
+            request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
+                let state = self.peer(peer);
+                state.status.errors += 1;
+                state.status.last_error = Some(error.to_string());
+                if state.reconcile_request == Some(request_id) {
+                    state.reconcile_request = None;
+                    state.session = None;
+                }
+                if let Some(ids) = state.fetches.remove(&request_id) {
+                    for id in ids.into_iter().rev() {
+                        state.queue.push_front(id);
+                    }
+                }
+                debug!(peer = %short(&peer), %error, "request failed");
+            }
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                let status = &mut self.peer(peer).status;
+                status.errors += 1;
+                status.last_error = Some(error.to_string());
+            }
+            request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+
+    fn send(&mut self, peer: PeerId, request: Request) -> OutboundRequestId {
+        let bytes = request.encode().len() as u64 + 4;
+        self.peer(peer).status.bytes_out += bytes;
+        self.swarm.behaviour_mut().sync.send_request(&peer, request)
+    }
+
+    fn spawn_job(&self, work: impl FnOnce(&Node, &StorageCache) -> Job + Send + 'static) {
+        let node = self.node.clone();
+        let cache = self.cache.clone();
+        let jobs = self.jobs_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let job = work(&node, &cache);
+            let _ = jobs.blocking_send(job);
+        });
+    }
+
+    fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
+        let bytes = request.encode().len() as u64 + 4;
+        self.peer(peer).status.bytes_in += bytes;
+        match request {
+            Request::Reconcile(message) => self.spawn_job(move |node, cache| {
+                let response = match cache.storage(node).and_then(|storage| reconcile::respond(&storage, &message)) {
+                    Ok(reply) => Response::Reconcile(reply),
+                    Err(error) => Response::Refused(error.to_string()),
+                };
+                Job::Respond { peer, channel, response, entries: 0 }
+            }),
+            Request::Fetch(ids) => self.spawn_job(move |node, _| {
+                let mut entries = Vec::new();
+                let mut budget = 0usize;
+                for id in ids {
+                    match node.store().entry_bytes(&id) {
+                        Ok(Some(bytes)) => {
+                            if budget + bytes.len() > ENTRIES_REPLY_BUDGET && !entries.is_empty() {
+                                break;
+                            }
+                            budget += bytes.len();
+                            entries.push(bytes);
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            warn!(%error, "reading an entry for a peer");
+                            break;
+                        }
+                    }
+                }
+                let count = entries.len() as u64;
+                Job::Respond { peer, channel, response: Response::Entries(entries), entries: count }
+            }),
+            Request::Announce(ids) => {
+                let _ = self.swarm.behaviour_mut().sync.send_response(channel, Response::Ack);
+                self.spawn_job(move |node, _| {
+                    let missing = ids
+                        .into_iter()
+                        .filter(|id| {
+                            matches!(node.store().entry_bytes(id), Ok(None))
+                                && matches!(node.store().is_purged(id), Ok(false))
+                        })
+                        .collect();
+                    Job::Missing { peer, ids: missing }
+                });
+            }
+        }
+    }
+
+    fn on_response(&mut self, peer: PeerId, request_id: OutboundRequestId, response: Response) {
+        let bytes = response.encode().len() as u64 + 4;
+        let state = self.peer(peer);
+        state.status.bytes_in += bytes;
+        if state.reconcile_request == Some(request_id) {
+            state.reconcile_request = None;
+            match response {
+                Response::Reconcile(reply) => self.continue_reconcile(peer, &reply),
+                Response::Refused(reason) => self.note_error(peer, format!("reconciliation refused: {reason}")),
+                _ => self.note_error(peer, "unexpected reply to a reconciliation".into()),
+            }
+            return;
+        }
+        if let Some(asked) = state.fetches.remove(&request_id) {
+            match response {
+                Response::Entries(entries) => self.ingest(peer, asked, entries),
+                other => {
+                    let state = self.peer(peer);
+                    for id in &asked {
+                        state.wanted.remove(id);
+                    }
+                    self.note_error(peer, format!("unexpected reply to a fetch: {other:?}"));
+                }
+            }
+        }
+    }
+
+    fn note_error(&mut self, peer: PeerId, message: String) {
+        debug!(peer = %short(&peer), %message);
+        let status = &mut self.peer(peer).status;
+        status.errors += 1;
+        status.last_error = Some(message);
+    }
+
+    fn start_reconcile(&mut self, peer: PeerId) {
+        let state = self.peer(peer);
+        if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected {
+            return;
+        }
+        // Marks a session as starting so a second trigger waits for it.
+        state.reconciled = false;
+        self.spawn_job(move |node, cache| Job::Started {
+            peer,
+            result: cache.storage(node).and_then(|storage| reconcile::initiate(&storage)),
+        });
+    }
+
+    fn continue_reconcile(&mut self, peer: PeerId, reply: &[u8]) {
+        let Some(mut session) = self.peer(peer).session.take() else { return };
+        match reconcile::step(&mut session, reply) {
+            Ok(reconcile::Step { have, need, next }) => {
+                let state = self.peer(peer);
+                for id in need.into_iter().map(EntryId) {
+                    if state.wanted.insert(id) {
+                        state.queue.push_back(id);
+                    }
+                }
+                for chunk in have.chunks(MAX_IDS) {
+                    let ids: Vec<EntryId> = chunk.iter().copied().map(EntryId).collect();
+                    self.send(peer, Request::Announce(ids));
+                }
+                match next {
+                    Some(message) => {
+                        let request = self.send(peer, Request::Reconcile(message));
+                        let state = self.peer(peer);
+                        state.reconcile_request = Some(request);
+                        state.session = Some(session);
+                    }
+                    None => {
+                        self.peer(peer).reconciled = true;
+                        debug!(peer = %short(&peer), "reconciled");
+                    }
+                }
+                self.pump_fetches(peer);
+                self.maybe_synced(peer);
+            }
+            Err(error) => self.note_error(peer, error.to_string()),
+        }
+    }
+
+    fn pump_fetches(&mut self, peer: PeerId) {
+        loop {
+            let state = self.peer(peer);
+            if state.fetches.len() + state.ingesting >= FETCH_IN_FLIGHT
+                || state.queue.is_empty()
+                || !state.status.connected
+            {
+                return;
+            }
+            let take = state.queue.len().min(FETCH_BATCH);
+            let ids: Vec<EntryId> = state.queue.drain(..take).collect();
+            let request = self.send(peer, Request::Fetch(ids.clone()));
+            self.peer(peer).fetches.insert(request, ids);
+        }
+    }
+
+    fn maybe_synced(&mut self, peer: PeerId) {
+        let state = self.peer(peer);
+        let idle = state.queue.is_empty() && state.fetches.is_empty() && state.ingesting == 0;
+        if state.reconciled && state.session.is_none() && idle {
+            state.reconciled = false;
+            state.status.last_sync_ms = Some(now_ms());
+        }
+    }
+
+    fn ingest(&mut self, peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>>) {
+        // The fetch slot stays busy until the entries are stored, so the
+        // number of batches held in memory stays bounded.
+        self.peer(peer).ingesting += 1;
+        self.spawn_job(move |node, cache| {
+            let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
+            let asked_set: HashSet<EntryId> = asked.iter().copied().collect();
+            let mut returned = HashSet::new();
+            let mut accepted = Vec::with_capacity(entries.len());
+            for bytes in entries {
+                let id = EntryId(*blake3::hash(&bytes).as_bytes());
+                if asked_set.contains(&id) && returned.insert(id) {
+                    accepted.push(bytes);
+                } else {
+                    tally.invalid.push(format!("entry {} was not asked for", id.short()));
+                }
+            }
+            match node.ingest_encoded(&accepted) {
+                Ok(results) => {
+                    for result in results {
+                        match result {
+                            Ok(IngestOutcome::Stored) => tally.stored += 1,
+                            Ok(IngestOutcome::AlreadyStored)
+                            | Ok(IngestOutcome::Rejected(IngestError::Withdrawn(_) | IngestError::NotGranted { .. })) =>
+                                {}
+                            Ok(IngestOutcome::Rejected(error)) => tally.invalid.push(error.to_string()),
+                            Err(error) => tally.invalid.push(error.to_string()),
+                        }
+                    }
+                }
+                Err(error) => warn!(%error, "storing entries from a peer failed"),
+            }
+            if tally.stored > 0 {
+                cache.invalidate();
+            }
+            tally.unreturned = asked.into_iter().filter(|id| !returned.contains(id)).collect();
+            tally.returned = returned.into_iter().collect();
+            Job::Ingested { peer, tally }
+        });
+    }
+
+    fn on_job(&mut self, job: Job) {
+        match job {
+            Job::Respond { peer, channel, response, entries } => {
+                let bytes = response.encode().len() as u64 + 4;
+                let status = &mut self.peer(peer).status;
+                status.bytes_out += bytes;
+                status.entries_sent += entries;
+                let _ = self.swarm.behaviour_mut().sync.send_response(channel, response);
+            }
+            Job::Started { peer, result } => match result {
+                Ok((session, message)) => {
+                    if !self.peer(peer).status.connected {
+                        return;
+                    }
+                    let request = self.send(peer, Request::Reconcile(message));
+                    let state = self.peer(peer);
+                    state.session = Some(session);
+                    state.reconcile_request = Some(request);
+                }
+                Err(error) => self.note_error(peer, error.to_string()),
+            },
+            Job::Missing { peer, ids } => {
+                let state = self.peer(peer);
+                for id in ids {
+                    if state.wanted.insert(id) {
+                        state.queue.push_back(id);
+                    }
+                }
+                state.reconciled = state.session.is_none() && state.reconcile_request.is_none();
+                self.pump_fetches(peer);
+                self.maybe_synced(peer);
+            }
+            Job::Ingested { peer, tally } => self.on_ingested(peer, tally),
+        }
+    }
+
+    fn on_ingested(&mut self, peer: PeerId, tally: Tally) {
+        let state = self.peer(peer);
+        state.ingesting = state.ingesting.saturating_sub(1);
+        state.status.entries_received += tally.stored;
+        for id in &tally.returned {
+            state.wanted.remove(id);
+        }
+        if tally.returned_any {
+            for id in tally.unreturned.into_iter().rev() {
+                state.queue.push_front(id);
+            }
+        } else {
+            for id in &tally.unreturned {
+                state.wanted.remove(id);
+            }
+        }
+        if !tally.invalid.is_empty() {
+            state.status.invalid_entries += tally.invalid.len() as u64;
+            state.status.last_error = tally.invalid.last().cloned();
+            for reason in &tally.invalid {
+                warn!(peer = %short(&peer), "dropped an invalid entry: {reason}");
+            }
+            if state.status.invalid_entries >= INVALID_LIMIT {
+                warn!(peer = %short(&peer), "too many invalid entries; disconnecting for {} s", BAN.as_secs());
+                state.banned_until = Some(Instant::now() + BAN);
+                let _ = self.swarm.disconnect_peer_id(peer);
+                return;
+            }
+        }
+        self.pump_fetches(peer);
+        self.maybe_synced(peer);
+    }
+
+    fn on_new_entries(&mut self, received: Result<EntryId, broadcast::error::RecvError>) {
+        self.cache.invalidate();
+        let mut ids = Vec::new();
+        match received {
+            Ok(id) => ids.push(id),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                self.reconcile_all();
+                return;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+        while ids.len() < MAX_IDS {
+            match self.new_entries.try_recv() {
+                Ok(id) => ids.push(id),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    self.reconcile_all();
+                    return;
+                }
+                Err(_) => break,
+            }
+        }
+        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        for peer in connected {
+            self.send(peer, Request::Announce(ids.clone()));
+        }
+    }
+
+    fn reconcile_all(&mut self) {
+        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        for peer in connected {
+            self.start_reconcile(peer);
+        }
+    }
+
+    fn status(&self) -> SyncStatus {
+        let mut peers: Vec<PeerStatus> = self.peers.values().map(|peer| peer.status.clone()).collect();
+        for target in &self.targets {
+            let addr = target.addr.to_string();
+            let known = target.peer.and_then(|peer| {
+                let id = peer.to_string();
+                peers.iter_mut().find(|status| status.peer_id.as_deref() == Some(id.as_str()))
+            });
+            match known {
+                Some(status) => {
+                    if !status.addrs.contains(&addr) {
+                        status.addrs.push(addr);
+                    }
+                }
+                None => peers.push(PeerStatus {
+                    peer_id: target.peer.map(|peer| peer.to_string()),
+                    addrs: vec![addr],
+                    ..PeerStatus::default()
+                }),
+            }
+        }
+        peers.sort_by(|a, b| b.connected.cmp(&a.connected).then(a.peer_id.cmp(&b.peer_id)));
+        let waiting = self.peers.values().map(|peer| peer.wanted.len() as u64).sum();
+        SyncStatus {
+            peer_id: self.swarm.local_peer_id().to_string(),
+            listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
+            last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
+            peers,
+            entries_waiting: waiting,
+        }
+    }
+}

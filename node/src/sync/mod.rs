@@ -1,0 +1,148 @@
+//! Sync between nodes over libp2p: TCP + Noise + Yamux, identify and ping,
+//! and Convene's own request/response protocol (`/convene/sync/1/<network
+//! id>`, messages in [`convene_protocol::wire`]).
+//!
+//! - `engine.rs`: the task that owns the swarm (start here);
+//! - `reconcile.rs`: negentropy sessions over the store's entry ids;
+//! - `codec.rs`: bounded frames on libp2p streams;
+//! - `behaviour.rs`: the composed libp2p behaviour;
+//! - `peers.rs`: saved peers and the node's persistent libp2p key;
+//! - `status.rs`: what the engine reports.
+
+mod behaviour;
+mod codec;
+mod engine;
+pub mod peers;
+mod reconcile;
+pub mod status;
+
+use std::time::Duration;
+
+use libp2p::{StreamProtocol, noise, tcp, yamux};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+pub use self::status::{PeerStatus, SyncStatus};
+use crate::Node;
+use crate::error::NodeError;
+use engine::{Command, Engine};
+pub use libp2p::Multiaddr;
+
+/// How the sync engine runs. Plain data: the CLI fills it from flags and config.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Addresses to listen on.
+    pub listen: Vec<Multiaddr>,
+    /// Peers to keep connected to, besides the saved ones.
+    pub peers: Vec<Multiaddr>,
+    /// Announce and discover on the local network with mDNS (off by default:
+    /// it tells everyone on a shared wifi that a Convene node is here).
+    pub mdns: bool,
+    /// How often to reconcile with every connected peer, as a backstop.
+    pub reconcile_interval: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            listen: vec!["/ip4/0.0.0.0/tcp/4701".parse().expect("valid multiaddr")],
+            peers: Vec::new(),
+            mdns: false,
+            reconcile_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A cloneable handle to the running sync engine.
+#[derive(Debug, Clone)]
+pub struct SyncHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+fn stopped() -> NodeError {
+    NodeError::Sync("the sync engine has stopped".into())
+}
+
+impl SyncHandle {
+    /// The node's network state.
+    pub async fn status(&self) -> Result<SyncStatus, NodeError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(Command::Status(reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())
+    }
+
+    /// Keeps a connection to `addr` from now on (and saves it).
+    pub async fn add_peer(&self, node: &Node, addr: Multiaddr) -> Result<bool, NodeError> {
+        let node = node.clone();
+        let saved = {
+            let addr = addr.clone();
+            tokio::task::spawn_blocking(move || peers::add_peer(node.data_dir(), &addr))
+                .await
+                .map_err(|_| stopped())??
+        };
+        self.commands.send(Command::AddPeer(addr)).await.map_err(|_| stopped())?;
+        Ok(saved)
+    }
+
+    /// Forgets a saved peer and drops its connection.
+    pub async fn remove_peer(&self, node: &Node, addr: Multiaddr) -> Result<bool, NodeError> {
+        let node = node.clone();
+        let removed = {
+            let addr = addr.clone();
+            tokio::task::spawn_blocking(move || peers::remove_peer(node.data_dir(), &addr))
+                .await
+                .map_err(|_| stopped())??
+        };
+        self.commands.send(Command::RemovePeer(addr)).await.map_err(|_| stopped())?;
+        Ok(removed)
+    }
+
+    /// Stops the engine.
+    pub async fn shutdown(&self) {
+        let _ = self.commands.send(Command::Shutdown).await;
+    }
+}
+
+/// Starts the swarm, waits until it listens, and spawns the engine.
+pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHandle<()>), NodeError> {
+    let key = peers::node_key(node.data_dir())?;
+    let protocol = StreamProtocol::try_from_owned(format!("/convene/sync/1/{}", node.network()))
+        .map_err(|error| NodeError::Sync(error.to_string()))?;
+    let net = |error: &dyn std::fmt::Display| NodeError::Sync(error.to_string());
+    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
+        .with_tokio()
+        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .map_err(|error| net(&error))?
+        .with_behaviour(|key| {
+            behaviour::Behaviour::new(key, protocol.clone(), config.mdns)
+                .map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>)
+        })
+        .map_err(|error| net(&error))?
+        .with_swarm_config(|swarm| swarm.with_idle_connection_timeout(Duration::from_secs(3600)))
+        .build();
+    for addr in &config.listen {
+        swarm.listen_on(addr.clone()).map_err(|error| NodeError::Sync(format!("cannot listen on {addr}: {error}")))?;
+    }
+    let mut listen_addrs = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while listen_addrs.len() < config.listen.len() {
+        use futures::StreamExt;
+        match tokio::time::timeout_at(deadline, swarm.select_next_some()).await {
+            Ok(libp2p::swarm::SwarmEvent::NewListenAddr { address, .. }) => listen_addrs.push(address),
+            Ok(libp2p::swarm::SwarmEvent::ListenerError { error, .. }) => return Err(net(&error)),
+            Ok(libp2p::swarm::SwarmEvent::ListenerClosed { reason: Err(error), .. }) => return Err(net(&error)),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    let mut dial = config.peers.clone();
+    for saved in peers::saved_peers(node.data_dir())? {
+        if !dial.contains(&saved) {
+            dial.push(saved);
+        }
+    }
+    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval);
+    let (commands, receiver) = mpsc::channel(64);
+    let task = tokio::spawn(engine.run(receiver));
+    Ok((SyncHandle { commands }, task))
+}

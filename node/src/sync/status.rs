@@ -1,0 +1,51 @@
+//! What the sync engine reports about itself and its peers: the data behind
+//! `convene status`, `/api/v1/status` and the web UI's network page.
+
+/// The node's network state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SyncStatus {
+    /// This node's libp2p peer id.
+    pub peer_id: String,
+    /// Addresses the node listens on (multiaddrs).
+    pub listen_addrs: Vec<String>,
+    /// Every peer known: configured, saved or seen.
+    pub peers: Vec<PeerStatus>,
+    /// Entries known to be missing here and not yet fetched.
+    pub entries_waiting: u64,
+    /// When any peer last completed a sync with us (ms since epoch).
+    pub last_sync_ms: Option<u64>,
+}
+
+impl SyncStatus {
+    /// How many peers are connected now.
+    pub fn connected(&self) -> usize {
+        self.peers.iter().filter(|peer| peer.connected).count()
+    }
+}
+
+/// One peer as the sync engine knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PeerStatus {
+    /// Its libp2p peer id, once known.
+    pub peer_id: Option<String>,
+    /// The addresses we dial it at.
+    pub addrs: Vec<String>,
+    /// Whether a connection is open now.
+    pub connected: bool,
+    /// When the last reconciliation with it completed (ms since epoch).
+    pub last_sync_ms: Option<u64>,
+    /// Entries received from it and stored.
+    pub entries_received: u64,
+    /// Entries sent to it.
+    pub entries_sent: u64,
+    /// Sync protocol bytes received from it.
+    pub bytes_in: u64,
+    /// Sync protocol bytes sent to it.
+    pub bytes_out: u64,
+    /// Invalid entries it sent (dropped).
+    pub invalid_entries: u64,
+    /// Failed requests, dial failures and protocol errors.
+    pub errors: u64,
+    /// The last error, in words.
+    pub last_error: Option<String>,
+}

@@ -1,0 +1,256 @@
+//! The sync protocol's messages and their binary encoding (version 1).
+//!
+//! Two nodes of one network speak request/response over a libp2p stream
+//! whose protocol name carries the network id
+//! (`/convene/sync/1/<network id>`), so nodes of different networks never
+//! even agree on a protocol. Every frame is `length (u32 BE) ‖ message`, and
+//! every message is `version (1) ‖ tag ‖ body`, bounded by
+//! [`MAX_MESSAGE_BYTES`] before anything is allocated.
+//!
+//! | tag | request | body |
+//! | --- | --- | --- |
+//! | 1 | `Reconcile` | u32 length ‖ a negentropy (protocol v1) message |
+//! | 2 | `Fetch` | u32 count ‖ count × 32-byte entry ids (≤ [`MAX_IDS`]) |
+//! | 3 | `Announce` | u32 count ‖ count × 32-byte entry ids (≤ [`MAX_IDS`]) |
+//!
+//! | tag | response | body |
+//! | --- | --- | --- |
+//! | 1 | `Reconcile` | u32 length ‖ the negentropy reply |
+//! | 2 | `Entries` | u32 count ‖ count × (u32 length ‖ signed entry) |
+//! | 3 | `Ack` | empty |
+//! | 4 | `Refused` | u16 length ‖ UTF-8 reason |
+
+use crate::bytes::Reader;
+use crate::entry::{EntryId, MAX_ENTRY_BYTES};
+
+/// The wire format version.
+pub const WIRE_VERSION: u8 = 1;
+/// Largest message either side accepts.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Most ids in one `Fetch` or `Announce`.
+pub const MAX_IDS: usize = 8192;
+/// A responder stops adding entries to an `Entries` reply past this size.
+pub const ENTRIES_REPLY_BUDGET: usize = 512 * 1024;
+/// Longest `Refused` reason.
+pub const MAX_REASON_BYTES: usize = 1024;
+
+/// What one node asks another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// A negentropy message from the reconciliation's initiator.
+    Reconcile(Vec<u8>),
+    /// Send me these entries.
+    Fetch(Vec<EntryId>),
+    /// I have these new entries; fetch the ones you lack.
+    Announce(Vec<EntryId>),
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// The negentropy reply.
+    Reconcile(Vec<u8>),
+    /// The requested entries this node holds (possibly fewer than asked,
+    /// within [`ENTRIES_REPLY_BUDGET`]; ask again for the rest).
+    Entries(Vec<Vec<u8>>),
+    /// Noted.
+    Ack,
+    /// Not answered, with the reason.
+    Refused(String),
+}
+
+/// A message that breaks the format.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WireError {
+    /// Over [`MAX_MESSAGE_BYTES`].
+    #[error("message of {0} bytes exceeds the limit of {MAX_MESSAGE_BYTES}")]
+    TooLarge(usize),
+    /// From another protocol version.
+    #[error("wire version {0} is not supported (this node speaks version {WIRE_VERSION})")]
+    UnsupportedVersion(u8),
+    /// Unknown message tag.
+    #[error("unknown message tag {0}")]
+    UnknownTag(u8),
+    /// Too many ids, an entry over its limit, a truncated body or trailing bytes.
+    #[error("malformed message: {0}")]
+    Malformed(&'static str),
+}
+
+impl Request {
+    /// The encoded message (without the frame length).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![WIRE_VERSION];
+        match self {
+            Self::Reconcile(message) => {
+                out.push(1);
+                put_bytes(&mut out, message);
+            }
+            Self::Fetch(ids) => {
+                out.push(2);
+                put_ids(&mut out, ids);
+            }
+            Self::Announce(ids) => {
+                out.push(3);
+                put_ids(&mut out, ids);
+            }
+        }
+        out
+    }
+
+    /// Decodes a message, enforcing every limit.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        let (tag, mut reader) = open(bytes)?;
+        let request = match tag {
+            1 => Self::Reconcile(get_bytes(&mut reader, MAX_MESSAGE_BYTES)?),
+            2 => Self::Fetch(get_ids(&mut reader)?),
+            3 => Self::Announce(get_ids(&mut reader)?),
+            other => return Err(WireError::UnknownTag(other)),
+        };
+        finish(&reader)?;
+        Ok(request)
+    }
+}
+
+impl Response {
+    /// The encoded message (without the frame length).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![WIRE_VERSION];
+        match self {
+            Self::Reconcile(message) => {
+                out.push(1);
+                put_bytes(&mut out, message);
+            }
+            Self::Entries(entries) => {
+                out.push(2);
+                out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+                for entry in entries {
+                    put_bytes(&mut out, entry);
+                }
+            }
+            Self::Ack => out.push(3),
+            Self::Refused(reason) => {
+                out.push(4);
+                let reason = truncate_utf8(reason, MAX_REASON_BYTES);
+                out.extend_from_slice(&(reason.len() as u16).to_be_bytes());
+                out.extend_from_slice(reason.as_bytes());
+            }
+        }
+        out
+    }
+
+    /// Decodes a message, enforcing every limit.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        let (tag, mut reader) = open(bytes)?;
+        let response = match tag {
+            1 => Self::Reconcile(get_bytes(&mut reader, MAX_MESSAGE_BYTES)?),
+            2 => {
+                let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
+                // Each entry takes at least its 4-byte length: bound before allocating.
+                if count > reader.remaining() / 4 {
+                    return Err(WireError::Malformed("more entries than bytes"));
+                }
+                let mut entries = Vec::with_capacity(count);
+                for _ in 0..count {
+                    entries.push(get_bytes(&mut reader, MAX_ENTRY_BYTES)?);
+                }
+                Self::Entries(entries)
+            }
+            3 => Self::Ack,
+            4 => {
+                let length = reader.array::<2>().map(u16::from_be_bytes).ok_or(WireError::Malformed("truncated"))?;
+                let text = reader.take(length as usize).ok_or(WireError::Malformed("truncated reason"))?;
+                Self::Refused(String::from_utf8_lossy(text).into_owned())
+            }
+            other => return Err(WireError::UnknownTag(other)),
+        };
+        finish(&reader)?;
+        Ok(response)
+    }
+}
+
+fn open(bytes: &[u8]) -> Result<(u8, Reader<'_>), WireError> {
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(WireError::TooLarge(bytes.len()));
+    }
+    let mut reader = Reader::new(bytes);
+    let version = reader.u8().ok_or(WireError::Malformed("empty message"))?;
+    if version != WIRE_VERSION {
+        return Err(WireError::UnsupportedVersion(version));
+    }
+    let tag = reader.u8().ok_or(WireError::Malformed("no tag"))?;
+    Ok((tag, reader))
+}
+
+fn finish(reader: &Reader<'_>) -> Result<(), WireError> {
+    if reader.remaining() == 0 { Ok(()) } else { Err(WireError::Malformed("trailing bytes")) }
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+fn get_bytes(reader: &mut Reader<'_>, limit: usize) -> Result<Vec<u8>, WireError> {
+    let length = reader.u32().ok_or(WireError::Malformed("truncated length"))? as usize;
+    if length > limit {
+        return Err(WireError::Malformed("a field exceeds its size limit"));
+    }
+    Ok(reader.take(length).ok_or(WireError::Malformed("truncated field"))?.to_vec())
+}
+
+fn put_ids(out: &mut Vec<u8>, ids: &[EntryId]) {
+    out.extend_from_slice(&(ids.len() as u32).to_be_bytes());
+    for id in ids {
+        out.extend_from_slice(&id.0);
+    }
+}
+
+fn get_ids(reader: &mut Reader<'_>) -> Result<Vec<EntryId>, WireError> {
+    let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
+    if count > MAX_IDS {
+        return Err(WireError::Malformed("too many ids"));
+    }
+    (0..count).map(|_| reader.array().map(EntryId).ok_or(WireError::Malformed("truncated id"))).collect()
+}
+
+fn truncate_utf8(text: &str, limit: usize) -> &str {
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_round_trips() {
+        let ids = vec![EntryId([1; 32]), EntryId([2; 32])];
+        for request in [Request::Reconcile(vec![0x61, 1, 2]), Request::Fetch(ids.clone()), Request::Announce(vec![])] {
+            assert_eq!(Request::decode(&request.encode()).unwrap(), request);
+        }
+        for response in [
+            Response::Reconcile(vec![0x61]),
+            Response::Entries(vec![vec![1, 2, 3], vec![]]),
+            Response::Ack,
+            Response::Refused("busy".into()),
+        ] {
+            assert_eq!(Response::decode(&response.encode()).unwrap(), response);
+        }
+    }
+
+    #[test]
+    fn limits_are_enforced_before_allocation() {
+        let mut huge = vec![WIRE_VERSION, 2];
+        huge.extend_from_slice(&u32::MAX.to_be_bytes());
+        assert!(Request::decode(&huge).is_err());
+        assert!(Response::decode(&huge).is_err());
+        assert_eq!(Request::decode(&[9, 1]), Err(WireError::UnsupportedVersion(9)));
+        assert_eq!(Request::decode(&[WIRE_VERSION, 7]), Err(WireError::UnknownTag(7)));
+        let mut trailing = Request::Announce(vec![]).encode();
+        trailing.push(0);
+        assert!(Request::decode(&trailing).is_err());
+    }
+}

@@ -1,0 +1,239 @@
+//! The JSON API under `/api/v1`: what the CLI uses while a node runs.
+//!
+//! Reads are open to whoever can reach the server (it binds 127.0.0.1 by
+//! default); every write needs `Authorization: Bearer TOKEN`, the token the
+//! running node writes to `DATA_DIR/node.json` (readable by its owner only).
+//! JSON bodies need `Content-Type: application/json`, which a cross-site
+//! form cannot send.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use convene_node::query::{Filter, Page};
+use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus};
+use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport};
+use convene_protocol::schema::Contact;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{ApiError, WebState};
+
+/// Most submissions in one `/import` call.
+pub const MAX_IMPORT_BATCH: usize = 1000;
+/// Largest request body.
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+pub(crate) fn router() -> Router<WebState> {
+    Router::new()
+        .route("/status", get(status))
+        .route("/identities", get(identities))
+        .route("/submissions", get(list).post(submit))
+        .route("/import", post(import))
+        .route("/submissions/{id}", get(show))
+        .route("/submissions/{id}/withdraw", post(withdraw))
+        .route("/peers", get(peers).post(add_peer).delete(remove_peer))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Everything `convene status` shows.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FullStatus {
+    /// Network, store, identities.
+    #[serde(flatten)]
+    pub node: NodeStatus,
+    /// Peers and sync, when the node runs sync.
+    pub sync: Option<SyncStatus>,
+}
+
+/// `?as=NAME`: which identity signs.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Signer {
+    #[serde(rename = "as")]
+    identity: Option<String>,
+}
+
+fn authorize(state: &WebState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let presented = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    // Constant-time comparison: the token guards writes.
+    let ok = presented.is_some_and(|token| {
+        token.len() == state.token.len()
+            && token.bytes().zip(state.token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    });
+    if ok { Ok(()) } else { Err(ApiError::unauthorized()) }
+}
+
+/// Runs blocking node work off the async workers.
+async fn blocking<T: Send + 'static>(
+    node: &Node,
+    work: impl FnOnce(&Node) -> Result<T, NodeError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let node = node.clone();
+    tokio::task::spawn_blocking(move || work(&node))
+        .await
+        .map_err(|error| ApiError::internal("a storage task", error))?
+        .map_err(ApiError::from)
+}
+
+async fn status(State(state): State<WebState>) -> Result<Json<FullStatus>, ApiError> {
+    let node = blocking(&state.node, Node::status).await?;
+    let sync = match &state.sync {
+        Some(sync) => Some(sync.status().await?),
+        None => None,
+    };
+    Ok(Json(FullStatus { node, sync }))
+}
+
+async fn identities(State(state): State<WebState>) -> Result<Json<Value>, ApiError> {
+    let list = blocking(&state.node, |node| node.data_dir().identities()).await?;
+    Ok(Json(serde_json::to_value(list).unwrap_or_default()))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(flatten)]
+    filter: Filter,
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+async fn list(State(state): State<WebState>, Query(query): Query<ListQuery>) -> Result<Json<Page>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    let page = blocking(&state.node, move |node| node.list(&query.filter, query.offset, limit)).await?;
+    Ok(Json(page))
+}
+
+async fn submit(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(signer): Query<Signer>,
+    Json(submission): Json<Value>,
+) -> Result<(StatusCode, Json<SubmitReport>), ApiError> {
+    authorize(&state, &headers)?;
+    let submitted = blocking(&state.node, move |node| {
+        let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
+        node.submit(&secret, &submission)
+    })
+    .await?;
+    let status = if submitted.already_stored { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(SubmitReport::from_result(Ok(submitted)))))
+}
+
+async fn import(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(signer): Query<Signer>,
+    Json(batch): Json<Vec<Value>>,
+) -> Result<Json<Vec<SubmitReport>>, ApiError> {
+    authorize(&state, &headers)?;
+    if batch.len() > MAX_IMPORT_BATCH {
+        return Err(ApiError::bad_request(format!("send at most {MAX_IMPORT_BATCH} submissions per call")));
+    }
+    let reports = blocking(&state.node, move |node| {
+        let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
+        Ok(node.submit_many(&secret, &batch)?.into_iter().map(SubmitReport::from_result).collect())
+    })
+    .await?;
+    Ok(Json(reports))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ShowQuery {
+    #[serde(default)]
+    reveal: bool,
+}
+
+/// A submission, with its contact when revealed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Shown {
+    /// The submission.
+    #[serde(flatten)]
+    pub view: SubmissionView,
+    /// The opened contact details (secretariat only, on request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+async fn show(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Json<Shown>, ApiError> {
+    if query.reveal {
+        authorize(&state, &headers)?;
+    }
+    let shown = blocking(&state.node, move |node| {
+        let id = node.resolve(&id)?;
+        let view = node.show(&id)?;
+        let contact = if query.reveal { node.reveal(&id)? } else { None };
+        Ok(Shown { view, contact })
+    })
+    .await?;
+    Ok(Json(shown))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct WithdrawBody {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn withdraw(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(signer): Query<Signer>,
+    Json(body): Json<WithdrawBody>,
+) -> Result<Json<Value>, ApiError> {
+    authorize(&state, &headers)?;
+    let (id, entry) = blocking(&state.node, move |node| {
+        let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
+        let id = node.resolve(&id)?;
+        Ok((id, node.withdraw(&secret, &id, &body.reason)?))
+    })
+    .await?;
+    Ok(Json(serde_json::json!({ "id": id, "entry": entry })))
+}
+
+async fn peers(State(state): State<WebState>) -> Result<Json<Vec<PeerStatus>>, ApiError> {
+    let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
+    Ok(Json(sync.status().await?.peers))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PeerBody {
+    addr: String,
+}
+
+fn parse_addr(text: &str) -> Result<Multiaddr, ApiError> {
+    text.trim().parse().map_err(|error| {
+        ApiError::bad_request(format!("`{text}` is not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701"))
+    })
+}
+
+async fn add_peer(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Json(body): Json<PeerBody>,
+) -> Result<Json<Value>, ApiError> {
+    authorize(&state, &headers)?;
+    let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
+    let added = sync.add_peer(&state.node, parse_addr(&body.addr)?).await?;
+    Ok(Json(serde_json::json!({ "added": added })))
+}
+
+async fn remove_peer(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Json(body): Json<PeerBody>,
+) -> Result<Json<Value>, ApiError> {
+    authorize(&state, &headers)?;
+    let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
+    let removed = sync.remove_peer(&state.node, parse_addr(&body.addr)?).await?;
+    Ok(Json(serde_json::json!({ "removed": removed })))
+}

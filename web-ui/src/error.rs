@@ -1,0 +1,84 @@
+//! One error type for every handler: a status, a stable code the CLI maps
+//! to its exit codes, and a message that says what to do. Internal errors
+//! are logged and answered without details.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use convene_node::NodeError;
+use convene_node::store::{BackendError, StoreError};
+
+/// An API error, as JSON: `{"error": "…", "code": "…"}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    /// A 400 with a message.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self { status: StatusCode::BAD_REQUEST, code: "usage", message: message.into() }
+    }
+
+    /// A 401: the operator token is missing or wrong.
+    pub fn unauthorized() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: "this node is reachable beyond this computer: present the operator token".into(),
+        }
+    }
+
+    /// A 503 for a node without a sync engine.
+    pub fn no_sync() -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "failed",
+            message: "this node is not running sync".into(),
+        }
+    }
+
+    /// A 500 that hides its cause from the client.
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!("{context}: {error}");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "failed",
+            message: format!("{context} failed; see the node's log"),
+        }
+    }
+}
+
+impl From<NodeError> for ApiError {
+    fn from(error: NodeError) -> Self {
+        let (status, code) = match &error {
+            NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::BadIdentityName(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+            }
+            NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => {
+                (StatusCode::NOT_FOUND, "not_found")
+            }
+            NodeError::Refused(_)
+            | NodeError::NotAuthor(_)
+            | NodeError::Withdrawn(_)
+            | NodeError::IdentityExists(_)
+            | NodeError::AlreadyInitialised { .. } => (StatusCode::CONFLICT, "refused"),
+            NodeError::NotSecretariat => (StatusCode::FORBIDDEN, "refused"),
+            NodeError::NoIdentity | NodeError::WhichIdentity(_) => (StatusCode::BAD_REQUEST, "usage"),
+            NodeError::Store(StoreError::Backend(BackendError::Io(_))) => {
+                return Self { status: StatusCode::INSUFFICIENT_STORAGE, code: "failed", message: error.to_string() };
+            }
+            _ => return Self::internal("the request", error),
+        };
+        Self { status, code, message: error.to_string() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.message, "code": self.code });
+        (self.status, Json(body)).into_response()
+    }
+}
