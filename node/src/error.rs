@@ -89,6 +89,9 @@ pub enum NodeError {
         "contact details are sealed to the secretariat; only the secretariat's node (holding secretariat-secret.json) can reveal them"
     )]
     NotSecretariat,
+    /// A stored document could not be rebuilt.
+    #[error(transparent)]
+    Document(#[from] convene_protocol::document::DocumentError),
     /// The network layer failed.
     #[error("network: {0}")]
     Sync(String),

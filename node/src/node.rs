@@ -404,6 +404,62 @@ impl Node {
         serde_json::from_slice(&plaintext).map(Some).map_err(|_| NodeError::Unsealable(*id))
     }
 
+    /// Edits a submission: validates the new fields and signs a change that
+    /// turns the stored document into them. The author, or a granted
+    /// co-author, only. Returns `None` when nothing changed.
+    pub fn edit(&self, author: &SecretKey, id: &DocumentId, input: &Value) -> Result<Option<EntryId>, NodeError> {
+        if self.inner.store.tombstone(id)?.is_some() {
+            return Err(NodeError::Withdrawn(*id));
+        }
+        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        if validated.kind != row.kind {
+            return Err(NodeError::Refused(IngestError::KindChanged {
+                from: row.kind.as_str(),
+                to: validated.kind.as_str(),
+            }));
+        }
+        let mut fields = validated.fields;
+        match &validated.contact {
+            Some(contact) => {
+                let plaintext = serde_json::to_vec(contact).expect("contact serialises");
+                let sealed = seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext);
+                fields.insert("sealed_contact".into(), Value::String(hex::encode(sealed)));
+            }
+            None => {
+                // Keep the sealed contact when the editor did not retype it.
+                if let Some(sealed) = row.fields.get("sealed_contact") {
+                    fields.insert("sealed_contact".into(), sealed.clone());
+                }
+            }
+        }
+        let entries = self.inner.store.document_entries(id)?;
+        let first = entries.first().ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let history: Vec<Vec<u8>> = entries
+            .iter()
+            .filter(|entry| matches!(entry.header().kind, EntryKind::Create | EntryKind::Change))
+            .map(|entry| entry.payload().to_vec())
+            .collect();
+        let timestamp_ms = now_ms().max(entries.iter().map(|entry| entry.header().timestamp_ms + 1).max().unwrap_or(0));
+        let Some(change) = document::edit_change(&history, &author.public(), &fields, timestamp_ms)? else {
+            return Ok(None);
+        };
+        let header = EntryHeader {
+            network: self.inner.network,
+            creator: first.header().creator,
+            nonce: first.header().nonce,
+            author: author.public(),
+            timestamp_ms,
+            kind: EntryKind::Change,
+        };
+        let entry = Entry::sign(header, change, author)?;
+        let entry_id = entry.id();
+        match self.ingest(vec![(entry, None)])?.pop() {
+            Some(IngestOutcome::Rejected(error)) => Err(error.into()),
+            _ => Ok(Some(entry_id)),
+        }
+    }
+
     /// Withdraws a submission: signs a withdrawal and purges its content.
     pub fn withdraw(&self, author: &SecretKey, id: &DocumentId, reason: &str) -> Result<EntryId, NodeError> {
         if self.inner.store.tombstone(id)?.is_some() {
