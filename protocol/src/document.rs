@@ -21,13 +21,21 @@ pub const MAX_DEPTH: usize = 8;
 pub enum DocumentError {
     /// A stored change could not be parsed or applied.
     #[error("a change could not be applied: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(String),
     /// A stored change's bytes are not an automerge change.
     #[error("a change is not a valid automerge change: {0}")]
     Load(String),
     /// Fields nested deeper than [`MAX_DEPTH`].
     #[error("the document nests maps and lists more than {MAX_DEPTH} deep")]
     TooDeep,
+}
+
+impl From<automerge::AutomergeError> for DocumentError {
+    fn from(error: automerge::AutomergeError) -> Self {
+        // Kept as text: automerge's error type is large, and every error
+        // path of the node would carry its size.
+        Self::Automerge(error.to_string())
+    }
 }
 
 /// Checks an entry payload is one automerge change made by `author`.

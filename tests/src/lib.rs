@@ -2,6 +2,8 @@
 //! temporary data directories, with everything they printed shown when an
 //! expectation fails.
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -191,4 +193,118 @@ fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> R
     let output = child.wait_with_output().expect("convene finishes");
     let shown = format!("convene {}", args.join(" "));
     Run::from_output(shown, output)
+}
+
+/// Polls `condition` until it holds or `timeout` passes; panics with
+/// `what` (and whatever `describe` says about the state) on time-out.
+pub fn wait_until(what: &str, timeout: std::time::Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut pause = std::time::Duration::from_millis(20);
+    while !condition() {
+        assert!(std::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for: {what}");
+        // A short backoff between polls of a condition, not a synchronisation sleep.
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(250));
+    }
+}
+
+/// A `convene node run` process on 127.0.0.1 with random ports.
+#[derive(Debug)]
+pub struct RunningNode {
+    child: Option<std::process::Child>,
+    log: PathBuf,
+}
+
+impl TestNode {
+    /// Starts `convene node run` on loopback (mDNS stays off), dialing `peers`,
+    /// and waits until it answers.
+    pub fn start(&self, peers: &[String]) -> RunningNode {
+        self.start_with(peers, &[])
+    }
+
+    /// Like [`TestNode::start`], with extra arguments.
+    pub fn start_with(&self, peers: &[String], extra: &[&str]) -> RunningNode {
+        let log = self.scratch().join(format!(
+            "node-{}.log",
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        ));
+        let file = std::fs::File::create(&log).expect("log file");
+        // A node killed earlier leaves its node.json behind; the new one writes its own.
+        let node_file = self.data_dir().join("node.json");
+        let _ = std::fs::remove_file(&node_file);
+        let mut args =
+            vec!["node", "run", "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "127.0.0.1:0", "--sync-interval", "2"];
+        for peer in peers {
+            args.extend(["--peer", peer.as_str()]);
+        }
+        args.extend_from_slice(extra);
+        let child = self
+            .command(&args)
+            .env("CONVENE_LOG", "info,convene_node=debug")
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("log file"))
+            .stderr(file)
+            .spawn()
+            .expect("convene node run starts");
+        let running = RunningNode { child: Some(child), log };
+        wait_until("the node to answer", std::time::Duration::from_secs(30), || {
+            node_file.exists()
+                && serde_json::from_str::<Value>(&self.run(&["status", "--json"]).stdout)
+                    .is_ok_and(|status| status.get("sync").is_some_and(|sync| !sync.is_null()))
+        });
+        running
+    }
+
+    /// The running node's sync status (`convene status --json`'s `sync`).
+    pub fn sync_status(&self) -> Value {
+        self.run(&["status", "--json"]).ok().json()["sync"].clone()
+    }
+
+    /// The running node's first listen address, with its peer id.
+    pub fn p2p_addr(&self) -> String {
+        let sync = self.sync_status();
+        let peer = sync["peer_id"].as_str().expect("peer id").to_owned();
+        let addr = sync["listen_addrs"][0].as_str().expect("a listen address").to_owned();
+        format!("{addr}/p2p/{peer}")
+    }
+
+    /// Ids of every listed submission.
+    pub fn ids(&self) -> std::collections::BTreeSet<String> {
+        let listed = self.run(&["list", "--json", "--limit", "0"]).ok().json();
+        listed["rows"].as_array().expect("rows").iter().map(|row| row["id"].as_str().expect("id").to_owned()).collect()
+    }
+}
+
+impl RunningNode {
+    /// Everything the node logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops it with SIGTERM and waits: a clean shutdown.
+    pub fn stop(mut self) -> String {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let status = child.wait().expect("node exits");
+            assert!(status.success(), "node did not shut down cleanly ({status})\n{}", self.log());
+        }
+        self.log()
+    }
+
+    /// Kills it with SIGKILL: a crash or power cut.
+    pub fn kill9(mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RunningNode {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

@@ -341,6 +341,9 @@ impl Engine {
                 }
             },
             request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
+                // A reply that breaks the wire format (oversized, malformed) is
+                // the peer's fault; a closed link or a time-out is not.
+                let violation = matches!(&error, request_response::OutboundFailure::Io(io) if io.kind() == std::io::ErrorKind::InvalidData);
                 let state = self.peer(peer);
                 state.status.errors += 1;
                 state.status.last_error = Some(error.to_string());
@@ -349,11 +352,25 @@ impl Engine {
                     state.session = None;
                 }
                 if let Some(ids) = state.fetches.remove(&request_id) {
-                    for id in ids.into_iter().rev() {
-                        state.queue.push_front(id);
+                    if violation {
+                        for id in &ids {
+                            state.wanted.remove(id);
+                        }
+                    } else {
+                        for id in ids.into_iter().rev() {
+                            state.queue.push_front(id);
+                        }
                     }
                 }
-                debug!(peer = %short(&peer), %error, "request failed");
+                if violation {
+                    warn!(peer = %short(&peer), %error, "dropped a malformed reply");
+                    let tally = Tally { invalid: vec![format!("malformed reply: {error}")], ..Tally::default() };
+                    self.peer(peer).ingesting += 1;
+                    self.on_ingested(peer, tally);
+                } else {
+                    debug!(peer = %short(&peer), %error, "request failed");
+                    self.pump_fetches(peer);
+                }
             }
             request_response::Event::InboundFailure { peer, error, .. } => {
                 let status = &mut self.peer(peer).status;

@@ -22,6 +22,7 @@ use libp2p::{StreamProtocol, noise, tcp, yamux};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub use self::codec::SyncCodec;
 pub use self::status::{PeerStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError;
@@ -103,10 +104,16 @@ impl SyncHandle {
     }
 }
 
+/// The sync protocol's name for a network: nodes of different networks
+/// never agree on it, so they never exchange entries.
+pub fn protocol_name(network: &convene_protocol::network::NetworkId) -> String {
+    format!("/convene/sync/1/{network}")
+}
+
 /// Starts the swarm, waits until it listens, and spawns the engine.
 pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHandle<()>), NodeError> {
     let key = peers::node_key(node.data_dir())?;
-    let protocol = StreamProtocol::try_from_owned(format!("/convene/sync/1/{}", node.network()))
+    let protocol = StreamProtocol::try_from_owned(protocol_name(&node.network()))
         .map_err(|error| NodeError::Sync(error.to_string()))?;
     let net = |error: &dyn std::fmt::Display| NodeError::Sync(error.to_string());
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)

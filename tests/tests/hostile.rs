@@ -1,0 +1,161 @@
+//! A hostile peer (this test process, speaking the sync protocol over a real
+//! libp2p connection) offers tampered, forged, oversized, wrong-network and
+//! invalid entries: none is stored or forwarded, and honest sync goes on.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use convene_node::sync::{SyncCodec, protocol_name};
+use convene_protocol::document;
+use convene_protocol::entry::{Entry, EntryHeader, EntryId, EntryKind, MAX_ENTRY_BYTES};
+use convene_protocol::keys::SecretKey;
+use convene_protocol::network::{Genesis, NetworkId};
+use convene_protocol::schema;
+use convene_protocol::wire::{Request, Response};
+use convene_tests::{Network, TestNode, generate_corpus, wait_until};
+use futures::StreamExt;
+use libp2p::request_response::{self, ProtocolSupport};
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, StreamProtocol, noise, tcp, yamux};
+use serde_json::Value;
+
+fn signed(network: NetworkId, secret: &SecretKey, fields: &serde_json::Map<String, Value>, nonce: u8) -> Entry {
+    let header = EntryHeader {
+        network,
+        creator: secret.public(),
+        nonce: [nonce; 16],
+        author: secret.public(),
+        timestamp_ms: 1_700_000_000_000 + u64::from(nonce),
+        kind: EntryKind::Create,
+    };
+    Entry::sign(header, document::create_change(&secret.public(), fields, 1), secret).unwrap()
+}
+
+fn id_of(bytes: &[u8]) -> EntryId {
+    EntryId(*blake3::hash(bytes).as_bytes())
+}
+
+#[test]
+fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
+    let network = Network::create("Hostile");
+    let genesis = Genesis::from_json(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
+    let network_id = genesis.network_id();
+    let target = TestNode::init(&network, false);
+    let honest = TestNode::init(&network, false);
+    target.run(&["identity", "new", "--name", "hub"]).ok();
+    let run_target = target.start(&[]);
+    let run_honest = honest.start(&[target.p2p_addr()]);
+
+    // Entries the hostile peer will offer.
+    let corpus = generate_corpus(&target.scratch(), 2, 70);
+    let lines: Vec<Value> =
+        std::fs::read_to_string(corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut fields = schema::validate_submission(&lines[0]).unwrap().fields;
+    fields.insert("sealed_contact".into(), Value::String("00".into()));
+    let attacker = SecretKey::from_seed([66; 32]);
+    let victim = SecretKey::from_seed([67; 32]);
+    let good = signed(network_id, &attacker, &fields, 1);
+
+    let mut tampered = signed(network_id, &attacker, &fields, 2).encoded().to_vec();
+    let last = tampered.len() - 80;
+    tampered[last] ^= 0x01;
+    let mut forged = signed(network_id, &attacker, &fields, 3).encoded().to_vec();
+    forged[33..65].copy_from_slice(victim.public().as_bytes());
+    forged[81..113].copy_from_slice(victim.public().as_bytes());
+    let wrong_network = signed(NetworkId([0xab; 32]), &attacker, &fields, 4).encoded().to_vec();
+    let mut bad_fields = fields.clone();
+    bad_fields.insert("principles".into(), serde_json::json!(["F99"]));
+    let invalid_content = signed(network_id, &attacker, &bad_fields, 5).encoded().to_vec();
+    let oversized = vec![1u8; MAX_ENTRY_BYTES + 100];
+
+    let bad: Vec<Vec<u8>> = vec![tampered, forged, wrong_network, invalid_content];
+    let mut offers: HashMap<EntryId, Vec<u8>> = bad.iter().map(|bytes| (id_of(bytes), bytes.clone())).collect();
+    offers.insert(good.id(), good.encoded().to_vec());
+    let oversized_id = id_of(&oversized);
+    offers.insert(oversized_id, oversized);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let target_addr: Multiaddr = target.p2p_addr().parse().unwrap();
+    let announced: Vec<EntryId> = offers.keys().copied().collect();
+    runtime.block_on(async move {
+        let protocol = StreamProtocol::try_from_owned(protocol_name(&network_id)).unwrap();
+        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+            .with_tokio()
+            .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+            .unwrap()
+            .with_behaviour(|_| {
+                request_response::Behaviour::with_codec(
+                    SyncCodec,
+                    [(protocol, ProtocolSupport::Full)],
+                    request_response::Config::default(),
+                )
+            })
+            .unwrap()
+            .build();
+        swarm.dial(target_addr).unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let mut served = 0;
+        // Announce everything; answer the node's fetches with the poisoned entries.
+        while served < 2 {
+            let event =
+                tokio::time::timeout_at(deadline, swarm.select_next_some()).await.expect("the node fetches the offers");
+            match event {
+                SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+                    // First the oversized entry alone; the rest once it was fetched.
+                    swarm.behaviour_mut().send_request(&peer_id, Request::Announce(vec![oversized_id]));
+                }
+                SwarmEvent::Behaviour(request_response::Event::Message {
+                    peer,
+                    message: request_response::Message::Request { request, channel, .. },
+                    ..
+                }) => {
+                    let response = match request {
+                        Request::Fetch(ids) => {
+                            served += 1;
+                            if served == 1 {
+                                let rest = announced.iter().copied().filter(|id| *id != oversized_id).collect();
+                                swarm.behaviour_mut().send_request(&peer, Request::Announce(rest));
+                            }
+                            Response::Entries(ids.iter().filter_map(|id| offers.get(id).cloned()).collect())
+                        }
+                        Request::Announce(_) => Response::Ack,
+                        Request::Reconcile(_) => Response::Refused("not telling".into()),
+                    };
+                    let _ = swarm.behaviour_mut().send_response(channel, response);
+                }
+                _ => {}
+            }
+        }
+        // Let the node finish reading the replies before this peer goes away.
+        let settle = tokio::time::Instant::now() + Duration::from_secs(2);
+        while let Ok(_event) = tokio::time::timeout_at(settle, swarm.select_next_some()).await {}
+    });
+
+    wait_until("the one valid entry is stored", Duration::from_secs(30), || {
+        target.run(&["status", "--json"]).json()["store"]["entries"] == 1
+    });
+    let status = target.run(&["status", "--json"]).ok().json();
+    let hostile = status["sync"]["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|peer| peer["invalid_entries"].as_u64().unwrap_or(0) > 0)
+        .unwrap_or_else(|| panic!("no peer has invalid entries counted\n{status}"));
+    assert!(hostile["invalid_entries"].as_u64().unwrap() >= 5, "{status}");
+    let log = run_target.log();
+    assert!(log.contains("dropped an invalid entry"), "{log}");
+
+    // Honest sync goes on, and carries only the valid entry.
+    let report = {
+        let corpus = generate_corpus(&target.scratch(), 1, 71);
+        let line = std::fs::read_to_string(corpus).unwrap();
+        target.run_with_stdin(&["submit", "-", "--json"], &line).ok().json()["id"].as_str().unwrap().to_owned()
+    };
+    wait_until("an honest report reaches the honest peer", Duration::from_secs(60), || honest.ids().contains(&report));
+    wait_until("the honest peer holds exactly the two valid entries", Duration::from_secs(60), || {
+        honest.run(&["status", "--json"]).json()["store"]["entries"] == 2
+    });
+    run_honest.stop();
+    run_target.stop();
+    target.run(&["verify"]).ok();
+}
