@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod sync;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
@@ -34,6 +36,18 @@ enum Bench {
         #[arg(long, default_value_t = 7)]
         repeat: usize,
     },
+    /// Cold and incremental sync, memory, a line of nodes, a 64 kbit/s link.
+    Sync {
+        /// Corpus sizes for cold sync and the one-new-entry case.
+        #[arg(long = "n", default_values_t = [10_000usize, 100_000])]
+        sizes: Vec<usize>,
+        /// Nodes in the line.
+        #[arg(long, default_value_t = 5)]
+        line: usize,
+        /// Submissions sent over the 64 kbit/s link.
+        #[arg(long, default_value_t = 100)]
+        slow: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -47,6 +61,14 @@ fn main() -> Result<()> {
     }
     match args.command {
         Bench::Store { sizes, repeat } => store(&convene, &sizes, repeat),
+        Bench::Sync { sizes, line, slow } => {
+            let scratch = tempfile::tempdir()?;
+            for n in sizes {
+                sync::cold_and_incremental(&convene, &corpus(scratch.path(), n)?, n)?;
+            }
+            sync::line(&convene, &corpus(scratch.path(), 1)?, line)?;
+            sync::slow_link(&convene, &corpus(scratch.path(), slow)?)
+        }
     }
 }
 
@@ -71,6 +93,20 @@ fn run(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, Stri
         bail!("convene {args:?} failed: {stderr}");
     }
     Ok((elapsed, stdout, stderr))
+}
+
+/// Writes a generated corpus of `n` submissions (seed 7) and returns its path.
+fn corpus(dir: &Path, n: usize) -> Result<PathBuf> {
+    let path = dir.join(format!("corpus-{n}.jsonl"));
+    let status = Command::new("python3")
+        .arg(repo_root().join("bench/gen_corpus.py"))
+        .args(["--n", &n.to_string(), "--seed", "7", "--out"])
+        .arg(&path)
+        .status()?;
+    if !status.success() {
+        bail!("gen_corpus.py failed");
+    }
+    Ok(path)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -113,15 +149,7 @@ fn store(convene: &Path, sizes: &[usize], repeat: usize) -> Result<()> {
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for &n in sizes {
         let scratch = tempfile::tempdir()?;
-        let corpus = scratch.path().join("corpus.jsonl");
-        let status = Command::new("python3")
-            .arg(repo_root().join("bench/gen_corpus.py"))
-            .args(["--n", &n.to_string(), "--seed", "7", "--out"])
-            .arg(&corpus)
-            .status()?;
-        if !status.success() {
-            bail!("gen_corpus.py failed");
-        }
+        let corpus = corpus(scratch.path(), n)?;
         let network_dir = scratch.path().join("net");
         let data = scratch.path().join("node");
         let out = network_dir.to_str().context("utf-8 path")?;

@@ -120,6 +120,8 @@ pub enum StoreError {
 pub struct StoreCounts {
     /// Signed entries held (including withdrawals).
     pub entries: u64,
+    /// Their encoded size in bytes: what a peer must receive to hold them.
+    pub entry_bytes: u64,
     /// Live documents per kind.
     pub documents: BTreeMap<String, u64>,
     /// Withdrawn documents (tombstones).
@@ -394,8 +396,8 @@ impl<B: Backend> Store<B> {
     /// Counts for status.
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
         let mut counts = StoreCounts { bytes_on_disk: self.backend.size_on_disk()?, ..StoreCounts::default() };
-        for pair in self.backend.scan_prefix(&[keys::SYNC_ORDER]) {
-            pair?;
+        for pair in self.backend.scan_prefix(&[keys::ENTRY]) {
+            counts.entry_bytes += pair?.1.len() as u64;
             counts.entries += 1;
         }
         for row in self.list_rows() {

@@ -91,6 +91,8 @@ struct Peer {
     session: Option<Session>,
     reconcile_request: Option<OutboundRequestId>,
     reconciled: bool,
+    session_rounds: u64,
+    session_bytes: u64,
     queue: VecDeque<EntryId>,
     wanted: HashSet<EntryId>,
     fetches: HashMap<OutboundRequestId, Vec<EntryId>>,
@@ -495,6 +497,7 @@ impl Engine {
 
     fn continue_reconcile(&mut self, peer: PeerId, reply: &[u8]) {
         let Some(mut session) = self.peer(peer).session.take() else { return };
+        self.peer(peer).session_bytes += reply.len() as u64 + 4;
         match reconcile::step(&mut session, reply) {
             Ok(reconcile::Step { have, need, next }) => {
                 let state = self.peer(peer);
@@ -509,13 +512,19 @@ impl Engine {
                 }
                 match next {
                     Some(message) => {
+                        let bytes = message.len() as u64 + 4;
                         let request = self.send(peer, Request::Reconcile(message));
                         let state = self.peer(peer);
+                        state.session_rounds += 1;
+                        state.session_bytes += bytes;
                         state.reconcile_request = Some(request);
                         state.session = Some(session);
                     }
                     None => {
-                        self.peer(peer).reconciled = true;
+                        let state = self.peer(peer);
+                        state.reconciled = true;
+                        state.status.reconcile_rounds = state.session_rounds;
+                        state.status.reconcile_bytes = state.session_bytes;
                         debug!(peer = %short(&peer), "reconciled");
                     }
                 }
@@ -606,10 +615,13 @@ impl Engine {
                     if !self.peer(peer).status.connected {
                         return;
                     }
+                    let bytes = message.len() as u64 + 4;
                     let request = self.send(peer, Request::Reconcile(message));
                     let state = self.peer(peer);
                     state.session = Some(session);
                     state.reconcile_request = Some(request);
+                    state.session_rounds = 1;
+                    state.session_bytes = bytes;
                 }
                 Err(error) => self.note_error(peer, error.to_string()),
             },

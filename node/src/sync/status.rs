@@ -44,6 +44,11 @@ pub struct PeerStatus {
     pub bytes_out: u64,
     /// Invalid entries it sent (dropped).
     pub invalid_entries: u64,
+    /// Round trips of the last completed reconciliation we started.
+    pub reconcile_rounds: u64,
+    /// Bytes both ways of the last completed reconciliation we started
+    /// (reconciliation messages only; fetching is counted apart).
+    pub reconcile_bytes: u64,
     /// Failed requests, dial failures and protocol errors.
     pub errors: u64,
     /// The last error, in words.
