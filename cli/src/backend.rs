@@ -194,7 +194,7 @@ impl Remote {
 
     /// GETs `path` with `query`.
     pub fn get<T: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<T, Failure> {
-        answer(self.client.get(self.url(path)).query(query).send())
+        answer(self.client.get(self.url(path)).query(query).bearer_auth(&self.running.token).send())
     }
 
     /// POSTs JSON `body` to `path` with the operator token.

@@ -197,11 +197,25 @@ fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> R
 
 /// Polls `condition` until it holds or `timeout` passes; panics with
 /// `what` (and whatever `describe` says about the state) on time-out.
-pub fn wait_until(what: &str, timeout: std::time::Duration, mut condition: impl FnMut() -> bool) {
+pub fn wait_until(what: &str, timeout: std::time::Duration, condition: impl FnMut() -> bool) {
+    wait_until_or(what, timeout, condition, String::new);
+}
+
+/// Like [`wait_until`]; on time-out the panic also shows `describe()`.
+pub fn wait_until_or(
+    what: &str,
+    timeout: std::time::Duration,
+    mut condition: impl FnMut() -> bool,
+    describe: impl Fn() -> String,
+) {
     let deadline = std::time::Instant::now() + timeout;
     let mut pause = std::time::Duration::from_millis(20);
     while !condition() {
-        assert!(std::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for: {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for: {what}\n{}",
+            describe()
+        );
         // A short backoff between polls of a condition, not a synchronisation sleep.
         std::thread::sleep(pause);
         pause = (pause * 2).min(std::time::Duration::from_millis(250));

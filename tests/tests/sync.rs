@@ -61,9 +61,9 @@ fn two_nodes_converge_in_both_directions() {
     assert!(peer["entries_sent"].as_u64().unwrap() >= 31, "{status}");
     assert!(peer["bytes_in"].as_u64().unwrap() > 0 && peer["bytes_out"].as_u64().unwrap() > 0, "{status}");
     wait_until("a last sync time", CONVERGE, || !b.sync_status()["peers"][0]["last_sync_ms"].is_null());
-    b.run(&["verify"]).ok();
     let log_b = run_b.stop();
     run_a.stop();
+    b.run(&["verify"]).ok();
     assert!(log_b.contains("connected"), "{log_b}");
 }
 
@@ -211,7 +211,20 @@ fn everything_arrives_over_a_slow_link_that_keeps_being_cut() {
     let proxy = Proxy::start(target, Link { bytes_per_second: 64 * 1024, cut_after_bytes: Some(120 * 1024) });
     let via_proxy = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", proxy.addr().port(), parts[6]);
     let run_b = b.start(&[via_proxy]);
-    wait_until("every entry arrives over the bad link", Duration::from_secs(120), converged(&[&a, &b], 200));
+    convene_tests::wait_until_or(
+        "every entry arrives over the bad link",
+        Duration::from_secs(120),
+        converged(&[&a, &b], 200),
+        || {
+            format!(
+                "B: {}\nproxy: {} cuts, {} bytes\nB log:\n{}",
+                b.sync_status(),
+                proxy.cuts(),
+                proxy.bytes(),
+                run_b.log()
+            )
+        },
+    );
     assert!(proxy.cuts() >= 2, "the link should have been cut several times (cut {} times)", proxy.cuts());
     run_b.stop();
     run_a.stop();

@@ -38,10 +38,14 @@ use crate::error::NodeError as Error;
 use crate::node::now_ms;
 use crate::store::{IngestError, IngestOutcome};
 
-/// Ids asked for in one `Fetch`.
-const FETCH_BATCH: usize = 256;
+/// Ids asked for in one `Fetch`: it starts small, doubles after each
+/// complete reply and halves after each failed one, so a slow link that
+/// keeps dropping still completes replies and a fast one moves big batches.
+const FETCH_BATCH_START: usize = 32;
+const FETCH_BATCH_MIN: usize = 2;
+const FETCH_BATCH_MAX: usize = 512;
 /// `Fetch` requests in flight per peer.
-const FETCH_IN_FLIGHT: usize = 4;
+const FETCH_IN_FLIGHT: usize = 2;
 /// Invalid entries a peer may send before it is disconnected.
 const INVALID_LIMIT: u64 = 10;
 /// How long a disconnected offender stays banned.
@@ -96,6 +100,7 @@ struct Peer {
     queue: VecDeque<EntryId>,
     wanted: HashSet<EntryId>,
     fetches: HashMap<OutboundRequestId, Vec<EntryId>>,
+    fetch_batch: usize,
     ingesting: usize,
     banned_until: Option<Instant>,
 }
@@ -245,6 +250,7 @@ impl Engine {
     fn peer(&mut self, peer: PeerId) -> &mut Peer {
         self.peers.entry(peer).or_insert_with(|| Peer {
             status: PeerStatus { peer_id: Some(peer.to_string()), ..PeerStatus::default() },
+            fetch_batch: FETCH_BATCH_START,
             ..Peer::default()
         })
     }
@@ -287,6 +293,10 @@ impl Engine {
                 peer.session = None;
                 peer.reconcile_request = None;
                 peer.reconciled = false;
+                if !peer.fetches.is_empty() {
+                    // Replies were cut short: ask for less at a time.
+                    peer.fetch_batch = (peer.fetch_batch / 2).max(FETCH_BATCH_MIN);
+                }
                 peer.fetches.clear();
                 peer.queue.clear();
                 peer.wanted.clear();
@@ -311,18 +321,7 @@ impl Engine {
             SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }))
                 if !info.protocols.contains(&self.protocol) =>
             {
-                warn!(
-                    peer = %short(&peer_id),
-                    "peer is not on this node's network (it does not speak {}); disconnecting",
-                    self.protocol
-                );
-                let status = &mut self.peer(peer_id).status;
-                status.errors += 1;
-                status.last_error = Some("on another network: entries are never exchanged".into());
-                for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer_id)) {
-                    target.backoff = BACKOFF_MAX;
-                }
-                let _ = self.swarm.disconnect_peer_id(peer_id);
+                self.other_network(peer_id);
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event),
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
@@ -346,9 +345,13 @@ impl Engine {
                 // A reply that breaks the wire format (oversized, malformed) is
                 // the peer's fault; a closed link or a time-out is not.
                 let violation = matches!(&error, request_response::OutboundFailure::Io(io) if io.kind() == std::io::ErrorKind::InvalidData);
+                let other_network = matches!(error, request_response::OutboundFailure::UnsupportedProtocols);
                 let state = self.peer(peer);
                 state.status.errors += 1;
                 state.status.last_error = Some(error.to_string());
+                if state.fetches.contains_key(&request_id) {
+                    state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
+                }
                 if state.reconcile_request == Some(request_id) {
                     state.reconcile_request = None;
                     state.session = None;
@@ -364,7 +367,9 @@ impl Engine {
                         }
                     }
                 }
-                if violation {
+                if other_network {
+                    self.other_network(peer);
+                } else if violation {
                     warn!(peer = %short(&peer), %error, "dropped a malformed reply");
                     let tally = Tally { invalid: vec![format!("malformed reply: {error}")], ..Tally::default() };
                     self.peer(peer).ingesting += 1;
@@ -381,6 +386,23 @@ impl Engine {
             }
             request_response::Event::ResponseSent { .. } => {}
         }
+    }
+
+    /// A peer of another network: say so, drop it, and retry only rarely.
+    fn other_network(&mut self, peer: PeerId) {
+        warn!(
+            peer = %short(&peer),
+            "peer is not on this node's network (it does not speak {}); disconnecting",
+            self.protocol
+        );
+        let status = &mut self.peer(peer).status;
+        status.errors += 1;
+        status.last_error = Some("on another network: entries are never exchanged".into());
+        for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
+            target.backoff = BACKOFF_MAX;
+            target.next_attempt = Instant::now() + BACKOFF_MAX;
+        }
+        let _ = self.swarm.disconnect_peer_id(peer);
     }
 
     fn send(&mut self, peer: PeerId, request: Request) -> OutboundRequestId {
@@ -544,7 +566,7 @@ impl Engine {
             {
                 return;
             }
-            let take = state.queue.len().min(FETCH_BATCH);
+            let take = state.queue.len().min(state.fetch_batch);
             let ids: Vec<EntryId> = state.queue.drain(..take).collect();
             let request = self.send(peer, Request::Fetch(ids.clone()));
             self.peer(peer).fetches.insert(request, ids);
@@ -648,6 +670,9 @@ impl Engine {
             state.wanted.remove(id);
         }
         if tally.returned_any {
+            if tally.unreturned.is_empty() {
+                state.fetch_batch = (state.fetch_batch * 2).min(FETCH_BATCH_MAX);
+            }
             for id in tally.unreturned.into_iter().rev() {
                 state.queue.push_front(id);
             }
