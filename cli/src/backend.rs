@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
-use convene_node::{DataDir, Node, SubmitReport};
+use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
 use convene_web::{FullStatus, Shown};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -146,6 +146,14 @@ impl Backend {
         match self {
             Self::Local(node) => Ok(FullStatus { node: node.status()?, sync: None }),
             Self::Remote(remote) => remote.get("/status", &[]),
+        }
+    }
+
+    /// Re-verifies every stored entry.
+    pub fn verify(&self) -> Result<VerifyReport, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.verify()?),
+            Self::Remote(remote) => remote.post("/verify", &[], &json!({})),
         }
     }
 

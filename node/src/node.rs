@@ -116,7 +116,7 @@ pub struct HistoryItem {
 }
 
 /// The result of re-verifying the store.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VerifyReport {
     /// Entries checked.
     pub checked: u64,

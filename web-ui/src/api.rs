@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus};
-use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport};
+use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport, VerifyReport};
 use convene_protocol::schema::Contact;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -33,6 +33,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/submissions/{id}", get(show))
         .route("/submissions/{id}/withdraw", post(withdraw))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
+        .route("/verify", post(verify))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -198,6 +199,11 @@ async fn withdraw(
     })
     .await?;
     Ok(Json(serde_json::json!({ "id": id, "entry": entry })))
+}
+
+async fn verify(State(state): State<WebState>, headers: HeaderMap) -> Result<Json<VerifyReport>, ApiError> {
+    authorize(&state, &headers)?;
+    Ok(Json(blocking(&state.node, Node::verify).await?))
 }
 
 async fn peers(State(state): State<WebState>) -> Result<Json<Vec<PeerStatus>>, ApiError> {

@@ -17,8 +17,7 @@ pub struct VerifyArgs {
 
 /// Runs `convene verify`.
 pub fn run(context: &Context, args: VerifyArgs) -> Result<(), Failure> {
-    let node = context.node()?;
-    let report = node.verify()?;
+    let report = context.backend()?.verify()?;
     if args.json {
         print_json(&report)?;
     } else {
