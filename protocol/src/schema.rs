@@ -157,7 +157,10 @@ pub struct ValidationErrors(pub Vec<FieldError>);
 impl ValidationErrors {
     /// The error for `field`, if any (for a form to show next to it).
     pub fn for_field(&self, field: &str) -> Option<&FieldError> {
-        self.0.iter().find(|error| error.field == field || error.field.starts_with(&format!("{field}.")))
+        self.0.iter().find(|error| {
+            error.field == field
+                || error.field.strip_prefix(field).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
     }
 }
 
