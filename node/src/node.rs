@@ -90,6 +90,14 @@ impl SubmitReport {
     }
 }
 
+/// Submissions validated, sealed and signed by [`Node::prepare_many`],
+/// waiting for [`Node::store_prepared`].
+#[derive(Debug)]
+pub struct PreparedBatch {
+    items: Vec<Result<Prepared, NodeError>>,
+    prepare_time: std::time::Duration,
+}
+
 /// A submission as `convene show` presents it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SubmissionView {
@@ -212,11 +220,18 @@ impl Node {
         author: &SecretKey,
         inputs: &[Value],
     ) -> Result<Vec<Result<Submitted, NodeError>>, NodeError> {
+        self.store_prepared(self.prepare_many(author, inputs))
+    }
+
+    /// Validates, seals and signs submissions on every core, without
+    /// storing them: an import prepares the next batch while the previous
+    /// one is being flushed.
+    pub fn prepare_many(&self, author: &SecretKey, inputs: &[Value]) -> PreparedBatch {
         let timestamp_ms = now_ms();
         let started = std::time::Instant::now();
         let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(8);
         let chunk = inputs.len().div_ceil(threads).max(1);
-        let prepared: Vec<Result<Prepared, NodeError>> = std::thread::scope(|scope| {
+        let items: Vec<Result<Prepared, NodeError>> = std::thread::scope(|scope| {
             let workers: Vec<_> = inputs
                 .chunks(chunk)
                 .map(|inputs| {
@@ -227,7 +242,15 @@ impl Node {
                 .collect();
             workers.into_iter().flat_map(|worker| worker.join().expect("preparing does not panic")).collect()
         });
-        let mut results: Vec<Option<Result<Submitted, NodeError>>> = Vec::with_capacity(inputs.len());
+        PreparedBatch { items, prepare_time: started.elapsed() }
+    }
+
+    /// Stores a prepared batch with one flush; one result per input.
+    pub fn store_prepared(&self, batch: PreparedBatch) -> Result<Vec<Result<Submitted, NodeError>>, NodeError> {
+        let started = std::time::Instant::now();
+        let PreparedBatch { items: prepared, prepare_time } = batch;
+        let count = prepared.len();
+        let mut results: Vec<Option<Result<Submitted, NodeError>>> = Vec::with_capacity(count);
         let mut to_store = Vec::new();
         let mut slots = Vec::new();
         for (index, item) in prepared.into_iter().enumerate() {
@@ -244,12 +267,11 @@ impl Node {
                 Err(error) => results.push(Some(Err(error))),
             }
         }
-        let prepared_at = started.elapsed();
         let outcomes = self.ingest(to_store)?;
         tracing::debug!(
-            count = inputs.len(),
-            prepare_ms = prepared_at.as_secs_f64() * 1000.0,
-            store_ms = (started.elapsed() - prepared_at).as_secs_f64() * 1000.0,
+            count,
+            prepare_ms = prepare_time.as_secs_f64() * 1000.0,
+            store_ms = started.elapsed().as_secs_f64() * 1000.0,
             "stored batch"
         );
         for ((index, id), outcome) in slots.into_iter().zip(outcomes) {

@@ -1,11 +1,27 @@
-//! What a valid submission holds, and one clear message per bad field.
+//! What a valid submission holds, and one plain message per bad field.
 //!
-//! Three kinds (see `DOMAIN.md`): convening reports, case studies and
-//! convening announcements. [`validate_submission`] checks the interchange
-//! JSON (as `convene submit` and `bench/gen_corpus.py` write it) and returns
-//! the normalised public fields apart from the personal contact, which the
-//! node seals. [`validate_public`] checks a stored document's fields.
-//! Taxonomy codes come from [`crate::taxonomy`].
+//! Three kinds of submission (see `DOMAIN.md`): convening reports, case
+//! studies and convening announcements.
+//!
+//! - [`validate_submission`] checks the interchange JSON (what `convene
+//!   submit`, the web form and `bench/gen_corpus.py` produce: with `kind` and
+//!   a clear `contact`) and splits it into normalised public fields and the
+//!   personal [`Contact`], which the node seals to the secretariat.
+//! - [`validate_public`] checks a stored document's public fields (no clear
+//!   contact; a `sealed_contact` string is allowed and not looked into).
+//! - [`Summary::from_fields`] extracts what listings and filters need.
+//!
+//! Every bad field is reported in one pass, each as a [`FieldError`] that
+//! says which field (a JSON path such as `location.country` or `quotes[3]`),
+//! what is wrong and what is allowed, in words a convener understands.
+//! Values quoted back in messages are shortened, and the contact's values
+//! are never quoted (messages end up in logs). Taxonomy codes are checked
+//! against [`Taxonomy::v1`].
+//!
+//! Normalisation: strings are trimmed; code lists are sorted and
+//! deduplicated; the language tag gets its conventional letter case (`pt-br`
+//! becomes `pt-BR`); an optional field left out, `null` or an empty optional
+//! text is left out of the result.
 
 use std::fmt;
 
@@ -15,20 +31,41 @@ use crate::taxonomy::{Taxonomy, Term};
 
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
-/// Longest free-text field, in characters.
+/// Longest name (implementer, contact name), in characters.
+pub const MAX_NAME_CHARS: usize = 300;
+/// Longest long-text field (summary, context, …), in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
-/// Longest list item, in characters.
+/// Longest item of a text list (insights, quotes, lessons, host organisations), in characters.
 pub const MAX_ITEM_CHARS: usize = 2_000;
-/// Most items in a list.
+/// Longest short text (locality, announcement topic, photo or attachment hash), in characters.
+pub const MAX_SHORT_CHARS: usize = 200;
+/// Most items in any list.
 pub const MAX_ITEMS: usize = 50;
+/// Most host organisations of a convening report.
+pub const MAX_HOST_ORGANIZATIONS: usize = 20;
+/// Most quotes in a convening report.
+pub const MAX_QUOTES: usize = 3;
+/// Most photos of a report, or attachments of a case study.
+pub const MAX_FILES: usize = 20;
+/// Most topics of a convening announcement.
+pub const MAX_TOPICS: usize = 20;
+/// Most participants a convening report may count.
+pub const MAX_PARTICIPANTS: u64 = 1_000_000;
+/// Largest size of a submission's public fields as JSON, in bytes, so that
+/// every valid submission fits in one entry (256 KiB) with room to spare.
+pub const MAX_PUBLIC_BYTES: usize = 192 * 1024;
+/// Longest email address, in bytes.
+pub const MAX_EMAIL_BYTES: usize = 254;
+/// How people can take part in an announced convening.
+pub const PARTICIPATION: [&str; 2] = ["open_call", "curated_list"];
 
 /// The kinds of submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionKind {
-    /// What came out of a convening.
+    /// What came out of a convening: summary, insights, quotes.
     ConveningReport,
-    /// An implementer's experience applying the safeguards.
+    /// An implementer's experience of applying the safeguards.
     CaseStudy,
     /// A planned convening, for the calendar.
     ConveningAnnouncement,
@@ -38,7 +75,8 @@ impl SubmissionKind {
     /// Every kind.
     pub const ALL: [SubmissionKind; 3] = [Self::ConveningReport, Self::CaseStudy, Self::ConveningAnnouncement];
 
-    /// The code, e.g. `convening_report`.
+    /// Its code, as in the `kind` field: `convening_report`, `case_study`,
+    /// `convening_announcement`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::ConveningReport => "convening_report",
@@ -47,12 +85,14 @@ impl SubmissionKind {
         }
     }
 
-    /// Reads a code.
+    /// The kind with this code, if any.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 
-    fn fields(&self) -> &'static [&'static str] {
+    /// The fields of an interchange submission of this kind, in form order
+    /// (including `kind` and `contact`).
+    pub fn fields(&self) -> &'static [&'static str] {
         match self {
             Self::ConveningReport => &[
                 "kind",
@@ -111,7 +151,8 @@ impl SubmissionKind {
         }
     }
 
-    fn label(&self) -> &'static str {
+    /// "a convening report", for messages.
+    fn noun(&self) -> &'static str {
         match self {
             Self::ConveningReport => "a convening report",
             Self::CaseStudy => "a case study",
@@ -120,7 +161,14 @@ impl SubmissionKind {
     }
 }
 
-/// The personal contact: sealed to the secretariat, never stored in clear.
+impl fmt::Display for SubmissionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The contact person of a submission: personal data, sealed to the
+/// secretariat and never stored or relayed in clear.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// The contact person's name.
@@ -132,11 +180,12 @@ pub struct Contact {
 /// One bad field: which, what is wrong, what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
-    /// The field's path, e.g. `location.country` or `quotes[3]`.
+    /// The field's JSON path, e.g. `title`, `location.country` or `quotes[3]`;
+    /// `(submission)` for the submission as a whole.
     pub field: String,
     /// What is wrong, in plain words.
     pub problem: String,
-    /// What would be accepted.
+    /// What would be accepted, when that can be said.
     pub allowed: Option<String>,
 }
 
@@ -150,12 +199,14 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// Every bad field of one submission.
+/// Every bad field of one submission (never empty when returned as an error).
+/// Serialises as a list of [`FieldError`], for a form to show next to its fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
-    /// The error for `field`, if any (for a form to show next to it).
+    /// The first error about `field` or anything inside it (`participants`
+    /// matches `participants.count` and `principles` matches `principles[2]`).
     pub fn for_field(&self, field: &str) -> Option<&FieldError> {
         self.0.iter().find(|error| {
             error.field == field
@@ -178,55 +229,46 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// A valid submission, split into public fields and the personal contact.
+/// A valid submission, split into its public fields and the personal contact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Validated {
     /// Its kind.
     pub kind: SubmissionKind,
-    /// Every public field, normalised, including `kind`, never `contact`.
+    /// Every public field, normalised: includes `kind`, never `contact`.
     pub fields: Map<String, Value>,
-    /// The contact, to be sealed.
+    /// The contact, to be sealed (always present for reports and case studies).
     pub contact: Option<Contact>,
 }
 
-/// Validates an interchange submission (with `kind` and a clear `contact`).
+/// Validates an interchange submission (the JSON of `DOMAIN.md` and
+/// `gen_corpus.py`, with `kind` and a clear `contact`), reporting every bad
+/// field at once.
 pub fn validate_submission(input: &Value) -> Result<Validated, ValidationErrors> {
     let Some(object) = input.as_object() else {
         return Err(ValidationErrors(vec![FieldError {
-            field: "(submission)".into(),
-            problem: "must be a JSON object".into(),
-            allowed: Some("{\"kind\": \"convening_report\", \"title\": …}".into()),
+            field: WHOLE.into(),
+            problem: format!("must be a JSON object of fields, not {}", type_name(input)),
+            allowed: Some(r#"{"kind": "convening_report", "title": "…", …}"#.into()),
         }]));
     };
-    let mut check = Check::new(object);
-    let kind = check.kind();
-    let contact = match kind {
-        Some(kind) => {
-            check.fields_of(kind);
-            let required = kind != SubmissionKind::ConveningAnnouncement;
-            check.contact(required)
-        }
-        None => None,
-    };
-    check.finish().map(|fields| Validated { kind: kind.expect("errors otherwise"), fields, contact })
+    let mut check = Check::new(object, Mode::Submission);
+    let Some(kind) = check.kind() else { return Err(ValidationErrors(check.errors)) };
+    check.fields_of(kind);
+    let contact = check.contact.take();
+    check.finish().map(|fields| Validated { kind, fields, contact })
 }
 
-/// Validates a stored document's public fields (no clear `contact`; a
-/// `sealed_contact` string is allowed).
+/// Validates the public fields of a stored document: the same rules, but a
+/// clear `contact` is refused and a `sealed_contact` string is allowed (and
+/// not looked into). Returns the document's kind.
 pub fn validate_public(fields: &Map<String, Value>) -> Result<SubmissionKind, ValidationErrors> {
-    let mut check = Check::new(fields);
-    check.sealed_ok = true;
-    let kind = check.kind();
-    if let Some(kind) = kind {
-        check.fields_of(kind);
-        if fields.contains_key("contact") {
-            check.error("contact", "personal data must be sealed, never stored in clear", None);
-        }
-    }
-    check.finish().map(|_| kind.expect("errors otherwise"))
+    let mut check = Check::new(fields, Mode::Public);
+    let Some(kind) = check.kind() else { return Err(ValidationErrors(check.errors)) };
+    check.fields_of(kind);
+    check.finish().map(|_| kind)
 }
 
-/// What listing and filters need of a submission.
+/// What listings and filters need of a submission.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Its kind.
@@ -235,9 +277,9 @@ pub struct Summary {
     pub title: String,
     /// Its language tag.
     pub language: String,
-    /// Its country code.
+    /// Its country code: `location.country`, or `country` for a case study.
     pub country: Option<String>,
-    /// `convened_on` for reports, `date` for announcements.
+    /// `convened_on` for a report, `date` for an announcement, `None` for a case study.
     pub date: Option<String>,
     /// Principle codes.
     pub principles: Vec<String>,
@@ -245,29 +287,38 @@ pub struct Summary {
     pub risks: Vec<String>,
     /// Life cycle stage codes.
     pub lifecycle_stages: Vec<String>,
-    /// DPI types.
+    /// DPI type codes.
     pub dpi_types: Vec<String>,
-    /// Stakeholder groups.
+    /// Stakeholder group codes of a report's participants.
     pub stakeholder_groups: Vec<String>,
 }
 
 impl Summary {
-    /// The summary of already-validated fields.
+    /// The summary of already-validated public fields (missing fields give
+    /// empty values; nothing here panics on unexpected input).
     pub fn from_fields(kind: SubmissionKind, fields: &Map<String, Value>) -> Summary {
         let text = |value: Option<&Value>| value.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
-        let list = |value: Option<&Value>| {
+        let list = |value: Option<&Value>| -> Vec<String> {
             value
                 .and_then(Value::as_array)
                 .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default()
         };
-        let location = fields.get("location");
+        let country = match kind {
+            SubmissionKind::CaseStudy => text(fields.get("country")),
+            _ => text(fields.get("location").and_then(|location| location.get("country"))),
+        };
+        let date = match kind {
+            SubmissionKind::ConveningReport => text(fields.get("convened_on")),
+            SubmissionKind::ConveningAnnouncement => text(fields.get("date")),
+            SubmissionKind::CaseStudy => None,
+        };
         Summary {
             kind,
             title: text(fields.get("title")).unwrap_or_default(),
             language: text(fields.get("language")).unwrap_or_default(),
-            country: text(fields.get("country")).or_else(|| text(location.and_then(|l| l.get("country")))),
-            date: text(fields.get("convened_on")).or_else(|| text(fields.get("date"))),
+            country,
+            date,
             principles: list(fields.get("principles")),
             risks: list(fields.get("risks")),
             lifecycle_stages: list(fields.get("lifecycle_stages")),
@@ -277,305 +328,478 @@ impl Summary {
     }
 }
 
+/// The `field` of an error about the submission as a whole.
+const WHOLE: &str = "(submission)";
+
+/// Which input is being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Interchange JSON, with a clear contact.
+    Submission,
+    /// A stored document's public fields, with at most a sealed contact.
+    Public,
+}
+
+/// Whether a field must be there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Must be present (and, for text, not empty).
+    Required,
+    /// May be left out or `null`.
+    Optional,
+}
+
 /// Collects errors and normalised fields in one pass.
 struct Check<'a> {
     input: &'a Map<String, Value>,
+    mode: Mode,
     errors: Vec<FieldError>,
     out: Map<String, Value>,
-    sealed_ok: bool,
-}
-
-fn chars(text: &str) -> usize {
-    text.chars().count()
+    contact: Option<Contact>,
 }
 
 impl<'a> Check<'a> {
-    fn new(input: &'a Map<String, Value>) -> Self {
-        Self { input, errors: Vec::new(), out: Map::new(), sealed_ok: false }
+    fn new(input: &'a Map<String, Value>, mode: Mode) -> Self {
+        Self { input, mode, errors: Vec::new(), out: Map::new(), contact: None }
     }
 
-    fn error(&mut self, field: &str, problem: &str, allowed: Option<String>) {
-        self.errors.push(FieldError { field: field.to_owned(), problem: problem.to_owned(), allowed });
+    fn fail(&mut self, field: &str, problem: impl Into<String>, allowed: impl Into<Option<String>>) {
+        self.errors.push(FieldError { field: field.to_owned(), problem: problem.into(), allowed: allowed.into() });
     }
 
-    fn finish(self) -> Result<Map<String, Value>, ValidationErrors> {
+    /// The top-level field `key`; `null` counts as left out.
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.input.get(key).filter(|value| !value.is_null())
+    }
+
+    fn finish(mut self) -> Result<Map<String, Value>, ValidationErrors> {
+        if self.errors.is_empty() {
+            let size = serde_json::to_vec(&self.out).map(|bytes| bytes.len()).unwrap_or(usize::MAX);
+            if size > MAX_PUBLIC_BYTES {
+                self.fail(
+                    WHOLE,
+                    format!("is too large as a whole ({} KiB of text)", size.div_ceil(1024)),
+                    format!("at most {} KiB: shorten the longest texts or lists", MAX_PUBLIC_BYTES / 1024),
+                );
+            }
+        }
         if self.errors.is_empty() { Ok(self.out) } else { Err(ValidationErrors(self.errors)) }
     }
 
     fn kind(&mut self) -> Option<SubmissionKind> {
-        let allowed = || Some("convening_report, case_study, convening_announcement".to_owned());
-        match self.input.get("kind") {
+        let allowed = || Some(codes_of(SubmissionKind::ALL.iter().map(SubmissionKind::as_str)));
+        match self.get("kind") {
             None => {
-                self.error("kind", "is missing: say what this submission is", allowed());
+                self.fail("kind", "is missing: say what this submission is", allowed());
                 None
             }
-            Some(value) => match value.as_str().and_then(SubmissionKind::parse) {
+            Some(value) => match value.as_str().map(str::trim).and_then(SubmissionKind::parse) {
                 Some(kind) => {
                     self.out.insert("kind".into(), Value::String(kind.as_str().into()));
                     Some(kind)
                 }
                 None => {
-                    self.error("kind", &format!("{value} is not a kind of submission"), allowed());
+                    self.fail("kind", format!("{} is not a kind of submission", shown(value)), allowed());
                     None
                 }
             },
         }
     }
 
+    /// The fields this input may have besides those of the kind.
+    fn allowed_fields(&self, kind: SubmissionKind) -> Vec<&'static str> {
+        let mut fields: Vec<&'static str> = kind.fields().to_vec();
+        if self.mode == Mode::Public {
+            fields.retain(|field| *field != "contact");
+            fields.push("sealed_contact");
+        }
+        fields
+    }
+
     fn fields_of(&mut self, kind: SubmissionKind) {
-        let known = kind.fields();
-        for key in self.input.keys() {
-            let sealed = self.sealed_ok && key == "sealed_contact";
-            if !known.contains(&key.as_str()) && !sealed {
-                let allowed = Some(known.join(", "));
-                self.error(key, &format!("is not a field of {}", kind.label()), allowed);
-            }
-        }
-        if self.sealed_ok
-            && let Some(sealed) = self.input.get("sealed_contact")
-        {
-            match sealed.as_str() {
-                Some(text) if text.len() <= 16_384 && text.chars().all(|c| c.is_ascii_hexdigit()) => {
-                    self.out.insert("sealed_contact".into(), sealed.clone());
-                }
-                _ => self.error("sealed_contact", "must be hexadecimal text", None),
-            }
-        }
         let taxonomy = Taxonomy::v1();
-        self.text("title", true, MAX_TITLE_CHARS);
+        self.text("title", Need::Required, MAX_TITLE_CHARS, "a title of 1 to 300 characters");
         self.language();
-        self.consent();
         match kind {
             SubmissionKind::ConveningReport => {
-                self.date("convened_on", true);
-                self.code("format", &taxonomy.formats, true);
-                self.location(true);
-                self.text_list("host_organizations", 1, 20, 300);
-                self.codes("purposes", &taxonomy.purposes, 1);
-                self.codes("dpi_types", &taxonomy.dpi_types, 1);
+                self.date("convened_on", "the date the convening took place");
+                let format = self.code("format", &taxonomy.formats, "format");
+                self.location(format.as_deref());
+                self.text_list(
+                    "host_organizations",
+                    Need::Required,
+                    (1, MAX_HOST_ORGANIZATIONS),
+                    MAX_ITEM_CHARS,
+                    "the names of the 1 to 20 organisations that hosted the convening",
+                );
+                self.contact(Need::Required);
+                self.codes("purposes", Need::Required, 1, &taxonomy.purposes, "purpose");
+                self.codes("dpi_types", Need::Required, 1, &taxonomy.dpi_types, "DPI type");
                 self.participants();
-                self.codes("principles", &taxonomy.principles, 0);
-                self.codes("risks", &taxonomy.risks, 0);
-                self.codes("lifecycle_stages", &taxonomy.lifecycle_stages, 0);
-                self.text("summary", true, MAX_TEXT_CHARS);
-                self.text_list("insights", 0, MAX_ITEMS, MAX_ITEM_CHARS);
-                self.text_list("quotes", 0, 3, MAX_ITEM_CHARS);
-                self.optional_list("photos");
+                self.codes("principles", Need::Required, 0, &taxonomy.principles, "principle");
+                self.codes("risks", Need::Required, 0, &taxonomy.risks, "risk");
+                self.codes("lifecycle_stages", Need::Required, 0, &taxonomy.lifecycle_stages, "life cycle stage");
+                self.text(
+                    "summary",
+                    Need::Required,
+                    MAX_TEXT_CHARS,
+                    "a summary of the discussion, 1 to 20000 characters",
+                );
+                self.text_list(
+                    "insights",
+                    Need::Required,
+                    (1, MAX_ITEMS),
+                    MAX_ITEM_CHARS,
+                    "1 to 50 key insights or recommendations, each at most 2000 characters",
+                );
+                self.text_list(
+                    "quotes",
+                    Need::Optional,
+                    (0, MAX_QUOTES),
+                    MAX_ITEM_CHARS,
+                    "at most 3 quotes from the discussion, each at most 2000 characters, never saying who said them",
+                );
+                self.text_list(
+                    "photos",
+                    Need::Optional,
+                    (0, MAX_FILES),
+                    MAX_SHORT_CHARS,
+                    "at most 20 photo references (content hashes)",
+                );
             }
             SubmissionKind::CaseStudy => {
-                self.country("country", self.input.get("country"), true);
-                self.text("implementer", true, 300);
-                self.code("responsible_authority", &taxonomy.responsible_authorities, true);
-                self.codes("dpi_types", &taxonomy.dpi_types, 1);
-                self.codes("lifecycle_stages", &taxonomy.lifecycle_stages, 0);
-                self.codes("principles", &taxonomy.principles, 0);
-                self.codes("risks", &taxonomy.risks, 0);
-                self.text("context", true, MAX_TEXT_CHARS);
-                self.text("challenges", true, MAX_TEXT_CHARS);
-                self.text("successes", true, MAX_TEXT_CHARS);
-                self.text_list("lessons", 0, MAX_ITEMS, MAX_ITEM_CHARS);
-                self.optional_list("attachments");
+                self.country("country", self.get("country"), "the country where it happened");
+                self.text("implementer", Need::Required, MAX_NAME_CHARS, "the implementer's name, 1 to 300 characters");
+                self.code("responsible_authority", &taxonomy.responsible_authorities, "responsible authority");
+                self.contact(Need::Required);
+                self.codes("dpi_types", Need::Required, 1, &taxonomy.dpi_types, "DPI type");
+                self.codes("lifecycle_stages", Need::Required, 0, &taxonomy.lifecycle_stages, "life cycle stage");
+                self.codes("principles", Need::Required, 0, &taxonomy.principles, "principle");
+                self.codes("risks", Need::Required, 0, &taxonomy.risks, "risk");
+                let long = "text of 1 to 20000 characters";
+                self.text("context", Need::Required, MAX_TEXT_CHARS, long);
+                self.text("challenges", Need::Required, MAX_TEXT_CHARS, long);
+                self.text("successes", Need::Required, MAX_TEXT_CHARS, long);
+                self.text_list(
+                    "lessons",
+                    Need::Required,
+                    (1, MAX_ITEMS),
+                    MAX_ITEM_CHARS,
+                    "1 to 50 lessons learned, each at most 2000 characters",
+                );
+                self.text_list(
+                    "attachments",
+                    Need::Optional,
+                    (0, MAX_FILES),
+                    MAX_SHORT_CHARS,
+                    "at most 20 attachment references (content hashes)",
+                );
             }
             SubmissionKind::ConveningAnnouncement => {
-                self.date("date", true);
-                self.code("format", &taxonomy.formats, true);
-                self.location(false);
+                self.date("date", "the date the convening will take place");
+                let format = self.code("format", &taxonomy.formats, "format");
+                self.location(format.as_deref());
                 self.participation();
-                self.text_list("topics", 0, 20, 200);
-                self.text("description", false, MAX_TEXT_CHARS);
-                self.codes("principles", &taxonomy.principles, 0);
+                self.text_list(
+                    "topics",
+                    Need::Required,
+                    (1, MAX_TOPICS),
+                    MAX_SHORT_CHARS,
+                    "1 to 20 short topics, each at most 200 characters",
+                );
+                self.text(
+                    "description",
+                    Need::Optional,
+                    MAX_TEXT_CHARS,
+                    "a description of at most 20000 characters (optional)",
+                );
+                self.codes("principles", Need::Optional, 0, &taxonomy.principles, "principle");
+                self.contact(Need::Optional);
             }
+        }
+        self.consent();
+        self.sealed_contact();
+        self.unknown_fields(kind);
+    }
+
+    fn unknown_fields(&mut self, kind: SubmissionKind) {
+        let allowed = self.allowed_fields(kind);
+        let input = self.input;
+        for key in input.keys() {
+            if allowed.contains(&key.as_str()) {
+                continue;
+            }
+            if self.mode == Mode::Public && key == "contact" {
+                self.fail(
+                    "contact",
+                    "contact details must never be stored in clear: they are sealed so only the secretariat can read them",
+                    Some("sealed_contact".to_owned()),
+                );
+                continue;
+            }
+            let mut problem = format!("unknown field: {} has no field of this name", kind.noun());
+            if let Some(near) = allowed.iter().find(|field| loose(field) == loose(key)) {
+                problem.push_str(&format!(" (did you mean `{near}`?)"));
+            }
+            self.fail(key, problem, format!("the fields of {}: {}", kind.noun(), allowed.join(", ")));
         }
     }
 
-    fn string_at(&mut self, field: &str, value: Option<&Value>, required: bool, max: usize) -> Option<String> {
-        match value {
-            None | Some(Value::Null) => {
-                if required {
-                    self.error(field, "is missing", None);
-                }
-                None
+    /// Checks a string; `None` when it is bad (reported) or left out. An
+    /// optional string may come back empty.
+    fn string(&mut self, field: &str, value: Option<&Value>, need: Need, max: usize, allowed: &str) -> Option<String> {
+        let value = value.filter(|value| !value.is_null());
+        let Some(value) = value else {
+            if need == Need::Required {
+                self.fail(field, "is missing", allowed.to_owned());
             }
-            Some(Value::String(text)) => {
-                let text = text.trim();
-                if text.is_empty() && required {
-                    self.error(field, "is empty", None);
-                    None
-                } else if chars(text) > max {
-                    self.error(
-                        field,
-                        &format!("is too long ({} characters)", chars(text)),
-                        Some(format!("at most {max} characters")),
-                    );
-                    None
-                } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-                    self.error(field, "contains control characters", Some("plain text".into()));
-                    None
-                } else {
-                    Some(text.to_owned())
-                }
-            }
-            Some(other) => {
-                self.error(field, &format!("must be text, not {}", type_name(other)), None);
-                None
-            }
+            return None;
+        };
+        let Some(text) = value.as_str() else {
+            self.fail(field, format!("must be text, not {}", type_name(value)), allowed.to_owned());
+            return None;
+        };
+        let text = text.trim();
+        let length = text.chars().count();
+        if text.is_empty() && need == Need::Required {
+            self.fail(field, "is empty: please fill it in", allowed.to_owned());
+            None
+        } else if length > max {
+            self.fail(
+                field,
+                format!("is too long: {length} characters, more than the {max} allowed"),
+                allowed.to_owned(),
+            );
+            None
+        } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.fail(field, "contains invisible control characters", format!("{allowed}, as plain text"));
+            None
+        } else {
+            Some(text.to_owned())
         }
     }
 
-    fn text(&mut self, key: &str, required: bool, max: usize) {
-        if let Some(text) = self.string_at(key, self.input.get(key), required, max)
-            && (!text.is_empty() || required)
+    /// A top-level text field; an empty optional one is left out.
+    fn text(&mut self, key: &str, need: Need, max: usize, allowed: &str) {
+        if let Some(text) = self.string(key, self.get(key), need, max, allowed)
+            && !text.is_empty()
         {
             self.out.insert(key.into(), Value::String(text));
         }
     }
 
-    fn list_at<'v>(&mut self, field: &str, value: Option<&'v Value>, min: usize, max: usize) -> Option<&'v Vec<Value>> {
-        let value = match value {
-            None | Some(Value::Null) if min == 0 => return None,
-            None | Some(Value::Null) => {
-                self.error(field, "is missing", Some(format!("a list of at least {min}")));
-                return None;
+    /// Checks a list's presence, type and length; its items are the caller's.
+    fn list<'v>(
+        &mut self,
+        field: &str,
+        value: Option<&'v Value>,
+        need: Need,
+        (min, max): (usize, usize),
+        allowed: &str,
+    ) -> Option<&'v [Value]> {
+        let Some(value) = value.filter(|value| !value.is_null()) else {
+            if need == Need::Required {
+                self.fail(field, "is missing", allowed.to_owned());
             }
-            Some(value) => value,
-        };
-        let Some(items) = value.as_array() else {
-            self.error(field, &format!("must be a list, not {}", type_name(value)), None);
             return None;
         };
-        if items.len() < min || items.len() > max {
-            let allowed = if min == 0 { format!("at most {max} items") } else { format!("{min} to {max} items") };
-            self.error(field, &format!("has {} items", items.len()), Some(allowed));
+        let Some(items) = value.as_array() else {
+            let hint = if value.is_string() { ": put the text in a list, like [\"…\"]" } else { "" };
+            self.fail(field, format!("must be a list, not {}{hint}", type_name(value)), allowed.to_owned());
+            return None;
+        };
+        if items.len() < min {
+            let problem = if items.is_empty() {
+                format!("is empty: give at least {min}")
+            } else {
+                format!("has {} items, fewer than {min}", items.len())
+            };
+            self.fail(field, problem, allowed.to_owned());
+            return None;
+        }
+        if items.len() > max {
+            self.fail(field, format!("has {} items, more than the {max} allowed", items.len()), allowed.to_owned());
             return None;
         }
         Some(items)
     }
 
-    fn text_list(&mut self, key: &str, min: usize, max: usize, max_chars: usize) {
-        let input = self.input;
-        let Some(items) = self.list_at(key, input.get(key), min, max) else { return };
+    /// A top-level list of texts, each trimmed and not empty.
+    fn text_list(&mut self, key: &str, need: Need, bounds: (usize, usize), max_chars: usize, allowed: &str) {
+        let Some(items) = self.list(key, self.get(key), need, bounds, allowed) else { return };
+        let item_allowed = format!("text of 1 to {max_chars} characters");
         let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
         for (index, item) in items.iter().enumerate() {
-            let field = format!("{key}[{index}]");
-            if let Some(text) = self.string_at(&field, Some(item), true, max_chars) {
-                out.push(Value::String(text));
+            match self.string(&format!("{key}[{index}]"), Some(item), Need::Required, max_chars, &item_allowed) {
+                Some(text) => out.push(Value::String(text)),
+                None => ok = false,
             }
         }
-        self.out.insert(key.into(), Value::Array(out));
-    }
-
-    fn optional_list(&mut self, key: &str) {
-        self.text_list(key, 0, 20, 200);
-    }
-
-    fn codes_at(&mut self, field: &str, value: Option<&Value>, terms: &[Term], min: usize) -> Option<Vec<Value>> {
-        let items = self.list_at(field, value, min, terms.len().max(1))?;
-        let mut codes = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            match item.as_str() {
-                Some(code) if Taxonomy::has(terms, code) => codes.push(code.to_owned()),
-                _ => self.error(
-                    &format!("{field}[{index}]"),
-                    &format!("{item} is not a known code"),
-                    Some(Taxonomy::codes(terms)),
-                ),
-            }
-        }
-        codes.sort();
-        codes.dedup();
-        Some(codes.into_iter().map(Value::String).collect())
-    }
-
-    fn codes(&mut self, key: &str, terms: &[Term], min: usize) {
-        let input = self.input;
-        match self.codes_at(key, input.get(key), terms, min) {
-            Some(codes) => {
-                self.out.insert(key.into(), Value::Array(codes));
-            }
-            None if min == 0 && self.input.get(key).is_none_or(Value::is_null) => {
-                self.out.insert(key.into(), Value::Array(Vec::new()));
-            }
-            None => {}
+        if ok {
+            self.out.insert(key.into(), Value::Array(out));
         }
     }
 
-    fn code(&mut self, key: &str, terms: &[Term], required: bool) {
-        let Some(text) = self.string_at(key, self.input.get(key), required, 64) else { return };
-        if Taxonomy::has(terms, &text) {
-            self.out.insert(key.into(), Value::String(text));
+    /// Checks a list of codes from `terms`; returns them sorted and deduplicated.
+    fn code_list(
+        &mut self,
+        field: &str,
+        value: Option<&Value>,
+        need: Need,
+        min: usize,
+        terms: &[Term],
+        noun: &str,
+    ) -> Option<Vec<Value>> {
+        let codes = Taxonomy::codes(terms);
+        let allowed = if min == 0 {
+            format!("a list of {noun} codes, which may be empty: {codes}")
         } else {
-            self.error(key, &format!("\"{text}\" is not a known code"), Some(Taxonomy::codes(terms)));
+            format!("a list of at least {min} {noun} code: {codes}")
+        };
+        let items = self.list(field, value, need, (min, MAX_ITEMS), &allowed)?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (index, item) in items.iter().enumerate() {
+            match self.known_code(&format!("{field}[{index}]"), item, terms, noun) {
+                Some(code) => out.push(code),
+                None => ok = false,
+            }
         }
+        out.sort();
+        out.dedup();
+        ok.then(|| out.into_iter().map(Value::String).collect())
+    }
+
+    /// A top-level list of codes; an optional one left out stays out.
+    fn codes(&mut self, key: &str, need: Need, min: usize, terms: &[Term], noun: &str) {
+        if let Some(codes) = self.code_list(key, self.get(key), need, min, terms, noun) {
+            self.out.insert(key.into(), Value::Array(codes));
+        }
+    }
+
+    /// One code of `terms` (reported when it is not one).
+    fn known_code(&mut self, field: &str, value: &Value, terms: &[Term], noun: &str) -> Option<String> {
+        let Some(text) = value.as_str() else {
+            self.fail(field, format!("must be a {noun} code, not {}", type_name(value)), Taxonomy::codes(terms));
+            return None;
+        };
+        let code = text.trim();
+        if Taxonomy::has(terms, code) {
+            return Some(code.to_owned());
+        }
+        let mut problem = format!("{} is not a {noun} code", shown_str(text));
+        if let Some(term) = terms.iter().find(|term| loose(&term.code) == loose(code)) {
+            problem.push_str(&format!(" (codes are written exactly as listed: did you mean {}?)", term.code));
+        }
+        self.fail(field, problem, Taxonomy::codes(terms));
+        None
+    }
+
+    /// A required top-level code; returns it when good.
+    fn code(&mut self, key: &str, terms: &[Term], noun: &str) -> Option<String> {
+        let Some(value) = self.get(key) else {
+            self.fail(key, format!("is missing: choose a {noun}"), Taxonomy::codes(terms));
+            return None;
+        };
+        let code = self.known_code(key, value, terms, noun)?;
+        self.out.insert(key.into(), Value::String(code.clone()));
+        Some(code)
     }
 
     fn language(&mut self) {
-        let Some(tag) = self.string_at("language", self.input.get("language"), true, 35) else { return };
-        let mut parts = tag.split('-');
-        let primary = parts.next().unwrap_or("");
-        let ok = (2..=3).contains(&primary.len())
-            && primary.chars().all(|c| c.is_ascii_alphabetic())
-            && parts.all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()));
-        if ok {
-            self.out.insert("language".into(), Value::String(tag));
-        } else {
-            self.error(
-                "language",
-                &format!("\"{tag}\" is not a language tag"),
-                Some("a BCP 47 tag such as en, fr, es, ar, es-419, pt-BR".into()),
-            );
+        let allowed = "a language tag (BCP 47): a 2 or 3 letter language code, optionally followed by a region \
+                       or script, e.g. en, fr, es, ar, es-419, pt-BR";
+        let Some(tag) = self.string("language", self.get("language"), Need::Required, 64, allowed) else { return };
+        match canonical_language(&tag) {
+            Some(tag) => {
+                self.out.insert("language".into(), Value::String(tag));
+            }
+            None => self.fail("language", format!("{} is not a language tag", shown_str(&tag)), allowed.to_owned()),
         }
     }
 
-    fn date(&mut self, key: &str, required: bool) {
-        let Some(text) = self.string_at(key, self.input.get(key), required, 10) else { return };
-        if valid_date(&text) {
-            self.out.insert(key.into(), Value::String(text));
-        } else {
-            self.error(key, &format!("\"{text}\" is not a real date"), Some("YYYY-MM-DD, e.g. 2025-03-14".into()));
+    fn date(&mut self, key: &str, what: &str) {
+        let allowed = format!("{what}, written YYYY-MM-DD, e.g. 2025-03-14");
+        let Some(text) = self.string(key, self.get(key), Need::Required, 64, &allowed) else { return };
+        match date_problem(&text) {
+            None => {
+                self.out.insert(key.into(), Value::String(text));
+            }
+            Some(problem) => self.fail(key, format!("{} {problem}", shown_str(&text)), allowed),
         }
     }
 
-    fn country(&mut self, field: &str, value: Option<&Value>, required: bool) -> Option<String> {
-        let text = self.string_at(field, value, required, 2 + 10)?;
-        if text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase()) {
-            Some(text)
-        } else if text.is_empty() {
-            None
-        } else {
-            self.error(
-                field,
-                &format!("\"{text}\" is not a country code"),
-                Some("an ISO 3166-1 alpha-2 code in capitals, e.g. KE, FR, BR".into()),
-            );
-            None
-        }
-        .inspect(|code| {
+    /// A required country code at `field`; top-level `country` is stored.
+    fn country(&mut self, field: &str, value: Option<&Value>, what: &str) -> Option<String> {
+        let problem = "must be an ISO 3166-1 alpha-2 country code (two capital letters)";
+        let allowed = format!("{what}, e.g. KE, FR");
+        let text = self.string(field, value, Need::Required, 64, &allowed)?;
+        if text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()) {
             if field == "country" {
-                self.out.insert("country".into(), Value::String(code.clone()));
+                self.out.insert("country".into(), Value::String(text.clone()));
             }
-        })
+            return Some(text);
+        }
+        let hint = if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            format!(": write {} rather than {}", text.to_ascii_uppercase(), shown_str(&text))
+        } else {
+            format!(", not {}", shown_str(&text))
+        };
+        self.fail(field, format!("{problem}{hint}"), allowed);
+        None
     }
 
-    fn location(&mut self, required: bool) {
-        let value = self.input.get("location");
-        let Some(object) = value.and_then(Value::as_object) else {
-            if value.is_some_and(|v| !v.is_null()) {
-                self.error(
-                    "location",
-                    "must be an object",
-                    Some("{\"country\": \"KE\", \"locality\": \"Kisumu\"}".into()),
-                );
-            } else if required {
-                self.error("location", "is missing", Some("{\"country\": \"KE\", \"locality\": \"Kisumu\"}".into()));
-            }
+    /// `location`: a country, and a locality that may be empty only online.
+    fn location(&mut self, format: Option<&str>) {
+        let allowed = r#"{"country": "KE", "locality": "Kisumu"} (the locality may be empty for an online convening)"#;
+        let Some(value) = self.get("location") else {
+            self.fail(
+                "location",
+                "is missing: say in which country (and town or place) it takes place",
+                allowed.to_owned(),
+            );
+            return;
+        };
+        let Some(object) = value.as_object() else {
+            self.fail(
+                "location",
+                format!("must be a country and a locality, not {}", type_name(value)),
+                allowed.to_owned(),
+            );
             return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "country" | "locality")) {
-            self.error(&format!("location.{key}"), "is not part of a location", Some("country, locality".into()));
+            self.fail(
+                &format!("location.{key}"),
+                "unknown field: a location has only a country and a locality",
+                Some("country, locality".to_owned()),
+            );
         }
-        let country = self.country("location.country", object.get("country"), true);
-        let locality = self.string_at("location.locality", object.get("locality"), false, 200).unwrap_or_default();
-        if let Some(country) = country {
+        let country = self.country("location.country", object.get("country"), "the country where it takes place");
+        let locality_allowed = "the town or place, at most 200 characters (empty only for an online convening)";
+        let locality =
+            self.string("location.locality", object.get("locality"), Need::Optional, MAX_SHORT_CHARS, locality_allowed);
+        let given = object.get("locality").is_some_and(|value| !value.is_null());
+        let locality = match locality {
+            None if given => None, // reported
+            locality => {
+                let locality = locality.unwrap_or_default();
+                match format {
+                    Some(format) if locality.is_empty() && format != "online" => {
+                        let problem = format!(
+                            "is empty: say where the convening takes place (only an online one may leave it empty, \
+                             and this one is {})",
+                            format.replace('_', " ")
+                        );
+                        self.fail("location.locality", problem, locality_allowed.to_owned());
+                        None
+                    }
+                    _ => Some(locality),
+                }
+            }
+        };
+        if let (Some(country), Some(locality)) = (country, locality) {
             let mut location = Map::new();
             location.insert("country".into(), Value::String(country));
             location.insert("locality".into(), Value::String(locality));
@@ -584,33 +808,64 @@ impl<'a> Check<'a> {
     }
 
     fn participants(&mut self) {
-        let Some(object) = self.input.get("participants").and_then(Value::as_object) else {
-            self.error(
+        let allowed = r#"{"count": 24, "stakeholder_groups": ["civil_society", "government"]}"#;
+        let Some(value) = self.get("participants") else {
+            self.fail("participants", "is missing: say how many took part and from which groups", allowed.to_owned());
+            return;
+        };
+        let Some(object) = value.as_object() else {
+            self.fail(
                 "participants",
-                "is missing or not an object",
-                Some("{\"count\": 24, \"stakeholder_groups\": [\"civil_society\"]}".into()),
+                format!("must be a count and stakeholder groups, not {}", type_name(value)),
+                allowed.to_owned(),
             );
             return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "count" | "stakeholder_groups")) {
-            self.error(
+            self.fail(
                 &format!("participants.{key}"),
-                "is not part of participants",
-                Some("count, stakeholder_groups".into()),
+                "unknown field: participants have only a count and stakeholder groups",
+                Some("count, stakeholder_groups".to_owned()),
             );
         }
-        let count = match object.get("count").and_then(Value::as_u64) {
-            Some(count) if (1..=1_000_000).contains(&count) => Some(count),
-            _ => {
-                self.error("participants.count", "must be a whole number of people", Some("1 to 1000000".into()));
+        let count_allowed = format!("a whole number of people from 1 to {MAX_PARTICIPANTS}");
+        let count = match object.get("count").filter(|value| !value.is_null()) {
+            None => {
+                self.fail("participants.count", "is missing: say how many people took part", count_allowed);
                 None
             }
+            Some(value) => match value.as_u64() {
+                Some(count) if (1..=MAX_PARTICIPANTS).contains(&count) => Some(count),
+                Some(count) => {
+                    let problem = if count == 0 {
+                        "is 0: at least one person took part".to_owned()
+                    } else {
+                        format!("{count} is more than {MAX_PARTICIPANTS}")
+                    };
+                    self.fail("participants.count", problem, count_allowed);
+                    None
+                }
+                None if value.is_number() => {
+                    self.fail("participants.count", format!("{value} is not a whole number of people"), count_allowed);
+                    None
+                }
+                None => {
+                    self.fail(
+                        "participants.count",
+                        format!("must be a number, not {}", type_name(value)),
+                        count_allowed,
+                    );
+                    None
+                }
+            },
         };
-        let groups = self.codes_at(
+        let groups = self.code_list(
             "participants.stakeholder_groups",
             object.get("stakeholder_groups"),
-            &Taxonomy::v1().stakeholder_groups,
+            Need::Required,
             1,
+            &Taxonomy::v1().stakeholder_groups,
+            "stakeholder group",
         );
         if let (Some(count), Some(groups)) = (count, groups) {
             let mut participants = Map::new();
@@ -621,103 +876,225 @@ impl<'a> Check<'a> {
     }
 
     fn participation(&mut self) {
-        let Some(text) = self.string_at("participation", self.input.get("participation"), true, 20) else { return };
-        if matches!(text.as_str(), "open_call" | "curated_list") {
+        let allowed = "open_call (anyone may join) or curated_list (by invitation)";
+        let Some(text) = self.string("participation", self.get("participation"), Need::Required, 64, allowed) else {
+            return;
+        };
+        if PARTICIPATION.contains(&text.as_str()) {
             self.out.insert("participation".into(), Value::String(text));
         } else {
-            self.error(
-                "participation",
-                &format!("\"{text}\" is not a way to take part"),
-                Some("open_call, curated_list".into()),
-            );
+            self.fail("participation", format!("{} is not a way to take part", shown_str(&text)), allowed.to_owned());
         }
     }
 
     fn consent(&mut self) {
-        match self.input.get("consent_to_publish") {
+        let allowed =
+            "true (yes, the secretariat may curate it and show it publicly without naming anyone) or false (no)";
+        match self.get("consent_to_publish") {
             Some(Value::Bool(consent)) => {
                 self.out.insert("consent_to_publish".into(), Value::Bool(*consent));
             }
-            _ => self.error(
+            None => self.fail(
                 "consent_to_publish",
-                "must say yes (true) or no (false): may the secretariat curate and showcase this, without naming anyone",
-                Some("true, false".into()),
+                "is missing: say whether you consent to publication",
+                allowed.to_owned(),
+            ),
+            Some(other) => self.fail(
+                "consent_to_publish",
+                format!("must be true or false, not {}", type_name(other)),
+                allowed.to_owned(),
             ),
         }
     }
 
-    fn contact(&mut self, required: bool) -> Option<Contact> {
-        let value = self.input.get("contact");
-        let Some(object) = value.and_then(Value::as_object) else {
-            if required || value.is_some_and(|v| !v.is_null()) {
-                self.error(
-                    "contact",
-                    "is missing or not an object",
-                    Some("{\"name\": \"…\", \"email\": \"…\"} (sealed: only the secretariat can read it)".into()),
-                );
+    /// In a stored document: a `sealed_contact` must be a string; it is not
+    /// looked into (nor kept in the normalised fields).
+    fn sealed_contact(&mut self) {
+        if self.mode == Mode::Public
+            && let Some(value) = self.get("sealed_contact")
+            && !value.is_string()
+        {
+            self.fail(
+                "sealed_contact",
+                format!("must be text, not {}", type_name(value)),
+                Some("the sealed contact, as text".to_owned()),
+            );
+        }
+    }
+
+    /// The clear contact of an interchange submission. Its values are never
+    /// quoted in messages.
+    fn contact(&mut self, need: Need) {
+        if self.mode == Mode::Public {
+            return; // A clear contact is refused as an unknown field.
+        }
+        let allowed = r#"{"name": "…", "email": "…"}: the contact person, readable only by the secretariat"#;
+        let Some(value) = self.get("contact") else {
+            if need == Need::Required {
+                self.fail("contact", "is missing: give a contact person's name and email", allowed.to_owned());
             }
-            return None;
+            return;
+        };
+        let Some(object) = value.as_object() else {
+            self.fail("contact", format!("must be a name and an email, not {}", type_name(value)), allowed.to_owned());
+            return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "name" | "email")) {
-            self.error(&format!("contact.{key}"), "is not part of a contact", Some("name, email".into()));
+            self.fail(
+                &format!("contact.{key}"),
+                "unknown field: a contact has only a name and an email",
+                Some("name, email".to_owned()),
+            );
         }
-        let name = self.string_at("contact.name", object.get("name"), true, 200);
-        let email = self.string_at("contact.email", object.get("email"), true, 254);
-        let email = email.filter(|email| {
-            let ok = valid_email(email);
-            if !ok {
-                self.error(
+        let name = self.string(
+            "contact.name",
+            object.get("name"),
+            Need::Required,
+            MAX_NAME_CHARS,
+            "the contact person's name, 1 to 300 characters",
+        );
+        let email_allowed = "an email address such as name@example.org";
+        let email = self.string("contact.email", object.get("email"), Need::Required, 1024, email_allowed);
+        let email = email.filter(|email| match email_problem(email) {
+            None => true,
+            Some(problem) => {
+                self.fail(
                     "contact.email",
-                    &format!("\"{email}\" is not an email address"),
-                    Some("name@example.org".into()),
+                    format!("is not a valid email address: {problem}"),
+                    email_allowed.to_owned(),
                 );
+                false
             }
-            ok
         });
-        Some(Contact { name: name?, email: email? })
+        if let (Some(name), Some(email)) = (name, email) {
+            self.contact = Some(Contact { name, email });
+        }
+    }
+}
+
+/// What is wrong with an email address, if anything (a sanity check, not RFC 5322).
+fn email_problem(email: &str) -> Option<&'static str> {
+    if email.len() > MAX_EMAIL_BYTES {
+        return Some("it is longer than 254 characters");
+    }
+    if email.chars().any(char::is_whitespace) {
+        return Some("it contains a space");
+    }
+    let Some((local, domain)) = email.split_once('@') else { return Some("it has no @") };
+    if domain.contains('@') {
+        return Some("it has more than one @");
+    }
+    if local.is_empty() {
+        return Some("nothing comes before the @");
+    }
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+        return Some("the part after the @ must be a domain such as example.org");
+    }
+    None
+}
+
+/// What is wrong with a `YYYY-MM-DD` date, if anything.
+fn date_problem(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    let shape = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape {
+        return Some("is not a date written YYYY-MM-DD");
+    }
+    let number = |from: usize, to: usize| text[from..to].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0, 4), number(5, 7), number(8, 10));
+    if !(1..=12).contains(&month) {
+        return Some("is not a real date: the month must be 01 to 12");
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Some("is not a real date: that month has no such day");
+    }
+    if !(1900..=2100).contains(&year) {
+        return Some("is out of range: the year must be between 1900 and 2100");
+    }
+    None
+}
+
+/// A BCP 47 tag in its conventional case (`pt-br` → `pt-BR`, `zh-hant` →
+/// `zh-Hant`), or `None` when it is not one: a 2–3 letter language, then
+/// subtags of 1–8 letters or digits.
+fn canonical_language(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-');
+    let primary = parts.next()?;
+    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut out = primary.to_ascii_lowercase();
+    let mut extension = false;
+    for part in parts {
+        if !(1..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let alphabetic = part.bytes().all(|b| b.is_ascii_alphabetic());
+        out.push('-');
+        if part.len() == 1 {
+            extension = true;
+        }
+        if !extension && alphabetic && part.len() == 2 {
+            out.push_str(&part.to_ascii_uppercase());
+        } else if !extension && alphabetic && part.len() == 4 {
+            out.push_str(&part[..1].to_ascii_uppercase());
+            out.push_str(&part[1..].to_ascii_lowercase());
+        } else {
+            out.push_str(&part.to_ascii_lowercase());
+        }
+    }
+    Some(out)
+}
+
+/// A name compared loosely: lower case, `-` and spaces as `_`, no final `s`.
+fn loose(name: &str) -> String {
+    let lowered = name.trim().to_lowercase().replace(['-', ' '], "_");
+    lowered.strip_suffix('s').map(str::to_owned).unwrap_or(lowered)
+}
+
+fn codes_of<'s>(codes: impl Iterator<Item = &'s str>) -> String {
+    codes.collect::<Vec<_>>().join(", ")
+}
+
+/// A value quoted back in a message, shortened.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(text) => shown_str(text),
+        Value::Array(_) | Value::Object(_) => type_name(value).to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A text quoted back in a message: at most 40 characters, control characters escaped.
+fn shown_str(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() > MAX {
+        let short: String = text.chars().take(MAX).collect();
+        format!("{short:?}…")
+    } else {
+        format!("{text:?}")
     }
 }
 
 fn type_name(value: &Value) -> &'static str {
     match value {
-        Value::Null => "nothing",
+        Value::Null => "nothing (null)",
         Value::Bool(_) => "true/false",
         Value::Number(_) => "a number",
         Value::String(_) => "text",
         Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Object(_) => "a group of fields",
     }
-}
-
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace)
-        && email.len() <= 254
-}
-
-fn valid_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        text.get(range).filter(|s| s.chars().all(|c| c.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok())
-    };
-    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else { return false };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2100).contains(&year) && (1..=days).contains(&day)
 }
 
 #[cfg(test)]
@@ -726,17 +1103,63 @@ mod tests {
 
     #[test]
     fn dates_are_real_calendar_dates() {
-        assert!(valid_date("2024-02-29"));
-        assert!(!valid_date("2025-02-29"));
-        assert!(!valid_date("2025-13-01"));
-        assert!(!valid_date("25-01-01"));
+        for good in ["2024-02-29", "2000-02-29", "2025-12-31", "2025-04-30", "1900-01-01", "2100-12-31"] {
+            assert_eq!(date_problem(good), None, "{good}");
+        }
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-04-31",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-01-00",
+            "25-01-01",
+            "2025-1-01",
+            "2025/01/01",
+            "2025-01-01T00:00",
+            "+025-01-01",
+            "1899-12-31",
+            "2101-01-01",
+            "２０２５-01-01",
+        ] {
+            assert!(date_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]
     fn emails_are_checked_for_sanity() {
-        assert!(valid_email("amina.okafor@example.org"));
-        for bad in ["", "a", "a@b", "@b.org", "a @b.org", "a@b@c.org", "a@.org"] {
-            assert!(!valid_email(bad), "{bad}");
+        assert_eq!(email_problem("amina.okafor@example.org"), None);
+        assert_eq!(email_problem("x@sub.example.co.ke"), None);
+        for bad in ["", "a", "a@b", "@b.org", "a @b.org", "a@b@c.org", "a@.org", "a@b.", "a@b..org"] {
+            assert!(email_problem(bad).is_some(), "{bad}");
         }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert!(email_problem(&long).is_some());
+    }
+
+    #[test]
+    fn language_tags_are_checked_and_cased() {
+        for (tag, canonical) in [
+            ("en", "en"),
+            ("EN", "en"),
+            ("es-419", "es-419"),
+            ("pt-br", "pt-BR"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("ast", "ast"),
+            ("de-CH-1996", "de-CH-1996"),
+            ("en-US-u-ca-gregory", "en-US-u-ca-gregory"),
+        ] {
+            assert_eq!(canonical_language(tag).as_deref(), Some(canonical), "{tag}");
+        }
+        for bad in ["", "e", "engl", "english", "en-", "en--US", "en_US", "en-toolongsubtag", "é", "12"] {
+            assert_eq!(canonical_language(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoted_values_are_short() {
+        assert_eq!(shown_str("ke"), "\"ke\"");
+        assert!(shown_str(&"x".repeat(1000)).chars().count() < 50);
+        assert_eq!(shown_str("a\u{7}"), "\"a\\u{7}\"");
     }
 }

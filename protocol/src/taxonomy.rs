@@ -1,35 +1,45 @@
-//! The framework's taxonomy (version 1.0) and the schema's code lists, as
-//! data: `protocol/taxonomy/v1.json`, which the secretariat can update
-//! without a code change. Codes are stable; titles are translated, and a
-//! title not yet known is simply absent (the code is shown alone).
+//! The framework's taxonomy (version 1.0) and the other code lists a
+//! submission draws on, shipped as data: `protocol/taxonomy/v1.json`,
+//! embedded at build time and parsed once, so the secretariat can update
+//! titles and translations without touching code.
+//!
+//! Codes (`F1`, `RS2`, `L4`, `digital_id`, …) are stable and are what
+//! submissions carry. Titles are translations keyed by language tag; a title
+//! that is not known yet is simply absent, and the code is shown alone
+//! (see [`Term::label`]). Titles are never invented in code.
 
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-/// One code with its titles.
+use serde::de::Error as _;
+
+/// One code of a list, with its group and its titles.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Term {
-    /// The stable code, e.g. `F1` or `digital_id`.
+    /// The stable code, e.g. `F1`, `RS2` or `digital_id`.
     pub code: String,
-    /// The group it belongs to, e.g. `foundational` or `safety`.
-    #[serde(default)]
+    /// The group it belongs to, e.g. `foundational` or `safety`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// Titles by language tag; may be empty.
+    /// Titles by language tag (`en`, `fr`, …); empty while the title is unknown.
     #[serde(default)]
     pub title: BTreeMap<String, String>,
 }
 
 impl Term {
-    /// The title in `lang`, else in English.
+    /// The title in `lang`; else in its primary language (`fr` for `fr-CA`);
+    /// else in English; `None` when no title is known.
     pub fn title_in(&self, lang: &str) -> Option<&str> {
-        self.title.get(lang).or_else(|| self.title.get("en")).map(String::as_str)
+        let primary = lang.split('-').next().unwrap_or(lang);
+        self.title.get(lang).or_else(|| self.title.get(primary)).or_else(|| self.title.get("en")).map(String::as_str)
     }
 
-    /// `F1 Do no harm`, or the code alone when no title is known.
+    /// The code and its title, e.g. `F1 Do no harm`, or the code alone
+    /// (`F2`) while its title is unknown.
     pub fn label(&self, lang: &str) -> String {
         match self.title_in(lang) {
-            Some(title) if self.code.chars().any(|c| c.is_ascii_digit()) => format!("{} {title}", self.code),
-            Some(title) => title.to_owned(),
+            Some(title) => format!("{} {title}", self.code),
             None => self.code.clone(),
         }
     }
@@ -38,46 +48,79 @@ impl Term {
 /// Every code list a submission draws on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Taxonomy {
-    /// The taxonomy's version.
+    /// The taxonomy's version, e.g. `1.0`.
     pub version: String,
-    /// Principles F1–F9, O1–O9.
+    /// The 18 principles: foundational F1–F9 and operational O1–O9.
     pub principles: Vec<Term>,
-    /// Risks RS1–RS4, RI1–RI4, SV1–SV5.
+    /// The 13 risks: safety RS1–RS4, inclusion RI1–RI4, society SV1–SV5.
     pub risks: Vec<Term>,
-    /// Life cycle stages L1–L5.
+    /// The life cycle stages L1–L5.
     pub lifecycle_stages: Vec<Term>,
-    /// Responsible authorities R1–R5.
+    /// The responsible authorities R1–R5 (of a case study).
     pub responsible_authorities: Vec<Term>,
-    /// Kinds of digital public infrastructure.
+    /// Kinds of digital public infrastructure, e.g. `digital_id`.
     pub dpi_types: Vec<Term>,
-    /// Stakeholder groups of participants.
+    /// Stakeholder groups of a convening's participants, e.g. `civil_society`.
     pub stakeholder_groups: Vec<Term>,
-    /// Purposes of a convening.
+    /// Purposes of a convening, e.g. `capture_learnings`.
     pub purposes: Vec<Term>,
-    /// Formats of a convening.
+    /// Formats of a convening: `in_person`, `online`, `hybrid`.
     pub formats: Vec<Term>,
 }
 
-static V1: LazyLock<Taxonomy> =
-    LazyLock::new(|| Taxonomy::from_json(include_str!("../taxonomy/v1.json")).expect("the shipped taxonomy parses"));
+static V1: LazyLock<Taxonomy> = LazyLock::new(|| {
+    Taxonomy::from_json(include_str!("../taxonomy/v1.json")).expect("the shipped taxonomy v1.json is valid")
+});
 
 impl Taxonomy {
-    /// The shipped taxonomy, version 1.0.
+    /// The shipped taxonomy, version 1.0 (parsed on first use).
     pub fn v1() -> &'static Taxonomy {
         &V1
     }
 
-    /// Parses a taxonomy document.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Parses a taxonomy document, and refuses one with an empty code or
+    /// the same code twice in a list.
+    pub fn from_json(text: &str) -> Result<Taxonomy, serde_json::Error> {
+        let taxonomy: Taxonomy = serde_json::from_str(text)?;
+        for (name, terms) in taxonomy.lists() {
+            let mut seen = BTreeSet::new();
+            for term in terms {
+                if term.code.trim().is_empty() {
+                    return Err(serde_json::Error::custom(format!("an empty code in `{name}`")));
+                }
+                if !seen.insert(term.code.as_str()) {
+                    return Err(serde_json::Error::custom(format!("code `{}` twice in `{name}`", term.code)));
+                }
+            }
+        }
+        Ok(taxonomy)
+    }
+
+    /// Every list, by its field name.
+    pub fn lists(&self) -> [(&'static str, &[Term]); 8] {
+        [
+            ("principles", &self.principles),
+            ("risks", &self.risks),
+            ("lifecycle_stages", &self.lifecycle_stages),
+            ("responsible_authorities", &self.responsible_authorities),
+            ("dpi_types", &self.dpi_types),
+            ("stakeholder_groups", &self.stakeholder_groups),
+            ("purposes", &self.purposes),
+            ("formats", &self.formats),
+        ]
+    }
+
+    /// The term with `code` in `terms`, if any.
+    pub fn find<'t>(terms: &'t [Term], code: &str) -> Option<&'t Term> {
+        terms.iter().find(|term| term.code == code)
     }
 
     /// Whether `code` is in `terms`.
     pub fn has(terms: &[Term], code: &str) -> bool {
-        terms.iter().any(|term| term.code == code)
+        Self::find(terms, code).is_some()
     }
 
-    /// The codes of `terms`, for messages.
+    /// The codes of `terms`, comma-separated (for messages).
     pub fn codes(terms: &[Term]) -> String {
         terms.iter().map(|term| term.code.as_str()).collect::<Vec<_>>().join(", ")
     }
@@ -90,14 +133,73 @@ mod tests {
     #[test]
     fn the_shipped_taxonomy_has_every_code() {
         let taxonomy = Taxonomy::v1();
+        assert_eq!(taxonomy.version, "1.0");
         assert_eq!(taxonomy.principles.len(), 18);
         assert_eq!(taxonomy.risks.len(), 13);
         assert_eq!(taxonomy.lifecycle_stages.len(), 5);
         assert_eq!(taxonomy.responsible_authorities.len(), 5);
+        assert_eq!(taxonomy.dpi_types.len(), 6);
+        assert_eq!(taxonomy.stakeholder_groups.len(), 10);
+        assert_eq!(taxonomy.purposes.len(), 3);
+        assert_eq!(taxonomy.formats.len(), 3);
+    }
+
+    #[test]
+    fn principles_have_groups_and_only_known_titles() {
+        let taxonomy = Taxonomy::v1();
+        let known = ["F1", "F4", "F7", "F9", "O3", "O8"];
+        for term in &taxonomy.principles {
+            let group = if term.code.starts_with('F') { "foundational" } else { "operational" };
+            assert_eq!(term.group.as_deref(), Some(group), "{}", term.code);
+            assert_eq!(!term.title.is_empty(), known.contains(&term.code.as_str()), "{}", term.code);
+        }
+        for term in &taxonomy.risks {
+            let group = match &term.code[..2] {
+                "RS" => "safety",
+                "RI" => "inclusion",
+                _ => "society",
+            };
+            assert_eq!(term.group.as_deref(), Some(group), "{}", term.code);
+        }
+    }
+
+    #[test]
+    fn every_title_given_is_translated() {
+        for (name, terms) in Taxonomy::v1().lists() {
+            for term in terms.iter().filter(|term| !term.title.is_empty()) {
+                for lang in ["en", "fr", "es", "ar"] {
+                    assert!(term.title.get(lang).is_some_and(|t| !t.trim().is_empty()), "{name} {} {lang}", term.code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_fall_back_to_english_then_to_the_code() {
+        let taxonomy = Taxonomy::v1();
         let f1 = &taxonomy.principles[0];
         assert_eq!(f1.label("en"), "F1 Do no harm");
         assert_eq!(f1.label("fr"), "F1 Ne pas nuire");
+        assert_eq!(f1.label("fr-CA"), "F1 Ne pas nuire");
+        assert_eq!(f1.label("sw"), "F1 Do no harm");
         let f2 = &taxonomy.principles[1];
+        assert_eq!(f2.title_in("en"), None);
         assert_eq!(f2.label("en"), "F2", "unknown titles are not invented");
+    }
+
+    #[test]
+    fn a_bad_taxonomy_is_refused() {
+        let list = r#"[{"code": "A"}]"#;
+        let document = |principles: &str| {
+            format!(
+                r#"{{"version": "x", "principles": {principles}, "risks": [], "lifecycle_stages": [],
+                "responsible_authorities": [], "dpi_types": [], "stakeholder_groups": [], "purposes": [],
+                "formats": {list}}}"#
+            )
+        };
+        assert!(Taxonomy::from_json(&document(list)).is_ok());
+        assert!(Taxonomy::from_json(&document(r#"[{"code": "A"}, {"code": "A"}]"#)).is_err());
+        assert!(Taxonomy::from_json(&document(r#"[{"code": " "}]"#)).is_err());
+        assert!(Taxonomy::from_json("{}").is_err());
     }
 }

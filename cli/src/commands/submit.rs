@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use convene_node::SubmitStatus;
+use convene_node::{PreparedBatch, SubmitReport, SubmitStatus};
 use serde_json::{Value, json};
 
 use super::Context;
@@ -90,55 +90,108 @@ pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
 /// Runs `convene import`.
 pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
     // Fail early, before reading the file, when no identity can sign.
-    context.data_dir.identity(context.identity.as_deref())?;
+    let (_, secret) = context.data_dir.identity(context.identity.as_deref())?;
     let backend = context.backend()?;
-    let signer = context.identity.as_deref();
     let (input, size) = open_input(&args.file)?;
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut tally = Tally::default();
-    let mut batch: Vec<(usize, Value)> = Vec::with_capacity(BATCH_LINES);
-    let mut line_number = 0usize;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(|error| Failure::new(exit::FAILED, format!("reading {}: {error}", args.file.display())))?;
-        if read == 0 {
-            break;
+    let mut read_tally = Tally::default();
+    let (batches, receiver) = std::sync::mpsc::sync_channel::<Batch>(1);
+    // Two stages: this thread reads, parses, validates and signs the next
+    // batch while the other stores and flushes the previous one.
+    let store_tally = std::thread::scope(|scope| -> Result<Tally, Failure> {
+        let storer = scope.spawn(|| {
+            let mut tally = Tally::default();
+            for batch in receiver {
+                let first_line = batch.lines.first().map_or(0, |(line, _)| *line);
+                let reports = match (&backend, batch.prepared) {
+                    (Backend::Local(node), Some(prepared)) => node
+                        .store_prepared(prepared)
+                        .map(|results| results.into_iter().map(SubmitReport::from_result).collect())
+                        .map_err(Failure::from),
+                    _ => {
+                        let values: Vec<Value> = batch.lines.iter().map(|(_, value)| value.clone()).collect();
+                        backend.submit_many(&context.data_dir, context.identity.as_deref(), &values)
+                    }
+                }
+                .map_err(|failure| {
+                    failure.with_note(&format!(
+                        "lines before {first_line} are stored; nothing from line {first_line} on was"
+                    ))
+                })?;
+                report(batch.lines, reports, &mut tally, &progress, args.json)?;
+            }
+            Ok(tally)
+        });
+        let mut lines: Vec<(usize, Value)> = Vec::with_capacity(BATCH_LINES);
+        let mut line = Vec::new();
+        let send = |lines: Vec<(usize, Value)>| -> bool {
+            let prepared = match &backend {
+                Backend::Local(node) => {
+                    let values: Vec<Value> = lines.iter().map(|(_, value)| value.clone()).collect();
+                    Some(node.prepare_many(&secret, &values))
+                }
+                Backend::Remote(_) => None,
+            };
+            batches.send(Batch { lines, prepared }).is_ok()
+        };
+        loop {
+            line.clear();
+            let read = (&mut reader)
+                .take(MAX_LINE_BYTES as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|error| Failure::new(exit::FAILED, format!("reading {}: {error}", args.file.display())))?;
+            if read == 0 {
+                break;
+            }
+            read_tally.lines += 1;
+            let line_number = read_tally.lines;
+            progress.inc(read as u64);
+            if line.len() > MAX_LINE_BYTES && !line.ends_with(b"\n") {
+                read_tally.bad(&progress, line_number, "line is longer than 1 MiB");
+                skip_rest_of_line(&mut reader)?;
+                continue;
+            }
+            let text = String::from_utf8_lossy(&line);
+            if text.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Value>(&text) {
+                Ok(value) => lines.push((line_number, value)),
+                Err(error) => read_tally.bad(&progress, line_number, &format!("not valid JSON: {error}")),
+            }
+            if lines.len() >= BATCH_LINES && !send(std::mem::take(&mut lines)) {
+                break;
+            }
         }
-        line_number += 1;
-        progress.inc(read as u64);
-        if line.len() > MAX_LINE_BYTES && !line.ends_with(b"\n") {
-            tally.bad(&progress, line_number, "line is longer than 1 MiB");
-            skip_rest_of_line(&mut reader)?;
-            continue;
+        if !lines.is_empty() {
+            send(lines);
         }
-        let text = String::from_utf8_lossy(&line);
-        if text.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value) => batch.push((line_number, value)),
-            Err(error) => tally.bad(&progress, line_number, &format!("not valid JSON: {error}")),
-        }
-        if batch.len() >= BATCH_LINES {
-            store_batch(&backend, context, signer, &mut batch, &mut tally, &progress, args.json)?;
-        }
-    }
-    store_batch(&backend, context, signer, &mut batch, &mut tally, &progress, args.json)?;
+        drop(batches);
+        storer.join().expect("the storing thread does not panic")
+    })?;
     progress.finish_and_clear();
-    let summary = format!(
+    let tally = Tally {
+        stored: store_tally.stored,
+        already: store_tally.already,
+        refused: store_tally.refused,
+        bad: store_tally.bad + read_tally.bad,
+        lines: read_tally.lines,
+    };
+    eprintln!(
         "imported {} new, {} already stored, {} refused, {} bad lines (of {} lines)",
-        tally.stored, tally.already, tally.refused, tally.bad, line_number
+        tally.stored, tally.already, tally.refused, tally.bad, tally.lines
     );
-    eprintln!("{summary}");
     if tally.bad > 0 || tally.refused > 0 {
         return Err(Failure::new(exit::INVALID, ""));
     }
     Ok(())
+}
+
+/// Lines on their way to the store, signed already when the store is here.
+struct Batch {
+    lines: Vec<(usize, Value)>,
+    prepared: Option<PreparedBatch>,
 }
 
 #[derive(Default)]
@@ -147,6 +200,7 @@ struct Tally {
     already: usize,
     refused: usize,
     bad: usize,
+    lines: usize,
 }
 
 impl Tally {
@@ -156,25 +210,16 @@ impl Tally {
     }
 }
 
-fn store_batch(
-    backend: &Backend,
-    context: &Context,
-    signer: Option<&str>,
-    batch: &mut Vec<(usize, Value)>,
+/// Counts and prints the outcome of each line of a stored batch.
+fn report(
+    lines: Vec<(usize, Value)>,
+    reports: Vec<SubmitReport>,
     tally: &mut Tally,
     progress: &indicatif::ProgressBar,
     json: bool,
 ) -> Result<(), Failure> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let values: Vec<Value> = batch.iter().map(|(_, value)| value.clone()).collect();
-    let first_line = batch[0].0;
-    let reports = backend.submit_many(&context.data_dir, signer, &values).map_err(|failure| {
-        failure.with_note(&format!("lines before {first_line} are stored; nothing from line {first_line} on was"))
-    })?;
     let mut out = std::io::stdout().lock();
-    for ((line, _), report) in batch.drain(..).zip(reports) {
+    for ((line, _), report) in lines.into_iter().zip(reports) {
         match report.status {
             SubmitStatus::Stored => tally.stored += 1,
             SubmitStatus::AlreadyStored => tally.already += 1,

@@ -46,13 +46,24 @@ pub struct DocumentRow {
 pub struct ListRow {
     /// The document id.
     pub id: DocumentId,
-    /// The key that created it.
-    pub creator: PublicKey,
+    /// The key that created it, as a `did:key` (kept as text: listing
+    /// 100,000 rows should not re-check 100,000 curve points).
+    pub creator: String,
     /// When it was created (ms).
     pub created_ms: u64,
     /// Its searchable public fields.
     #[serde(flatten)]
     pub summary: Summary,
+}
+
+/// A list row as stored: the same fields, without `flatten` (which makes
+/// serde buffer every row) so that scanning 100,000 rows stays fast.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredListRow {
+    id: DocumentId,
+    creator: String,
+    created_ms: u64,
+    summary: Summary,
 }
 
 /// What happened to one entry offered to [`Store::ingest`].
@@ -261,8 +272,12 @@ impl<B: Backend> Store<B> {
         {
             return Ok(Err(IngestError::KindChanged { from: previous.kind.as_str(), to: kind.as_str() }));
         }
-        let list_row =
-            ListRow { id: document, creator: header.creator, created_ms, summary: Summary::from_fields(kind, &fields) };
+        let list_row = StoredListRow {
+            id: document,
+            creator: header.creator.to_did_key(),
+            created_ms,
+            summary: Summary::from_fields(kind, &fields),
+        };
         let row = DocumentRow {
             id: document,
             kind,
@@ -343,7 +358,14 @@ impl<B: Backend> Store<B> {
     pub fn list_rows(&self) -> impl Iterator<Item = Result<ListRow, StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
             let (key, value) = pair?;
-            serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(format!("list row {}", hex(&key))))
+            let stored: StoredListRow =
+                serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(format!("list row {}", hex(&key))))?;
+            Ok(ListRow {
+                id: stored.id,
+                creator: stored.creator,
+                created_ms: stored.created_ms,
+                summary: stored.summary,
+            })
         })
     }
 
