@@ -76,6 +76,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("CONVENE_LOG").unwrap_or_else(|_| default_level.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

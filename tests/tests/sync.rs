@@ -116,11 +116,11 @@ fn a_partition_heals_and_all_three_converge() {
 }
 
 #[test]
-fn nodes_that_share_thousands_exchange_only_the_difference() {
+fn nodes_that_share_ten_thousand_entries_exchange_only_the_difference() {
     let network = Network::create("Shared");
     let a = hub(&network, false);
     let b = TestNode::init(&network, false);
-    import(&a, 3000, 30);
+    import(&a, 10_000, 30);
     // B starts as a copy of A's store: they share every entry.
     copy_dir(&a.data_dir().join("store"), &b.data_dir().join("store"));
     b.run(&["identity", "new", "--name", "other"]).ok();
@@ -132,11 +132,11 @@ fn nodes_that_share_thousands_exchange_only_the_difference() {
     }
     let run_a = a.start(&[]);
     let run_b = b.start(&[a.p2p_addr()]);
-    wait_until("converged on 3005", CONVERGE, converged(&[&a, &b], 3005));
+    wait_until("converged on 10005", CONVERGE, converged(&[&a, &b], 10_005));
     let status = b.sync_status();
     let peer = &status["peers"][0];
     let bytes = peer["bytes_in"].as_u64().unwrap() + peer["bytes_out"].as_u64().unwrap();
-    // Five entries of about 2 KB plus reconciliation; the shared 3000 (over 6 MB) never travel.
+    // Five entries of about 1.3 KB plus reconciliation; the shared 10,000 (13 MB) never travel.
     assert!(bytes < 100_000, "{bytes} bytes exchanged for a difference of 5 entries\n{status}");
     run_a.stop();
     run_b.stop();

@@ -505,6 +505,12 @@ impl Engine {
     }
 
     fn start_reconcile(&mut self, peer: PeerId) {
+        // One reconciliation per pair serves both directions (we fetch what
+        // we need and announce what they need), so only the side with the
+        // smaller peer id starts one: half the id lists on the wire.
+        if *self.swarm.local_peer_id() > peer {
+            return;
+        }
         let state = self.peer(peer);
         if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected {
             return;
@@ -627,10 +633,18 @@ impl Engine {
         match job {
             Job::Respond { peer, channel, response, entries } => {
                 let bytes = response.encode().len() as u64 + 4;
-                let status = &mut self.peer(peer).status;
-                status.bytes_out += bytes;
-                status.entries_sent += entries;
+                let answered_reconcile = matches!(response, Response::Reconcile(_));
+                let state = self.peer(peer);
+                state.status.bytes_out += bytes;
+                state.status.entries_sent += entries;
+                let initiating = state.session.is_some();
                 let _ = self.swarm.behaviour_mut().sync.send_response(channel, response);
+                if answered_reconcile && !initiating {
+                    // The peer is reconciling with us: once nothing is left
+                    // to fetch, that counts as a sync on this side too.
+                    self.peer(peer).reconciled = true;
+                    self.maybe_synced(peer);
+                }
             }
             Job::Started { peer, result } => match result {
                 Ok((session, message)) => {
