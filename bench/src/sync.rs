@@ -143,7 +143,8 @@ pub fn time_until(timeout: Duration, mut condition: impl FnMut() -> Result<bool>
         if started.elapsed() > timeout {
             bail!("timed out after {timeout:?}");
         }
-        std::thread::sleep(Duration::from_millis(2));
+        // Polling the node's API costs it work: not too often.
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

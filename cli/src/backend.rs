@@ -193,7 +193,7 @@ impl Remote {
             .build()
             .ok()?;
         let remote = Self { running, client };
-        remote.get::<Value>("/status", &[]).ok().map(|_| remote)
+        remote.get::<Value>("/health", &[]).ok().map(|_| remote)
     }
 
     fn url(&self, path: &str) -> String {

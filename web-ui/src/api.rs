@@ -26,6 +26,7 @@ const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
+        .route("/health", get(health))
         .route("/status", get(status))
         .route("/identities", get(identities))
         .route("/submissions", get(list).post(submit))
@@ -77,6 +78,11 @@ async fn blocking<T: Send + 'static>(
         .await
         .map_err(|error| ApiError::internal("a storage task", error))?
         .map_err(ApiError::from)
+}
+
+/// A cheap liveness check: the network this node serves.
+async fn health(State(state): State<WebState>) -> Json<Value> {
+    Json(serde_json::json!({ "ok": true, "network": state.node.network() }))
 }
 
 async fn status(State(state): State<WebState>) -> Result<Json<FullStatus>, ApiError> {

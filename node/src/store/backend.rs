@@ -87,7 +87,7 @@ impl SledBackend {
             // We flush explicitly before acknowledging; the periodic flush
             // only bounds how much unacknowledged work a crash can cost.
             .flush_every_ms(Some(1000))
-            .cache_capacity(64 * 1024 * 1024)
+            .cache_capacity(16 * 1024 * 1024)
             .open()
             .map_err(|error| match error {
                 sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {

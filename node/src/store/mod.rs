@@ -149,12 +149,19 @@ pub struct Store<B = SledBackend> {
     /// One writer at a time: an entry's checks and writes must not
     /// interleave with another's (say, a create and its change).
     writer: std::sync::Mutex<()>,
+    /// Counts for status, once scanned.
+    counts: std::sync::Mutex<Option<StoreCounts>>,
 }
 
 impl Store<SledBackend> {
     /// Opens the sled store in `path` for `network`.
     pub fn open(path: &std::path::Path, network: NetworkId) -> Result<Self, StoreError> {
-        Ok(Self { backend: SledBackend::open(path)?, network, writer: std::sync::Mutex::new(()) })
+        Ok(Self {
+            backend: SledBackend::open(path)?,
+            network,
+            writer: std::sync::Mutex::new(()),
+            counts: std::sync::Mutex::new(None),
+        })
     }
 }
 
@@ -201,6 +208,7 @@ impl<B: Backend> Store<B> {
             return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
         }
         let mut batch = WriteBatch::default();
+        let mut new_document = None;
         match header.kind {
             EntryKind::Create | EntryKind::Change => {
                 if header.author != header.creator
@@ -209,8 +217,10 @@ impl<B: Backend> Store<B> {
                     let error = IngestError::NotGranted { author: header.author, document };
                     return Ok(IngestOutcome::Rejected(error));
                 }
-                if let Err(error) = self.materialise_into(entry, known_fields, &mut batch)? {
-                    return Ok(IngestOutcome::Rejected(error));
+                match self.materialise_into(entry, known_fields, &mut batch)? {
+                    Err(error) => return Ok(IngestOutcome::Rejected(error)),
+                    Ok(kind) if header.kind == EntryKind::Create => new_document = kind,
+                    Ok(_) => {}
                 }
             }
             EntryKind::Grant => {
@@ -221,6 +231,19 @@ impl<B: Backend> Store<B> {
         }
         add_entry(entry, &mut batch);
         self.backend.apply(batch)?;
+        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match (header.kind, counts.as_mut()) {
+            // A withdrawal removes an unknown number of entries: count again when asked.
+            (EntryKind::Withdraw, _) => *counts = None,
+            (_, Some(counts)) => {
+                counts.entries += 1;
+                counts.entry_bytes += entry.encoded().len() as u64;
+                if let Some(kind) = new_document {
+                    *counts.documents.entry(kind.as_str().to_owned()).or_default() += 1;
+                }
+            }
+            (_, None) => {}
+        }
         Ok(IngestOutcome::Stored)
     }
 
@@ -230,7 +253,7 @@ impl<B: Backend> Store<B> {
         entry: &Entry,
         known_fields: Option<Map<String, Value>>,
         batch: &mut WriteBatch,
-    ) -> Result<Result<(), IngestError>, StoreError> {
+    ) -> Result<Result<Option<SubmissionKind>, IngestError>, StoreError> {
         let document = entry.document();
         let header = entry.header();
         let mut changes = Vec::new();
@@ -251,7 +274,7 @@ impl<B: Backend> Store<B> {
         if !has_create {
             // A change that arrived before its document's first entry: keep
             // it; the rows are built when the create arrives.
-            return Ok(Ok(()));
+            return Ok(Ok(None));
         }
         let fields = match known_fields {
             Some(fields) if changes.is_empty() => fields,
@@ -289,7 +312,7 @@ impl<B: Backend> Store<B> {
         };
         batch.put(keys::doc(keys::ROW, &document), serde_json::to_vec(&row).expect("row serialises"));
         batch.put(keys::doc(keys::LIST_ROW, &document), serde_json::to_vec(&list_row).expect("row serialises"));
-        Ok(Ok(()))
+        Ok(Ok(Some(kind)))
     }
 
     /// Deletes everything a document holds and leaves a tombstone.
@@ -415,9 +438,20 @@ impl<B: Backend> Store<B> {
         Ok(self.backend.get(&keys::purged(id))?.is_some())
     }
 
-    /// Counts for status.
+    /// Counts for status: scanned once, then kept up to date as entries
+    /// are stored.
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let mut counts = StoreCounts { bytes_on_disk: self.backend.size_on_disk()?, ..StoreCounts::default() };
+        let mut cached = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cached.is_none() {
+            *cached = Some(self.count_all()?);
+        }
+        let mut counts = cached.clone().expect("just filled");
+        counts.bytes_on_disk = self.backend.size_on_disk()?;
+        Ok(counts)
+    }
+
+    fn count_all(&self) -> Result<StoreCounts, StoreError> {
+        let mut counts = StoreCounts::default();
         for pair in self.backend.scan_prefix(&[keys::ENTRY]) {
             counts.entry_bytes += pair?.1.len() as u64;
             counts.entries += 1;
