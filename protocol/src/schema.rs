@@ -374,7 +374,7 @@ impl<'a> Check<'a> {
 
     fn finish(mut self) -> Result<Map<String, Value>, ValidationErrors> {
         if self.errors.is_empty() {
-            let size = serde_json::to_vec(&self.out).map(|bytes| bytes.len()).unwrap_or(usize::MAX);
+            let size = map_size(&self.out);
             if size > MAX_PUBLIC_BYTES {
                 self.fail(
                     WHOLE,
@@ -548,34 +548,12 @@ impl<'a> Check<'a> {
     /// Checks a string; `None` when it is bad (reported) or left out. An
     /// optional string may come back empty.
     fn string(&mut self, field: &str, value: Option<&Value>, need: Need, max: usize, allowed: &str) -> Option<String> {
-        let value = value.filter(|value| !value.is_null());
-        let Some(value) = value else {
-            if need == Need::Required {
-                self.fail(field, "is missing", allowed.to_owned());
+        match check_string(value, need, max) {
+            Ok(text) => text,
+            Err(problem) => {
+                self.fail(field, problem, allowed.to_owned());
+                None
             }
-            return None;
-        };
-        let Some(text) = value.as_str() else {
-            self.fail(field, format!("must be text, not {}", type_name(value)), allowed.to_owned());
-            return None;
-        };
-        let text = text.trim();
-        let length = text.chars().count();
-        if text.is_empty() && need == Need::Required {
-            self.fail(field, "is empty: please fill it in", allowed.to_owned());
-            None
-        } else if length > max {
-            self.fail(
-                field,
-                format!("is too long: {length} characters, more than the {max} allowed"),
-                allowed.to_owned(),
-            );
-            None
-        } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-            self.fail(field, "contains invisible control characters", format!("{allowed}, as plain text"));
-            None
-        } else {
-            Some(text.to_owned())
         }
     }
 
@@ -589,54 +567,38 @@ impl<'a> Check<'a> {
     }
 
     /// Checks a list's presence, type and length; its items are the caller's.
+    /// `allowed` is only called when something is wrong.
     fn list<'v>(
         &mut self,
         field: &str,
         value: Option<&'v Value>,
         need: Need,
-        (min, max): (usize, usize),
-        allowed: &str,
+        bounds: (usize, usize),
+        allowed: impl FnOnce() -> String,
     ) -> Option<&'v [Value]> {
-        let Some(value) = value.filter(|value| !value.is_null()) else {
-            if need == Need::Required {
-                self.fail(field, "is missing", allowed.to_owned());
+        match check_list(value, need, bounds) {
+            Ok(items) => items,
+            Err(problem) => {
+                self.fail(field, problem, allowed());
+                None
             }
-            return None;
-        };
-        let Some(items) = value.as_array() else {
-            let hint = if value.is_string() { ": put the text in a list, like [\"…\"]" } else { "" };
-            self.fail(field, format!("must be a list, not {}{hint}", type_name(value)), allowed.to_owned());
-            return None;
-        };
-        if items.len() < min {
-            let problem = if items.is_empty() {
-                format!("is empty: give at least {min}")
-            } else {
-                format!("has {} items, fewer than {min}", items.len())
-            };
-            self.fail(field, problem, allowed.to_owned());
-            return None;
         }
-        if items.len() > max {
-            self.fail(field, format!("has {} items, more than the {max} allowed", items.len()), allowed.to_owned());
-            return None;
-        }
-        Some(items)
     }
 
     /// A top-level list of texts, each trimmed and not empty.
     fn text_list(&mut self, key: &str, need: Need, bounds: (usize, usize), max_chars: usize, allowed: &str) {
-        let Some(items) = self.list(key, self.get(key), need, bounds, allowed) else { return };
-        let item_allowed = format!("text of 1 to {max_chars} characters");
+        let Some(items) = self.list(key, self.get(key), need, bounds, || allowed.to_owned()) else { return };
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
         for (index, item) in items.iter().enumerate() {
-            match self.string(&format!("{key}[{index}]"), Some(item), Need::Required, max_chars, &item_allowed) {
-                Some(text) => out.push(Value::String(text)),
-                None => ok = false,
+            match check_string(Some(item), Need::Required, max_chars) {
+                Ok(Some(text)) => out.push(Value::String(text)),
+                Ok(None) => {}
+                Err(problem) => {
+                    self.fail(&format!("{key}[{index}]"), problem, format!("text of 1 to {max_chars} characters"));
+                }
             }
         }
-        if ok {
+        if out.len() == items.len() {
             self.out.insert(key.into(), Value::Array(out));
         }
     }
@@ -651,24 +613,27 @@ impl<'a> Check<'a> {
         terms: &[Term],
         noun: &str,
     ) -> Option<Vec<Value>> {
-        let codes = Taxonomy::codes(terms);
-        let allowed = if min == 0 {
-            format!("a list of {noun} codes, which may be empty: {codes}")
-        } else {
-            format!("a list of at least {min} {noun} code: {codes}")
-        };
-        let items = self.list(field, value, need, (min, MAX_ITEMS), &allowed)?;
+        let items = self.list(field, value, need, (min, MAX_ITEMS), || {
+            let codes = Taxonomy::codes(terms);
+            match min {
+                0 => format!("a list of {noun} codes, which may be empty: {codes}"),
+                1 => format!("a list of at least one {noun} code: {codes}"),
+                _ => format!("a list of at least {min} {noun} codes: {codes}"),
+            }
+        })?;
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
         for (index, item) in items.iter().enumerate() {
-            match self.known_code(&format!("{field}[{index}]"), item, terms, noun) {
-                Some(code) => out.push(code),
-                None => ok = false,
+            match check_code(item, terms, noun) {
+                Ok(code) => out.push(code),
+                Err(problem) => self.fail(&format!("{field}[{index}]"), problem, Taxonomy::codes(terms)),
             }
         }
-        out.sort();
+        if out.len() < items.len() {
+            return None;
+        }
+        out.sort_unstable();
         out.dedup();
-        ok.then(|| out.into_iter().map(Value::String).collect())
+        Some(out.into_iter().map(|code| Value::String(code.to_owned())).collect())
     }
 
     /// A top-level list of codes; an optional one left out stays out.
@@ -678,33 +643,22 @@ impl<'a> Check<'a> {
         }
     }
 
-    /// One code of `terms` (reported when it is not one).
-    fn known_code(&mut self, field: &str, value: &Value, terms: &[Term], noun: &str) -> Option<String> {
-        let Some(text) = value.as_str() else {
-            self.fail(field, format!("must be a {noun} code, not {}", type_name(value)), Taxonomy::codes(terms));
-            return None;
-        };
-        let code = text.trim();
-        if Taxonomy::has(terms, code) {
-            return Some(code.to_owned());
-        }
-        let mut problem = format!("{} is not a {noun} code", shown_str(text));
-        if let Some(term) = terms.iter().find(|term| loose(&term.code) == loose(code)) {
-            problem.push_str(&format!(" (codes are written exactly as listed: did you mean {}?)", term.code));
-        }
-        self.fail(field, problem, Taxonomy::codes(terms));
-        None
-    }
-
     /// A required top-level code; returns it when good.
     fn code(&mut self, key: &str, terms: &[Term], noun: &str) -> Option<String> {
         let Some(value) = self.get(key) else {
             self.fail(key, format!("is missing: choose a {noun}"), Taxonomy::codes(terms));
             return None;
         };
-        let code = self.known_code(key, value, terms, noun)?;
-        self.out.insert(key.into(), Value::String(code.clone()));
-        Some(code)
+        match check_code(value, terms, noun) {
+            Ok(code) => {
+                self.out.insert(key.into(), Value::String(code.to_owned()));
+                Some(code.to_owned())
+            }
+            Err(problem) => {
+                self.fail(key, problem, Taxonomy::codes(terms));
+                None
+            }
+        }
     }
 
     fn language(&mut self) {
@@ -970,6 +924,88 @@ impl<'a> Check<'a> {
             self.contact = Some(Contact { name, email });
         }
     }
+}
+
+/// A string, trimmed: `Ok(None)` when left out (and optional), an empty
+/// string only when optional; `Err` says what is wrong.
+fn check_string(value: Option<&Value>, need: Need, max: usize) -> Result<Option<String>, String> {
+    let Some(value) = value.filter(|value| !value.is_null()) else {
+        return if need == Need::Required { Err("is missing".to_owned()) } else { Ok(None) };
+    };
+    let Some(text) = value.as_str() else {
+        return Err(format!("must be text, not {}", type_name(value)));
+    };
+    let text = text.trim();
+    if text.is_empty() && need == Need::Required {
+        return Err("is empty: please fill it in".to_owned());
+    }
+    // Cheap bound first: a text of at most `max` bytes has at most `max` characters.
+    if text.len() > max {
+        let length = text.chars().count();
+        if length > max {
+            return Err(format!("is too long: {length} characters, more than the {max} allowed"));
+        }
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err("contains invisible control characters: use plain text".to_owned());
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// A list's items: `Ok(None)` when left out (and optional); `Err` says what is wrong.
+fn check_list(value: Option<&Value>, need: Need, (min, max): (usize, usize)) -> Result<Option<&[Value]>, String> {
+    let Some(value) = value.filter(|value| !value.is_null()) else {
+        return if need == Need::Required { Err("is missing".to_owned()) } else { Ok(None) };
+    };
+    let Some(items) = value.as_array() else {
+        let hint = if value.is_string() { ": put the text in a list, like [\"…\"]" } else { "" };
+        return Err(format!("must be a list, not {}{hint}", type_name(value)));
+    };
+    if items.len() < min {
+        return Err(if items.is_empty() && min == 1 {
+            "is empty: give at least one".to_owned()
+        } else if items.is_empty() {
+            format!("is empty: give at least {min}")
+        } else {
+            format!("has {} items, fewer than {min}", items.len())
+        });
+    }
+    if items.len() > max {
+        return Err(format!("has {} items, more than the {max} allowed", items.len()));
+    }
+    Ok(Some(items))
+}
+
+/// The code of `terms` that `value` names; `Err` says what is wrong.
+fn check_code<'t>(value: &Value, terms: &'t [Term], noun: &str) -> Result<&'t str, String> {
+    let Some(text) = value.as_str() else {
+        return Err(format!("must be a {noun} code, not {}", type_name(value)));
+    };
+    let code = text.trim();
+    if let Some(term) = Taxonomy::find(terms, code) {
+        return Ok(&term.code);
+    }
+    let mut problem = format!("{} is not a {noun} code", shown_str(text));
+    if let Some(term) = terms.iter().find(|term| loose(&term.code) == loose(code)) {
+        problem.push_str(&format!(" (codes are written exactly as listed: did you mean {}?)", term.code));
+    }
+    Err(problem)
+}
+
+/// About how many bytes `value` takes as JSON (strings counted unescaped):
+/// cheap enough to run on every submission.
+fn json_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) => 8,
+        Value::String(text) => text.len() + 2,
+        Value::Array(items) => 2 + items.iter().map(|item| json_size(item) + 1).sum::<usize>(),
+        Value::Object(map) => map_size(map),
+    }
+}
+
+/// [`json_size`] of a map.
+fn map_size(map: &Map<String, Value>) -> usize {
+    2 + map.iter().map(|(key, item)| key.len() + 4 + json_size(item)).sum::<usize>()
 }
 
 /// What is wrong with an email address, if anything (a sanity check, not RFC 5322).

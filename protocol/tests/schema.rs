@@ -1,21 +1,45 @@
-//! Validation of every field of every kind: good values pass, bad ones get
-//! one message each that names the field and what is allowed.
+//! The submission schema through the crate's public API: every field of
+//! every kind, good and bad; several errors at once; the generated corpus;
+//! stored documents; summaries; the taxonomy.
 
-use convene_protocol::schema::{SubmissionKind, Summary, validate_public, validate_submission};
+use convene_protocol::schema::{
+    Contact, FieldError, SubmissionKind, Summary, ValidationErrors, validate_public, validate_submission,
+};
 use convene_protocol::taxonomy::Taxonomy;
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+
+/// `gen_corpus.py --n 20 --seed 1`.
+const CORPUS: &str = include_str!("fixtures/corpus20.jsonl");
 
 fn corpus() -> Vec<Value> {
-    include_str!("fixtures/corpus40.jsonl").lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    CORPUS.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
 }
 
 fn report() -> Value {
-    corpus().into_iter().find(|value| value["kind"] == "convening_report").unwrap()
+    json!({
+        "kind": "convening_report", "title": "Convening on digital id safeguards in Kisumu", "language": "en",
+        "convened_on": "2025-03-14", "format": "in_person", "location": {"country": "KE", "locality": "Kisumu"},
+        "host_organizations": ["Civic Tech Lab"], "contact": {"name": "Amina Okafor", "email": "amina@example.org"},
+        "purposes": ["capture_learnings"], "dpi_types": ["digital_id"],
+        "participants": {"count": 24, "stakeholder_groups": ["civil_society", "government"]},
+        "principles": ["F1", "O3"], "risks": ["RS1"], "lifecycle_stages": ["L4"],
+        "summary": "Participants stressed that enrolment must never be a precondition for assistance.",
+        "insights": ["Keep a non-digital fallback for every essential service."],
+        "quotes": ["Trust is built at the counter, not in the data centre."],
+        "consent_to_publish": true
+    })
 }
 
 fn case_study() -> Value {
-    corpus().into_iter().find(|value| value["kind"] == "case_study").unwrap()
+    json!({
+        "kind": "case_study", "title": "Applying safeguards to a payments rollout", "language": "fr", "country": "SN",
+        "implementer": "Civic Tech Lab", "responsible_authority": "R1",
+        "contact": {"name": "Léa Moreau", "email": "lea.moreau@example.org"},
+        "dpi_types": ["payments"], "lifecycle_stages": ["L3", "L4"], "principles": ["F4"], "risks": ["RI2"],
+        "context": "Le contexte.", "challenges": "Les difficultés.", "successes": "Les réussites.",
+        "lessons": ["Publier des avis en langage clair."], "consent_to_publish": false
+    })
 }
 
 fn announcement() -> Value {
@@ -27,124 +51,558 @@ fn announcement() -> Value {
     })
 }
 
-/// The fields reported for `value` with `field` set to `bad`.
-fn errors_with(mut value: Value, path: &[&str], bad: Value) -> Vec<String> {
+fn example(kind: SubmissionKind) -> Value {
+    match kind {
+        SubmissionKind::ConveningReport => report(),
+        SubmissionKind::CaseStudy => case_study(),
+        SubmissionKind::ConveningAnnouncement => announcement(),
+    }
+}
+
+/// `value` with the field at `path` (keys, or `[i]` indexes) set to
+/// `new`, or removed when `new` is `None`.
+fn with(mut value: Value, path: &str, new: Option<Value>) -> Value {
+    let keys: Vec<&str> = path.split('.').collect();
     let mut target = &mut value;
-    for key in &path[..path.len() - 1] {
+    for key in &keys[..keys.len() - 1] {
         target = &mut target[*key];
     }
-    target[path[path.len() - 1]] = bad;
-    match validate_submission(&value) {
+    let last = keys[keys.len() - 1];
+    let object = target.as_object_mut().unwrap();
+    match new {
+        Some(new) => object.insert(last.to_owned(), new),
+        None => object.remove(last),
+    };
+    value
+}
+
+fn errors_of(value: &Value) -> Vec<FieldError> {
+    match validate_submission(value) {
         Ok(_) => Vec::new(),
-        Err(errors) => errors.0.iter().map(|error| error.field.clone()).collect(),
+        Err(errors) => errors.0,
     }
 }
 
+fn assert_valid(value: &Value) {
+    if let Err(errors) = validate_submission(value) {
+        panic!("expected valid:\n{errors}\n{value:#}");
+    }
+}
+
+/// Each bad value gives exactly one error, about `field`, saying what is allowed.
+fn assert_one_error(value: &Value, field: &str) -> FieldError {
+    let errors = errors_of(value);
+    assert_eq!(errors.len(), 1, "expected one error about `{field}`, got {errors:#?}\n{value:#}");
+    let error = errors.into_iter().next().unwrap();
+    assert_eq!(error.field, field, "{error}");
+    assert!(!error.problem.is_empty(), "{error}");
+    assert!(error.allowed.as_deref().is_some_and(|allowed| !allowed.is_empty()), "no allowed values: {error}");
+    error
+}
+
 #[test]
-fn every_generated_submission_is_valid_and_its_public_fields_too() {
-    for value in corpus() {
+fn every_generated_submission_is_valid_and_so_are_its_public_fields() {
+    let corpus = corpus();
+    assert_eq!(corpus.len(), 20);
+    let mut kinds = std::collections::BTreeSet::new();
+    for value in corpus {
         let validated = validate_submission(&value).unwrap_or_else(|errors| panic!("{errors}\n{value}"));
-        assert!(validated.contact.is_some());
+        kinds.insert(validated.kind);
+        assert_eq!(validated.fields["kind"], value["kind"]);
+        assert_eq!(validated.contact, serde_json::from_value::<Contact>(value["contact"].clone()).ok());
         assert!(!validated.fields.contains_key("contact"));
+        let mut public = value.as_object().unwrap().clone();
+        public.remove("contact");
+        assert_eq!(&validated.fields, &public, "generated values are already normal");
+
+        assert_eq!(validate_public(&validated.fields).unwrap(), validated.kind);
         let mut stored = validated.fields.clone();
-        stored.insert("sealed_contact".into(), json!("abcdef"));
+        stored.insert("sealed_contact".into(), json!("9f86d081884c7d659a2feaa0c55ad015"));
         assert_eq!(validate_public(&stored).unwrap(), validated.kind);
     }
-    validate_submission(&announcement()).unwrap();
+    assert!(kinds.contains(&SubmissionKind::ConveningReport) && kinds.contains(&SubmissionKind::CaseStudy));
 }
 
 #[test]
-fn each_bad_field_is_named() {
-    let cases: Vec<(Value, Vec<&str>, Value, &str)> = vec![
-        (report(), vec!["title"], json!(""), "title"),
-        (report(), vec!["title"], json!("x".repeat(301)), "title"),
-        (report(), vec!["title"], json!(5), "title"),
-        (report(), vec!["language"], json!("english"), "language"),
-        (report(), vec!["convened_on"], json!("2025-02-30"), "convened_on"),
-        (report(), vec!["format"], json!("radio"), "format"),
-        (report(), vec!["location", "country"], json!("Kenya"), "location.country"),
-        (report(), vec!["location", "planet"], json!("Earth"), "location.planet"),
-        (report(), vec!["host_organizations"], json!([]), "host_organizations"),
-        (report(), vec!["contact", "email"], json!("nobody"), "contact.email"),
-        (report(), vec!["contact", "name"], json!(""), "contact.name"),
-        (report(), vec!["purposes"], json!(["fun"]), "purposes[0]"),
-        (report(), vec!["dpi_types"], json!(["blockchain"]), "dpi_types[0]"),
-        (report(), vec!["participants", "count"], json!(0), "participants.count"),
-        (report(), vec!["participants", "stakeholder_groups"], json!(["aliens"]), "participants.stakeholder_groups[0]"),
-        (report(), vec!["principles"], json!(["F1", "F99"]), "principles[1]"),
-        (report(), vec!["risks"], json!(["RS9"]), "risks[0]"),
-        (report(), vec!["lifecycle_stages"], json!(["L6"]), "lifecycle_stages[0]"),
-        (report(), vec!["summary"], json!(""), "summary"),
-        (report(), vec!["insights"], json!(["ok", 7]), "insights[1]"),
-        (report(), vec!["quotes"], json!(["a", "b", "c", "d"]), "quotes"),
-        (report(), vec!["consent_to_publish"], json!("yes"), "consent_to_publish"),
-        (report(), vec!["mood"], json!("happy"), "mood"),
-        (case_study(), vec!["country"], json!("ke"), "country"),
-        (case_study(), vec!["implementer"], json!(""), "implementer"),
-        (case_study(), vec!["responsible_authority"], json!("R9"), "responsible_authority"),
-        (case_study(), vec!["context"], json!(null), "context"),
-        (case_study(), vec!["challenges"], json!(""), "challenges"),
-        (case_study(), vec!["successes"], json!([]), "successes"),
-        (case_study(), vec!["lessons"], json!("one lesson"), "lessons"),
-        (case_study(), vec!["attachments"], json!(vec!["x"; 21]), "attachments"),
-        (announcement(), vec!["date"], json!("tomorrow"), "date"),
-        (announcement(), vec!["participation"], json!("invite"), "participation"),
-        (announcement(), vec!["topics"], json!(vec!["t"; 21]), "topics"),
-        (announcement(), vec!["location"], json!("Accra"), "location"),
+fn the_examples_of_each_kind_are_valid() {
+    for kind in SubmissionKind::ALL {
+        let validated = validate_submission(&example(kind)).unwrap();
+        assert_eq!(validated.kind, kind);
+        assert_eq!(validate_public(&validated.fields).unwrap(), kind);
+    }
+    let validated = validate_submission(&report()).unwrap();
+    assert_eq!(validated.contact, Some(Contact { name: "Amina Okafor".into(), email: "amina@example.org".into() }));
+    assert_eq!(validate_submission(&announcement()).unwrap().contact, None, "an announcement's contact is optional");
+}
+
+#[test]
+fn submission_kinds_have_codes() {
+    for kind in SubmissionKind::ALL {
+        assert_eq!(SubmissionKind::parse(kind.as_str()), Some(kind));
+        assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        assert_eq!(kind.fields()[0], "kind");
+    }
+    assert_eq!(SubmissionKind::parse("ConveningReport"), None);
+    assert_eq!(SubmissionKind::CaseStudy.as_str(), "case_study");
+}
+
+#[test]
+fn good_values_of_every_field_are_accepted() {
+    let long_title: String = "é".repeat(300);
+    let cases: Vec<(Value, &str, Option<Value>)> = vec![
+        (report(), "title", Some(json!(long_title))),
+        (report(), "title", Some(json!("  Kisumu, 14 March  "))),
+        (report(), "language", Some(json!("es-419"))),
+        (report(), "language", Some(json!("pt-BR"))),
+        (report(), "language", Some(json!("ar"))),
+        (report(), "language", Some(json!("ast"))),
+        (report(), "convened_on", Some(json!("2024-02-29"))),
+        (report(), "format", Some(json!("hybrid"))),
+        (report(), "location", Some(json!({"country": "FR", "locality": "Paris"}))),
+        (report(), "host_organizations", Some(json!(vec!["Hub"; 20]))),
+        (report(), "contact", Some(json!({"name": "Ravi Nair", "email": "ravi+convene@mail.example.co.in"}))),
+        (report(), "purposes", Some(json!(["educate_advocate", "explore_adoption", "capture_learnings"]))),
+        (report(), "dpi_types", Some(json!(["health_records", "social_protection", "civil_registration"]))),
+        (report(), "participants", Some(json!({"count": 1, "stakeholder_groups": ["media"]}))),
+        (report(), "participants", Some(json!({"count": 1_000_000, "stakeholder_groups": ["funder", "academia"]}))),
+        (report(), "principles", Some(json!([]))),
+        (report(), "principles", Some(json!(["O9", "F9", "F2"]))),
+        (report(), "risks", Some(json!([]))),
+        (report(), "risks", Some(json!(["SV5", "RI4", "RS4"]))),
+        (report(), "lifecycle_stages", Some(json!(["L1", "L2", "L3", "L4", "L5"]))),
+        (report(), "summary", Some(json!("ا".repeat(20_000)))),
+        (report(), "summary", Some(json!("Line one.\nLine two.\tTabbed."))),
+        (report(), "insights", Some(json!(vec!["x".repeat(2_000); 50]))),
+        (report(), "quotes", Some(json!([]))),
+        (report(), "quotes", Some(json!(["one", "two", "three"]))),
+        (report(), "quotes", None),
+        (report(), "quotes", Some(Value::Null)),
+        (report(), "photos", Some(json!(vec!["blake3:9f86d081884c7d65"; 20]))),
+        (report(), "consent_to_publish", Some(json!(false))),
+        (case_study(), "country", Some(json!("BR"))),
+        (case_study(), "responsible_authority", Some(json!("R5"))),
+        (case_study(), "lifecycle_stages", Some(json!([]))),
+        (case_study(), "lessons", Some(json!(vec!["lesson"; 50]))),
+        (case_study(), "attachments", Some(json!(["9f86d081"]))),
+        (case_study(), "attachments", Some(json!([]))),
+        (announcement(), "format", Some(json!("online"))),
+        (announcement(), "participation", Some(json!("curated_list"))),
+        (announcement(), "topics", Some(json!(vec!["topic"; 20]))),
+        (announcement(), "description", None),
+        (announcement(), "description", Some(json!(""))),
+        (announcement(), "principles", None),
+        (announcement(), "principles", Some(json!([]))),
+        (announcement(), "contact", Some(json!({"name": "Grace Achieng", "email": "grace@example.org"}))),
     ];
-    for (value, path, bad, field) in cases {
-        let fields = errors_with(value, &path, bad.clone());
-        assert_eq!(fields, vec![field.to_owned()], "setting {path:?} to {bad}");
+    for (value, path, new) in cases {
+        assert_valid(&with(value, path, new));
     }
 }
 
 #[test]
-fn several_bad_fields_are_reported_together_with_what_is_allowed() {
+fn an_online_convening_may_leave_its_locality_empty_but_not_an_in_person_one() {
+    let online = with(report(), "format", Some(json!("online")));
+    assert_valid(&with(online.clone(), "location.locality", Some(json!(""))));
+    assert_valid(&with(online.clone(), "location.locality", None));
+    assert_valid(&with(online, "location.locality", Some(json!("Kisumu"))));
+    for format in ["in_person", "hybrid"] {
+        let value = with(report(), "format", Some(json!(format)));
+        let error = assert_one_error(&with(value, "location.locality", Some(json!("  "))), "location.locality");
+        assert!(error.problem.contains("online"), "{error}");
+    }
+    let announced = with(announcement(), "format", Some(json!("online")));
+    assert_valid(&with(announced, "location.locality", Some(json!(""))));
+}
+
+#[test]
+fn each_bad_field_is_named_with_what_is_allowed() {
+    let cases: Vec<(Value, &str, Option<Value>, &str)> = vec![
+        // Convening report.
+        (report(), "title", None, "title"),
+        (report(), "title", Some(json!("")), "title"),
+        (report(), "title", Some(json!("   ")), "title"),
+        (report(), "title", Some(json!("x".repeat(301))), "title"),
+        (report(), "title", Some(json!(5)), "title"),
+        (report(), "title", Some(json!("bell\u{7}")), "title"),
+        (report(), "language", None, "language"),
+        (report(), "language", Some(json!("english")), "language"),
+        (report(), "language", Some(json!("en_US")), "language"),
+        (report(), "language", Some(json!("e")), "language"),
+        (report(), "language", Some(json!("en-toolongsubtag")), "language"),
+        (report(), "convened_on", None, "convened_on"),
+        (report(), "convened_on", Some(json!("2025-02-29")), "convened_on"),
+        (report(), "convened_on", Some(json!("2025-02-30")), "convened_on"),
+        (report(), "convened_on", Some(json!("2025-13-01")), "convened_on"),
+        (report(), "convened_on", Some(json!("14/03/2025")), "convened_on"),
+        (report(), "convened_on", Some(json!(20250314)), "convened_on"),
+        (report(), "format", None, "format"),
+        (report(), "format", Some(json!("radio")), "format"),
+        (report(), "location", None, "location"),
+        (report(), "location", Some(json!("Kisumu")), "location"),
+        (report(), "location.country", None, "location.country"),
+        (report(), "location.country", Some(json!("Kenya")), "location.country"),
+        (report(), "location.country", Some(json!("ke")), "location.country"),
+        (report(), "location.country", Some(json!("K1")), "location.country"),
+        (report(), "location.country", Some(json!("ÉT")), "location.country"),
+        (report(), "location.locality", Some(json!(7)), "location.locality"),
+        (report(), "location.locality", Some(json!("x".repeat(201))), "location.locality"),
+        (report(), "location.planet", Some(json!("Earth")), "location.planet"),
+        (report(), "host_organizations", None, "host_organizations"),
+        (report(), "host_organizations", Some(json!([])), "host_organizations"),
+        (report(), "host_organizations", Some(json!("Civic Tech Lab")), "host_organizations"),
+        (report(), "host_organizations", Some(json!(vec!["Hub"; 21])), "host_organizations"),
+        (report(), "host_organizations", Some(json!(["Hub", ""])), "host_organizations[1]"),
+        (report(), "host_organizations", Some(json!(["x".repeat(2_001)])), "host_organizations[0]"),
+        (report(), "contact", None, "contact"),
+        (report(), "contact", Some(json!("amina@example.org")), "contact"),
+        (report(), "contact.name", None, "contact.name"),
+        (report(), "contact.name", Some(json!("")), "contact.name"),
+        (report(), "contact.email", None, "contact.email"),
+        (report(), "contact.email", Some(json!("nobody")), "contact.email"),
+        (report(), "contact.email", Some(json!("a@b@example.org")), "contact.email"),
+        (report(), "contact.email", Some(json!("@example.org")), "contact.email"),
+        (report(), "contact.email", Some(json!("amina@localhost")), "contact.email"),
+        (report(), "contact.email", Some(json!("amina okafor@example.org")), "contact.email"),
+        (report(), "contact.email", Some(json!(format!("{}@example.org", "a".repeat(250)))), "contact.email"),
+        (report(), "contact.phone", Some(json!("+254 700 000000")), "contact.phone"),
+        (report(), "purposes", None, "purposes"),
+        (report(), "purposes", Some(json!([])), "purposes"),
+        (report(), "purposes", Some(json!(["fun"])), "purposes[0]"),
+        (report(), "dpi_types", Some(json!([])), "dpi_types"),
+        (report(), "dpi_types", Some(json!(["blockchain"])), "dpi_types[0]"),
+        (report(), "dpi_types", Some(json!("digital_id")), "dpi_types"),
+        (report(), "participants", None, "participants"),
+        (report(), "participants", Some(json!(24)), "participants"),
+        (report(), "participants.count", None, "participants.count"),
+        (report(), "participants.count", Some(json!(0)), "participants.count"),
+        (report(), "participants.count", Some(json!(-3)), "participants.count"),
+        (report(), "participants.count", Some(json!(2.5)), "participants.count"),
+        (report(), "participants.count", Some(json!(1_000_001)), "participants.count"),
+        (report(), "participants.count", Some(json!("24")), "participants.count"),
+        (report(), "participants.stakeholder_groups", None, "participants.stakeholder_groups"),
+        (report(), "participants.stakeholder_groups", Some(json!([])), "participants.stakeholder_groups"),
+        (report(), "participants.stakeholder_groups", Some(json!(["aliens"])), "participants.stakeholder_groups[0]"),
+        (report(), "participants.groups", Some(json!(["academia"])), "participants.groups"),
+        (report(), "principles", None, "principles"),
+        (report(), "principles", Some(json!(["F1", "F99"])), "principles[1]"),
+        (report(), "principles", Some(json!(["f1"])), "principles[0]"),
+        (report(), "principles", Some(json!([1])), "principles[0]"),
+        (report(), "principles", Some(json!(vec!["F1"; 51])), "principles"),
+        (report(), "risks", None, "risks"),
+        (report(), "risks", Some(json!(["RS9"])), "risks[0]"),
+        (report(), "lifecycle_stages", None, "lifecycle_stages"),
+        (report(), "lifecycle_stages", Some(json!(["L6"])), "lifecycle_stages[0]"),
+        (report(), "summary", None, "summary"),
+        (report(), "summary", Some(json!("")), "summary"),
+        (report(), "summary", Some(json!("x".repeat(20_001))), "summary"),
+        (report(), "insights", None, "insights"),
+        (report(), "insights", Some(json!([])), "insights"),
+        (report(), "insights", Some(json!(["ok", 7])), "insights[1]"),
+        (report(), "insights", Some(json!(vec!["x"; 51])), "insights"),
+        (report(), "insights", Some(json!(["x".repeat(2_001)])), "insights[0]"),
+        (report(), "quotes", Some(json!(["a", "b", "c", "d"])), "quotes"),
+        (report(), "quotes", Some(json!(["a", ""])), "quotes[1]"),
+        (report(), "quotes", Some(json!("a quote")), "quotes"),
+        (report(), "photos", Some(json!(vec!["x"; 21])), "photos"),
+        (report(), "photos", Some(json!([{"hash": "x"}])), "photos[0]"),
+        (report(), "consent_to_publish", None, "consent_to_publish"),
+        (report(), "consent_to_publish", Some(json!("yes")), "consent_to_publish"),
+        (report(), "consent_to_publish", Some(json!(1)), "consent_to_publish"),
+        (report(), "mood", Some(json!("happy")), "mood"),
+        (report(), "country", Some(json!("KE")), "country"),
+        (report(), "sealed_contact", Some(json!("00")), "sealed_contact"),
+        // Case study.
+        (case_study(), "title", Some(json!("")), "title"),
+        (case_study(), "language", Some(json!("français")), "language"),
+        (case_study(), "country", None, "country"),
+        (case_study(), "country", Some(json!("ke")), "country"),
+        (case_study(), "country", Some(json!("KEN")), "country"),
+        (case_study(), "implementer", None, "implementer"),
+        (case_study(), "implementer", Some(json!("")), "implementer"),
+        (case_study(), "implementer", Some(json!("x".repeat(301))), "implementer"),
+        (case_study(), "responsible_authority", None, "responsible_authority"),
+        (case_study(), "responsible_authority", Some(json!("R9")), "responsible_authority"),
+        (case_study(), "responsible_authority", Some(json!(["R1"])), "responsible_authority"),
+        (case_study(), "contact", None, "contact"),
+        (case_study(), "contact.email", Some(json!("lea.moreau@")), "contact.email"),
+        (case_study(), "dpi_types", None, "dpi_types"),
+        (case_study(), "dpi_types", Some(json!(["radio"])), "dpi_types[0]"),
+        (case_study(), "lifecycle_stages", Some(json!(["L0"])), "lifecycle_stages[0]"),
+        (case_study(), "principles", Some(json!(["O10"])), "principles[0]"),
+        (case_study(), "risks", Some(json!(["SV6"])), "risks[0]"),
+        (case_study(), "context", None, "context"),
+        (case_study(), "context", Some(json!(null)), "context"),
+        (case_study(), "challenges", Some(json!("")), "challenges"),
+        (case_study(), "successes", Some(json!([])), "successes"),
+        (case_study(), "successes", Some(json!("x".repeat(20_001))), "successes"),
+        (case_study(), "lessons", None, "lessons"),
+        (case_study(), "lessons", Some(json!("one lesson")), "lessons"),
+        (case_study(), "lessons", Some(json!([""])), "lessons[0]"),
+        (case_study(), "attachments", Some(json!(vec!["x"; 21])), "attachments"),
+        (case_study(), "attachments", Some(json!(["x".repeat(201)])), "attachments[0]"),
+        (case_study(), "consent_to_publish", Some(json!("true")), "consent_to_publish"),
+        (case_study(), "location", Some(json!({"country": "SN", "locality": "Dakar"})), "location"),
+        (case_study(), "photos", Some(json!([])), "photos"),
+        // Convening announcement.
+        (announcement(), "title", Some(json!("x".repeat(301))), "title"),
+        (announcement(), "language", None, "language"),
+        (announcement(), "date", None, "date"),
+        (announcement(), "date", Some(json!("tomorrow")), "date"),
+        (announcement(), "date", Some(json!("2026-06-31")), "date"),
+        (announcement(), "format", Some(json!("webinar")), "format"),
+        (announcement(), "location", None, "location"),
+        (announcement(), "location", Some(json!("Accra")), "location"),
+        (announcement(), "location.country", Some(json!("Ghana")), "location.country"),
+        (announcement(), "location.locality", Some(json!("")), "location.locality"),
+        (announcement(), "participation", None, "participation"),
+        (announcement(), "participation", Some(json!("invite")), "participation"),
+        (announcement(), "topics", None, "topics"),
+        (announcement(), "topics", Some(json!([])), "topics"),
+        (announcement(), "topics", Some(json!(vec!["t"; 21])), "topics"),
+        (announcement(), "topics", Some(json!(["x".repeat(201)])), "topics[0]"),
+        (announcement(), "description", Some(json!(5)), "description"),
+        (announcement(), "description", Some(json!("x".repeat(20_001))), "description"),
+        (announcement(), "principles", Some(json!(["F0"])), "principles[0]"),
+        (announcement(), "contact", Some(json!({"name": "Grace"})), "contact.email"),
+        (announcement(), "contact", Some(json!({"name": "Grace", "email": "grace"})), "contact.email"),
+        (announcement(), "consent_to_publish", None, "consent_to_publish"),
+        (announcement(), "convened_on", Some(json!("2026-05-12")), "convened_on"),
+    ];
+    for (value, path, new, field) in cases {
+        assert_one_error(&with(value, path, new), field);
+    }
+}
+
+#[test]
+fn messages_say_which_field_what_is_wrong_and_what_is_allowed() {
+    let error = assert_one_error(&with(report(), "location.country", Some(json!("Kenya"))), "location.country");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("field `location.country`: must be an ISO 3166-1 alpha-2 country code (two capital letters)"),
+        "{text}"
+    );
+    assert!(text.contains("; allowed: ") && text.contains("KE, FR"), "{text}");
+
+    let error = assert_one_error(&with(report(), "location.country", Some(json!("ke"))), "location.country");
+    assert!(error.problem.contains("KE"), "a lower-case code gets a hint: {error}");
+
+    let error = assert_one_error(&with(report(), "mood", Some(json!("happy"))), "mood");
+    assert!(error.problem.contains("unknown field") && error.problem.contains("a convening report"), "{error}");
+    let allowed = error.allowed.unwrap();
+    for field in ["title", "convened_on", "participants", "consent_to_publish"] {
+        assert!(allowed.contains(field), "{allowed}");
+    }
+
+    let error = assert_one_error(&with(report(), "insight", Some(json!(["x"]))), "insight");
+    assert!(error.problem.contains("insights"), "near misses are suggested: {error}");
+
+    let error = assert_one_error(&with(report(), "principles", Some(json!(["F99"]))), "principles[0]");
+    assert!(error.problem.contains("F99") && error.problem.contains("principle"), "{error}");
+    assert!(error.allowed.as_deref().unwrap().contains("F1, F2"), "{error}");
+    assert!(error.allowed.as_deref().unwrap().contains("O9"), "{error}");
+
+    let error = assert_one_error(&with(report(), "principles", Some(json!(["f1"]))), "principles[0]");
+    assert!(error.problem.contains("did you mean F1"), "{error}");
+
+    let error = assert_one_error(&with(report(), "quotes", Some(json!(["a", "b", "c", "d"]))), "quotes");
+    assert!(error.problem.contains('4') && error.allowed.unwrap().contains('3'), "quotes say how many");
+
+    let error = assert_one_error(&with(report(), "title", Some(json!("x".repeat(301)))), "title");
+    assert!(error.problem.contains("301") && error.allowed.unwrap().contains("300"), "titles say how long");
+
+    let error = assert_one_error(&with(report(), "convened_on", Some(json!("2025-02-29"))), "convened_on");
+    assert!(error.problem.contains("2025-02-29") && error.allowed.unwrap().contains("YYYY-MM-DD"));
+
+    let error = assert_one_error(&with(report(), "participants.count", Some(json!(0))), "participants.count");
+    assert!(error.allowed.unwrap().contains("1000000"));
+
+    let long = "y".repeat(5_000);
+    let error = assert_one_error(&with(report(), "format", Some(json!(long))), "format");
+    assert!(error.to_string().len() < 300, "bad values are shortened when quoted back: {error}");
+}
+
+#[test]
+fn contact_details_are_never_quoted_back() {
+    let value = with(report(), "contact", Some(json!({"name": "Secret Name", "email": "secret.person@nowhere"})));
+    let errors = validate_submission(&value).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    let text = errors.to_string();
+    assert!(!text.contains("secret") && !text.contains("Secret"), "{text}");
+}
+
+#[test]
+fn several_bad_fields_are_reported_together() {
     let mut value = report();
     value["title"] = json!("");
-    value["principles"] = json!(["X1"]);
+    value["language"] = json!("english");
+    value["location"]["country"] = json!("Kenya");
+    value["contact"]["email"] = json!("not-an-email");
+    value["principles"] = json!(["X1", "F1", "Y2"]);
+    value["participants"]["count"] = json!(0);
     value["consent_to_publish"] = json!(null);
+    value["mood"] = json!("happy");
     let errors = validate_submission(&value).unwrap_err();
-    assert_eq!(errors.0.len(), 3, "{errors}");
-    let principle = errors.for_field("principles").unwrap();
-    assert!(principle.allowed.as_deref().unwrap().contains("F1, F2"), "{principle}");
+    let fields: Vec<&str> = errors.0.iter().map(|error| error.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "title",
+            "language",
+            "location.country",
+            "contact.email",
+            "participants.count",
+            "principles[0]",
+            "principles[2]",
+            "consent_to_publish",
+            "mood"
+        ],
+        "{errors}"
+    );
     let text = errors.to_string();
-    assert!(text.contains("field `title`") && text.contains("field `consent_to_publish`"), "{text}");
+    assert_eq!(text.lines().count(), errors.0.len(), "one error per line:\n{text}");
+    assert!(text.lines().all(|line| line.starts_with("field `")), "{text}");
+    assert_eq!(errors.for_field("principles").unwrap().field, "principles[0]");
+    assert_eq!(errors.for_field("participants").unwrap().field, "participants.count");
+    assert!(errors.for_field("summary").is_none());
+    assert!(errors.for_field("principle").is_none());
+}
+
+#[test]
+fn errors_serialise_for_a_form() {
+    let errors = validate_submission(&with(report(), "title", Some(json!("")))).unwrap_err();
+    let value = serde_json::to_value(&errors).unwrap();
+    let list = value.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["field"], "title");
+    assert!(list[0]["problem"].is_string() && list[0]["allowed"].is_string());
+    let back: ValidationErrors = serde_json::from_value(value).unwrap();
+    assert_eq!(back, errors);
+    let _: &dyn std::error::Error = &errors;
 }
 
 #[test]
 fn kinds_and_shapes_are_checked_first() {
-    for bad in [json!([]), json!("report"), json!({"title": "no kind"}), json!({"kind": "poem"})] {
+    for bad in [json!([]), json!("report"), json!(null), json!({"title": "no kind"}), json!({"kind": "poem"})] {
         let errors = validate_submission(&bad).unwrap_err();
-        assert!(!errors.0.is_empty());
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        assert!(errors.0[0].allowed.is_some(), "{errors}");
     }
-    let mut stored = validate_submission(&report()).unwrap().fields;
-    stored.insert("contact".into(), json!({"name": "x", "email": "x@y.org"}));
-    assert!(validate_public(&stored).is_err(), "clear contact details are never valid in a stored document");
+    let errors = validate_submission(&json!({"kind": "poem"})).unwrap_err();
+    assert_eq!(errors.0[0].field, "kind");
+    assert!(errors.0[0].allowed.as_deref().unwrap().contains("convening_report"));
+    let errors = validate_submission(&json!({"kind": "case_study"})).unwrap_err();
+    assert!(errors.0.len() > 10, "every missing field is named: {errors}");
 }
 
 #[test]
 fn values_are_normalised() {
     let mut value = report();
     value["title"] = json!("  Kisumu  ");
-    value["principles"] = json!(["O3", "F1", "F1"]);
-    let fields = validate_submission(&value).unwrap().fields;
+    value["language"] = json!("PT-br");
+    value["principles"] = json!(["O3", "F1", " F1 "]);
+    value["participants"]["stakeholder_groups"] = json!(["media", "academia", "media"]);
+    value["insights"] = json!(["  one  ", "two"]);
+    value["contact"] = json!({"name": " Amina ", "email": " amina@example.org "});
+    value["location"] = json!({"country": "KE"});
+    value["format"] = json!("online");
+    let validated = validate_submission(&value).unwrap();
+    let fields = &validated.fields;
     assert_eq!(fields["title"], "Kisumu");
+    assert_eq!(fields["language"], "pt-BR");
     assert_eq!(fields["principles"], json!(["F1", "O3"]));
+    assert_eq!(fields["participants"]["stakeholder_groups"], json!(["academia", "media"]));
+    assert_eq!(fields["insights"], json!(["one", "two"]));
+    assert_eq!(fields["location"], json!({"country": "KE", "locality": ""}));
+    assert_eq!(validated.contact, Some(Contact { name: "Amina".into(), email: "amina@example.org".into() }));
+
+    let mut optional = announcement();
+    optional["description"] = json!("   ");
+    optional["principles"] = json!(null);
+    let fields = validate_submission(&optional).unwrap().fields;
+    assert!(!fields.contains_key("description") && !fields.contains_key("principles"), "{fields:?}");
 }
 
 #[test]
-fn summaries_carry_what_filters_need() {
-    let value = report();
-    let validated = validate_submission(&value).unwrap();
+fn stored_documents_never_hold_a_clear_contact() {
+    let fields = validate_submission(&report()).unwrap().fields;
+    let mut stored = fields.clone();
+    stored.insert("contact".into(), json!({"name": "x", "email": "x@example.org"}));
+    let errors = validate_public(&stored).unwrap_err();
+    assert_eq!(errors.0.len(), 1);
+    assert_eq!(errors.0[0].field, "contact");
+
+    let mut stored = fields.clone();
+    stored.insert("sealed_contact".into(), json!({"name": "x"}));
+    assert_eq!(validate_public(&stored).unwrap_err().0[0].field, "sealed_contact");
+
+    let mut stored = fields.clone();
+    stored.insert("sealed_contact".into(), json!("anything at all: it is not looked into"));
+    assert_eq!(validate_public(&stored).unwrap(), SubmissionKind::ConveningReport);
+
+    let mut stored = fields;
+    stored.insert("title".into(), json!(""));
+    stored.remove("summary");
+    let errors = validate_public(&stored).unwrap_err();
+    assert_eq!(errors.0.len(), 2, "{errors}");
+    assert!(validate_public(&Map::new()).is_err());
+}
+
+#[test]
+fn a_submission_too_large_as_a_whole_is_refused() {
+    // Each insight is within bounds, but together they would not fit one entry.
+    let value = with(report(), "insights", Some(json!(vec!["é".repeat(2_000); 50])));
+    let errors = validate_submission(&value).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert_eq!(errors.0[0].field, "(submission)");
+    assert!(errors.0[0].allowed.is_some());
+}
+
+#[test]
+fn summaries_carry_what_listings_and_filters_need() {
+    let validated = validate_submission(&report()).unwrap();
     let summary = Summary::from_fields(validated.kind, &validated.fields);
-    assert_eq!(summary.kind, SubmissionKind::ConveningReport);
-    assert_eq!(summary.country.as_deref(), value["location"]["country"].as_str());
-    assert_eq!(summary.date.as_deref(), value["convened_on"].as_str());
+    assert_eq!(
+        summary,
+        Summary {
+            kind: SubmissionKind::ConveningReport,
+            title: "Convening on digital id safeguards in Kisumu".into(),
+            language: "en".into(),
+            country: Some("KE".into()),
+            date: Some("2025-03-14".into()),
+            principles: vec!["F1".into(), "O3".into()],
+            risks: vec!["RS1".into()],
+            lifecycle_stages: vec!["L4".into()],
+            dpi_types: vec!["digital_id".into()],
+            stakeholder_groups: vec!["civil_society".into(), "government".into()],
+        }
+    );
+
     let case = validate_submission(&case_study()).unwrap();
     let summary = Summary::from_fields(case.kind, &case.fields);
-    assert_eq!(summary.country.as_deref(), case_study()["country"].as_str());
+    assert_eq!(summary.kind, SubmissionKind::CaseStudy);
+    assert_eq!(summary.country.as_deref(), Some("SN"));
     assert_eq!(summary.date, None);
+    assert_eq!(summary.lifecycle_stages, ["L3", "L4"]);
+    assert!(summary.stakeholder_groups.is_empty());
+
+    let announced = validate_submission(&announcement()).unwrap();
+    let summary = Summary::from_fields(announced.kind, &announced.fields);
+    assert_eq!(summary.date.as_deref(), Some("2026-05-12"));
+    assert_eq!(summary.country.as_deref(), Some("GH"));
+    assert_eq!(summary.principles, ["F1"]);
+
+    let back: Summary = serde_json::from_value(serde_json::to_value(&summary).unwrap()).unwrap();
+    assert_eq!(back, summary);
+    let empty = Summary::from_fields(SubmissionKind::CaseStudy, &Map::new());
+    assert_eq!(empty.title, "");
+
+    for value in corpus() {
+        let validated = validate_submission(&value).unwrap();
+        let summary = Summary::from_fields(validated.kind, &validated.fields);
+        assert_eq!(summary.title, value["title"].as_str().unwrap());
+        assert!(summary.country.is_some());
+        assert_eq!(summary.date.is_some(), validated.kind == SubmissionKind::ConveningReport);
+    }
 }
 
 #[test]
@@ -154,22 +612,88 @@ fn the_taxonomy_ships_every_code() {
     assert_eq!(taxonomy.risks.len(), 13);
     assert_eq!(taxonomy.lifecycle_stages.len(), 5);
     assert_eq!(taxonomy.responsible_authorities.len(), 5);
-    for term in taxonomy.risks.iter().chain(&taxonomy.lifecycle_stages) {
+    for term in taxonomy.risks.iter().chain(&taxonomy.lifecycle_stages).chain(&taxonomy.responsible_authorities) {
         for lang in ["en", "fr", "es", "ar"] {
             assert!(term.title.contains_key(lang), "{} has no {lang} title", term.code);
         }
     }
+    assert_eq!(taxonomy.principles[0].label("en"), "F1 Do no harm");
+    assert_eq!(taxonomy.principles[1].label("ar"), "F2");
+    assert_eq!(taxonomy.risks[0].label("es"), "RS1 Vulnerabilidad de la privacidad");
+    assert_eq!(taxonomy.lifecycle_stages[4].title_in("en"), Some("Operations and maintenance"));
+    // Every code the generator uses is known.
+    for value in corpus() {
+        for code in value["principles"].as_array().unwrap() {
+            assert!(Taxonomy::has(&taxonomy.principles, code.as_str().unwrap()));
+        }
+    }
+}
+
+/// Any JSON value, a few levels deep.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,30}".prop_map(Value::String),
+        "(F|O|RS|L|R)[0-9]{1,2}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z_]{1,12}", inner, 0..6)
+                .prop_map(|map| Value::Object(map.into_iter().collect())),
+        ]
+    })
 }
 
 proptest! {
     #[test]
     fn any_title_is_accepted_or_rejected_without_panicking(title in ".{0,400}") {
-        let mut value = report();
-        value["title"] = json!(title.clone());
-        let result = validate_submission(&value);
+        let result = validate_submission(&with(report(), "title", Some(json!(title.clone()))));
         let trimmed = title.trim();
         let acceptable = !trimmed.is_empty() && trimmed.chars().count() <= 300
             && !trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
         prop_assert_eq!(result.is_ok(), acceptable);
+        if trimmed.chars().count() > 300 {
+            let errors = result.unwrap_err();
+            prop_assert_eq!(errors.0.len(), 1);
+            prop_assert_eq!(&errors.0[0].field, "title");
+        }
+    }
+
+    #[test]
+    fn long_titles_are_rejected(extra in 1usize..2_000, c in "[a-zA-Zé漢ا]") {
+        let title = c.repeat(300 + extra);
+        let errors = validate_submission(&with(report(), "title", Some(json!(title)))).unwrap_err();
+        prop_assert_eq!(&errors.0[0].field, "title");
+    }
+
+    #[test]
+    fn any_value_in_any_field_gives_a_result_without_panicking(
+        kind in prop::sample::select(SubmissionKind::ALL.to_vec()),
+        index in any::<prop::sample::Index>(),
+        new in any_json(),
+    ) {
+        let value = example(kind);
+        let field = index.get(kind.fields());
+        let value = with(value, field, Some(new));
+        match validate_submission(&value) {
+            Ok(validated) => {
+                prop_assert_eq!(validate_public(&validated.fields), Ok(kind));
+                let _ = Summary::from_fields(kind, &validated.fields);
+            }
+            Err(errors) => {
+                prop_assert!(!errors.0.is_empty());
+                for error in &errors.0 {
+                    prop_assert!(error.allowed.is_some(), "{}", error);
+                }
+            }
+        }
+        if let Some(object) = value.as_object() {
+            let _ = validate_public(object);
+            let _ = Summary::from_fields(kind, object);
+        }
     }
 }
