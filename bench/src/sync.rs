@@ -216,14 +216,27 @@ pub fn cold_and_incremental(convene: &Path, corpus: &Path, n: usize) -> Result<(
     changed["title"] = Value::String(format!("{} (newer)", changed["title"].as_str().unwrap_or("")));
     std::fs::write(&file, changed.to_string())?;
     a.cli(&["submit", file.to_str().context("utf-8")?])?;
+    let restarted_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
     b.start(std::slice::from_ref(&addr))?;
     let arrival = time_until(Duration::from_secs(60), || Ok(b.entries()? > total + 1))?;
-    time_until(Duration::from_secs(60), || Ok(b.first_peer()?["reconcile_rounds"].as_u64().unwrap_or(0) > 0))?;
-    let peer = b.first_peer()?;
+    // Only one side of a pair starts a reconciliation: read whichever did,
+    // once it has completed one since the restart.
+    let mut session = Value::Null;
+    time_until(Duration::from_secs(60), || {
+        for node in [&a, &b] {
+            let peer = node.first_peer()?;
+            let fresh = peer["last_sync_ms"].as_u64().is_some_and(|ms| ms >= restarted_ms);
+            if fresh && peer["reconcile_rounds"].as_u64().unwrap_or(0) > 0 {
+                session = peer;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })?;
     println!(
         "| one new entry, {n} shared, on reconnect | reconciliation {} round trips, {} B | arrived {:.0} ms after the node answered |",
-        peer["reconcile_rounds"],
-        peer["reconcile_bytes"],
+        session["reconcile_rounds"],
+        session["reconcile_bytes"],
         arrival.as_secs_f64() * 1000.0
     );
     Ok(())

@@ -16,6 +16,13 @@ use convene_node::DataDir;
 
 use crate::exit::Failure;
 
+/// automerge allocates and frees ~400 KB per document it builds or loads;
+/// with glibc's allocator that fragments into hundreds of MB of resident
+/// memory over an import or a sync (measured in BENCHMARKS.md). mimalloc
+/// returns it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Convene: federated, signed convening reports and case studies on
 /// safeguards for digital public infrastructure.
 #[derive(Debug, Parser)]
