@@ -6,7 +6,7 @@
 //! | `T` | timestamp (8, BE) ‖ entry id | empty: the sync order, (timestamp, id) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) and kind (1) |
 //! | `R` | document id | [`super::DocumentRow`] as JSON: the materialised document |
-//! | `S` | document id | [`super::ListRow`] as JSON: what listing and filters read |
+//! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
