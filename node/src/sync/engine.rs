@@ -512,7 +512,10 @@ impl Engine {
             return;
         }
         let state = self.peer(peer);
-        if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected {
+        let busy = !state.queue.is_empty() || !state.fetches.is_empty() || state.ingesting > 0;
+        // While a transfer is under way, reconciling again would only send
+        // the same id lists once more; the next tick after it ends will do.
+        if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected || busy {
             return;
         }
         // Marks a session as starting so a second trigger waits for it.
