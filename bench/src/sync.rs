@@ -162,16 +162,32 @@ pub fn network(convene: &Path, root: &Path) -> Result<PathBuf> {
     Ok(out.join("genesis.json"))
 }
 
+/// Node A holding a corpus and running; node B initialised, not started.
+struct Pair {
+    scratch: tempfile::TempDir,
+    a: BenchNode,
+    b: BenchNode,
+    total: u64,
+    stored_bytes: u64,
+}
+
+impl Pair {
+    fn seeded(convene: &Path, corpus: &Path) -> Result<Self> {
+        let scratch = tempfile::tempdir()?;
+        let genesis = network(convene, scratch.path())?;
+        let mut a = BenchNode::init(convene, scratch.path(), "a", &genesis)?;
+        let b = BenchNode::init(convene, scratch.path(), "b", &genesis)?;
+        a.cli(&["import", corpus.to_str().context("utf-8")?])?;
+        a.start(&[])?;
+        let total = a.entries()?;
+        let stored_bytes = a.status()?["store"]["entry_bytes"].as_u64().context("entry bytes")?;
+        Ok(Self { scratch, a, b, total, stored_bytes })
+    }
+}
+
 /// Cold sync of `n` submissions, memory, and one new entry against `n` shared.
 pub fn cold_and_incremental(convene: &Path, corpus: &Path, n: usize) -> Result<()> {
-    let scratch = tempfile::tempdir()?;
-    let genesis = network(convene, scratch.path())?;
-    let mut a = BenchNode::init(convene, scratch.path(), "a", &genesis)?;
-    let mut b = BenchNode::init(convene, scratch.path(), "b", &genesis)?;
-    a.cli(&["import", corpus.to_str().context("utf-8")?])?;
-    a.start(&[])?;
-    let total = a.entries()?;
-    let stored_bytes = a.status()?["store"]["entry_bytes"].as_u64().context("entry bytes")?;
+    let Pair { scratch, a, mut b, total, stored_bytes } = Pair::seeded(convene, corpus)?;
     let (idle_rss, _) = a.memory_mb()?;
     let addr = a.p2p_addr()?;
     let started = Instant::now();
@@ -273,14 +289,7 @@ pub fn line(convene: &Path, corpus: &Path, length: usize) -> Result<()> {
 /// Goodput over a 64 kbit/s link (the in-process relay of the test harness).
 pub fn slow_link(convene: &Path, corpus: &Path) -> Result<()> {
     const RATE: u64 = 8000;
-    let scratch = tempfile::tempdir()?;
-    let genesis = network(convene, scratch.path())?;
-    let mut a = BenchNode::init(convene, scratch.path(), "a", &genesis)?;
-    let mut b = BenchNode::init(convene, scratch.path(), "b", &genesis)?;
-    a.cli(&["import", corpus.to_str().context("utf-8")?])?;
-    a.start(&[])?;
-    let total = a.entries()?;
-    let stored_bytes = a.status()?["store"]["entry_bytes"].as_u64().context("entry bytes")?;
+    let Pair { scratch: _scratch, a, mut b, total, stored_bytes } = Pair::seeded(convene, corpus)?;
     let addr = a.p2p_addr()?;
     let parts: Vec<&str> = addr.split('/').collect();
     let target = format!("127.0.0.1:{}", parts[4]).parse()?;

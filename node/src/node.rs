@@ -289,9 +289,7 @@ impl Node {
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
         let mut fields = validated.fields;
         if let Some(contact) = &validated.contact {
-            let plaintext = serde_json::to_vec(contact).expect("contact serialises");
-            let sealed = seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext);
-            fields.insert("sealed_contact".into(), Value::String(hex::encode(sealed)));
+            fields.insert("sealed_contact".into(), self.seal_contact(contact));
         }
         // The same author submitting the same content gets the same document:
         // re-running an interrupted import stores nothing twice.
@@ -310,6 +308,12 @@ impl Node {
         let change = document::create_change(&author.public(), &fields, timestamp_ms);
         let entry = Entry::sign(header, change, author)?;
         Ok((entry, fields))
+    }
+
+    /// The contact sealed to the secretariat, as stored in `sealed_contact`.
+    fn seal_contact(&self, contact: &Contact) -> Value {
+        let plaintext = serde_json::to_vec(contact).expect("contact serialises");
+        Value::String(hex::encode(seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext)))
     }
 
     /// Answers without writing when the document already exists or was withdrawn.
@@ -444,9 +448,7 @@ impl Node {
         let mut fields = validated.fields;
         match &validated.contact {
             Some(contact) => {
-                let plaintext = serde_json::to_vec(contact).expect("contact serialises");
-                let sealed = seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext);
-                fields.insert("sealed_contact".into(), Value::String(hex::encode(sealed)));
+                fields.insert("sealed_contact".into(), self.seal_contact(contact));
             }
             None => {
                 // Keep the sealed contact when the editor did not retype it.
