@@ -154,6 +154,18 @@ pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
+/// `work` over every item, on every core, results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            items.chunks(chunk).map(|items| scope.spawn(move || items.iter().map(work).collect::<Vec<_>>())).collect();
+        workers.into_iter().flat_map(|worker| worker.join().expect("workers do not panic")).collect()
+    })
+}
+
 /// A signed entry ready to store, with the fields it was built from.
 type Prepared = (Entry, Map<String, Value>);
 
@@ -229,19 +241,7 @@ impl Node {
     pub fn prepare_many(&self, author: &SecretKey, inputs: &[Value]) -> PreparedBatch {
         let timestamp_ms = now_ms();
         let started = std::time::Instant::now();
-        let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(8);
-        let chunk = inputs.len().div_ceil(threads).max(1);
-        let items: Vec<Result<Prepared, NodeError>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = inputs
-                .chunks(chunk)
-                .map(|inputs| {
-                    scope.spawn(move || {
-                        inputs.iter().map(|input| self.prepare(author, input, timestamp_ms)).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers.into_iter().flat_map(|worker| worker.join().expect("preparing does not panic")).collect()
-        });
+        let items = parallel_map(inputs, |input| self.prepare(author, input, timestamp_ms));
         PreparedBatch { items, prepare_time: started.elapsed() }
     }
 
@@ -334,8 +334,11 @@ impl Node {
         let mut results: Vec<Option<Result<IngestOutcome, NodeError>>> = Vec::new();
         let mut valid = Vec::new();
         let mut slots = Vec::new();
-        for bytes in encoded {
-            match Entry::decode_for(bytes, &self.inner.network) {
+        // Verifying (signature, payload) is pure work: spread it over the cores.
+        let network = self.inner.network;
+        let decoded = parallel_map(encoded, |bytes| Entry::decode_for(bytes, &network));
+        for decoded in decoded {
+            match decoded {
                 Ok(entry) => {
                     slots.push(results.len());
                     results.push(None);

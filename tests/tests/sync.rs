@@ -152,9 +152,18 @@ fn networks_stay_apart() {
     import(&b, 5, 41);
     let run_a = a.start(&[]);
     let run_b = b.start(&[a.p2p_addr()]);
-    wait_until("B notices A is on another network", CONVERGE, || {
-        b.sync_status()["peers"][0]["last_error"].as_str().is_some_and(|error| error.contains("another network"))
-    });
+    convene_tests::wait_until_or(
+        "B notices A is on another network",
+        CONVERGE,
+        || {
+            b.sync_status()["peers"].as_array().is_some_and(|peers| {
+                peers
+                    .iter()
+                    .any(|peer| peer["last_error"].as_str().is_some_and(|error| error.contains("another network")))
+            })
+        },
+        || format!("B: {}\nB log:\n{}", b.sync_status(), run_b.log()),
+    );
     assert_eq!(a.ids().len(), 5);
     assert_eq!(b.ids().len(), 5);
     let log = run_b.stop();
