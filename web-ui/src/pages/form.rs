@@ -231,7 +231,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                 p { strong { (ctx.t("error.summary")) } }
                 ul {
                     @for error in &errors.0 {
-                        li { a href={ "#f-" (form_name(&error.field)) } { (error.field) } ": " (error.problem) }
+                        li { a href={ "#f-" (form_name(&error.field)) } { (field_words(ctx, &error.field)) } ": " (error.problem) }
                     }
                 }
             }
@@ -314,6 +314,13 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
     }
 }
 
+/// The field's label for an error path (`quotes[2]` → "Quotes …"), or the
+/// path itself when the form has no such field.
+fn field_words(ctx: &Ctx, path: &str) -> String {
+    let key = label_key(form_name(path));
+    if crate::i18n::has(&key) { ctx.t(&key).to_owned() } else { path.to_owned() }
+}
+
 fn label_key(name: &str) -> String {
     format!("field.{name}")
 }
@@ -359,6 +366,23 @@ fn textarea(ctx: &Ctx, name: &str, values: &Values, message: Option<String>, row
     }
 }
 
+/// How a term reads in a form or a page: framework codes (F1, RS2, L4, R1)
+/// with their title, other codes (`digital_id`) by their title alone.
+pub fn term_words(term: &Term, lang: &str) -> String {
+    let framework = term.code.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    match term.title_in(lang) {
+        Some(title) if !framework => title.to_owned(),
+        _ => term.label(lang),
+    }
+}
+
+/// A field's label without its typing hint ("Country (two-letter code…)" →
+/// "Country"), for showing a stored value.
+pub fn short_label(ctx: &Ctx, name: &str) -> &'static str {
+    let label = ctx.t(&label_key(name));
+    label.split(" (").next().unwrap_or(label)
+}
+
 fn checkboxes(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: Option<String>) -> Markup {
     let lang = ctx.lang.code();
     html! {
@@ -367,7 +391,7 @@ fn checkboxes(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: O
             @for term in terms {
                 label.choice {
                     input type="checkbox" name=(name) value=(term.code) checked[values.has(name, &term.code)];
-                    " " (term.label(lang))
+                    " " (term_words(term, lang))
                 }
             }
             (error_line(name, &message))
@@ -383,7 +407,7 @@ fn radios(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: Optio
             @for term in terms {
                 label.choice {
                     input type="radio" name=(name) value=(term.code) checked[values.has(name, &term.code)];
-                    " " (term.label(lang))
+                    " " (term_words(term, lang))
                 }
             }
             (error_line(name, &message))

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::WebState;
-use crate::pages::form::participation_label;
+use crate::pages::form::{participation_label, short_label, term_words};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
@@ -78,7 +78,7 @@ pub(crate) async fn page(
                         dt { (ctx.t("field.contact")) }
                         dd { (contact_cell(&ctx, &row.id.to_string(), contact.as_ref(), secretariat, row.fields.contains_key("sealed_contact"))) }
                     } @else if let Some(value) = row.fields.get(*field) {
-                        dt { (ctx.t(&format!("field.{field}"))) }
+                        dt { (short_label(&ctx, field)) }
                         dd { (field_value(&ctx, field, value, lang)) }
                     }
                 }
@@ -154,7 +154,10 @@ fn terms_of(field: &str) -> Option<&'static [Term]> {
 }
 
 fn code_label(field: &str, code: &str, lang: &str) -> String {
-    terms_of(field).and_then(|terms| Taxonomy::find(terms, code)).map(|term| term.label(lang)).unwrap_or(code.into())
+    terms_of(field)
+        .and_then(|terms| Taxonomy::find(terms, code))
+        .map(|term| term_words(term, lang))
+        .unwrap_or(code.into())
 }
 
 fn field_value(ctx: &Ctx, field: &str, value: &Value, lang: &str) -> Markup {
