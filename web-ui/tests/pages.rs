@@ -432,3 +432,21 @@ async fn network_page_without_sync() {
     let add = client.submit_form("/login", "/network/peers", &[("addr", "/ip4/127.0.0.1/tcp/1")]).await;
     assert_eq!(add.status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn network_page_with_sync_lists_and_adds_peers() {
+    let mut app = app(false, false);
+    app.start_sync().await;
+    let mut client = app.client();
+    let page = client.get("/network").await;
+    assert!(page.body.contains(r#"id="node-id""#) && page.body.contains("/ip4/127.0.0.1/tcp/"));
+    assert!(page.body.contains("0 peers online"), "the status bar");
+    let bad = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-addr""#) && bad.body.contains(r#"value="not a multiaddr""#));
+    let added = client.submit_form("/network", "/network/peers", &[("addr", "/ip4/127.0.0.1/tcp/9")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let page = client.get(&added.location()).await;
+    assert!(page.body.contains("Peer added"));
+    assert!(page.body.contains("/ip4/127.0.0.1/tcp/9"), "the peer is listed");
+}

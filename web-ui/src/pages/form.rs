@@ -246,7 +246,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                     "kind" => {}
                     "location" => {
                         fieldset {
-                            legend { (ctx.t("field.country")) }
+                            legend { (ctx.t("field.location")) }
                             (text_input(ctx, "country", values, message("country"), "text", Some(2)))
                             (text_input(ctx, "locality", values, message("locality"), "text", None))
                         }

@@ -34,6 +34,19 @@ pub fn app(secretariat: bool, require_token: bool) -> App {
 }
 
 impl App {
+    /// Starts the node's sync engine on 127.0.0.1 (mDNS off) for pages and
+    /// endpoints that need one.
+    pub async fn start_sync(&mut self) {
+        let config = convene_node::sync::SyncConfig {
+            listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+            peers: Vec::new(),
+            mdns: false,
+            reconcile_interval: std::time::Duration::from_secs(30),
+        };
+        let (sync, _engine) = convene_node::sync::start(self.state.node.clone(), config).await.unwrap();
+        self.state.sync = Some(sync);
+    }
+
     pub fn router(&self) -> Router {
         convene_web::router(self.state.clone())
     }
