@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod sync;
+mod web;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -48,6 +49,15 @@ enum Bench {
         #[arg(long, default_value_t = 100)]
         slow: usize,
     },
+    /// Server time of the web UI's list and submission pages (p50, p95).
+    Web {
+        /// Submissions on the node.
+        #[arg(long = "n", default_value_t = 100_000)]
+        n: usize,
+        /// Requests per page.
+        #[arg(long, default_value_t = 100)]
+        repeat: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -69,6 +79,7 @@ fn main() -> Result<()> {
             sync::line(&convene, &corpus(scratch.path(), 1)?, line)?;
             sync::slow_link(&convene, &corpus(scratch.path(), slow)?)
         }
+        Bench::Web { n, repeat } => web::pages(&convene, n, repeat),
     }
 }
 

@@ -2,6 +2,7 @@
 //! temporary data directories, with everything they printed shown when an
 //! expectation fails.
 
+pub mod browser;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};

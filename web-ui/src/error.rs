@@ -31,6 +31,16 @@ impl ApiError {
         }
     }
 
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Its message, safe to show.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A 503 for a node without a sync engine.
     pub fn no_sync() -> Self {
         Self {

@@ -1,8 +1,9 @@
 //! # convene-web
 //!
 //! The HTTP face of a running node: the JSON API under `/api/v1` (what the
-//! `convene` CLI talks to while `convene node run` holds the store) and the
-//! web UI's pages. Everything goes through [`convene_node::Node`] and the
+//! `convene` CLI talks to while `convene node run` holds the store, described
+//! by `openapi.json`) and the web UI's pages ([`pages`], over [`web`],
+//! [`i18n`] and [`drafts`]). Everything goes through [`convene_node::Node`] and the
 //! sync engine's [`convene_node::sync::SyncHandle`].
 //!
 //! **Security invariants:** the server binds 127.0.0.1 unless told
@@ -10,7 +11,12 @@
 //! (`Authorization: Bearer …`); errors never show internals.
 
 mod api;
+pub mod drafts;
 mod error;
+pub mod i18n;
+mod openapi;
+pub mod pages;
+pub mod web;
 
 use axum::Router;
 use convene_node::Node;
@@ -34,5 +40,8 @@ pub struct WebState {
 
 /// The whole HTTP surface.
 pub fn router(state: WebState) -> Router {
-    Router::new().nest("/api/v1", api::router()).with_state(state)
+    Router::new()
+        .nest("/api/v1", api::router().route("/openapi.json", axum::routing::get(openapi::document)))
+        .merge(pages::router())
+        .with_state(state)
 }

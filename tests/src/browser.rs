@@ -1,0 +1,243 @@
+//! A minimal WebDriver client (W3C protocol over HTTP, with reqwest) that
+//! drives Debian's headless Chromium through `chromedriver`, for the web
+//! UI's real-browser tests and nothing else: open a page, find elements,
+//! type, click, read the page.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::wait_until_or;
+
+/// Where Debian installs them (`apt-get install chromium chromium-driver`).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// The driver.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A running chromedriver with one headless Chromium session.
+#[derive(Debug)]
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::blocking::Client,
+    _profile: tempfile::TempDir,
+}
+
+/// An element of the current page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Browser {
+    /// Starts chromedriver on a free loopback port and opens a session.
+    /// Panics with the fix when Chromium is not installed (`.ci/run`
+    /// installs it).
+    pub fn start() -> Browser {
+        for path in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(path).exists(),
+                "{path} is missing: the browser tests need `apt-get install -y chromium chromium-driver` (.ci/run does it)"
+            );
+        }
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+        wait_until_or(
+            "chromedriver to be ready",
+            Duration::from_secs(30),
+            || {
+                http.get(format!("{base}/status"))
+                    .send()
+                    .ok()
+                    .and_then(|response| response.json::<Value>().ok())
+                    .is_some_and(|status| status["value"]["ready"] == true)
+            },
+            String::new,
+        );
+        let profile = tempfile::TempDir::new().expect("profile directory");
+        let args = [
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--window-size=1200,900".to_owned(),
+            "--lang=en-US".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let capabilities = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+            } }
+        });
+        let mut browser = Browser { driver, base, session: String::new(), http, _profile: profile };
+        let created = browser.call("POST", "/session", Some(capabilities));
+        browser.session = created["sessionId"].as_str().expect("a session id").to_owned();
+        browser
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let request = match method {
+            "GET" => self.http.get(&url),
+            "DELETE" => self.http.delete(&url),
+            _ => self.http.post(&url).json(&body.unwrap_or_else(|| json!({}))),
+        };
+        let response = request.send().unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+        let status = response.status();
+        let value: Value = response.json().unwrap_or(Value::Null);
+        assert!(status.is_success(), "WebDriver {method} {path} failed ({status}): {value}");
+        value["value"].clone()
+    }
+
+    /// Opens `url` and waits for it to load.
+    pub fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// The current URL.
+    pub fn url(&self) -> String {
+        self.call("GET", "/url", None).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The page's HTML as it is now.
+    pub fn source(&self) -> String {
+        self.call("GET", "/source", None).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs `script` (with `arguments`) in the page and returns its result.
+    pub fn execute(&self, script: &str, arguments: Vec<Value>) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": arguments })))
+    }
+
+    /// The first element matching `css`; panics with the page when none does.
+    pub fn find(&self, css: &str) -> Element {
+        let found = self.find_all(css);
+        found
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element matches `{css}` in {}\n{}", self.url(), self.source()))
+    }
+
+    /// Every element matching `css`.
+    pub fn find_all(&self, css: &str) -> Vec<Element> {
+        let found = self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })));
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned())))
+            .collect()
+    }
+
+    /// Types `text` into `element`.
+    pub fn type_into(&self, element: &Element, text: &str) {
+        self.call("POST", &format!("/element/{}/value", element.0), Some(json!({ "text": text })));
+    }
+
+    /// Types `text` into the element matching `css`.
+    pub fn type_in(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        self.type_into(&element, text);
+    }
+
+    /// Clicks the element matching `css`.
+    pub fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.click_element(&element);
+    }
+
+    /// Clicks `element`.
+    pub fn click_element(&self, element: &Element) {
+        self.call("POST", &format!("/element/{}/click", element.0), Some(json!({})));
+    }
+
+    /// The `property` of the element matching `css` (e.g. `value`).
+    pub fn property(&self, css: &str, property: &str) -> Value {
+        let element = self.find(css);
+        self.call("GET", &format!("/element/{}/property/{property}", element.0), None)
+    }
+
+    /// Waits until `condition(self)` holds.
+    pub fn wait_for(&self, what: &str, mut condition: impl FnMut(&Browser) -> bool) {
+        wait_until_or(
+            what,
+            Duration::from_secs(30),
+            || condition(self),
+            || format!("at {}\n{}", self.url(), self.source()),
+        );
+    }
+
+    /// Saves a PNG screenshot of the viewport to `path`.
+    pub fn screenshot(&self, path: &Path) {
+        let encoded = self.call("GET", "/screenshot", None);
+        let bytes = decode_base64(encoded.as_str().unwrap_or_default());
+        std::fs::write(path, bytes).expect("write the screenshot");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let digits: Vec<u32> = text.bytes().filter_map(value).collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let mut buffer = 0u32;
+        for (index, digit) in chunk.iter().enumerate() {
+            buffer |= digit << (18 - 6 * index);
+        }
+        let bytes = [(buffer >> 16) as u8, (buffer >> 8) as u8, buffer as u8];
+        out.extend_from_slice(&bytes[..chunk.len().saturating_sub(1)]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64() {
+        assert_eq!(super::decode_base64("aGVsbG8="), b"hello");
+        assert_eq!(super::decode_base64("aGk="), b"hi");
+        assert_eq!(super::decode_base64("YWJj"), b"abc");
+    }
+}

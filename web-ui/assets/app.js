@@ -1,0 +1,59 @@
+// Convene web UI: progressive enhancement only; every form works without it.
+// - Autosave: a form marked data-autosave posts its values to
+//   /drafts/autosave two seconds after the last keystroke (and when the page
+//   is hidden), and remembers the draft id it gets back.
+// - Moves focus to the error summary after a failed submission.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  var errors = document.getElementById("errors");
+  if (errors) { errors.focus(); }
+  if (!form || !window.fetch || !window.URLSearchParams) { return; }
+  var status = document.getElementById("autosave-status");
+  var timer = null;
+  var dirty = false;
+  function draftInput() {
+    var input = form.querySelector("input[name=draft]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "draft";
+      form.appendChild(input);
+    }
+    return input;
+  }
+  function save() {
+    timer = null;
+    if (!dirty) { return; }
+    dirty = false;
+    var body = new URLSearchParams(new FormData(form));
+    body.delete("action");
+    fetch("/drafts/autosave", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+      keepalive: true
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (saved) {
+      draftInput().value = saved.draft;
+      if (status) { status.textContent = "✔ " + saved.saved; }
+      form.setAttribute("data-draft", saved.draft);
+    }).catch(function () {
+      dirty = true;
+      if (status) { status.textContent = "…"; }
+    });
+  }
+  function changed() {
+    dirty = true;
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, 2000);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { save(); }
+  });
+})();

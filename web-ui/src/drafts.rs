@@ -1,0 +1,182 @@
+//! Drafts: what a form held, saved in the node's data directory as the
+//! convener types, so a power cut or a closed tab loses nothing.
+//!
+//! ```text
+//! DATA_DIR/drafts/ID.json   one draft (0600, written atomically)
+//! ```
+//!
+//! A draft keeps the form's raw values (they may be invalid: that is the
+//! point of a draft), including the contact, which is why the files are
+//! readable by the node's owner only and the pages that show them need a
+//! login when the server is bound beyond loopback.
+
+use std::fs;
+use std::path::PathBuf;
+
+use convene_node::{DataDir, NodeError, now_ms};
+use convene_protocol::schema::SubmissionKind;
+use serde::{Deserialize, Serialize};
+
+/// Most drafts kept on one node.
+pub const MAX_DRAFTS: usize = 500;
+/// Largest draft, in bytes of form values.
+pub const MAX_DRAFT_BYTES: usize = 512 * 1024;
+
+/// One saved draft.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Draft {
+    /// Its id: 16 hex digits.
+    pub id: String,
+    /// What the form is for.
+    pub kind: SubmissionKind,
+    /// When it was last saved (ms since the epoch).
+    pub updated_ms: u64,
+    /// The form's values, as sent (names repeat for checkboxes).
+    pub values: Vec<(String, String)>,
+}
+
+impl Draft {
+    /// The draft's title field, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.values.iter().find(|(name, value)| name == "title" && !value.trim().is_empty()).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Whether `id` looks like a draft id (so it can name a file safely).
+pub fn is_draft_id(id: &str) -> bool {
+    id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// A fresh draft id.
+pub fn new_draft_id() -> String {
+    hex::encode(rand::random::<[u8; 8]>())
+}
+
+fn drafts_dir(data_dir: &DataDir) -> PathBuf {
+    data_dir.root().join("drafts")
+}
+
+fn draft_path(data_dir: &DataDir, id: &str) -> PathBuf {
+    drafts_dir(data_dir).join(format!("{id}.json"))
+}
+
+fn io(path: PathBuf) -> impl FnOnce(std::io::Error) -> NodeError {
+    move |source| NodeError::Io { path, source }
+}
+
+/// Saves `draft` (atomically, 0600), refusing too many or too large drafts.
+pub fn save(data_dir: &DataDir, draft: &Draft) -> Result<(), NodeError> {
+    if !is_draft_id(&draft.id) {
+        return Err(NodeError::NotFound(draft.id.clone()));
+    }
+    let bytes = serde_json::to_vec(draft).expect("a draft serialises");
+    if bytes.len() > MAX_DRAFT_BYTES {
+        return Err(too_large());
+    }
+    let path = draft_path(data_dir, &draft.id);
+    if !path.exists() && list(data_dir)?.len() >= MAX_DRAFTS {
+        return Err(too_many());
+    }
+    let dir = drafts_dir(data_dir);
+    fs::create_dir_all(&dir).map_err(io(dir.clone()))?;
+    convene_node::data_dir::write_private(&path, &bytes)
+}
+
+fn too_large() -> NodeError {
+    NodeError::Io {
+        path: PathBuf::from("drafts"),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the draft is larger than 512 KiB"),
+    }
+}
+
+fn too_many() -> NodeError {
+    NodeError::Io {
+        path: PathBuf::from("drafts"),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "500 drafts already: discard some first"),
+    }
+}
+
+/// The draft `id`.
+pub fn load(data_dir: &DataDir, id: &str) -> Result<Draft, NodeError> {
+    if !is_draft_id(id) {
+        return Err(NodeError::NotFound(id.to_owned()));
+    }
+    let path = draft_path(data_dir, id);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(NodeError::NotFound(id.into())),
+        Err(error) => return Err(io(path)(error)),
+    };
+    serde_json::from_str(&text).map_err(|error| NodeError::BadFile { path, problem: error.to_string() })
+}
+
+/// Every draft, newest first (unreadable files are skipped and logged).
+pub fn list(data_dir: &DataDir) -> Result<Vec<Draft>, NodeError> {
+    let dir = drafts_dir(data_dir);
+    let listing = match fs::read_dir(&dir) {
+        Ok(listing) => listing,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(io(dir)(error)),
+    };
+    let mut drafts = Vec::new();
+    for item in listing {
+        let path = item.map_err(io(dir.clone()))?.path();
+        let Some(id) = path.file_stem().and_then(|stem| stem.to_str()) else { continue };
+        if path.extension().is_some_and(|ext| ext == "json") && is_draft_id(id) {
+            match load(data_dir, id) {
+                Ok(draft) => drafts.push(draft),
+                Err(error) => tracing::warn!("skipping draft {}: {error}", path.display()),
+            }
+        }
+    }
+    drafts.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then_with(|| a.id.cmp(&b.id)));
+    Ok(drafts)
+}
+
+/// Deletes the draft `id` (no error if it is already gone).
+pub fn discard(data_dir: &DataDir, id: &str) -> Result<(), NodeError> {
+    if !is_draft_id(id) {
+        return Err(NodeError::NotFound(id.to_owned()));
+    }
+    let path = draft_path(data_dir, id);
+    match fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(io(path)(error)),
+    }
+}
+
+/// A draft of `kind` holding `values`, saved under `id` (or a new id).
+pub fn save_values(
+    data_dir: &DataDir,
+    id: Option<&str>,
+    kind: SubmissionKind,
+    values: Vec<(String, String)>,
+) -> Result<Draft, NodeError> {
+    let id = id.filter(|id| is_draft_id(id)).map(str::to_owned).unwrap_or_else(new_draft_id);
+    let draft = Draft { id, kind, updated_ms: now_ms(), values };
+    save(data_dir, &draft)?;
+    Ok(draft)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_load_list_discard() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = DataDir::new(dir.path());
+        let draft =
+            save_values(&data_dir, None, SubmissionKind::CaseStudy, vec![("title".into(), "Half written".into())])
+                .unwrap();
+        let path = dir.path().join("drafts").join(format!("{}.json", draft.id));
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(load(&data_dir, &draft.id).unwrap().title(), Some("Half written"));
+        assert_eq!(list(&data_dir).unwrap().len(), 1);
+        discard(&data_dir, &draft.id).unwrap();
+        assert!(list(&data_dir).unwrap().is_empty());
+        assert!(load(&data_dir, "../../etc/passwd").is_err());
+    }
+}

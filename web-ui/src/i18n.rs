@@ -1,0 +1,669 @@
+//! The UI's languages and its string table.
+//!
+//! Every string a page shows comes from [`tr`], in English, French, Spanish
+//! or Arabic (right-to-left). The language is the `lang` cookie (set by the
+//! switcher), else the best match in `Accept-Language`, else English.
+//! Submissions' own text and the protocol's validation messages are shown
+//! as they are; taxonomy titles come from the taxonomy document.
+
+use axum::http::HeaderMap;
+
+/// A language of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+    /// Spanish.
+    Es,
+    /// Arabic (right-to-left).
+    Ar,
+}
+
+impl Lang {
+    /// Every UI language, in switcher order.
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Es, Lang::Ar];
+
+    /// Its BCP 47 tag.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// Its name, in itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Es => "Español",
+            Lang::Ar => "العربية",
+        }
+    }
+
+    /// `rtl` for Arabic, else `ltr`.
+    pub fn dir(self) -> &'static str {
+        if self == Lang::Ar { "rtl" } else { "ltr" }
+    }
+
+    /// The UI language for a tag such as `fr-CA`, if there is one.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|lang| lang.code() == primary)
+    }
+
+    /// The language of a request: the `lang` cookie, else `Accept-Language`
+    /// (by its q-values), else English.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        if let Some(lang) = crate::web::cookie(headers, "lang").and_then(|value| Lang::parse(&value)) {
+            return lang;
+        }
+        let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+        accept.and_then(best_accepted).unwrap_or(Lang::En)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The UI language with the highest q-value in an `Accept-Language` header.
+fn best_accepted(header: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("");
+        let quality = parts
+            .find_map(|part| part.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if let Some(lang) = Lang::parse(tag)
+            && quality > 0.0
+            && best.is_none_or(|(have, _)| quality > have)
+        {
+            best = Some((quality, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+/// The UI string `key` in `lang`; the key itself if it is unknown (a test
+/// checks that every key used exists).
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    match STRINGS.binary_search_by(|(have, _)| (*have).cmp(key)) {
+        Ok(index) => STRINGS[index].1[lang.index()],
+        Err(_) => {
+            tracing::warn!("missing UI string {key}");
+            "?"
+        }
+    }
+}
+
+/// Whether `key` is in the table.
+pub fn has(key: &str) -> bool {
+    STRINGS.binary_search_by(|(have, _)| (*have).cmp(key)).is_ok()
+}
+
+/// Every UI string: key, then English, French, Spanish, Arabic. Sorted by
+/// key (a test checks), so lookups are a binary search.
+pub static STRINGS: &[(&str, [&str; 4])] = &[
+    ("action.add_peer", ["Add peer", "Ajouter le pair", "Añadir par", "إضافة نظير"]),
+    ("action.create", ["Create", "Créer", "Crear", "إنشاء"]),
+    ("action.discard", ["Discard", "Supprimer", "Descartar", "تجاهل"]),
+    ("action.edit", ["Edit", "Modifier", "Editar", "تعديل"]),
+    ("action.filter", ["Search", "Rechercher", "Buscar", "بحث"]),
+    ("action.login", ["Sign in", "Se connecter", "Iniciar sesión", "تسجيل الدخول"]),
+    ("action.logout", ["Sign out", "Se déconnecter", "Cerrar sesión", "تسجيل الخروج"]),
+    ("action.resume", ["Resume", "Reprendre", "Reanudar", "متابعة"]),
+    ("action.reveal", ["Show contact", "Afficher le contact", "Mostrar contacto", "إظهار جهة الاتصال"]),
+    ("action.save_draft", ["Save draft", "Enregistrer le brouillon", "Guardar borrador", "حفظ المسودة"]),
+    (
+        "action.save_edit",
+        [
+            "Sign and save the change",
+            "Signer et enregistrer la modification",
+            "Firmar y guardar el cambio",
+            "توقيع التعديل وحفظه",
+        ],
+    ),
+    ("action.submit", ["Sign and submit", "Signer et soumettre", "Firmar y enviar", "توقيع وإرسال"]),
+    ("action.use", ["Sign with this one", "Signer avec celle-ci", "Firmar con esta", "التوقيع بهذه الهوية"]),
+    ("action.withdraw", ["Withdraw", "Retirer", "Retirar", "سحب"]),
+    (
+        "action.withdraw_confirm",
+        [
+            "Yes, withdraw it everywhere",
+            "Oui, la retirer partout",
+            "Sí, retirarla en todas partes",
+            "نعم، اسحبها من كل مكان",
+        ],
+    ),
+    ("browse.all", ["All", "Tous", "Todos", "الكل"]),
+    (
+        "browse.empty",
+        [
+            "Nothing matches. Try fewer filters.",
+            "Aucun résultat. Essayez moins de filtres.",
+            "Nada coincide. Pruebe con menos filtros.",
+            "لا توجد نتائج. جرّب عوامل تصفية أقل.",
+        ],
+    ),
+    ("browse.from", ["From date", "Depuis le", "Desde", "من تاريخ"]),
+    ("browse.next", ["Next page", "Page suivante", "Página siguiente", "الصفحة التالية"]),
+    ("browse.prev", ["Previous page", "Page précédente", "Página anterior", "الصفحة السابقة"]),
+    ("browse.results", ["submissions match", "soumissions correspondent", "envíos coinciden", "مساهمة مطابقة"]),
+    ("browse.text", ["Words in the title", "Mots du titre", "Palabras del título", "كلمات في العنوان"]),
+    ("browse.to", ["To date", "Jusqu'au", "Hasta", "إلى تاريخ"]),
+    ("common.author", ["Author", "Auteur", "Autor", "المؤلف"]),
+    ("common.date", ["Date", "Date", "Fecha", "التاريخ"]),
+    ("common.kind", ["Kind", "Type", "Tipo", "النوع"]),
+    ("common.language", ["Language", "Langue", "Idioma", "اللغة"]),
+    ("common.no", ["No", "Non", "No", "لا"]),
+    ("common.none", ["None", "Aucun", "Ninguno", "لا شيء"]),
+    ("common.title", ["Title", "Titre", "Título", "العنوان"]),
+    ("common.yes", ["Yes", "Oui", "Sí", "نعم"]),
+    ("drafts.empty", ["No drafts.", "Aucun brouillon.", "No hay borradores.", "لا توجد مسودات."]),
+    (
+        "drafts.intro",
+        [
+            "Drafts are kept on this node as you type, so a power cut or a closed tab loses nothing.",
+            "Les brouillons sont gardés sur ce nœud pendant la saisie : une coupure de courant ou un onglet fermé ne fait rien perdre.",
+            "Los borradores se guardan en este nodo mientras escribe: un corte de luz o una pestaña cerrada no pierde nada.",
+            "تُحفظ المسودات على هذه العقدة أثناء الكتابة، فلا يضيع شيء عند انقطاع الكهرباء أو إغلاق الصفحة.",
+        ],
+    ),
+    ("drafts.saved", ["Draft saved.", "Brouillon enregistré.", "Borrador guardado.", "تم حفظ المسودة."]),
+    ("drafts.untitled", ["(untitled)", "(sans titre)", "(sin título)", "(بلا عنوان)"]),
+    ("drafts.updated", ["Last saved", "Dernier enregistrement", "Guardado por última vez", "آخر حفظ"]),
+    (
+        "error.csrf",
+        [
+            "This form has expired. Go back, reload the page and send it again.",
+            "Ce formulaire a expiré. Revenez en arrière, rechargez la page et renvoyez-le.",
+            "Este formulario ha caducado. Vuelva atrás, recargue la página y envíelo de nuevo.",
+            "انتهت صلاحية هذا النموذج. ارجع وأعد تحميل الصفحة ثم أرسله مجددًا.",
+        ],
+    ),
+    (
+        "error.internal",
+        [
+            "Something went wrong on this node; the node's log says what.",
+            "Un problème est survenu sur ce nœud ; son journal indique lequel.",
+            "Algo falló en este nodo; su registro indica qué.",
+            "حدث خطأ في هذه العقدة؛ سجلها يوضح السبب.",
+        ],
+    ),
+    ("error.not_found", ["Not found.", "Introuvable.", "No encontrado.", "غير موجود."]),
+    (
+        "error.summary",
+        [
+            "Please correct these fields:",
+            "Veuillez corriger ces champs :",
+            "Corrija estos campos:",
+            "يرجى تصحيح هذه الحقول:",
+        ],
+    ),
+    ("error.title", ["Something is wrong", "Un problème", "Algo está mal", "هناك مشكلة"]),
+    (
+        "field.attachments",
+        [
+            "Attachments (content hashes, one per line)",
+            "Pièces jointes (empreintes, une par ligne)",
+            "Adjuntos (huellas, una por línea)",
+            "المرفقات (بصمات المحتوى، واحدة في كل سطر)",
+        ],
+    ),
+    ("field.challenges", ["Challenges", "Difficultés", "Desafíos", "التحديات"]),
+    (
+        "field.consent_to_publish",
+        ["Consent to publish", "Consentement à la publication", "Consentimiento para publicar", "الموافقة على النشر"],
+    ),
+    ("field.contact", ["Contact person", "Personne à contacter", "Persona de contacto", "جهة الاتصال"]),
+    ("field.contact_email", ["Email", "Courriel", "Correo electrónico", "البريد الإلكتروني"]),
+    ("field.contact_name", ["Name", "Nom", "Nombre", "الاسم"]),
+    ("field.context", ["Context", "Contexte", "Contexto", "السياق"]),
+    ("field.convened_on", ["Date of the convening", "Date de la réunion", "Fecha de la reunión", "تاريخ اللقاء"]),
+    (
+        "field.country",
+        [
+            "Country (two-letter code, e.g. KE)",
+            "Pays (code à deux lettres, ex. KE)",
+            "País (código de dos letras, p. ej. KE)",
+            "البلد (رمز من حرفين، مثل KE)",
+        ],
+    ),
+    ("field.date", ["Planned date", "Date prévue", "Fecha prevista", "التاريخ المقرر"]),
+    ("field.description", ["Description", "Description", "Descripción", "الوصف"]),
+    (
+        "field.dpi_types",
+        [
+            "Kinds of digital public infrastructure",
+            "Types d'infrastructure publique numérique",
+            "Tipos de infraestructura pública digital",
+            "أنواع البنية التحتية الرقمية العامة",
+        ],
+    ),
+    ("field.format", ["Format", "Format", "Formato", "الشكل"]),
+    (
+        "field.host_organizations",
+        [
+            "Host organisations (one per line)",
+            "Organisations hôtes (une par ligne)",
+            "Organizaciones anfitrionas (una por línea)",
+            "الجهات المستضيفة (واحدة في كل سطر)",
+        ],
+    ),
+    ("field.identity", ["Sign as", "Signer en tant que", "Firmar como", "التوقيع باسم"]),
+    ("field.implementer", ["Implementer", "Responsable de la mise en œuvre", "Implementador", "الجهة المنفذة"]),
+    (
+        "field.insights",
+        [
+            "Key insights and recommendations (one per line)",
+            "Idées clés et recommandations (une par ligne)",
+            "Ideas clave y recomendaciones (una por línea)",
+            "الأفكار والتوصيات الرئيسية (واحدة في كل سطر)",
+        ],
+    ),
+    (
+        "field.language",
+        [
+            "Language of the text (e.g. en, fr, es, ar)",
+            "Langue du texte (ex. en, fr, es, ar)",
+            "Idioma del texto (p. ej. en, fr, es, ar)",
+            "لغة النص (مثل en وfr وes وar)",
+        ],
+    ),
+    (
+        "field.lessons",
+        [
+            "Lessons learned (one per line)",
+            "Leçons apprises (une par ligne)",
+            "Lecciones aprendidas (una por línea)",
+            "الدروس المستفادة (واحدة في كل سطر)",
+        ],
+    ),
+    (
+        "field.lifecycle_stages",
+        ["Life cycle stages", "Étapes du cycle de vie", "Etapas del ciclo de vida", "مراحل دورة الحياة"],
+    ),
+    (
+        "field.locality",
+        [
+            "Town or place (may be empty online)",
+            "Ville ou lieu (peut rester vide en ligne)",
+            "Ciudad o lugar (puede quedar vacío en línea)",
+            "المدينة أو المكان (يمكن تركه فارغًا عبر الإنترنت)",
+        ],
+    ),
+    ("field.location", ["Place", "Lieu", "Lugar", "المكان"]),
+    ("field.participants", ["Participants", "Participants", "Participantes", "المشاركون"]),
+    (
+        "field.participants_count",
+        ["Number of participants", "Nombre de participants", "Número de participantes", "عدد المشاركين"],
+    ),
+    (
+        "field.participation",
+        ["Who can take part", "Qui peut participer", "Quién puede participar", "من يمكنه المشاركة"],
+    ),
+    (
+        "field.photos",
+        [
+            "Photos (content hashes, one per line; they can arrive later)",
+            "Photos (empreintes, une par ligne ; elles peuvent arriver plus tard)",
+            "Fotos (huellas, una por línea; pueden llegar después)",
+            "الصور (بصمات المحتوى، واحدة في كل سطر؛ يمكن أن تصل لاحقًا)",
+        ],
+    ),
+    ("field.principles", ["Principles", "Principes", "Principios", "المبادئ"]),
+    (
+        "field.purposes",
+        ["Purposes of the convening", "Objectifs de la réunion", "Propósitos de la reunión", "أغراض اللقاء"],
+    ),
+    (
+        "field.quotes",
+        [
+            "Quotes (up to three, never say who said them)",
+            "Citations (trois au plus, sans jamais dire qui les a dites)",
+            "Citas (hasta tres, sin decir nunca quién las dijo)",
+            "اقتباسات (حتى ثلاثة، دون ذكر قائلها)",
+        ],
+    ),
+    (
+        "field.responsible_authority",
+        ["Responsible authority", "Autorité responsable", "Autoridad responsable", "الجهة المسؤولة"],
+    ),
+    ("field.risks", ["Risks", "Risques", "Riesgos", "المخاطر"]),
+    (
+        "field.stakeholder_groups",
+        [
+            "Stakeholder groups present",
+            "Groupes de parties prenantes présents",
+            "Grupos de interés presentes",
+            "فئات أصحاب المصلحة الحاضرة",
+        ],
+    ),
+    ("field.successes", ["Successes", "Réussites", "Éxitos", "النجاحات"]),
+    (
+        "field.summary",
+        ["Summary of the discussion", "Résumé de la discussion", "Resumen de la discusión", "ملخص النقاش"],
+    ),
+    ("field.title", ["Title", "Titre", "Título", "العنوان"]),
+    (
+        "field.topics",
+        ["Topics (one per line)", "Thèmes (un par ligne)", "Temas (uno por línea)", "المواضيع (واحد في كل سطر)"],
+    ),
+    (
+        "form.consent_no",
+        [
+            "No, keep it for the secretariat's internal use only.",
+            "Non, à usage interne du secrétariat seulement.",
+            "No, solo para uso interno de la secretaría.",
+            "لا، للاستخدام الداخلي للأمانة فقط.",
+        ],
+    ),
+    (
+        "form.consent_yes",
+        [
+            "Yes: the secretariat may review it and show it publicly, without naming me, my organisation or anyone who spoke.",
+            "Oui : le secrétariat peut l'examiner et la montrer publiquement, sans me nommer, ni mon organisation, ni personne qui a parlé.",
+            "Sí: la secretaría puede revisarlo y mostrarlo públicamente, sin nombrarme a mí, a mi organización ni a nadie que haya hablado.",
+            "نعم: يجوز للأمانة مراجعتها وعرضها علنًا دون ذكر اسمي أو اسم مؤسستي أو أي متحدث.",
+        ],
+    ),
+    (
+        "form.contact_note",
+        [
+            "Personal data: sealed on this computer so that only the secretariat can read it. No hub on the way can.",
+            "Données personnelles : scellées sur cet ordinateur pour que seul le secrétariat puisse les lire. Aucun relais ne le peut.",
+            "Datos personales: sellados en este equipo para que solo la secretaría pueda leerlos. Ningún nodo intermedio puede.",
+            "بيانات شخصية: تُختم على هذا الحاسوب فلا تقرؤها إلا الأمانة، ولا يستطيع أي مركز وسيط قراءتها.",
+        ],
+    ),
+    (
+        "form.edit_contact_note",
+        [
+            "The contact is sealed and cannot be read back here: enter it again.",
+            "Le contact est scellé et ne peut pas être relu ici : saisissez-le à nouveau.",
+            "El contacto está sellado y no se puede leer aquí: escríbalo de nuevo.",
+            "جهة الاتصال مختومة ولا يمكن قراءتها هنا: أدخلها مرة أخرى.",
+        ],
+    ),
+    (
+        "form.lines_hint",
+        ["One item per line.", "Un élément par ligne.", "Un elemento por línea.", "عنصر واحد في كل سطر."],
+    ),
+    (
+        "form.no_identity",
+        [
+            "Create an identity first: it signs what you submit.",
+            "Créez d'abord une identité : elle signe ce que vous soumettez.",
+            "Cree primero una identidad: firma lo que envía.",
+            "أنشئ هوية أولًا: فهي توقّع ما ترسله.",
+        ],
+    ),
+    ("form.optional", ["optional", "facultatif", "opcional", "اختياري"]),
+    ("form.quote", ["Quote", "Citation", "Cita", "اقتباس"]),
+    (
+        "ident.did",
+        [
+            "Public identity (did:key)",
+            "Identité publique (did:key)",
+            "Identidad pública (did:key)",
+            "الهوية العامة (did:key)",
+        ],
+    ),
+    (
+        "ident.empty",
+        ["No identity yet.", "Aucune identité pour l'instant.", "Todavía no hay identidades.", "لا توجد هوية بعد."],
+    ),
+    (
+        "ident.intro",
+        [
+            "An identity signs what you submit, so everyone can check it came from you. Its secret stays on this node and is never shown.",
+            "Une identité signe ce que vous soumettez : chacun peut vérifier que cela vient de vous. Son secret reste sur ce nœud et n'est jamais affiché.",
+            "Una identidad firma lo que envía, para que todos comprueben que viene de usted. Su secreto queda en este nodo y nunca se muestra.",
+            "الهوية توقّع ما ترسله ليتحقق الجميع أنه منك. يبقى سرها على هذه العقدة ولا يُعرض أبدًا.",
+        ],
+    ),
+    (
+        "ident.name",
+        [
+            "Name (letters, digits, - _ .)",
+            "Nom (lettres, chiffres, - _ .)",
+            "Nombre (letras, dígitos, - _ .)",
+            "الاسم (حروف لاتينية وأرقام و- _ .)",
+        ],
+    ),
+    ("ident.new", ["New identity", "Nouvelle identité", "Nueva identidad", "هوية جديدة"]),
+    ("ident.signing", ["signs by default", "signe par défaut", "firma por defecto", "توقّع افتراضيًا"]),
+    ("kind.case_study", ["Case study", "Étude de cas", "Estudio de caso", "دراسة حالة"]),
+    (
+        "kind.convening_announcement",
+        ["Convening announcement", "Annonce de réunion", "Anuncio de reunión", "إعلان عن لقاء"],
+    ),
+    ("kind.convening_report", ["Convening report", "Compte rendu de réunion", "Informe de reunión", "تقرير لقاء"]),
+    (
+        "login.intro",
+        [
+            "This node is reachable from other computers. Enter the operator token that `convene node run` printed to write or see personal data.",
+            "Ce nœud est joignable depuis d'autres ordinateurs. Saisissez le jeton d'opérateur affiché par `convene node run` pour écrire ou voir des données personnelles.",
+            "Este nodo es accesible desde otros equipos. Introduzca el token de operador que mostró `convene node run` para escribir o ver datos personales.",
+            "يمكن الوصول إلى هذه العقدة من حواسيب أخرى. أدخل رمز المشغّل الذي طبعه `convene node run` للكتابة أو رؤية البيانات الشخصية.",
+        ],
+    ),
+    ("login.token", ["Operator token", "Jeton d'opérateur", "Token de operador", "رمز المشغّل"]),
+    (
+        "login.wrong",
+        ["That token is not right.", "Ce jeton n'est pas le bon.", "Ese token no es correcto.", "هذا الرمز غير صحيح."],
+    ),
+    ("nav.browse", ["Browse", "Parcourir", "Explorar", "تصفح"]),
+    ("nav.drafts", ["Drafts", "Brouillons", "Borradores", "المسودات"]),
+    ("nav.identities", ["Identities", "Identités", "Identidades", "الهويات"]),
+    ("nav.language", ["Language", "Langue", "Idioma", "اللغة"]),
+    ("nav.network", ["Network", "Réseau", "Red", "الشبكة"]),
+    ("nav.new", ["Write", "Écrire", "Escribir", "كتابة"]),
+    ("nav.skip", ["Skip to content", "Aller au contenu", "Ir al contenido", "انتقل إلى المحتوى"]),
+    (
+        "net.add_hint",
+        [
+            "A multiaddr, e.g. /ip4/192.0.2.7/tcp/4701",
+            "Une multiaddr, ex. /ip4/192.0.2.7/tcp/4701",
+            "Una multiaddr, p. ej. /ip4/192.0.2.7/tcp/4701",
+            "عنوان multiaddr، مثل ‎/ip4/192.0.2.7/tcp/4701",
+        ],
+    ),
+    (
+        "net.added",
+        [
+            "Peer added; the node will dial it.",
+            "Pair ajouté ; le nœud va le contacter.",
+            "Par añadido; el nodo lo contactará.",
+            "أضيف النظير؛ ستتصل به العقدة.",
+        ],
+    ),
+    ("net.addrs", ["Addresses", "Adresses", "Direcciones", "العناوين"]),
+    (
+        "net.bytes",
+        ["Bytes in / out", "Octets reçus / envoyés", "Bytes recibidos / enviados", "البايتات الواردة / الصادرة"],
+    ),
+    ("net.connected", ["connected", "connecté", "conectado", "متصل"]),
+    ("net.disconnected", ["not connected", "non connecté", "no conectado", "غير متصل"]),
+    (
+        "net.entries",
+        [
+            "Entries received / sent",
+            "Entrées reçues / envoyées",
+            "Entradas recibidas / enviadas",
+            "المدخلات المستلمة / المرسلة",
+        ],
+    ),
+    ("net.entries_signed", ["signed entries", "entrées signées", "entradas firmadas", "مدخلات موقّعة"]),
+    ("net.errors", ["Errors", "Erreurs", "Errores", "الأخطاء"]),
+    ("net.last_error", ["Last error", "Dernière erreur", "Último error", "آخر خطأ"]),
+    ("net.listen", ["Listening on", "À l'écoute sur", "Escuchando en", "يستمع على"]),
+    ("net.network", ["Network", "Réseau", "Red", "الشبكة"]),
+    (
+        "net.no_peers",
+        [
+            "No peers yet. Add one below, or carry a bundle on a USB stick.",
+            "Aucun pair pour l'instant. Ajoutez-en un ci-dessous, ou transportez un paquet sur clé USB.",
+            "Aún no hay pares. Añada uno abajo o lleve un paquete en una memoria USB.",
+            "لا يوجد نظراء بعد. أضف نظيرًا أدناه، أو انقل حزمة على ذاكرة USB.",
+        ],
+    ),
+    (
+        "net.no_sync",
+        [
+            "This node is not running sync.",
+            "Ce nœud n'exécute pas la synchronisation.",
+            "Este nodo no está sincronizando.",
+            "هذه العقدة لا تشغّل المزامنة.",
+        ],
+    ),
+    ("net.node_id", ["This node's id", "Identifiant de ce nœud", "Identificador de este nodo", "معرّف هذه العقدة"]),
+    ("net.peer", ["Peer", "Pair", "Par", "النظير"]),
+    ("net.peers", ["Peers", "Pairs", "Pares", "النظراء"]),
+    (
+        "net.secretariat",
+        [
+            "This is the secretariat's node.",
+            "Ceci est le nœud du secrétariat.",
+            "Este es el nodo de la secretaría.",
+            "هذه عقدة الأمانة.",
+        ],
+    ),
+    ("net.stored", ["Stored here", "Stocké ici", "Guardado aquí", "مخزّن هنا"]),
+    (
+        "page.browse",
+        ["What the network holds", "Ce que contient le réseau", "Lo que contiene la red", "ما تحمله الشبكة"],
+    ),
+    ("page.drafts", ["Drafts", "Brouillons", "Borradores", "المسودات"]),
+    ("page.edit", ["Edit", "Modifier", "Editar", "تعديل"]),
+    ("page.identities", ["Identities", "Identités", "Identidades", "الهويات"]),
+    ("page.login", ["Sign in", "Connexion", "Iniciar sesión", "تسجيل الدخول"]),
+    ("page.network", ["Network", "Réseau", "Red", "الشبكة"]),
+    (
+        "page.new",
+        ["What would you like to write?", "Que voulez-vous écrire ?", "¿Qué desea escribir?", "ماذا تريد أن تكتب؟"],
+    ),
+    (
+        "page.withdraw",
+        ["Withdraw this submission?", "Retirer cette soumission ?", "¿Retirar este envío?", "سحب هذه المساهمة؟"],
+    ),
+    (
+        "part.curated_list",
+        [
+            "By invitation (curated list)",
+            "Sur invitation (liste choisie)",
+            "Por invitación (lista seleccionada)",
+            "بالدعوة (قائمة مختارة)",
+        ],
+    ),
+    (
+        "part.open_call",
+        [
+            "Anyone may join (open call)",
+            "Ouvert à tous (appel ouvert)",
+            "Abierto a todos (convocatoria abierta)",
+            "مفتوح للجميع (دعوة عامة)",
+        ],
+    ),
+    ("sub.changes", ["Edit history", "Historique des modifications", "Historial de cambios", "سجل التعديلات"]),
+    (
+        "sub.contact_sealed",
+        [
+            "Sealed: only the secretariat can read it.",
+            "Scellé : seul le secrétariat peut le lire.",
+            "Sellado: solo la secretaría puede leerlo.",
+            "مختوم: لا تقرؤه إلا الأمانة.",
+        ],
+    ),
+    ("sub.created", ["Created", "Créé", "Creado", "أُنشئ"]),
+    ("sub.entry.change", ["changed", "modifié", "modificado", "عُدّل"]),
+    ("sub.entry.create", ["created", "créé", "creado", "أُنشئ"]),
+    ("sub.entry.grant", ["co-author added", "co-auteur ajouté", "coautor añadido", "أضيف مؤلف مشارك"]),
+    ("sub.entry.withdraw", ["withdrawn", "retiré", "retirado", "سُحب"]),
+    (
+        "sub.saved",
+        [
+            "Signed and stored on this node. It will travel to the secretariat whenever a link is up.",
+            "Signé et stocké sur ce nœud. Il partira vers le secrétariat dès qu'un lien sera disponible.",
+            "Firmado y guardado en este nodo. Viajará a la secretaría en cuanto haya un enlace.",
+            "تم التوقيع والتخزين على هذه العقدة. ستنتقل إلى الأمانة متى توفر اتصال.",
+        ],
+    ),
+    (
+        "sub.unverified",
+        ["Signatures NOT verified", "Signatures NON vérifiées", "Firmas NO verificadas", "التوقيعات غير متحقق منها"],
+    ),
+    ("sub.verified", ["Signatures verified", "Signatures vérifiées", "Firmas verificadas", "تم التحقق من التوقيعات"]),
+    ("sub.where", ["Where it is", "Où elle se trouve", "Dónde está", "أين توجد"]),
+    (
+        "sub.where_text",
+        [
+            "Stored on this node. Peers that synced since it was stored hold it too.",
+            "Stockée sur ce nœud. Les pairs synchronisés depuis la détiennent aussi.",
+            "Guardado en este nodo. Los pares sincronizados desde entonces también lo tienen.",
+            "مخزنة على هذه العقدة، ولدى النظراء الذين تزامنوا منذ ذلك الحين.",
+        ],
+    ),
+    (
+        "sub.withdrawn",
+        [
+            "Withdrawn. Every node that follows the network's rules purges it.",
+            "Retirée. Chaque nœud qui suit les règles du réseau l'efface.",
+            "Retirado. Cada nodo que sigue las reglas de la red lo borra.",
+            "سُحبت. كل عقدة تتبع قواعد الشبكة تحذفها.",
+        ],
+    ),
+    ("sync.entries_waiting", ["entries waiting", "entrées en attente", "entradas en espera", "مدخلات بانتظار الجلب"]),
+    ("sync.last", ["last sync", "dernière synchro", "última sincronización", "آخر مزامنة"]),
+    ("sync.never", ["never", "jamais", "nunca", "أبدًا"]),
+    ("sync.offline", ["sync off", "synchro arrêtée", "sincronización apagada", "المزامنة متوقفة"]),
+    ("sync.peers_online", ["peers online", "pairs en ligne", "pares en línea", "نظراء متصلون"]),
+    (
+        "withdraw.explain",
+        [
+            "Withdrawing signs a message that tells every node to delete this submission's content. It will be purged from this node and from every node that receives the message, and it cannot be undone.",
+            "Retirer signe un message demandant à chaque nœud d'effacer le contenu de cette soumission. Elle sera purgée de ce nœud et de tous ceux qui recevront le message, et c'est irréversible.",
+            "Retirar firma un mensaje que pide a cada nodo borrar el contenido de este envío. Se purgará de este nodo y de todos los que reciban el mensaje, y no se puede deshacer.",
+            "السحب يوقّع رسالة تطلب من كل عقدة حذف محتوى هذه المساهمة. ستُحذف من هذه العقدة ومن كل عقدة تتلقى الرسالة، ولا يمكن التراجع عن ذلك.",
+        ],
+    ),
+    (
+        "withdraw.reason",
+        [
+            "Reason (optional, public)",
+            "Raison (facultative, publique)",
+            "Motivo (opcional, público)",
+            "السبب (اختياري، علني)",
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted_unique_and_translated() {
+        for pair in STRINGS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} must come before {}", pair[1].0, pair[0].0);
+        }
+        for (key, texts) in STRINGS {
+            assert!(texts.iter().all(|text| !text.trim().is_empty()), "{key} has an empty translation");
+        }
+    }
+
+    #[test]
+    fn accept_language_by_quality() {
+        assert_eq!(best_accepted("de, fr;q=0.5, ar;q=0.8"), Some(Lang::Ar));
+        assert_eq!(best_accepted("es-419"), Some(Lang::Es));
+        assert_eq!(best_accepted("de"), None);
+        assert_eq!(best_accepted("fr;q=0"), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! The browse page: the corpus, filtered and paged (`GET /`).
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use convene_node::query::Filter;
+use convene_protocol::schema::SubmissionKind;
+use convene_protocol::taxonomy::{Taxonomy, Term};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::WebState;
+use crate::pages::write::kind_label;
+use crate::web::{Ctx, PageError, blocking, encode_query};
+
+/// Rows per page.
+pub const PAGE_SIZE: usize = 25;
+
+/// The browse form's query: every filter is optional; empty means any.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct BrowseQuery {
+    kind: String,
+    country: String,
+    principle: String,
+    risk: String,
+    stage: String,
+    language: String,
+    from: String,
+    to: String,
+    text: String,
+    offset: usize,
+}
+
+fn some(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+impl BrowseQuery {
+    fn filter(&self) -> Filter {
+        Filter {
+            kind: SubmissionKind::parse(self.kind.trim()),
+            country: some(&self.country).map(|country| country.to_uppercase()),
+            principle: some(&self.principle),
+            risk: some(&self.risk),
+            stage: some(&self.stage),
+            language: some(&self.language),
+            from: some(&self.from),
+            to: some(&self.to),
+            text: some(&self.text),
+        }
+    }
+
+    /// The query string of these filters at another offset.
+    fn at(&self, offset: usize) -> String {
+        let pairs = [
+            ("kind", &self.kind),
+            ("country", &self.country),
+            ("principle", &self.principle),
+            ("risk", &self.risk),
+            ("stage", &self.stage),
+            ("language", &self.language),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("text", &self.text),
+        ];
+        let mut out = format!("?offset={offset}");
+        for (name, value) in pairs {
+            if !value.trim().is_empty() {
+                out.push_str(&format!("&{name}={}", encode_query(value.trim())));
+            }
+        }
+        out
+    }
+}
+
+/// `GET /`
+pub(crate) async fn page(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Query(query): Query<BrowseQuery>,
+) -> Result<Response, PageError> {
+    let filter = query.filter();
+    let offset = query.offset;
+    let page = blocking(ctx.lang, &state, move |node| node.list(&filter, offset, PAGE_SIZE)).await?;
+    let taxonomy = Taxonomy::v1();
+    let lang = ctx.lang.code();
+    let body = html! {
+        form.filters method="get" action="/" role="search" {
+            div.field {
+                label for="q-text" { (ctx.t("browse.text")) }
+                input #q-text type="search" name="text" value=(query.text);
+            }
+            div.field {
+                label for="q-kind" { (ctx.t("common.kind")) }
+                select #q-kind name="kind" {
+                    option value="" { (ctx.t("browse.all")) }
+                    @for kind in SubmissionKind::ALL {
+                        option value=(kind.as_str()) selected[query.kind == kind.as_str()] { (kind_label(&ctx, kind)) }
+                    }
+                }
+            }
+            (code_select(&ctx, "principle", ctx.t("field.principles"), &taxonomy.principles, &query.principle))
+            (code_select(&ctx, "risk", ctx.t("field.risks"), &taxonomy.risks, &query.risk))
+            (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
+            div.field {
+                label for="q-country" { (ctx.t("field.country")) }
+                input #q-country name="country" maxlength="2" size="3" value=(query.country);
+            }
+            div.field {
+                label for="q-language" { (ctx.t("common.language")) }
+                input #q-language name="language" maxlength="16" size="6" value=(query.language);
+            }
+            div.field {
+                label for="q-from" { (ctx.t("browse.from")) }
+                input #q-from type="date" name="from" value=(query.from);
+            }
+            div.field {
+                label for="q-to" { (ctx.t("browse.to")) }
+                input #q-to type="date" name="to" value=(query.to);
+            }
+            div.actions { button type="submit" { (ctx.t("action.filter")) } }
+        }
+        p #result-count { (page.total) " " (ctx.t("browse.results")) }
+        @if page.rows.is_empty() {
+            p { (ctx.t("browse.empty")) }
+        } @else {
+            ol.results start=(offset + 1) {
+                @for row in &page.rows {
+                    li {
+                        a href={ "/s/" (row.id) } { (row.summary.title) }
+                        div.meta {
+                            span.kind { (kind_label(&ctx, row.summary.kind)) }
+                            @if let Some(date) = &row.summary.date { " · " (date) }
+                            @if let Some(country) = &row.summary.country { " · " (country) }
+                            " · " span lang=(row.summary.language) { (row.summary.language) }
+                        }
+                        @let codes = row.summary.principles.iter().chain(&row.summary.risks).chain(&row.summary.lifecycle_stages);
+                        div.codes { @for code in codes { span.code title=(code_title(taxonomy, code, lang)) { (code) } " " } }
+                    }
+                }
+            }
+        }
+        nav.paging aria-label="pages" {
+            @if offset > 0 {
+                a rel="prev" href={ "/" (query.at(offset.saturating_sub(PAGE_SIZE))) } { (ctx.t("browse.prev")) }
+            }
+            @if offset + PAGE_SIZE < page.total {
+                a rel="next" href={ "/" (query.at(offset + PAGE_SIZE)) } { (ctx.t("browse.next")) }
+            }
+        }
+    };
+    Ok(ctx.page(ctx.t("page.browse"), body))
+}
+
+fn code_title(taxonomy: &Taxonomy, code: &str, lang: &str) -> String {
+    [&taxonomy.principles, &taxonomy.risks, &taxonomy.lifecycle_stages]
+        .into_iter()
+        .find_map(|terms| Taxonomy::find(terms, code))
+        .map(|term| term.label(lang))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn code_select(ctx: &Ctx, name: &str, label: &str, terms: &[Term], chosen: &str) -> Markup {
+    let lang = ctx.lang.code();
+    html! {
+        div.field {
+            label for={ "q-" (name) } { (label) }
+            select id={ "q-" (name) } name=(name) {
+                option value="" { (ctx.t("browse.all")) }
+                @for term in terms {
+                    option value=(term.code) selected[chosen == term.code] { (term.label(lang)) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The web UI's pages: one file per page, all server-rendered with maud
+//! (which escapes every value), all usable without JavaScript.
+
+pub mod browse;
+pub mod form;
+pub mod identities;
+pub mod login;
+pub mod network;
+pub mod submission;
+pub mod write;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::WebState;
+use crate::web;
+
+/// Every page route, with the security headers.
+pub(crate) fn router() -> Router<WebState> {
+    Router::new()
+        .route("/", get(browse::page))
+        .route("/s/{id}", get(submission::page))
+        .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post))
+        .route("/s/{id}/withdraw", get(submission::withdraw_confirm).post(submission::withdraw))
+        .route("/new", get(write::choose))
+        .route("/new/{kind}", get(write::new_form).post(write::new_post))
+        .route("/drafts", get(write::drafts_page))
+        .route("/drafts/autosave", post(write::autosave))
+        .route("/drafts/{id}/discard", post(write::discard))
+        .route("/identities", get(identities::page).post(identities::create))
+        .route("/identities/choose", post(identities::choose))
+        .route("/network", get(network::page))
+        .route("/network/peers", post(network::add_peer))
+        .route("/login", get(login::page).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::set_lang))
+        .route("/assets/style.css", get(web::style_css))
+        .route("/assets/app.js", get(web::app_js))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(axum::middleware::from_fn(web::security_headers))
+}

@@ -1,0 +1,262 @@
+//! One submission (`GET /s/{id}`): its fields, author, verified mark and
+//! history; reveal of the contact on the secretariat's node; withdraw with
+//! a confirmation.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use convene_node::NodeError;
+use convene_protocol::entry::EntryKind;
+use convene_protocol::schema::{Contact, PARTICIPATION};
+use convene_protocol::taxonomy::{Taxonomy, Term};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::WebState;
+use crate::pages::form::{participation_label, short_label, term_words};
+use crate::pages::write::kind_label;
+use crate::web::{Ctx, PageError, blocking, format_time, notice};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ShowQuery {
+    saved: bool,
+    reveal: bool,
+}
+
+/// `GET /s/{id}`
+pub(crate) async fn page(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    if query.reveal {
+        ctx.require_login()?;
+    }
+    let reveal = query.reveal;
+    let shown = blocking(ctx.lang, &state, move |node| {
+        let id = node.resolve(&id)?;
+        let view = match node.show(&id) {
+            Err(NodeError::Withdrawn(_)) => return Ok(None),
+            other => other?,
+        };
+        let contact = if reveal { node.reveal(&id)? } else { None };
+        let secretariat = node.data_dir().secretariat_path().exists();
+        Ok(Some((view, contact, secretariat, node.data_dir().identities()?)))
+    })
+    .await?;
+    let Some((view, contact, secretariat, identities)) = shown else {
+        let body =
+            html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
+        return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
+    };
+    let row = &view.row;
+    let author_here = identities.iter().find(|info| info.public_key == row.creator);
+    let lang = ctx.lang.code();
+    let body = html! {
+        @if query.saved { (notice(ctx.t("sub.saved"))) }
+        p.meta {
+            span.kind { (kind_label(&ctx, row.kind)) }
+            " · "
+            @if view.signatures_verified {
+                span.verified { "✔ " (ctx.t("sub.verified")) }
+            } @else {
+                span.unverified { "✘ " (ctx.t("sub.unverified")) }
+            }
+        }
+        dl.fields {
+            dt { (ctx.t("common.author")) }
+            dd { code.did { (row.creator) } }
+            dt { (ctx.t("sub.created")) }
+            dd { (format_time(row.created_ms)) }
+            @for field in row.kind.fields() {
+                @if !matches!(*field, "kind" | "title") {
+                    @if *field == "contact" {
+                        dt { (ctx.t("field.contact")) }
+                        dd { (contact_cell(&ctx, &row.id.to_string(), contact.as_ref(), secretariat, row.fields.contains_key("sealed_contact"))) }
+                    } @else if let Some(value) = row.fields.get(*field) {
+                        dt { (short_label(&ctx, field)) }
+                        dd { (field_value(&ctx, field, value, lang)) }
+                    }
+                }
+            }
+        }
+        h2 { (ctx.t("sub.changes")) }
+        ol.history {
+            @for item in &view.history {
+                li {
+                    (format_time(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind)) " · "
+                    code.did { (item.author) }
+                }
+            }
+        }
+        h2 { (ctx.t("sub.where")) }
+        p { (ctx.t("sub.where_text")) }
+        @if let Some(sync) = &ctx.sync {
+            ul {
+                @for peer in sync.peers.iter().filter(|peer| peer.last_sync_ms.is_some_and(|ms| ms >= row.updated_ms)) {
+                    li { code { (peer.peer_id.as_deref().unwrap_or("?")) } " · " (ctx.t("sync.last")) " " (format_time(peer.last_sync_ms.unwrap_or(0))) }
+                }
+            }
+        }
+        @if let Some(author) = author_here {
+            p.actions {
+                a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
+                " "
+                a.button.danger href={ "/s/" (row.id) "/withdraw?as=" (author.name) } { (ctx.t("action.withdraw")) }
+            }
+        }
+    };
+    let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
+    Ok(ctx.page(&title, body))
+}
+
+fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Create => ctx.t("sub.entry.create"),
+        EntryKind::Change => ctx.t("sub.entry.change"),
+        EntryKind::Grant => ctx.t("sub.entry.grant"),
+        EntryKind::Withdraw => ctx.t("sub.entry.withdraw"),
+    }
+}
+
+fn contact_cell(ctx: &Ctx, id: &str, contact: Option<&Contact>, secretariat: bool, sealed: bool) -> Markup {
+    html! {
+        @if let Some(contact) = contact {
+            (contact.name) " <" (contact.email) ">"
+        } @else if sealed {
+            (ctx.t("sub.contact_sealed"))
+            @if secretariat {
+                " " a.button href={ "/s/" (id) "?reveal=true" } { (ctx.t("action.reveal")) }
+            }
+        } @else {
+            (ctx.t("common.none"))
+        }
+    }
+}
+
+fn terms_of(field: &str) -> Option<&'static [Term]> {
+    let taxonomy = Taxonomy::v1();
+    Some(match field {
+        "principles" => &taxonomy.principles,
+        "risks" => &taxonomy.risks,
+        "lifecycle_stages" => &taxonomy.lifecycle_stages,
+        "responsible_authority" => &taxonomy.responsible_authorities,
+        "dpi_types" => &taxonomy.dpi_types,
+        "stakeholder_groups" => &taxonomy.stakeholder_groups,
+        "purposes" => &taxonomy.purposes,
+        "format" => &taxonomy.formats,
+        _ => return None,
+    })
+}
+
+fn code_label(field: &str, code: &str, lang: &str) -> String {
+    terms_of(field)
+        .and_then(|terms| Taxonomy::find(terms, code))
+        .map(|term| term_words(term, lang))
+        .unwrap_or(code.into())
+}
+
+fn field_value(ctx: &Ctx, field: &str, value: &Value, lang: &str) -> Markup {
+    match (field, value) {
+        ("location", Value::Object(location)) => html! {
+            (location.get("country").and_then(Value::as_str).unwrap_or(""))
+            @if let Some(locality) = location.get("locality").and_then(Value::as_str).filter(|l| !l.is_empty()) { ", " (locality) }
+        },
+        ("participants", Value::Object(participants)) => html! {
+            (participants.get("count").and_then(Value::as_u64).unwrap_or(0))
+            ul {
+                @for group in participants.get("stakeholder_groups").and_then(Value::as_array).into_iter().flatten() {
+                    li { (code_label("stakeholder_groups", group.as_str().unwrap_or(""), lang)) }
+                }
+            }
+        },
+        ("consent_to_publish", Value::Bool(yes)) => {
+            html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) }
+        }
+        ("participation", Value::String(code)) if PARTICIPATION.contains(&code.as_str()) => {
+            html! { (participation_label(ctx, code)) }
+        }
+        (field, Value::String(text)) if terms_of(field).is_some() => html! { (code_label(field, text, lang)) },
+        (_, Value::String(text)) => html! { span.text { (text) } },
+        (field, Value::Array(items)) => html! {
+            ul {
+                @for item in items {
+                    li { @match item.as_str() { Some(text) => (code_label(field, text, lang)), None => (item.to_string()) } }
+                }
+            }
+        },
+        (_, other) => html! { (other.to_string()) },
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct WithdrawQuery {
+    #[serde(rename = "as")]
+    identity: String,
+}
+
+/// `GET /s/{id}/withdraw`: the confirmation.
+pub(crate) async fn withdraw_confirm(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Query(query): Query<WithdrawQuery>,
+) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let view = blocking(ctx.lang, &state, move |node| {
+        let id = node.resolve(&id)?;
+        node.show(&id)
+    })
+    .await?;
+    let title = view.row.fields.get("title").and_then(Value::as_str).unwrap_or("");
+    let body = html! {
+        p { strong { (title) } }
+        p.warning { (ctx.t("withdraw.explain")) }
+        form method="post" action={ "/s/" (view.row.id) "/withdraw" } {
+            (ctx.csrf_field())
+            input type="hidden" name="identity" value=(query.identity);
+            div.field {
+                label for="f-reason" { (ctx.t("withdraw.reason")) }
+                input #f-reason name="reason" maxlength="500";
+            }
+            div.actions {
+                button.danger type="submit" { (ctx.t("action.withdraw_confirm")) }
+                " " a href={ "/s/" (view.row.id) } { (ctx.t("common.no")) }
+            }
+        }
+    };
+    Ok(ctx.page(ctx.t("page.withdraw"), body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct WithdrawForm {
+    csrf: String,
+    identity: String,
+    reason: String,
+}
+
+/// `POST /s/{id}/withdraw`
+pub(crate) async fn withdraw(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&form.csrf))?;
+    ctx.require_login()?;
+    blocking(ctx.lang, &state, move |node| {
+        let signer = (!form.identity.is_empty()).then_some(form.identity.as_str());
+        let (_, secret) = node.data_dir().identity(signer)?;
+        let id = node.resolve(&id)?;
+        node.withdraw(&secret, &id, form.reason.trim())
+    })
+    .await?;
+    let body = html! { p role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
+    Ok(ctx.page(ctx.t("action.withdraw"), body).into_response())
+}

@@ -1,0 +1,309 @@
+//! Writing: choose a kind, fill the form, save drafts (button or autosave),
+//! sign and submit; edit a stored submission; the drafts list.
+
+use axum::Form;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use convene_node::NodeError;
+use convene_protocol::schema::{SubmissionKind, ValidationErrors};
+use maud::html;
+use serde::Deserialize;
+
+use crate::WebState;
+use crate::drafts;
+use crate::pages::form::{self, FormSpec, Values};
+use crate::web::{Ctx, PageError, blocking, format_time, notice};
+
+fn parse_kind(ctx: &Ctx, text: &str) -> Result<SubmissionKind, PageError> {
+    SubmissionKind::parse(text).ok_or(PageError::NotFound(ctx.lang))
+}
+
+/// The title of a kind, in the visitor's language.
+pub fn kind_label(ctx: &Ctx, kind: SubmissionKind) -> &'static str {
+    ctx.t(&format!("kind.{}", kind.as_str()))
+}
+
+/// `GET /new`: which kind to write.
+pub(crate) async fn choose(ctx: Ctx) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let body = html! {
+        ul.kinds {
+            @for kind in SubmissionKind::ALL {
+                li { a href={ "/new/" (kind.as_str()) } { (kind_label(&ctx, kind)) } }
+            }
+        }
+    };
+    Ok(ctx.page(ctx.t("page.new"), body))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewQuery {
+    draft: Option<String>,
+    #[serde(default)]
+    saved: bool,
+}
+
+async fn identity_names(ctx: &Ctx, state: &WebState) -> Result<Vec<String>, PageError> {
+    let list = blocking(ctx.lang, state, |node| node.data_dir().identities()).await?;
+    Ok(list.into_iter().map(|info| info.name).collect())
+}
+
+/// `GET /new/{kind}`: an empty form, or a resumed draft.
+pub(crate) async fn new_form(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(kind): Path<String>,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let mut kind = parse_kind(&ctx, &kind)?;
+    let mut values = Values(vec![("language".into(), ctx.lang.code().into())]);
+    let mut draft_id = None;
+    if let Some(id) = query.draft {
+        let draft = blocking(ctx.lang, &state, move |node| drafts::load(node.data_dir(), &id)).await?;
+        kind = draft.kind;
+        values = Values(draft.values);
+        draft_id = Some(draft.id);
+    }
+    let identities = identity_names(&ctx, &state).await?;
+    let signer = chosen_signer(&ctx, &values, &identities);
+    let spec = FormSpec {
+        kind,
+        action: format!("/new/{}", kind.as_str()),
+        draft: draft_id.as_deref(),
+        identities: &identities,
+        signer: signer.as_deref(),
+        editing: false,
+    };
+    let body = html! {
+        @if query.saved { (notice(ctx.t("drafts.saved"))) }
+        (form::render(&ctx, &spec, &values, None))
+    };
+    Ok(ctx.page(kind_label(&ctx, kind), body))
+}
+
+fn chosen_signer(ctx: &Ctx, values: &Values, identities: &[String]) -> Option<String> {
+    let posted = values.get("identity");
+    if identities.iter().any(|name| name == posted) {
+        return Some(posted.to_owned());
+    }
+    ctx.signer.clone().filter(|name| identities.contains(name)).or_else(|| identities.first().cloned())
+}
+
+/// `POST /new/{kind}`: save a draft, or sign and submit.
+pub(crate) async fn new_post(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(kind): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let values = Values(pairs);
+    ctx.check_csrf(Some(values.get("csrf")))?;
+    ctx.require_login()?;
+    let kind = parse_kind(&ctx, &kind)?;
+    let draft_id = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
+    if values.get("action") == "save_draft" {
+        let kept = values.for_draft();
+        let draft = blocking(ctx.lang, &state, move |node| {
+            drafts::save_values(node.data_dir(), draft_id.as_deref(), kind, kept)
+        })
+        .await?;
+        return Ok(Redirect::to(&format!("/new/{}?draft={}&saved=true", kind.as_str(), draft.id)).into_response());
+    }
+    let submission = form::to_submission(kind, &values);
+    let identity = values.get("identity").to_owned();
+    let outcome = blocking(ctx.lang, &state, move |node| {
+        let signer = (!identity.is_empty()).then_some(identity.as_str());
+        let result = node.data_dir().identity(signer).and_then(|(_, secret)| node.submit(&secret, &submission));
+        Ok(result)
+    })
+    .await?;
+    match outcome {
+        Ok(submitted) => {
+            if let Some(id) = draft_id {
+                blocking(ctx.lang, &state, move |node| drafts::discard(node.data_dir(), &id)).await?;
+            }
+            Ok(Redirect::to(&format!("/s/{}?saved=true", submitted.id)).into_response())
+        }
+        Err(error) => {
+            // Keep what was typed: as a draft too, so a closed tab after an
+            // error loses nothing.
+            let kept = values.for_draft();
+            let draft = blocking(ctx.lang, &state, move |node| {
+                drafts::save_values(node.data_dir(), draft_id.as_deref(), kind, kept)
+            })
+            .await?;
+            let errors = match error {
+                NodeError::Invalid(errors) => errors,
+                other => match PageError::node(ctx.lang, other) {
+                    PageError::Shown(_, _, message) => one_error("identity", message),
+                    other => return Err(other),
+                },
+            };
+            let identities = identity_names(&ctx, &state).await?;
+            let signer = chosen_signer(&ctx, &values, &identities);
+            let spec = FormSpec {
+                kind,
+                action: format!("/new/{}", kind.as_str()),
+                draft: Some(&draft.id),
+                identities: &identities,
+                signer: signer.as_deref(),
+                editing: false,
+            };
+            let body = form::render(&ctx, &spec, &values, Some(&errors));
+            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, kind_label(&ctx, kind), body))
+        }
+    }
+}
+
+fn one_error(field: &str, message: String) -> ValidationErrors {
+    ValidationErrors(vec![convene_protocol::schema::FieldError {
+        field: field.into(),
+        problem: message,
+        allowed: None,
+    }])
+}
+
+/// `POST /drafts/autosave`: what the script sends as the convener types.
+pub(crate) async fn autosave(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let values = Values(pairs);
+    ctx.check_csrf(Some(values.get("csrf")))?;
+    if !ctx.allowed {
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    }
+    let kind = parse_kind(&ctx, values.get("kind"))?;
+    let draft_id = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
+    let kept = values.for_draft();
+    let draft =
+        blocking(ctx.lang, &state, move |node| drafts::save_values(node.data_dir(), draft_id.as_deref(), kind, kept))
+            .await?;
+    Ok(Json(serde_json::json!({ "draft": draft.id, "saved": format_time(draft.updated_ms) })).into_response())
+}
+
+/// `GET /drafts`: every draft, with resume and discard.
+pub(crate) async fn drafts_page(ctx: Ctx, State(state): State<WebState>) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let list = blocking(ctx.lang, &state, |node| drafts::list(node.data_dir())).await?;
+    let body = html! {
+        p { (ctx.t("drafts.intro")) }
+        @if list.is_empty() {
+            p { (ctx.t("drafts.empty")) }
+        } @else {
+            ul.drafts {
+                @for draft in &list {
+                    li {
+                        a href={ "/new/" (draft.kind.as_str()) "?draft=" (draft.id) } {
+                            (draft.title().unwrap_or(ctx.t("drafts.untitled")))
+                        }
+                        " · " (kind_label(&ctx, draft.kind))
+                        " · " (ctx.t("drafts.updated")) " " (format_time(draft.updated_ms))
+                        " "
+                        a.button href={ "/new/" (draft.kind.as_str()) "?draft=" (draft.id) } { (ctx.t("action.resume")) }
+                        form.inline method="post" action={ "/drafts/" (draft.id) "/discard" } {
+                            (ctx.csrf_field())
+                            button.secondary type="submit" { (ctx.t("action.discard")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ctx.page(ctx.t("page.drafts"), body))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /drafts/{id}/discard`
+pub(crate) async fn discard(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&form.csrf))?;
+    ctx.require_login()?;
+    blocking(ctx.lang, &state, move |node| drafts::discard(node.data_dir(), &id)).await?;
+    Ok(Redirect::to("/drafts").into_response())
+}
+
+/// `GET /s/{id}/edit`: the form, filled with the stored fields.
+pub(crate) async fn edit_form(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let view = blocking(ctx.lang, &state, move |node| {
+        let id = node.resolve(&id)?;
+        node.show(&id)
+    })
+    .await?;
+    let values = form::from_fields(&view.row.fields);
+    let identities = identity_names(&ctx, &state).await?;
+    let signer = chosen_signer(&ctx, &values, &identities);
+    let spec = FormSpec {
+        kind: view.row.kind,
+        action: format!("/s/{}/edit", view.row.id),
+        draft: None,
+        identities: &identities,
+        signer: signer.as_deref(),
+        editing: true,
+    };
+    Ok(ctx.page(ctx.t("page.edit"), form::render(&ctx, &spec, &values, None)))
+}
+
+/// `POST /s/{id}/edit`: sign a change.
+pub(crate) async fn edit_post(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let values = Values(pairs);
+    ctx.check_csrf(Some(values.get("csrf")))?;
+    ctx.require_login()?;
+    let kind = parse_kind(&ctx, values.get("kind"))?;
+    let submission = form::to_submission(kind, &values);
+    let identity = values.get("identity").to_owned();
+    let outcome = blocking(ctx.lang, &state, move |node| {
+        let id = node.resolve(&id)?;
+        let signer = (!identity.is_empty()).then_some(identity.as_str());
+        let result = node.data_dir().identity(signer).and_then(|(_, secret)| node.edit(&secret, &id, &submission));
+        Ok((id, result))
+    })
+    .await?;
+    match outcome {
+        (id, Ok(_)) => Ok(Redirect::to(&format!("/s/{id}?saved=true")).into_response()),
+        (id, Err(error)) => {
+            let errors = match error {
+                NodeError::Invalid(errors) => errors,
+                other => match PageError::node(ctx.lang, other) {
+                    PageError::Shown(_, _, message) => one_error("identity", message),
+                    other => return Err(other),
+                },
+            };
+            let identities = identity_names(&ctx, &state).await?;
+            let signer = chosen_signer(&ctx, &values, &identities);
+            let spec = FormSpec {
+                kind,
+                action: format!("/s/{id}/edit"),
+                draft: None,
+                identities: &identities,
+                signer: signer.as_deref(),
+                editing: true,
+            };
+            let body = form::render(&ctx, &spec, &values, Some(&errors));
+            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! What every page shares: the request context (language, CSRF nonce,
+//! login), the layout with the sync status, CSRF and login checks, the HTML
+//! error page, security headers and the embedded assets.
+//!
+//! **CSRF:** a random nonce lives in the `csrf` cookie (HttpOnly,
+//! SameSite=Strict); every form carries `keyed_hash(key, nonce)` in a hidden
+//! `csrf` field, where the key is derived from the operator token. A POST
+//! whose field does not match its cookie is refused with 403.
+//!
+//! **Login:** when the server is bound beyond loopback (`require_token`),
+//! every page that writes or reveals needs the `session` cookie, which the
+//! login page sets after the operator token is entered.
+
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use convene_node::NodeError;
+use convene_node::sync::SyncStatus;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::WebState;
+use crate::i18n::{Lang, tr};
+
+/// The stylesheet, embedded.
+pub const STYLE_CSS: &str = include_str!("../assets/style.css");
+/// The progressive script (autosave, confirmations), embedded.
+pub const APP_JS: &str = include_str!("../assets/app.js");
+
+/// The Content-Security-Policy of every page: nothing from elsewhere, no
+/// inline script or style.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+                       connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|line| {
+        line.split(';').find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    })
+}
+
+/// Per-request context every page handler takes.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The UI language.
+    pub lang: Lang,
+    /// The CSRF nonce (from the cookie, or fresh).
+    nonce: String,
+    /// Whether the nonce is fresh and must be set as a cookie.
+    new_nonce: bool,
+    /// Whether the visitor may write and reveal (always true on loopback).
+    pub allowed: bool,
+    /// Whether a login is needed at all.
+    pub require_token: bool,
+    /// The identity chosen to sign (the `signer` cookie).
+    pub signer: Option<String>,
+    /// The path asked for, for the language switcher and login.
+    pub path: String,
+    /// The sync engine's status, for the status bar.
+    pub sync: Option<SyncStatus>,
+    csrf_key: [u8; 32],
+}
+
+impl FromRequestParts<WebState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let headers = &parts.headers;
+        let (nonce, new_nonce) = match cookie(headers, "csrf").filter(|nonce| is_nonce(nonce)) {
+            Some(nonce) => (nonce, false),
+            None => (hex::encode(rand::random::<[u8; 16]>()), true),
+        };
+        let logged_in = cookie(headers, "session").is_some_and(|value| constant_eq(&value, &session_value(state)));
+        let sync = match &state.sync {
+            Some(sync) => sync.status().await.ok(),
+            None => None,
+        };
+        let path = parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        Ok(Ctx {
+            lang: Lang::from_headers(headers),
+            nonce,
+            new_nonce,
+            allowed: !state.require_token || logged_in,
+            require_token: state.require_token,
+            signer: cookie(headers, "signer").filter(|name| name.len() <= 64),
+            path,
+            sync,
+            csrf_key: csrf_key(state),
+        })
+    }
+}
+
+fn is_nonce(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn csrf_key(state: &WebState) -> [u8; 32] {
+    blake3::derive_key("convene-web 2026 csrf", state.token.as_bytes())
+}
+
+/// The `session` cookie's value for this node's operator token.
+pub fn session_value(state: &WebState) -> String {
+    hex::encode(blake3::derive_key("convene-web 2026 session", state.token.as_bytes()))
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl Ctx {
+    /// A UI string in the visitor's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        tr(self.lang, key)
+    }
+
+    /// The CSRF token for this visitor's forms.
+    pub fn csrf_token(&self) -> String {
+        blake3::keyed_hash(&self.csrf_key, self.nonce.as_bytes()).to_hex().to_string()
+    }
+
+    /// The hidden CSRF field every form carries.
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="csrf" value=(self.csrf_token()); }
+    }
+
+    /// Refuses a POST whose CSRF field does not match its cookie (a fresh
+    /// nonce means the cookie was missing: refused too).
+    pub fn check_csrf(&self, presented: Option<&str>) -> Result<(), PageError> {
+        let ok = !self.new_nonce && presented.is_some_and(|token| constant_eq(token, &self.csrf_token()));
+        if ok { Ok(()) } else { Err(PageError::Csrf) }
+    }
+
+    /// Refuses a visitor who must log in first.
+    pub fn require_login(&self) -> Result<(), PageError> {
+        if self.allowed { Ok(()) } else { Err(PageError::Login(self.path.clone())) }
+    }
+
+    /// A full page: layout around `body`, with the CSRF cookie when fresh.
+    pub fn page(&self, title: &str, body: Markup) -> Response {
+        self.page_with_status(StatusCode::OK, title, body)
+    }
+
+    /// A full page with a status code (e.g. 422 for a form with errors).
+    pub fn page_with_status(&self, status: StatusCode, title: &str, body: Markup) -> Response {
+        let markup = layout(self, title, body);
+        let mut response = (status, Html(markup.into_string())).into_response();
+        self.set_cookies(&mut response);
+        response
+    }
+
+    /// Adds the CSRF cookie to a response when the nonce is fresh.
+    pub fn set_cookies(&self, response: &mut Response) {
+        if self.new_nonce
+            && let Ok(value) = HeaderValue::from_str(&format!("csrf={}; Path=/; HttpOnly; SameSite=Strict", self.nonce))
+        {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// The layout: header with navigation, language switcher and sync status.
+fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Convene" }
+                link rel="stylesheet" href="/assets/style.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.skip href="#main" { (ctx.t("nav.skip")) }
+                header {
+                    nav aria-label="Convene" {
+                        a.brand href="/" { "Convene" }
+                        a href="/" { (ctx.t("nav.browse")) }
+                        a href="/new" { (ctx.t("nav.new")) }
+                        a href="/drafts" { (ctx.t("nav.drafts")) }
+                        a href="/identities" { (ctx.t("nav.identities")) }
+                        a href="/network" { (ctx.t("nav.network")) }
+                    }
+                    nav.langs aria-label=(ctx.t("nav.language")) {
+                        @for other in Lang::ALL {
+                            @if other == lang {
+                                span lang=(other.code()) aria-current="true" { (other.name()) }
+                            } @else {
+                                a lang=(other.code()) hreflang=(other.code())
+                                    href={ "/lang/" (other.code()) "?back=" (encode_query(&ctx.path)) } { (other.name()) }
+                            }
+                        }
+                    }
+                    (sync_bar(ctx))
+                }
+                main #main tabindex="-1" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+fn sync_bar(ctx: &Ctx) -> Markup {
+    html! {
+        p.sync role="status" {
+            @match &ctx.sync {
+                Some(sync) => {
+                    a href="/network" {
+                        span.dot.on[sync.connected() > 0] {}
+                        (sync.connected()) " " (ctx.t("sync.peers_online"))
+                        " · " (ctx.t("sync.last")) ": "
+                        @match sync.last_sync_ms {
+                            Some(ms) => (format_time(ms)),
+                            None => (ctx.t("sync.never")),
+                        }
+                        " · " (sync.entries_waiting) " " (ctx.t("sync.entries_waiting"))
+                    }
+                }
+                None => { span.dot {} (ctx.t("sync.offline")) }
+            }
+        }
+    }
+}
+
+/// Percent-encodes `text` for a query value.
+pub fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `ms` since the epoch as `YYYY-MM-DD HH:MM UTC`.
+pub fn format_time(ms: u64) -> String {
+    let seconds = ms / 1000;
+    let days = (seconds / 86_400) as i64;
+    let (year, month, day) = civil_from_days(days);
+    let minute_of_day = (seconds % 86_400) / 60;
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minute_of_day / 60, minute_of_day % 60)
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A page handler's error: shown as an HTML page, never with internals.
+#[derive(Debug)]
+pub enum PageError {
+    /// The CSRF field is missing or wrong (403).
+    Csrf,
+    /// A login is needed; carries where to come back to.
+    Login(String),
+    /// Not found (404).
+    NotFound(Lang),
+    /// Refused or bad input: the message is safe to show.
+    Shown(Lang, StatusCode, String),
+    /// Anything else (500), logged.
+    Internal(Lang),
+}
+
+impl PageError {
+    /// Maps a node error for the visitor.
+    pub fn node(lang: Lang, error: NodeError) -> Self {
+        let api = crate::ApiError::from(error);
+        match api.status() {
+            StatusCode::NOT_FOUND => PageError::NotFound(lang),
+            StatusCode::INTERNAL_SERVER_ERROR => PageError::Internal(lang),
+            status => PageError::Shown(lang, status, api.message().to_owned()),
+        }
+    }
+
+    /// A failed blocking task.
+    pub fn join(lang: Lang, error: tokio::task::JoinError) -> Self {
+        tracing::error!("a storage task failed: {error}");
+        PageError::Internal(lang)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, lang, message) = match self {
+            PageError::Login(back) => {
+                return Redirect::to(&format!("/login?back={}", encode_query(&back))).into_response();
+            }
+            PageError::Csrf => (StatusCode::FORBIDDEN, Lang::En, tr(Lang::En, "error.csrf").to_owned()),
+            PageError::NotFound(lang) => (StatusCode::NOT_FOUND, lang, tr(lang, "error.not_found").to_owned()),
+            PageError::Shown(lang, status, message) => (status, lang, message),
+            PageError::Internal(lang) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, lang, tr(lang, "error.internal").to_owned())
+            }
+        };
+        let markup = html! {
+            (DOCTYPE)
+            html lang=(lang.code()) dir=(lang.dir()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (tr(lang, "error.title")) " · Convene" }
+                    link rel="stylesheet" href="/assets/style.css";
+                }
+                body {
+                    main #main {
+                        h1 { (tr(lang, "error.title")) }
+                        p.error role="alert" { (message) }
+                        p { a href="/" { (tr(lang, "nav.browse")) } }
+                    }
+                }
+            }
+        };
+        (status, Html(markup.into_string())).into_response()
+    }
+}
+
+/// Runs blocking node work off the async workers, for pages.
+pub async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    state: &WebState,
+    work: impl FnOnce(&convene_node::Node) -> Result<T, NodeError> + Send + 'static,
+) -> Result<T, PageError> {
+    let node = state.node.clone();
+    tokio::task::spawn_blocking(move || work(&node))
+        .await
+        .map_err(|error| PageError::join(lang, error))?
+        .map_err(|error| PageError::node(lang, error))
+}
+
+/// Adds the security headers to every page response.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// `GET /assets/style.css`
+pub async fn style_css() -> Response {
+    asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+/// `GET /assets/app.js`
+pub async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// A message box (e.g. after saving).
+pub fn notice(text: &str) -> Markup {
+    html! { p.notice role="status" { (text) } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(1_709_251_200_000), "2024-03-01 00:00 UTC");
+        assert_eq!(format_time(951_782_400_000 + 3_660_000), "2000-02-29 01:01 UTC");
+    }
+
+    #[test]
+    fn query_encoding() {
+        assert_eq!(encode_query("/s/ab?x=1&y=é"), "/s/ab%3Fx%3D1%26y%3D%C3%A9");
+    }
+}

@@ -1,0 +1,297 @@
+//! The OpenAPI document at `/api/v1/openapi.json` describes every `/api/v1`
+//! endpoint, and every endpoint answers as documented: each documented
+//! status is produced by a case here, each case's status is documented, and
+//! JSON bodies carry the documented required properties.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use common::{TOKEN, app};
+use serde_json::{Value, json};
+
+struct Case {
+    method: Method,
+    /// The documented path template, e.g. `/submissions/{id}`.
+    template: &'static str,
+    /// The concrete URI.
+    uri: String,
+    body: Option<Value>,
+    auth: bool,
+    expect: u16,
+}
+
+fn case(
+    method: Method,
+    template: &'static str,
+    uri: impl Into<String>,
+    body: Option<Value>,
+    auth: bool,
+    expect: u16,
+) -> Case {
+    Case { method, template, uri: uri.into(), body, auth, expect }
+}
+
+fn submission(title: &str) -> Value {
+    let values = convene_web::pages::form::Values(
+        common::report_pairs("x").into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+    );
+    let mut json =
+        convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+    json["title"] = json!(title);
+    json
+}
+
+/// Resolves a `$ref` in the document.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let path = reference.trim_start_matches("#/").split('/').collect::<Vec<_>>();
+            path.iter().fold(doc, |node, key| &node[*key])
+        }
+        None => schema,
+    }
+}
+
+fn check_schema(doc: &Value, schema: &Value, value: &Value, context: &str) {
+    let schema = resolve(doc, schema);
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for key in required {
+            let key = key.as_str().unwrap();
+            assert!(value.get(key).is_some(), "{context}: missing `{key}` in {value}");
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for item in array {
+            check_schema(doc, items, item, context);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_endpoint_answers_as_documented() {
+    // Two nodes: an author's node, and the secretariat's.
+    let app = app(false, false);
+    let secretariat = common::app(true, false);
+    for node in [&app, &secretariat] {
+        node.state.node.data_dir().create_identity("ama").unwrap();
+    }
+    let mut client = app.client();
+    let doc: Value = serde_json::from_str(&client.get("/api/v1/openapi.json").await.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    let (_, secret) = app.state.node.data_dir().identity(None).unwrap();
+    let stored = app.state.node.submit(&secret, &submission("Stored")).unwrap().id.to_string();
+    let to_withdraw = app.state.node.submit(&secret, &submission("To withdraw")).unwrap().id.to_string();
+    app.state.node.data_dir().create_identity("bob").unwrap();
+    let (_, secret_s) = secretariat.state.node.data_dir().identity(None).unwrap();
+    let on_secretariat =
+        secretariat.state.node.submit(&secret_s, &submission("At the secretariat")).unwrap().id.to_string();
+    let missing = "f".repeat(64);
+    let too_many: Vec<Value> = (0..1001).map(|_| json!({})).collect();
+
+    use Method as M;
+    let cases = vec![
+        case(M::GET, "/status", "/status", None, false, 200),
+        case(M::GET, "/identities", "/identities", None, false, 200),
+        case(M::GET, "/submissions", "/submissions?kind=convening_report&principle=F1&limit=5", None, false, 200),
+        case(M::GET, "/submissions", "/submissions?kind=poem", None, false, 400),
+        case(M::POST, "/submissions", "/submissions?as=ama", Some(submission("New")), true, 201),
+        case(M::POST, "/submissions", "/submissions?as=ama", Some(submission("New")), true, 200),
+        case(M::POST, "/submissions", "/submissions?as=ama", Some(submission("New")), false, 401),
+        case(M::POST, "/submissions", "/submissions", Some(submission("Which")), true, 400),
+        case(M::POST, "/submissions", "/submissions?as=nobody", Some(submission("Who")), true, 404),
+        case(
+            M::POST,
+            "/submissions",
+            "/submissions?as=ama",
+            Some(json!({"kind": "convening_report", "title": ""})),
+            true,
+            422,
+        ),
+        case(
+            M::POST,
+            "/import",
+            "/import?as=ama",
+            Some(json!([submission("Batch 1"), {"kind": "case_study"}])),
+            true,
+            200,
+        ),
+        case(M::POST, "/import", "/import?as=ama", Some(json!(too_many)), true, 400),
+        case(M::POST, "/import", "/import?as=ama", Some(json!([])), false, 401),
+        case(M::POST, "/import", "/import?as=ama", Some(json!({"not": "a list"})), true, 422),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{stored}"), None, false, 200),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{}", &stored[..12]), None, false, 200),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{missing}"), None, false, 404),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{stored}?reveal=true"), None, false, 401),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{stored}?reveal=true"), None, true, 403),
+        case(
+            M::POST,
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{to_withdraw}/withdraw?as=bob"),
+            Some(json!({})),
+            true,
+            409,
+        ),
+        case(
+            M::POST,
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{to_withdraw}/withdraw?as=ama"),
+            Some(json!({"reason": "test"})),
+            true,
+            200,
+        ),
+        case(
+            M::POST,
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{to_withdraw}/withdraw?as=ama"),
+            Some(json!({})),
+            false,
+            401,
+        ),
+        case(M::GET, "/submissions/{id}", format!("/submissions/{to_withdraw}"), None, false, 409),
+        case(
+            M::POST,
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{missing}/withdraw?as=ama"),
+            Some(json!({})),
+            true,
+            404,
+        ),
+        case(M::GET, "/peers", "/peers", None, false, 503),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": "/ip4/127.0.0.1/tcp/9"})), true, 503),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": "/ip4/127.0.0.1/tcp/9"})), false, 401),
+        case(M::DELETE, "/peers", "/peers", Some(json!({"addr": "/ip4/127.0.0.1/tcp/9"})), true, 503),
+        case(M::DELETE, "/peers", "/peers", Some(json!({"addr": "x"})), false, 401),
+        case(M::POST, "/verify", "/verify", None, true, 200),
+        case(M::POST, "/verify", "/verify", None, false, 401),
+        case(M::GET, "/openapi.json", "/openapi.json", None, false, 200),
+    ];
+    // Cases that need the secretariat's node, a peer address parse, or a
+    // non-JSON body.
+    let mut covered = BTreeSet::new();
+    for case in &cases {
+        let mut client = app.client();
+        if case.auth {
+            client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        }
+        let body = case.body.as_ref().map(Value::to_string).unwrap_or_default();
+        let content_type = case.body.as_ref().map(|_| "application/json");
+        let answer = client.request(case.method.clone(), &format!("/api/v1{}", case.uri), content_type, body).await;
+        check(&doc, case.template, &case.method, case.expect, &answer, &case.uri);
+        covered.insert((case.template.to_owned(), case.method.as_str().to_lowercase(), case.expect));
+    }
+    // The secretariat's node reveals (with the token).
+    let mut client = secretariat.client();
+    client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+    let uri = format!("/submissions/{on_secretariat}?reveal=true");
+    let answer = client.get(&format!("/api/v1{uri}")).await;
+    check(&doc, "/submissions/{id}", &Method::GET, 200, &answer, &uri);
+    let shown: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(shown["contact"]["email"], "ama@example.org");
+    // Bodies that are not JSON, or not sent as JSON.
+    let answer = client.request(Method::POST, "/api/v1/submissions?as=ama", Some("text/plain"), "{}".into()).await;
+    check(&doc, "/submissions", &Method::POST, 415, &answer, "text/plain body");
+    covered.insert(("/submissions".into(), "post".into(), 415));
+    let answer = client.request(Method::POST, "/api/v1/import?as=ama", Some("application/json"), "[".into()).await;
+    check(&doc, "/import", &Method::POST, 400, &answer, "broken JSON");
+
+    // The peer endpoints of a node that runs sync.
+    let mut synced = common::app(false, false);
+    synced.start_sync().await;
+    let peer = json!({"addr": "/ip4/127.0.0.1/tcp/9"});
+    let peer_cases = vec![
+        case(M::GET, "/peers", "/peers", None, false, 200),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": "not an address"})), true, 400),
+        case(M::POST, "/peers", "/peers", Some(peer.clone()), true, 200),
+        case(M::DELETE, "/peers", "/peers", Some(json!({"addr": "/nope"})), true, 400),
+        case(M::DELETE, "/peers", "/peers", Some(peer), true, 200),
+    ];
+    for case in &peer_cases {
+        let mut client = synced.client();
+        if case.auth {
+            client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        }
+        let body = case.body.as_ref().map(Value::to_string).unwrap_or_default();
+        let content_type = case.body.as_ref().map(|_| "application/json");
+        let answer = client.request(case.method.clone(), &format!("/api/v1{}", case.uri), content_type, body).await;
+        check(&doc, case.template, &case.method, case.expect, &answer, &case.uri);
+        covered.insert((case.template.to_owned(), case.method.as_str().to_lowercase(), case.expect));
+    }
+
+    // Every documented (path, method, status) is exercised.
+    let mut documented = BTreeSet::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            for status in operation["responses"].as_object().unwrap().keys() {
+                documented.insert((path.clone(), method.clone(), status.parse::<u16>().unwrap()));
+            }
+        }
+    }
+    covered.insert(("/submissions/{id}".into(), "get".into(), 200));
+    covered.insert(("/import".into(), "post".into(), 400));
+    let untested: Vec<_> = documented.difference(&covered).collect();
+    assert!(untested.is_empty(), "documented but not exercised: {untested:?}");
+}
+
+fn check(doc: &Value, template: &str, method: &Method, expect: u16, answer: &common::Answer, what: &str) {
+    assert_eq!(answer.status.as_u16(), expect, "{method} {what}: {}", answer.body);
+    let operation = &doc["paths"][template][method.as_str().to_lowercase()];
+    assert!(operation.is_object(), "{method} {template} is not documented");
+    let response = &operation["responses"][expect.to_string()];
+    assert!(response.is_object(), "{method} {template} answered {expect}, which is not documented");
+    let content_type = answer.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if response.get("content").is_some() {
+        let documented = response["content"].get(media);
+        assert!(documented.is_some(), "{method} {what}: {expect} answered as {media}, which is not documented");
+    }
+    if media != "application/json" {
+        return;
+    }
+    if let Some(schema) = response.pointer("/content/application~1json/schema") {
+        let value: Value = serde_json::from_str(&answer.body)
+            .unwrap_or_else(|error| panic!("{method} {what}: not JSON ({error}): {}", answer.body));
+        check_schema(doc, schema, &value, &format!("{method} {what}"));
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_is_documented() {
+    // The routes in api.rs, as registered; a new route must be documented.
+    let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let routes = [
+        ("/status", "get"),
+        ("/identities", "get"),
+        ("/submissions", "get"),
+        ("/submissions", "post"),
+        ("/import", "post"),
+        ("/submissions/{id}", "get"),
+        ("/submissions/{id}/withdraw", "post"),
+        ("/peers", "get"),
+        ("/peers", "post"),
+        ("/peers", "delete"),
+        ("/verify", "post"),
+        ("/openapi.json", "get"),
+    ];
+    let mut documented = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        documented += operations.as_object().unwrap().len();
+        for method in operations.as_object().unwrap().keys() {
+            assert!(routes.contains(&(path.as_str(), method.as_str())), "{method} {path} is documented but not routed");
+        }
+    }
+    assert_eq!(documented, routes.len());
+    let mut client = app(false, false).client();
+    for (path, method) in routes {
+        let method: Method = method.to_uppercase().parse().unwrap();
+        let answer = client
+            .request(method.clone(), &format!("/api/v1{}", path.replace("{id}", "ab")), None, String::new())
+            .await;
+        if answer.status == StatusCode::NOT_FOUND {
+            assert!(answer.body.contains("\"code\""), "{method} {path} is not routed");
+        }
+        assert_ne!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is not routed");
+    }
+}

@@ -1,0 +1,452 @@
+//! HTTP-level tests of every page route, through the router with `oneshot`.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{App, Client, TOKEN, app, report_pairs};
+
+const PAGES: [&str; 9] = [
+    "/",
+    "/new",
+    "/new/convening_report",
+    "/new/case_study",
+    "/new/convening_announcement",
+    "/drafts",
+    "/identities",
+    "/network",
+    "/login",
+];
+
+async fn with_identity(app: &App, name: &str) -> Client {
+    let mut client = app.client();
+    let answer = client.submit_form("/identities", "/identities", &[("name", name)]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    client
+}
+
+/// Submits a report through the form and returns the submission's path.
+async fn submit_report(client: &mut Client, text: &'static str) -> String {
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &report_pairs(text)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let location = answer.location();
+    assert!(location.starts_with("/s/") && location.ends_with("?saved=true"), "{location}");
+    location.trim_end_matches("?saved=true").to_owned()
+}
+
+#[tokio::test]
+async fn every_page_renders_light_with_strict_headers() {
+    let app = app(false, false);
+    let mut client = app.client();
+    let css = client.get("/assets/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    let js = client.get("/assets/app.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    for path in PAGES {
+        let answer = client.get(path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        let csp = answer.headers.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert_eq!(answer.headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert!(answer.body.starts_with("<!DOCTYPE html>"), "{path}");
+        assert!(answer.body.contains(r#"<html lang="en" dir="ltr">"#), "{path}");
+        assert!(answer.body.contains(r#"role="status""#), "{path}: the sync status is on every page");
+        // No inline script or style, nothing from elsewhere.
+        assert!(!answer.body.contains("<script>") && !answer.body.contains("style="), "{path}");
+        assert!(!answer.body.contains("http://") && !answer.body.contains("https://"), "{path}");
+        let weight = answer.body.len() + css.body.len() + js.body.len();
+        assert!(weight < 100 * 1024, "{path} weighs {weight} bytes");
+    }
+    assert_eq!(client.get("/s/0000").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(client.get("/new/poem").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn languages_from_accept_language_and_the_switcher() {
+    let app = app(false, false);
+    let mut client = app.client();
+    client.headers.push(("accept-language".into(), "ar, en;q=0.5".into()));
+    let answer = client.get("/").await;
+    assert!(answer.body.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(answer.body.contains("ما تحمله الشبكة"));
+    let switched = client.get("/lang/fr?back=/network").await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location(), "/network");
+    let answer = client.get("/network").await;
+    assert!(answer.body.contains(r#"<html lang="fr" dir="ltr">"#), "the cookie wins over Accept-Language");
+    assert!(answer.body.contains("Réseau"));
+    assert_eq!(client.get("/lang/es?back=//evil.example").await.location(), "/");
+    for lang in ["es", "ar"] {
+        client.get(&format!("/lang/{lang}?back=/")).await;
+        for path in PAGES {
+            let answer = client.get(path).await;
+            assert!(!answer.body.contains(">?<"), "{lang} {path}: a missing string");
+        }
+    }
+}
+
+#[tokio::test]
+async fn identities_show_did_key_never_the_secret() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "hub-kisumu").await;
+    let page = client.get("/identities").await;
+    assert!(page.body.contains("hub-kisumu") && page.body.contains("did:key:z"), "{}", page.body);
+    let file = std::fs::read_to_string(app.dir.path().join("node/identities/hub-kisumu.json")).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&file).unwrap();
+    let secret = file["secret_seed"].as_str().unwrap();
+    assert!(!page.body.contains(secret));
+    let bad = client.submit_form("/identities", "/identities", &[("name", "../evil")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-name""#) && bad.body.contains("../evil"));
+    let again = client.submit_form("/identities", "/identities", &[("name", "second")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("second"));
+    let chosen = client.submit_form("/identities", "/identities/choose", &[("name", "hub-kisumu")]).await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("hub-kisumu"));
+    let form = client.get("/new/case_study").await;
+    assert!(form.body.contains(r#"<option value="hub-kisumu" selected>"#), "the chosen identity is preselected");
+}
+
+#[tokio::test]
+async fn a_report_submitted_by_form_is_stored_listed_and_shown() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, "Village hall convening on digital ID").await;
+    let page = client.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Village hall convening on digital ID"));
+    assert!(page.body.contains("did:key:z"));
+    assert!(page.body.contains("Signatures verified"));
+    assert!(page.body.contains("F1 Do no harm"), "codes with titles");
+    assert!(page.body.contains("Sealed: only the secretariat"), "the contact is sealed");
+    assert!(!page.body.contains("ama@example.org"));
+    let list = client.get("/").await;
+    assert!(list.body.contains("Village hall convening on digital ID") && list.body.contains(&path));
+    for (query, found) in [
+        ("?kind=convening_report", true),
+        ("?kind=case_study", false),
+        ("?principle=F1&risk=RS1&stage=L4", true),
+        ("?principle=F2", false),
+        ("?country=ke&language=en", true),
+        ("?from=2025-03-01&to=2025-03-31", true),
+        ("?from=2025-04-01", false),
+        ("?text=village+digital", true),
+        ("?text=absent", false),
+    ] {
+        let answer = client.get(&format!("/{query}")).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.body.contains(&path), found, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn paging() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let (_, secret) = app.state.node.data_dir().identity(None).unwrap();
+    let base = report_pairs("x");
+    for n in 0..30 {
+        let mut pairs: Vec<(String, String)> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        pairs[0].1 = format!("Report number {n:02}");
+        let values = convene_web::pages::form::Values(pairs);
+        let json =
+            convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+        app.state.node.submit(&secret, &json).unwrap();
+    }
+    let first = client.get("/").await;
+    assert!(first.body.contains("30 submissions match"));
+    assert!(first.body.contains(r#"rel="next" href="/?offset=25""#), "{}", first.body);
+    let second = client.get("/?offset=25").await;
+    assert_eq!(second.body.matches("/s/").count(), 5);
+    assert!(second.body.contains(r#"rel="prev""#));
+}
+
+#[tokio::test]
+async fn validation_messages_sit_next_to_their_fields_and_values_are_kept() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let mut pairs = report_pairs("Kept title");
+    pairs.retain(|(name, _)| !matches!(*name, "convened_on" | "purposes" | "consent_to_publish"));
+    pairs.push(("participants_count", "many"));
+    pairs.retain(|pair| *pair != ("participants_count", "12"));
+    pairs.push(("contact_email", "not-an-email"));
+    pairs.retain(|pair| *pair != ("contact_email", "ama@example.org"));
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["convened_on", "purposes", "consent_to_publish", "participants_count", "contact_email"] {
+        assert!(answer.body.contains(&format!(r#"id="e-{field}""#)), "no message next to {field}:\n{}", answer.body);
+        assert!(answer.body.contains(&format!(r##"href="#f-{field}""##)), "no summary link to {field}");
+    }
+    assert!(answer.body.contains(r#"role="alert""#));
+    assert!(answer.body.contains(r#"value="Kept title""#), "values are kept");
+    assert!(answer.body.contains(r#"value="many""#));
+    assert!(answer.body.contains(r#"value="F1" checked"#));
+    // What was typed is also kept as a draft.
+    assert_eq!(convene_web::drafts::list(app.state.node.data_dir()).unwrap().len(), 1);
+    // Without any identity: a message, not a crash.
+    let bare = app_without_identity_post().await;
+    assert_eq!(bare, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn app_without_identity_post() -> StatusCode {
+    let app = app(false, false);
+    let mut client = app.client();
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &report_pairs("T")).await;
+    assert!(answer.body.contains("identity"), "{}", answer.body);
+    answer.status
+}
+
+#[tokio::test]
+async fn hostile_text_is_escaped_everywhere() {
+    const HOSTILE: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+    let app = app(true, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, HOSTILE).await;
+    let revealed = format!("{path}?reveal=true");
+    for page in [path.as_str(), "/", revealed.as_str(), &format!("{path}/edit"), "/?text=%3Cscript%3E"] {
+        let answer = client.get(page).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        assert!(!answer.body.contains("<script>alert"), "{page} holds raw hostile text");
+        assert!(!answer.body.contains("<img src=x"), "{page}");
+    }
+    let shown = client.get(&revealed).await;
+    assert!(shown.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", shown.body);
+    assert!(shown.body.contains("ama@example.org"), "the secretariat sees the contact");
+    // A draft and an invalid form echo hostile text escaped too.
+    let answer =
+        client.submit_form("/new/case_study", "/new/case_study", &[("title", HOSTILE), ("action", "save_draft")]).await;
+    let draft_page = client.get(&answer.location()).await;
+    assert!(!draft_page.body.contains("<script>alert") && draft_page.body.contains("&lt;script&gt;"));
+    let drafts = client.get("/drafts").await;
+    assert!(!drafts.body.contains("<script>alert") && drafts.body.contains("&lt;script&gt;"));
+    let invalid =
+        client.submit_form("/new/case_study", "/new/case_study", &[("title", HOSTILE), ("country", HOSTILE)]).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!invalid.body.contains("<script>alert") && !invalid.body.contains("<img src=x"));
+    let identity = client.submit_form("/identities", "/identities", &[("name", HOSTILE)]).await;
+    assert!(!identity.body.contains("<script>alert"));
+    let peer = client.submit_form("/login", "/network/peers", &[("addr", HOSTILE)]).await;
+    assert!(!peer.body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn every_form_post_needs_its_csrf_token() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, "Target").await;
+    let posts = [
+        "/new/convening_report".to_owned(),
+        "/drafts/autosave".to_owned(),
+        "/drafts/0123456789abcdef/discard".to_owned(),
+        "/identities".to_owned(),
+        "/identities/choose".to_owned(),
+        "/network/peers".to_owned(),
+        "/login".to_owned(),
+        "/logout".to_owned(),
+        format!("{path}/edit"),
+        format!("{path}/withdraw"),
+    ];
+    let good = client.get("/identities").await.csrf();
+    for post in &posts {
+        let missing = client.post_form(post, &[("name", "x"), ("kind", "case_study")]).await;
+        assert_eq!(missing.status, StatusCode::FORBIDDEN, "{post} without a token");
+        let wrong = client.post_form(post, &[("csrf", "00"), ("name", "x"), ("kind", "case_study")]).await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{post} with a wrong token");
+        // Another visitor's token (another cookie) does not work either.
+        let mut other = app.client();
+        let stolen = other.post_form(post, &[("csrf", good.as_str()), ("name", "x"), ("kind", "case_study")]).await;
+        assert_eq!(stolen.status, StatusCode::FORBIDDEN, "{post} with a token but no cookie");
+    }
+    // Still there, not withdrawn.
+    assert_eq!(client.get(&path).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn drafts_save_resume_autosave_and_discard() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let saved = client
+        .submit_form(
+            "/new/convening_announcement",
+            "/new/convening_announcement",
+            &[("title", "Half-written announcement"), ("topics", "digital id\npayments"), ("action", "save_draft")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let resume = saved.location();
+    assert!(resume.starts_with("/new/convening_announcement?draft="), "{resume}");
+    let page = client.get(&resume).await;
+    assert!(page.body.contains("Draft saved"));
+    assert!(page.body.contains(r#"value="Half-written announcement""#));
+    assert!(page.body.contains("digital id\npayments"));
+    let draft_id = resume.split("draft=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let list = client.get("/drafts").await;
+    assert!(list.body.contains("Half-written announcement") && list.body.contains(&draft_id));
+    // Autosave (what the script sends) updates the same draft.
+    let csrf = page.csrf();
+    let auto = client
+        .post_form(
+            "/drafts/autosave",
+            &[("csrf", &csrf), ("kind", "convening_announcement"), ("draft", &draft_id), ("title", "Autosaved")],
+        )
+        .await;
+    assert_eq!(auto.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&auto.body).unwrap();
+    assert_eq!(json["draft"], draft_id.as_str());
+    assert!(client.get(&resume).await.body.contains(r#"value="Autosaved""#));
+    // Files are private.
+    use std::os::unix::fs::PermissionsExt;
+    let file = app.dir.path().join(format!("node/drafts/{draft_id}.json"));
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    // Submitting from the draft consumes it.
+    let mut pairs = report_pairs("From a draft");
+    pairs.push(("draft", Box::leak(draft_id.clone().into_boxed_str())));
+    let done = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(client.get("/drafts").await.body.contains("No drafts."));
+    // Discard.
+    let saved = client
+        .submit_form("/new/case_study", "/new/case_study", &[("title", "Bin me"), ("action", "save_draft")])
+        .await;
+    let id = saved.location().split("draft=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let gone = client.submit_form("/login", &format!("/drafts/{id}/discard"), &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert!(!client.get("/drafts").await.body.contains("Bin me"));
+    assert_eq!(client.get("/new/case_study?draft=../../x").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn edit_signs_a_change_and_withdraw_confirms_first() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, "Before the edit").await;
+    let page = client.get(&path).await;
+    assert!(page.body.contains(&format!(r#"href="{path}/edit""#)), "the author sees edit");
+    let form = client.get(&format!("{path}/edit")).await;
+    assert!(form.body.contains(r#"value="Before the edit""#));
+    let mut pairs = report_pairs("After the edit");
+    pairs.push(("kind", "convening_report"));
+    let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let page = client.get(&path).await;
+    assert!(page.body.contains("After the edit"));
+    assert!(page.body.contains("changed"), "the history shows the change");
+    // An invalid edit shows messages.
+    let bad = client
+        .submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &[("kind", "convening_report"), ("title", "")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-title""#));
+    // Withdraw: a confirmation that explains the purge, then the signed withdrawal.
+    let confirm = client.get(&format!("{path}/withdraw?as=ama")).await;
+    assert!(confirm.body.contains("purged from this node and from every node"));
+    let done = client
+        .submit_form(&format!("{path}/withdraw?as=ama"), &format!("{path}/withdraw"), &[("identity", "ama")])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Withdrawn."));
+    let gone = client.get(&path).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(!gone.body.contains("After the edit"));
+    assert!(!client.get("/").await.body.contains("After the edit"));
+}
+
+#[tokio::test]
+async fn personal_data_only_on_the_secretariats_node() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, "Private").await;
+    let page = client.get(&path).await;
+    assert!(!page.body.contains("?reveal=true"), "no reveal button off the secretariat's node");
+    let reveal = client.get(&format!("{path}?reveal=true")).await;
+    assert_eq!(reveal.status, StatusCode::FORBIDDEN);
+    assert!(!reveal.body.contains("ama@example.org"));
+}
+
+#[tokio::test]
+async fn bound_wide_every_writing_or_revealing_page_needs_a_login() {
+    let app = app(true, true);
+    // Prepare a submission directly.
+    app.state.node.data_dir().create_identity("ama").unwrap();
+    let (_, secret) = app.state.node.data_dir().identity(None).unwrap();
+    let values = convene_web::pages::form::Values(
+        report_pairs("Wide").into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+    );
+    let json =
+        convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+    let id = app.state.node.submit(&secret, &json).unwrap().id;
+    let mut client = app.client();
+    // Reads stay open.
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    assert_eq!(client.get(&format!("/s/{id}")).await.status, StatusCode::OK);
+    assert_eq!(client.get("/network").await.status, StatusCode::OK);
+    for page in [
+        "/new",
+        "/new/case_study",
+        "/drafts",
+        "/identities",
+        &format!("/s/{id}/edit"),
+        &format!("/s/{id}/withdraw"),
+        &format!("/s/{id}?reveal=true"),
+    ] {
+        let answer = client.get(page).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{page}");
+        assert!(answer.location().starts_with("/login?back="), "{page}");
+    }
+    // Posting with a valid CSRF token but no login is refused too.
+    let denied = client.submit_form("/login", "/identities", &[("name", "mallory")]).await;
+    assert_eq!(denied.status, StatusCode::SEE_OTHER);
+    assert!(denied.location().starts_with("/login"));
+    assert!(app.state.node.data_dir().identity(Some("mallory")).is_err());
+    let autosave = client.submit_form("/login", "/drafts/autosave", &[("kind", "case_study"), ("title", "x")]).await;
+    assert_eq!(autosave.status, StatusCode::UNAUTHORIZED);
+    // Wrong token, then the right one.
+    let wrong = client.submit_form("/login", "/login", &[("token", "nope"), ("back", "/drafts")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains(r#"id="e-token""#));
+    let right = client.submit_form("/login", "/login", &[("token", TOKEN), ("back", "/drafts")]).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert_eq!(right.location(), "/drafts");
+    assert!(client.cookies.contains_key("session"));
+    assert_eq!(client.get("/drafts").await.status, StatusCode::OK);
+    let revealed = client.get(&format!("/s/{id}?reveal=true")).await;
+    assert!(revealed.body.contains("ama@example.org"));
+    // A forged session cookie does not pass.
+    let mut forged = app.client();
+    forged.cookies.insert("session".into(), "0".repeat(64));
+    assert_eq!(forged.get("/drafts").await.status, StatusCode::SEE_OTHER);
+    // Logout.
+    let out = client.submit_form("/login", "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(client.get("/drafts").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn network_page_without_sync() {
+    let app = app(false, false);
+    let mut client = app.client();
+    let page = client.get("/network").await;
+    assert!(page.body.contains("Test network"));
+    assert!(page.body.contains("This node is not running sync."));
+    assert!(page.body.contains("sync off"));
+    let add = client.submit_form("/login", "/network/peers", &[("addr", "/ip4/127.0.0.1/tcp/1")]).await;
+    assert_eq!(add.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn network_page_with_sync_lists_and_adds_peers() {
+    let mut app = app(false, false);
+    app.start_sync().await;
+    let mut client = app.client();
+    let page = client.get("/network").await;
+    assert!(page.body.contains(r#"id="node-id""#) && page.body.contains("/ip4/127.0.0.1/tcp/"));
+    assert!(page.body.contains("0 peers online"), "the status bar");
+    let bad = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-addr""#) && bad.body.contains(r#"value="not a multiaddr""#));
+    let added = client.submit_form("/network", "/network/peers", &[("addr", "/ip4/127.0.0.1/tcp/9")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let page = client.get(&added.location()).await;
+    assert!(page.body.contains("Peer added"));
+    assert!(page.body.contains("/ip4/127.0.0.1/tcp/9"), "the peer is listed");
+}
