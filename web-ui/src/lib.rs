@@ -24,6 +24,7 @@ use convene_node::sync::SyncHandle;
 
 pub use api::{FullStatus, MAX_IMPORT_BATCH, Shown};
 pub use error::ApiError;
+pub use web::format_time;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
