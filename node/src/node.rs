@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
-use crate::store::{DocumentRow, IngestError, IngestOutcome, ListRow, Store, StoreCounts};
+use crate::store::{DocumentRow, IngestError, IngestOutcome, Store, StoreCounts};
 
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
@@ -366,17 +366,13 @@ impl Node {
 
     /// Lists submissions matching `filter`, newest first, `offset`/`limit` paged.
     pub fn list(&self, filter: &Filter, offset: usize, limit: usize) -> Result<Page, NodeError> {
-        let mut rows: Vec<ListRow> = Vec::new();
-        for row in self.inner.store.list_rows() {
-            let row = row?;
-            if filter.matches(&row) {
-                rows.push(row);
-            }
-        }
-        let total = rows.len();
-        rows.sort_unstable_by(|a, b| b.created_ms.cmp(&a.created_ms).then(a.id.cmp(&b.id)));
-        let rows = rows.into_iter().skip(offset).take(limit).collect();
-        Ok(Page { total, rows })
+        Ok(self.inner.store.list(filter, offset, limit)?)
+    }
+
+    /// Builds the list index now rather than on the first `list` (a long
+    /// running node calls this at start, off its async threads).
+    pub fn prepare_listing(&self) -> Result<(), NodeError> {
+        Ok(self.inner.store.build_list_index()?)
     }
 
     /// Resolves a full id or a unique hex prefix of at least 4 digits.

@@ -1,5 +1,5 @@
-//! Filters over list rows: what `convene list` and the web UI's browse page
-//! ask. They read the small list rows only, never whole documents.
+//! Filters and pages: what `convene list` and the web UI's browse page ask.
+//! The store's list index answers them (`store/list_index.rs`).
 
 use convene_protocol::schema::SubmissionKind;
 
@@ -27,38 +27,6 @@ pub struct Filter {
     pub to: Option<String>,
     /// Words that must all appear in the title (case-insensitive).
     pub text: Option<String>,
-}
-
-impl Filter {
-    /// Whether `row` passes every filter set.
-    pub fn matches(&self, row: &ListRow) -> bool {
-        let summary = &row.summary;
-        let has = |codes: &[String], wanted: &Option<String>| {
-            wanted.as_ref().is_none_or(|code| codes.iter().any(|have| have.eq_ignore_ascii_case(code)))
-        };
-        let date = summary.date.as_deref().unwrap_or("");
-        self.kind.is_none_or(|kind| kind == summary.kind)
-            && self
-                .country
-                .as_ref()
-                .is_none_or(|country| summary.country.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(country)))
-            && has(&summary.principles, &self.principle)
-            && has(&summary.risks, &self.risk)
-            && has(&summary.lifecycle_stages, &self.stage)
-            && self.language.as_ref().is_none_or(|language| language_matches(&summary.language, language))
-            && self.from.as_ref().is_none_or(|from| !date.is_empty() && date >= from.as_str())
-            && self.to.as_ref().is_none_or(|to| !date.is_empty() && date <= to.as_str())
-            && self.text.as_ref().is_none_or(|text| {
-                let title = summary.title.to_lowercase();
-                text.to_lowercase().split_whitespace().all(|word| title.contains(word))
-            })
-    }
-}
-
-fn language_matches(have: &str, wanted: &str) -> bool {
-    let have = have.to_ascii_lowercase();
-    let wanted = wanted.to_ascii_lowercase();
-    have == wanted || have.strip_prefix(&wanted).is_some_and(|rest| rest.starts_with('-'))
 }
 
 /// A page of results.

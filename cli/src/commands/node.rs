@@ -111,6 +111,12 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
         Failure::new(exit::FAILED, format!("cannot serve the web UI on {http}: {error}; choose another with --http"))
     })?;
     let local = listener.local_addr()?;
+    let listing = node.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = listing.prepare_listing() {
+            tracing::warn!("cannot build the list index: {error}");
+        }
+    });
     let (sync, engine) = sync::start(node.clone(), config).await?;
     let status = sync.status().await?;
     let token = hex_token();

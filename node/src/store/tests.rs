@@ -143,3 +143,49 @@ fn a_tampered_stored_entry_fails_when_read() {
     let (_, raw) = store.raw_entries().next().unwrap().unwrap();
     assert!(Entry::decode(&raw).is_err());
 }
+
+#[test]
+fn the_list_index_follows_creates_edits_and_withdrawals_and_agrees_with_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let store = Store::open(&path, NETWORK).unwrap();
+    let creator = SecretKey::from_seed([1; 32]);
+    let titles = |page: Page| page.rows.into_iter().map(|row| row.summary.title).collect::<Vec<_>>();
+    let create = |title: &str, timestamp_ms: u64| {
+        let payload = document::create_change(&creator.public(), &fields(title), timestamp_ms);
+        let header = EntryHeader {
+            network: NETWORK,
+            creator: creator.public(),
+            nonce: [timestamp_ms as u8; 16],
+            author: creator.public(),
+            timestamp_ms,
+            kind: EntryKind::Create,
+        };
+        Entry::sign(header, payload, &creator).unwrap()
+    };
+    let first = create("Payments in Nairobi", 1);
+    store.ingest([(first.clone(), None)]).unwrap();
+    assert_eq!(titles(store.list(&Filter::default(), 0, 10).unwrap()), ["Payments in Nairobi"]);
+
+    // Stored after the index was built: it must show at once.
+    let second = create("Digital ID review", 2);
+    store.ingest([(second.clone(), None)]).unwrap();
+    let search = Filter { text: Some("digital".into()), ..Filter::default() };
+    assert_eq!(titles(store.list(&search, 0, 10).unwrap()), ["Digital ID review"]);
+
+    let edit = document::edit_change(&[second.payload().to_vec()], &creator.public(), &fields("Digital ID, edited"), 3)
+        .unwrap()
+        .unwrap();
+    let header = EntryHeader { timestamp_ms: 3, kind: EntryKind::Change, ..second.header().clone() };
+    store.ingest([(Entry::sign(header, edit, &creator).unwrap(), None)]).unwrap();
+    assert_eq!(titles(store.list(&Filter::default(), 0, 10).unwrap()), ["Digital ID, edited", "Payments in Nairobi"]);
+
+    let header = EntryHeader { timestamp_ms: 4, kind: EntryKind::Withdraw, ..first.header().clone() };
+    store.ingest([(Entry::sign(header, b"duplicate".to_vec(), &creator).unwrap(), None)]).unwrap();
+    let page = store.list(&Filter::default(), 0, 10).unwrap();
+    assert_eq!((page.total, titles(page)), (1, vec!["Digital ID, edited".to_owned()]));
+
+    drop(store);
+    let reopened = Store::open(&path, NETWORK).unwrap();
+    assert_eq!(titles(reopened.list(&Filter::default(), 0, 10).unwrap()), ["Digital ID, edited"]);
+}
