@@ -10,7 +10,7 @@ use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind
 use convene_protocol::keys::{PublicKey, SecretKey};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact, SubmissionKind};
-use convene_protocol::seal;
+use convene_protocol::seal::{self, Sealer};
 use serde_json::{Map, Value};
 
 use crate::data_dir::{DataDir, SecretariatKeys};
@@ -149,6 +149,12 @@ pub struct NodeStatus {
     pub identities: Vec<crate::data_dir::IdentityInfo>,
 }
 
+/// The contact sealed to the secretariat, as stored in `sealed_contact`.
+fn seal_contact(sealer: &Sealer, contact: &Contact) -> Value {
+    let plaintext = serde_json::to_vec(contact).expect("contact serialises");
+    Value::String(hex::encode(sealer.seal(&plaintext)))
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as u64)
@@ -241,7 +247,8 @@ impl Node {
     pub fn prepare_many(&self, author: &SecretKey, inputs: &[Value]) -> PreparedBatch {
         let timestamp_ms = now_ms();
         let started = std::time::Instant::now();
-        let items = parallel_map(inputs, |input| self.prepare(author, input, timestamp_ms));
+        let sealer = self.sealer();
+        let items = parallel_map(inputs, |input| self.prepare(author, &sealer, input, timestamp_ms));
         PreparedBatch { items, prepare_time: started.elapsed() }
     }
 
@@ -285,11 +292,17 @@ impl Node {
     }
 
     /// Validates one input and builds its signed create entry.
-    fn prepare(&self, author: &SecretKey, input: &Value, timestamp_ms: u64) -> Result<Prepared, NodeError> {
+    fn prepare(
+        &self,
+        author: &SecretKey,
+        sealer: &Sealer,
+        input: &Value,
+        timestamp_ms: u64,
+    ) -> Result<Prepared, NodeError> {
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
         let mut fields = validated.fields;
         if let Some(contact) = &validated.contact {
-            fields.insert("sealed_contact".into(), self.seal_contact(contact));
+            fields.insert("sealed_contact".into(), seal_contact(sealer, contact));
         }
         // The same author submitting the same content gets the same document:
         // re-running an interrupted import stores nothing twice.
@@ -310,10 +323,9 @@ impl Node {
         Ok((entry, fields))
     }
 
-    /// The contact sealed to the secretariat, as stored in `sealed_contact`.
-    fn seal_contact(&self, contact: &Contact) -> Value {
-        let plaintext = serde_json::to_vec(contact).expect("contact serialises");
-        Value::String(hex::encode(seal::seal(&self.inner.genesis.secretariat_encryption_key, &plaintext)))
+    /// A sealer to this network's secretariat: one key agreement for a batch.
+    fn sealer(&self) -> Sealer {
+        Sealer::new(&self.inner.genesis.secretariat_encryption_key)
     }
 
     /// Answers without writing when the document already exists or was withdrawn.
@@ -447,7 +459,7 @@ impl Node {
         let mut fields = validated.fields;
         match &validated.contact {
             Some(contact) => {
-                fields.insert("sealed_contact".into(), self.seal_contact(contact));
+                fields.insert("sealed_contact".into(), seal_contact(&self.sealer(), contact));
             }
             None => {
                 // Keep the sealed contact when the editor did not retype it.
