@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use convene_protocol::document;
-use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
+use convene_protocol::entry::{DocumentId, Entry, EntryError, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact, SubmissionKind};
@@ -346,15 +346,23 @@ impl Node {
         let mut results: Vec<Option<Result<IngestOutcome, NodeError>>> = Vec::new();
         let mut valid = Vec::new();
         let mut slots = Vec::new();
-        // Verifying (signature, payload) is pure work: spread it over the cores.
+        // Verifying (signature, payload) and reading a new document's fields
+        // are pure work: spread them over the cores. The store validates the
+        // fields and uses them only if the document has no other entries.
         let network = self.inner.network;
-        let decoded = parallel_map(encoded, |bytes| Entry::decode_for(bytes, &network));
+        let decoded = parallel_map(encoded, |bytes| {
+            let entry = Entry::decode_for(bytes, &network)?;
+            let fields = (entry.header().kind == EntryKind::Create)
+                .then(|| document::materialise(&[entry.payload().to_vec()]).ok())
+                .flatten();
+            Ok::<_, EntryError>((entry, fields))
+        });
         for decoded in decoded {
             match decoded {
-                Ok(entry) => {
+                Ok(pair) => {
                     slots.push(results.len());
                     results.push(None);
-                    valid.push((entry, None));
+                    valid.push(pair);
                 }
                 Err(error) => results.push(Some(Err(error.into()))),
             }

@@ -6,10 +6,12 @@
 //! Secret types never implement `Display` or `Serialize`, and their `Debug`
 //! prints only the public half, so no log line can leak them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use ed25519_dalek::{Signer, Verifier};
+use ed25519_dalek::Signer;
 use zeroize::Zeroizing;
 
 /// What went wrong reading a key.
@@ -29,6 +31,27 @@ pub enum KeyError {
     },
 }
 
+/// The decompressed form of a key: decompressing costs a square root, and
+/// a node checks the same few authors' keys thousands of times. Each thread
+/// keeps the last keys it saw (forgetting all at 1,024, so hostile input
+/// cannot grow it).
+fn verifying_key(bytes: &[u8; 32]) -> Option<ed25519_dalek::VerifyingKey> {
+    thread_local! {
+        static KNOWN: RefCell<HashMap<[u8; 32], ed25519_dalek::VerifyingKey>> = RefCell::new(HashMap::new());
+    }
+    KNOWN.with_borrow_mut(|known| {
+        if let Some(key) = known.get(bytes) {
+            return Some(*key);
+        }
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).ok()?;
+        if known.len() >= 1024 {
+            known.clear();
+        }
+        known.insert(*bytes, key);
+        Some(key)
+    })
+}
+
 const DID_KEY_PREFIX: &str = "did:key:z";
 const ED25519_MULTICODEC: [u8; 2] = [0xed, 0x01];
 
@@ -39,7 +62,7 @@ pub struct PublicKey([u8; 32]);
 impl PublicKey {
     /// Checks that the bytes are a valid ed25519 public key.
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, KeyError> {
-        ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::InvalidPublicKey)?;
+        verifying_key(&bytes).ok_or(KeyError::InvalidPublicKey)?;
         Ok(Self(bytes))
     }
 
@@ -57,13 +80,13 @@ impl PublicKey {
     }
 
     /// Verifies an ed25519 signature over `message` (strict: rejects
-    /// malleable and small-order forms).
+    /// malleable and small-order forms; what passes also passes the
+    /// ordinary check).
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&self.0) else {
+        let Some(key) = verifying_key(&self.0) else {
             return false;
         };
-        let signature = ed25519_dalek::Signature::from_bytes(signature);
-        key.verify_strict(message, &signature).is_ok() && key.verify(message, &signature).is_ok()
+        key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
     }
 }
 

@@ -179,8 +179,9 @@ impl<B: Backend> Store<B> {
     }
 
     /// Stores verified entries, in order, and flushes once. `known_fields`
-    /// may carry the already-validated fields of a local `Create`, which
-    /// saves materialising it again.
+    /// may carry the fields a `Create`'s payload builds (read on another
+    /// core, or written here), which saves materialising it again; they
+    /// are validated all the same.
     pub fn ingest(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
