@@ -75,6 +75,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // mimalloc commits its arenas eagerly, and where the kernel backs them
+    // with transparent huge pages every touched 2 MiB becomes resident: an
+    // idle, empty node measured 54 MB resident with them, 17 MB without.
+    // Failing to opt out only costs memory.
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     // A running node tells its operator what happens; one-shot commands stay quiet.
     let default_level = if matches!(cli.command, Command::Node(_)) { "info" } else { "warn" };
