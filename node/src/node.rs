@@ -319,7 +319,7 @@ impl Node {
             kind: EntryKind::Create,
         };
         let change = document::create_change(&author.public(), &fields, timestamp_ms);
-        let entry = Entry::sign(header, change, author)?;
+        let entry = Entry::sign_change(header, change, author)?;
         Ok((entry, fields))
     }
 
@@ -495,7 +495,7 @@ impl Node {
             timestamp_ms,
             kind: EntryKind::Change,
         };
-        let entry = Entry::sign(header, change, author)?;
+        let entry = Entry::sign_change(header, change, author)?;
         let entry_id = entry.id();
         match self.ingest(vec![(entry, None)])?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),

@@ -14,7 +14,9 @@
 use std::num::NonZeroU64;
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, Change, ExpandedChange, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, legacy};
+use automerge::{
+    ActorId, AutoCommit, Change, ExpandedChange, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, legacy,
+};
 use serde_json::{Map, Number, Value as Json};
 
 use crate::keys::PublicKey;
@@ -53,11 +55,38 @@ pub(crate) fn check_change(payload: &[u8], author: &PublicKey) -> Result<(), Str
     Ok(())
 }
 
+/// A change built by this process for `author`: well formed and made by
+/// that author by construction, so signing it need not parse it again
+/// ([`crate::entry::Entry::sign_change`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChange {
+    bytes: Vec<u8>,
+    author: PublicKey,
+}
+
+impl NewChange {
+    /// The change's encoding.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Whose change it is.
+    pub fn author(&self) -> &PublicKey {
+        &self.author
+    }
+}
+
+impl From<NewChange> for Vec<u8> {
+    fn from(change: NewChange) -> Self {
+        change.bytes
+    }
+}
+
 /// Builds the first change of a new document holding `fields`: one put
 /// per field on the root map. It is encoded directly from its operations,
 /// without building a document first (the same bytes as building one, at a
 /// fraction of the cost; a test holds it to that).
-pub fn create_change(author: &PublicKey, fields: &Map<String, Json>, timestamp_ms: u64) -> Vec<u8> {
+pub fn create_change(author: &PublicKey, fields: &Map<String, Json>, timestamp_ms: u64) -> NewChange {
     let operations = fields
         .iter()
         .map(|(key, value)| legacy::Op {
@@ -80,7 +109,7 @@ pub fn create_change(author: &PublicKey, fields: &Map<String, Json>, timestamp_m
         extra_bytes: Vec::new(),
         author: None,
     };
-    Change::from(change).bytes().into_owned()
+    NewChange { bytes: Change::from(change).bytes().into_owned(), author: *author }
 }
 
 /// Builds a change that turns the document made of `history` into `fields`:
@@ -90,7 +119,7 @@ pub fn edit_change(
     author: &PublicKey,
     fields: &Map<String, Json>,
     timestamp_ms: u64,
-) -> Result<Option<Vec<u8>>, DocumentError> {
+) -> Result<Option<NewChange>, DocumentError> {
     let mut doc = load(history)?;
     let current = to_json_map(&doc, &ROOT, 0)?;
     doc.set_actor(ActorId::from(author.as_bytes().as_slice()));
@@ -105,7 +134,7 @@ pub fn edit_change(
     if doc.pending_ops() == 0 {
         return Ok(None);
     }
-    Ok(Some(commit(&mut doc, timestamp_ms)))
+    Ok(Some(NewChange { bytes: commit(&mut doc, timestamp_ms), author: *author }))
 }
 
 /// The fields of the document that `changes` build (in any order).
@@ -287,7 +316,7 @@ mod tests {
     #[test]
     fn fields_round_trip_through_a_change() {
         let author = SecretKey::from_seed([1; 32]).public();
-        let change = create_change(&author, &fields(), 5);
+        let change: Vec<u8> = create_change(&author, &fields(), 5).into();
         check_change(&change, &author).unwrap();
         assert_eq!(materialise(&[change]).unwrap(), fields());
     }
@@ -305,7 +334,7 @@ mod tests {
     fn a_first_change_is_the_one_a_document_would_make_and_reads_back_either_way() {
         let author = SecretKey::from_seed([1; 32]).public();
         for fields in [fields(), Map::new()] {
-            let direct = create_change(&author, &fields, 5);
+            let direct: Vec<u8> = create_change(&author, &fields, 5).into();
             assert_eq!(direct, create_change_through_a_document(&author, &fields, 5));
             assert_eq!(materialise(std::slice::from_ref(&direct)).unwrap(), fields);
             assert_eq!(to_json_map(&load(&[direct]).unwrap(), &ROOT, 0).unwrap(), fields);
@@ -324,19 +353,20 @@ mod tests {
         let author = SecretKey::from_seed([1; 32]).public();
         let other = SecretKey::from_seed([2; 32]).public();
         let change = create_change(&author, &fields(), 5);
-        assert!(check_change(&change, &other).is_err());
+        assert!(check_change(change.bytes(), &other).is_err());
         assert!(check_change(b"not a change", &author).is_err());
     }
 
     #[test]
     fn edits_replace_changed_fields_and_merge_in_any_order() {
         let author = SecretKey::from_seed([1; 32]).public();
-        let first = create_change(&author, &fields(), 5);
+        let first: Vec<u8> = create_change(&author, &fields(), 5).into();
         let mut edited = fields();
         edited.insert("title".into(), json!("Kisumu, revised"));
         edited.remove("insights");
-        let second = edit_change(std::slice::from_ref(&first), &author, &edited, 6).unwrap().unwrap();
+        let second: Vec<u8> = edit_change(std::slice::from_ref(&first), &author, &edited, 6).unwrap().unwrap().into();
         assert_eq!(materialise(&[second.clone(), first.clone()]).unwrap(), edited);
         assert_eq!(edit_change(&[first, second], &author, &edited, 7).unwrap(), None);
+        assert_eq!(*create_change(&author, &fields(), 5).author(), author);
     }
 }

@@ -27,6 +27,7 @@
 use std::fmt;
 
 use crate::bytes::Reader;
+use crate::document::NewChange;
 use crate::keys::{PublicKey, SecretKey};
 use crate::network::NetworkId;
 
@@ -184,12 +185,38 @@ impl Entry {
             return Err(EntryError::BadSignature);
         }
         check_payload(&header, &payload)?;
+        Ok(Self::sign_checked(header, payload, secret))
+    }
+
+    /// Signs a new `Create` or `Change` entry carrying a change this process
+    /// just built: the same checks as [`Entry::sign`] but for parsing the
+    /// change again, which its type makes needless.
+    pub fn sign_change(header: EntryHeader, change: NewChange, secret: &SecretKey) -> Result<Self, EntryError> {
+        if secret.public() != header.author {
+            return Err(EntryError::BadSignature);
+        }
+        let bad = |reason: &str| EntryError::BadPayload { kind: header.kind, reason: reason.to_owned() };
+        match header.kind {
+            EntryKind::Create if header.author != header.creator => return Err(EntryError::NotCreator("create it")),
+            EntryKind::Create | EntryKind::Change => {}
+            EntryKind::Grant | EntryKind::Withdraw => return Err(bad("a change belongs in a create or change entry")),
+        }
+        if *change.author() != header.author {
+            return Err(bad("the change's actor is not the entry's author"));
+        }
+        if change.bytes().len() > MAX_PAYLOAD_BYTES {
+            return Err(EntryError::TooLarge { size: change.bytes().len() });
+        }
+        Ok(Self::sign_checked(header, change.into(), secret))
+    }
+
+    fn sign_checked(header: EntryHeader, payload: Vec<u8>, secret: &SecretKey) -> Self {
         let mut encoded = Vec::with_capacity(ENTRY_OVERHEAD_BYTES + payload.len());
         encode_unsigned(&header, &payload, &mut encoded);
         let signature = secret.sign(&signing_message(&encoded));
         encoded.extend_from_slice(&signature);
         let id = EntryId(*blake3::hash(&encoded).as_bytes());
-        Ok(Self { header, payload, encoded, id })
+        Self { header, payload, encoded, id }
     }
 
     /// Decodes and verifies an entry: layout, version, sizes, keys, payload

@@ -54,7 +54,7 @@ proptest! {
     fn fields_round_trip_through_signed_create_entries(seed in any::<[u8; 32]>(), fields in json_fields(), timestamp in 0u64..1 << 50) {
         let secret = SecretKey::from_seed(seed);
         let change = document::create_change(&secret.public(), &fields, timestamp);
-        let entry = Entry::sign(header(&secret, EntryKind::Create, timestamp, [0; 16]), change, &secret).unwrap();
+        let entry = Entry::sign_change(header(&secret, EntryKind::Create, timestamp, [0; 16]), change, &secret).unwrap();
         let decoded = Entry::decode(entry.encoded()).unwrap();
         prop_assert_eq!(document::materialise(&[decoded.payload().to_vec()]).unwrap(), fields);
     }
@@ -63,7 +63,7 @@ proptest! {
     fn any_altered_byte_of_a_create_entry_fails(fields in json_fields(), index in any::<prop::sample::Index>(), bit in 0u8..8) {
         let secret = SecretKey::from_seed([3; 32]);
         let change = document::create_change(&secret.public(), &fields, 1);
-        let entry = Entry::sign(header(&secret, EntryKind::Create, 1, [0; 16]), change, &secret).unwrap();
+        let entry = Entry::sign(header(&secret, EntryKind::Create, 1, [0; 16]), change.into(), &secret).unwrap();
         let mut bytes = entry.encoded().to_vec();
         let at = index.index(bytes.len());
         bytes[at] ^= 1 << bit;
@@ -105,5 +105,9 @@ fn a_change_signed_by_one_key_cannot_be_attributed_to_another() {
     let change = document::create_change(&author.public(), &Map::new(), 1);
     let mut forged_header = header(&thief, EntryKind::Create, 1, [0; 16]);
     forged_header.creator = thief.public();
-    assert!(Entry::sign(forged_header, change, &thief).is_err(), "the change's actor must be the entry's author");
+    assert!(
+        Entry::sign(forged_header.clone(), change.clone().into(), &thief).is_err(),
+        "the change's actor must be the entry's author"
+    );
+    assert!(Entry::sign_change(forged_header, change, &thief).is_err(), "also when signed as a new change");
 }

@@ -28,7 +28,7 @@ fn signed(network: NetworkId, secret: &SecretKey, fields: &serde_json::Map<Strin
         timestamp_ms: 1_700_000_000_000 + u64::from(nonce),
         kind: EntryKind::Create,
     };
-    Entry::sign(header, document::create_change(&secret.public(), fields, 1), secret).unwrap()
+    Entry::sign_change(header, document::create_change(&secret.public(), fields, 1), secret).unwrap()
 }
 
 fn id_of(bytes: &[u8]) -> EntryId {

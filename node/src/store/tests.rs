@@ -24,7 +24,13 @@ fn fields(title: &str) -> Map<String, Value> {
     .clone()
 }
 
-fn sign(secret: &SecretKey, creator: &SecretKey, kind: EntryKind, timestamp_ms: u64, payload: Vec<u8>) -> Entry {
+fn sign(
+    secret: &SecretKey,
+    creator: &SecretKey,
+    kind: EntryKind,
+    timestamp_ms: u64,
+    payload: impl Into<Vec<u8>>,
+) -> Entry {
     let header = EntryHeader {
         network: NETWORK,
         creator: creator.public(),
@@ -33,7 +39,7 @@ fn sign(secret: &SecretKey, creator: &SecretKey, kind: EntryKind, timestamp_ms: 
         timestamp_ms,
         kind,
     };
-    Entry::sign(header, payload, secret).unwrap()
+    Entry::sign(header, payload.into(), secret).unwrap()
 }
 
 fn open() -> (tempfile::TempDir, Store) {
@@ -71,7 +77,7 @@ fn only_the_creator_or_a_granted_coauthor_may_change_a_document() {
 fn a_change_that_arrives_before_its_create_is_kept_and_applied_later() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
-    let first = document::create_change(&creator.public(), &fields("A"), 1);
+    let first: Vec<u8> = document::create_change(&creator.public(), &fields("A"), 1).into();
     let second =
         document::edit_change(std::slice::from_ref(&first), &creator.public(), &fields("B"), 2).unwrap().unwrap();
     let create = sign(&creator, &creator, EntryKind::Create, 1, first);
@@ -161,7 +167,7 @@ fn the_list_index_follows_creates_edits_and_withdrawals_and_agrees_with_a_rebuil
             timestamp_ms,
             kind: EntryKind::Create,
         };
-        Entry::sign(header, payload, &creator).unwrap()
+        Entry::sign_change(header, payload, &creator).unwrap()
     };
     let first = create("Payments in Nairobi", 1);
     store.ingest([(first.clone(), None)]).unwrap();
@@ -177,7 +183,7 @@ fn the_list_index_follows_creates_edits_and_withdrawals_and_agrees_with_a_rebuil
         .unwrap()
         .unwrap();
     let header = EntryHeader { timestamp_ms: 3, kind: EntryKind::Change, ..second.header().clone() };
-    store.ingest([(Entry::sign(header, edit, &creator).unwrap(), None)]).unwrap();
+    store.ingest([(Entry::sign_change(header, edit, &creator).unwrap(), None)]).unwrap();
     assert_eq!(titles(store.list(&Filter::default(), 0, 10).unwrap()), ["Digital ID, edited", "Payments in Nairobi"]);
 
     let header = EntryHeader { timestamp_ms: 4, kind: EntryKind::Withdraw, ..first.header().clone() };
