@@ -334,7 +334,7 @@ impl Node {
         if self.inner.store.tombstone(&id)?.is_some() {
             return Err(NodeError::Refused(IngestError::Withdrawn(id)));
         }
-        if self.inner.store.row(&id)?.is_some() {
+        if self.inner.store.is_listed(&id)? {
             return Ok(Some(Submitted { id, already_stored: true }));
         }
         Ok(None)

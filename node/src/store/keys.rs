@@ -5,7 +5,6 @@
 //! | `E` | entry id | the entry's signed encoding |
 //! | `T` | timestamp (8, BE) ‖ entry id | empty: the sync order, (timestamp, id) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) and kind (1) |
-//! | `R` | document id | [`super::DocumentRow`] as JSON: the materialised document |
 //! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
@@ -18,7 +17,6 @@ use convene_protocol::keys::PublicKey;
 pub(crate) const ENTRY: u8 = b'E';
 pub(crate) const SYNC_ORDER: u8 = b'T';
 pub(crate) const DOC_ENTRY: u8 = b'D';
-pub(crate) const ROW: u8 = b'R';
 pub(crate) const LIST_ROW: u8 = b'S';
 pub(crate) const TOMBSTONE: u8 = b'W';
 pub(crate) const PURGED: u8 = b'P';

@@ -1,9 +1,11 @@
-//! The store: signed entries on disk, and the rows materialised from them.
+//! The store: signed entries on disk, and a list row per document.
 //!
 //! [`Store::ingest`] is the one way in. It takes verified entries (from a
 //! local write, an import or a peer), applies the write rule and withdrawals,
-//! keeps each document's materialised row and list row current, and flushes
-//! to disk before it returns: an entry reported stored has been flushed.
+//! keeps each document's list row current, and flushes to disk before it
+//! returns: an entry reported stored has been flushed. A document's fields
+//! are built from its entries when asked for ([`Store::row`]), not stored
+//! twice.
 //! Nothing here holds documents in memory; listing reads the list index
 //! (`list_index.rs`: a hundred bytes per document) and the page's list rows.
 
@@ -284,7 +286,7 @@ impl<B: Backend> Store<B> {
         let header = entry.header();
         let mut changes = Vec::new();
         let mut has_create = header.kind == EntryKind::Create;
-        let (mut created_ms, mut updated_ms) = (header.timestamp_ms, header.timestamp_ms);
+        let mut created_ms = header.timestamp_ms;
         for stored in self.document_entries(&document)? {
             match stored.header().kind {
                 EntryKind::Create => {
@@ -294,7 +296,6 @@ impl<B: Backend> Store<B> {
                 EntryKind::Change => {}
                 EntryKind::Grant | EntryKind::Withdraw => continue,
             }
-            updated_ms = updated_ms.max(stored.header().timestamp_ms);
             changes.push(stored.payload().to_vec());
         }
         if !has_create {
@@ -316,10 +317,11 @@ impl<B: Backend> Store<B> {
             Ok(kind) => kind,
             Err(errors) => return Ok(Err(IngestError::Invalid(errors))),
         };
-        if let Some(previous) = self.row(&document)?
-            && previous.kind != kind
+        if let Some(previous) = self.list_row(&document)?
+            && previous.summary.kind != kind
         {
-            return Ok(Err(IngestError::KindChanged { from: previous.kind.as_str(), to: kind.as_str() }));
+            let from = previous.summary.kind.as_str();
+            return Ok(Err(IngestError::KindChanged { from, to: kind.as_str() }));
         }
         let list_row = ListRow {
             id: document,
@@ -327,16 +329,6 @@ impl<B: Backend> Store<B> {
             created_ms,
             summary: Summary::from_fields(kind, &fields),
         };
-        let row = DocumentRow {
-            id: document,
-            kind,
-            creator: header.creator,
-            created_ms,
-            updated_ms,
-            changes: changes.len().max(1) as u32,
-            fields,
-        };
-        batch.put(keys::doc(keys::ROW, &document), serde_json::to_vec(&row).expect("row serialises"));
         batch.put(keys::doc(keys::LIST_ROW, &document), list_row::encode(&list_row));
         Ok(Ok(Some(list_row)))
     }
@@ -355,7 +347,6 @@ impl<B: Backend> Store<B> {
         for pair in self.backend.scan_prefix(&keys::doc(keys::GRANT, document)) {
             batch.delete(pair?.0);
         }
-        batch.delete(keys::doc(keys::ROW, document));
         batch.delete(keys::doc(keys::LIST_ROW, document));
         Ok(listed)
     }
@@ -389,12 +380,38 @@ impl<B: Backend> Store<B> {
         Ok(self.backend.get(&keys::entry(id))?)
     }
 
-    /// The materialised document.
+    /// The document as its stored entries build it (each entry verified as
+    /// it is read); `None` while its first entry is missing.
     pub fn row(&self, document: &DocumentId) -> Result<Option<DocumentRow>, StoreError> {
-        self.backend
-            .get(&keys::doc(keys::ROW, document))?
-            .map(|bytes| serde_json::from_slice(&bytes).map_err(|_| StoreError::Damaged(format!("row {document}"))))
-            .transpose()
+        let mut creator = None;
+        let (mut created_ms, mut updated_ms) = (0, 0);
+        let mut changes = Vec::new();
+        for entry in self.document_entries(document)? {
+            let header = entry.header();
+            match header.kind {
+                EntryKind::Create => {
+                    creator = Some(header.creator);
+                    created_ms = header.timestamp_ms;
+                }
+                EntryKind::Change => {}
+                EntryKind::Grant | EntryKind::Withdraw => continue,
+            }
+            updated_ms = updated_ms.max(header.timestamp_ms);
+            changes.push(entry.payload().to_vec());
+        }
+        let Some(creator) = creator else { return Ok(None) };
+        // Every stored document was built and validated when its entries
+        // were stored: failing now means the store was altered.
+        let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
+        let fields = document::materialise(&changes).map_err(|error| damaged(error.to_string()))?;
+        let kind = schema::validate_public(&fields).map_err(|errors| damaged(errors.to_string()))?;
+        let changes = changes.len() as u32;
+        Ok(Some(DocumentRow { id: *document, kind, creator, created_ms, updated_ms, changes, fields }))
+    }
+
+    /// Whether the document is live and has its first entry (it is listed).
+    pub fn is_listed(&self, document: &DocumentId) -> Result<bool, StoreError> {
+        Ok(self.backend.get(&keys::doc(keys::LIST_ROW, document))?.is_some())
     }
 
     /// The withdrawal entry of a withdrawn document.
@@ -459,18 +476,20 @@ impl<B: Backend> Store<B> {
         })
     }
 
-    /// Every document row, in key order.
+    /// Every live document, in id order, built from its entries.
     pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, StoreError>> + '_ {
-        self.backend.scan_prefix(&[keys::ROW]).map(|pair| {
-            let (key, value) = pair?;
-            serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(format!("row {}", hex(&key))))
+        self.backend.scan_prefix(&[keys::LIST_ROW]).filter_map(|pair| {
+            let id = pair.map_err(StoreError::from).and_then(|(key, _)| {
+                keys::id_at(&key, 0).map(DocumentId).ok_or_else(|| StoreError::Damaged(hex(&key)))
+            });
+            id.and_then(|id| self.row(&id)).transpose()
         })
     }
 
     /// Document ids starting with the hex `prefix` (for short ids).
     pub fn documents_with_prefix(&self, prefix: &[u8]) -> Result<Vec<DocumentId>, StoreError> {
         let mut out = Vec::new();
-        for table in [keys::ROW, keys::TOMBSTONE] {
+        for table in [keys::LIST_ROW, keys::TOMBSTONE] {
             let mut key = vec![table];
             key.extend_from_slice(prefix);
             for pair in self.backend.scan_prefix(&key) {
