@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use convene_protocol::document;
-use convene_protocol::entry::{DocumentId, Entry, EntryError, EntryHeader, EntryId, EntryKind};
+use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact, SubmissionKind};
@@ -350,13 +350,7 @@ impl Node {
         // are pure work: spread them over the cores. The store validates the
         // fields and uses them only if the document has no other entries.
         let network = self.inner.network;
-        let decoded = parallel_map(encoded, |bytes| {
-            let entry = Entry::decode_for(bytes, &network)?;
-            let fields = (entry.header().kind == EntryKind::Create)
-                .then(|| document::materialise(&[entry.payload().to_vec()]).ok())
-                .flatten();
-            Ok::<_, EntryError>((entry, fields))
-        });
+        let decoded = parallel_map(encoded, |bytes| Entry::decode_create(bytes, &network));
         for decoded in decoded {
             match decoded {
                 Ok(pair) => {

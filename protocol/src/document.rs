@@ -46,13 +46,13 @@ impl From<automerge::AutomergeError> for DocumentError {
     }
 }
 
-/// Checks an entry payload is one automerge change made by `author`.
-pub(crate) fn check_change(payload: &[u8], author: &PublicKey) -> Result<(), String> {
+/// Parses an entry payload that must be one automerge change made by `author`.
+pub(crate) fn check_change(payload: &[u8], author: &PublicKey) -> Result<Change, String> {
     let change = Change::from_bytes(payload.to_vec()).map_err(|error| format!("not an automerge change: {error}"))?;
     if change.actor_id().to_bytes() != author.as_bytes() {
         return Err("the change's actor is not the entry's author".to_owned());
     }
-    Ok(())
+    Ok(change)
 }
 
 /// A change built by this process for `author`: well formed and made by
@@ -140,15 +140,19 @@ pub fn edit_change(
 /// The fields of the document that `changes` build (in any order).
 pub fn materialise(changes: &[Vec<u8>]) -> Result<Map<String, Json>, DocumentError> {
     if let [only] = changes {
-        let change = Change::from_bytes(only.clone()).map_err(|error| DocumentError::Load(error.to_string()))?;
-        if let Some(fields) = first_change_fields(&change) {
-            return fields;
-        }
-        let mut doc = AutoCommit::new();
-        doc.apply_changes([change])?;
-        return to_json_map(&doc, &ROOT, 0);
+        return materialise_one(Change::from_bytes(only.clone()).map_err(|error| DocumentError::Load(error.to_string()))?);
     }
     let doc = load(changes)?;
+    to_json_map(&doc, &ROOT, 0)
+}
+
+/// The fields of the document one parsed change builds.
+pub(crate) fn materialise_one(change: Change) -> Result<Map<String, Json>, DocumentError> {
+    if let Some(fields) = first_change_fields(&change) {
+        return fields;
+    }
+    let mut doc = AutoCommit::new();
+    doc.apply_changes([change])?;
     to_json_map(&doc, &ROOT, 0)
 }
 

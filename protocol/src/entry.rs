@@ -222,6 +222,27 @@ impl Entry {
     /// Decodes and verifies an entry: layout, version, sizes, keys, payload
     /// rules and signature. Any altered byte fails here.
     pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
+        Self::decode_parsed(bytes).map(|(entry, _)| entry)
+    }
+
+    /// Decodes and verifies like [`Entry::decode_for`], and for a `Create`
+    /// also reads the fields its change sets, from the change parsed for
+    /// the check (so it is parsed once). The fields are `None` for other
+    /// kinds, and when the change builds no document (storing says why).
+    pub fn decode_create(
+        bytes: &[u8],
+        network: &NetworkId,
+    ) -> Result<(Self, Option<serde_json::Map<String, serde_json::Value>>), EntryError> {
+        let (entry, change) = Self::decode_parsed(bytes)?;
+        entry.check_network(network)?;
+        let fields = match (entry.header.kind, change) {
+            (EntryKind::Create, Some(change)) => crate::document::materialise_one(change).ok(),
+            _ => None,
+        };
+        Ok((entry, fields))
+    }
+
+    fn decode_parsed(bytes: &[u8]) -> Result<(Self, Option<automerge::Change>), EntryError> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge { size: bytes.len().saturating_sub(ENTRY_OVERHEAD_BYTES) });
         }
@@ -251,18 +272,23 @@ impl Entry {
         if !author.verify(&signing_message(unsigned), &signature) {
             return Err(EntryError::BadSignature);
         }
-        check_payload(&header, &payload)?;
+        let change = check_payload(&header, &payload)?;
         let id = EntryId(*blake3::hash(bytes).as_bytes());
-        Ok(Self { header, payload, encoded: bytes.to_vec(), id })
+        Ok((Self { header, payload, encoded: bytes.to_vec(), id }, change))
     }
 
     /// Decodes and verifies, and checks the entry belongs to `network`.
     pub fn decode_for(bytes: &[u8], network: &NetworkId) -> Result<Self, EntryError> {
         let entry = Self::decode(bytes)?;
-        if entry.header.network != *network {
-            return Err(EntryError::WrongNetwork { expected: *network, found: entry.header.network });
-        }
+        entry.check_network(network)?;
         Ok(entry)
+    }
+
+    fn check_network(&self, network: &NetworkId) -> Result<(), EntryError> {
+        if self.header.network != *network {
+            return Err(EntryError::WrongNetwork { expected: *network, found: self.header.network });
+        }
+        Ok(())
     }
 
     /// The content address.
@@ -324,7 +350,8 @@ fn signing_message(unsigned: &[u8]) -> Vec<u8> {
 
 /// The rules an entry's payload must follow, checkable without any state.
 /// (Whether a non-creator author was granted is the store's to check.)
-fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError> {
+/// Checks the payload against its kind's rules; a change comes back parsed.
+fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<Option<automerge::Change>, EntryError> {
     let bad = |reason: &str| EntryError::BadPayload { kind: header.kind, reason: reason.to_owned() };
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(EntryError::TooLarge { size: payload.len() });
@@ -334,7 +361,7 @@ fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError>
             if header.kind == EntryKind::Create && header.author != header.creator {
                 return Err(EntryError::NotCreator("create it"));
             }
-            crate::document::check_change(payload, &header.author).map_err(|reason| bad(&reason))
+            crate::document::check_change(payload, &header.author).map(Some).map_err(|reason| bad(&reason))
         }
         EntryKind::Grant => {
             if header.author != header.creator {
@@ -342,7 +369,7 @@ fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError>
             }
             let key: [u8; 32] = payload.try_into().map_err(|_| bad("expected a 32-byte public key"))?;
             PublicKey::from_bytes(key).map_err(|_| bad("not a valid ed25519 key"))?;
-            Ok(())
+            Ok(None)
         }
         EntryKind::Withdraw => {
             if header.author != header.creator {
@@ -352,7 +379,7 @@ fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<(), EntryError>
                 return Err(bad("reason is too long"));
             }
             std::str::from_utf8(payload).map_err(|_| bad("reason is not UTF-8 text"))?;
-            Ok(())
+            Ok(None)
         }
     }
 }
@@ -370,6 +397,23 @@ mod tests {
             timestamp_ms: 1_700_000_000_000,
             kind,
         }
+    }
+
+    #[test]
+    fn a_create_decodes_with_its_fields_and_other_kinds_without() {
+        let secret = SecretKey::from_seed([4; 32]);
+        let fields = serde_json::json!({"kind": "case_study", "title": "Kisumu"}).as_object().unwrap().clone();
+        let change = crate::document::create_change(&secret.public(), &fields, 1);
+        let create = Entry::sign_change(header(&secret, EntryKind::Create), change, &secret).unwrap();
+        let network = NetworkId([3; 32]);
+        let (decoded, read) = Entry::decode_create(create.encoded(), &network).unwrap();
+        assert_eq!((decoded, read), (create.clone(), Some(fields)));
+        let withdraw = Entry::sign(header(&secret, EntryKind::Withdraw), b"gone".to_vec(), &secret).unwrap();
+        assert_eq!(Entry::decode_create(withdraw.encoded(), &network).unwrap(), (withdraw, None));
+        assert!(matches!(
+            Entry::decode_create(create.encoded(), &NetworkId([9; 32])),
+            Err(EntryError::WrongNetwork { .. })
+        ));
     }
 
     #[test]
