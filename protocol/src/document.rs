@@ -140,7 +140,9 @@ pub fn edit_change(
 /// The fields of the document that `changes` build (in any order).
 pub fn materialise(changes: &[Vec<u8>]) -> Result<Map<String, Json>, DocumentError> {
     if let [only] = changes {
-        return materialise_one(Change::from_bytes(only.clone()).map_err(|error| DocumentError::Load(error.to_string()))?);
+        return materialise_one(
+            Change::from_bytes(only.clone()).map_err(|error| DocumentError::Load(error.to_string()))?,
+        );
     }
     let doc = load(changes)?;
     to_json_map(&doc, &ROOT, 0)

@@ -16,7 +16,7 @@ mod list_row;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
 use convene_protocol::document::{self, DocumentError};
@@ -154,6 +154,18 @@ pub struct Store<B = SledBackend> {
     list_index: RwLock<Option<ListIndex>>,
 }
 
+/// Writes of entries of distinct documents, not yet applied.
+#[derive(Default)]
+struct Pending {
+    batch: WriteBatch,
+    documents: HashSet<DocumentId>,
+    listings: Vec<Listing>,
+    new_documents: Vec<SubmissionKind>,
+    entries: u64,
+    entry_bytes: u64,
+    recount: bool,
+}
+
 /// How an ingested entry changes the list index.
 enum Listing {
     Unchanged,
@@ -184,25 +196,72 @@ impl<B: Backend> Store<B> {
     /// may carry the fields a `Create`'s payload builds (read on another
     /// core, or written here), which saves materialising it again; they
     /// are validated all the same.
+    ///
+    /// Entries of distinct documents are written in one batch: an entry's
+    /// checks read only its own document's records, so a batch is applied
+    /// before an entry of a document it already touches.
     pub fn ingest(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut outcomes = Vec::new();
+        let mut pending = Pending::default();
         let mut wrote = false;
         for (entry, known_fields) in entries {
-            let outcome = self.ingest_one(&entry, known_fields)?;
+            if pending.documents.contains(&entry.document()) {
+                self.apply(std::mem::take(&mut pending))?;
+            }
+            let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
             wrote |= matches!(outcome, IngestOutcome::Stored);
             outcomes.push(outcome);
         }
+        self.apply(pending)?;
         if wrote {
             self.backend.flush()?;
         }
         Ok(outcomes)
     }
 
-    fn ingest_one(&self, entry: &Entry, known_fields: Option<Map<String, Value>>) -> Result<IngestOutcome, StoreError> {
+    /// Writes what [`Store::ingest_one`] gathered, then brings the list
+    /// index and the counts up to date.
+    fn apply(&self, pending: Pending) -> Result<(), StoreError> {
+        if pending.batch.is_empty() {
+            return Ok(());
+        }
+        if let Err(error) = self.backend.apply(pending.batch) {
+            *self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+            return Err(error.into());
+        }
+        if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
+            for listing in pending.listings {
+                match listing {
+                    Listing::Unchanged => {}
+                    Listing::Put(row) => index.insert(&row),
+                    Listing::Remove(created_ms, id) => index.remove(created_ms, id),
+                }
+            }
+        }
+        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if pending.recount {
+            // A withdrawal removes an unknown number of entries: count again when asked.
+            *counts = None;
+        } else if let Some(counts) = counts.as_mut() {
+            counts.entries += pending.entries;
+            counts.entry_bytes += pending.entry_bytes;
+            for kind in pending.new_documents {
+                *counts.documents.entry(kind.as_str().to_owned()).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn ingest_one(
+        &self,
+        entry: &Entry,
+        known_fields: Option<Map<String, Value>>,
+        pending: &mut Pending,
+    ) -> Result<IngestOutcome, StoreError> {
         let header = entry.header();
         if header.network != self.network {
             let error = IngestError::WrongNetwork { expected: self.network, found: header.network };
@@ -218,7 +277,6 @@ impl<B: Backend> Store<B> {
             return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
         }
         let mut batch = WriteBatch::default();
-        let mut new_document = None;
         let mut listing = Listing::Unchanged;
         match header.kind {
             EntryKind::Create | EntryKind::Change => {
@@ -233,7 +291,7 @@ impl<B: Backend> Store<B> {
                     Ok(None) => {}
                     Ok(Some(row)) => {
                         if header.kind == EntryKind::Create {
-                            new_document = Some(row.summary.kind);
+                            pending.new_documents.push(row.summary.kind);
                         }
                         listing = Listing::Put(Box::new(row));
                     }
@@ -244,33 +302,18 @@ impl<B: Backend> Store<B> {
                 batch.put(keys::grant(&document, &grantee), Vec::new());
             }
             EntryKind::Withdraw => {
+                pending.recount = true;
                 if let Some(created_ms) = self.purge_into(&document, &mut batch)? {
                     listing = Listing::Remove(created_ms, document);
                 }
             }
         }
         add_entry(entry, &mut batch);
-        self.backend.apply(batch)?;
-        if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
-            match listing {
-                Listing::Unchanged => {}
-                Listing::Put(row) => index.insert(&row),
-                Listing::Remove(created_ms, id) => index.remove(created_ms, id),
-            }
-        }
-        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match (header.kind, counts.as_mut()) {
-            // A withdrawal removes an unknown number of entries: count again when asked.
-            (EntryKind::Withdraw, _) => *counts = None,
-            (_, Some(counts)) => {
-                counts.entries += 1;
-                counts.entry_bytes += entry.encoded().len() as u64;
-                if let Some(kind) = new_document {
-                    *counts.documents.entry(kind.as_str().to_owned()).or_default() += 1;
-                }
-            }
-            (_, None) => {}
-        }
+        pending.batch.ops.append(&mut batch.ops);
+        pending.listings.push(listing);
+        pending.documents.insert(document);
+        pending.entries += 1;
+        pending.entry_bytes += entry.encoded().len() as u64;
         Ok(IngestOutcome::Stored)
     }
 

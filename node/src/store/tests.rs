@@ -195,3 +195,38 @@ fn the_list_index_follows_creates_edits_and_withdrawals_and_agrees_with_a_rebuil
     let reopened = Store::open(&path, NETWORK).unwrap();
     assert_eq!(titles(reopened.list(&Filter::default(), 0, 10).unwrap()), ["Digital ID, edited"]);
 }
+
+#[test]
+fn one_call_may_carry_a_document_its_grant_its_changes_and_repeats() {
+    let (_dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let coauthor = SecretKey::from_seed([2; 32]);
+    let first: Vec<u8> = document::create_change(&creator.public(), &fields("A"), 1).into();
+    let second =
+        document::edit_change(std::slice::from_ref(&first), &coauthor.public(), &fields("B"), 3).unwrap().unwrap();
+    let create = sign(&creator, &creator, EntryKind::Create, 1, first);
+    let grant = sign(&creator, &creator, EntryKind::Grant, 2, coauthor.public().as_bytes().to_vec());
+    let change = sign(&coauthor, &creator, EntryKind::Change, 3, second);
+    let other = Entry::sign_change(
+        EntryHeader { nonce: [2; 16], ..create.header().clone() },
+        document::create_change(&creator.public(), &fields("Other"), 1),
+        &creator,
+    )
+    .unwrap();
+    store.counts().unwrap(); // counted now, then kept up to date
+    let outcomes = store
+        .ingest([create.clone(), other.clone(), grant, change, create.clone(), other].map(|entry| (entry, None)))
+        .unwrap();
+    let kinds: Vec<&str> = outcomes
+        .iter()
+        .map(|outcome| match outcome {
+            IngestOutcome::Stored => "stored",
+            IngestOutcome::AlreadyStored => "already",
+            IngestOutcome::Rejected(_) => "rejected",
+        })
+        .collect();
+    assert_eq!(kinds, ["stored", "stored", "stored", "stored", "already", "already"]);
+    assert_eq!(store.row(&create.document()).unwrap().unwrap().fields["title"], "B");
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.entries, counts.documents["case_study"]), (4, 2));
+}
