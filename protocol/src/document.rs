@@ -11,12 +11,14 @@
 //! Every change's actor id is the 32 bytes of its author's public key, so a
 //! change can be attributed only to the key that signed its entry.
 
+use std::cell::RefCell;
 use std::num::NonZeroU64;
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
     ActorId, AutoCommit, Change, ExpandedChange, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, legacy,
 };
+use flate2::{Compress, Compression, FlushCompress, Status};
 use serde_json::{Map, Number, Value as Json};
 
 use crate::keys::PublicKey;
@@ -109,7 +111,69 @@ pub fn create_change(author: &PublicKey, fields: &Map<String, Json>, timestamp_m
         extra_bytes: Vec::new(),
         author: None,
     };
-    NewChange { bytes: Change::from(change).bytes().into_owned(), author: *author }
+    let raw = Change::from(change).raw_bytes().to_vec();
+    NewChange { bytes: compress_change(&raw).unwrap_or(raw), author: *author }
+}
+
+/// Chunks above this size are stored deflated (automerge's threshold).
+const DEFLATE_ABOVE: usize = 256;
+
+/// The compressed form of a change chunk, exactly as automerge makes it:
+/// `magic (4) ‖ checksum (4) ‖ 2 ‖ LEB128 length ‖ deflate(body)` from
+/// `magic ‖ checksum ‖ 1 ‖ LEB128 length ‖ body`. automerge starts a new
+/// compressor for every change (most of the cost of a small one); this
+/// keeps one per thread. `None` when the chunk stays uncompressed.
+fn compress_change(raw: &[u8]) -> Option<Vec<u8>> {
+    const HEADER: usize = 9;
+    if raw.len() <= DEFLATE_ABOVE || raw.get(8) != Some(&1) {
+        return None;
+    }
+    let (length, prefix) = read_leb128(&raw[HEADER..])?;
+    let body = raw.get(HEADER + prefix..).filter(|body| body.len() as u64 == length)?;
+    thread_local! {
+        static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::default(), false));
+    }
+    let deflated = COMPRESSOR.with_borrow_mut(|compressor| {
+        compressor.reset();
+        let mut out = Vec::with_capacity(body.len() / 2 + 64);
+        loop {
+            let consumed = compressor.total_in() as usize;
+            match compressor.compress_vec(&body[consumed..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return Some(out),
+                Ok(_) => out.reserve(out.capacity().max(64)),
+                Err(_) => return None,
+            }
+        }
+    })?;
+    let mut out = Vec::with_capacity(HEADER + 10 + deflated.len());
+    out.extend_from_slice(&raw[..8]);
+    out.push(2);
+    write_leb128(&mut out, deflated.len() as u64);
+    out.extend_from_slice(&deflated);
+    Some(out)
+}
+
+fn read_leb128(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (index, byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * index);
+        if byte & 0x80 == 0 {
+            return Some((value, index + 1));
+        }
+    }
+    None
+}
+
+fn write_leb128(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 /// Builds a change that turns the document made of `history` into `fields`:
@@ -339,7 +403,18 @@ mod tests {
     #[test]
     fn a_first_change_is_the_one_a_document_would_make_and_reads_back_either_way() {
         let author = SecretKey::from_seed([1; 32]).public();
-        for fields in [fields(), Map::new()] {
+        let long = json!({"title": "x".repeat(70_000), "insights": vec!["a"; 300]}).as_object().unwrap().clone();
+        // Text that deflates poorly, so the output outgrows its first buffer.
+        let mut state = 7u64;
+        let noise: String = (0..20_000)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"[(state >> 58) as usize])
+            })
+            .collect();
+        let noisy = json!({"context": noise}).as_object().unwrap().clone();
+        // Twice each: the second reuses the thread's compressor.
+        for fields in [fields(), Map::new(), long.clone(), long, noisy.clone(), noisy, fields()] {
             let direct: Vec<u8> = create_change(&author, &fields, 5).into();
             assert_eq!(direct, create_change_through_a_document(&author, &fields, 5));
             assert_eq!(materialise(std::slice::from_ref(&direct)).unwrap(), fields);
