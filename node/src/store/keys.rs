@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | `E` | entry id | the entry's signed encoding |
 //! | `T` | timestamp (8, BE) ‖ entry id | empty: the sync order, (timestamp, id) |
-//! | `D` | document id ‖ entry id | timestamp (8, BE) and kind (1) |
+//! | `D` | document id ‖ entry id | timestamp (8, BE) ‖ the entry's size (4, BE) |
 //! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |

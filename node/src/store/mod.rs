@@ -519,14 +519,21 @@ impl<B: Backend> Store<B> {
         })
     }
 
-    /// Every live document, in id order, built from its entries.
+    /// Every live document, in id order, built from its entries: 256 at a
+    /// time, on every core.
     pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, StoreError>> + '_ {
-        self.backend.scan_prefix(&[keys::LIST_ROW]).filter_map(|pair| {
-            let id = pair.map_err(StoreError::from).and_then(|(key, _)| {
-                keys::id_at(&key, 0).map(DocumentId).ok_or_else(|| StoreError::Damaged(hex(&key)))
-            });
-            id.and_then(|id| self.row(&id)).transpose()
+        use rayon::prelude::*;
+        let mut ids = self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
+            pair.map_err(StoreError::from)
+                .and_then(|(key, _)| keys::id_at(&key, 0).map(DocumentId).ok_or_else(|| StoreError::Damaged(hex(&key))))
+        });
+        std::iter::from_fn(move || {
+            let chunk: Vec<_> = ids.by_ref().take(256).collect();
+            let rows: Vec<_> = chunk.into_par_iter().map(|id| id.and_then(|id| self.row(&id))).collect();
+            (!rows.is_empty()).then_some(rows)
         })
+        .flatten()
+        .filter_map(Result::transpose)
     }
 
     /// Document ids starting with the hex `prefix` (for short ids).
@@ -580,10 +587,20 @@ impl<B: Backend> Store<B> {
     }
 
     fn count_all(&self) -> Result<StoreCounts, StoreError> {
+        // The document→entry records carry each entry's size: counting
+        // reads them, not the entries (which would pull the whole corpus
+        // through sled's cache).
         let mut counts = StoreCounts::default();
-        for pair in self.backend.scan_prefix(&[keys::ENTRY]) {
-            counts.entry_bytes += pair?.1.len() as u64;
+        for pair in self.backend.scan_prefix(&[keys::DOC_ENTRY]) {
+            let (key, value) = pair?;
             counts.entries += 1;
+            counts.entry_bytes += match value.get(8..12) {
+                Some(size) => u32::from_be_bytes(size.try_into().expect("4 bytes")) as u64,
+                None => {
+                    let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
+                    self.entry_bytes(&id)?.map_or(0, |bytes| bytes.len() as u64)
+                }
+            };
         }
         for row in self.list_rows() {
             *counts.documents.entry(row?.summary.kind.as_str().to_owned()).or_default() += 1;
@@ -602,7 +619,9 @@ fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
     let document = entry.document();
     batch.put(keys::entry(&id), entry.encoded().to_vec());
     batch.put(keys::sync_order(header.timestamp_ms, &id), Vec::new());
-    batch.put(keys::doc_entry(&document, &id), header.timestamp_ms.to_be_bytes().to_vec());
+    let mut record = header.timestamp_ms.to_be_bytes().to_vec();
+    record.extend_from_slice(&(entry.encoded().len() as u32).to_be_bytes());
+    batch.put(keys::doc_entry(&document, &id), record);
     if header.kind == EntryKind::Withdraw {
         batch.put(keys::doc(keys::TOMBSTONE, &document), id.0.to_vec());
     }

@@ -229,4 +229,9 @@ fn one_call_may_carry_a_document_its_grant_its_changes_and_repeats() {
     assert_eq!(store.row(&create.document()).unwrap().unwrap().fields["title"], "B");
     let counts = store.counts().unwrap();
     assert_eq!((counts.entries, counts.documents["case_study"]), (4, 2));
+    assert_eq!(
+        store.count_all().unwrap(),
+        StoreCounts { bytes_on_disk: 0, ..counts },
+        "kept up to date = counted again"
+    );
 }
