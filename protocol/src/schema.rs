@@ -183,10 +183,259 @@ pub struct FieldError {
     /// The field's JSON path, e.g. `title`, `location.country` or `quotes[3]`;
     /// `(submission)` for the submission as a whole.
     pub field: String,
-    /// What is wrong, in plain words.
+    /// What is wrong, in plain English words.
     pub problem: String,
-    /// What would be accepted, when that can be said.
+    /// What would be accepted, when that can be said (in English).
     pub allowed: Option<String>,
+    /// What is wrong, for a program: what a UI words in its own language.
+    pub reason: Problem,
+}
+
+/// What is wrong with a field, without words: the same fact as a
+/// [`FieldError`]'s English `problem`, for a UI to say in its language.
+/// Serialised with a `code` tag, e.g. `{"code": "too_long", "length": 301, "max": 300}`.
+/// Quoted values are shortened to 40 characters; contact values are never quoted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// A required field is left out (or `null`).
+    Missing,
+    /// A required text is empty or only spaces.
+    Empty,
+    /// The value is of the wrong JSON type.
+    WrongType {
+        /// What it must be.
+        expected: Shape,
+        /// What it is.
+        found: JsonType,
+    },
+    /// A text is longer than allowed.
+    TooLong {
+        /// Its length, in characters.
+        length: usize,
+        /// The most allowed, in characters.
+        max: usize,
+    },
+    /// A text holds control characters (other than line breaks and tabs).
+    ControlCharacters,
+    /// A list has fewer items than needed (`count` may be 0).
+    TooFew {
+        /// How many it has.
+        count: usize,
+        /// How many it needs at least.
+        min: usize,
+    },
+    /// A list has more items than allowed.
+    TooMany {
+        /// How many it has.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A value that is not one of the allowed codes (a kind, a taxonomy code,
+    /// a way to take part).
+    NotOneOf {
+        /// The value given.
+        value: String,
+        /// The codes allowed.
+        allowed: Vec<String>,
+        /// The code it looks like, when it differs only in case or spelling.
+        suggestion: Option<String>,
+    },
+    /// Not a BCP 47 language tag.
+    BadLanguageTag {
+        /// The value given.
+        value: String,
+    },
+    /// Not a real `YYYY-MM-DD` date from 1900 to 2100.
+    BadDate {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        flaw: DateFlaw,
+    },
+    /// Not an ISO 3166-1 alpha-2 code (two capital letters).
+    BadCountry {
+        /// The value given.
+        value: String,
+        /// The same letters in capitals, when that would be a code.
+        suggestion: Option<String>,
+    },
+    /// Not an email address (the address itself is never quoted).
+    BadEmail {
+        /// What is wrong with it.
+        flaw: EmailFlaw,
+    },
+    /// A count that is not a whole number.
+    NotWholeNumber {
+        /// The number given.
+        value: String,
+    },
+    /// A count outside `min..=max`.
+    OutOfRange {
+        /// The number given.
+        value: u64,
+        /// The least allowed.
+        min: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// The locality is empty, but the convening is not online.
+    PlaceNeeded {
+        /// The convening's format code (`in_person`, `hybrid`).
+        format: String,
+    },
+    /// A field that this kind of submission (or this group of fields) does not have.
+    UnknownField {
+        /// The field it looks like, if any.
+        suggestion: Option<String>,
+    },
+    /// Contact details in clear in a stored document (they must be sealed).
+    ClearContact,
+    /// The public fields are too large together.
+    TooLarge {
+        /// Their size, in KiB.
+        kib: usize,
+        /// The most allowed, in KiB.
+        max_kib: usize,
+    },
+}
+
+/// What a value must be, in a [`Problem::WrongType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// A JSON object of a submission's fields.
+    Fields,
+    /// Text.
+    Text,
+    /// A list.
+    List,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A code (as text).
+    Code,
+    /// A contact: a name and an email.
+    Contact,
+    /// A location: a country and a locality.
+    Location,
+    /// Participants: a count and stakeholder groups.
+    Participants,
+}
+
+impl Shape {
+    /// Every shape.
+    pub const ALL: [Shape; 9] = [
+        Self::Fields,
+        Self::Text,
+        Self::List,
+        Self::Number,
+        Self::Boolean,
+        Self::Code,
+        Self::Contact,
+        Self::Location,
+        Self::Participants,
+    ];
+}
+
+/// The type of a JSON value, in a [`Problem::WrongType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonType {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Boolean,
+    /// A number.
+    Number,
+    /// A string.
+    Text,
+    /// An array.
+    List,
+    /// An object.
+    Object,
+}
+
+impl JsonType {
+    /// Every type.
+    pub const ALL: [JsonType; 6] = [Self::Null, Self::Boolean, Self::Number, Self::Text, Self::List, Self::Object];
+
+    /// The type of `value`.
+    pub fn of(value: &Value) -> JsonType {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Boolean,
+            Value::Number(_) => Self::Number,
+            Value::String(_) => Self::Text,
+            Value::Array(_) => Self::List,
+            Value::Object(_) => Self::Object,
+        }
+    }
+}
+
+/// What is wrong with a date, in a [`Problem::BadDate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateFlaw {
+    /// Not written `YYYY-MM-DD`.
+    NotYyyyMmDd,
+    /// The month is not 01 to 12.
+    NoSuchMonth,
+    /// That month has no such day.
+    NoSuchDay,
+    /// The year is not from 1900 to 2100.
+    YearOutOfRange,
+}
+
+impl DateFlaw {
+    /// Every flaw.
+    pub const ALL: [DateFlaw; 4] = [Self::NotYyyyMmDd, Self::NoSuchMonth, Self::NoSuchDay, Self::YearOutOfRange];
+
+    fn english(self) -> &'static str {
+        match self {
+            Self::NotYyyyMmDd => "is not a date written YYYY-MM-DD",
+            Self::NoSuchMonth => "is not a real date: the month must be 01 to 12",
+            Self::NoSuchDay => "is not a real date: that month has no such day",
+            Self::YearOutOfRange => "is out of range: the year must be between 1900 and 2100",
+        }
+    }
+}
+
+/// What is wrong with an email address, in a [`Problem::BadEmail`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailFlaw {
+    /// Longer than 254 characters.
+    TooLong,
+    /// It contains a space.
+    Space,
+    /// It has no `@`.
+    NoAt,
+    /// It has more than one `@`.
+    SeveralAts,
+    /// Nothing comes before the `@`.
+    NothingBeforeAt,
+    /// The part after the `@` is not a domain.
+    BadDomain,
+}
+
+impl EmailFlaw {
+    /// Every flaw.
+    pub const ALL: [EmailFlaw; 6] =
+        [Self::TooLong, Self::Space, Self::NoAt, Self::SeveralAts, Self::NothingBeforeAt, Self::BadDomain];
+
+    fn english(self) -> &'static str {
+        match self {
+            Self::TooLong => "it is longer than 254 characters",
+            Self::Space => "it contains a space",
+            Self::NoAt => "it has no @",
+            Self::SeveralAts => "it has more than one @",
+            Self::NothingBeforeAt => "nothing comes before the @",
+            Self::BadDomain => "the part after the @ must be a domain such as example.org",
+        }
+    }
 }
 
 impl fmt::Display for FieldError {
@@ -249,6 +498,7 @@ pub fn validate_submission(input: &Value) -> Result<Validated, ValidationErrors>
             field: WHOLE.into(),
             problem: format!("must be a JSON object of fields, not {}", type_name(input)),
             allowed: Some(r#"{"kind": "convening_report", "title": "…", …}"#.into()),
+            reason: Problem::WrongType { expected: Shape::Fields, found: JsonType::of(input) },
         }]));
     };
     let mut check = Check::new(object, Mode::Submission);
@@ -329,7 +579,7 @@ impl Summary {
 }
 
 /// The `field` of an error about the submission as a whole.
-const WHOLE: &str = "(submission)";
+pub const WHOLE: &str = "(submission)";
 
 /// Which input is being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,8 +613,9 @@ impl<'a> Check<'a> {
         Self { input, mode, errors: Vec::new(), out: Map::new(), contact: None }
     }
 
-    fn fail(&mut self, field: &str, problem: impl Into<String>, allowed: impl Into<Option<String>>) {
-        self.errors.push(FieldError { field: field.to_owned(), problem: problem.into(), allowed: allowed.into() });
+    /// Records a bad field: what is wrong (`reason`, and `problem` in English) and what is allowed.
+    fn fail(&mut self, field: &str, (reason, problem): Flaw, allowed: impl Into<Option<String>>) {
+        self.errors.push(FieldError { field: field.to_owned(), problem, allowed: allowed.into(), reason });
     }
 
     /// The top-level field `key`; `null` counts as left out.
@@ -376,10 +627,11 @@ impl<'a> Check<'a> {
         if self.errors.is_empty() {
             let size = map_size(&self.out);
             if size > MAX_PUBLIC_BYTES {
+                let (kib, max_kib) = (size.div_ceil(1024), MAX_PUBLIC_BYTES / 1024);
                 self.fail(
                     WHOLE,
-                    format!("is too large as a whole ({} KiB of text)", size.div_ceil(1024)),
-                    format!("at most {} KiB: shorten the longest texts or lists", MAX_PUBLIC_BYTES / 1024),
+                    (Problem::TooLarge { kib, max_kib }, format!("is too large as a whole ({kib} KiB of text)")),
+                    format!("at most {max_kib} KiB: shorten the longest texts or lists"),
                 );
             }
         }
@@ -390,7 +642,7 @@ impl<'a> Check<'a> {
         let allowed = || Some(codes_of(SubmissionKind::ALL.iter().map(SubmissionKind::as_str)));
         match self.get("kind") {
             None => {
-                self.fail("kind", "is missing: say what this submission is", allowed());
+                self.fail("kind", (Problem::Missing, "is missing: say what this submission is".into()), allowed());
                 None
             }
             Some(value) => match value.as_str().map(str::trim).and_then(SubmissionKind::parse) {
@@ -399,7 +651,15 @@ impl<'a> Check<'a> {
                     Some(kind)
                 }
                 None => {
-                    self.fail("kind", format!("{} is not a kind of submission", shown(value)), allowed());
+                    let reason = match value.as_str() {
+                        Some(text) => Problem::NotOneOf {
+                            value: short(text),
+                            allowed: SubmissionKind::ALL.iter().map(|kind| kind.as_str().to_owned()).collect(),
+                            suggestion: None,
+                        },
+                        None => Problem::WrongType { expected: Shape::Code, found: JsonType::of(value) },
+                    };
+                    self.fail("kind", (reason, format!("{} is not a kind of submission", shown(value))), allowed());
                     None
                 }
             },
@@ -530,18 +790,18 @@ impl<'a> Check<'a> {
                 continue;
             }
             if self.mode == Mode::Public && key == "contact" {
-                self.fail(
-                    "contact",
-                    "contact details must never be stored in clear: they are sealed so only the secretariat can read them",
-                    Some("sealed_contact".to_owned()),
-                );
+                let problem = "contact details must never be stored in clear: they are sealed so only the secretariat \
+                               can read them";
+                self.fail("contact", (Problem::ClearContact, problem.into()), Some("sealed_contact".to_owned()));
                 continue;
             }
             let mut problem = format!("unknown field: {} has no field of this name", kind.noun());
-            if let Some(near) = allowed.iter().find(|field| loose(field) == loose(key)) {
+            let near = allowed.iter().find(|field| loose(field) == loose(key));
+            if let Some(near) = near {
                 problem.push_str(&format!(" (did you mean `{near}`?)"));
             }
-            self.fail(key, problem, format!("the fields of {}: {}", kind.noun(), allowed.join(", ")));
+            let reason = Problem::UnknownField { suggestion: near.map(|near| (*near).to_owned()) };
+            self.fail(key, (reason, problem), format!("the fields of {}: {}", kind.noun(), allowed.join(", ")));
         }
     }
 
@@ -550,8 +810,8 @@ impl<'a> Check<'a> {
     fn string(&mut self, field: &str, value: Option<&Value>, need: Need, max: usize, allowed: &str) -> Option<String> {
         match check_string(value, need, max) {
             Ok(text) => text,
-            Err(problem) => {
-                self.fail(field, problem, allowed.to_owned());
+            Err(flaw) => {
+                self.fail(field, flaw, allowed.to_owned());
                 None
             }
         }
@@ -578,8 +838,8 @@ impl<'a> Check<'a> {
     ) -> Option<&'v [Value]> {
         match check_list(value, need, bounds) {
             Ok(items) => items,
-            Err(problem) => {
-                self.fail(field, problem, allowed());
+            Err(flaw) => {
+                self.fail(field, flaw, allowed());
                 None
             }
         }
@@ -593,8 +853,8 @@ impl<'a> Check<'a> {
             match check_string(Some(item), Need::Required, max_chars) {
                 Ok(Some(text)) => out.push(Value::String(text)),
                 Ok(None) => {}
-                Err(problem) => {
-                    self.fail(&format!("{key}[{index}]"), problem, format!("text of 1 to {max_chars} characters"));
+                Err(flaw) => {
+                    self.fail(&format!("{key}[{index}]"), flaw, format!("text of 1 to {max_chars} characters"));
                 }
             }
         }
@@ -625,7 +885,7 @@ impl<'a> Check<'a> {
         for (index, item) in items.iter().enumerate() {
             match check_code(item, terms, noun) {
                 Ok(code) => out.push(code),
-                Err(problem) => self.fail(&format!("{field}[{index}]"), problem, Taxonomy::codes(terms)),
+                Err(flaw) => self.fail(&format!("{field}[{index}]"), flaw, Taxonomy::codes(terms)),
             }
         }
         if out.len() < items.len() {
@@ -646,7 +906,7 @@ impl<'a> Check<'a> {
     /// A required top-level code; returns it when good.
     fn code(&mut self, key: &str, terms: &[Term], noun: &str) -> Option<String> {
         let Some(value) = self.get(key) else {
-            self.fail(key, format!("is missing: choose a {noun}"), Taxonomy::codes(terms));
+            self.fail(key, (Problem::Missing, format!("is missing: choose a {noun}")), Taxonomy::codes(terms));
             return None;
         };
         match check_code(value, terms, noun) {
@@ -654,8 +914,8 @@ impl<'a> Check<'a> {
                 self.out.insert(key.into(), Value::String(code.to_owned()));
                 Some(code.to_owned())
             }
-            Err(problem) => {
-                self.fail(key, problem, Taxonomy::codes(terms));
+            Err(flaw) => {
+                self.fail(key, flaw, Taxonomy::codes(terms));
                 None
             }
         }
@@ -669,7 +929,14 @@ impl<'a> Check<'a> {
             Some(tag) => {
                 self.out.insert("language".into(), Value::String(tag));
             }
-            None => self.fail("language", format!("{} is not a language tag", shown_str(&tag)), allowed.to_owned()),
+            None => {
+                let reason = Problem::BadLanguageTag { value: short(&tag) };
+                self.fail(
+                    "language",
+                    (reason, format!("{} is not a language tag", shown_str(&tag))),
+                    allowed.to_owned(),
+                );
+            }
         }
     }
 
@@ -680,7 +947,10 @@ impl<'a> Check<'a> {
             None => {
                 self.out.insert(key.into(), Value::String(text));
             }
-            Some(problem) => self.fail(key, format!("{} {problem}", shown_str(&text)), allowed),
+            Some(flaw) => {
+                let problem = format!("{} {}", shown_str(&text), flaw.english());
+                self.fail(key, (Problem::BadDate { value: short(&text), flaw }, problem), allowed);
+            }
         }
     }
 
@@ -695,12 +965,14 @@ impl<'a> Check<'a> {
             }
             return Some(text);
         }
-        let hint = if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
-            format!(": write {} rather than {}", text.to_ascii_uppercase(), shown_str(&text))
-        } else {
-            format!(", not {}", shown_str(&text))
+        let suggestion =
+            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())).then(|| text.to_ascii_uppercase());
+        let hint = match &suggestion {
+            Some(upper) => format!(": write {upper} rather than {}", shown_str(&text)),
+            None => format!(", not {}", shown_str(&text)),
         };
-        self.fail(field, format!("{problem}{hint}"), allowed);
+        let reason = Problem::BadCountry { value: short(&text), suggestion };
+        self.fail(field, (reason, format!("{problem}{hint}")), allowed);
         None
     }
 
@@ -708,27 +980,19 @@ impl<'a> Check<'a> {
     fn location(&mut self, format: Option<&str>) {
         let allowed = r#"{"country": "KE", "locality": "Kisumu"} (the locality may be empty for an online convening)"#;
         let Some(value) = self.get("location") else {
-            self.fail(
-                "location",
-                "is missing: say in which country (and town or place) it takes place",
-                allowed.to_owned(),
-            );
+            let problem = "is missing: say in which country (and town or place) it takes place";
+            self.fail("location", (Problem::Missing, problem.into()), allowed.to_owned());
             return;
         };
         let Some(object) = value.as_object() else {
-            self.fail(
-                "location",
-                format!("must be a country and a locality, not {}", type_name(value)),
-                allowed.to_owned(),
-            );
+            let problem = format!("must be a country and a locality, not {}", type_name(value));
+            self.fail("location", (wrong_type(Shape::Location, value), problem), allowed.to_owned());
             return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "country" | "locality")) {
-            self.fail(
-                &format!("location.{key}"),
-                "unknown field: a location has only a country and a locality",
-                Some("country, locality".to_owned()),
-            );
+            let problem = "unknown field: a location has only a country and a locality";
+            let reason = Problem::UnknownField { suggestion: None };
+            self.fail(&format!("location.{key}"), (reason, problem.into()), Some("country, locality".to_owned()));
         }
         let country = self.country("location.country", object.get("country"), "the country where it takes place");
         let locality_allowed = "the town or place, at most 200 characters (empty only for an online convening)";
@@ -746,7 +1010,8 @@ impl<'a> Check<'a> {
                              and this one is {})",
                             format.replace('_', " ")
                         );
-                        self.fail("location.locality", problem, locality_allowed.to_owned());
+                        let reason = Problem::PlaceNeeded { format: format.to_owned() };
+                        self.fail("location.locality", (reason, problem), locality_allowed.to_owned());
                         None
                     }
                     _ => Some(locality),
@@ -764,28 +1029,29 @@ impl<'a> Check<'a> {
     fn participants(&mut self) {
         let allowed = r#"{"count": 24, "stakeholder_groups": ["civil_society", "government"]}"#;
         let Some(value) = self.get("participants") else {
-            self.fail("participants", "is missing: say how many took part and from which groups", allowed.to_owned());
+            let problem = "is missing: say how many took part and from which groups";
+            self.fail("participants", (Problem::Missing, problem.into()), allowed.to_owned());
             return;
         };
         let Some(object) = value.as_object() else {
-            self.fail(
-                "participants",
-                format!("must be a count and stakeholder groups, not {}", type_name(value)),
-                allowed.to_owned(),
-            );
+            let problem = format!("must be a count and stakeholder groups, not {}", type_name(value));
+            self.fail("participants", (wrong_type(Shape::Participants, value), problem), allowed.to_owned());
             return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "count" | "stakeholder_groups")) {
+            let problem = "unknown field: participants have only a count and stakeholder groups";
+            let reason = Problem::UnknownField { suggestion: None };
             self.fail(
                 &format!("participants.{key}"),
-                "unknown field: participants have only a count and stakeholder groups",
+                (reason, problem.into()),
                 Some("count, stakeholder_groups".to_owned()),
             );
         }
         let count_allowed = format!("a whole number of people from 1 to {MAX_PARTICIPANTS}");
         let count = match object.get("count").filter(|value| !value.is_null()) {
             None => {
-                self.fail("participants.count", "is missing: say how many people took part", count_allowed);
+                let problem = "is missing: say how many people took part";
+                self.fail("participants.count", (Problem::Missing, problem.into()), count_allowed);
                 None
             }
             Some(value) => match value.as_u64() {
@@ -796,19 +1062,19 @@ impl<'a> Check<'a> {
                     } else {
                         format!("{count} is more than {MAX_PARTICIPANTS}")
                     };
-                    self.fail("participants.count", problem, count_allowed);
+                    let reason = Problem::OutOfRange { value: count, min: 1, max: MAX_PARTICIPANTS };
+                    self.fail("participants.count", (reason, problem), count_allowed);
                     None
                 }
                 None if value.is_number() => {
-                    self.fail("participants.count", format!("{value} is not a whole number of people"), count_allowed);
+                    let problem = format!("{value} is not a whole number of people");
+                    let reason = Problem::NotWholeNumber { value: short(&value.to_string()) };
+                    self.fail("participants.count", (reason, problem), count_allowed);
                     None
                 }
                 None => {
-                    self.fail(
-                        "participants.count",
-                        format!("must be a number, not {}", type_name(value)),
-                        count_allowed,
-                    );
+                    let problem = format!("must be a number, not {}", type_name(value));
+                    self.fail("participants.count", (wrong_type(Shape::Number, value), problem), count_allowed);
                     None
                 }
             },
@@ -837,7 +1103,13 @@ impl<'a> Check<'a> {
         if PARTICIPATION.contains(&text.as_str()) {
             self.out.insert("participation".into(), Value::String(text));
         } else {
-            self.fail("participation", format!("{} is not a way to take part", shown_str(&text)), allowed.to_owned());
+            let reason = Problem::NotOneOf {
+                value: short(&text),
+                allowed: PARTICIPATION.iter().map(|code| (*code).to_owned()).collect(),
+                suggestion: None,
+            };
+            let problem = format!("{} is not a way to take part", shown_str(&text));
+            self.fail("participation", (reason, problem), allowed.to_owned());
         }
     }
 
@@ -850,12 +1122,12 @@ impl<'a> Check<'a> {
             }
             None => self.fail(
                 "consent_to_publish",
-                "is missing: say whether you consent to publication",
+                (Problem::Missing, "is missing: say whether you consent to publication".into()),
                 allowed.to_owned(),
             ),
             Some(other) => self.fail(
                 "consent_to_publish",
-                format!("must be true or false, not {}", type_name(other)),
+                (wrong_type(Shape::Boolean, other), format!("must be true or false, not {}", type_name(other))),
                 allowed.to_owned(),
             ),
         }
@@ -870,7 +1142,7 @@ impl<'a> Check<'a> {
         {
             self.fail(
                 "sealed_contact",
-                format!("must be text, not {}", type_name(value)),
+                (wrong_type(Shape::Text, value), format!("must be text, not {}", type_name(value))),
                 Some("the sealed contact, as text".to_owned()),
             );
         }
@@ -885,20 +1157,20 @@ impl<'a> Check<'a> {
         let allowed = r#"{"name": "…", "email": "…"}: the contact person, readable only by the secretariat"#;
         let Some(value) = self.get("contact") else {
             if need == Need::Required {
-                self.fail("contact", "is missing: give a contact person's name and email", allowed.to_owned());
+                let problem = "is missing: give a contact person's name and email";
+                self.fail("contact", (Problem::Missing, problem.into()), allowed.to_owned());
             }
             return;
         };
         let Some(object) = value.as_object() else {
-            self.fail("contact", format!("must be a name and an email, not {}", type_name(value)), allowed.to_owned());
+            let problem = format!("must be a name and an email, not {}", type_name(value));
+            self.fail("contact", (wrong_type(Shape::Contact, value), problem), allowed.to_owned());
             return;
         };
         for key in object.keys().filter(|key| !matches!(key.as_str(), "name" | "email")) {
-            self.fail(
-                &format!("contact.{key}"),
-                "unknown field: a contact has only a name and an email",
-                Some("name, email".to_owned()),
-            );
+            let problem = "unknown field: a contact has only a name and an email";
+            let reason = Problem::UnknownField { suggestion: None };
+            self.fail(&format!("contact.{key}"), (reason, problem.into()), Some("name, email".to_owned()));
         }
         let name = self.string(
             "contact.name",
@@ -911,12 +1183,9 @@ impl<'a> Check<'a> {
         let email = self.string("contact.email", object.get("email"), Need::Required, 1024, email_allowed);
         let email = email.filter(|email| match email_problem(email) {
             None => true,
-            Some(problem) => {
-                self.fail(
-                    "contact.email",
-                    format!("is not a valid email address: {problem}"),
-                    email_allowed.to_owned(),
-                );
+            Some(flaw) => {
+                let problem = format!("is not a valid email address: {}", flaw.english());
+                self.fail("contact.email", (Problem::BadEmail { flaw }, problem), email_allowed.to_owned());
                 false
             }
         });
@@ -926,70 +1195,88 @@ impl<'a> Check<'a> {
     }
 }
 
+/// What is wrong with a field, and the same in English words.
+type Flaw = (Problem, String);
+
+/// A [`Problem::WrongType`] for `value`.
+fn wrong_type(expected: Shape, value: &Value) -> Problem {
+    Problem::WrongType { expected, found: JsonType::of(value) }
+}
+
 /// A string, trimmed: `Ok(None)` when left out (and optional), an empty
 /// string only when optional; `Err` says what is wrong.
-fn check_string(value: Option<&Value>, need: Need, max: usize) -> Result<Option<String>, String> {
+fn check_string(value: Option<&Value>, need: Need, max: usize) -> Result<Option<String>, Flaw> {
     let Some(value) = value.filter(|value| !value.is_null()) else {
-        return if need == Need::Required { Err("is missing".to_owned()) } else { Ok(None) };
+        return if need == Need::Required { Err((Problem::Missing, "is missing".to_owned())) } else { Ok(None) };
     };
     let Some(text) = value.as_str() else {
-        return Err(format!("must be text, not {}", type_name(value)));
+        return Err((wrong_type(Shape::Text, value), format!("must be text, not {}", type_name(value))));
     };
     let text = text.trim();
     if text.is_empty() && need == Need::Required {
-        return Err("is empty: please fill it in".to_owned());
+        return Err((Problem::Empty, "is empty: please fill it in".to_owned()));
     }
     // Cheap bound first: a text of at most `max` bytes has at most `max` characters.
     if text.len() > max {
         let length = text.chars().count();
         if length > max {
-            return Err(format!("is too long: {length} characters, more than the {max} allowed"));
+            let problem = format!("is too long: {length} characters, more than the {max} allowed");
+            return Err((Problem::TooLong { length, max }, problem));
         }
     }
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err("contains invisible control characters: use plain text".to_owned());
+        let problem = "contains invisible control characters: use plain text";
+        return Err((Problem::ControlCharacters, problem.to_owned()));
     }
     Ok(Some(text.to_owned()))
 }
 
 /// A list's items: `Ok(None)` when left out (and optional); `Err` says what is wrong.
-fn check_list(value: Option<&Value>, need: Need, (min, max): (usize, usize)) -> Result<Option<&[Value]>, String> {
+fn check_list(value: Option<&Value>, need: Need, (min, max): (usize, usize)) -> Result<Option<&[Value]>, Flaw> {
     let Some(value) = value.filter(|value| !value.is_null()) else {
-        return if need == Need::Required { Err("is missing".to_owned()) } else { Ok(None) };
+        return if need == Need::Required { Err((Problem::Missing, "is missing".to_owned())) } else { Ok(None) };
     };
     let Some(items) = value.as_array() else {
         let hint = if value.is_string() { ": put the text in a list, like [\"…\"]" } else { "" };
-        return Err(format!("must be a list, not {}{hint}", type_name(value)));
+        return Err((wrong_type(Shape::List, value), format!("must be a list, not {}{hint}", type_name(value))));
     };
-    if items.len() < min {
-        return Err(if items.is_empty() && min == 1 {
+    let count = items.len();
+    if count < min {
+        let problem = if items.is_empty() && min == 1 {
             "is empty: give at least one".to_owned()
         } else if items.is_empty() {
             format!("is empty: give at least {min}")
         } else {
-            format!("has {} items, fewer than {min}", items.len())
-        });
+            format!("has {count} items, fewer than {min}")
+        };
+        return Err((Problem::TooFew { count, min }, problem));
     }
-    if items.len() > max {
-        return Err(format!("has {} items, more than the {max} allowed", items.len()));
+    if count > max {
+        return Err((Problem::TooMany { count, max }, format!("has {count} items, more than the {max} allowed")));
     }
     Ok(Some(items))
 }
 
 /// The code of `terms` that `value` names; `Err` says what is wrong.
-fn check_code<'t>(value: &Value, terms: &'t [Term], noun: &str) -> Result<&'t str, String> {
+fn check_code<'t>(value: &Value, terms: &'t [Term], noun: &str) -> Result<&'t str, Flaw> {
     let Some(text) = value.as_str() else {
-        return Err(format!("must be a {noun} code, not {}", type_name(value)));
+        return Err((wrong_type(Shape::Code, value), format!("must be a {noun} code, not {}", type_name(value))));
     };
     let code = text.trim();
     if let Some(term) = Taxonomy::find(terms, code) {
         return Ok(&term.code);
     }
     let mut problem = format!("{} is not a {noun} code", shown_str(text));
-    if let Some(term) = terms.iter().find(|term| loose(&term.code) == loose(code)) {
+    let near = terms.iter().find(|term| loose(&term.code) == loose(code));
+    if let Some(term) = near {
         problem.push_str(&format!(" (codes are written exactly as listed: did you mean {}?)", term.code));
     }
-    Err(problem)
+    let reason = Problem::NotOneOf {
+        value: short(text),
+        allowed: terms.iter().map(|term| term.code.clone()).collect(),
+        suggestion: near.map(|term| term.code.clone()),
+    };
+    Err((reason, problem))
 }
 
 /// About how many bytes `value` takes as JSON (strings counted unescaped):
@@ -1009,40 +1296,40 @@ fn map_size(map: &Map<String, Value>) -> usize {
 }
 
 /// What is wrong with an email address, if anything (a sanity check, not RFC 5322).
-fn email_problem(email: &str) -> Option<&'static str> {
+fn email_problem(email: &str) -> Option<EmailFlaw> {
     if email.len() > MAX_EMAIL_BYTES {
-        return Some("it is longer than 254 characters");
+        return Some(EmailFlaw::TooLong);
     }
     if email.chars().any(char::is_whitespace) {
-        return Some("it contains a space");
+        return Some(EmailFlaw::Space);
     }
-    let Some((local, domain)) = email.split_once('@') else { return Some("it has no @") };
+    let Some((local, domain)) = email.split_once('@') else { return Some(EmailFlaw::NoAt) };
     if domain.contains('@') {
-        return Some("it has more than one @");
+        return Some(EmailFlaw::SeveralAts);
     }
     if local.is_empty() {
-        return Some("nothing comes before the @");
+        return Some(EmailFlaw::NothingBeforeAt);
     }
     if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-        return Some("the part after the @ must be a domain such as example.org");
+        return Some(EmailFlaw::BadDomain);
     }
     None
 }
 
 /// What is wrong with a `YYYY-MM-DD` date, if anything.
-fn date_problem(text: &str) -> Option<&'static str> {
+fn date_problem(text: &str) -> Option<DateFlaw> {
     let bytes = text.as_bytes();
     let shape = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape {
-        return Some("is not a date written YYYY-MM-DD");
+        return Some(DateFlaw::NotYyyyMmDd);
     }
     let number = |from: usize, to: usize| text[from..to].parse::<u32>().unwrap_or(0);
     let (year, month, day) = (number(0, 4), number(5, 7), number(8, 10));
     if !(1..=12).contains(&month) {
-        return Some("is not a real date: the month must be 01 to 12");
+        return Some(DateFlaw::NoSuchMonth);
     }
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days = match month {
@@ -1052,10 +1339,10 @@ fn date_problem(text: &str) -> Option<&'static str> {
         _ => 31,
     };
     if !(1..=days).contains(&day) {
-        return Some("is not a real date: that month has no such day");
+        return Some(DateFlaw::NoSuchDay);
     }
     if !(1900..=2100).contains(&year) {
-        return Some("is out of range: the year must be between 1900 and 2100");
+        return Some(DateFlaw::YearOutOfRange);
     }
     None
 }
@@ -1111,15 +1398,27 @@ fn shown(value: &Value) -> String {
     }
 }
 
+/// Most characters of a value quoted back in a message.
+const MAX_QUOTED_CHARS: usize = 40;
+
 /// A text quoted back in a message: at most 40 characters, control characters escaped.
 fn shown_str(text: &str) -> String {
-    const MAX: usize = 40;
-    if text.chars().count() > MAX {
-        let short: String = text.chars().take(MAX).collect();
+    if text.chars().count() > MAX_QUOTED_CHARS {
+        let short: String = text.chars().take(MAX_QUOTED_CHARS).collect();
         format!("{short:?}…")
     } else {
         format!("{text:?}")
     }
+}
+
+/// A value kept in a [`Problem`]: at most 40 characters (then `…`), control
+/// characters dropped.
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().filter(|c| !c.is_control()).take(MAX_QUOTED_CHARS).collect();
+    if text.chars().filter(|c| !c.is_control()).count() > MAX_QUOTED_CHARS {
+        out.push('…');
+    }
+    out
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -1197,5 +1496,8 @@ mod tests {
         assert_eq!(shown_str("ke"), "\"ke\"");
         assert!(shown_str(&"x".repeat(1000)).chars().count() < 50);
         assert_eq!(shown_str("a\u{7}"), "\"a\\u{7}\"");
+        assert_eq!(short("ke"), "ke");
+        assert_eq!(short("a\u{7}b"), "ab");
+        assert_eq!(short(&"é".repeat(41)), format!("{}…", "é".repeat(40)));
     }
 }

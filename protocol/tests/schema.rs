@@ -3,7 +3,8 @@
 //! stored documents; summaries; the taxonomy.
 
 use convene_protocol::schema::{
-    Contact, FieldError, SubmissionKind, Summary, ValidationErrors, validate_public, validate_submission,
+    Contact, DateFlaw, EmailFlaw, FieldError, JsonType, Problem, Shape, SubmissionKind, Summary, ValidationErrors,
+    validate_public, validate_submission,
 };
 use convene_protocol::taxonomy::Taxonomy;
 use proptest::prelude::*;
@@ -478,6 +479,79 @@ fn errors_serialise_for_a_form() {
     let back: ValidationErrors = serde_json::from_value(value).unwrap();
     assert_eq!(back, errors);
     let _: &dyn std::error::Error = &errors;
+}
+
+#[test]
+fn every_error_says_what_is_wrong_without_words_too() {
+    let reason = |value: Value, field: &str| assert_one_error(&value, field).reason;
+    assert_eq!(reason(with(report(), "title", Some(json!(""))), "title"), Problem::Empty);
+    assert_eq!(reason(with(report(), "title", None), "title"), Problem::Missing);
+    assert_eq!(
+        reason(with(report(), "title", Some(json!("x".repeat(301)))), "title"),
+        Problem::TooLong { length: 301, max: 300 }
+    );
+    assert_eq!(reason(with(report(), "title", Some(json!("a\u{7}"))), "title"), Problem::ControlCharacters);
+    assert_eq!(
+        reason(with(report(), "title", Some(json!(5))), "title"),
+        Problem::WrongType { expected: Shape::Text, found: JsonType::Number }
+    );
+    assert_eq!(
+        reason(with(report(), "quotes", Some(json!(["a", "b", "c", "d"]))), "quotes"),
+        Problem::TooMany { count: 4, max: 3 }
+    );
+    assert_eq!(reason(with(report(), "insights", Some(json!([]))), "insights"), Problem::TooFew { count: 0, min: 1 });
+    let Problem::NotOneOf { value, allowed, suggestion } =
+        reason(with(report(), "principles", Some(json!(["f1"]))), "principles[0]")
+    else {
+        panic!("not a code")
+    };
+    assert_eq!((value.as_str(), suggestion.as_deref()), ("f1", Some("F1")));
+    assert!(allowed.contains(&"O9".to_owned()));
+    assert_eq!(
+        reason(with(report(), "convened_on", Some(json!("2025-02-29"))), "convened_on"),
+        Problem::BadDate { value: "2025-02-29".into(), flaw: DateFlaw::NoSuchDay }
+    );
+    assert_eq!(
+        reason(with(report(), "location.country", Some(json!("ke"))), "location.country"),
+        Problem::BadCountry { value: "ke".into(), suggestion: Some("KE".into()) }
+    );
+    assert_eq!(
+        reason(with(report(), "contact.email", Some(json!("amina.example.org"))), "contact.email"),
+        Problem::BadEmail { flaw: EmailFlaw::NoAt }
+    );
+    assert_eq!(
+        reason(with(report(), "participants.count", Some(json!(0))), "participants.count"),
+        Problem::OutOfRange { value: 0, min: 1, max: 1_000_000 }
+    );
+    assert_eq!(
+        reason(with(report(), "participants.count", Some(json!(2.5))), "participants.count"),
+        Problem::NotWholeNumber { value: "2.5".into() }
+    );
+    assert_eq!(
+        reason(with(report(), "location.locality", Some(json!(""))), "location.locality"),
+        Problem::PlaceNeeded { format: "in_person".into() }
+    );
+    assert_eq!(
+        reason(with(report(), "insight", Some(json!(["x"]))), "insight"),
+        Problem::UnknownField { suggestion: Some("insights".into()) }
+    );
+    assert_eq!(
+        reason(with(report(), "language", Some(json!("english"))), "language"),
+        Problem::BadLanguageTag { value: "english".into() }
+    );
+    // A long value is kept short; the contact's values are never kept.
+    let Problem::NotOneOf { value, .. } = reason(with(report(), "format", Some(json!("y".repeat(5_000)))), "format")
+    else {
+        panic!("not a code")
+    };
+    assert_eq!(value.chars().count(), 41);
+    let errors = serde_json::to_string(&errors_of(&with(report(), "contact.email", Some(json!("secret @x"))))).unwrap();
+    assert!(!errors.contains("secret"), "{errors}");
+    // Serialised with a code, beside the English words.
+    let errors = validate_submission(&with(report(), "title", Some(json!("x".repeat(301))))).unwrap_err();
+    let value = serde_json::to_value(&errors).unwrap();
+    assert_eq!(value[0]["reason"], json!({"code": "too_long", "length": 301, "max": 300}));
+    assert!(value[0]["problem"].as_str().unwrap().contains("301"));
 }
 
 #[test]

@@ -19,6 +19,11 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The Tab key, for [`Browser::press`].
+pub const TAB: &str = "\u{E004}";
+/// The Enter key, for [`Browser::press`].
+pub const ENTER: &str = "\u{E007}";
+
 /// A running chromedriver with one headless Chromium session.
 #[derive(Debug)]
 pub struct Browser {
@@ -178,6 +183,17 @@ impl Browser {
     pub fn property(&self, css: &str, property: &str) -> Value {
         let element = self.find(css);
         self.call("GET", &format!("/element/{}/property/{property}", element.0), None)
+    }
+
+    /// Presses and releases `key` (a WebDriver key code such as
+    /// [`TAB`] or [`ENTER`]) wherever the focus is.
+    pub fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{
+            "type": "key",
+            "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }]
+        }] });
+        self.call("POST", "/actions", Some(actions));
     }
 
     /// Waits until `condition(self)` holds.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use convene_tests::browser::Browser;
+use convene_tests::browser::{Browser, ENTER, TAB};
 use convene_tests::{Network, TestNode, wait_until};
 use serde_json::Value;
 
@@ -132,6 +132,203 @@ fn switching_to_arabic_turns_pages_right_to_left() {
     browser.goto(&format!("{base}/new/convening_report"));
     assert_eq!(browser.execute("return document.documentElement.dir;", vec![]), "rtl");
     assert!(browser.source().contains("تقرير لقاء"));
+    drop(browser);
+    run.stop();
+}
+
+/// Accessibility checks run in the page (WCAG 2 points a script can see):
+/// returns every problem found, as text. Its argument is the UI language
+/// the page should be in.
+const ACCESSIBILITY_CHECKS: &str = r##"
+const lang = arguments[0];
+const problems = [];
+const show = (el) => el.outerHTML.slice(0, 160);
+const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+const text = (el) => (el ? el.textContent : '').replace(/\s+/g, ' ').trim();
+const byIds = (ids) => (ids || '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id));
+const nameOf = (el) =>
+  (el.getAttribute('aria-label') || '').trim() ||
+  byIds(el.getAttribute('aria-labelledby')).map(text).join(' ').trim() ||
+  text(el) ||
+  Array.from(el.querySelectorAll('img[alt]')).map((img) => img.alt).join(' ').trim() ||
+  (el.getAttribute('title') || '').trim();
+
+const html = document.documentElement;
+if (html.lang !== lang) problems.push(`<html lang="${html.lang}">, expected ${lang}`);
+if (html.dir !== (lang === 'ar' ? 'rtl' : 'ltr')) problems.push(`<html dir="${html.dir}"> for ${lang}`);
+if (!text(document.querySelector('title'))) problems.push('no page title');
+
+const h1s = document.querySelectorAll('h1');
+if (h1s.length !== 1) problems.push(`${h1s.length} h1 elements`);
+else if (!text(h1s[0])) problems.push('an empty h1');
+
+const ids = new Map();
+for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+for (const [id, count] of ids) if (count > 1) problems.push(`id "${id}" used ${count} times`);
+
+for (const img of document.querySelectorAll('img')) if (!img.hasAttribute('alt')) problems.push(`no alt: ${show(img)}`);
+
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (el.type === 'hidden' || !visible(el)) continue;
+  const labels = Array.from(el.labels || []).map(text).filter(Boolean);
+  const named = labels.length > 0 || (el.getAttribute('aria-label') || '').trim() ||
+    byIds(el.getAttribute('aria-labelledby')).some((label) => text(label));
+  if (!named) problems.push(`no label: ${show(el)}`);
+  for (const target of byIds(el.getAttribute('aria-describedby'))) {
+    if (!target) problems.push(`aria-describedby points nowhere: ${show(el)}`);
+  }
+  if (el.getAttribute('aria-invalid') === 'true' && !el.getAttribute('aria-describedby')) {
+    problems.push(`invalid without a message: ${show(el)}`);
+  }
+}
+
+for (const fieldset of document.querySelectorAll('fieldset')) {
+  if (!text(fieldset.querySelector('legend'))) problems.push(`fieldset without legend: ${show(fieldset)}`);
+}
+
+for (const el of document.querySelectorAll('a[href], button, [role=button]')) {
+  if (!visible(el) && !el.classList.contains('skip')) continue;
+  if (!nameOf(el)) problems.push(`no accessible name: ${show(el)}`);
+}
+
+const errors = Array.from(document.querySelectorAll('main .error')).filter(visible);
+for (const error of errors) {
+  if (!error.id) { problems.push(`error message without id: ${show(error)}`); continue; }
+  const owners = Array.from(document.querySelectorAll('[aria-describedby]'))
+    .filter((el) => el.getAttribute('aria-describedby').split(/\s+/).includes(error.id))
+    .filter((el) => el.matches('input, select, textarea, fieldset'));
+  if (owners.length === 0) problems.push(`error #${error.id} is no field's aria-describedby`);
+  const announced = error.closest('[role=alert], [aria-live=assertive]') ||
+    document.querySelector('#errors[role=alert], #errors[aria-live]');
+  if (!announced) problems.push(`error #${error.id} is not announced (no role=alert or aria-live)`);
+}
+const summary = document.getElementById('errors');
+if (summary) {
+  if (!(summary.getAttribute('role') === 'alert' || summary.hasAttribute('aria-live'))) {
+    problems.push('the error summary is not announced');
+  }
+  for (const link of summary.querySelectorAll('a[href^="#"]')) {
+    if (!document.getElementById(link.getAttribute('href').slice(1))) problems.push(`summary link to nothing: ${show(link)}`);
+  }
+}
+return problems;
+"##;
+
+/// What has the keyboard focus: its markup, and whether a focus ring shows.
+const FOCUSED: &str = r#"
+const el = document.activeElement;
+if (!el || el === document.body) return { tag: 'body', ring: false, html: '' };
+const style = getComputedStyle(el);
+const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+const box = el.getBoundingClientRect();
+return {
+  tag: el.tagName.toLowerCase(), id: el.id, ring, outline: style.outline,
+  matches: [':focus', ':focus-within', ':focus-visible'].filter((selector) => el.matches(selector)),
+  onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0, html: el.outerHTML.slice(0, 160)
+};
+"#;
+
+/// Runs [`ACCESSIBILITY_CHECKS`] on the current page and fails with every
+/// problem found.
+fn assert_accessible(browser: &Browser, lang: &str, what: &str) {
+    let problems = browser.execute(ACCESSIBILITY_CHECKS, vec![Value::from(lang)]);
+    let problems: Vec<&str> = problems.as_array().expect("a list").iter().filter_map(Value::as_str).collect();
+    assert!(problems.is_empty(), "{what} ({lang}, {}):\n  {}", browser.url(), problems.join("\n  "));
+}
+
+/// Tabs through the next `stops` focusable elements from where the focus
+/// is: each must show a focus ring and be on screen.
+fn assert_keyboard_focus_visible(browser: &Browser, what: &str, stops: usize) {
+    for _ in 0..stops {
+        browser.press(TAB);
+        let focused = browser.execute(FOCUSED, vec![]);
+        if focused["tag"] == "body" {
+            break;
+        }
+        assert_eq!(focused["ring"], true, "{what}: no visible focus ring: {focused}");
+        assert_eq!(focused["onScreen"], true, "{what}: focus is off screen on {}", focused["html"]);
+    }
+}
+
+#[test]
+fn every_main_page_passes_the_accessibility_checks_in_english_and_arabic() {
+    let network = Network::create("Accessible");
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    let run = hub.start(&[]);
+    let base = ui_url(&hub);
+    let browser = Browser::start();
+
+    // A submission to show, written in the browser.
+    browser.goto(&format!("{base}/new/convening_report"));
+    fill_report(&browser, "Accessible convening");
+    browser.click("button[name=action][value=submit]");
+    browser.wait_for("the stored submission", |b| b.url().contains("/s/") && b.source().contains("Accessible"));
+    let submission = browser.url().split('?').next().unwrap_or_default().to_owned();
+
+    // Keyboard: the skip link comes first, is shown when focused, and moves
+    // the focus to the content; every stop shows a focus ring.
+    browser.goto(&format!("{base}/"));
+    browser.press(TAB);
+    let skip = browser.execute(FOCUSED, vec![]);
+    assert!(skip["html"].as_str().unwrap_or_default().contains(r#"class="skip""#), "first Tab: {skip}");
+    assert_eq!((&skip["ring"], &skip["onScreen"]), (&Value::Bool(true), &Value::Bool(true)), "{skip}");
+    browser.press(ENTER);
+    browser.wait_for("the focus on the content", |b| b.execute(FOCUSED, vec![])["id"] == "main");
+    browser.goto(&format!("{base}/"));
+    assert_keyboard_focus_visible(&browser, "browse", 25);
+
+    // The checks see defects: an input without a label, a second h1, an
+    // unnamed button, an error message no field points at.
+    browser.goto(&format!("{base}/"));
+    browser.execute(
+        "const main = document.getElementById('main');
+         main.insertAdjacentHTML('beforeend', '<input name=x><h1>Again</h1><button></button><p class=error id=e-x>Bad</p>');",
+        vec![],
+    );
+    let found = browser.execute(ACCESSIBILITY_CHECKS, vec![Value::from("en")]);
+    let found = found.as_array().expect("a list");
+    for defect in ["no label", "2 h1", "no accessible name", "e-x is no field's"] {
+        assert!(
+            found.iter().any(|problem| problem.as_str().is_some_and(|p| p.contains(defect))),
+            "{defect}: {found:?}"
+        );
+    }
+
+    for lang in ["en", "ar"] {
+        browser.goto(&format!("{base}/lang/{lang}?back=/"));
+        let pages = [
+            ("browse", format!("{base}/")),
+            ("list, filtered", format!("{base}/?kind=convening_report&principle=F1")),
+            ("a submission", submission.clone()),
+            ("write", format!("{base}/new")),
+            ("drafts", format!("{base}/drafts")),
+            ("identities", format!("{base}/identities")),
+            ("network", format!("{base}/network")),
+        ];
+        for (what, url) in &pages {
+            browser.goto(url);
+            assert_accessible(&browser, lang, what);
+        }
+        // Each write form, empty and then sent, with every message shown.
+        for kind in ["convening_report", "case_study", "convening_announcement"] {
+            browser.goto(&format!("{base}/new/{kind}"));
+            assert_accessible(&browser, lang, kind);
+            browser.click("button[name=action][value=submit]");
+            browser.wait_for("the focus on the error summary", |b| {
+                b.execute("return document.activeElement.id;", vec![]) == "errors"
+            });
+            assert!(browser.find_all("main .error").len() > 3, "{kind}: messages next to the fields");
+            assert_accessible(&browser, lang, &format!("{kind} with errors"));
+            assert_keyboard_focus_visible(&browser, kind, 12);
+        }
+        // An identity name that is refused.
+        browser.goto(&format!("{base}/identities"));
+        browser.type_in("#f-name", "../no");
+        browser.click("form[action='/identities'] button[type=submit]");
+        browser.wait_for("the message", |b| !b.find_all("#e-name").is_empty());
+        assert_accessible(&browser, lang, "identities with an error");
+    }
     drop(browser);
     run.stop();
 }

@@ -11,6 +11,8 @@
 //! (`Authorization: Bearer …`); errors never show internals.
 
 mod api;
+#[cfg(test)]
+mod contrast;
 pub mod drafts;
 mod error;
 pub mod i18n;

@@ -188,6 +188,49 @@ async fn validation_messages_sit_next_to_their_fields_and_values_are_kept() {
     assert_eq!(bare, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The text of the element with `id` (its first text, up to the next tag).
+fn text_of<'a>(body: &'a str, id: &str) -> &'a str {
+    let marker = format!(r#"id="{id}""#);
+    let start = body.find(&marker).unwrap_or_else(|| panic!("no #{id} in:\n{body}"));
+    let rest = &body[start..];
+    let text = &rest[rest.find('>').unwrap() + 1..];
+    &text[..text.find('<').unwrap()]
+}
+
+#[tokio::test]
+async fn validation_messages_are_in_the_visitors_language() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    client.headers.push(("accept-language".into(), "fr-CH, fr;q=0.9, en;q=0.5".into()));
+    let mut pairs = report_pairs("Titre gardé");
+    pairs.retain(|(name, _)| !matches!(*name, "convened_on" | "participants_count" | "contact_email" | "country"));
+    pairs.extend([("participants_count", "beaucoup"), ("contact_email", "ama.example.org"), ("country", "KEN")]);
+    let long_quote: &'static str = "x".repeat(2_001).leak();
+    pairs.retain(|pair| pair.0 != "quotes");
+    pairs.extend([("quotes", "Une"), ("quotes", long_quote), ("quotes", "")]);
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
+    assert!(answer.body.contains(r#"<html lang="fr" dir="ltr">"#));
+    for (id, french) in [
+        ("e-convened_on", "Ce champ est obligatoire."),
+        ("e-participants_count", "Doit être un nombre, pas du texte."),
+        ("e-contact_email", "Cette adresse électronique n'a pas de @."),
+        ("e-country", "« KEN » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE."),
+        ("e-quotes", "Citation 2 : Trop long : 2001 caractères, 2000 au plus."),
+    ] {
+        assert_eq!(text_of(&answer.body, id), french, "#{id}");
+    }
+    // Each input points at its message; the summary names fields by their French labels.
+    assert!(answer.body.contains(r#"aria-describedby="e-participants_count""#));
+    assert!(
+        answer.body.contains(r##"<a href="#f-participants_count">Nombre de participants</a> : Doit être un nombre"##)
+    );
+    assert!(answer.body.contains("Veuillez corriger ces champs"));
+    for english in ["must be", "is missing", "is not", "allowed", "characters"] {
+        assert!(!answer.body.contains(english), "English {english:?} on a French page");
+    }
+}
+
 async fn app_without_identity_post() -> StatusCode {
     let app = app(false, false);
     let mut client = app.client();

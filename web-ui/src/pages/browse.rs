@@ -141,7 +141,7 @@ pub(crate) async fn page(
                 }
             }
         }
-        nav.paging aria-label="pages" {
+        nav.paging aria-label=(ctx.t("browse.pages")) {
             @if offset > 0 {
                 a rel="prev" href={ "/" (query.at(offset.saturating_sub(PAGE_SIZE))) } { (ctx.t("browse.prev")) }
             }

@@ -7,7 +7,7 @@
 //! `stakeholder_groups` (participants), `contact_name`/`contact_email`.
 //! Lists of text are one item per line; code lists are checkboxes.
 
-use convene_protocol::schema::{MAX_QUOTES, PARTICIPATION, SubmissionKind, ValidationErrors};
+use convene_protocol::schema::{FieldError, MAX_QUOTES, PARTICIPATION, SubmissionKind, ValidationErrors, WHOLE};
 use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
@@ -196,47 +196,46 @@ pub struct FormSpec<'a> {
     pub signer: Option<&'a str>,
     /// Editing a stored submission (no drafts, a different button).
     pub editing: bool,
+    /// Why the chosen identity could not sign, in the visitor's language.
+    pub signer_error: Option<String>,
 }
 
-/// The whole form.
+/// The whole form. Validation messages are worded in the visitor's
+/// language, each next to its field and all in a summary at the top.
 pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&ValidationErrors>) -> Markup {
     let kind = spec.kind;
+    let errors: &[FieldError] = errors.map(|errors| errors.0.as_slice()).unwrap_or_default();
     let message = |name: &str| -> Option<String> {
-        let errors = errors?;
         let found: Vec<String> = errors
-            .0
             .iter()
             .filter(|error| form_name(&error.field) == name)
-            .map(|error| match &error.allowed {
-                Some(allowed) => format!("{} ({allowed})", error.problem),
-                None => error.problem.clone(),
-            })
+            .map(|error| field_message(ctx, error))
             .collect();
-        (!found.is_empty()).then(|| found.join("; "))
+        (!found.is_empty()).then(|| found.join(" "))
     };
     let names = form_names(kind);
-    let unplaced: Vec<String> = errors
-        .map(|errors| {
-            errors
-                .0
-                .iter()
-                .filter(|error| !names.iter().any(|name| *name == form_name(&error.field)))
-                .map(ToString::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(&error.field));
     html! {
-        @if let Some(errors) = errors {
+        @if !errors.is_empty() || spec.signer_error.is_some() {
             div.errors role="alert" tabindex="-1" #errors {
                 p { strong { (ctx.t("error.summary")) } }
                 ul {
-                    @for error in &errors.0 {
-                        li { a href={ "#f-" (form_name(&error.field)) } { (field_words(ctx, &error.field)) } ": " (error.problem) }
+                    @for error in errors {
+                        li {
+                            @if placed(error) {
+                                a href={ "#f-" (form_name(&error.field)) } { (field_words(ctx, &error.field)) }
+                            } @else {
+                                (field_words(ctx, &error.field))
+                            }
+                            (ctx.t("common.colon")) (field_message(ctx, error))
+                        }
+                    }
+                    @if let Some(signer_error) = &spec.signer_error {
+                        li { a href="#f-identity" { (ctx.t("field.identity")) } (ctx.t("common.colon")) (signer_error) }
                     }
                 }
             }
         }
-        @for problem in &unplaced { p.error { (problem) } }
         form method="post" action=(spec.action) #submission-form data-kind=(kind.as_str()) data-autosave=[(!spec.editing).then_some("1")] novalidate {
             (ctx.csrf_field())
             input type="hidden" name="kind" value=(kind.as_str());
@@ -289,16 +288,18 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                     }
                 }
             }
-            div.field {
-                label for="f-identity" { (ctx.t("field.identity")) }
-                @if spec.identities.is_empty() {
-                    p.error #f-identity { a href="/identities" { (ctx.t("form.no_identity")) } }
-                } @else {
-                    select #f-identity name="identity" {
+            @if spec.identities.is_empty() {
+                p.warning #f-identity tabindex="-1" { a href="/identities" { (ctx.t("form.no_identity")) } }
+            } @else {
+                div.field.invalid[spec.signer_error.is_some()] {
+                    label for="f-identity" { (ctx.t("field.identity")) }
+                    select #f-identity name="identity" aria-invalid=[spec.signer_error.as_ref().map(|_| "true")]
+                        aria-describedby=[described_by("identity", &spec.signer_error)] {
                         @for name in spec.identities {
                             option value=(name) selected[spec.signer == Some(name.as_str())] { (name) }
                         }
                     }
+                    (error_line("identity", &spec.signer_error))
                 }
             }
             div.actions {
@@ -317,8 +318,25 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
 /// The field's label for an error path (`quotes[2]` → "Quotes …"), or the
 /// path itself when the form has no such field.
 fn field_words(ctx: &Ctx, path: &str) -> String {
+    if path == WHOLE {
+        return ctx.t("form.whole").to_owned();
+    }
     let key = label_key(form_name(path));
     if crate::i18n::has(&key) { ctx.t(&key).to_owned() } else { path.to_owned() }
+}
+
+/// An error's message in the visitor's language; an error about one item
+/// of a list says which ("Quote 2: …", "Item 3: …").
+fn field_message(ctx: &Ctx, error: &FieldError) -> String {
+    let words = crate::i18n::problem(ctx.lang, &error.reason);
+    let item = error.field.split_once('[').and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok());
+    let name = form_name(&error.field);
+    let colon = ctx.t("common.colon");
+    match item {
+        Some(index) if name == "quotes" => format!("{} {}{colon}{words}", ctx.t("form.quote"), index + 1),
+        Some(index) if LINE_LISTS.contains(&name) => format!("{} {}{colon}{words}", ctx.t("form.item"), index + 1),
+        _ => words,
+    }
 }
 
 fn label_key(name: &str) -> String {

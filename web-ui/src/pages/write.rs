@@ -76,6 +76,7 @@ pub(crate) async fn new_form(
         identities: &identities,
         signer: signer.as_deref(),
         editing: false,
+        signer_error: None,
     };
     let body = html! {
         @if query.saved { (notice(ctx.t("drafts.saved"))) }
@@ -135,13 +136,7 @@ pub(crate) async fn new_post(
                 drafts::save_values(node.data_dir(), draft_id.as_deref(), kind, kept)
             })
             .await?;
-            let errors = match error {
-                NodeError::Invalid(errors) => errors,
-                other => match PageError::node(ctx.lang, other) {
-                    PageError::Shown(_, _, message) => one_error("identity", message),
-                    other => return Err(other),
-                },
-            };
+            let (errors, signer_error) = refusal(&ctx, error)?;
             let identities = identity_names(&ctx, &state).await?;
             let signer = chosen_signer(&ctx, &values, &identities);
             let spec = FormSpec {
@@ -151,19 +146,30 @@ pub(crate) async fn new_post(
                 identities: &identities,
                 signer: signer.as_deref(),
                 editing: false,
+                signer_error,
             };
-            let body = form::render(&ctx, &spec, &values, Some(&errors));
+            let body = form::render(&ctx, &spec, &values, errors.as_ref());
             Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, kind_label(&ctx, kind), body))
         }
     }
 }
 
-fn one_error(field: &str, message: String) -> ValidationErrors {
-    ValidationErrors(vec![convene_protocol::schema::FieldError {
-        field: field.into(),
-        problem: message,
-        allowed: None,
-    }])
+/// Why the node refused a form: bad fields, or an identity that cannot sign
+/// (worded in the visitor's language where the UI knows the case).
+fn refusal(ctx: &Ctx, error: NodeError) -> Result<(Option<ValidationErrors>, Option<String>), PageError> {
+    let signer_error = match error {
+        NodeError::Invalid(errors) => return Ok((Some(errors), None)),
+        NodeError::NoIdentity => ctx.t("form.no_identity").to_owned(),
+        NodeError::WhichIdentity(_) | NodeError::UnknownIdentity(_) | NodeError::BadIdentityName(_) => {
+            ctx.t("form.choose_identity").to_owned()
+        }
+        NodeError::NotAuthor(_) => ctx.t("error.not_author").to_owned(),
+        other => match PageError::node(ctx.lang, other) {
+            PageError::Shown(_, _, message) => message,
+            other => return Err(other),
+        },
+    };
+    Ok((None, Some(signer_error)))
 }
 
 /// `POST /drafts/autosave`: what the script sends as the convener types.
@@ -258,6 +264,7 @@ pub(crate) async fn edit_form(
         identities: &identities,
         signer: signer.as_deref(),
         editing: true,
+        signer_error: None,
     };
     Ok(ctx.page(ctx.t("page.edit"), form::render(&ctx, &spec, &values, None)))
 }
@@ -285,13 +292,7 @@ pub(crate) async fn edit_post(
     match outcome {
         (id, Ok(_)) => Ok(Redirect::to(&format!("/s/{id}?saved=true")).into_response()),
         (id, Err(error)) => {
-            let errors = match error {
-                NodeError::Invalid(errors) => errors,
-                other => match PageError::node(ctx.lang, other) {
-                    PageError::Shown(_, _, message) => one_error("identity", message),
-                    other => return Err(other),
-                },
-            };
+            let (errors, signer_error) = refusal(&ctx, error)?;
             let identities = identity_names(&ctx, &state).await?;
             let signer = chosen_signer(&ctx, &values, &identities);
             let spec = FormSpec {
@@ -301,8 +302,9 @@ pub(crate) async fn edit_post(
                 identities: &identities,
                 signer: signer.as_deref(),
                 editing: true,
+                signer_error,
             };
-            let body = form::render(&ctx, &spec, &values, Some(&errors));
+            let body = form::render(&ctx, &spec, &values, errors.as_ref());
             Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
         }
     }
