@@ -330,7 +330,10 @@ impl<B: Backend> Store<B> {
         let mut changes = Vec::new();
         let mut has_create = header.kind == EntryKind::Create;
         let mut created_ms = header.timestamp_ms;
-        for stored in self.document_entries(&document)? {
+        let stored_entries = self.document_entries(&document)?;
+        // A document with no stored entry has no list row to compare with.
+        let listed_before = !stored_entries.is_empty();
+        for stored in stored_entries {
             match stored.header().kind {
                 EntryKind::Create => {
                     has_create = true;
@@ -360,7 +363,8 @@ impl<B: Backend> Store<B> {
             Ok(kind) => kind,
             Err(errors) => return Ok(Err(IngestError::Invalid(errors))),
         };
-        if let Some(previous) = self.list_row(&document)?
+        if listed_before
+            && let Some(previous) = self.list_row(&document)?
             && previous.summary.kind != kind
         {
             let from = previous.summary.kind.as_str();

@@ -116,6 +116,10 @@ pub(crate) struct Engine {
     targets: Vec<DialTarget>,
     pending_dials: HashMap<ConnectionId, usize>,
     cache: Arc<StorageCache>,
+    /// Which peer each entry being stored came from, so its announcement
+    /// skips that peer (it has it). Filled before storing, emptied as the
+    /// stored ids are announced or when they turn out not to be new.
+    sources: Arc<std::sync::Mutex<HashMap<EntryId, PeerId>>>,
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
     new_entries: broadcast::Receiver<EntryId>,
@@ -147,6 +151,7 @@ impl Engine {
             targets: Vec::new(),
             pending_dials: HashMap::new(),
             cache: Arc::new(StorageCache::default()),
+            sources: Arc::default(),
             jobs_tx,
             jobs_rx,
             new_entries,
@@ -595,21 +600,30 @@ impl Engine {
         // The fetch slot stays busy until the entries are stored, so the
         // number of batches held in memory stays bounded.
         self.peer(peer).ingesting += 1;
+        let sources = self.sources.clone();
         self.spawn_job(move |node, cache| {
             let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
             let asked_set: HashSet<EntryId> = asked.iter().copied().collect();
             let mut returned = HashSet::new();
             let mut accepted = Vec::with_capacity(entries.len());
+            let mut accepted_ids = Vec::with_capacity(entries.len());
             for bytes in entries {
                 let id = EntryId(*blake3::hash(&bytes).as_bytes());
                 if asked_set.contains(&id) && returned.insert(id) {
                     accepted.push(bytes);
+                    accepted_ids.push(id);
                 } else {
                     tally.invalid.push(format!("entry {} was not asked for", id.short()));
                 }
             }
+            note_sources(&sources, accepted_ids.iter().map(|id| (*id, Some(peer))));
             match node.ingest_encoded(&accepted) {
                 Ok(results) => {
+                    // Only stored entries are announced; forget the others.
+                    let not_new = accepted_ids.iter().zip(&results).filter_map(|(id, result)| {
+                        (!matches!(result, Ok(IngestOutcome::Stored))).then_some((*id, None))
+                    });
+                    note_sources(&sources, not_new);
                     for result in results {
                         match result {
                             Ok(IngestOutcome::Stored) => tally.stored += 1,
@@ -621,7 +635,10 @@ impl Engine {
                         }
                     }
                 }
-                Err(error) => warn!(%error, "storing entries from a peer failed"),
+                Err(error) => {
+                    note_sources(&sources, accepted_ids.iter().map(|id| (*id, None)));
+                    warn!(%error, "storing entries from a peer failed");
+                }
             }
             if tally.stored > 0 {
                 cache.invalidate();
@@ -736,13 +753,24 @@ impl Engine {
                 Err(_) => break,
             }
         }
+        let sources: Vec<Option<PeerId>> = {
+            let mut known = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            ids.iter().map(|id| known.remove(id)).collect()
+        };
         let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
         for peer in connected {
-            self.send(peer, Request::Announce(ids.clone()));
+            let news: Vec<EntryId> =
+                ids.iter().zip(&sources).filter(|(_, source)| **source != Some(peer)).map(|(id, _)| *id).collect();
+            if !news.is_empty() {
+                self.send(peer, Request::Announce(news));
+            }
         }
     }
 
     fn reconcile_all(&mut self) {
+        // Announcements were lost to lag; what they would have said is
+        // found by reconciling, so their sources are no longer needed.
+        self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
         for peer in connected {
             self.start_reconcile(peer);
@@ -779,5 +807,19 @@ impl Engine {
             peers,
             entries_waiting: waiting,
         }
+    }
+}
+
+/// Records (`Some`) or forgets (`None`) the peers entries came from.
+fn note_sources(
+    sources: &std::sync::Mutex<HashMap<EntryId, PeerId>>,
+    changes: impl Iterator<Item = (EntryId, Option<PeerId>)>,
+) {
+    let mut known = sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for (id, peer) in changes {
+        match peer {
+            Some(peer) => known.insert(id, peer),
+            None => known.remove(&id),
+        };
     }
 }
