@@ -325,12 +325,10 @@ impl Node {
         Sealer::new(&self.inner.genesis.secretariat_encryption_key)
     }
 
-    /// Answers without writing when the document already exists or was withdrawn.
+    /// Answers without writing when the document already exists (a
+    /// withdrawn one is refused by the store itself).
     fn precheck(&self, entry: &Entry) -> Result<Option<Submitted>, NodeError> {
         let id = entry.document();
-        if self.inner.store.tombstone(&id)?.is_some() {
-            return Err(NodeError::Refused(IngestError::Withdrawn(id)));
-        }
         if self.inner.store.is_listed(&id)? {
             return Ok(Some(Submitted { id, already_stored: true }));
         }

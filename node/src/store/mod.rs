@@ -272,8 +272,10 @@ impl<B: Backend> Store<B> {
         if self.backend.get(&keys::entry(&id))?.is_some() {
             return Ok(IngestOutcome::AlreadyStored);
         }
+        // Entries are purged only by a withdrawal, whose tombstone stays:
+        // without one there is nothing purged to look for.
         let withdrawn = self.backend.get(&keys::doc(keys::TOMBSTONE, &document))?.is_some();
-        if self.backend.get(&keys::purged(&id))?.is_some() || (withdrawn && header.kind != EntryKind::Withdraw) {
+        if withdrawn && (header.kind != EntryKind::Withdraw || self.backend.get(&keys::purged(&id))?.is_some()) {
             return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
         }
         let mut batch = WriteBatch::default();
