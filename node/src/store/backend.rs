@@ -63,8 +63,6 @@ pub trait Backend: Send + Sync + 'static {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError>;
     /// Every pair whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Pairs<'_>;
-    /// Every pair with `start <= key < end`, in key order.
-    fn range(&self, start: &[u8], end: &[u8]) -> Pairs<'_>;
     /// Applies every write of `batch` atomically.
     fn apply(&self, batch: WriteBatch) -> Result<(), BackendError>;
     /// Returns once every applied batch is on disk.
@@ -117,10 +115,6 @@ impl Backend for SledBackend {
 
     fn scan_prefix(&self, prefix: &[u8]) -> Pairs<'_> {
         pairs(self.db.scan_prefix(prefix))
-    }
-
-    fn range(&self, start: &[u8], end: &[u8]) -> Pairs<'_> {
-        pairs(self.db.range(start.to_vec()..end.to_vec()))
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), BackendError> {

@@ -3,19 +3,16 @@
 //! | prefix | key | value |
 //! | --- | --- | --- |
 //! | `E` | entry id | the entry's signed encoding |
-//! | `T` | timestamp (8, BE) ‖ entry id | empty: the sync order, (timestamp, id) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) ‖ the entry's size (4, BE) |
 //! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
-//! | `M` | name | node metadata |
 
 use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::PublicKey;
 
 pub(crate) const ENTRY: u8 = b'E';
-pub(crate) const SYNC_ORDER: u8 = b'T';
 pub(crate) const DOC_ENTRY: u8 = b'D';
 pub(crate) const LIST_ROW: u8 = b'S';
 pub(crate) const TOMBSTONE: u8 = b'W';
@@ -24,10 +21,6 @@ pub(crate) const GRANT: u8 = b'G';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])
-}
-
-pub(crate) fn sync_order(timestamp_ms: u64, id: &EntryId) -> Vec<u8> {
-    prefixed(SYNC_ORDER, &[&timestamp_ms.to_be_bytes(), &id.0])
 }
 
 pub(crate) fn doc_entry(document: &DocumentId, id: &EntryId) -> Vec<u8> {

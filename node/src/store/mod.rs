@@ -389,7 +389,6 @@ impl<B: Backend> Store<B> {
         for stored in self.document_entries(document)? {
             let id = stored.id();
             batch.delete(keys::entry(&id));
-            batch.delete(keys::sync_order(stored.header().timestamp_ms, &id));
             batch.delete(keys::doc_entry(document, &id));
             batch.put(keys::purged(&id), Vec::new());
         }
@@ -556,14 +555,15 @@ impl<B: Backend> Store<B> {
         Ok(out)
     }
 
-    /// Every entry id with its timestamp, in (timestamp, id) order: the set
-    /// peers reconcile.
+    /// Every entry id with its timestamp: the set peers reconcile, read
+    /// from the document-entry records (in document order; the
+    /// reconciliation sorts them).
     pub fn sync_items(&self) -> impl Iterator<Item = Result<(u64, EntryId), StoreError>> + '_ {
-        self.backend.scan_prefix(&[keys::SYNC_ORDER]).map(|pair| {
-            let (key, _) = pair?;
-            let timestamp = u64::from_be_bytes(key[1..9].try_into().map_err(|_| StoreError::Damaged(hex(&key)))?);
-            let id = keys::id_at(&key, 8).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
-            Ok((timestamp, EntryId(id)))
+        self.backend.scan_prefix(&[keys::DOC_ENTRY]).map(|pair| {
+            let (key, value) = pair?;
+            let damaged = || StoreError::Damaged(hex(&key));
+            let timestamp = u64::from_be_bytes(value.get(..8).ok_or_else(damaged)?.try_into().expect("8 bytes"));
+            Ok((timestamp, EntryId(keys::id_at(&key, 32).ok_or_else(damaged)?)))
         })
     }
 
@@ -624,7 +624,6 @@ fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
     let header = entry.header();
     let document = entry.document();
     batch.put(keys::entry(&id), entry.encoded().to_vec());
-    batch.put(keys::sync_order(header.timestamp_ms, &id), Vec::new());
     let mut record = header.timestamp_ms.to_be_bytes().to_vec();
     record.extend_from_slice(&(entry.encoded().len() as u32).to_be_bytes());
     batch.put(keys::doc_entry(&document, &id), record);
