@@ -111,7 +111,7 @@ pub fn has(key: &str) -> bool {
 }
 
 /// `template` with each `{name}` replaced by its value.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
@@ -280,6 +280,24 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("drafts.untitled", ["(untitled)", "(sans titre)", "(sin título)", "(بلا عنوان)"]),
     ("drafts.updated", ["Last saved", "Dernier enregistrement", "Guardado por última vez", "آخر حفظ"]),
     (
+        "error.ambiguous",
+        [
+            "Several submissions start with that id; give more of it.",
+            "Plusieurs soumissions commencent par cet identifiant ; donnez-en davantage.",
+            "Varios envíos empiezan por ese identificador; escriba más caracteres.",
+            "عدة مساهمات تبدأ بهذا المعرّف؛ اكتب جزءًا أطول منه.",
+        ],
+    ),
+    (
+        "error.bad_identity_name",
+        [
+            "“{name}” cannot be an identity name: use 1 to 64 letters, digits, -, _ or .",
+            "« {name} » ne peut pas être un nom d'identité : utilisez de 1 à 64 lettres, chiffres, -, _ ou .",
+            "«{name}» no puede ser un nombre de identidad: use de 1 a 64 letras, cifras, -, _ o .",
+            "لا يصلح «{name}» اسمًا لهوية: استخدم من 1 إلى 64 حرفًا أو رقمًا أو - أو _ أو .",
+        ],
+    ),
+    (
         "error.csrf",
         [
             "This form has expired. Go back, reload the page and send it again.",
@@ -289,12 +307,30 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "error.identity_exists",
+        [
+            "An identity named “{name}” already exists; choose another name.",
+            "Une identité nommée « {name} » existe déjà ; choisissez un autre nom.",
+            "Ya existe una identidad llamada «{name}»; elija otro nombre.",
+            "توجد هوية باسم «{name}» بالفعل؛ اختر اسمًا آخر.",
+        ],
+    ),
+    (
         "error.internal",
         [
             "Something went wrong on this node; the node's log says what.",
             "Un problème est survenu sur ce nœud ; son journal indique lequel.",
             "Algo falló en este nodo; su registro indica qué.",
             "حدث خطأ في هذه العقدة؛ سجلها يوضح السبب.",
+        ],
+    ),
+    (
+        "error.kind_changed",
+        [
+            "An edit cannot change what kind of submission this is.",
+            "Une modification ne peut pas changer le type de cette soumission.",
+            "Una edición no puede cambiar el tipo de este envío.",
+            "لا يمكن للتعديل أن يغيّر نوع هذه المساهمة.",
         ],
     ),
     (
@@ -308,6 +344,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("error.not_found", ["Not found.", "Introuvable.", "No encontrado.", "غير موجود."]),
     (
+        "error.not_secretariat",
+        [
+            "Contact details open only on the secretariat's node.",
+            "Les coordonnées ne s'ouvrent que sur le nœud du secrétariat.",
+            "Los datos de contacto solo se abren en el nodo de la secretaría.",
+            "لا تُفتح بيانات الاتصال إلا على عقدة الأمانة.",
+        ],
+    ),
+    (
         "error.summary",
         [
             "Please correct these fields:",
@@ -317,6 +362,24 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("error.title", ["Something is wrong", "Un problème", "Algo está mal", "هناك مشكلة"]),
+    (
+        "error.unsealable",
+        [
+            "This node's secretariat key cannot open these contact details.",
+            "La clé du secrétariat de ce nœud ne peut pas ouvrir ces coordonnées.",
+            "La clave de la secretaría de este nodo no puede abrir estos datos de contacto.",
+            "لا يستطيع مفتاح الأمانة في هذه العقدة فتح بيانات الاتصال هذه.",
+        ],
+    ),
+    (
+        "error.withdrawn",
+        [
+            "This submission was withdrawn by its author; its content was purged.",
+            "Cette soumission a été retirée par son auteur ; son contenu a été effacé.",
+            "Su autor retiró este envío; su contenido se borró.",
+            "سحب المؤلف هذه المساهمة؛ وحُذف محتواها.",
+        ],
+    ),
     (
         "field.attachments",
         [
@@ -609,6 +672,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("net.addrs", ["Addresses", "Adresses", "Direcciones", "العناوين"]),
+    (
+        "net.bad_addr",
+        [
+            "This is not a peer address. It looks like /ip4/192.0.2.7/tcp/4701.",
+            "Ce n'est pas une adresse de pair. Elle ressemble à /ip4/192.0.2.7/tcp/4701.",
+            "Esta no es una dirección de par. Tiene la forma /ip4/192.0.2.7/tcp/4701.",
+            "هذا ليس عنوان نظير. يبدو العنوان هكذا: /ip4/192.0.2.7/tcp/4701.",
+        ],
+    ),
     (
         "net.bytes",
         ["Bytes in / out", "Octets reçus / envoyés", "Bytes recibidos / enviados", "البايتات الواردة / الصادرة"],

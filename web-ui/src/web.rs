@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use convene_node::NodeError;
+use convene_node::store::IngestError;
 use convene_node::sync::SyncStatus;
 use maud::{DOCTYPE, Markup, html};
 
@@ -281,13 +282,15 @@ pub enum PageError {
 }
 
 impl PageError {
-    /// Maps a node error for the visitor.
+    /// Maps a node error for the visitor, in their language where the
+    /// refusal is one a visitor can meet.
     pub fn node(lang: Lang, error: NodeError) -> Self {
+        let translated = refusal_words(lang, &error);
         let api = crate::ApiError::from(error);
         match api.status() {
             StatusCode::NOT_FOUND => PageError::NotFound(lang),
             StatusCode::INTERNAL_SERVER_ERROR => PageError::Internal(lang),
-            status => PageError::Shown(lang, status, api.message().to_owned()),
+            status => PageError::Shown(lang, status, translated.unwrap_or_else(|| api.message().to_owned())),
         }
     }
 
@@ -296,6 +299,25 @@ impl PageError {
         tracing::error!("a storage task failed: {error}");
         PageError::Internal(lang)
     }
+}
+
+/// The words for a refusal a visitor can meet; `None` for the rest (shown
+/// as the node words them).
+fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
+    let (key, name) = match error {
+        NodeError::IdentityExists(name) => ("error.identity_exists", name.as_str()),
+        NodeError::BadIdentityName(name) => ("error.bad_identity_name", name.as_str()),
+        NodeError::NoIdentity => ("form.no_identity", ""),
+        NodeError::WhichIdentity(_) | NodeError::UnknownIdentity(_) => ("form.choose_identity", ""),
+        NodeError::NotAuthor(_) => ("error.not_author", ""),
+        NodeError::Withdrawn(_) | NodeError::Refused(IngestError::Withdrawn(_)) => ("error.withdrawn", ""),
+        NodeError::Refused(IngestError::KindChanged { .. }) => ("error.kind_changed", ""),
+        NodeError::Ambiguous(_) => ("error.ambiguous", ""),
+        NodeError::NotSecretariat => ("error.not_secretariat", ""),
+        NodeError::Unsealable(_) => ("error.unsealable", ""),
+        _ => return None,
+    };
+    Some(crate::i18n::fill(tr(lang, key), &[("name", name)]))
 }
 
 impl IntoResponse for PageError {

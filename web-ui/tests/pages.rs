@@ -493,3 +493,22 @@ async fn network_page_with_sync_lists_and_adds_peers() {
     assert!(page.body.contains("Peer added"));
     assert!(page.body.contains("/ip4/127.0.0.1/tcp/9"), "the peer is listed");
 }
+
+#[tokio::test]
+async fn refusals_by_the_node_are_in_the_visitors_language() {
+    let mut app = app(false, false);
+    app.start_sync().await;
+    let mut client = with_identity(&app, "ama").await;
+    client.headers.push(("accept-language".into(), "es".into()));
+    let taken = client.submit_form("/identities", "/identities", &[("name", "ama")]).await;
+    assert!(taken.body.contains("Ya existe una identidad llamada «ama»; elija otro nombre."), "{}", taken.body);
+    let bad = client.submit_form("/identities", "/identities", &[("name", "a b")]).await;
+    assert!(bad.body.contains("«a b» no puede ser un nombre de identidad"), "{}", bad.body);
+    let address = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
+    assert!(address.body.contains("Esta no es una dirección de par."), "{}", address.body);
+    for english in ["already exists", "not a valid", "is not a peer"] {
+        for page in [&taken.body, &bad.body, &address.body] {
+            assert!(!page.contains(english), "English {english:?} on a Spanish page");
+        }
+    }
+}

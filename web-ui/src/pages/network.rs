@@ -141,8 +141,8 @@ pub(crate) async fn add_peer(
     let typed = form.addr.trim().to_owned();
     let addr: Multiaddr = match typed.parse() {
         Ok(addr) => addr,
-        Err(error) => {
-            let message = format!("{error}; e.g. /ip4/192.0.2.7/tcp/4701");
+        Err(_) => {
+            let message = ctx.t("net.bad_addr").to_owned();
             return render(ctx, state, false, Some((typed, message))).await;
         }
     };

@@ -159,11 +159,8 @@ pub(crate) async fn new_post(
 fn refusal(ctx: &Ctx, error: NodeError) -> Result<(Option<ValidationErrors>, Option<String>), PageError> {
     let signer_error = match error {
         NodeError::Invalid(errors) => return Ok((Some(errors), None)),
-        NodeError::NoIdentity => ctx.t("form.no_identity").to_owned(),
-        NodeError::WhichIdentity(_) | NodeError::UnknownIdentity(_) | NodeError::BadIdentityName(_) => {
-            ctx.t("form.choose_identity").to_owned()
-        }
-        NodeError::NotAuthor(_) => ctx.t("error.not_author").to_owned(),
+        // A name typed nowhere on this form: the signer choice is wrong.
+        NodeError::BadIdentityName(_) => ctx.t("form.choose_identity").to_owned(),
         other => match PageError::node(ctx.lang, other) {
             PageError::Shown(_, _, message) => message,
             other => return Err(other),
