@@ -269,12 +269,16 @@ impl<B: Backend> Store<B> {
         }
         let id = entry.id();
         let document = entry.document();
-        if self.backend.get(&keys::entry(&id))?.is_some() {
+        // A document with no document-entry record at all (the common case:
+        // a new one) has no stored entry and no tombstone, since a
+        // withdrawal keeps its own record: one scan answers all three.
+        let known = self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, &document)).next().transpose()?.is_some();
+        if known && self.backend.get(&keys::entry(&id))?.is_some() {
             return Ok(IngestOutcome::AlreadyStored);
         }
         // Entries are purged only by a withdrawal, whose tombstone stays:
         // without one there is nothing purged to look for.
-        let withdrawn = self.backend.get(&keys::doc(keys::TOMBSTONE, &document))?.is_some();
+        let withdrawn = known && self.backend.get(&keys::doc(keys::TOMBSTONE, &document))?.is_some();
         if withdrawn && (header.kind != EntryKind::Withdraw || self.backend.get(&keys::purged(&id))?.is_some()) {
             return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
         }
@@ -288,7 +292,7 @@ impl<B: Backend> Store<B> {
                     let error = IngestError::NotGranted { author: header.author, document };
                     return Ok(IngestOutcome::Rejected(error));
                 }
-                match self.materialise_into(entry, known_fields, &mut batch)? {
+                match self.materialise_into(entry, known, known_fields, &mut batch)? {
                     Err(error) => return Ok(IngestOutcome::Rejected(error)),
                     Ok(None) => {}
                     Ok(Some(row)) => {
@@ -321,9 +325,11 @@ impl<B: Backend> Store<B> {
 
     /// Rebuilds the document's rows with `entry` added and returns its new
     /// list row (none while its first entry is missing), or says why not.
+    /// `known`: whether the store holds any record of the document.
     fn materialise_into(
         &self,
         entry: &Entry,
+        known: bool,
         known_fields: Option<Map<String, Value>>,
         batch: &mut WriteBatch,
     ) -> Result<Result<Option<ListRow>, IngestError>, StoreError> {
@@ -332,7 +338,7 @@ impl<B: Backend> Store<B> {
         let mut changes = Vec::new();
         let mut has_create = header.kind == EntryKind::Create;
         let mut created_ms = header.timestamp_ms;
-        let stored_entries = self.document_entries(&document)?;
+        let stored_entries = if known { self.document_entries(&document)? } else { Vec::new() };
         // A document with no stored entry has no list row to compare with.
         let listed_before = !stored_entries.is_empty();
         for stored in stored_entries {
