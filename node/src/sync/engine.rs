@@ -103,6 +103,9 @@ struct Peer {
     fetch_batch: usize,
     ingesting: usize,
     banned_until: Option<Instant>,
+    /// Found to be on another network: the failures of requests cut by
+    /// our disconnecting it must not hide that in its status.
+    other_network: bool,
 }
 
 /// The engine's state; see the module documentation.
@@ -353,7 +356,9 @@ impl Engine {
                 let other_network = matches!(error, request_response::OutboundFailure::UnsupportedProtocols);
                 let state = self.peer(peer);
                 state.status.errors += 1;
-                state.status.last_error = Some(error.to_string());
+                if !state.other_network {
+                    state.status.last_error = Some(error.to_string());
+                }
                 if state.fetches.contains_key(&request_id) {
                     state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
                 }
@@ -400,9 +405,10 @@ impl Engine {
             "peer is not on this node's network (it does not speak {}); disconnecting",
             self.protocol
         );
-        let status = &mut self.peer(peer).status;
-        status.errors += 1;
-        status.last_error = Some("on another network: entries are never exchanged".into());
+        let state = self.peer(peer);
+        state.other_network = true;
+        state.status.errors += 1;
+        state.status.last_error = Some("on another network: entries are never exchanged".into());
         for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
             target.backoff = BACKOFF_MAX;
             target.next_attempt = Instant::now() + BACKOFF_MAX;
