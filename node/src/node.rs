@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
-use crate::store::{DocumentRow, IngestError, IngestOutcome, Store, StoreCounts};
+use crate::store::{DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, row_of};
 
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
@@ -411,9 +411,9 @@ impl Node {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
-        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         // `document_entries` decodes, and so re-verifies, every entry.
         let entries = self.inner.store.document_entries(id)?;
+        let row = row_of(id, &entries)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         let history = entries
             .iter()
             .map(|entry| HistoryItem {
@@ -445,7 +445,8 @@ impl Node {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
-        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let entries = self.inner.store.document_entries(id)?;
+        let row = row_of(id, &entries)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
         if validated.kind != row.kind {
             return Err(NodeError::Refused(IngestError::KindChanged {
@@ -465,7 +466,6 @@ impl Node {
                 }
             }
         }
-        let entries = self.inner.store.document_entries(id)?;
         let first = entries.first().ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         let history: Vec<Vec<u8>> = entries
             .iter()

@@ -437,30 +437,7 @@ impl<B: Backend> Store<B> {
     /// The document as its stored entries build it (each entry verified as
     /// it is read); `None` while its first entry is missing.
     pub fn row(&self, document: &DocumentId) -> Result<Option<DocumentRow>, StoreError> {
-        let mut creator = None;
-        let (mut created_ms, mut updated_ms) = (0, 0);
-        let mut changes = Vec::new();
-        for entry in self.document_entries(document)? {
-            let header = entry.header();
-            match header.kind {
-                EntryKind::Create => {
-                    creator = Some(header.creator);
-                    created_ms = header.timestamp_ms;
-                }
-                EntryKind::Change => {}
-                EntryKind::Grant | EntryKind::Withdraw => continue,
-            }
-            updated_ms = updated_ms.max(header.timestamp_ms);
-            changes.push(entry.payload().to_vec());
-        }
-        let Some(creator) = creator else { return Ok(None) };
-        // Every stored document was built and validated when its entries
-        // were stored: failing now means the store was altered.
-        let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
-        let fields = document::materialise(&changes).map_err(|error| damaged(error.to_string()))?;
-        let kind = schema::validate_public(&fields).map_err(|errors| damaged(errors.to_string()))?;
-        let changes = changes.len() as u32;
-        Ok(Some(DocumentRow { id: *document, kind, creator, created_ms, updated_ms, changes, fields }))
+        row_of(document, &self.document_entries(document)?)
     }
 
     /// Whether the document is live and has its first entry (it is listed).
@@ -623,6 +600,35 @@ impl<B: Backend> Store<B> {
         }
         Ok(counts)
     }
+}
+
+/// The document that `entries` (all of its stored entries) build; `None`
+/// while its first entry is missing.
+pub fn row_of(document: &DocumentId, entries: &[Entry]) -> Result<Option<DocumentRow>, StoreError> {
+    let mut creator = None;
+    let (mut created_ms, mut updated_ms) = (0, 0);
+    let mut changes = Vec::new();
+    for entry in entries {
+        let header = entry.header();
+        match header.kind {
+            EntryKind::Create => {
+                creator = Some(header.creator);
+                created_ms = header.timestamp_ms;
+            }
+            EntryKind::Change => {}
+            EntryKind::Grant | EntryKind::Withdraw => continue,
+        }
+        updated_ms = updated_ms.max(header.timestamp_ms);
+        changes.push(entry.payload().to_vec());
+    }
+    let Some(creator) = creator else { return Ok(None) };
+    // Every stored document was built and validated when its entries were
+    // stored: failing now means the store was altered.
+    let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
+    let fields = document::materialise(&changes).map_err(|error| damaged(error.to_string()))?;
+    let kind = schema::validate_public(&fields).map_err(|errors| damaged(errors.to_string()))?;
+    let changes = changes.len() as u32;
+    Ok(Some(DocumentRow { id: *document, kind, creator, created_ms, updated_ms, changes, fields }))
 }
 
 fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
