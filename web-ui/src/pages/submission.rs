@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use convene_node::NodeError;
+use convene_node::{NodeError, SubmissionView};
 use convene_protocol::entry::EntryKind;
 use convene_protocol::schema::{Contact, PARTICIPATION};
 use convene_protocol::taxonomy::{Taxonomy, Term};
@@ -114,6 +114,15 @@ pub(crate) async fn page(
     Ok(ctx.page(&title, body))
 }
 
+/// The submission a full id or unique prefix names, read off the async threads.
+pub(crate) async fn show(ctx: &Ctx, state: &WebState, id: String) -> Result<SubmissionView, PageError> {
+    blocking(ctx.lang, state, move |node| {
+        let id = node.resolve(&id)?;
+        node.show(&id)
+    })
+    .await
+}
+
 fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::Create => ctx.t("sub.entry.create"),
@@ -208,11 +217,7 @@ pub(crate) async fn withdraw_confirm(
     Query(query): Query<WithdrawQuery>,
 ) -> Result<Response, PageError> {
     ctx.require_login()?;
-    let view = blocking(ctx.lang, &state, move |node| {
-        let id = node.resolve(&id)?;
-        node.show(&id)
-    })
-    .await?;
+    let view = show(&ctx, &state, id).await?;
     let title = view.row.fields.get("title").and_then(Value::as_str).unwrap_or("");
     let body = html! {
         p { strong { (title) } }

@@ -246,11 +246,7 @@ pub(crate) async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     ctx.require_login()?;
-    let view = blocking(ctx.lang, &state, move |node| {
-        let id = node.resolve(&id)?;
-        node.show(&id)
-    })
-    .await?;
+    let view = crate::pages::submission::show(&ctx, &state, id).await?;
     let values = form::from_fields(&view.row.fields);
     let identities = identity_names(&ctx, &state).await?;
     let signer = chosen_signer(&ctx, &values, &identities);
