@@ -48,6 +48,13 @@ const DOCUMENT_ID_CONTEXT: &[u8] = b"convene-document-v1\0";
 hash_id!(EntryId, "a signed entry");
 hash_id!(DocumentId, "a document (its creator and nonce)");
 
+impl EntryId {
+    /// The id of the entry encoded as `encoded`: the BLAKE3 hash of its bytes.
+    pub fn of(encoded: &[u8]) -> Self {
+        Self(*blake3::hash(encoded).as_bytes())
+    }
+}
+
 impl DocumentId {
     /// The id of the document `creator` made with `nonce`.
     pub fn derive(creator: &PublicKey, nonce: &[u8; 16]) -> Self {
@@ -215,7 +222,7 @@ impl Entry {
         encode_unsigned(&header, &payload, &mut encoded);
         let signature = secret.sign(&signing_message(&encoded));
         encoded.extend_from_slice(&signature);
-        let id = EntryId(*blake3::hash(&encoded).as_bytes());
+        let id = EntryId::of(&encoded);
         Self { header, payload, encoded, id }
     }
 
@@ -273,7 +280,7 @@ impl Entry {
             return Err(EntryError::BadSignature);
         }
         let change = check_payload(&header, &payload)?;
-        let id = EntryId(*blake3::hash(bytes).as_bytes());
+        let id = EntryId::of(bytes);
         Ok((Self { header, payload, encoded: bytes.to_vec(), id }, change))
     }
 

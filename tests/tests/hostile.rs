@@ -31,10 +31,6 @@ fn signed(network: NetworkId, secret: &SecretKey, fields: &serde_json::Map<Strin
     Entry::sign_change(header, document::create_change(&secret.public(), fields, 1), secret).unwrap()
 }
 
-fn id_of(bytes: &[u8]) -> EntryId {
-    EntryId(*blake3::hash(bytes).as_bytes())
-}
-
 #[test]
 fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
     let network = Network::create("Hostile");
@@ -69,9 +65,9 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
     let oversized = vec![1u8; MAX_ENTRY_BYTES + 100];
 
     let bad: Vec<Vec<u8>> = vec![tampered, forged, wrong_network, invalid_content];
-    let mut offers: HashMap<EntryId, Vec<u8>> = bad.iter().map(|bytes| (id_of(bytes), bytes.clone())).collect();
+    let mut offers: HashMap<EntryId, Vec<u8>> = bad.iter().map(|bytes| (EntryId::of(bytes), bytes.clone())).collect();
     offers.insert(good.id(), good.encoded().to_vec());
-    let oversized_id = id_of(&oversized);
+    let oversized_id = EntryId::of(&oversized);
     offers.insert(oversized_id, oversized);
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
