@@ -2,22 +2,30 @@
 //!
 //! | prefix | key | value |
 //! | --- | --- | --- |
-//! | `E` | entry id | the entry's signed encoding |
+//! | `V` | (none) | the store's format: `2` (entries in `entries.pack`) |
+//! | `E` | entry id | where its signed encoding lies in `entries.pack`: offset (8, BE) ‖ length (4, BE) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) ‖ the entry's size (4, BE) |
 //! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
+//! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
 
 use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::PublicKey;
 
+use super::pack::Span;
+
+pub(crate) const FORMAT: &[u8] = b"V";
+/// The format [`FORMAT`] holds; version 1 kept entries inside sled.
+pub(crate) const FORMAT_VERSION: u8 = 2;
 pub(crate) const ENTRY: u8 = b'E';
 pub(crate) const DOC_ENTRY: u8 = b'D';
 pub(crate) const LIST_ROW: u8 = b'S';
 pub(crate) const TOMBSTONE: u8 = b'W';
 pub(crate) const PURGED: u8 = b'P';
 pub(crate) const GRANT: u8 = b'G';
+pub(crate) const ERASE: u8 = b'Z';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])
@@ -37,6 +45,10 @@ pub(crate) fn purged(id: &EntryId) -> Vec<u8> {
 
 pub(crate) fn grant(document: &DocumentId, key: &PublicKey) -> Vec<u8> {
     prefixed(GRANT, &[&document.0, key.as_bytes()])
+}
+
+pub(crate) fn erase(span: Span) -> Vec<u8> {
+    prefixed(ERASE, &[&span.encode()])
 }
 
 fn prefixed(prefix: u8, parts: &[&[u8]]) -> Vec<u8> {

@@ -13,6 +13,7 @@ mod backend;
 mod keys;
 mod list_index;
 mod list_row;
+mod pack;
 #[cfg(test)]
 mod tests;
 
@@ -28,6 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::query::{Filter, Page};
 use list_index::ListIndex;
+use pack::{Pack, Span};
 
 pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
 
@@ -123,6 +125,11 @@ pub enum StoreError {
     /// A stored record failed to decode.
     #[error("the store is damaged: record {0} does not decode; run `convene verify`")]
     Damaged(String),
+    /// The store was written by an older Convene, in a format this one does not read.
+    #[error(
+        "the store at {0} was written by an older Convene (entries inside sled); move it aside and start the node: it re-syncs from its peers (or run `convene import` again)"
+    )]
+    OldFormat(String),
 }
 
 /// Counts for `convene status`.
@@ -144,6 +151,8 @@ pub struct StoreCounts {
 #[derive(Debug)]
 pub struct Store<B = SledBackend> {
     backend: B,
+    /// The entries' bytes; `backend` holds where each lies.
+    pack: Pack,
     network: NetworkId,
     /// One writer at a time: an entry's checks and writes must not
     /// interleave with another's (say, a create and its change).
@@ -158,12 +167,15 @@ pub struct Store<B = SledBackend> {
 #[derive(Default)]
 struct Pending {
     batch: WriteBatch,
+    /// The new entries' bytes, appended to the pack before `batch` is applied.
+    pack: Vec<u8>,
     documents: HashSet<DocumentId>,
     listings: Vec<Listing>,
     new_documents: Vec<SubmissionKind>,
     entries: u64,
     entry_bytes: u64,
-    recount: bool,
+    /// A withdrawal purged entries: their bytes are erased once the batch is flushed.
+    purged: bool,
 }
 
 /// How an ingested entry changes the list index.
@@ -175,14 +187,33 @@ enum Listing {
 
 impl Store<SledBackend> {
     /// Opens the sled store in `path` for `network`.
+    /// The entries' bytes go to `entries.pack` in the same directory.
     pub fn open(path: &std::path::Path, network: NetworkId) -> Result<Self, StoreError> {
-        Ok(Self {
-            backend: SledBackend::open(path)?,
+        let backend = SledBackend::open(path)?;
+        match backend.get(keys::FORMAT)? {
+            Some(version) if version == [keys::FORMAT_VERSION] => {}
+            Some(_) => return Err(StoreError::OldFormat(path.display().to_string())),
+            None if backend.scan_prefix(&[keys::ENTRY]).next().is_some() => {
+                return Err(StoreError::OldFormat(path.display().to_string()));
+            }
+            None => {
+                let mut batch = WriteBatch::default();
+                batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_VERSION]);
+                backend.apply(batch)?;
+                backend.flush()?;
+            }
+        }
+        let store = Self {
+            backend,
+            pack: Pack::open(&path.join("entries.pack"))?,
             network,
             writer: Mutex::new(()),
             counts: Mutex::new(None),
             list_index: RwLock::new(None),
-        })
+        };
+        // A crash may have come between a withdrawal and the erasure of its purged bytes.
+        store.erase_purged()?;
+        Ok(store)
     }
 }
 
@@ -208,26 +239,54 @@ impl<B: Backend> Store<B> {
         let mut outcomes = Vec::new();
         let mut pending = Pending::default();
         let mut wrote = false;
+        let mut purged = false;
         for (entry, known_fields) in entries {
             if pending.documents.contains(&entry.document()) {
+                purged |= pending.purged;
                 self.apply(std::mem::take(&mut pending))?;
             }
             let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
             wrote |= matches!(outcome, IngestOutcome::Stored);
             outcomes.push(outcome);
         }
+        purged |= pending.purged;
         self.apply(pending)?;
         if wrote {
             self.backend.flush()?;
         }
+        if purged {
+            self.erase_purged()?;
+        }
         Ok(outcomes)
     }
 
-    /// Writes what [`Store::ingest_one`] gathered, then brings the list
-    /// index and the counts up to date.
+    /// Overwrites the pack bytes of purged entries (their records are
+    /// flushed away by now) and forgets that they were to be erased.
+    fn erase_purged(&self) -> Result<(), StoreError> {
+        let mut spans = Vec::new();
+        let mut batch = WriteBatch::default();
+        for pair in self.backend.scan_prefix(&[keys::ERASE]) {
+            let (key, _) = pair?;
+            spans.push(Span::decode(&key[1..]).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
+            batch.delete(key);
+        }
+        if spans.is_empty() {
+            return Ok(());
+        }
+        self.pack.erase(&spans)?;
+        // Not flushed: should these deletions be lost, erasing again is harmless.
+        Ok(self.backend.apply(batch)?)
+    }
+
+    /// Writes what [`Store::ingest_one`] gathered (the entries' bytes
+    /// first, synced, then the records that point at them), then brings the
+    /// list index and the counts up to date.
     fn apply(&self, pending: Pending) -> Result<(), StoreError> {
         if pending.batch.is_empty() {
             return Ok(());
+        }
+        if !pending.pack.is_empty() {
+            self.pack.append(&pending.pack)?;
         }
         if let Err(error) = self.backend.apply(pending.batch) {
             *self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
@@ -243,7 +302,7 @@ impl<B: Backend> Store<B> {
             }
         }
         let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if pending.recount {
+        if pending.purged {
             // A withdrawal removes an unknown number of entries: count again when asked.
             *counts = None;
         } else if let Some(counts) = counts.as_mut() {
@@ -308,13 +367,15 @@ impl<B: Backend> Store<B> {
                 batch.put(keys::grant(&document, &grantee), Vec::new());
             }
             EntryKind::Withdraw => {
-                pending.recount = true;
+                pending.purged = true;
                 if let Some(created_ms) = self.purge_into(&document, &mut batch)? {
                     listing = Listing::Remove(created_ms, document);
                 }
             }
         }
-        add_entry(entry, &mut batch);
+        let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: entry.encoded().len() as u32 };
+        pending.pack.extend_from_slice(entry.encoded());
+        add_entry(entry, span, &mut batch);
         pending.batch.ops.append(&mut batch.ops);
         pending.listings.push(listing);
         pending.documents.insert(document);
@@ -392,11 +453,11 @@ impl<B: Backend> Store<B> {
     /// when it was created, if it was listed.
     fn purge_into(&self, document: &DocumentId, batch: &mut WriteBatch) -> Result<Option<u64>, StoreError> {
         let listed = self.list_row(document)?.map(|row| row.created_ms);
-        for stored in self.document_entries(document)? {
-            let id = stored.id();
+        for (id, span) in self.document_spans(document)? {
             batch.delete(keys::entry(&id));
             batch.delete(keys::doc_entry(document, &id));
             batch.put(keys::purged(&id), Vec::new());
+            batch.put(keys::erase(span), Vec::new());
         }
         for pair in self.backend.scan_prefix(&keys::doc(keys::GRANT, document)) {
             batch.delete(pair?.0);
@@ -408,30 +469,47 @@ impl<B: Backend> Store<B> {
     /// Every stored entry of a document.
     pub fn document_entries(&self, document: &DocumentId) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
-        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
-            let (key, _) = pair?;
-            let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
-            if let Some(entry) = self.entry(&id)? {
-                out.push(entry);
-            }
+        for (id, span) in self.document_spans(document)? {
+            out.push(decode_entry(&id, &self.pack.read(span)?)?);
         }
         out.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
         Ok(out)
     }
 
+    /// Where each stored entry of a document lies in the pack.
+    fn document_spans(&self, document: &DocumentId) -> Result<Vec<(EntryId, Span)>, StoreError> {
+        let mut out = Vec::new();
+        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
+            let (key, _) = pair?;
+            let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
+            if let Some(span) = self.span(&id)? {
+                out.push((id, span));
+            }
+        }
+        Ok(out)
+    }
+
+    fn span(&self, id: &EntryId) -> Result<Option<Span>, StoreError> {
+        let damaged = || StoreError::Damaged(format!("entry {id}"));
+        self.backend.get(&keys::entry(id))?.map(|record| Span::decode(&record).ok_or_else(damaged)).transpose()
+    }
+
     /// One entry, verified again as it is read.
     pub fn entry(&self, id: &EntryId) -> Result<Option<Entry>, StoreError> {
-        match self.backend.get(&keys::entry(id))? {
+        match self.span(id)? {
             None => Ok(None),
-            Some(bytes) => {
-                Entry::decode(&bytes).map(Some).map_err(|error| StoreError::Damaged(format!("{id}: {error}")))
-            }
+            Some(span) => decode_entry(id, &self.pack.read(span)?).map(Some),
         }
     }
 
-    /// One entry's raw encoding, as sent to peers.
+    /// One entry's raw encoding, as sent to peers, checked against its id.
     pub fn entry_bytes(&self, id: &EntryId) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.backend.get(&keys::entry(id))?)
+        let Some(span) = self.span(id)? else { return Ok(None) };
+        let bytes = self.pack.read(span)?;
+        if EntryId::of(&bytes) != *id {
+            return Err(StoreError::Damaged(format!("entry {id}: its bytes in entries.pack do not hash to its id")));
+        }
+        Ok(Some(bytes))
     }
 
     /// The document as its stored entries build it (each entry verified as
@@ -554,7 +632,10 @@ impl<B: Backend> Store<B> {
     pub fn raw_entries(&self) -> impl Iterator<Item = Result<(EntryId, Vec<u8>), StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::ENTRY]).map(|pair| {
             let (key, value) = pair?;
-            Ok((EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?), value))
+            let damaged = || StoreError::Damaged(hex(&key));
+            let id = EntryId(keys::id_at(&key, 0).ok_or_else(damaged)?);
+            let span = Span::decode(&value).ok_or_else(damaged)?;
+            Ok((id, self.pack.read(span)?))
         })
     }
 
@@ -571,25 +652,19 @@ impl<B: Backend> Store<B> {
             *cached = Some(self.count_all()?);
         }
         let mut counts = cached.clone().expect("just filled");
-        counts.bytes_on_disk = self.backend.size_on_disk()?;
+        counts.bytes_on_disk = self.backend.size_on_disk()? + self.pack.end();
         Ok(counts)
     }
 
     fn count_all(&self) -> Result<StoreCounts, StoreError> {
         // The document→entry records carry each entry's size: counting
-        // reads them, not the entries (which would pull the whole corpus
-        // through sled's cache).
+        // reads them, not the entries.
         let mut counts = StoreCounts::default();
         for pair in self.backend.scan_prefix(&[keys::DOC_ENTRY]) {
             let (key, value) = pair?;
+            let size = value.get(8..12).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
             counts.entries += 1;
-            counts.entry_bytes += match value.get(8..12) {
-                Some(size) => u32::from_be_bytes(size.try_into().expect("4 bytes")) as u64,
-                None => {
-                    let id = EntryId(keys::id_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
-                    self.entry_bytes(&id)?.map_or(0, |bytes| bytes.len() as u64)
-                }
-            };
+            counts.entry_bytes += u64::from(u32::from_be_bytes(size.try_into().expect("4 bytes")));
         }
         for row in self.list_rows() {
             *counts.documents.entry(row?.summary.kind.as_str().to_owned()).or_default() += 1;
@@ -631,11 +706,21 @@ pub fn row_of(document: &DocumentId, entries: &[Entry]) -> Result<Option<Documen
     Ok(Some(DocumentRow { id: *document, kind, creator, created_ms, updated_ms, changes, fields }))
 }
 
-fn add_entry(entry: &Entry, batch: &mut WriteBatch) {
+/// An entry read back from the pack: verified again, and checked to be the one asked for.
+fn decode_entry(id: &EntryId, bytes: &[u8]) -> Result<Entry, StoreError> {
+    match Entry::decode(bytes) {
+        Ok(entry) if entry.id() == *id => Ok(entry),
+        Ok(_) => Err(StoreError::Damaged(format!("entry {id}: entries.pack holds another entry where it should be"))),
+        Err(error) => Err(StoreError::Damaged(format!("entry {id}: {error}"))),
+    }
+}
+
+/// The records of an entry whose bytes lie at `span` in the pack.
+fn add_entry(entry: &Entry, span: Span, batch: &mut WriteBatch) {
     let id = entry.id();
     let header = entry.header();
     let document = entry.document();
-    batch.put(keys::entry(&id), entry.encoded().to_vec());
+    batch.put(keys::entry(&id), span.encode());
     let mut record = header.timestamp_ms.to_be_bytes().to_vec();
     record.extend_from_slice(&(entry.encoded().len() as u32).to_be_bytes());
     batch.put(keys::doc_entry(&document, &id), record);

@@ -6,6 +6,7 @@ use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::NetworkId;
 use serde_json::{Map, Value, json};
+use std::os::unix::fs::FileExt;
 
 use super::*;
 
@@ -118,7 +119,13 @@ fn withdrawal_purges_content_keeps_a_tombstone_and_refuses_the_old_entries() {
     let document = create.document();
     store.ingest([(create.clone(), None)]).unwrap();
     let withdraw = sign(&creator, &creator, EntryKind::Withdraw, 5, b"duplicate".to_vec());
-    assert!(stored(store.ingest([(withdraw.clone(), None)]).unwrap()));
+    // The entry after the withdrawal makes the call apply the withdrawal's
+    // batch before its end: the purged bytes must be erased all the same.
+    let outcomes = store.ingest([(withdraw.clone(), None), (create.clone(), None)]).unwrap();
+    assert!(
+        matches!(outcomes.as_slice(), [IngestOutcome::Stored, IngestOutcome::Rejected(IngestError::Withdrawn(_))]),
+        "{outcomes:?}"
+    );
 
     assert!(store.row(&document).unwrap().is_none());
     assert!(store.entry(&create.id()).unwrap().is_none());
@@ -127,6 +134,10 @@ fn withdrawal_purges_content_keeps_a_tombstone_and_refuses_the_old_entries() {
     assert_eq!(store.list_rows().count(), 0);
     let ids: Vec<_> = store.sync_items().map(|item| item.unwrap().1).collect();
     assert_eq!(ids, vec![withdraw.id()], "only the withdrawal still syncs");
+    let pack = std::fs::read(_dir.path().join("store/entries.pack")).unwrap();
+    assert!(!contains(&pack, create.encoded()), "the purged entry's bytes are erased on disk");
+    assert!(contains(&pack, withdraw.encoded()));
+    assert_eq!(store.backend.scan_prefix(&[keys::ERASE]).count(), 0, "nothing left to erase");
 
     let outcome = store.ingest([(create, None)]).unwrap();
     assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::Withdrawn(_))]));
@@ -139,15 +150,70 @@ fn a_tampered_stored_entry_fails_when_read() {
     let create =
         sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     store.ingest([(create.clone(), None)]).unwrap();
-    let mut bytes = create.encoded().to_vec();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x20;
-    let mut batch = WriteBatch::default();
-    batch.put(keys::entry(&create.id()), bytes);
-    store.backend.apply(batch).unwrap();
+    let span = store.span(&create.id()).unwrap().unwrap();
+    let middle = create.encoded().len() / 2;
+    let pack = std::fs::OpenOptions::new().write(true).open(_dir.path().join("store/entries.pack")).unwrap();
+    pack.write_all_at(&[create.encoded()[middle] ^ 0x20], span.offset + middle as u64).unwrap();
     assert!(matches!(store.entry(&create.id()), Err(StoreError::Damaged(_))));
+    assert!(matches!(store.entry_bytes(&create.id()), Err(StoreError::Damaged(_))));
     let (_, raw) = store.raw_entries().next().unwrap().unwrap();
     assert!(Entry::decode(&raw).is_err());
+
+    pack.set_len(span.offset + 10).unwrap();
+    drop(store);
+    let reopened = Store::open(&_dir.path().join("store"), NETWORK).unwrap();
+    let error = reopened.entry(&create.id()).unwrap_err().to_string();
+    assert!(error.contains("entries.pack ends at byte"), "a cut pack is reported: {error}");
+}
+
+#[test]
+fn bytes_a_crash_left_unreferenced_are_skipped_and_appended_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let creator = SecretKey::from_seed([1; 32]);
+    let entry = |title: &str, nonce: u8| {
+        let header = EntryHeader {
+            network: NETWORK,
+            creator: creator.public(),
+            nonce: [nonce; 16],
+            author: creator.public(),
+            timestamp_ms: 1,
+            kind: EntryKind::Create,
+        };
+        Entry::sign_change(header, document::create_change(&creator.public(), &fields(title), 1), &creator).unwrap()
+    };
+    let first = entry("A", 1);
+    Store::open(&path, NETWORK).unwrap().ingest([(first.clone(), None)]).unwrap();
+    // As if a crash came after an append and before the records pointing at it.
+    let mut pack = std::fs::OpenOptions::new().append(true).open(path.join("entries.pack")).unwrap();
+    std::io::Write::write_all(&mut pack, &[0xAB; 700]).unwrap();
+
+    let store = Store::open(&path, NETWORK).unwrap();
+    let second = entry("B", 2);
+    assert!(stored(store.ingest([(second.clone(), None)]).unwrap()));
+    assert_eq!(store.entry(&first.id()).unwrap().unwrap().encoded(), first.encoded());
+    assert_eq!(store.entry(&second.id()).unwrap().unwrap().encoded(), second.encoded());
+    assert_eq!(store.counts().unwrap().entries, 2);
+}
+
+#[test]
+fn a_store_of_the_older_format_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let old = SledBackend::open(&path).unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(keys::entry(&EntryId([1; 32])), vec![1; 300]);
+        old.apply(batch).unwrap();
+        old.flush().unwrap();
+    }
+    let error = Store::open(&path, NETWORK).unwrap_err();
+    assert!(matches!(error, StoreError::OldFormat(_)), "{error}");
+    assert!(error.to_string().contains("re-syncs from its peers"), "{error}");
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 #[test]
