@@ -100,6 +100,10 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
         Duration::from_secs(args.sync_interval.or(file.sync_interval_secs).unwrap_or(30).max(1));
     let http = args.http.or(file.http).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 4700)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        // The web UI's store calls; the sync engine has its own store
+        // thread. Every thread that allocates keeps its own partly used heap
+        // pages, so a few threads, not tokio's default 512 (BENCHMARKS.md).
+        .max_blocking_threads(4)
         .enable_all()
         .build()
         .map_err(|error| Failure::new(exit::FAILED, error.to_string()))?;

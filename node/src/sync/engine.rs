@@ -4,8 +4,12 @@
 //! - the engine task owns the swarm, the per-peer state (sessions, fetch
 //!   queues, counters) and the dial targets with their backoff;
 //! - blocking store work (building negentropy storage, reading entries for a
-//!   peer, verifying and storing received entries) runs on tokio's blocking
-//!   pool and reports back as a [`Job`] on a bounded channel;
+//!   peer, verifying and storing received entries) runs in order on one
+//!   store thread (verification fans out to every core from there) and
+//!   reports back as a [`Job`] on a bounded channel. One thread, not tokio's
+//!   blocking pool: stores are written one at a time anyway, and every
+//!   extra thread that allocates kept its own partly used heap pages, which
+//!   cost a syncing node tens of MB (BENCHMARKS.md);
 //! - [`super::SyncHandle`]s talk to the engine through a bounded command
 //!   channel; the engine ends on `Shutdown` or when every handle is gone.
 //!
@@ -123,9 +127,25 @@ pub(crate) struct Engine {
     /// skips that peer (it has it). Filled before storing, emptied as the
     /// stored ids are announced or when they turn out not to be new.
     sources: Arc<std::sync::Mutex<HashMap<EntryId, PeerId>>>,
+    /// Work for the store thread, which ends when this is dropped.
+    store_work: std::sync::mpsc::Sender<StoreWork>,
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
     new_entries: broadcast::Receiver<EntryId>,
+}
+
+type StoreWork = Box<dyn FnOnce() + Send>;
+
+/// Starts the store thread: it runs each piece of work in turn until every
+/// sender is gone.
+fn store_thread() -> std::io::Result<std::sync::mpsc::Sender<StoreWork>> {
+    let (work_tx, work_rx) = std::sync::mpsc::channel::<StoreWork>();
+    std::thread::Builder::new().name("convene-sync-store".into()).spawn(move || {
+        for work in work_rx {
+            work();
+        }
+    })?;
+    Ok(work_tx)
 }
 
 fn short(peer: &PeerId) -> String {
@@ -141,7 +161,7 @@ impl Engine {
         listen_addrs: Vec<Multiaddr>,
         dial: Vec<Multiaddr>,
         reconcile_interval: Duration,
-    ) -> Self {
+    ) -> std::io::Result<Self> {
         let (jobs_tx, jobs_rx) = mpsc::channel(256);
         let new_entries = node.subscribe();
         let mut engine = Self {
@@ -155,6 +175,7 @@ impl Engine {
             pending_dials: HashMap::new(),
             cache: Arc::new(StorageCache::default()),
             sources: Arc::default(),
+            store_work: store_thread()?,
             jobs_tx,
             jobs_rx,
             new_entries,
@@ -162,7 +183,7 @@ impl Engine {
         for addr in dial {
             engine.add_target(addr);
         }
-        engine
+        Ok(engine)
     }
 
     pub(crate) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
@@ -426,10 +447,11 @@ impl Engine {
         let node = self.node.clone();
         let cache = self.cache.clone();
         let jobs = self.jobs_tx.clone();
-        tokio::task::spawn_blocking(move || {
+        // The store thread lives as long as the engine, so the send succeeds.
+        let _ = self.store_work.send(Box::new(move || {
             let job = work(&node, &cache);
             let _ = jobs.blocking_send(job);
-        });
+        }));
     }
 
     fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
@@ -614,7 +636,7 @@ impl Engine {
             let mut accepted = Vec::with_capacity(entries.len());
             let mut accepted_ids = Vec::with_capacity(entries.len());
             for bytes in entries {
-                let id = EntryId(*blake3::hash(&bytes).as_bytes());
+                let id = EntryId::of(&bytes);
                 if asked_set.contains(&id) && returned.insert(id) {
                     accepted.push(bytes);
                     accepted_ids.push(id);

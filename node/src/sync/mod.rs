@@ -148,7 +148,8 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
             dial.push(saved);
         }
     }
-    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval);
+    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval)
+        .map_err(|error| NodeError::Sync(format!("cannot start the sync engine's store thread: {error}")))?;
     let (commands, receiver) = mpsc::channel(64);
     let task = tokio::spawn(engine.run(receiver));
     Ok((SyncHandle { commands }, task))
