@@ -42,10 +42,10 @@ enum Bench {
         /// Corpus sizes for cold sync and the one-new-entry case.
         #[arg(long = "n", default_values_t = [10_000usize, 100_000])]
         sizes: Vec<usize>,
-        /// Nodes in the line.
+        /// Nodes in the line (0 skips it).
         #[arg(long, default_value_t = 5)]
         line: usize,
-        /// Submissions sent over the 64 kbit/s link.
+        /// Submissions sent over the 64 kbit/s link (0 skips it).
         #[arg(long, default_value_t = 100)]
         slow: usize,
     },
@@ -76,8 +76,13 @@ fn main() -> Result<()> {
             for n in sizes {
                 sync::cold_and_incremental(&convene, &corpus(scratch.path(), n)?, n)?;
             }
-            sync::line(&convene, &corpus(scratch.path(), 1)?, line)?;
-            sync::slow_link(&convene, &corpus(scratch.path(), slow)?)
+            if line > 0 {
+                sync::line(&convene, &corpus(scratch.path(), 1)?, line)?;
+            }
+            if slow > 0 {
+                sync::slow_link(&convene, &corpus(scratch.path(), slow)?)?;
+            }
+            Ok(())
         }
         Bench::Web { n, repeat } => web::pages(&convene, n, repeat),
     }
