@@ -86,9 +86,8 @@ impl SledBackend {
             // only bounds how much unacknowledged work a crash can cost.
             .flush_every_ms(Some(1000))
             // Counted in on-disk bytes; sled holds several times that in
-            // memory. With only small records in sled (entries are in the
-            // pack), 4 MB costs nothing measurable in speed and keeps a
-            // syncing node's memory down (BENCHMARKS.md).
+            // memory. 4 MB keeps a syncing node's memory down at the cost of
+            // a slower import at 100,000 (BENCHMARKS.md).
             .cache_capacity(4 * 1024 * 1024)
             .open()
             .map_err(|error| match error {
