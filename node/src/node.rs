@@ -524,6 +524,13 @@ impl Node {
         for item in self.inner.store.raw_entries() {
             let (id, bytes) = item?;
             report.checked += 1;
+            let bytes = match bytes {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    report.failures.push((id.to_string(), error.to_string()));
+                    continue;
+                }
+            };
             match Entry::decode_for(&bytes, &self.inner.network) {
                 Ok(entry) if entry.id() == id => {}
                 Ok(_) => report.failures.push((id.to_string(), "stored under the wrong id".into())),

@@ -132,6 +132,9 @@ pub enum StoreError {
     OldFormat(String),
 }
 
+/// A stored entry's id and its bytes, or why they cannot be read.
+pub type RawEntry = (EntryId, Result<Vec<u8>, StoreError>);
+
 /// Counts for `convene status`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoreCounts {
@@ -174,8 +177,8 @@ struct Pending {
     new_documents: Vec<SubmissionKind>,
     entries: u64,
     entry_bytes: u64,
-    /// A withdrawal purged entries: their bytes are erased once the batch is flushed.
-    purged: bool,
+    /// A withdrawal removed an unknown number of entries.
+    recount: bool,
 }
 
 /// How an ingested entry changes the list index.
@@ -239,22 +242,19 @@ impl<B: Backend> Store<B> {
         let mut outcomes = Vec::new();
         let mut pending = Pending::default();
         let mut wrote = false;
-        let mut purged = false;
         for (entry, known_fields) in entries {
             if pending.documents.contains(&entry.document()) {
-                purged |= pending.purged;
                 self.apply(std::mem::take(&mut pending))?;
             }
             let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
             wrote |= matches!(outcome, IngestOutcome::Stored);
             outcomes.push(outcome);
         }
-        purged |= pending.purged;
         self.apply(pending)?;
         if wrote {
             self.backend.flush()?;
-        }
-        if purged {
+            // The spans a withdrawal purged are on record until erased; with
+            // none, this is one empty scan.
             self.erase_purged()?;
         }
         Ok(outcomes)
@@ -302,7 +302,7 @@ impl<B: Backend> Store<B> {
             }
         }
         let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if pending.purged {
+        if pending.recount {
             // A withdrawal removes an unknown number of entries: count again when asked.
             *counts = None;
         } else if let Some(counts) = counts.as_mut() {
@@ -367,7 +367,7 @@ impl<B: Backend> Store<B> {
                 batch.put(keys::grant(&document, &grantee), Vec::new());
             }
             EntryKind::Withdraw => {
-                pending.purged = true;
+                pending.recount = true;
                 if let Some(created_ms) = self.purge_into(&document, &mut batch)? {
                     listing = Listing::Remove(created_ms, document);
                 }
@@ -628,14 +628,16 @@ impl<B: Backend> Store<B> {
         })
     }
 
-    /// Every stored entry's raw bytes, for `convene verify`.
-    pub fn raw_entries(&self) -> impl Iterator<Item = Result<(EntryId, Vec<u8>), StoreError>> + '_ {
+    /// Every stored entry's id and raw bytes, for `convene verify`; an
+    /// entry whose bytes cannot be read comes with why, and the rest follow.
+    pub fn raw_entries(&self) -> impl Iterator<Item = Result<RawEntry, StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::ENTRY]).map(|pair| {
             let (key, value) = pair?;
-            let damaged = || StoreError::Damaged(hex(&key));
-            let id = EntryId(keys::id_at(&key, 0).ok_or_else(damaged)?);
-            let span = Span::decode(&value).ok_or_else(damaged)?;
-            Ok((id, self.pack.read(span)?))
+            let id = EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
+            let bytes = Span::decode(&value)
+                .ok_or_else(|| StoreError::Damaged(format!("entry {id}")))
+                .and_then(|span| Ok(self.pack.read(span)?));
+            Ok((id, bytes))
         })
     }
 

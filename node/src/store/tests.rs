@@ -157,13 +157,15 @@ fn a_tampered_stored_entry_fails_when_read() {
     assert!(matches!(store.entry(&create.id()), Err(StoreError::Damaged(_))));
     assert!(matches!(store.entry_bytes(&create.id()), Err(StoreError::Damaged(_))));
     let (_, raw) = store.raw_entries().next().unwrap().unwrap();
-    assert!(Entry::decode(&raw).is_err());
+    assert!(Entry::decode(&raw.unwrap()).is_err());
 
     pack.set_len(span.offset + 10).unwrap();
     drop(store);
     let reopened = Store::open(&_dir.path().join("store"), NETWORK).unwrap();
     let error = reopened.entry(&create.id()).unwrap_err().to_string();
     assert!(error.contains("entries.pack ends at byte"), "a cut pack is reported: {error}");
+    let (_, unreadable) = reopened.raw_entries().next().unwrap().unwrap();
+    assert!(unreadable.is_err(), "verify hears of each entry it cannot read, and goes on");
 }
 
 #[test]
