@@ -137,12 +137,15 @@ pub(crate) struct Engine {
 type StoreWork = Box<dyn FnOnce() + Send>;
 
 /// Starts the store thread: it runs each piece of work in turn until every
-/// sender is gone.
+/// sender is gone. A piece that panics is logged and the thread goes on, as
+/// one blocking task's panic would leave the others running.
 fn store_thread() -> std::io::Result<std::sync::mpsc::Sender<StoreWork>> {
     let (work_tx, work_rx) = std::sync::mpsc::channel::<StoreWork>();
     std::thread::Builder::new().name("convene-sync-store".into()).spawn(move || {
         for work in work_rx {
-            work();
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).is_err() {
+                warn!("a sync store job panicked; the sync engine goes on without its result");
+            }
         }
     })?;
     Ok(work_tx)
