@@ -186,8 +186,19 @@ impl Browser {
     }
 
     /// Presses and releases `key` (a WebDriver key code such as
-    /// [`TAB`] or [`ENTER`]) wherever the focus is.
+    /// [`TAB`] or [`ENTER`]) wherever the focus is, once the page has
+    /// painted: Chromium drops input sent to a page that has loaded but not
+    /// yet rendered a frame (seen on a busy CI machine as a first Tab that
+    /// moved no focus).
     pub fn press(&self, key: &str) {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "args": []
+            })),
+        );
         let actions = json!({ "actions": [{
             "type": "key",
             "id": "keyboard",

@@ -217,7 +217,9 @@ return problems;
 /// What has the keyboard focus: its markup, and whether a focus ring shows.
 const FOCUSED: &str = r#"
 const el = document.activeElement;
-if (!el || el === document.body) return { tag: 'body', ring: false, html: '' };
+if (!el || el === document.body) {
+  return { tag: 'body', ring: false, html: '', hasFocus: document.hasFocus(), visibility: document.visibilityState };
+}
 const style = getComputedStyle(el);
 const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
 const box = el.getBoundingClientRect();
