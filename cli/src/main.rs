@@ -19,7 +19,9 @@ use crate::exit::Failure;
 /// automerge allocates and frees ~400 KB per document it builds or loads;
 /// with glibc's allocator that fragments into hundreds of MB of resident
 /// memory over an import or a sync (measured in BENCHMARKS.md). mimalloc
-/// returns it.
+/// returns it. Its version 2 (the crate's `v2` feature): version 3 keeps
+/// freed pages for a second before returning them, which cost a syncing
+/// node 30 MB more and made `import` slower.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
