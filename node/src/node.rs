@@ -378,10 +378,14 @@ impl Node {
         Ok(self.inner.store.list(filter, offset, limit)?)
     }
 
-    /// Builds the list index now rather than on the first `list` (a long
-    /// running node calls this at start, off its async threads).
-    pub fn prepare_listing(&self) -> Result<(), NodeError> {
-        Ok(self.inner.store.build_list_index()?)
+    /// Builds the list index and the status counts now rather than on the
+    /// first `list` or `status`: a long running node calls this once at
+    /// start, before it serves, so the scans run one after the other on one
+    /// thread (each thread that allocates keeps heap pages of its own).
+    pub fn warm_up(&self) -> Result<(), NodeError> {
+        self.inner.store.build_list_index()?;
+        self.inner.store.counts()?;
+        Ok(())
     }
 
     /// Resolves a full id or a unique hex prefix of at least 4 digits.

@@ -99,6 +99,10 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
     config.reconcile_interval =
         Duration::from_secs(args.sync_interval.or(file.sync_interval_secs).unwrap_or(30).max(1));
     let http = args.http.or(file.http).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 4700)));
+    if let Err(error) = node.warm_up() {
+        // Listing and status will say what is wrong when asked.
+        tracing::warn!("cannot prepare the list index and counts: {error}");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // The web UI's store calls; the sync engine has its own store
         // thread. Every thread that allocates keeps its own partly used heap
@@ -115,12 +119,6 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
         Failure::new(exit::FAILED, format!("cannot serve the web UI on {http}: {error}; choose another with --http"))
     })?;
     let local = listener.local_addr()?;
-    let listing = node.clone();
-    tokio::task::spawn_blocking(move || {
-        if let Err(error) = listing.prepare_listing() {
-            tracing::warn!("cannot build the list index: {error}");
-        }
-    });
     let (sync, engine) = sync::start(node.clone(), config).await?;
     let status = sync.status().await?;
     let token = hex_token();

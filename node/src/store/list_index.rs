@@ -4,13 +4,15 @@
 //!
 //! It is built from the stored list rows on first use and kept current by
 //! [`super::Store::ingest`]; it holds no document and no personal data.
-//! Per submission it keeps about 100 bytes: its key (created, id), taxonomy
-//! codes as bit sets, interned country and language, the date and the
-//! lowercased title for text search. The page's rows are then read from the
-//! store.
+//! Per submission it keeps about 100 bytes in a handful of large
+//! allocations: its key (created, id), taxonomy codes as bit sets, interned
+//! country and language, the date, and where its lowercased title lies in
+//! one shared buffer for text search. The page's rows are then read from
+//! the store.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use convene_protocol::entry::DocumentId;
 use convene_protocol::schema::SubmissionKind;
@@ -21,19 +23,35 @@ use crate::query::Filter;
 
 type Key = (Reverse<u64>, DocumentId);
 
+/// Garbage the title buffer may hold (titles of replaced or removed rows)
+/// before it is compacted, when that is also over half of it.
+const TITLE_GARBAGE: usize = 1 << 20;
+
 /// What a filter tests of one submission.
 #[derive(Debug)]
 struct Indexed {
-    kind: SubmissionKind,
     principles: u64,
     risks: u64,
     stages: u64,
+    /// Where the lowercased title lies in [`ListIndex::titles`].
+    title_start: usize,
+    title_len: u32,
     country: u16,
     language: u16,
-    /// `YYYY-MM-DD`, or empty when the submission has no date.
-    date: Box<str>,
-    /// The title, lowercased.
-    title: Box<str>,
+    /// `YYYY-MM-DD` (the schema's only form), or zeros when the submission
+    /// has no date.
+    date: [u8; 10],
+    kind: SubmissionKind,
+}
+
+impl Indexed {
+    fn title_range(&self) -> Range<usize> {
+        self.title_start..self.title_start + self.title_len as usize
+    }
+
+    fn date(&self) -> Option<&[u8]> {
+        (self.date != [0; 10]).then_some(&self.date[..])
+    }
 }
 
 /// Small tables of the distinct texts rows repeat (countries, languages);
@@ -85,35 +103,97 @@ fn wanted(terms: &[Term], code: &Option<String>) -> Option<u64> {
 #[derive(Debug)]
 pub(crate) struct ListIndex {
     rows: BTreeMap<Key, Indexed>,
+    /// Every row's lowercased title, one after the other.
+    titles: String,
+    /// Bytes of `titles` no row points at any more.
+    garbage: usize,
     countries: Interner,
     languages: Interner,
 }
 
 impl ListIndex {
-    pub(crate) fn new() -> Self {
-        Self { rows: BTreeMap::new(), countries: Interner::new(), languages: Interner::new() }
+    /// The index of `rows`, in any order (the bulk load packs the tree's
+    /// nodes full).
+    pub(crate) fn build<E>(rows: impl Iterator<Item = Result<ListRow, E>>) -> Result<Self, E> {
+        let mut index = Self {
+            rows: BTreeMap::new(),
+            titles: String::new(),
+            garbage: 0,
+            countries: Interner::new(),
+            languages: Interner::new(),
+        };
+        let mut loaded = Vec::new();
+        for row in rows {
+            let row = row?;
+            loaded.push(((Reverse(row.created_ms), row.id), index.indexed(&row)));
+        }
+        index.rows = BTreeMap::from_iter(loaded);
+        index.titles.shrink_to_fit();
+        Ok(index)
+    }
+
+    /// What the index keeps of `row`; its title goes into the buffer.
+    fn indexed(&mut self, row: &ListRow) -> Indexed {
+        let taxonomy = Taxonomy::v1();
+        let summary = &row.summary;
+        let title_start = self.titles.len();
+        self.titles.push_str(&summary.title.to_lowercase());
+        let mut date = [0; 10];
+        if let Some(text) = summary.date.as_deref().filter(|text| text.len() == date.len()) {
+            date.copy_from_slice(text.as_bytes());
+        }
+        Indexed {
+            principles: mask(&taxonomy.principles, &summary.principles),
+            risks: mask(&taxonomy.risks, &summary.risks),
+            stages: mask(&taxonomy.lifecycle_stages, &summary.lifecycle_stages),
+            title_start,
+            title_len: (self.titles.len() - title_start) as u32,
+            country: self.countries.intern(summary.country.as_deref().map(str::to_ascii_uppercase).as_deref()),
+            language: self.languages.intern(Some(&summary.language.to_ascii_lowercase())),
+            date,
+            kind: summary.kind,
+        }
     }
 
     /// Adds or replaces a document's row.
     pub(crate) fn insert(&mut self, row: &ListRow) {
-        let taxonomy = Taxonomy::v1();
-        let summary = &row.summary;
-        let indexed = Indexed {
-            kind: summary.kind,
-            principles: mask(&taxonomy.principles, &summary.principles),
-            risks: mask(&taxonomy.risks, &summary.risks),
-            stages: mask(&taxonomy.lifecycle_stages, &summary.lifecycle_stages),
-            country: self.countries.intern(summary.country.as_deref().map(str::to_ascii_uppercase).as_deref()),
-            language: self.languages.intern(Some(&summary.language.to_ascii_lowercase())),
-            date: summary.date.as_deref().unwrap_or("").into(),
-            title: summary.title.to_lowercase().into(),
-        };
-        self.rows.insert((Reverse(row.created_ms), row.id), indexed);
+        let indexed = self.indexed(row);
+        if let Some(old) = self.rows.insert((Reverse(row.created_ms), row.id), indexed) {
+            self.forget_title(&old);
+        }
     }
 
     /// Removes a document's row.
     pub(crate) fn remove(&mut self, created_ms: u64, id: DocumentId) {
-        self.rows.remove(&(Reverse(created_ms), id));
+        if let Some(old) = self.rows.remove(&(Reverse(created_ms), id)) {
+            self.forget_title(&old);
+        }
+    }
+
+    /// Counts a row's title as garbage, and compacts the buffer when
+    /// garbage is most of it.
+    fn forget_title(&mut self, old: &Indexed) {
+        self.garbage += old.title_len as usize;
+        if self.garbage < TITLE_GARBAGE || self.garbage < self.titles.len() / 2 {
+            return;
+        }
+        let mut titles = String::with_capacity(self.titles.len() - self.garbage);
+        for row in self.rows.values_mut() {
+            let start = titles.len();
+            titles.push_str(&self.titles[row.title_range()]);
+            row.title_start = start;
+        }
+        self.titles = titles;
+        self.garbage = 0;
+    }
+
+    /// How many documents of each kind it holds (kinds with none left out).
+    pub(crate) fn count_kinds(&self) -> Vec<(SubmissionKind, u64)> {
+        SubmissionKind::ALL
+            .iter()
+            .map(|&kind| (kind, self.rows.values().filter(|row| row.kind == kind).count() as u64))
+            .filter(|(_, count)| *count > 0)
+            .collect()
     }
 
     /// The documents passing `filter`, newest first: how many in all, and
@@ -135,6 +215,8 @@ impl ListIndex {
             filter.text.as_ref().map(|text| text.to_lowercase().split_whitespace().map(str::to_owned).collect());
         let has = |mask: u64, wanted: Option<u64>| wanted.is_none_or(|wanted| mask & wanted != 0);
         let among = |index: u16, set: &Option<Vec<u16>>| set.as_ref().is_none_or(|set| set.contains(&index));
+        let from = filter.from.as_deref().map(str::as_bytes);
+        let to = filter.to.as_deref().map(str::as_bytes);
         let matches = |row: &Indexed| {
             filter.kind.is_none_or(|kind| kind == row.kind)
                 && has(row.principles, principle)
@@ -142,9 +224,12 @@ impl ListIndex {
                 && has(row.stages, stage)
                 && among(row.country, &countries)
                 && among(row.language, &languages)
-                && filter.from.as_ref().is_none_or(|from| !row.date.is_empty() && *row.date >= **from)
-                && filter.to.as_ref().is_none_or(|to| !row.date.is_empty() && *row.date <= **to)
-                && words.as_ref().is_none_or(|words| words.iter().all(|word| row.title.contains(word.as_str())))
+                && from.is_none_or(|from| row.date().is_some_and(|date| date >= from))
+                && to.is_none_or(|to| row.date().is_some_and(|date| date <= to))
+                && words.as_ref().is_none_or(|words| {
+                    let title = &self.titles[row.title_range()];
+                    words.iter().all(|word| title.contains(word.as_str()))
+                })
         };
         let mut total = 0;
         let mut page = Vec::new();
@@ -200,7 +285,7 @@ mod tests {
 
     #[test]
     fn filters_match_like_the_rows_say_newest_first_and_paged() {
-        let mut index = ListIndex::new();
+        let mut index = ListIndex::build(std::iter::empty::<Result<ListRow, ()>>()).expect("empty");
         index.insert(&row(1, 10, "Payments in Nairobi", "en", &["F1"]));
         index.insert(&row(2, 30, "Paiements à Dakar", "fr", &["F1", "O3"]));
         index.insert(&row(3, 20, "Digital ID review", "es-419", &["O3"]));
@@ -219,5 +304,27 @@ mod tests {
         assert_eq!(ids(&index, &Filter { principle: Some("F1".into()), ..Filter::default() }), [2, 3, 1]);
         index.remove(30, DocumentId([2; 32]));
         assert_eq!(ids(&index, &Filter::default()), [3, 1]);
+    }
+
+    #[test]
+    fn a_bulk_load_answers_like_inserts_and_titles_survive_compaction() {
+        let rows = [row(1, 10, "Payments in Nairobi", "en", &["F1"]), row(2, 30, "Paiements à Dakar", "fr", &["O3"])];
+        let mut index = ListIndex::build(rows.iter().cloned().map(Ok::<_, ()>)).expect("built");
+        assert_eq!(ids(&index, &Filter::default()), [2, 1]);
+        assert_eq!(ids(&index, &Filter { text: Some("DAKAR".into()), ..Filter::default() }), [2]);
+        assert_eq!(ids(&index, &Filter { from: Some("2025-02".into()), ..Filter::default() }), [2]);
+
+        // Retitling one row over and over leaves garbage until the buffer
+        // is compacted; every title still reads right afterwards.
+        let long = "x".repeat(64 * 1024);
+        for round in 0..40 {
+            index.insert(&row(1, 10, &format!("{long} round {round}"), "en", &["F1"]));
+        }
+        assert!(index.garbage < TITLE_GARBAGE, "compacted: {} bytes of garbage", index.garbage);
+        assert_eq!(ids(&index, &Filter { text: Some("round 39".into()), ..Filter::default() }), [1]);
+        assert_eq!(ids(&index, &Filter { text: Some("round 38".into()), ..Filter::default() }), Vec::<u8>::new());
+        assert_eq!(ids(&index, &Filter { text: Some("dakar".into()), ..Filter::default() }), [2]);
+        index.remove(10, DocumentId([1; 32]));
+        assert_eq!(ids(&index, &Filter::default()), [2]);
     }
 }

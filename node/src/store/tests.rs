@@ -302,4 +302,10 @@ fn one_call_may_carry_a_document_its_grant_its_changes_and_repeats() {
         StoreCounts { bytes_on_disk: 0, ..counts },
         "kept up to date = counted again"
     );
+    store.build_list_index().unwrap();
+    assert_eq!(
+        store.count_all().unwrap(),
+        StoreCounts { bytes_on_disk: 0, ..store.counts().unwrap() },
+        "documents counted from the list index"
+    );
 }
