@@ -21,6 +21,6 @@ mod node;
 pub use data_dir::DataDir;
 pub use error::NodeError;
 pub use node::{
-    HistoryItem, Node, NodeStatus, PreparedBatch, SubmissionView, SubmitReport, SubmitStatus, Submitted, VerifyReport,
-    now_ms,
+    HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
+    VerifyReport, now_ms,
 };

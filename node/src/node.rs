@@ -31,7 +31,18 @@ struct Inner {
     network: NetworkId,
     secretariat: Option<SecretariatKeys>,
     store: Store,
-    stored: tokio::sync::broadcast::Sender<EntryId>,
+    stored: tokio::sync::broadcast::Sender<StoredEntry>,
+}
+
+/// An entry just stored, as subscribers hear of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredEntry {
+    /// Its id.
+    pub id: EntryId,
+    /// Its timestamp (what reconciliation orders entries by).
+    pub timestamp_ms: u64,
+    /// A withdrawal: its document's other entries were purged.
+    pub withdraws: bool,
 }
 
 /// What a submit did.
@@ -203,19 +214,26 @@ impl Node {
         &self.inner.store
     }
 
-    /// Ids of entries as they are stored, from here or from peers.
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<EntryId> {
+    /// Entries as they are stored, from here or from peers.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StoredEntry> {
         self.inner.stored.subscribe()
     }
 
     /// Stores entries and tells subscribers about the new ones.
     fn ingest(&self, entries: Vec<(Entry, Option<Map<String, Value>>)>) -> Result<Vec<IngestOutcome>, NodeError> {
-        let ids: Vec<EntryId> = entries.iter().map(|(entry, _)| entry.id()).collect();
+        let stored: Vec<StoredEntry> = entries
+            .iter()
+            .map(|(entry, _)| StoredEntry {
+                id: entry.id(),
+                timestamp_ms: entry.header().timestamp_ms,
+                withdraws: entry.header().kind == EntryKind::Withdraw,
+            })
+            .collect();
         let outcomes = self.inner.store.ingest(entries)?;
-        for (id, outcome) in ids.into_iter().zip(&outcomes) {
+        for (stored, outcome) in stored.into_iter().zip(&outcomes) {
             if matches!(outcome, IngestOutcome::Stored) {
                 // Nobody listening (no sync engine) is fine.
-                let _ = self.inner.stored.send(id);
+                let _ = self.inner.stored.send(stored);
             }
         }
         Ok(outcomes)

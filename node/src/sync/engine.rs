@@ -35,11 +35,11 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use super::behaviour::{Behaviour, BehaviourEvent};
-use super::reconcile::{self, Session, StorageCache};
+use super::reconcile::{self, Session, SyncSet};
 use super::status::{PeerStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError as Error;
-use crate::node::now_ms;
+use crate::node::{StoredEntry, now_ms};
 use crate::store::{IngestError, IngestOutcome};
 
 /// Ids asked for in one `Fetch`: it starts small, doubles after each
@@ -122,7 +122,7 @@ pub(crate) struct Engine {
     peers: HashMap<PeerId, Peer>,
     targets: Vec<DialTarget>,
     pending_dials: HashMap<ConnectionId, usize>,
-    cache: Arc<StorageCache>,
+    set: Arc<SyncSet>,
     /// Which peer each entry being stored came from, so its announcement
     /// skips that peer (it has it). Filled before storing, emptied as the
     /// stored ids are announced or when they turn out not to be new.
@@ -131,7 +131,7 @@ pub(crate) struct Engine {
     store_work: std::sync::mpsc::Sender<StoreWork>,
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
-    new_entries: broadcast::Receiver<EntryId>,
+    new_entries: broadcast::Receiver<StoredEntry>,
 }
 
 type StoreWork = Box<dyn FnOnce() + Send>;
@@ -176,7 +176,7 @@ impl Engine {
             peers: HashMap::new(),
             targets: Vec::new(),
             pending_dials: HashMap::new(),
-            cache: Arc::new(StorageCache::default()),
+            set: Arc::new(SyncSet::default()),
             sources: Arc::default(),
             store_work: store_thread()?,
             jobs_tx,
@@ -185,6 +185,11 @@ impl Engine {
         };
         for addr in dial {
             engine.add_target(addr);
+        }
+        // The set is read now, on the thread starting the node and before
+        // it serves, not when the first peer is waiting for it.
+        if let Err(error) = engine.set.items(&engine.node) {
+            warn!(%error, "cannot read the entries to reconcile");
         }
         Ok(engine)
     }
@@ -446,13 +451,13 @@ impl Engine {
         self.swarm.behaviour_mut().sync.send_request(&peer, request)
     }
 
-    fn spawn_job(&self, work: impl FnOnce(&Node, &StorageCache) -> Job + Send + 'static) {
+    fn spawn_job(&self, work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static) {
         let node = self.node.clone();
-        let cache = self.cache.clone();
+        let set = self.set.clone();
         let jobs = self.jobs_tx.clone();
         // The store thread lives as long as the engine, so the send succeeds.
         let _ = self.store_work.send(Box::new(move || {
-            let job = work(&node, &cache);
+            let job = work(&node, &set);
             let _ = jobs.blocking_send(job);
         }));
     }
@@ -461,8 +466,8 @@ impl Engine {
         let bytes = request.encode().len() as u64 + 4;
         self.peer(peer).status.bytes_in += bytes;
         match request {
-            Request::Reconcile(message) => self.spawn_job(move |node, cache| {
-                let response = match cache.storage(node).and_then(|storage| reconcile::respond(&storage, &message)) {
+            Request::Reconcile(message) => self.spawn_job(move |node, set| {
+                let response = match set.items(node).and_then(|items| reconcile::respond(&items, &message)) {
                     Ok(reply) => Response::Reconcile(reply),
                     Err(error) => Response::Refused(error.to_string()),
                 };
@@ -556,10 +561,7 @@ impl Engine {
         }
         // Marks a session as starting so a second trigger waits for it.
         state.reconciled = false;
-        self.spawn_job(move |node, cache| Job::Started {
-            peer,
-            result: cache.storage(node).and_then(|storage| reconcile::initiate(&storage)),
-        });
+        self.spawn_job(move |node, set| Job::Started { peer, result: set.items(node).and_then(reconcile::initiate) });
     }
 
     fn continue_reconcile(&mut self, peer: PeerId, reply: &[u8]) {
@@ -632,7 +634,7 @@ impl Engine {
         // number of batches held in memory stays bounded.
         self.peer(peer).ingesting += 1;
         let sources = self.sources.clone();
-        self.spawn_job(move |node, cache| {
+        self.spawn_job(move |node, _| {
             let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
             let asked_set: HashSet<EntryId> = asked.iter().copied().collect();
             let mut returned = HashSet::new();
@@ -670,9 +672,6 @@ impl Engine {
                     note_sources(&sources, accepted_ids.iter().map(|id| (*id, None)));
                     warn!(%error, "storing entries from a peer failed");
                 }
-            }
-            if tally.stored > 0 {
-                cache.invalidate();
             }
             tally.unreturned = asked.into_iter().filter(|id| !returned.contains(id)).collect();
             tally.returned = returned.into_iter().collect();
@@ -763,27 +762,26 @@ impl Engine {
         self.maybe_synced(peer);
     }
 
-    fn on_new_entries(&mut self, received: Result<EntryId, broadcast::error::RecvError>) {
-        self.cache.invalidate();
-        let mut ids = Vec::new();
+    fn on_new_entries(&mut self, received: Result<StoredEntry, broadcast::error::RecvError>) {
+        let mut stored = Vec::new();
         match received {
-            Ok(id) => ids.push(id),
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                self.reconcile_all();
-                return;
-            }
+            Ok(entry) => stored.push(entry),
+            Err(broadcast::error::RecvError::Lagged(_)) => return self.lost_news(),
             Err(broadcast::error::RecvError::Closed) => return,
         }
-        while ids.len() < MAX_IDS {
+        while stored.len() < MAX_IDS {
             match self.new_entries.try_recv() {
-                Ok(id) => ids.push(id),
-                Err(broadcast::error::TryRecvError::Lagged(_)) => {
-                    self.reconcile_all();
-                    return;
-                }
+                Ok(entry) => stored.push(entry),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => return self.lost_news(),
                 Err(_) => break,
             }
         }
+        if stored.iter().any(|entry| entry.withdraws) {
+            self.set.forget();
+        } else {
+            self.set.stored(&stored);
+        }
+        let ids: Vec<EntryId> = stored.iter().map(|entry| entry.id).collect();
         let sources: Vec<Option<PeerId>> = {
             let mut known = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             ids.iter().map(|id| known.remove(id)).collect()
@@ -798,10 +796,16 @@ impl Engine {
         }
     }
 
-    fn reconcile_all(&mut self) {
-        // Announcements were lost to lag; what they would have said is
-        // found by reconciling, so their sources are no longer needed.
+    /// News of stored entries was lost to lag: the set is built again, and
+    /// what the announcements would have said is found by reconciling, so
+    /// their sources are no longer needed.
+    fn lost_news(&mut self) {
+        self.set.forget();
         self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        self.reconcile_all();
+    }
+
+    fn reconcile_all(&mut self) {
         let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
         for peer in connected {
             self.start_reconcile(peer);
