@@ -74,6 +74,16 @@ impl SyncSet {
 
     /// The current set; blocking: scans the store when not built.
     pub fn items(&self, node: &Node) -> Result<Items, NodeError> {
+        self.items_or_read(|| {
+            node.store()
+                .sync_items()
+                .map(|item| item.map(|(timestamp, id)| item_of(timestamp, id.0)).map_err(NodeError::from))
+                .collect()
+        })
+    }
+
+    /// The current set, or what `read` finds when it is not built.
+    fn items_or_read(&self, read: impl FnOnce() -> Result<Vec<Item>, NodeError>) -> Result<Items, NodeError> {
         let generation = {
             let mut state = self.state();
             if let Some(items) = &state.items {
@@ -82,11 +92,7 @@ impl SyncSet {
             state.stored_meanwhile = Some(Vec::new());
             state.generation
         };
-        let scanned: Result<Vec<Item>, NodeError> = node
-            .store()
-            .sync_items()
-            .map(|item| item.map(|(timestamp, id)| item_of(timestamp, id.0)).map_err(NodeError::from))
-            .collect();
+        let scanned = read();
         let mut state = self.state();
         let meanwhile = state.stored_meanwhile.take().unwrap_or_default();
         let mut items = scanned?;
@@ -192,6 +198,8 @@ pub fn step(session: &mut Session, reply: &[u8]) -> Result<Step, NodeError> {
 
 #[cfg(test)]
 mod tests {
+    use convene_protocol::entry::EntryId;
+
     use super::*;
 
     fn items(stamps: &[u64]) -> Vec<Item> {
@@ -207,6 +215,49 @@ mod tests {
         assert_eq!(set, items(&[0, 1, 3, 4, 5, 6, 7, 8, 9, 10]), "interleaved, repeats left out");
         merge(&mut set, &[]);
         assert_eq!(set.len(), 10);
+    }
+
+    fn entry(stamp: u64) -> StoredEntry {
+        StoredEntry { id: EntryId([stamp as u8; 32]), timestamp_ms: stamp, withdraws: false }
+    }
+
+    fn read(set: &SyncSet, found: &[u64]) -> Vec<Item> {
+        set.items_or_read(|| Ok(items(found))).unwrap().0.to_vec()
+    }
+
+    #[test]
+    fn the_set_holds_what_was_read_and_everything_stored_since() {
+        let set = SyncSet::default();
+        set.stored(&[entry(9)]); // not read yet: the read will find it
+        assert_eq!(read(&set, &[1, 9]), items(&[1, 9]));
+        set.stored(&[entry(5), entry(12)]);
+        assert_eq!(read(&set, &[]), items(&[1, 5, 9, 12]), "kept and merged, not read again");
+
+        // Stored while the store is being read: kept whether or not the
+        // read saw it.
+        set.forget();
+        let built = set.items_or_read(|| {
+            set.stored(&[entry(20), entry(5)]);
+            Ok(items(&[1, 5]))
+        });
+        assert_eq!(built.unwrap().0.to_vec(), items(&[1, 5, 20]));
+        assert_eq!(read(&set, &[]), items(&[1, 5, 20]));
+
+        // Forgotten while being read (a withdrawal purged entries): that
+        // read answers once and is not kept.
+        set.forget();
+        let stale = set.items_or_read(|| {
+            set.forget();
+            Ok(items(&[1, 5, 20]))
+        });
+        assert_eq!(stale.unwrap().0.to_vec(), items(&[1, 5, 20]));
+        assert_eq!(read(&set, &[1, 20]), items(&[1, 20]), "read again");
+
+        // A failed read leaves nothing behind.
+        set.forget();
+        assert!(set.items_or_read(|| Err(NodeError::Sync("disk".into()))).is_err());
+        set.stored(&[entry(30)]);
+        assert_eq!(read(&set, &[1]), items(&[1]), "news from before the read is the read's to find");
     }
 
     #[test]
