@@ -96,7 +96,9 @@ fn an_interrupted_draft_is_resumed() {
         browser.goto(&format!("{base}/new/case_study"));
         browser.type_in("#f-title", "Half-written case study");
         browser.type_in("#f-context", "The power went out while I was typing.");
-        // The script saves the draft as the convener types.
+        // The script saves the draft as the convener types, and shows ✔
+        // once everything typed is saved (a save of the title alone, while
+        // the rest was still being typed, does not count).
         browser.wait_for("autosave", |b| {
             b.find_all("#autosave-status").first().is_some_and(|_| {
                 b.property("#autosave-status", "textContent").as_str().is_some_and(|text| text.starts_with('✔'))

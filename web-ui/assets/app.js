@@ -1,7 +1,8 @@
 // Convene web UI: progressive enhancement only; every form works without it.
 // - Autosave: a form marked data-autosave posts its values to
 //   /drafts/autosave two seconds after the last keystroke (and when the page
-//   is hidden), and remembers the draft id it gets back.
+//   is hidden), and remembers the draft id it gets back. Its status shows
+//   ✔ only while everything typed is saved, and is blank while changes wait.
 // - Moves focus to the error summary after a failed submission.
 (function () {
   "use strict";
@@ -39,7 +40,8 @@
       return response.json();
     }).then(function (saved) {
       draftInput().value = saved.draft;
-      if (status) { status.textContent = "✔ " + saved.saved; }
+      // Typed into while this save was on its way: not all of it is saved.
+      if (status) { status.textContent = dirty ? "" : "✔ " + saved.saved; }
       form.setAttribute("data-draft", saved.draft);
     }).catch(function () {
       dirty = true;
@@ -48,6 +50,7 @@
   }
   function changed() {
     dirty = true;
+    if (status) { status.textContent = ""; }
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, 2000);
   }
