@@ -159,6 +159,7 @@ impl Browser {
 
     /// Types `text` into `element`.
     pub fn type_into(&self, element: &Element, text: &str) {
+        self.painted();
         self.call("POST", &format!("/element/{}/value", element.0), Some(json!({ "text": text })));
     }
 
@@ -176,6 +177,7 @@ impl Browser {
 
     /// Clicks `element`.
     pub fn click_element(&self, element: &Element) {
+        self.painted();
         self.call("POST", &format!("/element/{}/click", element.0), Some(json!({})));
     }
 
@@ -185,12 +187,11 @@ impl Browser {
         self.call("GET", &format!("/element/{}/property/{property}", element.0), None)
     }
 
-    /// Presses and releases `key` (a WebDriver key code such as
-    /// [`TAB`] or [`ENTER`]) wherever the focus is, once the page has
-    /// painted: Chromium drops input sent to a page that has loaded but not
-    /// yet rendered a frame (seen on a busy CI machine as a first Tab that
-    /// moved no focus).
-    pub fn press(&self, key: &str) {
+    /// Waits until the page has painted a frame. Chromium drops input sent
+    /// to a page that has loaded but not yet rendered one (seen on a busy CI
+    /// machine as a first Tab that moved no focus), so every key and click
+    /// waits for this first.
+    fn painted(&self) {
         self.call(
             "POST",
             "/execute/async",
@@ -199,6 +200,12 @@ impl Browser {
                 "args": []
             })),
         );
+    }
+
+    /// Presses and releases `key` (a WebDriver key code such as
+    /// [`TAB`] or [`ENTER`]) wherever the focus is.
+    pub fn press(&self, key: &str) {
+        self.painted();
         let actions = json!({ "actions": [{
             "type": "key",
             "id": "keyboard",
