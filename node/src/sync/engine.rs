@@ -3,9 +3,9 @@
 //! Who owns what:
 //! - the engine task owns the swarm, the per-peer state (sessions, fetch
 //!   queues, counters) and the dial targets with their backoff;
-//! - blocking store work (building negentropy storage, reading entries for a
-//!   peer, verifying and storing received entries) runs in order on one
-//!   store thread (verification fans out to every core from there) and
+//! - blocking store work (reading the reconciled set after a withdrawal,
+//!   reading entries for a peer, verifying and storing received entries)
+//!   runs in order on one store thread (verification fans out to every core from there) and
 //!   reports back as a [`Job`] on a bounded channel. One thread, not tokio's
 //!   blocking pool: stores are written one at a time anyway, and every
 //!   extra thread that allocates kept its own partly used heap pages, which
