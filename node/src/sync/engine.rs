@@ -5,11 +5,11 @@
 //!   queues, counters) and the dial targets with their backoff;
 //! - blocking store work (reading the reconciled set after a withdrawal,
 //!   reading entries for a peer, verifying and storing received entries)
-//!   runs in order on one store thread (verification fans out to every core from there) and
-//!   reports back as a [`Job`] on a bounded channel. One thread, not tokio's
-//!   blocking pool: stores are written one at a time anyway, and every
-//!   extra thread that allocates kept its own partly used heap pages, which
-//!   cost a syncing node tens of MB (BENCHMARKS.md);
+//!   runs in order on one store thread (verification fans out to every
+//!   core from there) and reports back as a [`Job`] on a bounded channel.
+//!   One thread, not tokio's blocking pool: stores are written one at a
+//!   time anyway, and every extra thread that allocates kept its own partly
+//!   used heap pages, which cost a syncing node tens of MB (BENCHMARKS.md);
 //! - [`super::SyncHandle`]s talk to the engine through a bounded command
 //!   channel; the engine ends on `Shutdown` or when every handle is gone.
 //!
