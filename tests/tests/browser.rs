@@ -95,15 +95,26 @@ fn an_interrupted_draft_is_resumed() {
         let browser = Browser::start();
         browser.goto(&format!("{base}/new/case_study"));
         browser.type_in("#f-title", "Half-written case study");
-        browser.type_in("#f-context", "The power went out while I was typing.");
+        browser.type_in("#f-context", "The power went out");
         // The script saves the draft as the convener types, and shows ✔
         // once everything typed is saved (a save of the title alone, while
         // the rest was still being typed, does not count).
-        browser.wait_for("autosave", |b| {
+        let saved = |b: &Browser| {
             b.find_all("#autosave-status").first().is_some_and(|_| {
                 b.property("#autosave-status", "textContent").as_str().is_some_and(|text| text.starts_with('✔'))
             })
-        });
+        };
+        browser.wait_for("autosave", saved);
+        // Typing more takes the ✔ away until that too is saved.
+        browser.execute(
+            "const status = document.getElementById('autosave-status');
+             window.blanked = false;
+             new MutationObserver(() => { if (status.textContent === '') window.blanked = true; })
+               .observe(status, { childList: true, characterData: true, subtree: true });",
+            vec![],
+        );
+        browser.type_in("#f-context", " while I was typing.");
+        browser.wait_for("autosave of the rest", |b| saved(b) && b.execute("return window.blanked;", vec![]) == true);
         // The tab (and the whole browser) goes away without submitting.
     }
     let browser = Browser::start();
