@@ -954,22 +954,27 @@ impl<'a> Check<'a> {
         }
     }
 
-    /// A required country code at `field`; top-level `country` is stored.
+    /// A required country code at `field`: an assigned ISO 3166-1 alpha-2
+    /// code; top-level `country` is stored.
     fn country(&mut self, field: &str, value: Option<&Value>, what: &str) -> Option<String> {
-        let problem = "must be an ISO 3166-1 alpha-2 country code (two capital letters)";
         let allowed = format!("{what}, e.g. KE, FR");
         let text = self.string(field, value, Need::Required, 64, &allowed)?;
-        if text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()) {
+        if is_assigned_country(&text) {
             if field == "country" {
                 self.out.insert("country".into(), Value::String(text.clone()));
             }
             return Some(text);
         }
-        let suggestion =
-            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())).then(|| text.to_ascii_uppercase());
+        let suggestion = country_suggestion(&text);
+        let two_capitals = text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase());
+        let problem = if two_capitals {
+            format!("{} is not an assigned ISO 3166-1 alpha-2 country code", shown_str(&text))
+        } else {
+            format!("must be an ISO 3166-1 alpha-2 country code (two capital letters), not {}", shown_str(&text))
+        };
         let hint = match &suggestion {
-            Some(upper) => format!(": write {upper} rather than {}", shown_str(&text)),
-            None => format!(", not {}", shown_str(&text)),
+            Some(code) => format!(" (did you mean {code}?)"),
+            None => String::new(),
         };
         let reason = Problem::BadCountry { value: short(&text), suggestion };
         self.fail(field, (reason, format!("{problem}{hint}")), allowed);
@@ -1295,6 +1300,36 @@ fn map_size(map: &Map<String, Value>) -> usize {
     2 + map.iter().map(|(key, item)| key.len() + 4 + json_size(item)).sum::<usize>()
 }
 
+/// The assigned ISO 3166-1 alpha-2 codes, as data: `protocol/data/iso3166-1-alpha2.txt`.
+const COUNTRY_CODES_FILE: &str = include_str!("../data/iso3166-1-alpha2.txt");
+
+/// Every assigned ISO 3166-1 alpha-2 country code (249), sorted.
+pub fn country_codes() -> impl Iterator<Item = &'static str> {
+    COUNTRY_CODES_FILE.lines().filter(|line| !line.starts_with('#')).flat_map(str::split_whitespace)
+}
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 code, written in capitals
+/// (`KE` is; `ke`, `XX` and `UK` are not).
+pub fn is_assigned_country(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) && country_codes().any(|known| known == code)
+}
+
+/// The assigned code a bad country code probably means: the same letters in
+/// capitals (`ke` → `KE`), or the code of a well-known reserved alias
+/// (`UK` → `GB`, `EL` → `GR`).
+fn country_suggestion(text: &str) -> Option<String> {
+    if text.len() != 2 || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let upper = text.to_ascii_uppercase();
+    let alias = match upper.as_str() {
+        "UK" => "GB",
+        "EL" => "GR",
+        _ => upper.as_str(),
+    };
+    (is_assigned_country(alias) && alias != text).then(|| alias.to_owned())
+}
+
 /// What is wrong with an email address, if anything (a sanity check, not RFC 5322).
 fn email_problem(email: &str) -> Option<EmailFlaw> {
     if email.len() > MAX_EMAIL_BYTES {
@@ -1489,6 +1524,25 @@ mod tests {
         for bad in ["", "e", "engl", "english", "en-", "en--US", "en_US", "en-toolongsubtag", "é", "12"] {
             assert_eq!(canonical_language(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn country_codes_are_the_249_assigned_ones() {
+        let codes: Vec<&str> = country_codes().collect();
+        assert_eq!(codes.len(), 249);
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "sorted and unique");
+        assert!(codes.iter().all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())));
+        for good in ["KE", "GB", "FR", "SS", "BQ", "AX", "TW", "PS"] {
+            assert!(is_assigned_country(good), "{good}");
+        }
+        for bad in ["XX", "UK", "EU", "EL", "AA", "ZZ", "QM", "XK", "ke", "K", "KEN", ""] {
+            assert!(!is_assigned_country(bad), "{bad}");
+        }
+        assert_eq!(country_suggestion("UK").as_deref(), Some("GB"));
+        assert_eq!(country_suggestion("uk").as_deref(), Some("GB"));
+        assert_eq!(country_suggestion("ke").as_deref(), Some("KE"));
+        assert_eq!(country_suggestion("XX"), None);
+        assert_eq!(country_suggestion("KE"), None);
     }
 
     #[test]

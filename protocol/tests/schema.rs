@@ -245,6 +245,8 @@ fn each_bad_field_is_named_with_what_is_allowed() {
         (report(), "location.country", Some(json!("ke")), "location.country"),
         (report(), "location.country", Some(json!("K1")), "location.country"),
         (report(), "location.country", Some(json!("ÉT")), "location.country"),
+        (report(), "location.country", Some(json!("XX")), "location.country"),
+        (report(), "location.country", Some(json!("UK")), "location.country"),
         (report(), "location.locality", Some(json!(7)), "location.locality"),
         (report(), "location.locality", Some(json!("x".repeat(201))), "location.locality"),
         (report(), "location.planet", Some(json!("Earth")), "location.planet"),
@@ -318,6 +320,8 @@ fn each_bad_field_is_named_with_what_is_allowed() {
         (case_study(), "country", None, "country"),
         (case_study(), "country", Some(json!("ke")), "country"),
         (case_study(), "country", Some(json!("KEN")), "country"),
+        (case_study(), "country", Some(json!("XX")), "country"),
+        (case_study(), "country", Some(json!("UK")), "country"),
         (case_study(), "implementer", None, "implementer"),
         (case_study(), "implementer", Some(json!("")), "implementer"),
         (case_study(), "implementer", Some(json!("x".repeat(301))), "implementer"),
@@ -386,6 +390,14 @@ fn messages_say_which_field_what_is_wrong_and_what_is_allowed() {
 
     let error = assert_one_error(&with(report(), "location.country", Some(json!("ke"))), "location.country");
     assert!(error.problem.contains("KE"), "a lower-case code gets a hint: {error}");
+
+    // Two capitals are not enough: the code must be assigned.
+    let error = assert_one_error(&with(report(), "location.country", Some(json!("XX"))), "location.country");
+    assert!(error.problem.contains("not an assigned ISO 3166-1 alpha-2"), "{error}");
+    assert_eq!(error.reason, Problem::BadCountry { value: "XX".into(), suggestion: None });
+    let error = assert_one_error(&with(case_study(), "country", Some(json!("UK"))), "country");
+    assert!(error.problem.contains("did you mean GB?"), "{error}");
+    assert_eq!(error.reason, Problem::BadCountry { value: "UK".into(), suggestion: Some("GB".into()) });
 
     let error = assert_one_error(&with(report(), "mood", Some(json!("happy"))), "mood");
     assert!(error.problem.contains("unknown field") && error.problem.contains("a convening report"), "{error}");
