@@ -160,10 +160,36 @@ pub struct NodeStatus {
     pub identities: Vec<crate::data_dir::IdentityInfo>,
 }
 
-/// The contact sealed to the secretariat, as stored in `sealed_contact`.
-fn seal_contact(sealer: &Sealer, contact: &Contact) -> Value {
+/// The contact sealed to the secretariat and bound to its document, as
+/// stored in `sealed_contact`: copied into another document, it fails to open.
+fn seal_contact(sealer: &Sealer, document: &DocumentId, contact: &Contact) -> Value {
     let plaintext = serde_json::to_vec(contact).expect("contact serialises");
-    Value::String(hex::encode(sealer.seal(&plaintext)))
+    Value::String(hex::encode(sealer.seal(&plaintext, &contact_context(document))))
+}
+
+/// What a sealed contact is bound to: its document.
+fn contact_context(document: &DocumentId) -> Vec<u8> {
+    [b"convene contact of document ".as_slice(), &document.0].concat()
+}
+
+/// A local submission's document nonce: from its author and its public
+/// content, so submitting or importing the same thing again is a no-op. The
+/// clear contact is left out: the nonce is public, and a hash over the
+/// contact would let anyone test guesses of it offline.
+fn document_nonce(author: &PublicKey, input: &Value) -> [u8; 16] {
+    let mut hasher = blake3::Hasher::new_derive_key("convene document nonce v2");
+    hasher.update(author.as_bytes());
+    match input {
+        Value::Object(map) if map.contains_key("contact") => {
+            let mut public = map.clone();
+            public.remove("contact");
+            hasher.update(&serde_json::to_vec(&public).expect("JSON serialises"));
+        }
+        other => {
+            hasher.update(&serde_json::to_vec(other).expect("JSON serialises"));
+        }
+    }
+    hasher.finalize().as_bytes()[..16].try_into().expect("16 bytes")
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -315,16 +341,14 @@ impl Node {
         timestamp_ms: u64,
     ) -> Result<Prepared, NodeError> {
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
-        let mut fields = validated.fields;
-        if let Some(contact) = &validated.contact {
-            fields.insert("sealed_contact".into(), seal_contact(sealer, contact));
-        }
         // The same author submitting the same content gets the same document:
         // re-running an interrupted import stores nothing twice.
-        let mut hasher = blake3::Hasher::new_derive_key("convene document nonce v1");
-        hasher.update(author.public().as_bytes());
-        hasher.update(&serde_json::to_vec(input).expect("JSON serialises"));
-        let nonce: [u8; 16] = hasher.finalize().as_bytes()[..16].try_into().expect("16 bytes");
+        let nonce = document_nonce(&author.public(), input);
+        let mut fields = validated.fields;
+        if let Some(contact) = &validated.contact {
+            let document = DocumentId::derive(&author.public(), &nonce);
+            fields.insert("sealed_contact".into(), seal_contact(sealer, &document, contact));
+        }
         let header = EntryHeader {
             network: self.inner.network,
             creator: author.public(),
@@ -456,7 +480,8 @@ impl Node {
             return Ok(None);
         };
         let sealed = hex::decode(sealed).map_err(|_| NodeError::Unsealable(*id))?;
-        let plaintext = seal::open(&secretariat.encryption, &sealed).map_err(|_| NodeError::Unsealable(*id))?;
+        let plaintext = seal::open(&secretariat.encryption, &sealed, &contact_context(id))
+            .map_err(|_| NodeError::Unsealable(*id))?;
         serde_json::from_slice(&plaintext).map(Some).map_err(|_| NodeError::Unsealable(*id))
     }
 
@@ -479,7 +504,7 @@ impl Node {
         let mut fields = validated.fields;
         match &validated.contact {
             Some(contact) => {
-                fields.insert("sealed_contact".into(), seal_contact(&self.sealer(), contact));
+                fields.insert("sealed_contact".into(), seal_contact(&self.sealer(), id, contact));
             }
             None => {
                 // Keep the sealed contact when the editor did not retype it.

@@ -7,6 +7,10 @@
 //! the secretariat's secret can open it. Layout: `ephemeral public key (32) ‖
 //! salt (16) ‖ ciphertext with tag`.
 //!
+//! A box is bound to what it belongs to: the caller's `context` (for a
+//! contact, its document's id) is the AEAD's associated data, so a box
+//! copied into another document fails to open.
+//!
 //! A [`Sealer`] makes one ephemeral key and one key agreement for many boxes
 //! (an import seals thousands; the agreement is the costly part). The salt
 //! makes every box's key unique, so the fixed nonce is never reused under
@@ -14,7 +18,7 @@
 //! says only that they were sealed together: by the same author, whose key
 //! signs each entry anyway.
 
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
 use zeroize::Zeroizing;
@@ -31,8 +35,10 @@ pub enum SealError {
     /// Too short or too long to be a sealed box.
     #[error("sealed data is malformed")]
     Malformed,
-    /// Sealed to another key, or altered.
-    #[error("sealed data cannot be opened with this key (sealed to another network's secretariat, or altered)")]
+    /// Sealed to another key, for another context, or altered.
+    #[error(
+        "sealed data cannot be opened with this key (sealed to another network's secretariat, copied from another submission, or altered)"
+    )]
     WrongKeyOrAltered,
 }
 
@@ -76,12 +82,14 @@ impl Sealer {
         Self::with_seed(recipient, rand::random())
     }
 
-    /// Seals `plaintext` under `salt`, which must be fresh randomness.
-    pub fn seal_with_salt(&self, plaintext: &[u8], salt: [u8; SALT]) -> Vec<u8> {
+    /// Seals `plaintext`, bound to `context`, under `salt`, which must be
+    /// fresh randomness.
+    pub fn seal_with_salt(&self, plaintext: &[u8], context: &[u8], salt: [u8; SALT]) -> Vec<u8> {
         assert!(plaintext.len() <= MAX_SEALED_PLAINTEXT, "caller bounds sealed plaintext");
         let cipher = cipher(&self.shared, &self.ephemeral_public, &self.recipient, &salt);
         // The key is unique per box (its salt), so a fixed nonce is safe.
-        let ciphertext = cipher.encrypt(&Nonce::from([0; 12]), plaintext).expect("in-memory encryption");
+        let payload = Payload { msg: plaintext, aad: context };
+        let ciphertext = cipher.encrypt(&Nonce::from([0; 12]), payload).expect("in-memory encryption");
         let mut out = Vec::with_capacity(HEADER + ciphertext.len());
         out.extend_from_slice(&self.ephemeral_public);
         out.extend_from_slice(&salt);
@@ -89,19 +97,21 @@ impl Sealer {
         out
     }
 
-    /// Seals `plaintext` under a fresh salt.
-    pub fn seal(&self, plaintext: &[u8]) -> Vec<u8> {
-        self.seal_with_salt(plaintext, rand::random())
+    /// Seals `plaintext`, bound to `context`, under a fresh salt.
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
+        self.seal_with_salt(plaintext, context, rand::random())
     }
 }
 
-/// Seals one plaintext to `recipient` with a fresh ephemeral key.
-pub fn seal(recipient: &EncryptionPublicKey, plaintext: &[u8]) -> Vec<u8> {
-    Sealer::new(recipient).seal(plaintext)
+/// Seals one plaintext, bound to `context`, to `recipient` with a fresh
+/// ephemeral key.
+pub fn seal(recipient: &EncryptionPublicKey, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
+    Sealer::new(recipient).seal(plaintext, context)
 }
 
-/// Opens a sealed box with the secretariat's secret.
-pub fn open(secret: &EncryptionSecretKey, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+/// Opens a sealed box with the secretariat's secret; `context` must be the
+/// one it was sealed with.
+pub fn open(secret: &EncryptionSecretKey, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, SealError> {
     if sealed.len() < HEADER + 16 || sealed.len() > HEADER + 16 + MAX_SEALED_PLAINTEXT {
         return Err(SealError::Malformed);
     }
@@ -111,7 +121,8 @@ pub fn open(secret: &EncryptionSecretKey, sealed: &[u8]) -> Result<Vec<u8>, Seal
     let salt: [u8; SALT] = salt.try_into().map_err(|_| SealError::Malformed)?;
     let shared = Zeroizing::new(secret.0.diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral)).to_bytes());
     let cipher = cipher(&shared, &ephemeral, &secret.public().0, &salt);
-    cipher.decrypt(&Nonce::from([0; 12]), ciphertext).map_err(|_| SealError::WrongKeyOrAltered)
+    let payload = Payload { msg: ciphertext, aad: context };
+    cipher.decrypt(&Nonce::from([0; 12]), payload).map_err(|_| SealError::WrongKeyOrAltered)
 }
 
 #[cfg(test)]
@@ -121,29 +132,37 @@ mod tests {
     #[test]
     fn sealed_data_opens_only_with_the_right_key() {
         let secretariat = EncryptionSecretKey::generate();
-        let sealed = seal(&secretariat.public(), b"Amina Okafor <amina@example.org>");
+        let sealed = seal(&secretariat.public(), b"Amina Okafor <amina@example.org>", b"doc 1");
         assert!(!sealed.windows(5).any(|w| w == b"Amina"));
-        assert_eq!(open(&secretariat, &sealed).unwrap(), b"Amina Okafor <amina@example.org>");
+        assert_eq!(open(&secretariat, &sealed, b"doc 1").unwrap(), b"Amina Okafor <amina@example.org>");
         let other = EncryptionSecretKey::generate();
-        assert_eq!(open(&other, &sealed), Err(SealError::WrongKeyOrAltered));
+        assert_eq!(open(&other, &sealed, b"doc 1"), Err(SealError::WrongKeyOrAltered));
         let mut altered = sealed.clone();
         *altered.last_mut().unwrap() ^= 1;
-        assert_eq!(open(&secretariat, &altered), Err(SealError::WrongKeyOrAltered));
-        assert_eq!(open(&secretariat, &sealed[..10]), Err(SealError::Malformed));
+        assert_eq!(open(&secretariat, &altered, b"doc 1"), Err(SealError::WrongKeyOrAltered));
+        assert_eq!(open(&secretariat, &sealed[..10], b"doc 1"), Err(SealError::Malformed));
+    }
+
+    #[test]
+    fn a_box_opens_only_in_its_own_context() {
+        let secretariat = EncryptionSecretKey::generate();
+        let sealed = seal(&secretariat.public(), b"Amina Okafor <amina@example.org>", b"doc 1");
+        assert_eq!(open(&secretariat, &sealed, b"doc 2"), Err(SealError::WrongKeyOrAltered));
+        assert_eq!(open(&secretariat, &sealed, b""), Err(SealError::WrongKeyOrAltered));
     }
 
     #[test]
     fn boxes_of_one_sealer_have_keys_of_their_own() {
         let secretariat = EncryptionSecretKey::generate();
         let sealer = Sealer::with_seed(&secretariat.public(), [7; 32]);
-        let first = sealer.seal(b"same text");
-        let second = sealer.seal(b"same text");
+        let first = sealer.seal(b"same text", b"doc");
+        let second = sealer.seal(b"same text", b"doc");
         assert_eq!(first[..32], second[..32], "one ephemeral key");
         assert_ne!(first[HEADER..], second[HEADER..], "but other keys, so other ciphertexts");
-        assert_eq!(open(&secretariat, &first).unwrap(), b"same text");
-        assert_eq!(open(&secretariat, &second).unwrap(), b"same text");
+        assert_eq!(open(&secretariat, &first, b"doc").unwrap(), b"same text");
+        assert_eq!(open(&secretariat, &second, b"doc").unwrap(), b"same text");
         let mut salted = first.clone();
         salted[40] ^= 1;
-        assert_eq!(open(&secretariat, &salted), Err(SealError::WrongKeyOrAltered));
+        assert_eq!(open(&secretariat, &salted, b"doc"), Err(SealError::WrongKeyOrAltered));
     }
 }

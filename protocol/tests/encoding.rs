@@ -78,8 +78,8 @@ proptest! {
     #[test]
     fn sealed_data_round_trips(plaintext in prop::collection::vec(any::<u8>(), 0..512)) {
         let secret = EncryptionSecretKey::generate();
-        let sealed = seal::seal(&secret.public(), &plaintext);
-        prop_assert_eq!(seal::open(&secret, &sealed).unwrap(), plaintext);
+        let sealed = seal::seal(&secret.public(), &plaintext, b"context");
+        prop_assert_eq!(seal::open(&secret, &sealed, b"context").unwrap(), plaintext);
     }
 
     #[test]
