@@ -2,14 +2,19 @@
 //!
 //! | prefix | key | value |
 //! | --- | --- | --- |
-//! | `V` | (none) | the store's format: `2` (entries in `entries.pack`) |
+//! | `V` | (none) | the store's format: `3` (entries and list rows in `entries.pack`) |
+//! | `N` | (none) | where `entries.pack` ends after the last applied batch (8, BE) |
 //! | `E` | entry id | where its signed encoding lies in `entries.pack`: offset (8, BE) ‖ length (4, BE) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) ‖ the entry's size (4, BE) |
-//! | `S` | document id | [`super::ListRow`], compact binary (`list_row.rs`): what listing and filters read |
+//! | `S` | document id | where its [`super::ListRow`] (compact binary, `list_row.rs`: what listing and filters read) lies in `entries.pack`: offset (8, BE) ‖ length (4, BE) |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
 //! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
+//!
+//! No record holds a submission's text: what a withdrawal must erase lies in
+//! `entries.pack`, where it is overwritten in place, never in sled, whose
+//! log keeps old values until it rewrites a segment.
 
 use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::PublicKey;
@@ -17,8 +22,12 @@ use convene_protocol::keys::PublicKey;
 use super::pack::Span;
 
 pub(crate) const FORMAT: &[u8] = b"V";
-/// The format [`FORMAT`] holds; version 1 kept entries inside sled.
-pub(crate) const FORMAT_VERSION: u8 = 2;
+/// The format [`FORMAT`] holds; version 1 kept entries inside sled, version
+/// 2 list rows.
+pub(crate) const FORMAT_VERSION: u8 = 3;
+/// The format that kept list rows inside sled: opened by moving them out.
+pub(crate) const FORMAT_ROWS_IN_SLED: u8 = 2;
+pub(crate) const PACK_END: &[u8] = b"N";
 pub(crate) const ENTRY: u8 = b'E';
 pub(crate) const DOC_ENTRY: u8 = b'D';
 pub(crate) const LIST_ROW: u8 = b'S';

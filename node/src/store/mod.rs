@@ -193,8 +193,9 @@ impl Store<SledBackend> {
     /// The entries' bytes go to `entries.pack` in the same directory.
     pub fn open(path: &std::path::Path, network: NetworkId) -> Result<Self, StoreError> {
         let backend = SledBackend::open(path)?;
-        match backend.get(keys::FORMAT)? {
-            Some(version) if version == [keys::FORMAT_VERSION] => {}
+        let format = backend.get(keys::FORMAT)?;
+        match format.as_deref() {
+            Some([keys::FORMAT_VERSION] | [keys::FORMAT_ROWS_IN_SLED]) => {}
             Some(_) => return Err(StoreError::OldFormat(path.display().to_string())),
             None if backend.scan_prefix(&[keys::ENTRY]).next().is_some() => {
                 return Err(StoreError::OldFormat(path.display().to_string()));
@@ -202,6 +203,7 @@ impl Store<SledBackend> {
             None => {
                 let mut batch = WriteBatch::default();
                 batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_VERSION]);
+                batch.put(keys::PACK_END.to_vec(), 0u64.to_be_bytes().to_vec());
                 backend.apply(batch)?;
                 backend.flush()?;
             }
@@ -214,6 +216,10 @@ impl Store<SledBackend> {
             counts: Mutex::new(None),
             list_index: RwLock::new(None),
         };
+        if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
+            store.move_rows_to_pack()?;
+        }
+        store.cut_unrecorded_tail()?;
         // A crash may have come between a withdrawal and the erasure of its purged bytes.
         store.erase_purged()?;
         Ok(store)
@@ -260,6 +266,50 @@ impl<B: Backend> Store<B> {
         Ok(outcomes)
     }
 
+    /// Cuts off pack bytes that no applied batch recorded: a crash (or a
+    /// power cut) between appending a batch's bytes and applying its
+    /// records left them. Nothing points at them, and they may hold text
+    /// that must not outlive a withdrawal of the same entries stored later.
+    fn cut_unrecorded_tail(&self) -> Result<(), StoreError> {
+        let Some(end) = self.recorded_pack_end()? else { return Ok(()) };
+        let len = self.pack.end();
+        if len > end {
+            tracing::warn!(
+                "entries.pack: cutting {} bytes that no stored record points at (an interrupted write)",
+                len - end
+            );
+            self.pack.cut_back(end)?;
+        }
+        Ok(())
+    }
+
+    /// Where the last applied batch left the pack's end.
+    fn recorded_pack_end(&self) -> Result<Option<u64>, StoreError> {
+        let Some(bytes) = self.backend.get(keys::PACK_END)? else { return Ok(None) };
+        let bytes: [u8; 8] = bytes.as_slice().try_into().map_err(|_| StoreError::Damaged("pack end".into()))?;
+        Ok(Some(u64::from_be_bytes(bytes)))
+    }
+
+    /// Opens a store of format 2, which kept list rows in sled: each row
+    /// moves to the pack, and the format becomes 3. (sled's log keeps the
+    /// old rows until it rewrites those segments.)
+    fn move_rows_to_pack(&self) -> Result<(), StoreError> {
+        let mut bytes = Vec::new();
+        let mut batch = WriteBatch::default();
+        let start = self.pack.end();
+        for pair in self.backend.scan_prefix(&[keys::LIST_ROW]) {
+            let (key, row) = pair?;
+            let span = Span { offset: start + bytes.len() as u64, len: row.len() as u32 };
+            bytes.extend_from_slice(&row);
+            batch.put(key, span.encode());
+        }
+        self.pack.append(&bytes)?;
+        batch.put(keys::PACK_END.to_vec(), self.pack.end().to_be_bytes().to_vec());
+        batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_VERSION]);
+        self.backend.apply(batch)?;
+        Ok(self.backend.flush()?)
+    }
+
     /// Overwrites the pack bytes of purged entries (their records are
     /// flushed away by now) and forgets that they were to be erased.
     fn erase_purged(&self) -> Result<(), StoreError> {
@@ -281,15 +331,21 @@ impl<B: Backend> Store<B> {
     /// Writes what [`Store::ingest_one`] gathered (the entries' bytes
     /// first, synced, then the records that point at them), then brings the
     /// list index and the counts up to date.
-    fn apply(&self, pending: Pending) -> Result<(), StoreError> {
+    fn apply(&self, mut pending: Pending) -> Result<(), StoreError> {
         if pending.batch.is_empty() {
             return Ok(());
         }
+        let start = self.pack.end();
         if !pending.pack.is_empty() {
             self.pack.append(&pending.pack)?;
+            pending.batch.put(keys::PACK_END.to_vec(), self.pack.end().to_be_bytes().to_vec());
         }
         if let Err(error) = self.backend.apply(pending.batch) {
             *self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+            // Nothing points at the bytes just appended: erase them now.
+            if let Err(cut) = self.pack.cut_back(start) {
+                tracing::warn!("entries.pack: cannot cut back a failed batch's bytes now ({cut}); the next open will");
+            }
             return Err(error.into());
         }
         if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
@@ -351,13 +407,23 @@ impl<B: Backend> Store<B> {
                     let error = IngestError::NotGranted { author: header.author, document };
                     return Ok(IngestOutcome::Rejected(error));
                 }
-                match self.materialise_into(entry, known, known_fields, &mut batch)? {
+                match self.materialise(entry, known, known_fields)? {
                     Err(error) => return Ok(IngestOutcome::Rejected(error)),
                     Ok(None) => {}
                     Ok(Some(row)) => {
                         if header.kind == EntryKind::Create {
                             pending.new_documents.push(row.summary.kind);
                         }
+                        // The row's text lies in the pack, where a withdrawal
+                        // can overwrite it; the row it replaces is erased.
+                        if known && let Some(old) = self.row_span(&document)? {
+                            batch.put(keys::erase(old), Vec::new());
+                        }
+                        let encoded = list_row::encode(&row);
+                        let span =
+                            Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
+                        pending.pack.extend_from_slice(&encoded);
+                        batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
                         listing = Listing::Put(Box::new(row));
                     }
                 }
@@ -384,15 +450,14 @@ impl<B: Backend> Store<B> {
         Ok(IngestOutcome::Stored)
     }
 
-    /// Rebuilds the document's rows with `entry` added and returns its new
-    /// list row (none while its first entry is missing), or says why not.
+    /// Rebuilds the document with `entry` added and returns its new list
+    /// row (none while its first entry is missing), or says why not.
     /// `known`: whether the store holds any record of the document.
-    fn materialise_into(
+    fn materialise(
         &self,
         entry: &Entry,
         known: bool,
         known_fields: Option<Map<String, Value>>,
-        batch: &mut WriteBatch,
     ) -> Result<Result<Option<ListRow>, IngestError>, StoreError> {
         let document = entry.document();
         let header = entry.header();
@@ -445,7 +510,6 @@ impl<B: Backend> Store<B> {
             created_ms,
             summary: Summary::from_fields(kind, &fields),
         };
-        batch.put(keys::doc(keys::LIST_ROW, &document), list_row::encode(&list_row));
         Ok(Ok(Some(list_row)))
     }
 
@@ -461,6 +525,9 @@ impl<B: Backend> Store<B> {
         }
         for pair in self.backend.scan_prefix(&keys::doc(keys::GRANT, document)) {
             batch.delete(pair?.0);
+        }
+        if let Some(span) = self.row_span(document)? {
+            batch.put(keys::erase(span), Vec::new());
         }
         batch.delete(keys::doc(keys::LIST_ROW, document));
         Ok(listed)
@@ -531,13 +598,28 @@ impl<B: Backend> Store<B> {
             .and_then(|bytes| bytes.try_into().ok().map(EntryId)))
     }
 
-    /// One document's list row.
-    pub fn list_row(&self, document: &DocumentId) -> Result<Option<ListRow>, StoreError> {
+    /// Where one document's list row lies in the pack.
+    fn row_span(&self, document: &DocumentId) -> Result<Option<Span>, StoreError> {
         let damaged = || StoreError::Damaged(format!("list row {document}"));
         self.backend
             .get(&keys::doc(keys::LIST_ROW, document))?
-            .map(|bytes| list_row::decode(*document, &bytes).ok_or_else(damaged))
+            .map(|record| Span::decode(&record).ok_or_else(damaged))
             .transpose()
+    }
+
+    /// One document's list row.
+    pub fn list_row(&self, document: &DocumentId) -> Result<Option<ListRow>, StoreError> {
+        // An edit stored between reading the span and the bytes may have
+        // erased the old row: the second read finds the new one.
+        for attempt in 0..2 {
+            let Some(span) = self.row_span(document)? else { return Ok(None) };
+            match list_row::decode(*document, &self.pack.read(span)?) {
+                Some(row) => return Ok(Some(row)),
+                None if attempt == 0 => continue,
+                None => {}
+            }
+        }
+        Err(StoreError::Damaged(format!("list row {document}")))
     }
 
     /// The live documents passing `filter`, newest first: how many, and the
@@ -577,7 +659,12 @@ impl<B: Backend> Store<B> {
             let (key, value) = pair?;
             let damaged = || StoreError::Damaged(format!("list row {}", hex(&key)));
             let id = DocumentId(keys::id_at(&key, 0).ok_or_else(damaged)?);
-            list_row::decode(id, &value).ok_or_else(damaged)
+            let span = Span::decode(&value).ok_or_else(damaged)?;
+            match list_row::decode(id, &self.pack.read(span)?) {
+                Some(row) => Ok(row),
+                // Replaced by an edit while this scan ran.
+                None => self.list_row(&id)?.ok_or_else(damaged),
+            }
         })
     }
 

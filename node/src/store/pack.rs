@@ -1,4 +1,5 @@
-//! The entries' bytes: one append-only file beside sled (`entries.pack`).
+//! The entries' bytes, and the documents' list rows: one append-only file
+//! beside sled (`entries.pack`).
 //!
 //! sled keeps only small records; an entry's record there is its
 //! [`Span`] in this file. Keeping the 1.3 KB entries out of sled's leaves
@@ -10,9 +11,12 @@
 //! *before* the sled batch that points at them is applied, so a span sled
 //! holds always covers bytes on disk. A crash between the two leaves bytes
 //! no record points at; they are never read, and the next append goes after
-//! them. A withdrawal's purged entries are overwritten with zeros after the
-//! sled batch that forgets them is flushed (the store keeps a record of
-//! each span to erase until it is done, so a crash cannot skip it).
+//! them; the store records where the pack ends with each batch, and cuts
+//! such bytes off when it next opens (or at once, when the batch failed).
+//! A withdrawal's purged entries and list row, and the list rows an edit
+//! replaced, are overwritten with zeros after the sled batch that forgets
+//! them is flushed (the store keeps a record of each span to erase until it
+//! is done, so a crash cannot skip it).
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
@@ -80,6 +84,26 @@ impl Pack {
         self.file.write_all_at(bytes, end).map_err(write_failed)?;
         self.file.sync_data().map_err(write_failed)?;
         self.end.store(end + bytes.len() as u64, Ordering::Release);
+        Ok(())
+    }
+
+    /// Cuts the pack back to `end`, after overwriting what lies beyond
+    /// with zeros (bytes a cut batch left, which nothing points at), and
+    /// syncs. The next append goes at `end`.
+    pub(crate) fn cut_back(&self, end: u64) -> Result<(), BackendError> {
+        let len = self.file.metadata().map_err(write_failed)?.len();
+        if len > end {
+            let zeros = vec![0; 64 * 1024];
+            let mut at = end;
+            while at < len {
+                let count = (len - at).min(zeros.len() as u64) as usize;
+                self.file.write_all_at(&zeros[..count], at).map_err(write_failed)?;
+                at += count as u64;
+            }
+            self.file.set_len(end).map_err(write_failed)?;
+            self.file.sync_all().map_err(write_failed)?;
+        }
+        self.end.store(end.min(len), Ordering::Release);
         Ok(())
     }
 

@@ -191,6 +191,8 @@ fn bytes_a_crash_left_unreferenced_are_skipped_and_appended_after() {
     std::io::Write::write_all(&mut pack, &[0xAB; 700]).unwrap();
 
     let store = Store::open(&path, NETWORK).unwrap();
+    let pack = std::fs::read(path.join("entries.pack")).unwrap();
+    assert!(!pack.windows(700).any(|window| window == [0xAB; 700]), "the unrecorded tail is cut off at open");
     let second = entry("B", 2);
     assert!(stored(store.ingest([(second.clone(), None)]).unwrap()));
     assert_eq!(store.entry(&first.id()).unwrap().unwrap().encoded(), first.encoded());
@@ -308,4 +310,108 @@ fn one_call_may_carry_a_document_its_grant_its_changes_and_repeats() {
         StoreCounts { bytes_on_disk: 0, ..store.counts().unwrap() },
         "documents counted from the list index"
     );
+}
+
+/// Every file under `dir`, read whole.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for item in std::fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_withdrawn_document_leaves_no_byte_of_its_text_in_any_file() {
+    let (dir, store) = open();
+    let creator = SecretKey::from_seed([1; 32]);
+    let first_title = "Zanzibar ledger pilot";
+    let second_title = "Quixotic registry rollout";
+    let create = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields(first_title), 1),
+    );
+    let document = create.document();
+    store.ingest([(create.clone(), None)]).unwrap();
+    let edit = document::edit_change(&[create.payload().to_vec()], &creator.public(), &fields(second_title), 2)
+        .unwrap()
+        .unwrap();
+    store.ingest([(sign(&creator, &creator, EntryKind::Change, 2, edit), None)]).unwrap();
+    assert_eq!(store.list_row(&document).unwrap().unwrap().summary.title, second_title);
+    let files = files_under(dir.path());
+    let holding = |text: &str| -> Vec<String> {
+        files
+            .iter()
+            .filter(|(_, bytes)| contains(bytes, text.as_bytes()))
+            .map(|(path, _)| path.display().to_string())
+            .collect()
+    };
+    assert!(holding(first_title).iter().all(|path| path.ends_with("entries.pack")), "{:?}", holding(first_title));
+    assert!(!holding(second_title).is_empty(), "the test looks where the text is");
+
+    store.ingest([(sign(&creator, &creator, EntryKind::Withdraw, 5, b"mistake".to_vec()), None)]).unwrap();
+    drop(store);
+    for (path, bytes) in files_under(dir.path()) {
+        for text in [first_title, second_title, "Civic Tech Lab"] {
+            assert!(!contains(&bytes, text.as_bytes()), "{} still holds {text:?}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_failed_batch_leaves_no_bytes_behind_and_the_store_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let creator = SecretKey::from_seed([1; 32]);
+    let create = sign(
+        &creator,
+        &creator,
+        EntryKind::Create,
+        1,
+        document::create_change(&creator.public(), &fields("Kept title"), 1),
+    );
+    let store = Store::open(&path, NETWORK).unwrap();
+    store.ingest([(create.clone(), None)]).unwrap();
+    let end = store.pack.end();
+    // The bytes of a batch whose records never landed, cut back at once.
+    store.pack.append(b"Orphaned text of a cut batch").unwrap();
+    store.pack.cut_back(end).unwrap();
+    assert_eq!(std::fs::metadata(path.join("entries.pack")).unwrap().len(), end);
+    drop(store);
+    let reopened = Store::open(&path, NETWORK).unwrap();
+    assert_eq!(reopened.list_row(&create.document()).unwrap().unwrap().summary.title, "Kept title");
+}
+
+#[test]
+fn a_store_that_kept_list_rows_in_sled_moves_them_to_the_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let creator = SecretKey::from_seed([1; 32]);
+    let create =
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("Old"), 1));
+    let document = create.document();
+    {
+        let store = Store::open(&path, NETWORK).unwrap();
+        store.ingest([(create, None)]).unwrap();
+        // Back to format 2: the row itself in sled, no recorded pack end.
+        let row = store.list_row(&document).unwrap().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(keys::doc(keys::LIST_ROW, &document), list_row::encode(&row));
+        batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_ROWS_IN_SLED]);
+        batch.delete(keys::PACK_END.to_vec());
+        store.backend.apply(batch).unwrap();
+        store.backend.flush().unwrap();
+    }
+    let store = Store::open(&path, NETWORK).unwrap();
+    assert_eq!(store.list_row(&document).unwrap().unwrap().summary.title, "Old");
+    assert_eq!(store.backend.get(keys::FORMAT).unwrap(), Some(vec![keys::FORMAT_VERSION]));
+    assert_eq!(store.list_rows().count(), 1);
 }
