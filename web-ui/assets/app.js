@@ -3,6 +3,8 @@
 //   /drafts/autosave two seconds after the last keystroke (and when the page
 //   is hidden), and remembers the draft id it gets back. Its status shows
 //   ✔ only while everything typed is saved, and is blank while changes wait.
+//   Once the form is submitted it saves no more (the server erases the
+//   draft of what it stores), and a draft the server says is gone stays gone.
 // - Moves focus to the error summary after a failed submission.
 (function () {
   "use strict";
@@ -13,6 +15,7 @@
   var status = document.getElementById("autosave-status");
   var timer = null;
   var dirty = false;
+  var stopped = false;
   function draftInput() {
     var input = form.querySelector("input[name=draft]");
     if (!input) {
@@ -25,7 +28,7 @@
   }
   function save() {
     timer = null;
-    if (!dirty) { return; }
+    if (!dirty || stopped) { return; }
     dirty = false;
     var body = new URLSearchParams(new FormData(form));
     body.delete("action");
@@ -36,6 +39,7 @@
       body: body.toString(),
       keepalive: true
     }).then(function (response) {
+      if (response.status === 410) { stopped = true; throw new Error("gone"); }
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();
     }).then(function (saved) {
@@ -44,6 +48,7 @@
       if (status) { status.textContent = dirty ? "" : "✔ " + saved.saved; }
       form.setAttribute("data-draft", saved.draft);
     }).catch(function () {
+      if (stopped) { return; }
       dirty = true;
       if (status) { status.textContent = "…"; }
     });
@@ -54,6 +59,13 @@
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, 2000);
   }
+  form.addEventListener("submit", function (event) {
+    // The "save draft" button is a submit too: only a real submit stops.
+    var button = event.submitter;
+    if (button && button.name === "action" && button.value === "save_draft") { return; }
+    stopped = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+  });
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   document.addEventListener("visibilitychange", function () {

@@ -9,6 +9,12 @@
 //! point of a draft), including the contact, which is why the files are
 //! readable by the node's owner only and the pages that show them need a
 //! login when the server is bound beyond loopback.
+//!
+//! A draft lives only until what it holds is stored: a submit erases its
+//! draft and every other draft with the same content, and an autosave that
+//! arrives for a draft no longer there (sent as the page was left, or from
+//! a tab that lost the race) is refused rather than bringing the text and
+//! the contact back.
 
 use std::fs;
 use std::path::PathBuf;
@@ -64,8 +70,21 @@ fn io(path: PathBuf) -> impl FnOnce(std::io::Error) -> NodeError {
     move |source| NodeError::Io { path, source }
 }
 
+/// Saves, discards and checks for a draft one at a time: an autosave must
+/// not bring back a draft that a submit is erasing.
+static FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lock_files() -> std::sync::MutexGuard<'static, ()> {
+    FILES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Saves `draft` (atomically, 0600), refusing too many or too large drafts.
 pub fn save(data_dir: &DataDir, draft: &Draft) -> Result<(), NodeError> {
+    let _files = lock_files();
+    save_locked(data_dir, draft)
+}
+
+fn save_locked(data_dir: &DataDir, draft: &Draft) -> Result<(), NodeError> {
     if !is_draft_id(&draft.id) {
         return Err(NodeError::NotFound(draft.id.clone()));
     }
@@ -135,6 +154,40 @@ pub fn list(data_dir: &DataDir) -> Result<Vec<Draft>, NodeError> {
 
 /// Deletes the draft `id` (no error if it is already gone).
 pub fn discard(data_dir: &DataDir, id: &str) -> Result<(), NodeError> {
+    let _files = lock_files();
+    discard_locked(data_dir, id)
+}
+
+/// Deletes every draft for which `same` holds (the drafts of what was just
+/// stored); returns how many.
+pub fn discard_where(data_dir: &DataDir, same: impl Fn(&Draft) -> bool) -> Result<usize, NodeError> {
+    let _files = lock_files();
+    let mut count = 0;
+    for draft in list(data_dir)?.iter().filter(|draft| same(draft)) {
+        discard_locked(data_dir, &draft.id)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Saves `values` into the existing draft `id`; `None` when that draft is
+/// gone (submitted or discarded), in which case nothing is written.
+pub fn update_existing(
+    data_dir: &DataDir,
+    id: &str,
+    kind: SubmissionKind,
+    values: Vec<(String, String)>,
+) -> Result<Option<Draft>, NodeError> {
+    let _files = lock_files();
+    if !is_draft_id(id) || !draft_path(data_dir, id).exists() {
+        return Ok(None);
+    }
+    let draft = Draft { id: id.to_owned(), kind, updated_ms: now_ms(), values };
+    save_locked(data_dir, &draft)?;
+    Ok(Some(draft))
+}
+
+fn discard_locked(data_dir: &DataDir, id: &str) -> Result<(), NodeError> {
     if !is_draft_id(id) {
         return Err(NodeError::NotFound(id.to_owned()));
     }
@@ -178,5 +231,23 @@ mod tests {
         discard(&data_dir, &draft.id).unwrap();
         assert!(list(&data_dir).unwrap().is_empty());
         assert!(load(&data_dir, "../../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn a_gone_draft_is_not_brought_back_and_drafts_of_stored_content_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = DataDir::new(dir.path());
+        let values = vec![("title".to_owned(), "Sent".to_owned()), ("contact_name".to_owned(), "Amina".to_owned())];
+        let first = save_values(&data_dir, None, SubmissionKind::CaseStudy, values.clone()).unwrap();
+        let second = save_values(&data_dir, None, SubmissionKind::CaseStudy, values.clone()).unwrap();
+        let other =
+            save_values(&data_dir, None, SubmissionKind::CaseStudy, vec![("title".into(), "Other".into())]).unwrap();
+        let erased = discard_where(&data_dir, |draft| draft.title() == Some("Sent")).unwrap();
+        assert_eq!(erased, 2);
+        assert_eq!(list(&data_dir).unwrap().iter().map(|draft| draft.id.clone()).collect::<Vec<_>>(), [other.id]);
+        for id in [first.id, second.id] {
+            assert!(update_existing(&data_dir, &id, SubmissionKind::CaseStudy, values.clone()).unwrap().is_none());
+            assert!(load(&data_dir, &id).is_err(), "an autosave after the submit writes nothing");
+        }
     }
 }

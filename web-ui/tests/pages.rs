@@ -347,6 +347,23 @@ async fn drafts_save_resume_autosave_and_discard() {
     let done = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert!(client.get("/drafts").await.body.contains("No drafts."));
+    // An autosave sent as the page was left does not bring the draft back.
+    let late = client
+        .post_form(
+            "/drafts/autosave",
+            &[("csrf", &csrf), ("kind", "convening_report"), ("draft", &draft_id), ("title", "From a draft")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::GONE, "{}", late.body);
+    assert!(client.get("/drafts").await.body.contains("No drafts."));
+    // A draft of the same content, saved in another tab, goes with the submit.
+    let mut twin: Vec<(&str, &str)> = report_pairs("Twin report");
+    twin.push(("action", "save_draft"));
+    let saved = client.submit_form("/new/convening_report", "/new/convening_report", &twin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let done = client.submit_form("/new/convening_report", "/new/convening_report", &report_pairs("Twin report")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(client.get("/drafts").await.body.contains("No drafts."), "the twin draft is erased with the submit");
     // Discard.
     let saved = client
         .submit_form("/new/case_study", "/new/case_study", &[("title", "Bin me"), ("action", "save_draft")])

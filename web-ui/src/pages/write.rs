@@ -123,9 +123,18 @@ pub(crate) async fn new_post(
     .await?;
     match outcome {
         Ok(submitted) => {
-            if let Some(id) = draft_id {
-                blocking(ctx.lang, &state, move |node| drafts::discard(node.data_dir(), &id)).await?;
-            }
+            // Stored: its draft, and any other draft of the same content,
+            // holds nothing that is not in the store (but the clear contact).
+            let stored = form::to_submission(kind, &values);
+            blocking(ctx.lang, &state, move |node| {
+                if let Some(id) = draft_id {
+                    drafts::discard(node.data_dir(), &id)?;
+                }
+                drafts::discard_where(node.data_dir(), |draft| {
+                    draft.kind == kind && form::to_submission(kind, &Values(draft.values.clone())) == stored
+                })
+            })
+            .await?;
             Ok(Redirect::to(&format!("/s/{}?saved=true", submitted.id)).into_response())
         }
         Err(error) => {
@@ -181,11 +190,17 @@ pub(crate) async fn autosave(
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     }
     let kind = parse_kind(&ctx, values.get("kind"))?;
-    let draft_id = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
+    let draft_id = Some(values.get("draft").to_owned()).filter(|id| !id.is_empty());
     let kept = values.for_draft();
-    let draft =
-        blocking(ctx.lang, &state, move |node| drafts::save_values(node.data_dir(), draft_id.as_deref(), kind, kept))
-            .await?;
+    let draft = blocking(ctx.lang, &state, move |node| match draft_id {
+        // A draft that is gone was submitted or discarded: not brought back.
+        Some(id) => drafts::update_existing(node.data_dir(), &id, kind, kept),
+        None => drafts::save_values(node.data_dir(), None, kind, kept).map(Some),
+    })
+    .await?;
+    let Some(draft) = draft else {
+        return Ok((StatusCode::GONE, Json(serde_json::json!({ "gone": true }))).into_response());
+    };
     Ok(Json(serde_json::json!({ "draft": draft.id, "saved": format_time(draft.updated_ms) })).into_response())
 }
 
