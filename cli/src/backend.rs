@@ -1,12 +1,32 @@
 //! Where a command's work happens: in this process, on the store directly,
 //! or in the running node (`convene node run` holds the store; sled allows
-//! one process) through its local HTTP API. Commands are written once
-//! against [`Backend`]; the user never has to know which.
+//! one process) through its HTTP API on the Unix socket `DATA_DIR/node.sock`.
+//! Commands are written once against [`Backend`]; the user never has to know
+//! which.
+//!
+//! **Reaching the node:** the socket is the node's owner's only (0600, in the
+//! 0700 data directory), so a request over it acts as the operator and no
+//! token travels; nothing else can pose as the node (a TCP port can be bound
+//! by any local user once the node is gone). `node.json` stays for remote
+//! tools, which use the TCP API with its token; the CLI never sends the token.
+//!
+//! **Is a node there?** `convene node run` holds an exclusive lock on
+//! `DATA_DIR/node.lock` from before it opens the store until it exits (the
+//! system drops it when the process dies, even by kill -9). A node that holds
+//! the lock but does not answer on the socket is starting or stopping: a
+//! command waits for it, bounded. Without the lock, a `node.json` or socket
+//! left behind is stale: it is reported, removed, and the command opens the
+//! store itself.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
+use convene_node::store::{BackendError, StoreError};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
 use convene_web::{FullStatus, Shown};
@@ -15,14 +35,15 @@ use serde_json::{Value, json};
 
 use crate::exit::{self, Failure};
 
-/// What `convene node run` writes so the CLI can find it.
+/// What `convene node run` writes for remote tools (the TCP API and its
+/// token). The CLI reads only `pid`, to name a node in messages.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunningNode {
     /// The node's process id.
     pub pid: u32,
     /// The HTTP API's base URL.
     pub url: String,
-    /// The operator token for writes.
+    /// The operator token for writes over TCP.
     pub token: String,
 }
 
@@ -31,22 +52,229 @@ pub fn running_node_path(data_dir: &DataDir) -> PathBuf {
     data_dir.root().join("node.json")
 }
 
+/// The running node's Unix socket: its HTTP API, for the CLI.
+pub fn socket_path(data_dir: &DataDir) -> PathBuf {
+    data_dir.root().join("node.sock")
+}
+
+/// The file `convene node run` holds locked for its whole life.
+pub fn node_lock_path(data_dir: &DataDir) -> PathBuf {
+    data_dir.root().join("node.lock")
+}
+
+/// How long a command waits for a node that is starting or stopping, or
+/// for a store another command holds. A node waits up to
+/// [`STORE_WAIT`] for the store before it serves, so this is longer.
+pub const NODE_WAIT: Duration = Duration::from_secs(20);
+/// How long `convene node run` waits for a store a command holds.
+pub const STORE_WAIT: Duration = Duration::from_secs(10);
+/// Pause between two tries.
+const RETRY: Duration = Duration::from_millis(50);
+/// Say what we wait for once it takes this long.
+const SAY_AFTER: Duration = Duration::from_secs(1);
+
+/// The lock `convene node run` holds while it lives: proof that a node is
+/// starting, serving or stopping for this data directory.
+#[derive(Debug)]
+pub struct NodeLock {
+    _file: File,
+}
+
+impl NodeLock {
+    /// Takes the lock; `None` when another node holds it. A command's brief
+    /// shared look at the lock (see [`node_alive`]) is waited out.
+    pub fn acquire(data_dir: &DataDir) -> Result<Option<Self>, Failure> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = node_lock_path(data_dir);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|error| Failure::new(exit::FAILED, format!("{}: {error}", path.display())))?;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(Self { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(RETRY),
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(Failure::new(exit::FAILED, format!("{}: {error}", path.display())));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a `convene node run` lives for this data directory (it holds
+/// `node.lock`).
+pub fn node_alive(data_dir: &DataDir) -> bool {
+    let Ok(file) = File::open(node_lock_path(data_dir)) else { return false };
+    matches!(file.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
+}
+
+/// The pid `node.json` records, if it can be read.
+pub fn recorded_pid(data_dir: &DataDir) -> Option<u32> {
+    let text = std::fs::read_to_string(running_node_path(data_dir)).ok()?;
+    serde_json::from_str::<RunningNode>(&text).ok().map(|running| running.pid)
+}
+
+/// Whether opening the store failed only because another process holds it.
+pub fn store_locked(error: &NodeError) -> bool {
+    matches!(error, NodeError::Store(StoreError::Backend(BackendError::Locked { .. })))
+}
+
+/// Removes what a node that is no longer running left behind (`node.json`,
+/// `node.sock`) and says so. Call only while holding the store and with no
+/// node alive: no node can then be writing them.
+pub fn clear_stale(data_dir: &DataDir) {
+    let json = running_node_path(data_dir);
+    let socket = socket_path(data_dir);
+    let left: Vec<&Path> = [json.as_path(), socket.as_path()].into_iter().filter(|path| path.exists()).collect();
+    if left.is_empty() {
+        return;
+    }
+    let pid = recorded_pid(data_dir).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+    let names: Vec<String> = left.iter().map(|path| path.display().to_string()).collect();
+    eprintln!(
+        "note: the node that left {} is no longer running{pid}; removed, and working on the store directly",
+        names.join(" and ")
+    );
+    for path in left {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Prints once, after a second, what a command is waiting for.
+struct Waiting {
+    since: Instant,
+    said: bool,
+}
+
+impl Waiting {
+    fn new() -> Self {
+        Self { since: Instant::now(), said: false }
+    }
+
+    fn pause(&mut self, what: &str) {
+        if !self.said && self.since.elapsed() >= SAY_AFTER {
+            eprintln!("waiting for {what}…");
+            self.said = true;
+        }
+        std::thread::sleep(RETRY);
+    }
+
+    fn over(&self, limit: Duration) -> bool {
+        self.since.elapsed() >= limit
+    }
+}
+
+/// The store opened here, for commands that need it to themselves (`export`,
+/// `init`): waits (bounded) for another command or a stopping node to let
+/// go; refuses at once while a node serves it.
+pub fn open_store(data_dir: &DataDir) -> Result<Node, Failure> {
+    let mut waiting = Waiting::new();
+    loop {
+        let alive = node_alive(data_dir);
+        match Node::open(data_dir.clone()) {
+            Ok(node) => {
+                if !alive {
+                    clear_stale(data_dir);
+                }
+                return Ok(node);
+            }
+            Err(error) if store_locked(&error) => {
+                if alive && Remote::connect(data_dir, Duration::from_secs(10)).is_ok() {
+                    let pid = recorded_pid(data_dir).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+                    return Err(Failure::new(
+                        exit::REFUSED,
+                        format!("the running node{pid} holds the store; stop it first (Ctrl-C or SIGTERM)"),
+                    ));
+                }
+                if waiting.over(NODE_WAIT) {
+                    return Err(Failure::from(error).with_note(&format!("waited {} s", NODE_WAIT.as_secs())));
+                }
+                waiting.pause("the store (another Convene process has it)");
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// The store, for `convene node run` (which holds [`NodeLock`], so new
+/// commands wait for it): waits up to [`STORE_WAIT`] for a command that
+/// has it to finish.
+pub fn open_store_for_node(data_dir: &DataDir) -> Result<Node, Failure> {
+    let mut waiting = Waiting::new();
+    loop {
+        match Node::open(data_dir.clone()) {
+            Ok(node) => return Ok(node),
+            Err(error) if store_locked(&error) && !waiting.over(STORE_WAIT) => {
+                waiting.pause("the store (a Convene command is using it)");
+            }
+            Err(error) if store_locked(&error) => {
+                return Err(Failure::from(error).with_note(&format!("waited {} s", STORE_WAIT.as_secs())));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
 /// A node to work with.
 #[derive(Debug)]
 pub enum Backend {
     /// The store, opened here.
     Local(Node),
-    /// The running node's HTTP API.
+    /// The running node's HTTP API, over its Unix socket.
     Remote(Remote),
 }
 
 impl Backend {
-    /// The running node if one answers, else the store opened here.
+    /// The running node if one answers on its socket, else the store opened
+    /// here. Waits (bounded) for a node that is starting or stopping and
+    /// for a store another command holds.
     pub fn connect(data_dir: &DataDir) -> Result<Self, Failure> {
-        if let Some(remote) = Remote::discover(data_dir) {
-            return Ok(Self::Remote(remote));
+        let mut waiting = Waiting::new();
+        loop {
+            if let Ok(remote) = Remote::connect(data_dir, Duration::from_secs(10)) {
+                return Ok(Self::Remote(remote));
+            }
+            let alive = node_alive(data_dir);
+            if !alive {
+                match Node::open(data_dir.clone()) {
+                    Ok(node) => {
+                        clear_stale(data_dir);
+                        return Ok(Self::Local(node));
+                    }
+                    Err(error) if store_locked(&error) => {
+                        if waiting.over(NODE_WAIT) {
+                            return Err(Failure::from(error).with_note(&format!(
+                                "waited {} s for another Convene command to finish",
+                                NODE_WAIT.as_secs()
+                            )));
+                        }
+                        waiting.pause("the store (another Convene command has it)");
+                        continue;
+                    }
+                    Err(error) => return Err(error.into()),
+                }
+            }
+            if waiting.over(NODE_WAIT) {
+                let pid = recorded_pid(data_dir).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+                return Err(Failure::new(
+                    exit::FAILED,
+                    format!(
+                        "the node for this data directory{pid} is running but did not answer on {} within {} s; \
+                         try again, or stop it and run the command again",
+                        socket_path(data_dir).display(),
+                        NODE_WAIT.as_secs()
+                    ),
+                ));
+            }
+            waiting.pause("the node (it is starting or stopping)");
         }
-        Ok(Self::Local(Node::open(data_dir.clone())?))
     }
 
     /// Signs and stores submissions as identity `signer`.
@@ -65,10 +293,16 @@ impl Backend {
             Self::Remote(remote) => {
                 let mut reports = Vec::with_capacity(values.len());
                 for chunk in values.chunks(convene_web::MAX_IMPORT_BATCH) {
-                    reports.extend(remote.post::<Vec<SubmitReport>>(
+                    let what = if chunk.len() == 1 { "the submission" } else { "these submissions" };
+                    reports.extend(remote.write::<Vec<SubmitReport>>(
+                        "POST",
                         "/import",
                         &signer_query(signer),
                         &json!(chunk),
+                        &format!(
+                            "{what} may be stored; running the same command again is safe \
+                             (what is already stored is reported as `already stored`)"
+                        ),
                     )?);
                 }
                 Ok(reports)
@@ -174,70 +408,222 @@ fn encode(text: &str) -> String {
     text.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-/// The running node's HTTP API.
+/// The running node's HTTP API over its Unix socket: a small HTTP/1.1
+/// client (one connection per request, `Connection: close`).
 #[derive(Debug)]
 pub struct Remote {
-    running: RunningNode,
-    client: reqwest::blocking::Client,
+    socket: PathBuf,
+    pid: Option<u32>,
+}
+
+/// How long a request may take (an import batch of 1000, a verify).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Why a request got no answer.
+#[derive(Debug)]
+enum Trouble {
+    /// Nothing reached the node: it cannot have acted.
+    NotSent(String),
+    /// The request went out whole but its answer did not come back whole:
+    /// the node may have acted on it.
+    AnswerLost(String),
 }
 
 impl Remote {
-    /// The running node of `data_dir`, if it answers.
-    pub fn discover(data_dir: &DataDir) -> Option<Self> {
-        let text = std::fs::read_to_string(running_node_path(data_dir)).ok()?;
-        let running: RunningNode = serde_json::from_str(&text).ok()?;
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(600))
-            .connect_timeout(Duration::from_secs(2))
-            .no_proxy()
-            .build()
-            .ok()?;
-        let remote = Self { running, client };
-        remote.get::<Value>("/health", &[]).ok().map(|_| remote)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.running.url)
+    /// The node answering on `data_dir`'s socket (its health check passes
+    /// within `timeout`), or why not.
+    pub fn connect(data_dir: &DataDir, timeout: Duration) -> Result<Self, String> {
+        let remote = Self { socket: socket_path(data_dir), pid: recorded_pid(data_dir) };
+        match remote.exchange("GET", "/health", &[], None, timeout) {
+            Ok((200, _)) => Ok(remote),
+            Ok((status, _)) => Err(format!("its health check answered {status}")),
+            Err(Trouble::NotSent(why) | Trouble::AnswerLost(why)) => Err(why),
+        }
     }
 
     /// GETs `path` with `query`.
     pub fn get<T: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<T, Failure> {
-        answer(self.client.get(self.url(path)).query(query).bearer_auth(&self.running.token).send())
+        let answer = self.exchange("GET", path, query, None, REQUEST_TIMEOUT).map_err(|trouble| match trouble {
+            Trouble::NotSent(why) => not_reached(&why),
+            Trouble::AnswerLost(why) => {
+                Failure::new(exit::FAILED, format!("the running node's answer was lost ({why}); try again"))
+            }
+        })?;
+        decode(answer)
     }
 
-    /// POSTs JSON `body` to `path` with the operator token.
+    /// POSTs JSON `body` to `path`.
     pub fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(String, String)],
         body: &Value,
     ) -> Result<T, Failure> {
-        answer(self.client.post(self.url(path)).query(query).bearer_auth(&self.running.token).json(body).send())
+        self.write("POST", path, query, body, "it may have been done; running the same command again is safe")
     }
 
-    /// DELETEs with a JSON `body` and the operator token.
+    /// DELETEs with a JSON `body`.
     pub fn delete<T: DeserializeOwned>(&self, path: &str, body: &Value) -> Result<T, Failure> {
-        answer(self.client.delete(self.url(path)).bearer_auth(&self.running.token).json(body).send())
+        self.write("DELETE", path, &[], body, "it may have been done; running the same command again is safe")
+    }
+
+    /// A write; `lost` says what a lost answer means for it.
+    fn write<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: &Value,
+        lost: &str,
+    ) -> Result<T, Failure> {
+        let answer =
+            self.exchange(method, path, query, Some(body), REQUEST_TIMEOUT).map_err(|trouble| match trouble {
+                Trouble::NotSent(why) => not_reached(&why),
+                Trouble::AnswerLost(why) => Failure::answer_lost(format!(
+                    "the running node received the request but its answer was lost ({why}): {lost}"
+                )),
+            })?;
+        decode(answer)
+    }
+
+    /// Sends one request and reads the whole answer: (status, body).
+    fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        timeout: Duration,
+    ) -> Result<(u16, Vec<u8>), Trouble> {
+        let mut stream = UnixStream::connect(&self.socket)
+            .map_err(|error| Trouble::NotSent(format!("{}: {error}", self.socket.display())))?;
+        stream.set_read_timeout(Some(timeout)).map_err(|error| Trouble::NotSent(error.to_string()))?;
+        stream.set_write_timeout(Some(timeout)).map_err(|error| Trouble::NotSent(error.to_string()))?;
+        let body = body.map(|value| serde_json::to_vec(value).expect("JSON serialises"));
+        let mut target = format!("/api/v1{path}");
+        if !query.is_empty() {
+            let pairs: Vec<String> =
+                query.iter().map(|(key, value)| format!("{}={}", percent(key), percent(value))).collect();
+            target.push('?');
+            target.push_str(&pairs.join("&"));
+        }
+        // HTTP/1.1 needs a `Host`; the socket's request guard takes any
+        // (`convene_web::Guard::trusted`).
+        let mut request = format!(
+            "{method} {target} HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\nConnection: close\r\n"
+        );
+        if let Some(body) = &body {
+            request.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        }
+        request.push_str("\r\n");
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(body.as_deref().unwrap_or_default());
+        // The server acts only on a whole request; a write cut short is not one.
+        stream.write_all(&bytes).map_err(|error| Trouble::NotSent(error.to_string()))?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|error| Trouble::AnswerLost(lost_reason(&error)))?;
+        parse_answer(&answer).ok_or_else(|| {
+            Trouble::AnswerLost(if answer.is_empty() {
+                "the connection closed before an answer".to_owned()
+            } else {
+                "the answer was cut short".to_owned()
+            })
+        })
     }
 }
 
 impl std::fmt::Display for Remote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {}, {}", self.running.pid, self.running.url)
+        if let Some(pid) = self.pid {
+            write!(f, "pid {pid}, ")?;
+        }
+        write!(f, "{}", self.socket.display())
     }
 }
 
-fn answer<T: DeserializeOwned>(response: reqwest::Result<reqwest::blocking::Response>) -> Result<T, Failure> {
-    let response =
-        response.map_err(|error| Failure::new(exit::FAILED, format!("the running node did not answer: {error}")))?;
-    let status = response.status();
-    let body: Value = response
-        .json()
-        .map_err(|error| Failure::new(exit::FAILED, format!("the running node sent a bad answer: {error}")))?;
-    if status.is_success() {
-        return serde_json::from_value(body)
-            .map_err(|error| Failure::new(exit::FAILED, format!("the running node sent a bad answer: {error}")));
+fn not_reached(why: &str) -> Failure {
+    Failure::new(exit::FAILED, format!("could not reach the running node ({why}); nothing was sent"))
+}
+
+fn lost_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+            format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())
+        }
+        _ => error.to_string(),
     }
+}
+
+/// `text` percent-encoded for a query string.
+fn percent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A whole HTTP/1.1 answer: (status, body); `None` when it is cut short.
+fn parse_answer(answer: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let end = answer.windows(4).position(|window| window == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&answer[..end]).ok()?;
+    let rest = &answer[end + 4..];
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let mut length = None;
+    let mut chunked = false;
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            length = Some(value.parse::<usize>().ok()?);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = value.eq_ignore_ascii_case("chunked");
+        }
+    }
+    if chunked {
+        return Some((status, unchunk(rest)?));
+    }
+    match length {
+        Some(length) if rest.len() >= length => Some((status, rest[..length].to_vec())),
+        Some(_) => None,
+        None => Some((status, rest.to_vec())),
+    }
+}
+
+/// The body of a chunked answer; `None` unless it ends with the last chunk.
+fn unchunk(mut rest: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest.windows(2).position(|window| window == b"\r\n")?;
+        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return Some(body);
+        }
+        if rest.len() < size + 2 {
+            return None;
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+fn decode<T: DeserializeOwned>((status, body): (u16, Vec<u8>)) -> Result<T, Failure> {
+    let bad =
+        |error: serde_json::Error| Failure::new(exit::FAILED, format!("the running node sent a bad answer: {error}"));
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&body).map_err(bad);
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        let text = String::from_utf8_lossy(&body);
+        return Err(Failure::new(exit::FAILED, format!("the running node refused ({status}): {}", text.trim())));
+    };
     let message = body["error"].as_str().unwrap_or("the running node refused").to_owned();
     let code = match body["code"].as_str() {
         Some("invalid") => exit::INVALID,
@@ -247,4 +633,97 @@ fn answer<T: DeserializeOwned>(response: reqwest::Result<reqwest::blocking::Resp
         _ => exit::FAILED,
     };
     Err(Failure::new(code, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::net::UnixListener;
+
+    use super::*;
+
+    /// A directory removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> Self {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = std::env::temp_dir().join(format!("convene-cli-test-{}-{n}", std::process::id()));
+            std::fs::create_dir_all(&path).unwrap();
+            Self(path)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A one-connection server on a socket in a temporary directory: reads
+    /// a whole request, then does `reply` with the stream.
+    fn serve_once(reply: impl FnOnce(&mut UnixStream) + Send + 'static) -> (TempDir, Remote) {
+        let dir = TempDir::new();
+        let socket = dir.0.join("node.sock");
+        let listener = UnixListener::bind(&socket).unwrap();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            reply(&mut stream);
+        });
+        (dir, Remote { socket, pid: None })
+    }
+
+    #[test]
+    fn a_lost_answer_to_a_write_says_it_may_be_done_and_is_safe_to_repeat() {
+        let (_dir, remote) = serve_once(|stream| {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{\"status\"");
+        });
+        let failure = remote.post::<Value>("/import", &[], &json!([{}])).unwrap_err();
+        assert!(failure.is_answer_lost(), "{failure:?}");
+        let text = format!("{failure:?}");
+        assert!(text.contains("may have been done") && text.contains("again is safe"), "{text}");
+
+        let (_dir, remote) = serve_once(|_| {});
+        assert!(remote.post::<Value>("/import", &[], &json!([{}])).unwrap_err().is_answer_lost());
+    }
+
+    #[test]
+    fn nothing_sent_when_nobody_listens() {
+        let dir = TempDir::new();
+        let remote = Remote { socket: dir.0.join("node.sock"), pid: None };
+        let failure = remote.post::<Value>("/import", &[], &json!([{}])).unwrap_err();
+        assert!(!failure.is_answer_lost());
+        assert!(format!("{failure:?}").contains("nothing was sent"));
+    }
+
+    #[test]
+    fn answers_are_read_whole_plain_or_chunked() {
+        let (_dir, remote) = serve_once(|stream| {
+            stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}").unwrap();
+        });
+        assert_eq!(remote.get::<Value>("/health", &[]).unwrap(), json!({ "ok": true }));
+        let (_dir, remote) = serve_once(|stream| {
+            stream
+                .write_all(b"HTTP/1.1 404 Not Found\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"err\r\n1e;x=y\r\nor\":\"gone\",\"code\":\"not_found\"}\r\n0\r\n\r\n")
+                .unwrap();
+        });
+        let failure = remote.get::<Value>("/submissions/x", &[]).unwrap_err();
+        assert!(format!("{failure:?}").contains("gone"), "{failure:?}");
+        assert_eq!(percent("a b/é&"), "a%20b%2F%C3%A9%26");
+    }
 }

@@ -10,6 +10,9 @@ use convene_node::NodeError;
 pub struct Failure {
     code: u8,
     message: String,
+    /// The running node received the request but its answer was lost: it
+    /// may have been carried out.
+    answer_lost: bool,
 }
 
 /// Success.
@@ -31,7 +34,18 @@ pub const VERIFY_FAILED: u8 = 6;
 impl Failure {
     /// A failure with an explicit code.
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), answer_lost: false }
+    }
+
+    /// The running node received a write but its answer was lost: it may
+    /// have been carried out.
+    pub fn answer_lost(message: impl Into<String>) -> Self {
+        Self { code: FAILED, message: message.into(), answer_lost: true }
+    }
+
+    /// Whether this is [`Failure::answer_lost`].
+    pub fn is_answer_lost(&self) -> bool {
+        self.answer_lost
     }
 
     /// A usage error.

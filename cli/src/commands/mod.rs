@@ -35,9 +35,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the node's store here (for commands that need it to themselves).
+    /// Opens the node's store here (for commands that need it to themselves):
+    /// waits, bounded, for another command or a stopping node to let go.
     pub fn node(&self) -> Result<Node, Failure> {
-        Ok(Node::open(self.data_dir.clone())?)
+        crate::backend::open_store(&self.data_dir)
     }
 
     /// The running node if there is one, else the store opened here.

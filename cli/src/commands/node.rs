@@ -11,7 +11,7 @@ use convene_node::{DataDir, Node};
 use convene_web::WebState;
 
 use super::Context;
-use crate::backend::{Remote, RunningNode, running_node_path};
+use crate::backend::{NodeLock, RunningNode, open_store_for_node, recorded_pid, running_node_path, socket_path};
 use crate::exit::{self, Failure};
 
 /// Node subcommands.
@@ -78,14 +78,17 @@ fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
 /// Runs a node subcommand.
 pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
     let NodeCommand::Run(args) = command;
-    if let Some(remote) = Remote::discover(&context.data_dir) {
-        return Err(Failure::new(
-            exit::REFUSED,
-            format!("a node is already running for this data directory ({remote})"),
-        ));
-    }
+    // Held until this process exits: from now on, commands wait for this
+    // node (and then use its socket) instead of taking the store.
+    let _lock = match context.data_dir.root().is_dir() {
+        true => Some(NodeLock::acquire(&context.data_dir)?.ok_or_else(|| {
+            let pid = recorded_pid(&context.data_dir).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+            Failure::new(exit::REFUSED, format!("a node is already running for this data directory{pid}"))
+        })?),
+        false => None,
+    };
     let file = file_config(&context.data_dir)?;
-    let node = context.node()?;
+    let node = open_store_for_node(&context.data_dir)?;
     let mut config = SyncConfig::default();
     if let Some(listen) = file.listen {
         config.listen = listen;
@@ -119,6 +122,7 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
         Failure::new(exit::FAILED, format!("cannot serve the web UI on {http}: {error}; choose another with --http"))
     })?;
     let local = listener.local_addr()?;
+    let socket = bind_socket(&context.data_dir)?;
     let (sync, engine) = sync::start(node.clone(), config).await?;
     let status = sync.status().await?;
     let token = hex_token();
@@ -136,14 +140,69 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
     if !local.ip().is_loopback() {
         println!("operator token (needed to write from another computer): {token}");
     }
+    let on_socket = serve_socket(
+        socket,
+        WebState { node: node.clone(), sync: Some(sync.clone()), token: token.clone(), require_token: false },
+    );
     let state = WebState { node, sync: Some(sync.clone()), token, require_token: !local.ip().is_loopback() };
     let served = axum::serve(listener, convene_web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    // No new CLI connections from here; those in flight finish.
+    let _ = std::fs::remove_file(socket_path(&context.data_dir));
+    if served.is_err() {
+        on_socket.abort();
+    }
+    let _ = on_socket.await;
     sync.shutdown().await;
     let _ = engine.await;
     let _ = std::fs::remove_file(&path);
     served.map_err(|error| Failure::new(exit::FAILED, format!("web server: {error}")))?;
     eprintln!("node stopped");
     Ok(())
+}
+
+/// Binds `DATA_DIR/node.sock`, the CLI's way in: mode 0600 before it takes
+/// that name (bound under a temporary name, restricted, renamed), in the
+/// 0700 data directory. A socket left by a crash is removed once nothing
+/// answers on it.
+fn bind_socket(data_dir: &DataDir) -> Result<tokio::net::UnixListener, Failure> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = socket_path(data_dir);
+    let failed = |error: std::io::Error| {
+        Failure::new(exit::FAILED, format!("cannot create the CLI's socket {}: {error}", path.display()))
+    };
+    if path.symlink_metadata().is_ok() {
+        if std::os::unix::net::UnixStream::connect(&path).is_ok() {
+            return Err(Failure::new(
+                exit::REFUSED,
+                format!(
+                    "something already answers on {}; is a node running on a copy of this data directory?",
+                    path.display()
+                ),
+            ));
+        }
+        std::fs::remove_file(&path).map_err(failed)?;
+    }
+    let temporary = data_dir.root().join("node.sock.new");
+    let _ = std::fs::remove_file(&temporary);
+    let listener = tokio::net::UnixListener::bind(&temporary).map_err(failed)?;
+    std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+    std::fs::rename(&temporary, &path).map_err(failed)?;
+    Ok(listener)
+}
+
+/// Serves the web UI's router on the socket until shutdown. Whoever can
+/// open the socket is its owner (0600), so every request over it acts as
+/// the operator: the operator's token is added here, on the server, to each request
+/// (replacing any it brought). No token travels.
+fn serve_socket(listener: tokio::net::UnixListener, state: WebState) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {}", state.token)).expect("a hex token");
+    let router = convene_web::router(state).layer(axum::middleware::from_fn(
+        move |mut request: axum::extract::Request, next: axum::middleware::Next| {
+            request.headers_mut().insert(axum::http::header::AUTHORIZATION, bearer.clone());
+            next.run(request)
+        },
+    ));
+    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await })
 }
 
 fn hex_token() -> String {

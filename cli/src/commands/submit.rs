@@ -115,9 +115,16 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
                     }
                 }
                 .map_err(|failure| {
-                    failure.with_note(&format!(
-                        "lines before {first_line} are stored; nothing from line {first_line} on was"
-                    ))
+                    if failure.is_answer_lost() {
+                        failure.with_note(&format!(
+                            "lines before {first_line} are stored, the batch from line {first_line} may be, \
+                             and nothing after it was sent"
+                        ))
+                    } else {
+                        failure.with_note(&format!(
+                            "lines before {first_line} are stored; nothing from line {first_line} on was"
+                        ))
+                    }
                 })?;
                 report(batch.lines, reports, &mut tally, &progress, args.json)?;
             }
