@@ -151,6 +151,51 @@ fn store_thread() -> std::io::Result<std::sync::mpsc::Sender<StoreWork>> {
     Ok(work_tx)
 }
 
+/// Why a peer's request is refused, as the short code it is told in a
+/// `Refused` reply (`invalid`, `internal`; more codes, such as `busy`, may
+/// come with new refusals). Peers get only the code, never local error text (paths,
+/// store internals); the local log keeps the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The request itself is malformed or breaks the protocol.
+    Invalid,
+    /// This node failed (disk, store); nothing the peer can fix.
+    Internal,
+}
+
+impl Refusal {
+    /// The code sent to the peer.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The refusal that fits a local error, given what the failing step
+    /// (`otherwise`) was. Store and file errors are always `internal`, so
+    /// their text (which names paths) stays in the log.
+    pub(crate) fn of(error: &Error, otherwise: Refusal) -> Refusal {
+        match error {
+            Error::Store(_)
+            | Error::Io { .. }
+            | Error::BadFile { .. }
+            | Error::Document(_)
+            | Error::NotInitialised { .. }
+            | Error::Unsealable(_) => Refusal::Internal,
+            Error::Invalid(_) | Error::NotJson(_) | Error::Entry(_) | Error::Refused(_) => Refusal::Invalid,
+            _ => otherwise,
+        }
+    }
+}
+
+/// A `Refused` reply carrying only a [`Refusal`] code; the detail goes to the log.
+fn refuse(peer: PeerId, doing: &str, error: &Error, otherwise: Refusal) -> Response {
+    let refusal = Refusal::of(error, otherwise);
+    warn!(peer = %short(&peer), %error, code = refusal.code(), "refused a peer's request while {doing}");
+    Response::Refused(refusal.code().to_owned())
+}
+
 fn short(peer: &PeerId) -> String {
     let text = peer.to_string();
     text[text.len().saturating_sub(8)..].to_owned()
@@ -467,9 +512,12 @@ impl Engine {
         self.peer(peer).status.bytes_in += bytes;
         match request {
             Request::Reconcile(message) => self.spawn_job(move |node, set| {
-                let response = match set.items(node).and_then(|items| reconcile::respond(&items, &message)) {
-                    Ok(reply) => Response::Reconcile(reply),
-                    Err(error) => Response::Refused(error.to_string()),
+                let response = match set.items(node) {
+                    Err(error) => refuse(peer, "reading the reconciled set", &error, Refusal::Internal),
+                    Ok(items) => match reconcile::respond(&items, &message) {
+                        Ok(reply) => Response::Reconcile(reply),
+                        Err(error) => refuse(peer, "answering a reconciliation", &error, Refusal::Invalid),
+                    },
                 };
                 Job::Respond { peer, channel, response, entries: 0 }
             }),
@@ -856,5 +904,40 @@ fn note_sources(
             Some(peer) => known.insert(id, peer),
             None => known.remove(&id),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peers_are_refused_with_a_short_code_never_local_text() {
+        let path = std::path::PathBuf::from("/home/operator/convene-data/store/entries.pack");
+        let io = Error::Io { path: path.clone(), source: std::io::Error::other("disk on fire") };
+        let bad_file = Error::BadFile { path: path.clone(), problem: "truncated".into() };
+        let negentropy = Error::Sync("reconciliation: invalid frame".into());
+        let cases = [
+            (&io, Refusal::Invalid, "internal"),
+            (&bad_file, Refusal::Invalid, "internal"),
+            (&Error::NotJson("x".into()), Refusal::Internal, "invalid"),
+            (&negentropy, Refusal::Invalid, "invalid"),
+            (&Error::NotFound("x".into()), Refusal::Internal, "internal"),
+        ];
+        for (error, otherwise, code) in cases {
+            assert_eq!(Refusal::of(error, otherwise).code(), code, "{error}");
+        }
+        for refusal in [Refusal::Invalid, Refusal::Internal] {
+            let code = refusal.code();
+            assert!(code.len() <= 16 && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{code}");
+        }
+        let peer = PeerId::random();
+        for error in [&io, &bad_file, &negentropy] {
+            let Response::Refused(reason) = refuse(peer, "testing", error, Refusal::Invalid) else {
+                panic!("not a refusal")
+            };
+            assert!(["internal", "invalid"].contains(&reason.as_str()), "{reason}");
+            assert!(!reason.contains("convene-data") && !reason.contains("disk"), "{reason}");
+        }
     }
 }
