@@ -79,7 +79,10 @@ pub fn code_for(error: &NodeError) -> u8 {
         | NodeError::NotSecretariat
         | NodeError::IdentityExists(_)
         | NodeError::AlreadyInitialised { .. } => REFUSED,
-        NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::NotInitialised { .. } => USAGE,
+        NodeError::NoIdentity
+        | NodeError::WhichIdentity(_)
+        | NodeError::NotInitialised { .. }
+        | NodeError::BadPeerAddr(_) => USAGE,
         _ => FAILED,
     }
 }

@@ -7,25 +7,33 @@
 //! sync engine's [`convene_node::sync::SyncHandle`].
 //!
 //! **Security invariants:** the server binds 127.0.0.1 unless told
-//! otherwise; when it is bound wider, every write needs the operator token
-//! (`Authorization: Bearer …`); errors never show internals.
+//! otherwise; every request passes the [`guard`] before any handler (its
+//! `Host` must name this node; a state-changing request's `Origin` must be
+//! this node's; bound wider, everything but the public browse pages needs a
+//! login or the operator token); errors never show internals.
 
 mod api;
 #[cfg(test)]
 mod contrast;
 pub mod drafts;
 mod error;
+pub mod guard;
 pub mod i18n;
 mod openapi;
 pub mod pages;
+pub mod session;
 pub mod web;
 
 use axum::Router;
 use convene_node::Node;
 use convene_node::sync::SyncHandle;
 
+use std::sync::Arc;
+
 pub use api::{FullStatus, MAX_IMPORT_BATCH, Shown};
 pub use error::ApiError;
+pub use guard::Guard;
+pub use session::Sessions;
 pub use web::format_time;
 
 /// What every handler can reach.
@@ -37,14 +45,35 @@ pub struct WebState {
     pub sync: Option<SyncHandle>,
     /// The operator token; writes must present it when `require_token`.
     pub token: String,
-    /// True when the server listens beyond loopback.
+    /// True when the server listens beyond loopback: everything but the
+    /// public browse pages needs a login or the token.
     pub require_token: bool,
+    /// Which `Host` and `Origin` values are this node's.
+    pub guard: Arc<Guard>,
+    /// Login sessions.
+    pub sessions: Sessions,
 }
 
-/// The whole HTTP surface.
+impl WebState {
+    /// The state of a server `guard` describes (login needed when it is
+    /// reachable beyond this computer).
+    pub fn new(node: Node, sync: Option<SyncHandle>, token: String, guard: Guard) -> Self {
+        WebState {
+            node,
+            sync,
+            token,
+            require_token: guard.wide(),
+            guard: Arc::new(guard),
+            sessions: Sessions::default(),
+        }
+    }
+}
+
+/// The whole HTTP surface, behind the request guard.
 pub fn router(state: WebState) -> Router {
     Router::new()
         .nest("/api/v1", api::router().route("/openapi.json", axum::routing::get(openapi::document)))
         .merge(pages::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::check))
         .with_state(state)
 }

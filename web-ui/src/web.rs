@@ -8,8 +8,10 @@
 //! whose field does not match its cookie is refused with 403.
 //!
 //! **Login:** when the server is bound beyond loopback (`require_token`),
-//! every page that writes or reveals needs the `session` cookie, which the
-//! login page sets after the operator token is entered.
+//! every page but the public browse pages needs the `session` cookie: a
+//! random id the login page makes after the operator token is entered, held
+//! in [`crate::session::Sessions`] (the [`crate::guard`] checks it before
+//! any handler; handlers that write check it again).
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -75,7 +77,7 @@ impl FromRequestParts<WebState> for Ctx {
             Some(nonce) => (nonce, false),
             None => (hex::encode(rand::random::<[u8; 16]>()), true),
         };
-        let logged_in = cookie(headers, "session").is_some_and(|value| constant_eq(&value, &session_value(state)));
+        let logged_in = state.require_token && crate::guard::logged_in(state, headers);
         let sync = match &state.sync {
             Some(sync) => sync.status().await.ok(),
             None => None,
@@ -103,12 +105,8 @@ fn csrf_key(state: &WebState) -> [u8; 32] {
     blake3::derive_key("convene-web 2026 csrf", state.token.as_bytes())
 }
 
-/// The `session` cookie's value for this node's operator token.
-pub fn session_value(state: &WebState) -> String {
-    hex::encode(blake3::derive_key("convene-web 2026 session", state.token.as_bytes()))
-}
-
-fn constant_eq(a: &str, b: &str) -> bool {
+/// Compares secrets in constant time.
+pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -142,9 +142,10 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
     }
     let on_socket = serve_socket(
         socket,
-        WebState { node: node.clone(), sync: Some(sync.clone()), token: token.clone(), require_token: false },
+        WebState::new(node.clone(), Some(sync.clone()), token.clone(), convene_web::Guard::trusted()),
     );
-    let state = WebState { node, sync: Some(sync.clone()), token, require_token: !local.ip().is_loopback() };
+    let guard = convene_web::Guard::for_addr(local, false, &[]);
+    let state = WebState::new(node, Some(sync.clone()), token, guard);
     let served = axum::serve(listener, convene_web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
     // No new CLI connections from here; those in flight finish.
     let _ = std::fs::remove_file(socket_path(&context.data_dir));
@@ -192,7 +193,8 @@ fn bind_socket(data_dir: &DataDir) -> Result<tokio::net::UnixListener, Failure> 
 
 /// Serves the web UI's router on the socket until shutdown. Whoever can
 /// open the socket is its owner (0600), so every request over it acts as
-/// the operator: the operator's token is added here, on the server, to each request
+/// the operator: the router takes any `Host` ([`convene_web::Guard::trusted`])
+/// and the operator's token is added here, on the server, to each request
 /// (replacing any it brought). No token travels.
 fn serve_socket(listener: tokio::net::UnixListener, state: WebState) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {}", state.token)).expect("a hex token");

@@ -3,14 +3,14 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
 use crate::WebState;
 use crate::i18n::Lang;
-use crate::web::{Ctx, PageError, session_value};
+use crate::web::{Ctx, PageError, constant_eq, cookie};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -70,13 +70,13 @@ pub(crate) async fn login(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(Some(&form.csrf))?;
     let presented = form.token.trim();
-    let ok = presented.len() == state.token.len()
-        && presented.bytes().zip(state.token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if !ok {
+    if !constant_eq(presented, &state.token) {
         return Ok(render(&ctx, safe_back(&form.back), true));
     }
     let mut response = Redirect::to(safe_back(&form.back)).into_response();
-    let cookie = format!("session={}; Path=/; HttpOnly; SameSite=Strict", session_value(&state));
+    // A fresh random session, held by the server (the guard adds `Secure`
+    // over HTTPS).
+    let cookie = format!("session={}; Path=/; HttpOnly; SameSite=Strict", state.sessions.create());
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -89,9 +89,17 @@ pub(crate) struct CsrfOnly {
     csrf: String,
 }
 
-/// `POST /logout`
-pub(crate) async fn logout(ctx: Ctx, Form(form): Form<CsrfOnly>) -> Result<Response, PageError> {
+/// `POST /logout`: ends the session on the server too.
+pub(crate) async fn logout(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
     ctx.check_csrf(Some(&form.csrf))?;
+    if let Some(id) = cookie(&headers, "session") {
+        state.sessions.end(&id);
+    }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("session=; Path=/; Max-Age=0"));
     Ok(response)

@@ -16,21 +16,31 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+/// The address the test router pretends to serve, and so the `Host` every
+/// client sends unless told otherwise.
+pub const HOST: &str = "127.0.0.1:4700";
 
 pub struct App {
     pub dir: TempDir,
     pub state: WebState,
 }
 
-/// A fresh node; the secretariat's node when `secretariat`.
+/// A fresh node; the secretariat's node when `secretariat`; bound to every
+/// address (so a login is needed) when `require_token`, else to loopback.
 pub fn app(secretariat: bool, require_token: bool) -> App {
+    let served = if require_token { "0.0.0.0:4700" } else { HOST };
+    app_with(secretariat, convene_web::Guard::for_addr(served.parse().unwrap(), false, &[]))
+}
+
+/// A fresh node behind `guard`.
+pub fn app_with(secretariat: bool, guard: convene_web::Guard) -> App {
     let dir = tempfile::tempdir().unwrap();
     let keys = SecretariatKeys::generate();
     let genesis = Genesis::create("Test network", 1, &keys.signing, keys.encryption.public()).unwrap();
     let data_dir = DataDir::new(dir.path().join("node"));
     data_dir.init(&genesis, secretariat.then_some(&keys)).unwrap();
     let node = Node::open(data_dir).unwrap();
-    App { dir, state: WebState { node, sync: None, token: TOKEN.into(), require_token } }
+    App { dir, state: WebState::new(node, None, TOKEN.into(), guard) }
 }
 
 impl App {
@@ -77,7 +87,8 @@ impl Answer {
     }
 }
 
-/// Keeps cookies like a browser.
+/// Keeps cookies like a browser; sends `Host: HOST` unless `headers` names
+/// another.
 pub struct Client {
     router: Router,
     pub cookies: BTreeMap<String, String>,
@@ -93,6 +104,9 @@ impl Client {
         }
         if let Some(content_type) = content_type {
             builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            builder = builder.header(header::HOST, HOST);
         }
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
