@@ -92,6 +92,9 @@ pub enum NodeError {
     /// A stored document could not be rebuilt.
     #[error(transparent)]
     Document(#[from] convene_protocol::document::DocumentError),
+    /// A peer address that does not name a transport (the message says what would).
+    #[error("{0}")]
+    BadPeerAddr(String),
     /// The network layer failed.
     #[error("network: {0}")]
     Sync(String),

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use convene_node::query::{Filter, Page};
-use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus};
+use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus, peers};
 use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport, VerifyReport};
 use convene_protocol::schema::Contact;
 use serde::{Deserialize, Serialize};
@@ -223,9 +223,19 @@ pub(crate) struct PeerBody {
 }
 
 fn parse_addr(text: &str) -> Result<Multiaddr, ApiError> {
-    text.trim().parse().map_err(|error| {
-        ApiError::bad_request(format!("`{text}` is not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701"))
-    })
+    Ok(peers::parse_peer_addr(text)?)
+}
+
+/// Forgetting a peer takes any multiaddr, so one saved before addresses
+/// were checked can still be removed; an empty one is refused.
+fn parse_any_addr(text: &str) -> Result<Multiaddr, ApiError> {
+    let addr: Multiaddr = text.trim().parse().map_err(|error| {
+        ApiError::bad_request(format!("`{}` is not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701", text.trim()))
+    })?;
+    if addr.is_empty() {
+        return Err(ApiError::bad_request("a peer address is empty; give the multiaddr it was added with"));
+    }
+    Ok(addr)
 }
 
 async fn add_peer(
@@ -234,8 +244,9 @@ async fn add_peer(
     Json(body): Json<PeerBody>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(&state, &headers)?;
+    let addr = parse_addr(&body.addr)?;
     let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
-    let added = sync.add_peer(&state.node, parse_addr(&body.addr)?).await?;
+    let added = sync.add_peer(&state.node, addr).await?;
     Ok(Json(serde_json::json!({ "added": added })))
 }
 
@@ -245,7 +256,8 @@ async fn remove_peer(
     Json(body): Json<PeerBody>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(&state, &headers)?;
+    let addr = parse_any_addr(&body.addr)?;
     let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
-    let removed = sync.remove_peer(&state.node, parse_addr(&body.addr)?).await?;
+    let removed = sync.remove_peer(&state.node, addr).await?;
     Ok(Json(serde_json::json!({ "removed": removed })))
 }

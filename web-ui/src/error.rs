@@ -76,7 +76,9 @@ impl From<NodeError> for ApiError {
             | NodeError::IdentityExists(_)
             | NodeError::AlreadyInitialised { .. } => (StatusCode::CONFLICT, "refused"),
             NodeError::NotSecretariat => (StatusCode::FORBIDDEN, "refused"),
-            NodeError::NoIdentity | NodeError::WhichIdentity(_) => (StatusCode::BAD_REQUEST, "usage"),
+            NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::BadPeerAddr(_) => {
+                (StatusCode::BAD_REQUEST, "usage")
+            }
             NodeError::Store(StoreError::Backend(BackendError::Io(_))) => {
                 return Self { status: StatusCode::INSUFFICIENT_STORAGE, code: "failed", message: error.to_string() };
             }

@@ -205,6 +205,9 @@ async fn every_documented_endpoint_answers_as_documented() {
     let peer_cases = vec![
         case(M::GET, "/peers", "/peers", None, false, 200),
         case(M::POST, "/peers", "/peers", Some(json!({"addr": "not an address"})), true, 400),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": ""})), true, 400),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": "192.168.1.20:4701"})), true, 400),
+        case(M::POST, "/peers", "/peers", Some(json!({"addr": "/ip4/192.168.1.20"})), true, 400),
         case(M::POST, "/peers", "/peers", Some(peer.clone()), true, 200),
         case(M::DELETE, "/peers", "/peers", Some(json!({"addr": "/nope"})), true, 400),
         case(M::DELETE, "/peers", "/peers", Some(peer), true, 200),
@@ -220,6 +223,15 @@ async fn every_documented_endpoint_answers_as_documented() {
         check(&doc, case.template, &case.method, case.expect, &answer, &case.uri);
         covered.insert((case.template.to_owned(), case.method.as_str().to_lowercase(), case.expect));
     }
+
+    // A bare IP:PORT is refused with the multiaddr it means; nothing bad is saved.
+    let mut client = synced.client();
+    client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+    let body = json!({"addr": "192.168.1.20:4701"}).to_string();
+    let answer = client.request(Method::POST, "/api/v1/peers", Some("application/json"), body).await;
+    assert!(answer.body.contains("did you mean /ip4/192.168.1.20/tcp/4701?"), "{}", answer.body);
+    let saved = convene_node::sync::peers::saved_peers(synced.state.node.data_dir()).unwrap();
+    assert!(saved.is_empty(), "{saved:?}");
 
     // Every documented (path, method, status) is exercised.
     let mut documented = BTreeSet::new();

@@ -15,7 +15,8 @@ pub enum PeersCommand {
     /// Save a peer: the node keeps a connection to it from now on.
     #[command(after_help = "Example:\n  convene peers add /ip4/192.0.2.7/tcp/4701/p2p/12D3KooW...")]
     Add {
-        /// The peer's multiaddr (as its `convene node run` prints).
+        /// The peer's multiaddr (as its `convene node run` prints): /ip4|/ip6|/dns…, then /tcp/PORT.
+        #[arg(value_parser = parse_peer_addr)]
         addr: Multiaddr,
     },
     /// Saved peers, and with a running node, every known peer with its sync counters.
@@ -29,8 +30,23 @@ pub enum PeersCommand {
     #[command(after_help = "Example:\n  convene peers remove /ip4/192.0.2.7/tcp/4701")]
     Remove {
         /// The multiaddr as it was added.
+        #[arg(value_parser = parse_any_addr)]
         addr: Multiaddr,
     },
+}
+
+/// A peer address to save: it must name a transport (see `peers::parse_peer_addr`).
+fn parse_peer_addr(text: &str) -> Result<Multiaddr, String> {
+    peers::parse_peer_addr(text).map_err(|error| error.to_string())
+}
+
+/// A peer address to forget: any multiaddr but an empty one.
+fn parse_any_addr(text: &str) -> Result<Multiaddr, String> {
+    match text.trim().parse::<Multiaddr>() {
+        Ok(addr) if !addr.is_empty() => Ok(addr),
+        Ok(_) => Err("a peer address is empty; give the multiaddr it was added with".into()),
+        Err(error) => Err(format!("not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701")),
+    }
 }
 
 /// Runs a peers subcommand.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use libp2p::Multiaddr;
 use libp2p::identity::Keypair;
+use libp2p::multiaddr::Protocol;
 
 use crate::data_dir::{DataDir, write_atomic, write_private};
 use crate::error::NodeError;
@@ -31,8 +32,60 @@ pub fn saved_peers(data_dir: &DataDir) -> Result<Vec<Multiaddr>, NodeError> {
         .collect()
 }
 
-/// Saves `addr`; returns false if it was already saved.
+/// An example of a peer address, for messages.
+const EXAMPLE: &str = "/ip4/192.0.2.7/tcp/4701";
+
+/// Parses a peer address typed by someone: a multiaddr that names a
+/// transport (`/ip4`, `/ip6`, `/dns`, `/dns4` or `/dns6`, then `/tcp/PORT`),
+/// optionally followed by `/p2p/PEER_ID`. An empty text and a bare
+/// `IP:PORT` are refused with what to write instead.
+pub fn parse_peer_addr(text: &str) -> Result<Multiaddr, NodeError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(NodeError::BadPeerAddr(format!("a peer address is empty; give a multiaddr such as {EXAMPLE}")));
+    }
+    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
+        let ip = match socket.ip() {
+            std::net::IpAddr::V4(ip) => format!("/ip4/{ip}"),
+            std::net::IpAddr::V6(ip) => format!("/ip6/{ip}"),
+        };
+        return Err(NodeError::BadPeerAddr(format!(
+            "`{text}` names no transport; did you mean {ip}/tcp/{}?",
+            socket.port()
+        )));
+    }
+    let shown: String = text.chars().take(100).collect();
+    let addr: Multiaddr = text
+        .parse()
+        .map_err(|error| NodeError::BadPeerAddr(format!("`{shown}` is not a multiaddr ({error}); e.g. {EXAMPLE}")))?;
+    check_peer_addr(&addr)?;
+    Ok(addr)
+}
+
+/// Checks that `addr` names a transport this node dials: an IP address or a
+/// DNS name, then a TCP port, then at most a peer id.
+pub fn check_peer_addr(addr: &Multiaddr) -> Result<(), NodeError> {
+    let mut parts = addr.iter();
+    let host = matches!(
+        parts.next(),
+        Some(Protocol::Ip4(_) | Protocol::Ip6(_) | Protocol::Dns(_) | Protocol::Dns4(_) | Protocol::Dns6(_))
+    );
+    let tcp = matches!(parts.next(), Some(Protocol::Tcp(_)));
+    let rest: Vec<Protocol<'_>> = parts.collect();
+    let tail = matches!(rest.as_slice(), [] | [Protocol::P2p(_)]);
+    if host && tcp && tail {
+        return Ok(());
+    }
+    Err(NodeError::BadPeerAddr(format!(
+        "`{addr}` does not name a transport this node dials: write /ip4/ADDRESS/tcp/PORT (or /ip6/…, /dns/NAME/tcp/PORT), \
+         optionally followed by /p2p/PEER_ID, e.g. {EXAMPLE}"
+    )))
+}
+
+/// Saves `addr`; returns false if it was already saved. Refuses an address
+/// that names no transport ([`check_peer_addr`]).
 pub fn add_peer(data_dir: &DataDir, addr: &Multiaddr) -> Result<bool, NodeError> {
+    check_peer_addr(addr)?;
     let mut peers = saved_peers(data_dir)?;
     if peers.contains(addr) {
         return Ok(false);
@@ -74,5 +127,39 @@ pub fn node_key(data_dir: &DataDir) -> Result<Keypair, NodeError> {
             Ok(key)
         }
         Err(source) => Err(NodeError::Io { path, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(text: &str) -> String {
+        match parse_peer_addr(text) {
+            Err(NodeError::BadPeerAddr(message)) => message,
+            other => panic!("{text:?} was not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn peer_addresses_must_name_a_transport() {
+        for good in [
+            "/ip4/192.168.1.20/tcp/4701",
+            " /ip4/127.0.0.1/tcp/4701 ",
+            "/ip6/::1/tcp/4701",
+            "/dns/hub.example.org/tcp/4701",
+            "/dns4/hub.example.org/tcp/4701",
+            "/ip4/192.0.2.7/tcp/4701/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA",
+        ] {
+            assert!(parse_peer_addr(good).is_ok(), "{good}");
+        }
+        assert!(refusal("").contains("empty"));
+        assert!(refusal("   ").contains("empty"));
+        assert!(refusal("192.168.1.20:4701").contains("did you mean /ip4/192.168.1.20/tcp/4701?"));
+        assert!(refusal("[::1]:4701").contains("did you mean /ip6/::1/tcp/4701?"));
+        for bad in ["/ip4/192.168.1.20", "/tcp/4701", "/ip4/1.2.3.4/udp/4701", "/ip4/1.2.3.4/tcp/1/ws", "hub:4701"] {
+            let message = refusal(bad);
+            assert!(message.contains("/tcp/") || message.contains("multiaddr"), "{bad}: {message}");
+        }
     }
 }
