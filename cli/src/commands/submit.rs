@@ -105,6 +105,7 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             for batch in receiver {
                 let first_line = batch.lines.first().map_or(0, |(line, _)| *line);
                 let reports = match (&backend, batch.prepared) {
+                    _ if batch.lines.is_empty() => Ok(Vec::new()),
                     (Backend::Local(node), Some(prepared)) => node
                         .store_prepared(prepared)
                         .map(|results| results.into_iter().map(SubmitReport::from_result).collect())
@@ -126,21 +127,22 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
                         ))
                     }
                 })?;
-                report(batch.lines, reports, &mut tally, &progress, args.json)?;
+                report(batch.lines, batch.unread, reports, &mut tally, &progress, args.json)?;
             }
             Ok(tally)
         });
         let mut lines: Vec<(usize, Value)> = Vec::with_capacity(BATCH_LINES);
+        let mut unread: Vec<Unread> = Vec::new();
         let mut line = Vec::new();
-        let send = |lines: Vec<(usize, Value)>| -> bool {
+        let send = |lines: Vec<(usize, Value)>, unread: Vec<Unread>| -> bool {
             let prepared = match &backend {
-                Backend::Local(node) => {
+                Backend::Local(node) if !lines.is_empty() => {
                     let values: Vec<Value> = lines.iter().map(|(_, value)| value.clone()).collect();
                     Some(node.prepare_many(&secret, &values))
                 }
-                Backend::Remote(_) => None,
+                Backend::Local(_) | Backend::Remote(_) => None,
             };
-            batches.send(Batch { lines, prepared }).is_ok()
+            batches.send(Batch { lines, unread, prepared }).is_ok()
         };
         loop {
             line.clear();
@@ -155,24 +157,35 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             let line_number = read_tally.lines;
             progress.inc(read as u64);
             if line.len() > MAX_LINE_BYTES && !line.ends_with(b"\n") {
-                read_tally.bad(&progress, line_number, "line is longer than 1 MiB");
+                let reason = "line is longer than 1 MiB";
+                read_tally.bad(&progress, line_number, reason);
+                unread.push(Unread { line: line_number, status: "invalid", reason: reason.into() });
                 skip_rest_of_line(&mut reader)?;
-                continue;
+            } else {
+                let text = String::from_utf8_lossy(&line);
+                if text.trim().is_empty() {
+                    unread.push(Unread { line: line_number, status: "skipped", reason: "blank line".into() });
+                } else {
+                    match serde_json::from_str::<Value>(&text) {
+                        Ok(value) => lines.push((line_number, value)),
+                        Err(error) => {
+                            let reason = format!("not valid JSON: {error}");
+                            read_tally.bad(&progress, line_number, &reason);
+                            unread.push(Unread { line: line_number, status: "invalid", reason });
+                        }
+                    }
+                }
             }
-            let text = String::from_utf8_lossy(&line);
-            if text.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Value>(&text) {
-                Ok(value) => lines.push((line_number, value)),
-                Err(error) => read_tally.bad(&progress, line_number, &format!("not valid JSON: {error}")),
-            }
-            if lines.len() >= BATCH_LINES && !send(std::mem::take(&mut lines)) {
+            // Lines that were not read as JSON travel with the batch, so
+            // every line's result is printed in order.
+            if lines.len() + unread.len() >= BATCH_LINES
+                && !send(std::mem::take(&mut lines), std::mem::take(&mut unread))
+            {
                 break;
             }
         }
-        if !lines.is_empty() {
-            send(lines);
+        if !lines.is_empty() || !unread.is_empty() {
+            send(lines, unread);
         }
         drop(batches);
         storer.join().expect("the storing thread does not panic")
@@ -195,10 +208,20 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Lines on their way to the store, signed already when the store is here.
+/// Lines on their way to the store, signed already when the store is here,
+/// and the lines among them that were not JSON (already counted and told).
 struct Batch {
     lines: Vec<(usize, Value)>,
+    unread: Vec<Unread>,
     prepared: Option<PreparedBatch>,
+}
+
+/// A line that never reached the store: too long, not JSON, or blank.
+struct Unread {
+    line: usize,
+    /// `invalid`, or `skipped` for a blank line.
+    status: &'static str,
+    reason: String,
 }
 
 #[derive(Default)]
@@ -217,16 +240,29 @@ impl Tally {
     }
 }
 
-/// Counts and prints the outcome of each line of a stored batch.
+/// Counts and prints the outcome of each line of a stored batch; with
+/// `json`, one result per line, in line order, including the `unread` ones.
 fn report(
     lines: Vec<(usize, Value)>,
+    unread: Vec<Unread>,
     reports: Vec<SubmitReport>,
     tally: &mut Tally,
     progress: &indicatif::ProgressBar,
     json: bool,
 ) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
+    let mut unread = unread.into_iter().peekable();
+    let mut print_unread_before = |line: usize, out: &mut std::io::StdoutLock<'_>| -> Result<(), Failure> {
+        while let Some(skipped) = unread.next_if(|skipped| skipped.line < line) {
+            if json {
+                let value = json!({ "status": skipped.status, "error": skipped.reason, "line": skipped.line });
+                writeln!(out, "{value}")?;
+            }
+        }
+        Ok(())
+    };
     for ((line, _), report) in lines.into_iter().zip(reports) {
+        print_unread_before(line, &mut out)?;
         match report.status {
             SubmitStatus::Stored => tally.stored += 1,
             SubmitStatus::AlreadyStored => tally.already += 1,
@@ -243,6 +279,7 @@ fn report(
             writeln!(out, "{value}")?;
         }
     }
+    print_unread_before(usize::MAX, &mut out)?;
     out.flush()?;
     Ok(())
 }
