@@ -21,6 +21,13 @@ pub fn format_ms(ms: u64) -> String {
     convene_web::format_time(ms)
 }
 
+/// User text as printed: bidi controls (a right-to-left override in a
+/// title…) shown escaped as `\u{202E}`, so they cannot make the rest of
+/// the line read backwards. Every command prints user text through this.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    convene_web::bidi::escape(text)
+}
+
 /// Cuts `text` to `width` characters, marking the cut.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -35,6 +42,13 @@ pub fn truncate(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_shown_escaped() {
+        assert_eq!(shown("Hall \u{202E}lanoitan"), "Hall \\u{202E}lanoitan");
+        assert_eq!(shown("Hall \u{2067}x\u{200F}"), "Hall \\u{2067}x\\u{200F}");
+        assert_eq!(shown("كينيا"), "كينيا");
+    }
 
     #[test]
     fn dates_format_in_utc() {

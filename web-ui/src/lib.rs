@@ -13,6 +13,7 @@
 //! login or the operator token); errors never show internals.
 
 mod api;
+pub mod bidi;
 #[cfg(test)]
 mod contrast;
 pub mod drafts;

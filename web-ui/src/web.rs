@@ -170,7 +170,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Convene" }
+                title { (crate::bidi::strip(title)) " · Convene" }
                 link rel="stylesheet" href="/assets/style.css";
                 script src="/assets/app.js" defer {}
             }
@@ -198,7 +198,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     (sync_bar(ctx))
                 }
                 main #main tabindex="-1" {
-                    h1 { (title) }
+                    h1 { bdi { (title) } }
                     (body)
                 }
             }

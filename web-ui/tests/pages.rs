@@ -529,3 +529,51 @@ async fn refusals_by_the_node_are_in_the_visitors_language() {
         }
     }
 }
+
+/// Whether the text at byte `at` of `body` is isolated: directly inside a
+/// `<bdi>` or an element with `dir="auto"`, or in an attribute of an
+/// element with `dir="auto"` (a form field's value).
+fn isolated(body: &str, at: usize) -> bool {
+    let open = body[..at].rfind('<').expect("inside the document");
+    let closed = body[open..at].contains('>');
+    let tag_end = open + body[open..].find('>').expect("a whole tag");
+    let tag = &body[open..=tag_end];
+    if closed {
+        // Text: the element it is in must isolate, with nothing between.
+        !body[tag_end + 1..at].contains('<') && (tag.starts_with("<bdi") || tag.contains(r#"dir="auto""#))
+    } else {
+        tag.contains(r#"dir="auto""#)
+    }
+}
+
+#[tokio::test]
+async fn bidi_overrides_in_user_text_are_isolated() {
+    const TEXT: &str = "Hall \u{202E}lanoitan";
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let path = submit_report(&mut client, TEXT).await;
+    let draft =
+        client.submit_form("/new/case_study", "/drafts/autosave", &[("kind", "case_study"), ("title", TEXT)]).await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.body);
+    for page in [
+        "/".to_owned(),
+        format!("/?text={}", common::encode("Hall")),
+        path.clone(),
+        format!("{path}/edit"),
+        format!("{path}/withdraw?as=ama"),
+        "/drafts".to_owned(),
+    ] {
+        let answer = client.get(&page).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        let found: Vec<usize> = answer.body.match_indices('\u{202E}').map(|(at, _)| at).collect();
+        assert!(!found.is_empty(), "{page} shows the text");
+        for at in found {
+            let context = &answer.body[answer.body[..at].rfind('<').unwrap()..(at + 20).min(answer.body.len())];
+            assert!(isolated(&answer.body, at), "{page}: not isolated: {context}");
+        }
+        assert!(answer.body.contains(&format!("<bdi>{TEXT}</bdi>")) || page.ends_with("/edit"), "{page}");
+    }
+    let page = client.get(&path).await;
+    let title = &page.body[page.body.find("<title>").unwrap()..page.body.find("</title>").unwrap()];
+    assert!(title.contains("Hall lanoitan"), "no control in the window title: {title}");
+}

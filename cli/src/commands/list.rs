@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Context;
 use crate::exit::Failure;
-use crate::output::{format_ms, print_json, truncate};
+use crate::output::{format_ms, print_json, shown, truncate};
 
 /// Arguments of `convene list`.
 #[derive(Debug, Args)]
@@ -103,9 +103,9 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
             row.id.short(),
             summary.kind.as_str(),
             summary.date.as_deref().unwrap_or("-"),
-            summary.country.as_deref().unwrap_or("-"),
-            summary.language,
-            truncate(&summary.title, 70)
+            shown(summary.country.as_deref().unwrap_or("-")),
+            shown(&summary.language),
+            truncate(&shown(&summary.title), 70)
         ));
     }
     print!("{out}");
@@ -123,7 +123,7 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     }
     let row = &view.row;
     let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("");
-    println!("{title}");
+    println!("{}", shown(title));
     println!("  id:        {}", row.id);
     println!("  kind:      {}", row.kind.as_str());
     println!("  author:    {}", row.creator);
@@ -133,7 +133,7 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     }
     println!("  signature: {}", if view.signatures_verified { "verified ✓" } else { "FAILED" });
     if let Some(contact) = contact {
-        println!("  contact:   {} <{}>", contact.name, contact.email);
+        println!("  contact:   {} <{}>", shown(&contact.name), shown(&contact.email));
     } else {
         println!("  contact:   sealed to the secretariat");
     }
@@ -142,7 +142,7 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         if matches!(key.as_str(), "title" | "kind" | "sealed_contact") {
             continue;
         }
-        println!("{key}: {}", render(value));
+        println!("{}: {}", shown(key), shown(&render(value)));
     }
     println!("\nhistory:");
     for item in &view.history {

@@ -9,6 +9,7 @@ use convene_protocol::network::Genesis;
 
 use super::Context;
 use crate::exit::{FAILED, Failure, INVALID};
+use crate::output::shown;
 
 /// Network subcommands.
 #[derive(Debug, Subcommand)]
@@ -58,7 +59,7 @@ pub fn run(command: NetworkCommand) -> Result<(), Failure> {
             keys.write(&secret_path, &genesis.name)?;
             let text = serde_json::to_vec_pretty(&genesis).map_err(|error| Failure::new(FAILED, error.to_string()))?;
             write_atomic(&genesis_path, &text, 0o644)?;
-            println!("created network `{}`", genesis.name);
+            println!("created network `{}`", shown(&genesis.name));
             println!("  network id:  {}", genesis.network_id());
             println!("  genesis:     {}  (give this to every hub)", genesis_path.display());
             println!("  secret keys: {}  (secretariat only; readable by you alone)", secret_path.display());
@@ -76,13 +77,18 @@ pub fn init(context: &Context, args: InitArgs) -> Result<(), Failure> {
     let secretariat = args.secretariat_key.as_deref().map(SecretariatKeys::read).transpose()?;
     match context.data_dir.init(&genesis, secretariat.as_ref()) {
         Err(NodeError::AlreadyInitialised { same_network: true, .. }) => {
-            println!("{} is already set up for network `{}`", context.data_dir.root().display(), genesis.name);
+            println!("{} is already set up for network `{}`", context.data_dir.root().display(), shown(&genesis.name));
             return Ok(());
         }
         other => other?,
     }
     let node = context.node()?;
-    println!("initialised {} for network `{}` ({})", context.data_dir.root().display(), genesis.name, node.network());
+    println!(
+        "initialised {} for network `{}` ({})",
+        context.data_dir.root().display(),
+        shown(&genesis.name),
+        node.network()
+    );
     if secretariat.is_some() {
         println!("this node holds the secretariat's keys: it can reveal sealed contact details");
     }

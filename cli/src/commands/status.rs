@@ -6,7 +6,7 @@ use super::Context;
 use crate::exit::Failure;
 use convene_node::sync::PeerStatus;
 
-use crate::output::{format_ms, print_json};
+use crate::output::{format_ms, print_json, shown};
 
 /// Arguments of `convene status`.
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
         return print_json(&full);
     }
     let status = &full.node;
-    println!("network:     {} ({})", status.network_name, status.network_id);
+    println!("network:     {} ({})", shown(&status.network_name), status.network_id);
     println!("data dir:    {}", status.data_dir);
     println!("secretariat: {}", if status.secretariat { "yes, this node holds the secretariat's keys" } else { "no" });
     println!("entries:     {}", status.store.entries);
@@ -69,6 +69,6 @@ pub fn print_peer(peer: &PeerStatus) {
         peer.entries_received, peer.entries_sent, peer.bytes_in, peer.bytes_out, peer.invalid_entries, peer.errors
     );
     if let Some(error) = &peer.last_error {
-        println!("    last error: {error}");
+        println!("    last error: {}", shown(error));
     }
 }

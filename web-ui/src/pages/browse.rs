@@ -89,7 +89,7 @@ pub(crate) async fn page(
         form.filters method="get" action="/" role="search" {
             div.field {
                 label for="q-text" { (ctx.t("browse.text")) }
-                input #q-text type="search" name="text" value=(query.text);
+                input #q-text type="search" name="text" dir="auto" value=(query.text);
             }
             div.field {
                 label for="q-kind" { (ctx.t("common.kind")) }
@@ -105,11 +105,11 @@ pub(crate) async fn page(
             (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
             div.field {
                 label for="q-country" { (ctx.t("field.country")) }
-                input #q-country name="country" maxlength="2" size="3" value=(query.country);
+                input #q-country name="country" maxlength="2" size="3" dir="auto" value=(query.country);
             }
             div.field {
                 label for="q-language" { (ctx.t("common.language")) }
-                input #q-language name="language" maxlength="16" size="6" value=(query.language);
+                input #q-language name="language" maxlength="16" size="6" dir="auto" value=(query.language);
             }
             div.field {
                 label for="q-from" { (ctx.t("browse.from")) }
@@ -128,12 +128,12 @@ pub(crate) async fn page(
             ol.results start=(offset + 1) {
                 @for row in &page.rows {
                     li {
-                        a href={ "/s/" (row.id) } { (row.summary.title) }
+                        a href={ "/s/" (row.id) } { bdi { (row.summary.title) } }
                         div.meta {
                             span.kind { (kind_label(&ctx, row.summary.kind)) }
                             @if let Some(date) = &row.summary.date { " · " (date) }
-                            @if let Some(country) = &row.summary.country { " · " (country) }
-                            " · " span lang=(row.summary.language) { (row.summary.language) }
+                            @if let Some(country) = &row.summary.country { " · " bdi { (country) } }
+                            " · " bdi lang=(row.summary.language) { (row.summary.language) }
                         }
                         @let codes = row.summary.principles.iter().chain(&row.summary.risks).chain(&row.summary.lifecycle_stages);
                         div.codes { @for code in codes { span.code title=(code_title(taxonomy, code, lang)) { (code) } " " } }

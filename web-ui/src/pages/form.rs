@@ -364,7 +364,7 @@ fn text_input(
     html! {
         div.field.invalid[message.is_some()] {
             label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
-            input id={ "f-" (name) } name=(name) type=(input_type) value=(values.get(name))
+            input id={ "f-" (name) } name=(name) type=(input_type) value=(values.get(name)) dir="auto"
                 maxlength=[max_length] aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)]
                 min=[(input_type == "number").then_some("1")];
@@ -377,7 +377,7 @@ fn textarea(ctx: &Ctx, name: &str, values: &Values, message: Option<String>, row
     html! {
         div.field.invalid[message.is_some()] {
             label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
-            textarea id={ "f-" (name) } name=(name) rows=(rows) aria-invalid=[message.as_ref().map(|_| "true")]
+            textarea id={ "f-" (name) } name=(name) rows=(rows) dir="auto" aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)] { (values.get(name)) }
             (error_line(name, &message))
         }
@@ -464,7 +464,7 @@ fn quotes(ctx: &Ctx, values: &Values, message: Option<String>) -> Markup {
             @for index in 0..MAX_QUOTES {
                 div.field {
                     label for={ "f-quote-" (index + 1) } { (ctx.t("form.quote")) " " (index + 1) }
-                    textarea id={ "f-quote-" (index + 1) } name="quotes" rows="2" { (given.get(index).copied().unwrap_or("")) }
+                    textarea id={ "f-quote-" (index + 1) } name="quotes" rows="2" dir="auto" { (given.get(index).copied().unwrap_or("")) }
                 }
             }
             (error_line("quotes", &message))

@@ -30,7 +30,7 @@ async fn render(ctx: Ctx, state: WebState, problem: Option<(String, String)>) ->
             ul.identities {
                 @for info in &list {
                     li {
-                        strong { (info.name) }
+                        strong { bdi { (info.name) } }
                         @if signer.as_deref() == Some(info.name.as_str()) { " · " em { (ctx.t("ident.signing")) } }
                         br;
                         span { (ctx.t("ident.did")) ": " } code.did { (info.public_key) }
@@ -50,7 +50,7 @@ async fn render(ctx: Ctx, state: WebState, problem: Option<(String, String)>) ->
             (ctx.csrf_field())
             div.field.invalid[problem.is_some()] {
                 label for="f-name" { (ctx.t("ident.name")) }
-                input #f-name name="name" maxlength="64" value=(typed)
+                input #f-name name="name" maxlength="64" dir="auto" value=(typed)
                     aria-invalid=[problem.as_ref().map(|_| "true")] aria-describedby=[problem.as_ref().map(|_| "e-name")];
                 @if problem.is_some() { p.error #e-name role="alert" { (message) } }
             }

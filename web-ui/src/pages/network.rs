@@ -43,7 +43,7 @@ async fn render(
         @if added { (notice(ctx.t("net.added"))) }
         dl.fields {
             dt { (ctx.t("net.network")) }
-            dd { (status.network_name) " · " code { (status.network_id) } }
+            dd { bdi { (status.network_name) } " · " code { (status.network_id) } }
             @if status.secretariat { dt { "" } dd { strong { (ctx.t("net.secretariat")) } } }
             dt { (ctx.t("net.stored")) }
             dd {
@@ -91,7 +91,7 @@ async fn render(
                                     td { (peer.bytes_in) " / " (peer.bytes_out) }
                                     td {
                                         (peer.errors + peer.invalid_entries)
-                                        @if let Some(error) = &peer.last_error { br; small title=(ctx.t("net.last_error")) { (error) } }
+                                        @if let Some(error) = &peer.last_error { br; small dir="auto" title=(ctx.t("net.last_error")) { (error) } }
                                     }
                                 }
                             }

@@ -135,7 +135,7 @@ fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {
 fn contact_cell(ctx: &Ctx, id: &str, contact: Option<&Contact>, secretariat: bool, sealed: bool) -> Markup {
     html! {
         @if let Some(contact) = contact {
-            (contact.name) " <" (contact.email) ">"
+            bdi { (contact.name) } " <" bdi { (contact.email) } ">"
         } @else if sealed {
             (ctx.t("sub.contact_sealed"))
             @if secretariat {
@@ -172,14 +172,14 @@ fn code_label(field: &str, code: &str, lang: &str) -> String {
 fn field_value(ctx: &Ctx, field: &str, value: &Value, lang: &str) -> Markup {
     match (field, value) {
         ("location", Value::Object(location)) => html! {
-            (location.get("country").and_then(Value::as_str).unwrap_or(""))
-            @if let Some(locality) = location.get("locality").and_then(Value::as_str).filter(|l| !l.is_empty()) { ", " (locality) }
+            bdi { (location.get("country").and_then(Value::as_str).unwrap_or("")) }
+            @if let Some(locality) = location.get("locality").and_then(Value::as_str).filter(|l| !l.is_empty()) { ", " bdi { (locality) } }
         },
         ("participants", Value::Object(participants)) => html! {
             (participants.get("count").and_then(Value::as_u64).unwrap_or(0))
             ul {
                 @for group in participants.get("stakeholder_groups").and_then(Value::as_array).into_iter().flatten() {
-                    li { (code_label("stakeholder_groups", group.as_str().unwrap_or(""), lang)) }
+                    li { bdi { (code_label("stakeholder_groups", group.as_str().unwrap_or(""), lang)) } }
                 }
             }
         },
@@ -189,16 +189,16 @@ fn field_value(ctx: &Ctx, field: &str, value: &Value, lang: &str) -> Markup {
         ("participation", Value::String(code)) if PARTICIPATION.contains(&code.as_str()) => {
             html! { (participation_label(ctx, code)) }
         }
-        (field, Value::String(text)) if terms_of(field).is_some() => html! { (code_label(field, text, lang)) },
-        (_, Value::String(text)) => html! { span.text { (text) } },
+        (field, Value::String(text)) if terms_of(field).is_some() => html! { bdi { (code_label(field, text, lang)) } },
+        (_, Value::String(text)) => html! { span.text dir="auto" { (text) } },
         (field, Value::Array(items)) => html! {
             ul {
                 @for item in items {
-                    li { @match item.as_str() { Some(text) => (code_label(field, text, lang)), None => (item.to_string()) } }
+                    li { bdi { @match item.as_str() { Some(text) => (code_label(field, text, lang)), None => (item.to_string()) } } }
                 }
             }
         },
-        (_, other) => html! { (other.to_string()) },
+        (_, other) => html! { bdi { (other.to_string()) } },
     }
 }
 
@@ -220,7 +220,7 @@ pub(crate) async fn withdraw_confirm(
     let view = show(&ctx, &state, id).await?;
     let title = view.row.fields.get("title").and_then(Value::as_str).unwrap_or("");
     let body = html! {
-        p { strong { (title) } }
+        p { strong { bdi { (title) } } }
         p.warning { (ctx.t("withdraw.explain")) }
         form method="post" action={ "/s/" (view.row.id) "/withdraw" } {
             (ctx.csrf_field())

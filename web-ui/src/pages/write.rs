@@ -217,7 +217,7 @@ pub(crate) async fn drafts_page(ctx: Ctx, State(state): State<WebState>) -> Resu
                 @for draft in &list {
                     li {
                         a href={ "/new/" (draft.kind.as_str()) "?draft=" (draft.id) } {
-                            (draft.title().unwrap_or(ctx.t("drafts.untitled")))
+                            bdi { (draft.title().unwrap_or(ctx.t("drafts.untitled"))) }
                         }
                         " · " (kind_label(&ctx, draft.kind))
                         " · " (ctx.t("drafts.updated")) " " (format_time(draft.updated_ms))
