@@ -264,18 +264,19 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
     write_atomic(path, bytes, 0o600)
 }
 
-/// Writes `bytes` to a temporary file with `mode`, syncs it and renames it
-/// over `path`, so a crash leaves the old file or the new one, never half.
+/// Writes `bytes` to a temporary file with `mode`, syncs it, renames it
+/// over `path` and syncs the directory, so a crash or a power cut leaves the
+/// old file or the new one, never half, and a file reported written stays.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), NodeError> {
     let io = |source| NodeError::Io { path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(io)?;
-    }
+    let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io)?;
     let temporary = path.with_extension("tmp");
     let mut file =
         fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(&temporary).map_err(io)?;
     file.set_permissions(fs::Permissions::from_mode(mode)).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)?;
-    fs::rename(&temporary, path).map_err(io)
+    fs::rename(&temporary, path).map_err(io)?;
+    fs::File::open(parent).and_then(|dir| dir.sync_all()).map_err(io)
 }

@@ -208,9 +208,11 @@ impl Store<SledBackend> {
                 backend.flush()?;
             }
         }
+        let pack = Pack::open(&path.join("entries.pack"))?;
+        backend::sync_dir(path)?;
         let store = Self {
             backend,
-            pack: Pack::open(&path.join("entries.pack"))?,
+            pack,
             network,
             writer: Mutex::new(()),
             counts: Mutex::new(None),
@@ -246,24 +248,47 @@ impl<B: Backend> Store<B> {
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut outcomes = Vec::new();
+        // Listing shows what is on disk: the list index changes only once
+        // the batches are flushed (or have failed: sled then holds what
+        // was applied, and the index must agree with it).
+        let mut listings = Vec::new();
+        let written = self.ingest_flushed(entries, &mut outcomes, &mut listings);
+        if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
+            for listing in listings {
+                match listing {
+                    Listing::Unchanged => {}
+                    Listing::Put(row) => index.insert(&row),
+                    Listing::Remove(created_ms, id) => index.remove(created_ms, id),
+                }
+            }
+        }
+        written.map(|()| outcomes)
+    }
+
+    fn ingest_flushed(
+        &self,
+        entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+        outcomes: &mut Vec<IngestOutcome>,
+        listings: &mut Vec<Listing>,
+    ) -> Result<(), StoreError> {
         let mut pending = Pending::default();
         let mut wrote = false;
         for (entry, known_fields) in entries {
             if pending.documents.contains(&entry.document()) {
-                self.apply(std::mem::take(&mut pending))?;
+                self.apply(std::mem::take(&mut pending), listings)?;
             }
             let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
             wrote |= matches!(outcome, IngestOutcome::Stored);
             outcomes.push(outcome);
         }
-        self.apply(pending)?;
+        self.apply(pending, listings)?;
         if wrote {
             self.backend.flush()?;
             // The spans a withdrawal purged are on record until erased; with
             // none, this is one empty scan.
             self.erase_purged()?;
         }
-        Ok(outcomes)
+        Ok(())
     }
 
     /// Cuts off pack bytes that no applied batch recorded: a crash (or a
@@ -329,9 +354,9 @@ impl<B: Backend> Store<B> {
     }
 
     /// Writes what [`Store::ingest_one`] gathered (the entries' bytes
-    /// first, synced, then the records that point at them), then brings the
-    /// list index and the counts up to date.
-    fn apply(&self, mut pending: Pending) -> Result<(), StoreError> {
+    /// first, synced, then the records that point at them), brings the
+    /// counts up to date and hands the list index's changes to `listings`.
+    fn apply(&self, mut pending: Pending, listings: &mut Vec<Listing>) -> Result<(), StoreError> {
         if pending.batch.is_empty() {
             return Ok(());
         }
@@ -348,15 +373,7 @@ impl<B: Backend> Store<B> {
             }
             return Err(error.into());
         }
-        if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
-            for listing in pending.listings {
-                match listing {
-                    Listing::Unchanged => {}
-                    Listing::Put(row) => index.insert(&row),
-                    Listing::Remove(created_ms, id) => index.remove(created_ms, id),
-                }
-            }
-        }
+        listings.extend(pending.listings);
         let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if pending.recount {
             // A withdrawal removes an unknown number of entries: count again when asked.
