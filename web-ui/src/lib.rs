@@ -23,6 +23,7 @@ pub mod i18n;
 mod openapi;
 pub mod pages;
 pub mod session;
+pub mod tls;
 pub mod web;
 
 use axum::Router;

@@ -10,6 +10,8 @@ use convene_node::sync::{self, Multiaddr, SyncConfig};
 use convene_node::{DataDir, Node};
 use convene_web::WebState;
 
+mod https;
+
 use super::Context;
 use crate::backend::{NodeLock, RunningNode, open_store_for_node, recorded_pid, running_node_path, socket_path};
 use crate::exit::{self, Failure};
@@ -20,7 +22,8 @@ pub enum NodeCommand {
     /// Run the node until Ctrl-C or SIGTERM: sync with peers, serve the web UI and API.
     #[command(after_help = "Examples:\n  convene node run\n  \
         convene node run --listen /ip4/0.0.0.0/tcp/4701 --peer /ip4/192.0.2.7/tcp/4701\n  \
-        convene node run --http 127.0.0.1:8080\n\n\
+        convene node run --http 127.0.0.1:8080\n  \
+        convene node run --http 0.0.0.0:4700 --http-name hub.lan   # HTTPS for a LAN, login with the token\n\n\
         Settings may also come from DATA_DIR/config.toml (keys: listen, peers, http, mdns,\n\
         sync_interval_secs); flags win. mDNS is off unless --mdns: announcing a node on a\n\
         shared network can expose a convener.")]
@@ -37,9 +40,12 @@ pub struct RunArgs {
     #[arg(long = "peer", value_name = "MULTIADDR")]
     peers: Vec<Multiaddr>,
     /// Serve the web UI and API here [default: 127.0.0.1:4700]. Beyond
-    /// loopback, every write needs the operator token.
+    /// loopback it serves HTTPS, and every page but the public browse pages
+    /// needs a login with the operator token.
     #[arg(long, value_name = "ADDR")]
     http: Option<SocketAddr>,
+    #[command(flatten)]
+    web: https::WebArgs,
     /// Discover peers on the local network with mDNS.
     #[arg(long)]
     mdns: bool,
@@ -114,10 +120,16 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|error| Failure::new(exit::FAILED, error.to_string()))?;
-    runtime.block_on(serve(context, node, config, http))
+    runtime.block_on(serve(context, node, config, http, args.web))
 }
 
-async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAddr) -> Result<(), Failure> {
+async fn serve(
+    context: &Context,
+    node: Node,
+    config: SyncConfig,
+    http: SocketAddr,
+    web_args: https::WebArgs,
+) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind(http).await.map_err(|error| {
         Failure::new(exit::FAILED, format!("cannot serve the web UI on {http}: {error}; choose another with --http"))
     })?;
@@ -126,27 +138,33 @@ async fn serve(context: &Context, node: Node, config: SyncConfig, http: SocketAd
     let (sync, engine) = sync::start(node.clone(), config).await?;
     let status = sync.status().await?;
     let token = hex_token();
-    let url = format!("http://{local}");
+    let web = https::prepare(&context.data_dir, local, &web_args)?;
+    let url = format!("{}://{local}", web.scheme());
     let running = RunningNode { pid: std::process::id(), url: url.clone(), token: token.clone() };
     let path = running_node_path(&context.data_dir);
     write_private(&path, &serde_json::to_vec_pretty(&running).expect("serialises"))?;
 
-    println!("network:   {} ({})", node.genesis().name, node.network());
+    println!("network:   {} ({})", crate::output::shown(&node.genesis().name), node.network());
     println!("peer id:   {}", status.peer_id);
     for addr in &status.listen_addrs {
         println!("listening: {addr}/p2p/{}", status.peer_id);
     }
     println!("web UI:    {url}/");
+    web.announce();
     if !local.ip().is_loopback() {
-        println!("operator token (needed to write from another computer): {token}");
+        println!("operator token (log in with it from another computer): {token}");
     }
     let on_socket = serve_socket(
         socket,
         WebState::new(node.clone(), Some(sync.clone()), token.clone(), convene_web::Guard::trusted()),
     );
-    let guard = convene_web::Guard::for_addr(local, false, &[]);
+    let guard = convene_web::Guard::for_addr(local, web.tls.is_some(), &web_args.names);
     let state = WebState::new(node, Some(sync.clone()), token, guard);
-    let served = axum::serve(listener, convene_web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let router = convene_web::router(state);
+    let served = match web.tls {
+        Some(tls) => convene_web::tls::serve(listener, router, tls, shutdown_signal()).await,
+        None => axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await,
+    };
     // No new CLI connections from here; those in flight finish.
     let _ = std::fs::remove_file(socket_path(&context.data_dir));
     if served.is_err() {

@@ -26,6 +26,12 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
     let status = &full.node;
     println!("network:     {} ({})", shown(&status.network_name), status.network_id);
     println!("data dir:    {}", status.data_dir);
+    // The node's own HTTPS certificate, made when it was first bound beyond
+    // loopback: compare with what the browser shows.
+    let (cert, _) = convene_web::tls::default_paths(context.data_dir.root());
+    if let Ok(fingerprint) = convene_web::tls::fingerprint(&cert) {
+        println!("https cert:  SHA-256 {fingerprint}");
+    }
     println!("secretariat: {}", if status.secretariat { "yes, this node holds the secretariat's keys" } else { "no" });
     println!("entries:     {}", status.store.entries);
     for (kind, count) in &status.store.documents {
