@@ -33,7 +33,7 @@ use convene_web::{FullStatus, Shown};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::exit::{self, Failure};
+use crate::exit::{self, Failure, Undelivered};
 
 /// What `convene node run` writes for remote tools (the TCP API and its
 /// token). The CLI reads only `pid`, to name a node in messages.
@@ -292,9 +292,10 @@ impl Backend {
             }
             Self::Remote(remote) => {
                 let mut reports = Vec::with_capacity(values.len());
-                for chunk in values.chunks(convene_web::MAX_IMPORT_BATCH) {
+                let mut chunks = values.chunks(convene_web::MAX_IMPORT_BATCH);
+                while let Some(chunk) = chunks.next() {
                     let what = if chunk.len() == 1 { "the submission" } else { "these submissions" };
-                    reports.extend(remote.write::<Vec<SubmitReport>>(
+                    let sent = remote.write::<Vec<SubmitReport>>(
                         "POST",
                         "/import",
                         &signer_query(signer),
@@ -303,7 +304,18 @@ impl Backend {
                             "{what} may be stored; running the same command again is safe \
                              (what is already stored is reported as `already stored`)"
                         ),
-                    )?);
+                    );
+                    match sent {
+                        Ok(chunk_reports) => reports.extend(chunk_reports),
+                        // The node went away before it got this chunk: the rest goes
+                        // wherever the work can be done now.
+                        Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                            let rest: Vec<Value> = chunk.iter().chain(chunks.by_ref().flatten()).cloned().collect();
+                            reports.extend(remote.reconnect()?.submit_many(data_dir, signer, &rest)?);
+                            break;
+                        }
+                        Err(failure) => return Err(failure),
+                    }
                 }
                 Ok(reports)
             }
@@ -330,7 +342,7 @@ impl Backend {
                             .collect()
                     })
                     .unwrap_or_default();
-                remote.get("/submissions", &pairs)
+                remote.read(remote.get("/submissions", &pairs), |again| again.list(filter, offset, limit))
             }
         }
     }
@@ -346,7 +358,7 @@ impl Backend {
             }
             Self::Remote(remote) => {
                 let query = vec![("reveal".to_owned(), reveal.to_string())];
-                remote.get(&format!("/submissions/{}", encode(id)), &query)
+                remote.read(remote.get(&format!("/submissions/{}", encode(id)), &query), |again| again.show(id, reveal))
             }
         }
     }
@@ -368,7 +380,12 @@ impl Backend {
             }
             Self::Remote(remote) => {
                 let path = format!("/submissions/{}/withdraw", encode(id));
-                let answer: Value = remote.post(&path, &signer_query(signer), &json!({ "reason": reason }))?;
+                let answer: Value = match remote.post(&path, &signer_query(signer), &json!({ "reason": reason })) {
+                    Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                        return remote.reconnect()?.withdraw(data_dir, signer, id, reason);
+                    }
+                    answer => answer?,
+                };
                 let field = |key: &str| answer[key].as_str().unwrap_or_default().to_owned();
                 Ok((field("id"), field("entry")))
             }
@@ -379,7 +396,7 @@ impl Backend {
     pub fn status(&self) -> Result<FullStatus, Failure> {
         match self {
             Self::Local(node) => Ok(FullStatus { node: node.status()?, sync: None }),
-            Self::Remote(remote) => remote.get("/status", &[]),
+            Self::Remote(remote) => remote.read(remote.get("/status", &[]), Self::status),
         }
     }
 
@@ -387,14 +404,15 @@ impl Backend {
     pub fn verify(&self) -> Result<VerifyReport, Failure> {
         match self {
             Self::Local(node) => Ok(node.verify()?),
-            Self::Remote(remote) => remote.post("/verify", &[], &json!({})),
+            // Verifying changes nothing: it is safe to do again.
+            Self::Remote(remote) => remote.read(remote.post("/verify", &[], &json!({})), Self::verify),
         }
     }
 
     /// The running node's peers.
     pub fn peers(&self) -> Result<Vec<PeerStatus>, Failure> {
         match self {
-            Self::Remote(remote) => remote.get("/peers", &[]),
+            Self::Remote(remote) => remote.read(remote.get("/peers", &[]), Self::peers),
             Self::Local(_) => Ok(Vec::new()),
         }
     }
@@ -412,6 +430,7 @@ fn encode(text: &str) -> String {
 /// client (one connection per request, `Connection: close`).
 #[derive(Debug)]
 pub struct Remote {
+    data_dir: DataDir,
     socket: PathBuf,
     pid: Option<u32>,
 }
@@ -433,7 +452,7 @@ impl Remote {
     /// The node answering on `data_dir`'s socket (its health check passes
     /// within `timeout`), or why not.
     pub fn connect(data_dir: &DataDir, timeout: Duration) -> Result<Self, String> {
-        let remote = Self { socket: socket_path(data_dir), pid: recorded_pid(data_dir) };
+        let remote = Self { data_dir: data_dir.clone(), socket: socket_path(data_dir), pid: recorded_pid(data_dir) };
         match remote.exchange("GET", "/health", &[], None, timeout) {
             Ok((200, _)) => Ok(remote),
             Ok((status, _)) => Err(format!("its health check answered {status}")),
@@ -441,13 +460,33 @@ impl Remote {
         }
     }
 
+    /// Where to work now that this node went away (it is stopping, or
+    /// was restarted): the store here once it has exited, or the new node.
+    pub fn reconnect(&self) -> Result<Backend, Failure> {
+        Backend::connect(&self.data_dir)
+    }
+
+    /// `result` of a read (which is safe to do again), or, when the node
+    /// went away before answering, `again` done wherever work can be done now.
+    fn read<T>(
+        &self,
+        result: Result<T, Failure>,
+        again: impl FnOnce(&Backend) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        match result {
+            Err(failure) if failure.how_undelivered().is_some() => again(&self.reconnect()?),
+            result => result,
+        }
+    }
+
     /// GETs `path` with `query`.
     pub fn get<T: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<T, Failure> {
         let answer = self.exchange("GET", path, query, None, REQUEST_TIMEOUT).map_err(|trouble| match trouble {
             Trouble::NotSent(why) => not_reached(&why),
-            Trouble::AnswerLost(why) => {
-                Failure::new(exit::FAILED, format!("the running node's answer was lost ({why}); try again"))
-            }
+            Trouble::AnswerLost(why) => Failure::undelivered(
+                Undelivered::AnswerLost,
+                format!("the running node's answer was lost ({why}); try again"),
+            ),
         })?;
         decode(answer)
     }
@@ -479,9 +518,10 @@ impl Remote {
         let answer =
             self.exchange(method, path, query, Some(body), REQUEST_TIMEOUT).map_err(|trouble| match trouble {
                 Trouble::NotSent(why) => not_reached(&why),
-                Trouble::AnswerLost(why) => Failure::answer_lost(format!(
-                    "the running node received the request but its answer was lost ({why}): {lost}"
-                )),
+                Trouble::AnswerLost(why) => Failure::undelivered(
+                    Undelivered::AnswerLost,
+                    format!("the running node received the request but its answer was lost ({why}): {lost}"),
+                ),
             })?;
         decode(answer)
     }
@@ -542,7 +582,7 @@ impl std::fmt::Display for Remote {
 }
 
 fn not_reached(why: &str) -> Failure {
-    Failure::new(exit::FAILED, format!("could not reach the running node ({why}); nothing was sent"))
+    Failure::undelivered(Undelivered::NotSent, format!("could not reach the running node ({why}); nothing was sent"))
 }
 
 fn lost_reason(error: &std::io::Error) -> String {
@@ -685,7 +725,8 @@ mod tests {
             reader.read_exact(&mut body).unwrap();
             reply(&mut stream);
         });
-        (dir, Remote { socket, pid: None })
+        let remote = Remote { data_dir: DataDir::new(dir.0.clone()), socket, pid: None };
+        (dir, remote)
     }
 
     #[test]
@@ -705,7 +746,7 @@ mod tests {
     #[test]
     fn nothing_sent_when_nobody_listens() {
         let dir = TempDir::new();
-        let remote = Remote { socket: dir.0.join("node.sock"), pid: None };
+        let remote = Remote { data_dir: DataDir::new(dir.0.clone()), socket: dir.0.join("node.sock"), pid: None };
         let failure = remote.post::<Value>("/import", &[], &json!([{}])).unwrap_err();
         assert!(!failure.is_answer_lost());
         assert!(format!("{failure:?}").contains("nothing was sent"));

@@ -10,9 +10,18 @@ use convene_node::NodeError;
 pub struct Failure {
     code: u8,
     message: String,
-    /// The running node received the request but its answer was lost: it
-    /// may have been carried out.
-    answer_lost: bool,
+    /// Set when a request to the running node went wrong in transit.
+    undelivered: Option<Undelivered>,
+}
+
+/// How a request to the running node went wrong in transit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undelivered {
+    /// Nothing reached the node (it is gone or stopping): nothing was done.
+    NotSent,
+    /// The node received the request but its answer was lost: it may have
+    /// been carried out.
+    AnswerLost,
 }
 
 /// Success.
@@ -34,18 +43,23 @@ pub const VERIFY_FAILED: u8 = 6;
 impl Failure {
     /// A failure with an explicit code.
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), answer_lost: false }
+        Self { code, message: message.into(), undelivered: None }
     }
 
-    /// The running node received a write but its answer was lost: it may
-    /// have been carried out.
-    pub fn answer_lost(message: impl Into<String>) -> Self {
-        Self { code: FAILED, message: message.into(), answer_lost: true }
+    /// A request to the running node that went wrong in transit.
+    pub fn undelivered(how: Undelivered, message: impl Into<String>) -> Self {
+        Self { code: FAILED, message: message.into(), undelivered: Some(how) }
     }
 
-    /// Whether this is [`Failure::answer_lost`].
+    /// How a request to the running node went wrong in transit, if it did.
+    pub fn how_undelivered(&self) -> Option<Undelivered> {
+        self.undelivered
+    }
+
+    /// Whether the running node received the request but its answer was
+    /// lost (it may have been carried out).
     pub fn is_answer_lost(&self) -> bool {
-        self.answer_lost
+        self.undelivered == Some(Undelivered::AnswerLost)
     }
 
     /// A usage error.

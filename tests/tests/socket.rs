@@ -8,7 +8,7 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use convene_tests::{Network, Run, TestNode, generate_corpus, wait_until, wait_until_or};
@@ -218,8 +218,9 @@ fn one_shot_commands_during_a_node_start_and_stop_all_succeed() {
     hub.run_with_stdin(&["import", "-"], &lines[..10].join("\n")).ok();
 
     let done = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicUsize::new(0));
     let looping = {
-        let (hub, done) = (Arc::clone(&hub), Arc::clone(&done));
+        let (hub, done, count) = (Arc::clone(&hub), Arc::clone(&done), Arc::clone(&count));
         let lines = lines[10..].to_vec();
         std::thread::spawn(move || {
             let mut runs: Vec<Run> = Vec::new();
@@ -230,19 +231,29 @@ fn one_shot_commands_during_a_node_start_and_stop_all_succeed() {
                     runs.push(hub.run_with_stdin(&["submit", "-"], line));
                 }
                 runs.push(hub.run(&["status"]));
+                count.fetch_add(1, Ordering::Relaxed);
             }
             runs
         })
     };
-    for _ in 0..2 {
-        hub.start(&[]).stop();
+    // Some rounds of commands with the node up, and some with it down, so
+    // that starts and stops land in the middle of commands.
+    let rounds = |n: usize| {
+        let until = count.load(Ordering::Relaxed) + n;
+        wait_until("the loop to go on", Duration::from_secs(60), || count.load(Ordering::Relaxed) >= until);
+    };
+    for _ in 0..4 {
+        rounds(2);
+        let running = hub.start(&[]);
+        rounds(2);
+        running.stop();
     }
     let running = hub.start(&[]);
+    rounds(1);
     done.store(true, Ordering::Relaxed);
     let runs = looping.join().unwrap();
     let failed: Vec<String> = runs.iter().filter(|run| run.code != 0).map(ToString::to_string).collect();
     assert!(failed.is_empty(), "{} of {} commands failed:\n{}", failed.len(), runs.len(), failed.join("\n\n"));
-    assert!(runs.len() >= 10, "the loop ran alongside the starts ({} commands)", runs.len());
     let submitted = runs.iter().filter(|run| run.command.starts_with("convene submit")).count();
     assert_eq!(hub.ids().len(), 10 + submitted);
     running.stop();

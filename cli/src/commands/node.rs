@@ -154,8 +154,10 @@ async fn serve(
     if !local.ip().is_loopback() {
         println!("operator token (log in with it from another computer): {token}");
     }
+    let (stop_socket, socket_stops) = tokio::sync::oneshot::channel::<()>();
     let on_socket = serve_socket(
         socket,
+        socket_stops,
         WebState::new(node.clone(), Some(sync.clone()), token.clone(), convene_web::Guard::trusted()),
     );
     let guard = convene_web::Guard::for_addr(local, web.tls.is_some(), &web_args.names);
@@ -165,8 +167,12 @@ async fn serve(
         Some(tls) => convene_web::tls::serve(listener, router, tls, shutdown_signal()).await,
         None => axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await,
     };
-    // No new CLI connections from here; those in flight finish.
+    // No new CLI connections from here. Those already queued on the socket
+    // are still taken and answered (closing at once would reset them), then
+    // it stops as the web server did: requests in flight finish.
     let _ = std::fs::remove_file(socket_path(&context.data_dir));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _ = stop_socket.send(());
     if served.is_err() {
         on_socket.abort();
     }
@@ -209,12 +215,16 @@ fn bind_socket(data_dir: &DataDir) -> Result<tokio::net::UnixListener, Failure> 
     Ok(listener)
 }
 
-/// Serves the web UI's router on the socket until shutdown. Whoever can
+/// Serves the web UI's router on the socket until `stops`. Whoever can
 /// open the socket is its owner (0600), so every request over it acts as
 /// the operator: the router takes any `Host` ([`convene_web::Guard::trusted`])
 /// and the operator's token is added here, on the server, to each request
 /// (replacing any it brought). No token travels.
-fn serve_socket(listener: tokio::net::UnixListener, state: WebState) -> tokio::task::JoinHandle<std::io::Result<()>> {
+fn serve_socket(
+    listener: tokio::net::UnixListener,
+    stops: tokio::sync::oneshot::Receiver<()>,
+    state: WebState,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {}", state.token)).expect("a hex token");
     let router = convene_web::router(state).layer(axum::middleware::from_fn(
         move |mut request: axum::extract::Request, next: axum::middleware::Next| {
@@ -222,7 +232,13 @@ fn serve_socket(listener: tokio::net::UnixListener, state: WebState) -> tokio::t
             next.run(request)
         },
     ));
-    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await })
+    tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stops.await;
+            })
+            .await
+    })
 }
 
 fn hex_token() -> String {
