@@ -258,3 +258,70 @@ fn one_shot_commands_during_a_node_start_and_stop_all_succeed() {
     assert_eq!(hub.ids().len(), 10 + submitted);
     running.stop();
 }
+
+/// Reads one HTTP/1.1 request (headers, then a `Content-Length` body).
+fn read_request(stream: &mut std::os::unix::net::UnixStream) -> Vec<u8> {
+    use std::io::Read;
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the request is cut short");
+        request.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&request).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |value| value.trim().parse::<usize>().unwrap());
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    request.extend(body);
+    request
+}
+
+#[test]
+fn a_submit_whose_answer_is_lost_says_it_may_be_stored_and_running_it_again_is_safe() {
+    use std::io::Read;
+    use std::os::unix::net::{UnixListener, UnixStream};
+
+    let network = Network::create("Demo");
+    let hub = hub_with_identity(&network);
+    let lines = lines(&hub, 1, 36);
+    let running = hub.start(&[]);
+
+    // Between the CLI and its node: a relay that passes everything on but
+    // cuts the connection instead of returning the answer to the submit.
+    let socket = hub.data_dir().join("node.sock");
+    let real = hub.data_dir().join("real.sock");
+    std::fs::rename(&socket, &real).unwrap();
+    let relay = UnixListener::bind(&socket).unwrap();
+    let relaying = std::thread::spawn(move || {
+        for stream in relay.incoming() {
+            let mut client = stream.unwrap();
+            let request = read_request(&mut client);
+            let mut node = UnixStream::connect(&real).unwrap();
+            node.write_all(&request).unwrap();
+            let mut answer = Vec::new();
+            node.read_to_end(&mut answer).unwrap();
+            if request.starts_with(b"POST") {
+                assert!(answer.starts_with(b"HTTP/1.1 2"), "the node stored it: {}", String::from_utf8_lossy(&answer));
+                return real;
+            }
+            client.write_all(&answer).unwrap();
+        }
+        unreachable!("the listener ends only with an error")
+    });
+
+    let lost = hub.run_with_stdin(&["submit", "-"], &lines[0]).expect_code(1);
+    assert!(
+        lost.stderr.contains("may be stored") && lost.stderr.contains("running the same command again is safe"),
+        "{lost}"
+    );
+    let real = relaying.join().unwrap();
+    std::fs::rename(&real, &socket).unwrap();
+
+    let again = hub.run_with_stdin(&["submit", "-"], &lines[0]).ok();
+    assert!(again.stdout.contains("already stored"), "{again}");
+    assert_eq!(hub.ids().len(), 1);
+    running.stop();
+}
