@@ -103,10 +103,15 @@ impl SledBackend {
                 }
                 other => from_sled(other),
             })?;
-        let log_path = path.join("db");
-        let log =
-            File::open(&log_path).map_err(|error| BackendError::Io(format!("{}: {error}", log_path.display())))?;
-        // The files sled just made (or found) are part of the directory for good.
+        let opened = |name: &str| {
+            let file_path = path.join(name);
+            let file = File::open(&file_path).and_then(|file| file.sync_all().map(|()| file));
+            file.map_err(|error| BackendError::Io(format!("{}: {error}", file_path.display())))
+        };
+        // The files sled just made (or found) are on disk, and part of the
+        // directory, for good: sled writes its `conf` without syncing it.
+        opened("conf")?;
+        let log = opened("db")?;
         sync_dir(path)?;
         Ok(Self { db, log: Arc::new(log) })
     }

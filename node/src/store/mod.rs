@@ -651,7 +651,15 @@ impl<B: Backend> Store<B> {
         let mut rows = Vec::with_capacity(ids.len());
         for (_, id) in ids {
             // A withdrawal between the query and this read drops the row.
-            rows.extend(self.list_row(&id)?);
+            match self.list_row(&id) {
+                Ok(row) => rows.extend(row),
+                // A damaged row is built again, or left out with a warning.
+                Err(StoreError::Damaged(_)) => match self.rebuilt_row(&id) {
+                    Ok(row) => rows.push(row),
+                    Err(error) => tracing::warn!("leaving {id} out of the list: {error}"),
+                },
+                Err(error) => return Err(error),
+            }
         }
         Ok(Page { total, rows })
     }
@@ -665,7 +673,16 @@ impl<B: Backend> Store<B> {
         }
         let mut slot = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.is_none() {
-            *slot = Some(ListIndex::build(self.list_rows())?);
+            // A row that can be neither read nor built again is left out
+            // (`convene verify` names its damaged entries); listing goes on.
+            let rows = self.list_rows().filter(|row| match row {
+                Err(StoreError::Damaged(why)) => {
+                    tracing::warn!("leaving a document out of the list: {why}");
+                    false
+                }
+                _ => true,
+            });
+            *slot = Some(ListIndex::build(rows)?);
         }
         Ok(())
     }
@@ -677,11 +694,28 @@ impl<B: Backend> Store<B> {
             let damaged = || StoreError::Damaged(format!("list row {}", hex(&key)));
             let id = DocumentId(keys::id_at(&key, 0).ok_or_else(damaged)?);
             let span = Span::decode(&value).ok_or_else(damaged)?;
-            match list_row::decode(id, &self.pack.read(span)?) {
+            let read = self.pack.read(span).ok().and_then(|bytes| list_row::decode(id, &bytes));
+            match read {
                 Some(row) => Ok(row),
-                // Replaced by an edit while this scan ran.
-                None => self.list_row(&id)?.ok_or_else(damaged),
+                // Replaced by an edit while this scan ran, or damaged on
+                // disk: built again from the document's entries.
+                None => self.list_row(&id).ok().flatten().map_or_else(|| self.rebuilt_row(&id), Ok),
             }
+        })
+    }
+
+    /// A document's list row built from its entries, when the stored one
+    /// cannot be read (a damaged pack must not stop listing the others).
+    fn rebuilt_row(&self, document: &DocumentId) -> Result<ListRow, StoreError> {
+        let damaged = |why: String| StoreError::Damaged(format!("list row {document}: {why}"));
+        let entries = self.document_entries(document).map_err(|error| damaged(error.to_string()))?;
+        let row = row_of(document, &entries)?.ok_or_else(|| damaged("its first entry is missing".into()))?;
+        tracing::warn!("list row of {document} could not be read from entries.pack; built again from its entries");
+        Ok(ListRow {
+            id: *document,
+            creator: row.creator.to_did_key(),
+            created_ms: row.created_ms,
+            summary: Summary::from_fields(row.kind, &row.fields),
         })
     }
 
