@@ -1059,7 +1059,13 @@ impl<'a> Check<'a> {
                 self.fail("participants.count", (Problem::Missing, problem.into()), count_allowed);
                 None
             }
-            Some(value) => match value.as_u64() {
+            // A whole number written with a fraction (`24.0`) is a whole number, as in JSON Schema.
+            Some(value) => match value.as_u64().or_else(|| {
+                value
+                    .as_f64()
+                    .filter(|n| n.fract() == 0.0 && (0.0..=MAX_PARTICIPANTS as f64 + 1.0).contains(n))
+                    .map(|n| n as u64)
+            }) {
                 Some(count) if (1..=MAX_PARTICIPANTS).contains(&count) => Some(count),
                 Some(count) => {
                     let problem = if count == 0 {

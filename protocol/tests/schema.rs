@@ -166,6 +166,7 @@ fn good_values_of_every_field_are_accepted() {
         (report(), "dpi_types", Some(json!(["health_records", "social_protection", "civil_registration"]))),
         (report(), "participants", Some(json!({"count": 1, "stakeholder_groups": ["media"]}))),
         (report(), "participants", Some(json!({"count": 1_000_000, "stakeholder_groups": ["funder", "academia"]}))),
+        (report(), "participants", Some(json!({"count": 24.0, "stakeholder_groups": ["media"]}))),
         (report(), "principles", Some(json!([]))),
         (report(), "principles", Some(json!(["O9", "F9", "F2"]))),
         (report(), "risks", Some(json!([]))),
