@@ -30,6 +30,7 @@ fn peer_addresses_must_name_a_transport() {
     let saved = node.run(&["peers", "list", "--json"]).ok().json();
     assert_eq!(saved["saved"], serde_json::json!(["/ip4/192.168.1.20/tcp/4701", "/dns/hub.example.org/tcp/4701"]));
     node.run(&["peers", "remove", ""]).expect_code(2);
+    node.run(&["peers", "remove", "192.168.1.20:4701"]).expect_code(2);
     node.run(&["peers", "remove", "/ip4/192.168.1.20/tcp/4701"]).ok();
 
     // The same through a running node's API.

@@ -5,8 +5,15 @@
 //! running node writes to `DATA_DIR/node.json` (readable by its owner only).
 //! JSON bodies need `Content-Type: application/json`, which a cross-site
 //! form cannot send.
+//!
+//! Every answer is documented in `openapi.json`, errors included: requests
+//! are read through [`Body`], [`Params`] and [`Id`], which turn whatever
+//! axum refuses (not JSON, wrong content type, wrong shape, a malformed
+//! query) into the documented JSON error, and an unknown path under
+//! `/api/v1` is a JSON 404 too.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -14,8 +21,9 @@ use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus, peers};
 use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport, VerifyReport};
 use convene_protocol::schema::Contact;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::{ApiError, WebState};
 
@@ -35,7 +43,49 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/submissions/{id}/withdraw", post(withdraw))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
         .route("/verify", post(verify))
+        .fallback(unknown_path)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// A JSON body. Whatever axum refuses becomes the documented JSON error
+/// (see `From<JsonRejection> for ApiError`): 415 when not sent as
+/// `application/json`, 400 when not JSON, 422 when JSON of the wrong shape,
+/// 413 when too large.
+pub(crate) struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Ok(Body(Json::<T>::from_request(request, state).await?.0))
+    }
+}
+
+/// Query parameters; a malformed query is the documented JSON error (400).
+pub(crate) struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Ok(Params(Query::<T>::from_request_parts(parts, state).await?.0))
+    }
+}
+
+/// The `{id}` of a path; one that cannot be read is the documented JSON error (400).
+pub(crate) struct Id(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Ok(Id(Path::<String>::from_request_parts(parts, state).await?.0))
+    }
+}
+
+/// Any path under `/api/v1` that is not an operation.
+async fn unknown_path() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API operation; see /api/v1/openapi.json")
 }
 
 /// Everything `convene status` shows.
@@ -108,7 +158,7 @@ pub(crate) struct ListQuery {
     limit: Option<usize>,
 }
 
-async fn list(State(state): State<WebState>, Query(query): Query<ListQuery>) -> Result<Json<Page>, ApiError> {
+async fn list(State(state): State<WebState>, Params(query): Params<ListQuery>) -> Result<Json<Page>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     let page = blocking(&state.node, move |node| node.list(&query.filter, query.offset, limit)).await?;
     Ok(Json(page))
@@ -117,13 +167,13 @@ async fn list(State(state): State<WebState>, Query(query): Query<ListQuery>) -> 
 async fn submit(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Query(signer): Query<Signer>,
-    Json(submission): Json<Value>,
+    Params(signer): Params<Signer>,
+    Body(submission): Body<Map<String, Value>>,
 ) -> Result<(StatusCode, Json<SubmitReport>), ApiError> {
     authorize(&state, &headers)?;
     let submitted = blocking(&state.node, move |node| {
         let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
-        node.submit(&secret, &submission)
+        node.submit(&secret, &Value::Object(submission))
     })
     .await?;
     let status = if submitted.already_stored { StatusCode::OK } else { StatusCode::CREATED };
@@ -133,13 +183,14 @@ async fn submit(
 async fn import(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Query(signer): Query<Signer>,
-    Json(batch): Json<Vec<Value>>,
+    Params(signer): Params<Signer>,
+    Body(batch): Body<Vec<Map<String, Value>>>,
 ) -> Result<Json<Vec<SubmitReport>>, ApiError> {
     authorize(&state, &headers)?;
     if batch.len() > MAX_IMPORT_BATCH {
         return Err(ApiError::bad_request(format!("send at most {MAX_IMPORT_BATCH} submissions per call")));
     }
+    let batch: Vec<Value> = batch.into_iter().map(Value::Object).collect();
     let reports = blocking(&state.node, move |node| {
         let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
         Ok(node.submit_many(&secret, &batch)?.into_iter().map(SubmitReport::from_result).collect())
@@ -168,8 +219,8 @@ pub struct Shown {
 async fn show(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<ShowQuery>,
+    Id(id): Id,
+    Params(query): Params<ShowQuery>,
 ) -> Result<Json<Shown>, ApiError> {
     if query.reveal {
         authorize(&state, &headers)?;
@@ -193,9 +244,9 @@ pub(crate) struct WithdrawBody {
 async fn withdraw(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(signer): Query<Signer>,
-    Json(body): Json<WithdrawBody>,
+    Id(id): Id,
+    Params(signer): Params<Signer>,
+    Body(body): Body<WithdrawBody>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(&state, &headers)?;
     let (id, entry) = blocking(&state.node, move |node| {
@@ -226,22 +277,10 @@ fn parse_addr(text: &str) -> Result<Multiaddr, ApiError> {
     Ok(peers::parse_peer_addr(text)?)
 }
 
-/// Forgetting a peer takes any multiaddr, so one saved before addresses
-/// were checked can still be removed; an empty one is refused.
-fn parse_any_addr(text: &str) -> Result<Multiaddr, ApiError> {
-    let addr: Multiaddr = text.trim().parse().map_err(|error| {
-        ApiError::bad_request(format!("`{}` is not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701", text.trim()))
-    })?;
-    if addr.is_empty() {
-        return Err(ApiError::bad_request("a peer address is empty; give the multiaddr it was added with"));
-    }
-    Ok(addr)
-}
-
 async fn add_peer(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Json(body): Json<PeerBody>,
+    Body(body): Body<PeerBody>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(&state, &headers)?;
     let addr = parse_addr(&body.addr)?;
@@ -253,10 +292,10 @@ async fn add_peer(
 async fn remove_peer(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Json(body): Json<PeerBody>,
+    Body(body): Body<PeerBody>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(&state, &headers)?;
-    let addr = parse_any_addr(&body.addr)?;
+    let addr = parse_addr(&body.addr)?;
     let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
     let removed = sync.remove_peer(&state.node, addr).await?;
     Ok(Json(serde_json::json!({ "removed": removed })))

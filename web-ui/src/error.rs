@@ -3,6 +3,7 @@
 //! are logged and answered without details.
 
 use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convene_node::NodeError;
@@ -17,6 +18,23 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with this status, code (one of those `openapi.json` lists) and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+
+    /// The documented error for a request axum could not read: its status
+    /// (400, 413, 415, 422) and its words, as JSON.
+    fn rejected(status: StatusCode, text: String) -> Self {
+        let code = if status == StatusCode::UNPROCESSABLE_ENTITY { "invalid" } else { "usage" };
+        let message = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            "send the body as JSON, with `Content-Type: application/json`".to_owned()
+        } else {
+            text
+        };
+        Self { status, code, message }
+    }
+
     /// A 400 with a message.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self { status: StatusCode::BAD_REQUEST, code: "usage", message: message.into() }
@@ -85,6 +103,28 @@ impl From<NodeError> for ApiError {
             _ => return Self::internal("the request", error),
         };
         Self { status, code, message: error.to_string() }
+    }
+}
+
+/// A body that is not JSON, not sent as JSON, of the wrong shape or too large.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self::rejected(rejection.status(), rejection.body_text())
+    }
+}
+
+/// A malformed query string.
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::rejected(StatusCode::BAD_REQUEST, rejection.body_text())
+    }
+}
+
+/// A path parameter that cannot be read.
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        let status = if rejection.status().is_server_error() { rejection.status() } else { StatusCode::BAD_REQUEST };
+        Self::rejected(status, rejection.body_text())
     }
 }
 

@@ -233,6 +233,59 @@ async fn every_documented_endpoint_answers_as_documented() {
     let saved = convene_node::sync::peers::saved_peers(synced.state.node.data_dir()).unwrap();
     assert!(saved.is_empty(), "{saved:?}");
 
+    // What axum itself refuses is the documented JSON error too: a body not
+    // sent as JSON, not JSON, of the wrong shape, or too large.
+    let large = format!("[\"{}\"]", "x".repeat(8 * 1024 * 1024));
+    let body_operations = [
+        (Method::POST, "/submissions", "/submissions?as=ama".to_owned(), "[1]"),
+        (Method::POST, "/import", "/import?as=ama".to_owned(), "[1, \"x\"]"),
+        (
+            Method::POST,
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{stored}/withdraw?as=ama"),
+            "{\"reason\": 7}",
+        ),
+        (Method::POST, "/peers", "/peers".to_owned(), "{\"address\": 7}"),
+        (Method::DELETE, "/peers", "/peers".to_owned(), "{\"addr\": 7}"),
+    ];
+    for (method, template, uri, wrong_shape) in body_operations {
+        let mut client = synced.client();
+        client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        let sent: [(Option<&str>, String, u16); 4] = [
+            (Some("text/plain"), "{}".into(), 415),
+            (Some("application/json"), "nope".into(), 400),
+            (Some("application/json"), wrong_shape.into(), 422),
+            (Some("application/json"), large.clone(), 413),
+        ];
+        for (content_type, body, expect) in sent {
+            let answer = client.request(method.clone(), &format!("/api/v1{uri}"), content_type, body).await;
+            check(&doc, template, &method, expect, &answer, &format!("{uri} ({expect})"));
+            let error: Value = serde_json::from_str(&answer.body).unwrap();
+            assert!(error["error"].is_string() && error["code"].is_string(), "{uri}: {}", answer.body);
+            covered.insert((template.to_owned(), method.as_str().to_lowercase(), expect));
+        }
+    }
+    // A malformed query, an unknown signer, a submission withdrawn before, an unknown path.
+    let mut client = app.client();
+    client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+    let more = [
+        (Method::GET, "/submissions/{id}", format!("/submissions/{stored}?reveal=maybe"), None, 400),
+        (Method::GET, "/submissions", "/submissions?limit=-1".to_owned(), None, 400),
+        (Method::POST, "/import", "/import?as=nobody".to_owned(), Some(json!([submission("Nobody")])), 404),
+        (Method::POST, "/submissions/{id}/withdraw", format!("/submissions/{stored}/withdraw"), Some(json!({})), 400),
+        (Method::POST, "/submissions", "/submissions?as=ama".to_owned(), Some(submission("To withdraw")), 409),
+    ];
+    for (method, template, uri, body, expect) in more {
+        let content_type = body.as_ref().map(|_| "application/json");
+        let body = body.map(|body| body.to_string()).unwrap_or_default();
+        let answer = client.request(method.clone(), &format!("/api/v1{uri}"), content_type, body).await;
+        check(&doc, template, &method, expect, &answer, &uri);
+        covered.insert((template.to_owned(), method.as_str().to_lowercase(), expect));
+    }
+    let answer = client.get("/api/v1/no/such/thing").await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(serde_json::from_str::<Value>(&answer.body).unwrap()["code"], "not_found", "{}", answer.body);
+
     // Every documented (path, method, status) is exercised.
     let mut documented = BTreeSet::new();
     for (path, operations) in doc["paths"].as_object().unwrap() {
@@ -308,4 +361,61 @@ async fn every_api_route_is_documented() {
         }
         assert_ne!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is not routed");
     }
+}
+
+#[test]
+fn the_submission_schema_says_what_the_server_checks() {
+    use convene_protocol::schema::{self, SubmissionKind};
+    let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let strings = |value: &Value| -> Vec<String> {
+        value.as_array().unwrap().iter().map(|item| item.as_str().unwrap().to_owned()).collect()
+    };
+    let countries: Vec<String> = schema::country_codes().map(str::to_owned).collect();
+    assert_eq!(strings(&schemas["Country"]["enum"]), countries);
+    assert!(!countries.contains(&"XX".to_owned()) && !countries.contains(&"UK".to_owned()));
+    let taxonomy = convene_protocol::taxonomy::Taxonomy::v1();
+    let codes = |terms: &[convene_protocol::taxonomy::Term]| -> Vec<String> {
+        terms.iter().map(|term| term.code.clone()).collect()
+    };
+    for (name, kind) in [
+        ("ConveningReport", SubmissionKind::ConveningReport),
+        ("CaseStudy", SubmissionKind::CaseStudy),
+        ("ConveningAnnouncement", SubmissionKind::ConveningAnnouncement),
+    ] {
+        let object = &schemas[name];
+        assert_eq!(object["additionalProperties"], false, "{name}");
+        assert_eq!(object["properties"]["kind"]["const"], kind.as_str());
+        let properties: BTreeSet<&str> = object["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(properties, kind.fields().iter().copied().collect(), "{name}: exactly the fields of the kind");
+        assert_eq!(object["properties"]["title"]["maxLength"], schema::MAX_TITLE_CHARS);
+        for (field, terms) in [
+            ("principles", &taxonomy.principles),
+            ("risks", &taxonomy.risks),
+            ("lifecycle_stages", &taxonomy.lifecycle_stages),
+            ("dpi_types", &taxonomy.dpi_types),
+            ("purposes", &taxonomy.purposes),
+        ] {
+            if let Some(property) = object["properties"].get(field) {
+                assert_eq!(strings(&property["items"]["enum"]), codes(terms), "{name}.{field}");
+            }
+        }
+        if let Some(format) = object["properties"].get("format") {
+            assert_eq!(strings(&format["enum"]), codes(&taxonomy.formats));
+        }
+    }
+    let report = &schemas["ConveningReport"]["properties"];
+    assert_eq!(strings(&report["participants"]["properties"]["stakeholder_groups"]["items"]["enum"]), {
+        codes(&taxonomy.stakeholder_groups)
+    });
+    assert_eq!(report["participants"]["properties"]["count"]["maximum"], schema::MAX_PARTICIPANTS);
+    assert_eq!(report["summary"]["maxLength"], schema::MAX_TEXT_CHARS);
+    assert_eq!(report["insights"]["items"]["maxLength"], schema::MAX_ITEM_CHARS);
+    assert_eq!(report["quotes"]["maxItems"], schema::MAX_QUOTES);
+    let case = &schemas["CaseStudy"]["properties"];
+    assert_eq!(strings(&case["responsible_authority"]["enum"]), codes(&taxonomy.responsible_authorities));
+    let announcement = &schemas["ConveningAnnouncement"]["properties"];
+    assert_eq!(strings(&announcement["participation"]["enum"]), schema::PARTICIPATION.map(str::to_owned).to_vec());
+    assert_eq!(announcement["topics"]["items"]["maxLength"], schema::MAX_SHORT_CHARS);
+    assert_eq!(schemas["Contact"]["properties"]["email"]["maxLength"], schema::MAX_EMAIL_BYTES);
 }

@@ -30,7 +30,7 @@ pub enum PeersCommand {
     #[command(after_help = "Example:\n  convene peers remove /ip4/192.0.2.7/tcp/4701")]
     Remove {
         /// The multiaddr as it was added.
-        #[arg(value_parser = parse_any_addr)]
+        #[arg(value_parser = parse_peer_addr)]
         addr: Multiaddr,
     },
 }
@@ -38,15 +38,6 @@ pub enum PeersCommand {
 /// A peer address to save: it must name a transport (see `peers::parse_peer_addr`).
 fn parse_peer_addr(text: &str) -> Result<Multiaddr, String> {
     peers::parse_peer_addr(text).map_err(|error| error.to_string())
-}
-
-/// A peer address to forget: any multiaddr but an empty one.
-fn parse_any_addr(text: &str) -> Result<Multiaddr, String> {
-    match text.trim().parse::<Multiaddr>() {
-        Ok(addr) if !addr.is_empty() => Ok(addr),
-        Ok(_) => Err("a peer address is empty; give the multiaddr it was added with".into()),
-        Err(error) => Err(format!("not a multiaddr ({error}); e.g. /ip4/192.0.2.7/tcp/4701")),
-    }
 }
 
 /// Runs a peers subcommand.
