@@ -141,6 +141,15 @@ pub struct VerifyReport {
     pub checked: u64,
     /// Entries that failed, with the reason.
     pub failures: Vec<(String, String)>,
+    /// Of those, how many were set aside, to be fetched again from a peer.
+    #[serde(default)]
+    pub set_aside: u64,
+    /// Entries set aside (now or before) still waiting to be fetched again.
+    #[serde(default)]
+    pub damaged_waiting: u64,
+    /// What opening the store found damaged and repaired.
+    #[serde(default)]
+    pub repairs: Vec<String>,
 }
 
 /// A node's state for `convene status`.
@@ -158,6 +167,9 @@ pub struct NodeStatus {
     pub store: StoreCounts,
     /// Local identities.
     pub identities: Vec<crate::data_dir::IdentityInfo>,
+    /// What opening the store found damaged and repaired.
+    #[serde(default)]
+    pub repairs: Vec<String>,
 }
 
 /// The contact sealed to the secretariat and bound to its document, as
@@ -584,6 +596,12 @@ impl Node {
                 Err(error) => report.failures.push((id.to_string(), error.to_string())),
             }
         }
+        // A damaged entry is no use to anyone: set aside, it is fetched
+        // again from a peer, and the others are served meanwhile.
+        let damaged: Vec<EntryId> = report.failures.iter().filter_map(|(id, _)| id.parse().ok()).collect();
+        report.set_aside = self.inner.store.set_aside(&damaged)? as u64;
+        report.damaged_waiting = self.inner.store.counts()?.damaged_waiting;
+        report.repairs = self.inner.store.repairs();
         Ok(report)
     }
 
@@ -606,6 +624,7 @@ impl Node {
             secretariat: self.inner.secretariat.is_some(),
             store: self.inner.store.counts()?,
             identities: self.inner.data_dir.identities()?,
+            repairs: self.inner.store.repairs(),
         })
     }
 }

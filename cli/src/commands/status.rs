@@ -39,6 +39,15 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
     }
     println!("withdrawn:   {}", status.store.withdrawn);
     println!("on disk:     {:.1} MB", status.store.bytes_on_disk as f64 / 1e6);
+    if status.store.damaged_waiting > 0 {
+        println!(
+            "damaged:     {} entries were damaged on disk and set aside; they are fetched again from the next peer that has them",
+            status.store.damaged_waiting
+        );
+    }
+    for repair in &status.repairs {
+        println!("repaired:    {repair}");
+    }
     println!("identities:");
     for identity in &status.identities {
         println!("  {}\t{}", identity.name, identity.public_key);

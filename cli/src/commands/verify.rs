@@ -8,7 +8,10 @@ use crate::output::print_json;
 
 /// Arguments of `convene verify`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  convene verify\n\nExits with 6 when any entry fails.")]
+#[command(
+    after_help = "Example:\n  convene verify\n\nChecks every stored entry's signature and bytes. A damaged entry is set aside: the node\n\
+    fetches it again from the next peer that has it, and serves the others meanwhile.\nExits with 6 when any entry fails."
+)]
 pub struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
@@ -21,10 +24,22 @@ pub fn run(context: &Context, args: VerifyArgs) -> Result<(), Failure> {
     if args.json {
         print_json(&report)?;
     } else {
+        for repair in &report.repairs {
+            println!("REPAIRED {repair}");
+        }
         for (id, reason) in &report.failures {
             println!("FAILED {id}: {reason}");
         }
         println!("{} entries checked, {} failed", report.checked, report.failures.len());
+        if report.set_aside > 0 {
+            println!(
+                "{} damaged entries set aside: the node fetches them again from the next peer that has them",
+                report.set_aside
+            );
+        }
+        if report.damaged_waiting > 0 {
+            println!("{} damaged entries are waiting to be fetched again from a peer", report.damaged_waiting);
+        }
     }
     if report.failures.is_empty() {
         Ok(())

@@ -11,6 +11,7 @@
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
 //! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
+//! | `M` | entry id | its document id: an entry set aside as damaged, to be fetched again from a peer |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
@@ -35,6 +36,7 @@ pub(crate) const TOMBSTONE: u8 = b'W';
 pub(crate) const PURGED: u8 = b'P';
 pub(crate) const GRANT: u8 = b'G';
 pub(crate) const ERASE: u8 = b'Z';
+pub(crate) const MISSING: u8 = b'M';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])
@@ -54,6 +56,10 @@ pub(crate) fn purged(id: &EntryId) -> Vec<u8> {
 
 pub(crate) fn grant(document: &DocumentId, key: &PublicKey) -> Vec<u8> {
     prefixed(GRANT, &[&document.0, key.as_bytes()])
+}
+
+pub(crate) fn missing(id: &EntryId) -> Vec<u8> {
+    prefixed(MISSING, &[&id.0])
 }
 
 pub(crate) fn erase(span: Span) -> Vec<u8> {

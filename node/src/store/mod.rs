@@ -18,6 +18,7 @@ mod pack;
 mod tests;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use convene_protocol::document::{self, DocumentError};
@@ -148,6 +149,9 @@ pub struct StoreCounts {
     pub withdrawn: u64,
     /// Bytes on disk.
     pub bytes_on_disk: u64,
+    /// Entries set aside as damaged, waiting to be fetched again from a peer.
+    #[serde(default)]
+    pub damaged_waiting: u64,
 }
 
 /// Entries and rows of one network, over a [`Backend`].
@@ -164,6 +168,13 @@ pub struct Store<B = SledBackend> {
     counts: Mutex<Option<StoreCounts>>,
     /// The list index, once built; changed only after the store is.
     list_index: RwLock<Option<ListIndex>>,
+    /// Entries set aside as damaged and not yet fetched again.
+    missing: AtomicU64,
+    /// Bumped whenever entries are set aside: what a reader built from the
+    /// stored set before is out of date.
+    set_aside_generation: AtomicU64,
+    /// What opening the store found damaged and repaired, for `status` and `verify`.
+    repairs: Mutex<Vec<String>>,
 }
 
 /// Writes of entries of distinct documents, not yet applied.
@@ -179,6 +190,8 @@ struct Pending {
     entry_bytes: u64,
     /// A withdrawal removed an unknown number of entries.
     recount: bool,
+    /// Entries set aside as damaged that arrived again.
+    found_again: u64,
 }
 
 /// How an ingested entry changes the list index.
@@ -217,11 +230,15 @@ impl Store<SledBackend> {
             writer: Mutex::new(()),
             counts: Mutex::new(None),
             list_index: RwLock::new(None),
+            missing: AtomicU64::new(0),
+            set_aside_generation: AtomicU64::new(0),
+            repairs: Mutex::new(Vec::new()),
         };
+        store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
             store.move_rows_to_pack()?;
         }
-        store.cut_unrecorded_tail()?;
+        store.repair_pack_tail()?;
         // A crash may have come between a withdrawal and the erasure of its purged bytes.
         store.erase_purged()?;
         Ok(store)
@@ -291,21 +308,147 @@ impl<B: Backend> Store<B> {
         Ok(())
     }
 
-    /// Cuts off pack bytes that no applied batch recorded: a crash (or a
-    /// power cut) between appending a batch's bytes and applying its
-    /// records left them. Nothing points at them, and they may hold text
-    /// that must not outlive a withdrawal of the same entries stored later.
-    fn cut_unrecorded_tail(&self) -> Result<(), StoreError> {
+    /// Makes the pack agree with the records at open. Bytes past the
+    /// recorded end (a batch cut by a crash, or garbage) are cut off: nothing
+    /// points at them, and they may hold text that must not outlive a
+    /// withdrawal. A pack shorter than recorded (a torn tail) loses the
+    /// entries that lay past its end: they are set aside, so reconciliation
+    /// fetches them again from a peer, and the pack is cut back to its
+    /// last whole record.
+    fn repair_pack_tail(&self) -> Result<(), StoreError> {
         let Some(end) = self.recorded_pack_end()? else { return Ok(()) };
         let len = self.pack.end();
         if len > end {
-            tracing::warn!(
-                "entries.pack: cutting {} bytes that no stored record points at (an interrupted write)",
-                len - end
-            );
             self.pack.cut_back(end)?;
+            self.repaired(format!(
+                "entries.pack held {} bytes past its last whole record (a write cut short, or garbage): cut off",
+                len - end
+            ));
+        } else if len < end {
+            let mut lost = Vec::new();
+            let mut rows_lost = HashSet::new();
+            let mut whole = 0;
+            for prefix in [keys::ENTRY, keys::LIST_ROW] {
+                for pair in self.backend.scan_prefix(&[prefix]) {
+                    let (key, value) = pair?;
+                    let Some(span) = Span::decode(&value) else { continue };
+                    let span_end = span.offset + u64::from(span.len);
+                    if span_end > len {
+                        if prefix == keys::ENTRY {
+                            lost.extend(keys::id_at(&key, 0).map(EntryId));
+                        } else {
+                            rows_lost.extend(keys::id_at(&key, 0).map(DocumentId));
+                        }
+                    } else {
+                        whole = whole.max(span_end);
+                    }
+                }
+            }
+            self.pack.cut_back(whole)?;
+            let mut batch = WriteBatch::default();
+            batch.put(keys::PACK_END.to_vec(), whole.to_be_bytes().to_vec());
+            self.backend.apply(batch)?;
+            self.backend.flush()?;
+            let count = self.set_aside(&lost)?;
+            if !rows_lost.is_empty() {
+                let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                self.rebuild_rows(&rows_lost)?;
+            }
+            self.repaired(format!(
+                "entries.pack ended at byte {len} of {end} (cut short): {count} entries set aside, to be fetched again from a peer"
+            ));
         }
         Ok(())
+    }
+
+    fn repaired(&self, note: String) {
+        tracing::warn!("{note}");
+        self.repairs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(note);
+    }
+
+    /// What opening the store found damaged and repaired.
+    pub fn repairs(&self) -> Vec<String> {
+        self.repairs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Sets damaged entries aside: their records go (so they are no longer
+    /// held, served, listed or reconciled, and reconciliation fetches them
+    /// again from any peer that holds them), a record says they are
+    /// missing, and each document they belong to gets its list row built
+    /// again from what remains (or loses it, without its first entry).
+    /// Returns how many were set aside.
+    pub fn set_aside(&self, ids: &[EntryId]) -> Result<usize, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let wanted: HashSet<EntryId> = ids.iter().copied().collect();
+        let mut found = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::DOC_ENTRY]) {
+            let (key, _) = pair?;
+            if let (Some(document), Some(id)) = (keys::id_at(&key, 0), keys::id_at(&key, 32))
+                && wanted.contains(&EntryId(id))
+            {
+                found.push((DocumentId(document), EntryId(id)));
+            }
+        }
+        let mut batch = WriteBatch::default();
+        for id in &wanted {
+            batch.delete(keys::entry(id));
+        }
+        for (document, id) in &found {
+            batch.delete(keys::doc_entry(document, id));
+            batch.put(keys::missing(id), document.0.to_vec());
+        }
+        self.backend.apply(batch)?;
+        let documents: HashSet<DocumentId> = found.iter().map(|(document, _)| *document).collect();
+        self.rebuild_rows(&documents)?;
+        // Rebuilt when next needed: rows went, and their dates may be unknown.
+        *self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        *self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        self.missing.fetch_add(found.len() as u64, Ordering::Relaxed);
+        self.set_aside_generation.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("set aside {} damaged entries; they will be fetched again from a peer", wanted.len());
+        Ok(wanted.len())
+    }
+
+    /// Builds the list rows of `documents` again from their stored
+    /// entries (a document without its first entry loses its row). The
+    /// caller holds the writer lock and drops the list index after.
+    fn rebuild_rows(&self, documents: &HashSet<DocumentId>) -> Result<(), StoreError> {
+        let mut pending = Pending::default();
+        for document in documents {
+            let old = self.row_span(document)?;
+            let rebuilt = self.document_entries(document).ok().and_then(|entries| {
+                let row = row_of(document, &entries).ok().flatten()?;
+                Some(ListRow {
+                    id: *document,
+                    creator: row.creator.to_did_key(),
+                    created_ms: row.created_ms,
+                    summary: Summary::from_fields(row.kind, &row.fields),
+                })
+            });
+            if let Some(old) = old {
+                pending.batch.put(keys::erase(old), Vec::new());
+            }
+            match rebuilt {
+                Some(row) => {
+                    let encoded = list_row::encode(&row);
+                    let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
+                    pending.pack.extend_from_slice(&encoded);
+                    pending.batch.put(keys::doc(keys::LIST_ROW, document), span.encode());
+                }
+                None => pending.batch.delete(keys::doc(keys::LIST_ROW, document)),
+            }
+        }
+        self.apply(pending, &mut Vec::new())?;
+        self.backend.flush()?;
+        self.erase_purged()
+    }
+
+    /// Bumped each time entries are set aside.
+    pub fn set_aside_generation(&self) -> u64 {
+        self.set_aside_generation.load(Ordering::Relaxed)
     }
 
     /// Where the last applied batch left the pack's end.
@@ -374,6 +517,7 @@ impl<B: Backend> Store<B> {
             return Err(error.into());
         }
         listings.extend(pending.listings);
+        self.missing.fetch_sub(pending.found_again.min(self.missing.load(Ordering::Relaxed)), Ordering::Relaxed);
         let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if pending.recount {
             // A withdrawal removes an unknown number of entries: count again when asked.
@@ -459,6 +603,10 @@ impl<B: Backend> Store<B> {
         let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: entry.encoded().len() as u32 };
         pending.pack.extend_from_slice(entry.encoded());
         add_entry(entry, span, &mut batch);
+        if self.missing.load(Ordering::Relaxed) > 0 && self.backend.get(&keys::missing(&id))?.is_some() {
+            batch.delete(keys::missing(&id));
+            pending.found_again += 1;
+        }
         pending.batch.ops.append(&mut batch.ops);
         pending.listings.push(listing);
         pending.documents.insert(document);
@@ -789,6 +937,7 @@ impl<B: Backend> Store<B> {
         }
         let mut counts = cached.clone().expect("just filled");
         counts.bytes_on_disk = self.backend.size_on_disk()? + self.pack.end();
+        counts.damaged_waiting = self.missing.load(Ordering::Relaxed);
         Ok(counts)
     }
 

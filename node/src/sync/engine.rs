@@ -535,8 +535,13 @@ impl Engine {
                         }
                         Ok(None) => {}
                         Err(error) => {
-                            warn!(%error, "reading an entry for a peer");
-                            break;
+                            // Damaged here: set aside (so it is fetched again
+                            // from a peer) and the others are served.
+                            warn!(%error, "reading an entry for a peer; setting it aside");
+                            if let Err(error) = node.store().set_aside(&[id]) {
+                                warn!(%error, "setting a damaged entry aside");
+                                break;
+                            }
                         }
                     }
                 }

@@ -60,6 +60,9 @@ struct State {
     stored_meanwhile: Option<Vec<Item>>,
     /// Bumped by [`SyncSet::forget`]: a build begun before is not kept.
     generation: u64,
+    /// The store's set-aside generation the set was built at: damaged
+    /// entries set aside since are no longer held.
+    store_generation: u64,
 }
 
 /// The set, shared by the engine (which hears of stored entries) and the
@@ -74,6 +77,15 @@ impl SyncSet {
 
     /// The current set; blocking: scans the store when not built.
     pub fn items(&self, node: &Node) -> Result<Items, NodeError> {
+        let set_aside = node.store().set_aside_generation();
+        {
+            let mut state = self.state();
+            if state.store_generation != set_aside {
+                state.items = None;
+                state.generation += 1;
+                state.store_generation = set_aside;
+            }
+        }
         self.items_or_read(|| {
             node.store()
                 .sync_items()
