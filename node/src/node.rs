@@ -149,7 +149,7 @@ pub struct VerifyReport {
     pub damaged_waiting: u64,
     /// What opening the store found damaged and repaired.
     #[serde(default)]
-    pub repairs: Vec<String>,
+    pub repairs: Vec<crate::store::Repair>,
 }
 
 /// A node's state for `convene status`.
@@ -169,7 +169,7 @@ pub struct NodeStatus {
     pub identities: Vec<crate::data_dir::IdentityInfo>,
     /// What opening the store found damaged and repaired.
     #[serde(default)]
-    pub repairs: Vec<String>,
+    pub repairs: Vec<crate::store::Repair>,
 }
 
 /// The contact sealed to the secretariat and bound to its document, as

@@ -46,7 +46,7 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
         );
     }
     for repair in &status.repairs {
-        println!("repaired:    {repair}");
+        println!("repaired:    {}: {}", format_ms(repair.at_ms), repair.note);
     }
     println!("identities:");
     for identity in &status.identities {

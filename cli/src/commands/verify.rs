@@ -25,7 +25,7 @@ pub fn run(context: &Context, args: VerifyArgs) -> Result<(), Failure> {
         print_json(&report)?;
     } else {
         for repair in &report.repairs {
-            println!("REPAIRED {repair}");
+            println!("REPAIRED {}: {}", crate::output::format_ms(repair.at_ms), repair.note);
         }
         for (id, reason) in &report.failures {
             println!("FAILED {id}: {reason}");

@@ -12,6 +12,7 @@
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
 //! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
 //! | `M` | entry id | its document id: an entry set aside as damaged, to be fetched again from a peer |
+//! | `R` | time (8, BE) ‖ sequence (4, BE) | a note of a repair the store made to itself (the last 20) |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
@@ -37,6 +38,7 @@ pub(crate) const PURGED: u8 = b'P';
 pub(crate) const GRANT: u8 = b'G';
 pub(crate) const ERASE: u8 = b'Z';
 pub(crate) const MISSING: u8 = b'M';
+pub(crate) const REPAIR: u8 = b'R';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])

@@ -173,8 +173,18 @@ pub struct Store<B = SledBackend> {
     /// Bumped whenever entries are set aside: what a reader built from the
     /// stored set before is out of date.
     set_aside_generation: AtomicU64,
-    /// What opening the store found damaged and repaired, for `status` and `verify`.
-    repairs: Mutex<Vec<String>>,
+}
+
+/// How many repair notes the store keeps.
+const REPAIRS_KEPT: usize = 20;
+
+/// A repair the store made to itself: when, and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Repair {
+    /// When (ms since the epoch).
+    pub at_ms: u64,
+    /// What was found and done.
+    pub note: String,
 }
 
 /// Writes of entries of distinct documents, not yet applied.
@@ -232,7 +242,6 @@ impl Store<SledBackend> {
             list_index: RwLock::new(None),
             missing: AtomicU64::new(0),
             set_aside_generation: AtomicU64::new(0),
-            repairs: Mutex::new(Vec::new()),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -323,7 +332,7 @@ impl<B: Backend> Store<B> {
             self.repaired(format!(
                 "entries.pack held {} bytes past its last whole record (a write cut short, or garbage): cut off",
                 len - end
-            ));
+            ))?;
         } else if len < end {
             let mut lost = Vec::new();
             let mut rows_lost = HashSet::new();
@@ -356,19 +365,38 @@ impl<B: Backend> Store<B> {
             }
             self.repaired(format!(
                 "entries.pack ended at byte {len} of {end} (cut short): {count} entries set aside, to be fetched again from a peer"
-            ));
+            ))?;
         }
         Ok(())
     }
 
-    fn repaired(&self, note: String) {
+    /// Keeps a note of a repair, dated, for `status` and `verify` (the
+    /// process that repairs may be a one-shot command); the last
+    /// [`REPAIRS_KEPT`] are kept.
+    fn repaired(&self, note: String) -> Result<(), StoreError> {
         tracing::warn!("{note}");
-        self.repairs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(note);
+        let mut batch = WriteBatch::default();
+        let mut key = vec![keys::REPAIR];
+        key.extend_from_slice(&crate::node::now_ms().to_be_bytes());
+        key.extend_from_slice(&(self.backend.scan_prefix(&[keys::REPAIR]).count() as u32).to_be_bytes());
+        batch.put(key, note.into_bytes());
+        let kept: Vec<_> = self.backend.scan_prefix(&[keys::REPAIR]).collect::<Result<_, _>>()?;
+        for (old, _) in kept.iter().rev().skip(REPAIRS_KEPT - 1) {
+            batch.delete(old.clone());
+        }
+        self.backend.apply(batch)?;
+        Ok(self.backend.flush()?)
     }
 
-    /// What opening the store found damaged and repaired.
-    pub fn repairs(&self) -> Vec<String> {
-        self.repairs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    /// What opening the store found damaged and repaired, oldest first.
+    pub fn repairs(&self) -> Vec<Repair> {
+        let notes = self.backend.scan_prefix(&[keys::REPAIR]).filter_map(Result::ok);
+        notes
+            .filter_map(|(key, note)| {
+                let ms = u64::from_be_bytes(key.get(1..9)?.try_into().ok()?);
+                Some(Repair { at_ms: ms, note: String::from_utf8_lossy(&note).into_owned() })
+            })
+            .collect()
     }
 
     /// Sets damaged entries aside: their records go (so they are no longer

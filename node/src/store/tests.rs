@@ -162,7 +162,7 @@ fn a_tampered_stored_entry_fails_when_read() {
     pack.set_len(span.offset + 10).unwrap();
     drop(store);
     let reopened = Store::open(&_dir.path().join("store"), NETWORK).unwrap();
-    assert!(reopened.repairs()[0].contains("cut short"), "a cut pack is reported: {:?}", reopened.repairs());
+    assert!(reopened.repairs()[0].note.contains("cut short"), "a cut pack is reported: {:?}", reopened.repairs());
     assert!(reopened.entry(&create.id()).unwrap().is_none(), "set aside, to be fetched again");
     assert_eq!(reopened.counts().unwrap().damaged_waiting, 1);
     assert!(reopened.raw_entries().next().is_none(), "no record points past the pack's end");
@@ -451,7 +451,7 @@ fn a_torn_pack_tail_sets_its_entries_aside_until_they_arrive_again() {
     std::fs::OpenOptions::new().write(true).open(&pack_path).unwrap().set_len(len - 100).unwrap();
 
     let store = Store::open(&path, NETWORK).unwrap();
-    assert!(store.repairs()[0].contains("cut short"), "{:?}", store.repairs());
+    assert!(store.repairs()[0].note.contains("cut short"), "{:?}", store.repairs());
     assert!(store.entry(&entries[2].id()).unwrap().is_none(), "the torn entry is no longer held");
     assert_eq!(store.counts().unwrap().damaged_waiting, 1);
     assert_eq!(store.list(&Filter::default(), 0, 10).unwrap().total, 2, "the others are listed");
@@ -465,7 +465,7 @@ fn a_torn_pack_tail_sets_its_entries_aside_until_they_arrive_again() {
     assert_eq!(store.list(&Filter::default(), 0, 10).unwrap().total, 3);
     drop(store);
     let reopened = Store::open(&path, NETWORK).unwrap();
-    assert!(reopened.repairs().is_empty());
+    assert_eq!(reopened.repairs().len(), 1, "the note is kept; nothing new is found");
     assert_eq!(reopened.counts().unwrap().damaged_waiting, 0);
     for entry in &entries {
         assert_eq!(reopened.entry(&entry.id()).unwrap().unwrap().encoded(), entry.encoded());
@@ -486,7 +486,7 @@ fn garbage_after_the_pack_is_cut_off_and_reported() {
     let mut pack = std::fs::OpenOptions::new().append(true).open(path.join("entries.pack")).unwrap();
     std::io::Write::write_all(&mut pack, &[0x5A; 1000]).unwrap();
     let store = Store::open(&path, NETWORK).unwrap();
-    assert!(store.repairs()[0].contains("1000 bytes past its last whole record"), "{:?}", store.repairs());
+    assert!(store.repairs()[0].note.contains("1000 bytes past its last whole record"), "{:?}", store.repairs());
     assert_eq!(std::fs::metadata(path.join("entries.pack")).unwrap().len(), end);
     assert_eq!(store.list(&Filter::default(), 0, 10).unwrap().total, 3);
 }
