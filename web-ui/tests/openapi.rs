@@ -282,6 +282,35 @@ async fn every_documented_endpoint_answers_as_documented() {
         check(&doc, template, &method, expect, &answer, &uri);
         covered.insert((template.to_owned(), method.as_str().to_lowercase(), expect));
     }
+    // The request guard answers for every operation, before any handler:
+    // a foreign Host (421), a write from another site (403), and, bound
+    // beyond loopback, the token-only reads without it (401).
+    let wide = common::app(false, true);
+    for (path, operations) in doc["paths"].as_object().unwrap().clone() {
+        let uri = path.replace("{id}", &stored);
+        for method in operations.as_object().unwrap().keys() {
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let mut foreign = synced.client();
+            foreign.headers.push(("host".into(), "rebound.example:4700".into()));
+            let answer = foreign.request(method.clone(), &format!("/api/v1{uri}"), None, String::new()).await;
+            check(&doc, &path, &method, 421, &answer, &format!("{uri} (foreign Host)"));
+            covered.insert((path.clone(), method.as_str().to_lowercase(), 421));
+            if method != Method::GET {
+                let mut cross = synced.client();
+                cross.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+                cross.headers.push(("origin".into(), "https://evil.example".into()));
+                let answer = cross.request(method.clone(), &format!("/api/v1{uri}"), None, String::new()).await;
+                check(&doc, &path, &method, 403, &answer, &format!("{uri} (foreign Origin)"));
+                covered.insert((path.clone(), method.as_str().to_lowercase(), 403));
+            }
+        }
+    }
+    for path in ["/status", "/identities", "/peers"] {
+        let answer = wide.client().get(&format!("/api/v1{path}")).await;
+        check(&doc, path, &Method::GET, 401, &answer, &format!("{path} (bound wide, no token)"));
+        covered.insert((path.to_owned(), "get".to_owned(), 401));
+    }
+
     let answer = client.get("/api/v1/no/such/thing").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(serde_json::from_str::<Value>(&answer.body).unwrap()["code"], "not_found", "{}", answer.body);
