@@ -113,3 +113,14 @@ fn import_json_through_a_running_node_prints_one_result_per_line_in_order() {
     import_reports_every_line(&node);
     running.stop();
 }
+
+#[test]
+fn node_run_refuses_a_peer_that_names_no_transport() {
+    let network = Network::create("Inputs");
+    let node = TestNode::init(&network, false);
+    let run = node.run(&["node", "run", "--http", "127.0.0.1:0", "--peer", "192.168.1.20:4701"]).expect_code(2);
+    assert!(run.stderr.contains("did you mean /ip4/192.168.1.20/tcp/4701?"), "{run}");
+    std::fs::write(node.data_dir().join("config.toml"), "peers = [\"/ip4/192.168.1.20\"]\n").unwrap();
+    let run = node.run(&["node", "run", "--http", "127.0.0.1:0", "--listen", "/ip4/127.0.0.1/tcp/0"]).expect_code(3);
+    assert!(run.stderr.contains("config.toml") && run.stderr.contains("/tcp/PORT"), "{run}");
+}

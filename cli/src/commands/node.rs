@@ -37,7 +37,7 @@ pub struct RunArgs {
     #[arg(long = "listen", value_name = "MULTIADDR")]
     listen: Vec<Multiaddr>,
     /// Keep a connection to this peer (repeatable); see also `convene peers add`.
-    #[arg(long = "peer", value_name = "MULTIADDR")]
+    #[arg(long = "peer", value_name = "MULTIADDR", value_parser = peer_addr)]
     peers: Vec<Multiaddr>,
     /// Serve the web UI and API here [default: 127.0.0.1:4700]. Beyond
     /// loopback it serves HTTPS, and every page but the public browse pages
@@ -103,6 +103,11 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
         config.listen = args.listen;
     }
     config.peers = file.peers.unwrap_or_default();
+    for addr in &config.peers {
+        sync::peers::check_peer_addr(addr).map_err(|error| {
+            Failure::new(exit::INVALID, format!("{}/config.toml, peers: {error}", context.data_dir.root().display()))
+        })?;
+    }
     config.peers.extend(args.peers);
     config.mdns = args.mdns || file.mdns.unwrap_or(false);
     config.reconcile_interval =
@@ -258,4 +263,9 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
     }
+}
+
+/// A `--peer` value: a multiaddr naming a transport this node dials.
+fn peer_addr(text: &str) -> Result<Multiaddr, String> {
+    sync::peers::parse_peer_addr(text).map_err(|error| error.to_string())
 }
