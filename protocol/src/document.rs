@@ -48,9 +48,18 @@ impl From<automerge::AutomergeError> for DocumentError {
     }
 }
 
+/// Parses one automerge change within the limits of
+/// [`crate::change_limits`]: its sizes and op counts are checked, and a
+/// compressed change inflated (once, stopping at the limit), before
+/// automerge reads it.
+pub(crate) fn parse_change(bytes: &[u8]) -> Result<Change, String> {
+    let chunk = crate::change_limits::checked_chunk(bytes).map_err(|error| error.to_string())?;
+    Change::try_from(&chunk[..]).map_err(|error| format!("not an automerge change: {error}"))
+}
+
 /// Parses an entry payload that must be one automerge change made by `author`.
 pub(crate) fn check_change(payload: &[u8], author: &PublicKey) -> Result<Change, String> {
-    let change = Change::from_bytes(payload.to_vec()).map_err(|error| format!("not an automerge change: {error}"))?;
+    let change = parse_change(payload)?;
     if change.actor_id().to_bytes() != author.as_bytes() {
         return Err("the change's actor is not the entry's author".to_owned());
     }
@@ -204,9 +213,7 @@ pub fn edit_change(
 /// The fields of the document that `changes` build (in any order).
 pub fn materialise(changes: &[Vec<u8>]) -> Result<Map<String, Json>, DocumentError> {
     if let [only] = changes {
-        return materialise_one(
-            Change::from_bytes(only.clone()).map_err(|error| DocumentError::Load(error.to_string()))?,
-        );
+        return materialise_one(parse_change(only).map_err(DocumentError::Load)?);
     }
     let doc = load(changes)?;
     to_json_map(&doc, &ROOT, 0)
@@ -254,7 +261,7 @@ fn first_change_fields(change: &Change) -> Option<Result<Map<String, Json>, Docu
 pub fn history(changes: &[Vec<u8>]) -> Result<Vec<(PublicKey, i64)>, DocumentError> {
     let mut out = Vec::with_capacity(changes.len());
     for bytes in changes {
-        let change = Change::from_bytes(bytes.clone()).map_err(|error| DocumentError::Load(error.to_string()))?;
+        let change = parse_change(bytes).map_err(DocumentError::Load)?;
         let actor: [u8; 32] =
             change.actor_id().to_bytes().try_into().map_err(|_| DocumentError::Load("actor".into()))?;
         let key = PublicKey::from_bytes(actor).map_err(|error| DocumentError::Load(error.to_string()))?;
@@ -265,10 +272,8 @@ pub fn history(changes: &[Vec<u8>]) -> Result<Vec<(PublicKey, i64)>, DocumentErr
 }
 
 fn load(changes: &[Vec<u8>]) -> Result<AutoCommit, DocumentError> {
-    let parsed = changes
-        .iter()
-        .map(|bytes| Change::from_bytes(bytes.clone()).map_err(|error| DocumentError::Load(error.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
+    let parsed =
+        changes.iter().map(|bytes| parse_change(bytes).map_err(DocumentError::Load)).collect::<Result<Vec<_>, _>>()?;
     let mut doc = AutoCommit::new();
     doc.apply_changes(parsed)?;
     Ok(doc)

@@ -9,6 +9,7 @@
 //! - [`entry`]: the signed, content-addressed, immutable entry and its
 //!   versioned binary encoding;
 //! - [`document`]: how a submission's fields become automerge changes and back;
+//! - [`change_limits`]: the limits every change is held to before automerge reads it;
 //! - [`seal`]: personal data sealed to the secretariat;
 //! - [`schema`] and [`taxonomy`]: what a valid submission holds;
 //! - [`wire`]: the sync protocol's messages and their size limits.
@@ -19,6 +20,7 @@
 #[macro_use]
 mod bytes;
 
+pub mod change_limits;
 pub mod document;
 pub mod entry;
 pub mod keys;
