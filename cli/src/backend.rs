@@ -670,6 +670,7 @@ fn decode<T: DeserializeOwned>((status, body): (u16, Vec<u8>)) -> Result<T, Fail
         Some("not_found") => exit::NOT_FOUND,
         Some("refused") | Some("unauthorized") => exit::REFUSED,
         Some("usage") => exit::USAGE,
+        Some("disk_full") => exit::DISK_FULL,
         _ => exit::FAILED,
     };
     Err(Failure::new(code, message))

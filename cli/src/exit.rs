@@ -39,6 +39,9 @@ pub const NOT_FOUND: u8 = 4;
 pub const REFUSED: u8 = 5;
 /// `verify` found entries that fail verification.
 pub const VERIFY_FAILED: u8 = 6;
+/// The disk is full: the write was refused, nothing stored is lost; free
+/// space and run it again.
+pub const DISK_FULL: u8 = 7;
 
 impl Failure {
     /// A failure with an explicit code.
@@ -84,6 +87,9 @@ impl Failure {
 
 /// The exit code that fits a node error.
 pub fn code_for(error: &NodeError) -> u8 {
+    if error.is_disk_full() {
+        return DISK_FULL;
+    }
     match error {
         NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::BadIdentityName(_) => INVALID,
         NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => NOT_FOUND,

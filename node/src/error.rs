@@ -102,3 +102,11 @@ pub enum NodeError {
     #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
     Unsealable(DocumentId),
 }
+
+impl NodeError {
+    /// Whether this is the refusal of a write on a full disk (nothing of it
+    /// was stored, nothing stored before is lost).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, NodeError::Store(StoreError::Backend(crate::store::BackendError::DiskFull { .. })))
+    }
+}

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
+use crate::store::space::{self, DiskSpace};
 use crate::store::{DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, row_of};
 
 /// A cloneable handle to an open node.
@@ -165,6 +166,9 @@ pub struct NodeStatus {
     pub secretariat: bool,
     /// Store counts.
     pub store: StoreCounts,
+    /// The filesystem holding the store (absent when it cannot be read).
+    #[serde(default)]
+    pub disk: Option<DiskSpace>,
     /// Local identities.
     pub identities: Vec<crate::data_dir::IdentityInfo>,
     /// What opening the store found damaged and repaired.
@@ -420,7 +424,9 @@ impl Node {
             sorted_slots.push(slots[index]);
             sorted.push(valid[index].take().expect("each once"));
         }
-        let outcomes = self.ingest(sorted)?;
+        // Entries from elsewhere leave the sync reserve free for a
+        // convener's own writes (`store/space.rs`).
+        let outcomes = space::keeping_sync_reserve(|| self.ingest(sorted))?;
         for (slot, outcome) in sorted_slots.into_iter().zip(outcomes) {
             results[slot] = Some(Ok(outcome));
         }
@@ -623,6 +629,7 @@ impl Node {
             data_dir: self.inner.data_dir.root().display().to_string(),
             secretariat: self.inner.secretariat.is_some(),
             store: self.inner.store.counts()?,
+            disk: self.inner.store.disk_space().ok(),
             identities: self.inner.data_dir.identities()?,
             repairs: self.inner.store.repairs(),
         })

@@ -97,6 +97,13 @@ impl From<NodeError> for ApiError {
             NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::BadPeerAddr(_) => {
                 (StatusCode::BAD_REQUEST, "usage")
             }
+            NodeError::Store(StoreError::Backend(BackendError::DiskFull { .. })) => {
+                return Self {
+                    status: StatusCode::INSUFFICIENT_STORAGE,
+                    code: "disk_full",
+                    message: error.to_string(),
+                };
+            }
             NodeError::Store(StoreError::Backend(BackendError::Io(_))) => {
                 return Self { status: StatusCode::INSUFFICIENT_STORAGE, code: "failed", message: error.to_string() };
             }

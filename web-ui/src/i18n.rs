@@ -307,6 +307,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "error.disk_full",
+        [
+            "The disk is full: {free} MB free, about {needed} MB needed. Nothing was saved from this form, and nothing saved before is lost. Ask the person who runs this node to free space on its disk, then send the form again.",
+            "Le disque est plein : {free} Mo libres, environ {needed} Mo nécessaires. Rien de ce formulaire n'a été enregistré, et rien de ce qui l'était n'est perdu. Demandez à la personne qui gère ce nœud de libérer de la place sur son disque, puis renvoyez le formulaire.",
+            "El disco está lleno: {free} MB libres, se necesitan unos {needed} MB. No se guardó nada de este formulario y no se perdió nada de lo guardado antes. Pida a quien administra este nodo que libere espacio en su disco y vuelva a enviar el formulario.",
+            "القرص ممتلئ: {free} ميغابايت متاحة، والمطلوب نحو {needed} ميغابايت. لم يُحفظ شيء من هذا النموذج، ولم يُفقد شيء مما حُفظ من قبل. اطلب ممن يدير هذه العقدة إفراغ مساحة على قرصها، ثم أرسل النموذج مجددًا.",
+        ],
+    ),
+    (
         "error.identity_exists",
         [
             "An identity named “{name}” already exists; choose another name.",
@@ -1095,6 +1104,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("sync.last", ["last sync", "dernière synchro", "última sincronización", "آخر مزامنة"]),
     ("sync.never", ["never", "jamais", "nunca", "أبدًا"]),
     ("sync.offline", ["sync off", "synchro arrêtée", "sincronización apagada", "المزامنة متوقفة"]),
+    (
+        "sync.paused_disk_full",
+        [
+            "disk full: fetching paused",
+            "disque plein : réception en pause",
+            "disco lleno: recepción en pausa",
+            "القرص ممتلئ: الجلب متوقف مؤقتًا",
+        ],
+    ),
     ("sync.peers_online", ["peers online", "pairs en ligne", "pares en línea", "نظراء متصلون"]),
     ("type.boolean", ["true/false", "vrai/faux", "verdadero/falso", "صحيح/خطأ"]),
     ("type.list", ["a list", "une liste", "una lista", "قائمة"]),

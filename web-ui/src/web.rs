@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use convene_node::NodeError;
-use convene_node::store::IngestError;
+use convene_node::store::{BackendError, IngestError, StoreError, space};
 use convene_node::sync::SyncStatus;
 use maud::{DOCTYPE, Markup, html};
 
@@ -220,6 +220,9 @@ fn sync_bar(ctx: &Ctx) -> Markup {
                             None => (ctx.t("sync.never")),
                         }
                         " · " (sync.entries_waiting) " " (ctx.t("sync.entries_waiting"))
+                        @if sync.paused_disk_full {
+                            " · " strong { (ctx.t("sync.paused_disk_full")) }
+                        }
                     }
                 }
                 None => { span.dot {} (ctx.t("sync.offline")) }
@@ -302,6 +305,14 @@ impl PageError {
 /// The words for a refusal a visitor can meet; `None` for the rest (shown
 /// as the node words them).
 fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
+    if let NodeError::Store(StoreError::Backend(BackendError::DiskFull { free, needed })) = error {
+        // A decimal comma where the language writes one.
+        let mb = |bytes: u64| match lang {
+            Lang::Fr | Lang::Es => space::mb(bytes).replace('.', ","),
+            _ => space::mb(bytes),
+        };
+        return Some(crate::i18n::fill(tr(lang, "error.disk_full"), &[("free", &mb(*free)), ("needed", &mb(*needed))]));
+    }
     let (key, name) = match error {
         NodeError::IdentityExists(name) => ("error.identity_exists", name.as_str()),
         NodeError::BadIdentityName(name) => ("error.bad_identity_name", name.as_str()),
@@ -408,6 +419,25 @@ mod tests {
         assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_time(1_709_251_200_000), "2024-03-01 00:00 UTC");
         assert_eq!(format_time(951_782_400_000 + 3_660_000), "2000-02-29 01:01 UTC");
+    }
+
+    #[test]
+    fn a_full_disk_is_worded_in_the_visitors_language_and_answered_507() {
+        let full =
+            || NodeError::Store(StoreError::Backend(BackendError::DiskFull { free: 400_000, needed: 1_500_000 }));
+        let fr = refusal_words(Lang::Fr, &full()).unwrap();
+        assert!(fr.starts_with("Le disque est plein : 0,4 Mo libres, environ 1,5 Mo nécessaires."), "{fr}");
+        for lang in [Lang::En, Lang::Fr, Lang::Es, Lang::Ar] {
+            let text = refusal_words(lang, &full()).unwrap();
+            assert!(!text.contains('{') && !text.contains("Os") && !text.contains("error 28"), "{text}");
+        }
+        let api = crate::ApiError::from(full());
+        assert_eq!(api.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert!(api.message().starts_with("the disk is full: 0.4 MB free, about 1.5 MB needed"), "{}", api.message());
+        assert!(matches!(
+            PageError::node(Lang::Ar, full()),
+            PageError::Shown(Lang::Ar, StatusCode::INSUFFICIENT_STORAGE, _)
+        ));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub const EXIT_CODES: &str = "\
 Exit codes: 0 success; 1 failure (disk, store); 2 usage (bad arguments, node not set up, \
 no identity chosen); 3 invalid input (bad JSON or fields; for import: some lines were bad, \
 the good ones are stored); 4 not found; 5 refused (withdrawn, not the author, not the \
-secretariat, already exists); 6 verification failed.
+secretariat, already exists); 6 verification failed; 7 the disk is full (nothing stored is lost; free space and run it again).
 
 Data directory: --data-dir, else CONVENE_DATA_DIR, else the platform's data directory.";
 

@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::Context;
 use crate::exit::Failure;
+use convene_node::store::space::{self, DiskSpace};
 use convene_node::sync::PeerStatus;
 
 use crate::output::{format_ms, print_json, shown};
@@ -38,6 +39,9 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
         println!("  {kind}: {count}");
     }
     println!("withdrawn:   {}", status.store.withdrawn);
+    if let Some(disk) = &status.disk {
+        print_disk(disk);
+    }
     println!("on disk:     {:.1} MB", status.store.bytes_on_disk as f64 / 1e6);
     if status.store.damaged_waiting > 0 {
         println!(
@@ -65,12 +69,33 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
                 sync.connected(),
                 sync.entries_waiting
             );
+            if sync.paused_disk_full {
+                println!(
+                    "sync:        PAUSED: the disk is nearly full; fetching from peers waits until there is room (the rest is kept for this node's own submissions) and resumes by itself"
+                );
+            }
             for peer in &sync.peers {
                 print_peer(peer);
             }
         }
     }
     Ok(())
+}
+
+/// The disk's line: free space, the sync reserve, and whether writes are refused.
+fn print_disk(disk: &DiskSpace) {
+    let free = space::mb(disk.free_bytes);
+    let total = space::mb(disk.total_bytes);
+    let reserve = space::mb(disk.sync_reserve_bytes);
+    if disk.full() {
+        println!(
+            "disk:        FULL: {free} MB free of {total} MB; reading works, writing is refused until space is freed on this disk"
+        );
+    } else {
+        println!(
+            "disk:        {free} MB free of {total} MB; sync pauses below {reserve} MB, kept for local submissions"
+        );
+    }
 }
 
 /// One peer's line and counters.

@@ -14,8 +14,11 @@
 //! (`tests/tests/power_cut.rs`) is the arbiter.
 
 use std::fs::File;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use super::space;
 
 /// A storage failure, with what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +31,20 @@ pub enum BackendError {
         /// The store's directory.
         path: String,
     },
-    /// Reading or writing failed, e.g. a full disk.
+    /// The disk is full: nothing of the write was stored, and nothing
+    /// stored before is lost.
+    #[error(
+        "the disk is full: {} MB free, about {} MB needed; nothing already stored is lost; free space on the disk that holds the data directory, then try again",
+        super::space::mb(*free),
+        super::space::mb(*needed)
+    )]
+    DiskFull {
+        /// Bytes free.
+        free: u64,
+        /// About how many bytes the write needed free.
+        needed: u64,
+    },
+    /// Reading or writing failed.
     #[error("storage error: {0}; check that the disk is not full and the data directory is writable")]
     Io(String),
     /// The files on disk are damaged.
@@ -74,19 +90,64 @@ pub trait Backend: Send + Sync + 'static {
     fn flush(&self) -> Result<(), BackendError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, BackendError>;
+    /// Makes the backend writable again after a failed write, if it needs
+    /// it and can (sled refuses every write after one failed until it is
+    /// reopened); returns whether it was reopened, which forgets batches
+    /// applied but not flushed.
+    fn heal(&self) -> Result<bool, BackendError> {
+        Ok(false)
+    }
 }
 
 /// The sled backend.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SledBackend {
+    path: PathBuf,
+    /// sled and its log (`db`), opened again to `fsync` it after sled's
+    /// flush; replaced when sled is reopened after a failed write.
+    /// `None` after a reopen failed: the next use tries again.
+    open: RwLock<Option<Opened>>,
+    /// A write failed (ours, or sled's own in the background or while
+    /// reading): sled refuses every later one until it is reopened.
+    failed: AtomicBool,
+    /// Reopened since the store last asked ([`Backend::heal`]).
+    reopened: AtomicBool,
+}
+
+#[derive(Debug, Clone)]
+struct Opened {
     db: sled::Db,
-    /// sled's log (`db`), opened again to `fsync` it after sled's flush.
     log: Arc<File>,
 }
 
 impl SledBackend {
-    /// Opens (or creates) the store in `path`.
+    /// Opens (or creates) the store in `path`. On a full disk it deletes
+    /// the open reserve (`space.rs`) to make room for what sled writes at
+    /// every open; a snapshot file that an open cut short by a full disk
+    /// left behind (which sled would read as damage) is removed.
     pub fn open(path: &Path) -> Result<Self, BackendError> {
+        let mut attempts = 0;
+        let opened = loop {
+            attempts += 1;
+            match Self::open_sled(path) {
+                // What sled writes at open (a snapshot) did not fit.
+                Err(BackendError::DiskFull { .. }) if attempts < 4 && space::release_open_reserve(path) => {}
+                // Such a failed write leaves a snapshot file sled then reads
+                // as damage; without it, a full disk is the word.
+                Err(BackendError::Corrupt(_)) if attempts < 4 && remove_unfinished_snapshots(path) => {}
+                other => break other?,
+            }
+        };
+        space::keep_open_reserve(path);
+        Ok(Self {
+            path: path.to_owned(),
+            open: RwLock::new(Some(opened)),
+            failed: AtomicBool::new(false),
+            reopened: AtomicBool::new(false),
+        })
+    }
+
+    fn open_sled(path: &Path) -> Result<Opened, BackendError> {
         let db = sled::Config::new()
             .path(path)
             // We flush explicitly before acknowledging; the periodic flush
@@ -101,7 +162,7 @@ impl SledBackend {
                 sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
                     BackendError::Locked { path: path.display().to_string() }
                 }
-                other => from_sled(other),
+                other => from_sled(other, path),
             })?;
         let opened = |name: &str| {
             let file_path = path.join(name);
@@ -113,8 +174,51 @@ impl SledBackend {
         opened("conf")?;
         let log = opened("db")?;
         sync_dir(path)?;
-        Ok(Self { db, log: Arc::new(log) })
+        Ok(Opened { db, log: Arc::new(log) })
     }
+
+    /// sled, opened again if a reopen failed before.
+    fn opened(&self) -> Result<Opened, BackendError> {
+        if let Some(opened) = self.open.read().unwrap_or_else(|poisoned| poisoned.into_inner()).as_ref() {
+            return Ok(opened.clone());
+        }
+        let mut open = self.open.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(opened) = open.as_ref() {
+            return Ok(opened.clone());
+        }
+        let opened = Self::open_sled(&self.path)?;
+        *open = Some(opened.clone());
+        Ok(opened)
+    }
+
+    /// Notes a failed write: sled must be reopened before the next.
+    fn failing<T>(&self, result: Result<T, BackendError>) -> Result<T, BackendError> {
+        if result.is_err() {
+            self.failed.store(true, Ordering::Release);
+        }
+        result
+    }
+}
+
+/// Removes the snapshot files sled began and never finished
+/// (`snap.*.generating`, left when a write failed, e.g. on a full disk);
+/// sled reads the newest snapshot file and takes an empty one for damage.
+/// Finished snapshots are renamed, so these hold nothing sled needs.
+/// Returns whether there was one.
+fn remove_unfinished_snapshots(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else { return false };
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") && std::fs::remove_file(entry.path()).is_ok() {
+            tracing::warn!(
+                "removed {name}, a snapshot of the store that a failed write (a full disk?) left unfinished"
+            );
+            removed = true;
+        }
+    }
+    removed
 }
 
 /// `fsync`s the directory `path` (and so the names of the files in it) and
@@ -127,24 +231,44 @@ pub(crate) fn sync_dir(path: &Path) -> Result<(), BackendError> {
     Ok(())
 }
 
-fn from_sled(error: sled::Error) -> BackendError {
+fn from_sled(error: sled::Error, path: &Path) -> BackendError {
     match error {
         sled::Error::Corruption { .. } => BackendError::Corrupt(error.to_string()),
+        sled::Error::Io(io) if space::is_disk_full(&io) => space::full_error(Some(path), None, 0),
         other => BackendError::Io(other.to_string()),
     }
 }
 
-fn pairs(iter: sled::Iter) -> Pairs<'static> {
-    Box::new(iter.map(|item| item.map(|(key, value)| (key.to_vec(), value.to_vec())).map_err(from_sled)))
+fn pairs(iter: sled::Iter, path: &Path) -> Pairs<'_> {
+    Box::new(
+        iter.map(move |item| item.map(|(key, value)| (key.to_vec(), value.to_vec())).map_err(|e| from_sled(e, path))),
+    )
 }
 
 impl Backend for SledBackend {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
-        Ok(self.db.get(key).map_err(from_sled)?.map(|value| value.to_vec()))
+        let get = || -> Result<Option<Vec<u8>>, BackendError> {
+            let value = self.opened()?.db.get(key).map_err(|error| from_sled(error, &self.path))?;
+            Ok(value.map(|value| value.to_vec()))
+        };
+        match get() {
+            // sled writes while it reads (it consolidates pages), and in the
+            // background (it cleans segments): on a full disk that can fail
+            // and leave it refusing everything until reopened.
+            Err(BackendError::DiskFull { .. }) => {
+                self.failed.store(true, Ordering::Release);
+                let _ = self.reopen_if_failed();
+                get()
+            }
+            other => other,
+        }
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Pairs<'_> {
-        pairs(self.db.scan_prefix(prefix))
+        match self.opened() {
+            Ok(opened) => pairs(opened.db.scan_prefix(prefix), &self.path),
+            Err(error) => Box::new(std::iter::once(Err(error))),
+        }
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), BackendError> {
@@ -155,15 +279,67 @@ impl Backend for SledBackend {
                 None => sled_batch.remove(key),
             }
         }
-        self.db.apply_batch(sled_batch).map_err(from_sled)
+        self.failing(self.opened()?.db.apply_batch(sled_batch).map_err(|error| from_sled(error, &self.path)))
     }
 
     fn flush(&self) -> Result<(), BackendError> {
-        self.db.flush().map_err(from_sled)?;
-        self.log.sync_all().map_err(|error| BackendError::Io(format!("syncing the store's log: {error}")))
+        let opened = self.opened()?;
+        self.failing(opened.db.flush().map_err(|error| from_sled(error, &self.path)))?;
+        let synced = opened.log.sync_all().map_err(|error| {
+            if space::is_disk_full(&error) {
+                space::full_error(Some(&self.path), None, 0)
+            } else {
+                BackendError::Io(format!("syncing the store's log: {error}"))
+            }
+        });
+        self.failing(synced)
     }
 
     fn size_on_disk(&self) -> Result<u64, BackendError> {
-        self.db.size_on_disk().map_err(from_sled)
+        self.opened()?.db.size_on_disk().map_err(|error| from_sled(error, &self.path))
+    }
+
+    /// Reopens sled after a failed write, once there is room for what an
+    /// open writes (until then the old one goes on serving reads). Waits up
+    /// to 5 s for readers still holding the old one to let it go.
+    fn heal(&self) -> Result<bool, BackendError> {
+        self.reopen_if_failed()?;
+        Ok(self.reopened.swap(false, Ordering::AcqRel))
+    }
+}
+
+impl SledBackend {
+    /// Reopens sled if a write failed; see [`Backend::heal`]. On a disk
+    /// too full for what an open writes, the open reserve makes the room.
+    fn reopen_if_failed(&self) -> Result<bool, BackendError> {
+        if !self.failed.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let space = space::DiskSpace::of(&self.path).map_err(|error| BackendError::Io(error.to_string()))?;
+        if space.free_bytes < space::LOCAL_MARGIN && !space::release_open_reserve(&self.path) {
+            return Err(BackendError::DiskFull { free: space.free_bytes, needed: space::LOCAL_MARGIN });
+        }
+        let mut open = self.open.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !self.failed.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        tracing::warn!("reopening the store after a failed write");
+        // sled's lock goes with the last handle to the old one.
+        drop(open.take());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let reopened = loop {
+            match Self::open_sled(&self.path) {
+                Err(BackendError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other,
+            }
+        }?;
+        *open = Some(reopened);
+        self.failed.store(false, Ordering::Release);
+        self.reopened.store(true, Ordering::Release);
+        space::keep_open_reserve(&self.path);
+        tracing::info!("the store is open again and takes writes");
+        Ok(true)
     }
 }

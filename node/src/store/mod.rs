@@ -14,6 +14,7 @@ mod keys;
 mod list_index;
 mod list_row;
 mod pack;
+pub mod space;
 #[cfg(test)]
 mod tests;
 
@@ -247,9 +248,10 @@ impl Store<SledBackend> {
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
             store.move_rows_to_pack()?;
         }
-        store.repair_pack_tail()?;
+        // On a full disk, these wait for the next open (space.rs).
+        store.unless_full("repairing the pack's tail", Self::repair_pack_tail)?;
         // A crash may have come between a withdrawal and the erasure of its purged bytes.
-        store.erase_purged()?;
+        store.unless_full("erasing purged bytes", Self::erase_purged)?;
         Ok(store)
     }
 }
@@ -273,6 +275,8 @@ impl<B: Backend> Store<B> {
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // After a failed write, sled takes writes again only once reopened.
+        self.heal()?;
         let mut outcomes = Vec::new();
         // Listing shows what is on disk: the list index changes only once
         // the batches are flushed (or have failed: sled then holds what
@@ -531,6 +535,7 @@ impl<B: Backend> Store<B> {
         if pending.batch.is_empty() {
             return Ok(());
         }
+        self.check_room(&pending.pack, &pending.batch)?;
         let start = self.pack.end();
         if !pending.pack.is_empty() {
             self.pack.append(&pending.pack)?;

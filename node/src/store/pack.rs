@@ -77,14 +77,27 @@ impl Pack {
     }
 
     /// Writes `bytes` at the end and syncs them to disk. On failure (a
-    /// full disk, say) the end does not move: the next append overwrites
-    /// whatever part was written.
+    /// full disk, say) the end does not move, and whatever part was
+    /// written is cut off again (a full disk gets its room back).
     pub(crate) fn append(&self, bytes: &[u8]) -> Result<(), BackendError> {
         let end = self.end();
-        self.file.write_all_at(bytes, end).map_err(write_failed)?;
-        self.file.sync_data().map_err(write_failed)?;
+        let written = self.file.write_all_at(bytes, end).and_then(|()| self.file.sync_data());
+        if let Err(error) = written {
+            if let Err(cut) = self.cut_back(end) {
+                tracing::warn!("entries.pack: cannot cut back a failed append now ({cut}); the next open will");
+            }
+            if super::space::is_disk_full(&error) {
+                return Err(super::space::full_error(None, Some(&self.file), bytes.len() as u64));
+            }
+            return Err(write_failed(error));
+        }
         self.end.store(end + bytes.len() as u64, Ordering::Release);
         Ok(())
+    }
+
+    /// The space of the filesystem holding the pack.
+    pub(crate) fn space(&self) -> std::io::Result<super::space::DiskSpace> {
+        super::space::DiskSpace::of_file(&self.file)
     }
 
     /// Cuts the pack back to `end`, after overwriting what lies beyond

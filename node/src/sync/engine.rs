@@ -54,6 +54,8 @@ const FETCH_IN_FLIGHT: usize = 2;
 const INVALID_LIMIT: u64 = 10;
 /// How long a disconnected offender stays banned.
 const BAN: Duration = Duration::from_secs(600);
+/// How often a node whose fetching is paused for a full disk looks again.
+const DISK_CHECK: Duration = Duration::from_secs(2);
 /// Redial backoff bounds.
 const BACKOFF_MIN: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -82,6 +84,8 @@ struct Tally {
     unreturned: Vec<EntryId>,
     returned: Vec<EntryId>,
     returned_any: bool,
+    /// Storing them failed on a full disk: they are fetched again later.
+    disk_full: bool,
 }
 
 /// A configured or saved address we keep a connection to.
@@ -132,6 +136,9 @@ pub(crate) struct Engine {
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
     new_entries: broadcast::Receiver<StoredEntry>,
+    /// Fetching is paused: the disk holds less than the sync reserve
+    /// (`store/space.rs`) and room to store a batch.
+    disk_paused: bool,
 }
 
 type StoreWork = Box<dyn FnOnce() + Send>;
@@ -227,6 +234,7 @@ impl Engine {
             jobs_tx,
             jobs_rx,
             new_entries,
+            disk_paused: false,
         };
         for addr in dial {
             engine.add_target(addr);
@@ -243,6 +251,8 @@ impl Engine {
         let mut redial = tokio::time::interval(Duration::from_millis(250));
         let mut periodic = tokio::time::interval(self.reconcile_interval);
         periodic.tick().await;
+        // While fetching is paused for a full disk, whether room came back.
+        let mut disk = tokio::time::interval(DISK_CHECK);
         loop {
             tokio::select! {
                 command = commands.recv() => match command {
@@ -254,6 +264,7 @@ impl Engine {
                 received = self.new_entries.recv() => self.on_new_entries(received),
                 _ = redial.tick() => self.redial_due(),
                 _ = periodic.tick() => self.reconcile_all(),
+                _ = disk.tick(), if self.disk_paused => self.check_disk(),
             }
         }
         info!("sync engine stopped");
@@ -658,6 +669,9 @@ impl Engine {
     }
 
     fn pump_fetches(&mut self, peer: PeerId) {
+        if !self.peer(peer).queue.is_empty() && !self.may_store() {
+            return;
+        }
         loop {
             let state = self.peer(peer);
             if state.fetches.len() + state.ingesting >= FETCH_IN_FLIGHT
@@ -724,6 +738,11 @@ impl Engine {
                 Err(error) => {
                     note_sources(&sources, accepted_ids.iter().map(|id| (*id, None)));
                     warn!(%error, "storing entries from a peer failed");
+                    if error.is_disk_full() {
+                        // Fetched again once there is room.
+                        tally.disk_full = true;
+                        returned.clear();
+                    }
                 }
             }
             tally.unreturned = asked.into_iter().filter(|id| !returned.contains(id)).collect();
@@ -780,6 +799,10 @@ impl Engine {
     }
 
     fn on_ingested(&mut self, peer: PeerId, tally: Tally) {
+        if tally.disk_full && !self.disk_paused {
+            self.disk_paused = true;
+            warn!("the disk is full: fetching from peers is paused until there is room");
+        }
         let state = self.peer(peer);
         state.ingesting = state.ingesting.saturating_sub(1);
         state.status.entries_received += tally.stored;
@@ -858,6 +881,34 @@ impl Engine {
         self.reconcile_all();
     }
 
+    /// Whether received entries can be stored: the sync reserve and room
+    /// for a batch are free. Pauses fetching (and says so once) when not;
+    /// [`Engine::check_disk`] resumes it.
+    fn may_store(&mut self) -> bool {
+        // Not knowing the free space is no reason to stop: a store that
+        // fails on a full disk pauses all the same.
+        let room = self.node.store().disk_space().map_or(true, |space| space.sync_may_store());
+        if !room && !self.disk_paused {
+            self.disk_paused = true;
+            warn!("the disk is nearly full: fetching from peers is paused, keeping the reserve for local writes");
+        }
+        room && !self.disk_paused
+    }
+
+    /// While paused for a full disk: resumes fetching once there is room.
+    fn check_disk(&mut self) {
+        let room = self.node.store().disk_space().map_or(true, |space| space.sync_may_store());
+        if self.disk_paused && room {
+            self.disk_paused = false;
+            info!("there is room on the disk again: fetching from peers resumes");
+            let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+            for peer in connected {
+                self.pump_fetches(peer);
+            }
+            self.reconcile_all();
+        }
+    }
+
     fn reconcile_all(&mut self) {
         let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
         for peer in connected {
@@ -894,6 +945,7 @@ impl Engine {
             last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
             peers,
             entries_waiting: waiting,
+            paused_disk_full: self.disk_paused,
         }
     }
 }

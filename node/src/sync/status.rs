@@ -14,6 +14,10 @@ pub struct SyncStatus {
     pub entries_waiting: u64,
     /// When any peer last completed a sync with us (ms since epoch).
     pub last_sync_ms: Option<u64>,
+    /// Fetching is paused: the disk is (nearly) full, and what is left is
+    /// kept for this node's own submissions. Resumes by itself.
+    #[serde(default)]
+    pub paused_disk_full: bool,
 }
 
 impl SyncStatus {
