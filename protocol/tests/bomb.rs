@@ -249,6 +249,14 @@ fn changes_whose_columns_claim_millions_of_ops_or_predecessors_are_refused_cheap
         assert_eq!(automerge::Change::from_bytes(change.clone()).unwrap().len(), ops as usize);
         Entry::decode(&signed_create(&change)).unwrap();
     }
+    // What the limits allow costs little: a create at the op limit, read
+    // into a document (every op applied).
+    let at_limit = signed_create(&op_bomb(MAX_CHANGE_OPS as i64, 0));
+    let network = convene_protocol::network::NetworkId([3; 32]);
+    let (result, rise) = peak_rise(|| Entry::decode_create(&at_limit, &network).map(|(_, fields)| fields.is_some()));
+    println!("a change of {MAX_CHANGE_OPS} ops read into a document: peak rose {rise} bytes");
+    assert!(result.unwrap());
+    assert!(rise < 16 << 20, "peak resident memory rose {rise} bytes");
     let refused = [
         (op_bomb(MAX_CHANGE_OPS as i64 + 1, 0), "operations"),
         (op_bomb(5_000_000, 0), "operations"),
