@@ -276,6 +276,7 @@ fn a_syncing_node_pauses_on_a_full_disk_keeps_the_reserve_for_a_submit_and_resum
     std::fs::write(&one_file, &lines[0]).unwrap();
     let (code, stdout, stderr) = convene_at(&data_dir, &["submit", "--as", "local", path_str(&one_file)]);
     assert_eq!(code, 0, "a local submit fits in the reserve:\n{stdout}\n{stderr}");
+    let local_id = stdout.split_whitespace().next().expect("the id").to_owned();
 
     // Filled to the last page: the API refuses a write with a documented
     // 507 `disk_full`, the CLI with exit code 7, and pages still read.
@@ -292,6 +293,24 @@ fn a_syncing_node_pauses_on_a_full_disk_keeps_the_reserve_for_a_submit_and_resum
     let body: Value = answer.json().unwrap();
     assert_eq!(body["code"], "disk_full", "{body}");
     assert_plain_full(body["error"].as_str().unwrap());
+    // So do an import and a withdrawal (a withdrawal needs room too: it
+    // writes an entry before it erases).
+    for (path, body) in [
+        ("/api/v1/import".to_owned(), format!("[{}]", lines[4])),
+        (format!("/api/v1/submissions/{local_id}/withdraw"), r#"{"reason": "full"}"#.to_owned()),
+    ] {
+        let answer = reqwest::blocking::Client::new()
+            .post(format!("{url}{path}"))
+            .bearer_auth(running["token"].as_str().unwrap())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 507, "{path}");
+        let body: Value = answer.json().unwrap();
+        assert_eq!(body["code"], "disk_full", "{path}: {body}");
+        assert_plain_full(body["error"].as_str().unwrap());
+    }
     let two_file = receiver.scratch().join("two.json");
     std::fs::write(&two_file, &lines[5]).unwrap();
     let (code, _, stderr) = convene_at(&data_dir, &["submit", "--as", "local", path_str(&two_file)]);
