@@ -1,21 +1,40 @@
-//! The libp2p behaviour a node runs: identify, ping, the sync protocol, and
-//! mDNS only when asked for.
+//! The libp2p behaviour a node runs: connection limits, keep-alive for
+//! peers of the network, identify, ping, the sync protocol, and mDNS only
+//! when asked for.
 
 use std::time::Duration;
 
 use libp2p::identity::Keypair;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
-use libp2p::{StreamProtocol, identify, mdns, ping, request_response};
+use libp2p::{StreamProtocol, connection_limits, identify, mdns, ping, request_response};
 
 use super::codec::SyncCodec;
+use super::keep_alive::KeepAlive;
 
 /// Slow links (64 kbit/s) need minutes for a full reply.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// The composed behaviour.
+/// Connection limits (ARCHITECTURE.md, "Connections"). Configured peers
+/// bypass them (the engine tells `limits` their peer ids).
+pub const MAX_PENDING_INCOMING: u32 = 16;
+pub const MAX_PENDING_OUTGOING: u32 = 32;
+pub const MAX_ESTABLISHED_INCOMING: u32 = 64;
+pub const MAX_ESTABLISHED_OUTGOING: u32 = 64;
+pub const MAX_ESTABLISHED: u32 = 128;
+pub const MAX_ESTABLISHED_PER_PEER: u32 = 2;
+/// Connections kept at once with peers that are not configured and, once
+/// identified, do not speak the sync protocol (a standard libp2p client, a
+/// node of another network): they may identify and ping, and close once
+/// idle (`IDLE_TIMEOUT`); one more than this is closed when it identifies.
+pub const MAX_FOREIGN: u32 = 16;
+
+/// The composed behaviour. `limits` comes first: a connection it denies
+/// never reaches the others.
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
+    pub limits: connection_limits::Behaviour,
+    pub keep_alive: KeepAlive,
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
     pub sync: request_response::Behaviour<SyncCodec>,
@@ -31,7 +50,16 @@ impl Behaviour {
         } else {
             None
         };
+        let limits = connection_limits::ConnectionLimits::default()
+            .with_max_pending_incoming(Some(MAX_PENDING_INCOMING))
+            .with_max_pending_outgoing(Some(MAX_PENDING_OUTGOING))
+            .with_max_established_incoming(Some(MAX_ESTABLISHED_INCOMING))
+            .with_max_established_outgoing(Some(MAX_ESTABLISHED_OUTGOING))
+            .with_max_established(Some(MAX_ESTABLISHED))
+            .with_max_established_per_peer(Some(MAX_ESTABLISHED_PER_PEER));
         Ok(Self {
+            limits: connection_limits::Behaviour::new(limits),
+            keep_alive: KeepAlive::new(protocol.clone()),
             identify: identify::Behaviour::new(
                 identify::Config::new("/convene/id/1".into(), key.public())
                     .with_agent_version(format!("convene/{}", env!("CARGO_PKG_VERSION"))),

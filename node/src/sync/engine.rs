@@ -34,7 +34,7 @@ use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
-use super::behaviour::{Behaviour, BehaviourEvent};
+use super::behaviour::{Behaviour, BehaviourEvent, MAX_FOREIGN};
 use super::reconcile::{self, Session, SyncSet};
 use super::status::{PeerStatus, SyncStatus};
 use crate::Node;
@@ -54,6 +54,8 @@ const FETCH_IN_FLIGHT: usize = 2;
 const INVALID_LIMIT: u64 = 10;
 /// How long a disconnected offender stays banned.
 const BAN: Duration = Duration::from_secs(600);
+/// Bans held at once; past it the one ending soonest goes.
+const BANS_MAX: usize = 1024;
 /// How often a node whose fetching is paused for a full disk looks again.
 const DISK_CHECK: Duration = Duration::from_secs(2);
 /// Redial backoff bounds.
@@ -110,7 +112,9 @@ struct Peer {
     fetches: HashMap<OutboundRequestId, Vec<EntryId>>,
     fetch_batch: usize,
     ingesting: usize,
-    banned_until: Option<Instant>,
+    /// It speaks the network's sync protocol (said so in identify, or sent
+    /// a sync request): listed in the status even when not configured.
+    member: bool,
     /// Found to be on another network: the failures of requests cut by
     /// our disconnecting it must not hide that in its status.
     other_network: bool,
@@ -126,6 +130,12 @@ pub(crate) struct Engine {
     peers: HashMap<PeerId, Peer>,
     targets: Vec<DialTarget>,
     pending_dials: HashMap<ConnectionId, usize>,
+    /// Offenders, until when; bounded by `BANS_MAX`. Kept apart from
+    /// `peers`, whose rows for peers that are not configured go on disconnect.
+    banned: HashMap<PeerId, Instant>,
+    /// Open connections of peers that are not configured and do not speak
+    /// the sync protocol; at most `MAX_FOREIGN`.
+    foreign: HashSet<ConnectionId>,
     set: Arc<SyncSet>,
     /// Which peer each entry being stored came from, so its announcement
     /// skips that peer (it has it). Filled before storing, emptied as the
@@ -228,6 +238,8 @@ impl Engine {
             peers: HashMap::new(),
             targets: Vec::new(),
             pending_dials: HashMap::new(),
+            banned: HashMap::new(),
+            foreign: HashSet::new(),
             set: Arc::new(SyncSet::default()),
             sources: Arc::default(),
             store_work: store_thread()?,
@@ -286,6 +298,9 @@ impl Engine {
                         }
                     }
                     if let Some(peer) = target.peer {
+                        if !self.configured(peer) {
+                            self.swarm.behaviour_mut().limits.remove_peer_id(&peer);
+                        }
                         let _ = self.swarm.disconnect_peer_id(peer);
                     }
                 }
@@ -302,6 +317,10 @@ impl Engine {
             libp2p::multiaddr::Protocol::P2p(peer) => Some(peer),
             _ => None,
         });
+        if let Some(peer) = peer {
+            // Configured peers bypass the connection limits.
+            self.swarm.behaviour_mut().limits.bypass_peer_id(&peer);
+        }
         self.targets.push(DialTarget {
             addr,
             peer,
@@ -340,6 +359,34 @@ impl Engine {
         }
     }
 
+    /// Whether `peer` is one we keep a connection to (configured, saved or
+    /// found by mDNS): its row and counters stay after it disconnects.
+    fn configured(&self, peer: PeerId) -> bool {
+        self.targets.iter().any(|target| target.peer == Some(peer))
+    }
+
+    /// Whether `peer` has a row now or may get one: job results for a peer
+    /// that left and is not configured are dropped with its row.
+    fn known(&self, peer: PeerId) -> bool {
+        self.peers.contains_key(&peer) || self.swarm.is_connected(&peer)
+    }
+
+    /// Whether `peer` is synced with: configured, or speaks the protocol.
+    fn syncs(&self, peer: PeerId) -> bool {
+        self.peers.get(&peer).is_some_and(|state| state.member) || self.configured(peer)
+    }
+
+    fn ban(&mut self, peer: PeerId) {
+        let now = Instant::now();
+        self.banned.retain(|_, until| *until > now);
+        if self.banned.len() >= BANS_MAX
+            && let Some(soonest) = self.banned.iter().min_by_key(|(_, until)| **until).map(|(peer, _)| *peer)
+        {
+            self.banned.remove(&soonest);
+        }
+        self.banned.insert(peer, now + BAN);
+    }
+
     fn peer(&mut self, peer: PeerId) -> &mut Peer {
         self.peers.entry(peer).or_insert_with(|| Peer {
             status: PeerStatus { peer_id: Some(peer.to_string()), ..PeerStatus::default() },
@@ -363,23 +410,42 @@ impl Engine {
                     target.dialing = false;
                     target.peer = Some(peer_id);
                     target.backoff = BACKOFF_MIN;
+                    self.swarm.behaviour_mut().limits.bypass_peer_id(&peer_id);
                 }
-                let addr = endpoint.get_remote_address().clone();
-                let peer = self.peer(peer_id);
-                if peer.banned_until.is_some_and(|until| until > Instant::now()) {
+                if self.banned.get(&peer_id).is_some_and(|until| *until > Instant::now()) {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return;
                 }
+                let addr = endpoint.get_remote_address().clone();
+                let configured = self.configured(peer_id);
+                let peer = self.peer(peer_id);
                 peer.status.connected = true;
                 if endpoint.is_dialer() && !peer.status.addrs.contains(&addr.to_string()) {
                     peer.status.addrs.push(addr.to_string());
                 }
                 if num_established.get() == 1 {
                     info!(peer = %short(&peer_id), %addr, "connected");
-                    self.start_reconcile(peer_id);
+                    // Others are reconciled with once they show they speak
+                    // the sync protocol (identify, or a request).
+                    if configured || peer.member {
+                        self.start_reconcile(peer_id);
+                    }
                 }
             }
-            SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. } => {
+            SwarmEvent::ConnectionClosed { connection_id, num_established, .. } if num_established > 0 => {
+                self.foreign.remove(&connection_id);
+            }
+            SwarmEvent::ConnectionClosed { peer_id, connection_id, cause, .. } => {
+                self.foreign.remove(&connection_id);
+                if !self.configured(peer_id) {
+                    // Nothing is kept for a peer we do not keep a connection to.
+                    if self.peers.remove(&peer_id).is_some_and(|peer| peer.member) {
+                        info!(peer = %short(&peer_id), cause = ?cause, "disconnected");
+                    } else {
+                        debug!(peer = %short(&peer_id), cause = ?cause, "disconnected");
+                    }
+                    return;
+                }
                 info!(peer = %short(&peer_id), cause = ?cause, "disconnected");
                 let peer = self.peer(peer_id);
                 peer.status.connected = false;
@@ -405,16 +471,30 @@ impl Engine {
                     target.dialing = false;
                     debug!(addr = %target.addr, %message, "could not connect; retrying in {:?}", target.backoff);
                 }
-                if let Some(peer) = peer_id {
+                if let Some(peer) = peer_id
+                    && self.configured(peer)
+                {
                     let status = &mut self.peer(peer).status;
                     status.errors += 1;
                     status.last_error = Some(format!("could not connect: {message}"));
                 }
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }))
-                if !info.protocols.contains(&self.protocol) =>
-            {
-                self.other_network(peer_id);
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
+                peer_id,
+                connection_id,
+                info,
+            })) => {
+                if info.protocols.contains(&self.protocol) {
+                    let state = self.peer(peer_id);
+                    if !state.member {
+                        state.member = true;
+                        self.start_reconcile(peer_id);
+                    }
+                } else if self.configured(peer_id) {
+                    self.other_network(peer_id);
+                } else {
+                    self.foreign_connection(peer_id, connection_id, &info.agent_version);
+                }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event),
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
@@ -434,6 +514,12 @@ impl Engine {
                     self.on_response(peer, request_id, response)
                 }
             },
+            request_response::Event::OutboundFailure { peer, .. }
+            | request_response::Event::InboundFailure { peer, .. }
+                if !self.known(peer) =>
+            {
+                // Cut by the disconnection of a peer whose row is gone.
+            }
             request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
                 // A reply that breaks the wire format (oversized, malformed) is
                 // the peer's fault; a closed link or a time-out is not.
@@ -483,8 +569,28 @@ impl Engine {
         }
     }
 
+    /// A connection of a peer that is not configured and does not speak the
+    /// sync protocol: it may identify and ping (and is closed once idle),
+    /// it has no row, and at most `MAX_FOREIGN` such connections stay open.
+    fn foreign_connection(&mut self, peer: PeerId, connection: ConnectionId, agent: &str) {
+        self.peers.remove(&peer);
+        if self.foreign.len() >= MAX_FOREIGN as usize {
+            debug!(peer = %short(&peer), agent, "too many connections without the sync protocol; closing one");
+            self.swarm.close_connection(connection);
+        } else if self.foreign.insert(connection) {
+            debug!(peer = %short(&peer), agent, "a peer without the sync protocol (identify and ping only)");
+        }
+    }
+
     /// A peer of another network: say so, drop it, and retry only rarely.
+    /// One we did not dial is only forgotten: identify and ping stay open
+    /// to it, while the sync protocol, whose name carries the network id,
+    /// never was.
     fn other_network(&mut self, peer: PeerId) {
+        if !self.configured(peer) {
+            self.peers.remove(&peer);
+            return;
+        }
         warn!(
             peer = %short(&peer),
             "peer is not on this node's network (it does not speak {}); disconnecting",
@@ -520,7 +626,9 @@ impl Engine {
 
     fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
         let bytes = request.encode().len() as u64 + 4;
-        self.peer(peer).status.bytes_in += bytes;
+        let state = self.peer(peer);
+        state.status.bytes_in += bytes;
+        state.member = true;
         match request {
             Request::Reconcile(message) => self.spawn_job(move |node, set| {
                 let response = match set.items(node) {
@@ -613,7 +721,7 @@ impl Engine {
         // One reconciliation per pair serves both directions (we fetch what
         // we need and announce what they need), so only the side with the
         // smaller peer id starts one: half the id lists on the wire.
-        if *self.swarm.local_peer_id() > peer {
+        if *self.swarm.local_peer_id() > peer || !self.syncs(peer) {
             return;
         }
         let state = self.peer(peer);
@@ -752,6 +860,24 @@ impl Engine {
     }
 
     fn on_job(&mut self, job: Job) {
+        let peer = match &job {
+            Job::Respond { peer, .. }
+            | Job::Started { peer, .. }
+            | Job::Missing { peer, .. }
+            | Job::Ingested { peer, .. } => *peer,
+        };
+        if !self.known(peer) {
+            // It left and was not configured: its row is gone, and so is
+            // this, but for news of a full disk, which is the node's own.
+            if let Job::Ingested { tally, .. } = &job
+                && tally.disk_full
+                && !self.disk_paused
+            {
+                self.disk_paused = true;
+                warn!("the disk is full: fetching from peers is paused until there is room");
+            }
+            return;
+        }
         match job {
             Job::Respond { peer, channel, response, entries } => {
                 let bytes = response.encode().len() as u64 + 4;
@@ -829,7 +955,7 @@ impl Engine {
             }
             if state.status.invalid_entries >= INVALID_LIMIT {
                 warn!(peer = %short(&peer), "too many invalid entries; disconnecting for {} s", BAN.as_secs());
-                state.banned_until = Some(Instant::now() + BAN);
+                self.ban(peer);
                 let _ = self.swarm.disconnect_peer_id(peer);
                 return;
             }
@@ -862,7 +988,7 @@ impl Engine {
             let mut known = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             ids.iter().map(|id| known.remove(id)).collect()
         };
-        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().filter(|peer| self.syncs(*peer)).collect();
         for peer in connected {
             let news: Vec<EntryId> =
                 ids.iter().zip(&sources).filter(|(_, source)| **source != Some(peer)).map(|(id, _)| *id).collect();
@@ -917,7 +1043,10 @@ impl Engine {
     }
 
     fn status(&self) -> SyncStatus {
-        let mut peers: Vec<PeerStatus> = self.peers.values().map(|peer| peer.status.clone()).collect();
+        // Configured peers and peers of the network; a libp2p client that
+        // only identifies and pings is none of the network's business.
+        let mut peers: Vec<PeerStatus> =
+            self.peers.iter().filter(|(id, _)| self.syncs(**id)).map(|(_, peer)| peer.status.clone()).collect();
         for target in &self.targets {
             let addr = target.addr.to_string();
             let known = target.peer.and_then(|peer| {

@@ -5,15 +5,17 @@
 //! - `engine.rs`: the task that owns the swarm (start here);
 //! - `reconcile.rs`: negentropy sessions over the store's entry ids;
 //! - `codec.rs`: bounded frames on libp2p streams;
-//! - `behaviour.rs`: the composed libp2p behaviour;
+//! - `behaviour.rs`: the composed libp2p behaviour and connection limits;
+//! - `keep_alive.rs`: keeps connections to peers of the network open;
 //! - `peers.rs`: saved peers and the node's persistent libp2p key;
 //! - `status.rs`: what the engine reports.
 
 mod behaviour;
 mod codec;
 mod engine;
+mod keep_alive;
 pub mod peers;
-mod reconcile;
+pub(crate) mod reconcile;
 pub mod status;
 
 use std::time::Duration;
@@ -22,6 +24,10 @@ use libp2p::{StreamProtocol, noise, tcp, yamux};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub use self::behaviour::{
+    MAX_ESTABLISHED, MAX_ESTABLISHED_INCOMING, MAX_ESTABLISHED_OUTGOING, MAX_ESTABLISHED_PER_PEER, MAX_FOREIGN,
+    MAX_PENDING_INCOMING, MAX_PENDING_OUTGOING,
+};
 pub use self::codec::SyncCodec;
 pub use self::status::{PeerStatus, SyncStatus};
 use crate::Node;
@@ -53,6 +59,12 @@ impl Default for SyncConfig {
         }
     }
 }
+
+/// A connection closes after this long without a request in flight, unless
+/// the remote speaks the network's sync protocol (`keep_alive.rs`): a
+/// standard libp2p client can identify and ping, and goes once idle. Ping
+/// does not count as activity (libp2p's own rule).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A cloneable handle to the running sync engine.
 #[derive(Debug, Clone)]
@@ -125,7 +137,7 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
                 .map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>)
         })
         .map_err(|error| net(&error))?
-        .with_swarm_config(|swarm| swarm.with_idle_connection_timeout(Duration::from_secs(3600)))
+        .with_swarm_config(|swarm| swarm.with_idle_connection_timeout(IDLE_TIMEOUT))
         .build();
     for addr in &config.listen {
         swarm.listen_on(addr.clone()).map_err(|error| NodeError::Sync(format!("cannot listen on {addr}: {error}")))?;
