@@ -73,7 +73,10 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let target_addr: Multiaddr = target.p2p_addr().parse().unwrap();
     let announced: Vec<EntryId> = offers.keys().copied().collect();
-    runtime.block_on(async move {
+    // The peer stays connected (the task goes on answering) until the
+    // node's view of it has been checked.
+    let (served_tx, served_rx) = tokio::sync::oneshot::channel();
+    let hostile_peer = runtime.spawn(async move {
         let protocol = StreamProtocol::try_from_owned(protocol_name(&network_id)).unwrap();
         let mut swarm = libp2p::SwarmBuilder::with_new_identity()
             .with_tokio()
@@ -122,10 +125,12 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
                 _ => {}
             }
         }
-        // Let the node finish reading the replies before this peer goes away.
-        let settle = tokio::time::Instant::now() + Duration::from_secs(2);
-        while let Ok(_event) = tokio::time::timeout_at(settle, swarm.select_next_some()).await {}
+        let _ = served_tx.send(swarm.local_peer_id().to_string());
+        loop {
+            swarm.select_next_some().await;
+        }
     });
+    let hostile_id = runtime.block_on(served_rx).unwrap();
 
     wait_until("the one valid entry is stored", Duration::from_secs(30), || {
         target.run(&["status", "--json"]).json()["store"]["entries"] == 1
@@ -138,6 +143,13 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
         .find(|peer| peer["invalid_entries"].as_u64().unwrap_or(0) > 0)
         .unwrap_or_else(|| panic!("no peer has invalid entries counted\n{status}"));
     assert!(hostile["invalid_entries"].as_u64().unwrap() >= 5, "{status}");
+    assert_eq!(hostile["peer_id"], hostile_id.as_str(), "{status}");
+    // Once it leaves, nothing is kept of a peer that is not configured.
+    hostile_peer.abort();
+    wait_until("the hostile peer's row goes with it", Duration::from_secs(20), || {
+        let status = target.run(&["status", "--json"]).json();
+        !status["sync"]["peers"].as_array().unwrap().iter().any(|peer| peer["peer_id"] == hostile_id.as_str())
+    });
     let log = run_target.log();
     assert!(log.contains("dropped an invalid entry"), "{log}");
 
