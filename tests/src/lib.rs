@@ -323,3 +323,18 @@ impl Drop for RunningNode {
         }
     }
 }
+
+/// A small deterministic generator for tests that kill or cut at random
+/// moments, so a failing run can be replayed from its seed.
+#[derive(Debug)]
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    /// A number below `bound`.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}

@@ -7,20 +7,8 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use convene_tests::{Network, TestNode, generate_corpus, path_str};
+use convene_tests::{Network, TestNode, XorShift, generate_corpus, path_str};
 use serde_json::Value;
-
-/// A small deterministic generator, so a failing run can be replayed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % bound
-    }
-}
 
 #[test]
 fn sigkill_during_import_loses_nothing_acknowledged() {

@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use convene_tests::{Network, TestNode, convene_bin, generate_corpus, path_str, wait_until};
+use convene_tests::{Network, TestNode, XorShift, convene_bin, generate_corpus, path_str, wait_until};
 use serde_json::Value;
 
 /// An ext4 image mounted through a loop device; unmounted when dropped.
@@ -147,18 +147,6 @@ fn check_cut(data_dir: &Path, acknowledged: &BTreeSet<String>, what: &str) {
     );
     let (code, stdout, stderr) = convene_at(data_dir, &["verify"]);
     assert_eq!(code, 0, "{what}: the store does not verify after the cut\n{stdout}\n{stderr}");
-}
-
-/// A small deterministic generator, so a failing run can be replayed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % bound
-    }
 }
 
 fn seed() -> u64 {
