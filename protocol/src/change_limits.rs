@@ -310,7 +310,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// An unsigned LEB128 of at most ten bytes that fits 64 bits, and its length.
-fn uleb(bytes: &[u8]) -> Option<(u64, usize)> {
+pub(crate) fn uleb(bytes: &[u8]) -> Option<(u64, usize)> {
     let mut value = 0u64;
     for (index, byte) in bytes.iter().enumerate().take(10) {
         let part = u64::from(byte & 0x7f);
@@ -325,7 +325,8 @@ fn uleb(bytes: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
-fn write_uleb(out: &mut Vec<u8>, mut value: u64) {
+/// Appends `value` as an unsigned LEB128.
+pub(crate) fn write_uleb(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;

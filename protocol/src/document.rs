@@ -137,7 +137,7 @@ fn compress_change(raw: &[u8]) -> Option<Vec<u8>> {
     if raw.len() <= DEFLATE_ABOVE || raw.get(8) != Some(&1) {
         return None;
     }
-    let (length, prefix) = read_leb128(&raw[HEADER..])?;
+    let (length, prefix) = crate::change_limits::uleb(&raw[HEADER..])?;
     let body = raw.get(HEADER + prefix..).filter(|body| body.len() as u64 == length)?;
     thread_local! {
         static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::default(), false));
@@ -157,32 +157,9 @@ fn compress_change(raw: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(HEADER + 10 + deflated.len());
     out.extend_from_slice(&raw[..8]);
     out.push(2);
-    write_leb128(&mut out, deflated.len() as u64);
+    crate::change_limits::write_uleb(&mut out, deflated.len() as u64);
     out.extend_from_slice(&deflated);
     Some(out)
-}
-
-fn read_leb128(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut value = 0u64;
-    for (index, byte) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(byte & 0x7f) << (7 * index);
-        if byte & 0x80 == 0 {
-            return Some((value, index + 1));
-        }
-    }
-    None
-}
-
-fn write_leb128(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 /// Builds a change that turns the document made of `history` into `fields`:
