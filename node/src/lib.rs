@@ -12,6 +12,9 @@
 pub mod data_dir;
 pub mod error;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod import;
 pub mod query;
 pub mod store;
 pub mod sync;

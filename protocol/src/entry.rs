@@ -217,7 +217,7 @@ impl Entry {
         Ok(Self::sign_checked(header, change.into(), secret))
     }
 
-    fn sign_checked(header: EntryHeader, payload: Vec<u8>, secret: &SecretKey) -> Self {
+    pub(crate) fn sign_checked(header: EntryHeader, payload: Vec<u8>, secret: &SecretKey) -> Self {
         let mut encoded = Vec::with_capacity(ENTRY_OVERHEAD_BYTES + payload.len());
         encode_unsigned(&header, &payload, &mut encoded);
         let signature = secret.sign(&signing_message(&encoded));

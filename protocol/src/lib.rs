@@ -23,6 +23,8 @@ mod bytes;
 pub mod change_limits;
 pub mod document;
 pub mod entry;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod keys;
 pub mod network;
 pub mod schema;

@@ -18,7 +18,7 @@
 //! | 1 | `Reconcile` | u32 length ‖ the negentropy reply |
 //! | 2 | `Entries` | u32 count ‖ count × (u32 length ‖ signed entry) |
 //! | 3 | `Ack` | empty |
-//! | 4 | `Refused` | u16 length ‖ UTF-8 reason |
+//! | 4 | `Refused` | u16 length ‖ UTF-8 reason (≤ [`MAX_REASON_BYTES`]) |
 
 use crate::bytes::Reader;
 use crate::entry::{EntryId, MAX_ENTRY_BYTES};
@@ -158,8 +158,14 @@ impl Response {
             3 => Self::Ack,
             4 => {
                 let length = reader.array::<2>().map(u16::from_be_bytes).ok_or(WireError::Malformed("truncated"))?;
+                if usize::from(length) > MAX_REASON_BYTES {
+                    return Err(WireError::Malformed("reason over its size limit"));
+                }
                 let text = reader.take(length as usize).ok_or(WireError::Malformed("truncated reason"))?;
-                Self::Refused(String::from_utf8_lossy(text).into_owned())
+                // Read strictly, as written: a lossy read would turn bytes
+                // into replacement characters and the message into another.
+                let text = std::str::from_utf8(text).map_err(|_| WireError::Malformed("reason is not UTF-8"))?;
+                Self::Refused(text.to_owned())
             }
             other => return Err(WireError::UnknownTag(other)),
         };
@@ -252,5 +258,25 @@ mod tests {
         let mut trailing = Request::Announce(vec![]).encode();
         trailing.push(0);
         assert!(Request::decode(&trailing).is_err());
+    }
+
+    /// Found by the `wire` fuzz target: a `Refused` reason that was not
+    /// UTF-8, or longer than the limit, decoded (lossily) into a message
+    /// that encodes to other bytes.
+    #[test]
+    fn a_refused_reason_is_strict_utf8_within_its_limit() {
+        let refused = |reason: &[u8]| {
+            let mut message = vec![WIRE_VERSION, 4];
+            message.extend_from_slice(&(reason.len() as u16).to_be_bytes());
+            message.extend_from_slice(reason);
+            Response::decode(&message)
+        };
+        assert_eq!(refused(&[0xff, 0xf6]), Err(WireError::Malformed("reason is not UTF-8")));
+        assert_eq!(refused(&[b'a'; MAX_REASON_BYTES + 1]), Err(WireError::Malformed("reason over its size limit")));
+        assert_eq!(refused("é".as_bytes()), Ok(Response::Refused("é".into())));
+        let longest = Response::Refused("x".repeat(MAX_REASON_BYTES));
+        assert_eq!(Response::decode(&longest.encode()), Ok(longest));
+        let crash = include_bytes!("../../fuzz/regressions/wire/refused-reason-not-utf8");
+        assert!(Response::decode(crash).is_err());
     }
 }

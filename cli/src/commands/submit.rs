@@ -1,9 +1,10 @@
 //! `convene submit` and `convene import`.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use convene_node::import::{Line, Lines, MAX_LINE_BYTES};
 use convene_node::{PreparedBatch, SubmitReport, SubmitStatus};
 use serde_json::{Value, json};
 
@@ -11,8 +12,6 @@ use super::Context;
 use crate::backend::Backend;
 use crate::exit::{self, Failure};
 
-/// Longest line `import` accepts.
-const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// Lines signed and stored per flush.
 const BATCH_LINES: usize = 1000;
 
@@ -133,7 +132,6 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
         });
         let mut lines: Vec<(usize, Value)> = Vec::with_capacity(BATCH_LINES);
         let mut unread: Vec<Unread> = Vec::new();
-        let mut line = Vec::new();
         let send = |lines: Vec<(usize, Value)>, unread: Vec<Unread>| -> bool {
             let prepared = match &backend {
                 Backend::Local(node) if !lines.is_empty() => {
@@ -144,36 +142,22 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             };
             batches.send(Batch { lines, unread, prepared }).is_ok()
         };
-        loop {
-            line.clear();
-            let read = (&mut reader)
-                .take(MAX_LINE_BYTES as u64 + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(|error| Failure::new(exit::FAILED, format!("reading {}: {error}", args.file.display())))?;
-            if read == 0 {
-                break;
-            }
+        let mut input = Lines::new(&mut reader);
+        while let Some(read) = input
+            .next_line()
+            .map_err(|error| Failure::new(exit::FAILED, format!("reading {}: {error}", args.file.display())))?
+        {
             read_tally.lines += 1;
-            let line_number = read_tally.lines;
-            progress.inc(read as u64);
-            if line.len() > MAX_LINE_BYTES && !line.ends_with(b"\n") {
-                let reason = "line is longer than 1 MiB";
-                read_tally.bad(&progress, line_number, reason);
-                unread.push(Unread { line: line_number, status: "invalid", reason: reason.into() });
-                skip_rest_of_line(&mut reader)?;
-            } else {
-                let text = String::from_utf8_lossy(&line);
-                if text.trim().is_empty() {
-                    unread.push(Unread { line: line_number, status: "skipped", reason: "blank line".into() });
-                } else {
-                    match serde_json::from_str::<Value>(&text) {
-                        Ok(value) => lines.push((line_number, value)),
-                        Err(error) => {
-                            let reason = format!("not valid JSON: {error}");
-                            read_tally.bad(&progress, line_number, &reason);
-                            unread.push(Unread { line: line_number, status: "invalid", reason });
-                        }
-                    }
+            let line_number = read.number;
+            progress.inc(read.bytes as u64);
+            match read.line {
+                Line::Json(value) => lines.push((line_number, value)),
+                Line::Blank => {
+                    unread.push(Unread { line: line_number, status: "skipped", reason: "blank line".into() })
+                }
+                Line::Invalid(reason) => {
+                    read_tally.bad(&progress, line_number, &reason);
+                    unread.push(Unread { line: line_number, status: "invalid", reason });
                 }
             }
             // Lines that were not read as JSON travel with the batch, so
@@ -282,21 +266,6 @@ fn report(
     print_unread_before(usize::MAX, &mut out)?;
     out.flush()?;
     Ok(())
-}
-
-fn skip_rest_of_line(reader: &mut impl BufRead) -> Result<(), Failure> {
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(());
-        }
-        if let Some(position) = buffer.iter().position(|byte| *byte == b'\n') {
-            reader.consume(position + 1);
-            return Ok(());
-        }
-        let length = buffer.len();
-        reader.consume(length);
-    }
 }
 
 fn progress_bar(size: Option<u64>) -> indicatif::ProgressBar {

@@ -22,6 +22,16 @@ pub type Session = Negentropy<'static, Items>;
 #[derive(Debug, Clone)]
 pub struct Items(Arc<Vec<Item>>);
 
+impl Items {
+    /// A set of `(timestamp, id)` pairs, in any order.
+    pub fn of(items: impl IntoIterator<Item = (u64, [u8; 32])>) -> Self {
+        let mut items: Vec<Item> = items.into_iter().map(|(timestamp, id)| item_of(timestamp, id)).collect();
+        items.sort_unstable();
+        items.dedup();
+        Self(Arc::new(items))
+    }
+}
+
 impl NegentropyStorageBase for Items {
     fn size(&self) -> Result<usize, negentropy::Error> {
         Ok(self.0.len())
