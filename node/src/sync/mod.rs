@@ -15,7 +15,7 @@ mod codec;
 mod engine;
 mod keep_alive;
 pub mod peers;
-pub(crate) pub(crate) mod reconcile;
+pub(crate) mod reconcile;
 pub mod status;
 
 use std::time::Duration;
