@@ -228,7 +228,10 @@ pub async fn check(State(state): State<WebState>, request: Request, next: Next) 
         );
     }
     if changes_state(request.method()) {
-        let same_origin = match header_str(headers, header::ORIGIN) {
+        // Browsers send `Origin: null` for a form posted from a page whose
+        // referrer policy is `no-referrer` (ours): then `Sec-Fetch-Site` says
+        // who sent it.
+        let same_origin = match header_str(headers, header::ORIGIN).filter(|origin| *origin != "null") {
             Some(origin) => guard.allows_origin(origin),
             None => match header_str(headers, header::HeaderName::from_static("sec-fetch-site")) {
                 Some(site) => matches!(site, "same-origin" | "none"),
