@@ -17,7 +17,7 @@ use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
 use crate::store::space::{self, DiskSpace};
-use crate::store::{DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, row_of};
+use crate::store::{BackendError, DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, StoreError, row_of};
 
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
@@ -586,26 +586,39 @@ impl Node {
     /// Re-verifies every stored entry.
     pub fn verify(&self) -> Result<VerifyReport, NodeError> {
         let mut report = VerifyReport::default();
+        let mut damaged = Vec::new();
         for item in self.inner.store.raw_entries() {
             let (id, bytes) = item?;
             report.checked += 1;
             let bytes = match bytes {
                 Ok(bytes) => bytes,
                 Err(error) => {
+                    // Bytes that are not there are damage; a read that
+                    // failed (I/O) says nothing about the entry.
+                    if matches!(error, StoreError::Damaged(_) | StoreError::Backend(BackendError::Corrupt(_))) {
+                        damaged.push(id);
+                    }
                     report.failures.push((id.to_string(), error.to_string()));
                     continue;
                 }
             };
             match Entry::decode_for(&bytes, &self.inner.network) {
-                Ok(entry) if entry.id() == id => {}
+                Ok(entry) if entry.id() == id => continue,
                 Ok(_) => report.failures.push((id.to_string(), "stored under the wrong id".into())),
                 Err(error) => report.failures.push((id.to_string(), error.to_string())),
             }
+            damaged.push(id);
         }
         // A damaged entry is no use to anyone: set aside, it is fetched
-        // again from a peer, and the others are served meanwhile.
-        let damaged: Vec<EntryId> = report.failures.iter().filter_map(|(id, _)| id.parse().ok()).collect();
-        report.set_aside = self.inner.store.set_aside(&damaged)? as u64;
+        // again from a peer, and the others are served meanwhile. Setting
+        // aside writes; on a full disk it waits for the next verify.
+        report.set_aside = match self.inner.store.set_aside(&damaged) {
+            Ok(count) => count as u64,
+            Err(error) => {
+                tracing::warn!("cannot set damaged entries aside now: {error}");
+                0
+            }
+        };
         report.damaged_waiting = self.inner.store.counts()?.damaged_waiting;
         report.repairs = self.inner.store.repairs();
         Ok(report)
