@@ -271,9 +271,12 @@ fn a_standard_libp2p_client_identifies_and_pings_and_is_no_peer_of_the_network()
     task.abort();
     // Once the client has left too, nothing about either is listed, and
     // the node never took it for a node of another network.
-    std::thread::sleep(Duration::from_millis(500));
-    let status = node.sync_status();
-    assert!(status["peers"].as_array().unwrap().is_empty(), "{status}");
+    wait_until_or(
+        "no peer listed once both have left",
+        Duration::from_secs(20),
+        || node.sync_status()["peers"].as_array().is_some_and(Vec::is_empty),
+        || node.sync_status().to_string(),
+    );
     drop(enter);
     drop(runtime);
     let log = running.stop();
@@ -298,7 +301,12 @@ fn connections_past_the_limits_are_refused_and_the_network_still_syncs() {
     // (B's connection is one of them).
     let incoming = MAX_ESTABLISHED_INCOMING as usize;
     let (seen, tasks) = flood(&runtime, &addr, &sync, incoming + 16, ping_only_client);
-    std::thread::sleep(Duration::from_secs(2));
+    wait_until_or(
+        "every connection of the flood is established or refused",
+        Duration::from_secs(30),
+        || seen.resolved() >= incoming + 16 && seen.open() < incoming,
+        || seen.describe(),
+    );
     eprintln!("flood of connections that do not identify: {}", seen.describe());
     let open = seen.open();
     assert!(open < incoming && open >= incoming / 2, "{} open of {}: {}", open, incoming + 16, seen.describe());

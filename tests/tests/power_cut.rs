@@ -196,9 +196,11 @@ fn a_power_cut_during_submits_loses_nothing_acknowledged() {
                 break;
             }
             freeze(child.id());
-            // What it printed before it stopped was acknowledged before the cut.
-            std::thread::sleep(Duration::from_millis(30));
-            record(lines_rx.try_iter(), &mut acknowledged);
+            // What it printed before it stopped was acknowledged before the
+            // cut: take lines until the stopped process's pipe is drained.
+            while let Ok(line) = lines_rx.recv_timeout(Duration::from_millis(50)) {
+                record(std::iter::once(line), &mut acknowledged);
+            }
             let point = disk.cut(round);
             check_cut(&point.join("data"), &acknowledged, &format!("submits, cut {round} (seed {})", seed()));
             disk.forget_cut(&point, round);
