@@ -14,6 +14,7 @@
 //! (`tests/tests/power_cut.rs`) is the arbiter.
 
 use std::fs::File;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -97,6 +98,14 @@ pub trait Backend: Send + Sync + 'static {
     fn heal(&self) -> Result<bool, BackendError> {
         Ok(false)
     }
+    /// Bytes of the free space that are the backend's own, not the node's
+    /// to write (sled: its disk reserve, when released and not yet made
+    /// again; see `space.rs`).
+    fn unreserved(&self) -> u64 {
+        0
+    }
+    /// Makes what [`Backend::unreserved`] counts again, if there is room.
+    fn keep_reserve(&self) {}
 }
 
 /// The sled backend.
@@ -122,23 +131,28 @@ struct Opened {
 
 impl SledBackend {
     /// Opens (or creates) the store in `path`. On a full disk it deletes
-    /// the open reserve (`space.rs`) to make room for what sled writes at
+    /// the disk reserve (`space.rs`) to make room for what sled writes at
     /// every open; a snapshot file that an open cut short by a full disk
     /// left behind (which sled would read as damage) is removed.
     pub fn open(path: &Path) -> Result<Self, BackendError> {
         let mut attempts = 0;
+        // sled's own threads may hold a store this process just closed.
+        let lock_deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
         let opened = loop {
             attempts += 1;
             match Self::open_sled(path) {
+                Err(BackendError::Locked { .. }) if std::time::Instant::now() < lock_deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
                 // What sled writes at open (a snapshot) did not fit.
-                Err(BackendError::DiskFull { .. }) if attempts < 4 && space::release_open_reserve(path) => {}
+                Err(BackendError::DiskFull { .. }) if attempts < 4 && space::release_disk_reserve(path) => {}
                 // Such a failed write leaves a snapshot file sled then reads
                 // as damage; without it, a full disk is the word.
                 Err(BackendError::Corrupt(_)) if attempts < 4 && remove_unfinished_snapshots(path) => {}
                 other => break other?,
             }
         };
-        space::keep_open_reserve(path);
+        space::keep_disk_reserve(path);
         Ok(Self {
             path: path.to_owned(),
             open: RwLock::new(Some(opened)),
@@ -191,6 +205,21 @@ impl SledBackend {
         Ok(opened)
     }
 
+    /// Runs a read; when sled says the disk is full (it writes while it
+    /// reads and in the background, and then refuses reads too), reopens
+    /// it with the room of the disk reserve and reads once more.
+    fn reading<T>(&self, read: impl Fn(&sled::Db) -> sled::Result<T>) -> Result<T, BackendError> {
+        let attempt = || read(&self.opened()?.db).map_err(|error| from_sled(error, &self.path));
+        match attempt() {
+            Err(BackendError::DiskFull { .. }) => {
+                self.failed.store(true, Ordering::Release);
+                self.reopen_if_failed()?;
+                attempt()
+            }
+            other => other,
+        }
+    }
+
     /// Notes a failed write: sled must be reopened before the next.
     fn failing<T>(&self, result: Result<T, BackendError>) -> Result<T, BackendError> {
         if result.is_err() {
@@ -239,36 +268,70 @@ fn from_sled(error: sled::Error, path: &Path) -> BackendError {
     }
 }
 
-fn pairs(iter: sled::Iter, path: &Path) -> Pairs<'_> {
-    Box::new(
-        iter.map(move |item| item.map(|(key, value)| (key.to_vec(), value.to_vec())).map_err(|e| from_sled(e, path))),
-    )
+/// The pairs under a prefix, read again from the last one after sled,
+/// meeting a full disk, had to be reopened ([`SledBackend::reading`]).
+struct Scan<'a> {
+    backend: &'a SledBackend,
+    prefix: Vec<u8>,
+    /// The last key returned.
+    after: Option<Vec<u8>>,
+    iter: Option<sled::Iter>,
+    reopened: bool,
+    done: bool,
+}
+
+impl Iterator for Scan<'_> {
+    type Item = Result<(Vec<u8>, Vec<u8>), BackendError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let iter = match self.iter.as_mut() {
+                Some(iter) => iter,
+                None => match self.backend.opened() {
+                    Ok(opened) => self.iter.insert(match &self.after {
+                        None => opened.db.scan_prefix(&self.prefix),
+                        Some(after) => opened.db.range::<&[u8], _>((Bound::Excluded(&after[..]), Bound::Unbounded)),
+                    }),
+                    Err(error) => {
+                        self.done = true;
+                        return Some(Err(error));
+                    }
+                },
+            };
+            match iter.next() {
+                None => self.done = true,
+                Some(Ok((key, _))) if !key.starts_with(&self.prefix) => self.done = true,
+                Some(Ok((key, value))) => {
+                    self.after = Some(key.to_vec());
+                    return Some(Ok((key.to_vec(), value.to_vec())));
+                }
+                Some(Err(error)) => {
+                    let error = from_sled(error, &self.backend.path);
+                    // Our handle goes first: the reopen waits for every one.
+                    self.iter = None;
+                    if matches!(error, BackendError::DiskFull { .. }) && !self.reopened {
+                        self.reopened = true;
+                        self.backend.failed.store(true, Ordering::Release);
+                        if self.backend.reopen_if_failed().is_ok() {
+                            continue;
+                        }
+                    }
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+        None
+    }
 }
 
 impl Backend for SledBackend {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
-        let get = || -> Result<Option<Vec<u8>>, BackendError> {
-            let value = self.opened()?.db.get(key).map_err(|error| from_sled(error, &self.path))?;
-            Ok(value.map(|value| value.to_vec()))
-        };
-        match get() {
-            // sled writes while it reads (it consolidates pages), and in the
-            // background (it cleans segments): on a full disk that can fail
-            // and leave it refusing everything until reopened.
-            Err(BackendError::DiskFull { .. }) => {
-                self.failed.store(true, Ordering::Release);
-                let _ = self.reopen_if_failed();
-                get()
-            }
-            other => other,
-        }
+        Ok(self.reading(|db| db.get(key))?.map(|value| value.to_vec()))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Pairs<'_> {
-        match self.opened() {
-            Ok(opened) => pairs(opened.db.scan_prefix(prefix), &self.path),
-            Err(error) => Box::new(std::iter::once(Err(error))),
-        }
+        Box::new(Scan { backend: self, prefix: prefix.to_vec(), after: None, iter: None, reopened: false, done: false })
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<(), BackendError> {
@@ -296,7 +359,7 @@ impl Backend for SledBackend {
     }
 
     fn size_on_disk(&self) -> Result<u64, BackendError> {
-        self.opened()?.db.size_on_disk().map_err(|error| from_sled(error, &self.path))
+        self.reading(sled::Db::size_on_disk)
     }
 
     /// Reopens sled after a failed write, once there is room for what an
@@ -306,17 +369,26 @@ impl Backend for SledBackend {
         self.reopen_if_failed()?;
         Ok(self.reopened.swap(false, Ordering::AcqRel))
     }
+
+    fn unreserved(&self) -> u64 {
+        space::disk_reserve_missing(&self.path)
+    }
+
+    fn keep_reserve(&self) {
+        space::keep_disk_reserve(&self.path);
+    }
 }
 
 impl SledBackend {
     /// Reopens sled if a write failed; see [`Backend::heal`]. On a disk
-    /// too full for what an open writes, the open reserve makes the room.
+    /// too full for what an open writes, the disk reserve makes the room.
     fn reopen_if_failed(&self) -> Result<bool, BackendError> {
         if !self.failed.load(Ordering::Acquire) {
             return Ok(false);
         }
         let space = space::DiskSpace::of(&self.path).map_err(|error| BackendError::Io(error.to_string()))?;
-        if space.free_bytes < space::LOCAL_MARGIN && !space::release_open_reserve(&self.path) {
+        // The reserve is for exactly this: sled's own writes on a full disk.
+        if !space::release_disk_reserve(&self.path) && space.free_bytes < space::LOCAL_MARGIN {
             return Err(BackendError::DiskFull { free: space.free_bytes, needed: space::LOCAL_MARGIN });
         }
         let mut open = self.open.write().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -338,7 +410,6 @@ impl SledBackend {
         *open = Some(reopened);
         self.failed.store(false, Ordering::Release);
         self.reopened.store(true, Ordering::Release);
-        space::keep_open_reserve(&self.path);
         tracing::info!("the store is open again and takes writes");
         Ok(true)
     }

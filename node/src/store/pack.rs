@@ -16,7 +16,8 @@
 //! A withdrawal's purged entries and list row, and the list rows an edit
 //! replaced, are overwritten with zeros after the sled batch that forgets
 //! them is flushed (the store keeps a record of each span to erase until it
-//! is done, so a crash cannot skip it).
+//! is done, so a crash cannot skip it), and the whole disk blocks among them
+//! are given back to the filesystem (a hole punched in the file).
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
@@ -140,6 +141,10 @@ impl Pack {
         for span in spans {
             let len = u64::from(span.len).min(self.end().saturating_sub(span.offset));
             self.file.write_all_at(&vec![0; len as usize], span.offset).map_err(write_failed)?;
+            // The disk blocks wholly inside go back to the filesystem; where
+            // it cannot punch holes, the zeros stay.
+            let flags = rustix::fs::FallocateFlags::PUNCH_HOLE | rustix::fs::FallocateFlags::KEEP_SIZE;
+            let _ = rustix::fs::fallocate(&self.file, flags, span.offset, len);
         }
         self.file.sync_data().map_err(write_failed)
     }

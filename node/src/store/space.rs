@@ -11,10 +11,15 @@
 //!   process, once there is room again, before its next write
 //!   ([`super::Backend::heal`]); what the failed batch had applied is
 //!   forgotten, and the pack is cut back to what sled records.
-//! - **Opening** needs no free space where nothing must be written: sled
-//!   writes a small snapshot at every open, so the store keeps a file of
-//!   [`OPEN_RESERVE`] bytes ([`OPEN_RESERVE_FILE`]) that it deletes when an
-//!   open finds the disk full, and makes again when there is room.
+//! - **sled writes while it reads** (it consolidates pages) and in the
+//!   background (it flushes and cleans its log), and after one such write
+//!   fails it refuses reads too; it also writes a snapshot at every open.
+//!   So the store keeps a file of [`DISK_RESERVE`] bytes
+//!   ([`DISK_RESERVE_FILE`]): when sled meets a full disk the file is
+//!   deleted and sled reopened, and the room it held is sled's own for
+//!   reads and opens. It is made again before the next write, which is
+//!   refused until there is room for it: a full disk never leaves the node
+//!   unable to read, and the reserve is never spent on the node's writes.
 
 use std::cell::Cell;
 use std::fs::File;
@@ -33,10 +38,12 @@ pub const SYNC_RESERVE_MAX: u64 = 32 << 20;
 /// Free space, beyond the reserve, that sync wants before it fetches a
 /// batch: two replies in flight (512 KiB each) and what storing them costs.
 pub const FETCH_ROOM: u64 = 2 << 20;
-/// The size of the file kept so that sled can open on a full disk.
-pub const OPEN_RESERVE: u64 = 1 << 20;
+/// The size of the disk reserve (see the module documentation).
+pub const DISK_RESERVE: u64 = 4 << 20;
 /// Its name, in the store's directory.
-pub const OPEN_RESERVE_FILE: &str = "open-reserve";
+pub const DISK_RESERVE_FILE: &str = "disk-reserve";
+/// The name a 1 MiB reserve had before (2026-12): removed at open.
+const OLD_RESERVE_FILE: &str = "open-reserve";
 
 /// What sync leaves free for a convener's own writes on a filesystem of
 /// `total` bytes: a tenth of it, at least 2 MiB and at most 32 MiB.
@@ -101,13 +108,14 @@ pub fn keeping_sync_reserve<T>(work: impl FnOnce() -> T) -> T {
 }
 
 /// Refuses a batch that would leave less free than this thread must keep.
-/// `writing`: the bytes the batch adds to the pack and to sled (estimated).
-pub(crate) fn check_room(space: std::io::Result<DiskSpace>, writing: u64) -> Result<(), BackendError> {
+/// `writing`: the bytes the batch adds to the pack and to sled (estimated);
+/// `unreserved`: the bytes of the disk reserve that must be made again first.
+pub(crate) fn check_room(space: std::io::Result<DiskSpace>, writing: u64, unreserved: u64) -> Result<(), BackendError> {
     // Not knowing (statvfs failed) is no reason to refuse: the write will say.
     let Ok(space) = space else { return Ok(()) };
     let keep =
         if KEEP_SYNC_RESERVE.with(Cell::get) { space.sync_reserve_bytes.max(LOCAL_MARGIN) } else { LOCAL_MARGIN };
-    let needed = writing + keep;
+    let needed = writing + keep + unreserved;
     if space.free_bytes < needed {
         return Err(BackendError::DiskFull { free: space.free_bytes, needed });
     }
@@ -140,20 +148,21 @@ pub(crate) fn full_error(dir: Option<&Path>, file: Option<&File>, needed: u64) -
     BackendError::DiskFull { free: space.map_or(0, |space| space.free_bytes), needed: needed.max(LOCAL_MARGIN) }
 }
 
-/// Makes the open reserve in `dir` when it is missing and there is room for
-/// it and the sync reserve; on failure, none is left half made.
-pub(crate) fn keep_open_reserve(dir: &Path) {
-    let path = dir.join(OPEN_RESERVE_FILE);
-    if path.metadata().is_ok_and(|meta| meta.len() == OPEN_RESERVE) {
+/// Makes the disk reserve in `dir` when it is missing and there is room
+/// for it beside a convener's margin; on failure, none is left half made.
+pub(crate) fn keep_disk_reserve(dir: &Path) {
+    if disk_reserve_missing(dir) == 0 {
         return;
     }
+    let path = dir.join(DISK_RESERVE_FILE);
+    let _ = std::fs::remove_file(dir.join(OLD_RESERVE_FILE));
     let Ok(space) = DiskSpace::of(dir) else { return };
-    if space.free_bytes < OPEN_RESERVE + space.sync_reserve_bytes {
+    if space.free_bytes < DISK_RESERVE + LOCAL_MARGIN {
         return;
     }
     // Written, not just sized: a sparse file would hold no blocks.
     let made = File::create(&path).and_then(|mut file| {
-        file.write_all(&vec![0; OPEN_RESERVE as usize])?;
+        file.write_all(&vec![0; DISK_RESERVE as usize])?;
         file.sync_all()
     });
     if let Err(error) = made {
@@ -162,15 +171,27 @@ pub(crate) fn keep_open_reserve(dir: &Path) {
     }
 }
 
-/// Deletes the open reserve in `dir`, if there is one: the room it held is
-/// what lets sled open on a full disk. Returns whether it did.
-pub(crate) fn release_open_reserve(dir: &Path) -> bool {
-    let released = std::fs::remove_file(dir.join(OPEN_RESERVE_FILE)).is_ok();
+/// The bytes of the disk reserve in `dir` that are missing: all of it
+/// while it is released, else 0.
+pub(crate) fn disk_reserve_missing(dir: &Path) -> u64 {
+    let held = dir.join(DISK_RESERVE_FILE).metadata().is_ok_and(|meta| meta.len() == DISK_RESERVE);
+    if held { 0 } else { DISK_RESERVE }
+}
+
+/// Deletes the disk reserve in `dir`, if there is one, so that sled has
+/// room on a full disk. Returns whether it did.
+pub(crate) fn release_disk_reserve(dir: &Path) -> bool {
+    let released = [DISK_RESERVE_FILE, OLD_RESERVE_FILE]
+        .iter()
+        .filter(|name| std::fs::remove_file(dir.join(name)).is_ok())
+        .count()
+        > 0;
     if released {
         tracing::warn!(
-            "the disk is full: released the {} MB kept in {} so the store can open; it is made again when there is room",
-            mb(OPEN_RESERVE),
-            dir.join(OPEN_RESERVE_FILE).display()
+            "the disk is full: released the {} MB kept in {} so the store can go on reading; \
+             writes wait until it can be made again",
+            mb(DISK_RESERVE),
+            dir.join(DISK_RESERVE_FILE).display()
         );
     }
     released
@@ -183,15 +204,19 @@ pub fn mb(bytes: u64) -> String {
 
 /// What the store does about free space (see the module documentation).
 impl<B: super::Backend> super::Store<B> {
-    /// The filesystem holding the store.
+    /// The filesystem holding the store. Room the disk reserve must take
+    /// back (it was released on a full disk) is not counted free.
     pub fn disk_space(&self) -> std::io::Result<DiskSpace> {
-        self.pack.space()
+        let mut space = self.pack.space()?;
+        space.free_bytes = space.free_bytes.saturating_sub(self.backend.unreserved());
+        Ok(space)
     }
 
     /// Refuses a batch that would leave less free than this thread keeps.
     pub(super) fn check_room(&self, pack: &[u8], batch: &super::WriteBatch) -> Result<(), BackendError> {
         let records: usize = batch.ops.iter().map(|(key, value)| key.len() + value.as_ref().map_or(0, Vec::len)).sum();
-        check_room(self.pack.space(), estimate(pack.len() as u64, records as u64))
+        self.backend.keep_reserve();
+        check_room(self.pack.space(), estimate(pack.len() as u64, records as u64), self.backend.unreserved())
     }
 
     /// Reopens the backend if a failed write left it refusing writes;
@@ -218,7 +243,7 @@ impl<B: super::Backend> super::Store<B> {
         what: &str,
         work: impl FnOnce(&Self) -> Result<(), super::StoreError>,
     ) -> Result<(), super::StoreError> {
-        if self.pack.space().is_ok_and(|space| space.free_bytes < LOCAL_MARGIN) {
+        if self.disk_space().is_ok_and(|space| space.free_bytes < LOCAL_MARGIN) {
             tracing::debug!("the disk is full: {what}, if needed, waits for the next open");
             return Ok(());
         }
@@ -246,14 +271,16 @@ mod tests {
     #[test]
     fn a_batch_is_refused_with_plain_numbers_and_sync_keeps_the_reserve() {
         let space = |free| Ok(DiskSpace { free_bytes: free, total_bytes: 100 << 20, sync_reserve_bytes: 10 << 20 });
-        assert!(check_room(space(5 << 20), 1 << 20).is_ok());
-        let refused = keeping_sync_reserve(|| check_room(space(5 << 20), 1 << 20)).unwrap_err();
+        assert!(check_room(space(5 << 20), 1 << 20, 0).is_ok());
+        let refused = keeping_sync_reserve(|| check_room(space(5 << 20), 1 << 20, 0)).unwrap_err();
         let text = refused.to_string();
         assert!(text.starts_with("the disk is full: 5.2 MB free, about 11.5 MB needed"), "{text}");
         assert!(!text.contains("Os {") && !text.contains("os error"), "{text}");
         // The thread's setting ends with the call.
-        assert!(check_room(space(5 << 20), 1 << 20).is_ok());
-        assert!(matches!(check_room(space(1 << 20), 4096), Err(BackendError::DiskFull { .. })));
+        assert!(check_room(space(5 << 20), 1 << 20, 0).is_ok());
+        assert!(matches!(check_room(space(1 << 20), 4096, 0), Err(BackendError::DiskFull { .. })));
+        // A released disk reserve must fit again before a write.
+        assert!(matches!(check_room(space(5 << 20), 1 << 20, DISK_RESERVE), Err(BackendError::DiskFull { .. })));
     }
 
     #[test]

@@ -513,3 +513,44 @@ fn a_damaged_entry_set_aside_leaves_the_others_served_and_listed() {
     assert_eq!(store.list(&Filter::default(), 0, 10).unwrap().total, 3);
     assert_eq!(store.counts().unwrap().damaged_waiting, 0);
 }
+
+#[test]
+fn withdrawn_entries_give_their_disk_blocks_back() {
+    let (dir, store) = open();
+    let pack = dir.path().join("store/entries.pack");
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, vec![1u8; 64 << 10]).unwrap();
+    let flags = rustix::fs::FallocateFlags::PUNCH_HOLE | rustix::fs::FallocateFlags::KEEP_SIZE;
+    if rustix::fs::fallocate(std::fs::File::options().write(true).open(&probe).unwrap(), flags, 0, 64 << 10).is_err() {
+        eprintln!("skipped: the filesystem of {} cannot punch holes", dir.path().display());
+        return;
+    }
+    let allocated = || std::os::unix::fs::MetadataExt::blocks(&std::fs::metadata(&pack).unwrap()) * 512;
+    // Text that does not compress, so each entry takes several blocks.
+    let mut state = 7u64;
+    let mut noise = |len: usize| -> String {
+        (0..len)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b'a' + (state >> 59) as u8 % 26)
+            })
+            .collect()
+    };
+    let creators: Vec<SecretKey> = (10..20).map(|seed| SecretKey::from_seed([seed; 32])).collect();
+    for creator in &creators {
+        let mut fields = fields("Long");
+        for field in ["context", "challenges", "successes"] {
+            fields.insert(field.into(), Value::String(noise(20_000)));
+        }
+        let create =
+            sign(creator, creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields, 1));
+        assert!(stored(store.ingest([(create, None)]).unwrap()));
+    }
+    let before = allocated();
+    for creator in &creators {
+        let withdraw = sign(creator, creator, EntryKind::Withdraw, 5, b"mistake".to_vec());
+        assert!(stored(store.ingest([(withdraw, None)]).unwrap()));
+    }
+    let after = allocated();
+    assert!(after < before / 2, "{after} bytes still allocated of {before}");
+}
