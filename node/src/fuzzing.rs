@@ -14,8 +14,8 @@ use libp2p::StreamProtocol;
 use libp2p::request_response::Codec;
 
 use crate::import::{Line, Lines};
-use crate::sync::SyncCodec;
 use crate::sync::reconcile::{self, FRAME_SIZE_LIMIT, Items};
+use crate::sync::{Incoming, SyncCodec};
 
 /// The sync codec reading a frame from a peer's stream. Input: `selector ‖
 /// stream bytes`; an even selector reads a request, an odd one a response.
@@ -23,12 +23,12 @@ use crate::sync::reconcile::{self, FRAME_SIZE_LIMIT, Items};
 pub fn framing(data: &[u8]) {
     let [selector, stream @ ..] = data else { return };
     let protocol = StreamProtocol::new("/convene/sync/1/fuzz");
-    let mut codec = SyncCodec;
+    let mut codec = SyncCodec::default();
     let mut input = Cursor::new(stream);
     let mut written = Cursor::new(Vec::new());
     if selector % 2 == 0 {
-        let Ok(request) = block_on(codec.read_request(&protocol, &mut input)) else { return };
-        block_on(codec.write_request(&protocol, &mut written, request.clone())).expect("a read request writes");
+        let Ok(Incoming::Request(request)) = block_on(codec.read_request(&protocol, &mut input)) else { return };
+        block_on(codec.write_request(&protocol, &mut written, request.clone().into())).expect("a read request writes");
         assert_eq!(Request::decode(&written.get_ref()[4..]).as_ref(), Ok(&request));
     } else {
         let Ok(response) = block_on(codec.read_response(&protocol, &mut input)) else { return };

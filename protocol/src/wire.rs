@@ -27,6 +27,9 @@ use crate::entry::{EntryId, MAX_ENTRY_BYTES};
 pub const WIRE_VERSION: u8 = 1;
 /// Largest message either side accepts.
 pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Largest request: a `Fetch` or `Announce` of [`MAX_IDS`] ids, or a
+/// reconciliation message (whose initiator keeps them to 64 KiB), fits.
+pub const MAX_REQUEST_BYTES: usize = 512 * 1024;
 /// Most ids in one `Fetch` or `Announce`.
 pub const MAX_IDS: usize = 8192;
 /// A responder stops adding entries to an `Entries` reply past this size.

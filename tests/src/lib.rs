@@ -296,6 +296,11 @@ impl RunningNode {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
     /// Stops it with SIGTERM and waits: a clean shutdown.
     pub fn stop(mut self) -> String {
         if let Some(mut child) = self.child.take() {

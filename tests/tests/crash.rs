@@ -34,6 +34,8 @@ fn sigkill_during_import_loses_nothing_acknowledged() {
             .spawn()
             .expect("import starts");
         let stdout = child.stdout.take().expect("stdout");
+        // Every line the child prints is kept, however slowly the test reads.
+        #[expect(clippy::disallowed_methods, reason = "the reader must never block the child's output")]
         let (lines_tx, lines_rx) = mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {

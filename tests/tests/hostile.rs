@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use convene_node::sync::{SyncCodec, protocol_name};
+use convene_node::sync::{Incoming, SyncCodec, protocol_name};
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryId, EntryKind, MAX_ENTRY_BYTES};
 use convene_protocol::keys::SecretKey;
@@ -84,7 +84,7 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
             .unwrap()
             .with_behaviour(|_| {
                 request_response::Behaviour::with_codec(
-                    SyncCodec,
+                    SyncCodec::default(),
                     [(protocol, ProtocolSupport::Full)],
                     request_response::Config::default(),
                 )
@@ -101,7 +101,7 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
             match event {
                 SwarmEvent::ConnectionEstablished { peer_id, .. } => {
                     // First the oversized entry alone; the rest once it was fetched.
-                    swarm.behaviour_mut().send_request(&peer_id, Request::Announce(vec![oversized_id]));
+                    swarm.behaviour_mut().send_request(&peer_id, Request::Announce(vec![oversized_id]).into());
                 }
                 SwarmEvent::Behaviour(request_response::Event::Message {
                     peer,
@@ -109,16 +109,17 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
                     ..
                 }) => {
                     let response = match request {
-                        Request::Fetch(ids) => {
+                        Incoming::Malformed(_) => Response::Refused("malformed".into()),
+                        Incoming::Request(Request::Fetch(ids)) => {
                             served += 1;
                             if served == 1 {
                                 let rest = announced.iter().copied().filter(|id| *id != oversized_id).collect();
-                                swarm.behaviour_mut().send_request(&peer, Request::Announce(rest));
+                                swarm.behaviour_mut().send_request(&peer, Request::Announce(rest).into());
                             }
                             Response::Entries(ids.iter().filter_map(|id| offers.get(id).cloned()).collect())
                         }
-                        Request::Announce(_) => Response::Ack,
-                        Request::Reconcile(_) => Response::Refused("not telling".into()),
+                        Incoming::Request(Request::Announce(_)) => Response::Ack,
+                        Incoming::Request(Request::Reconcile(_)) => Response::Refused("not telling".into()),
                     };
                     let _ = swarm.behaviour_mut().send_response(channel, response);
                 }

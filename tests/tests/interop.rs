@@ -231,7 +231,7 @@ fn a_standard_libp2p_client_identifies_and_pings_and_is_no_peer_of_the_network()
         let mut member = runtime.block_on(async {
             swarm(|_| {
                 request_response::Behaviour::with_codec(
-                    SyncCodec,
+                    SyncCodec::default(),
                     [(sync.clone(), ProtocolSupport::Full)],
                     request_response::Config::default(),
                 )
@@ -245,7 +245,7 @@ fn a_standard_libp2p_client_identifies_and_pings_and_is_no_peer_of_the_network()
                 match member.select_next_some().await {
                     SwarmEvent::ConnectionEstablished { peer_id, .. } => {
                         seen.established.fetch_add(1, Ordering::SeqCst);
-                        member.behaviour_mut().send_request(&peer_id, Request::Announce(Vec::new()));
+                        member.behaviour_mut().send_request(&peer_id, Request::Announce(Vec::new()).into());
                     }
                     SwarmEvent::Behaviour(request_response::Event::Message {
                         message: request_response::Message::Response { response: Response::Ack, .. },

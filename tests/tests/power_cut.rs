@@ -181,6 +181,8 @@ fn a_power_cut_during_submits_loses_nothing_acknowledged() {
             .stderr(Stdio::null())
             .spawn()
             .expect("import starts");
+        // Every line the child prints is kept, however slowly the test reads.
+        #[expect(clippy::disallowed_methods, reason = "the reader must never block the child's output")]
         let (lines_tx, lines_rx) = mpsc::channel::<String>();
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {

@@ -10,6 +10,7 @@ use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{StreamProtocol, connection_limits, identify, mdns, ping, request_response};
 
 use super::codec::SyncCodec;
+use super::gate::Gate;
 use super::keep_alive::KeepAlive;
 
 /// Slow links (64 kbit/s) need minutes for a full reply.
@@ -29,10 +30,11 @@ pub const MAX_ESTABLISHED_PER_PEER: u32 = 2;
 /// idle (`IDLE_TIMEOUT`); one more than this is closed when it identifies.
 pub const MAX_FOREIGN: u32 = 16;
 
-/// The composed behaviour. `limits` comes first: a connection it denies
-/// never reaches the others.
+/// The composed behaviour. `gate` (banned addresses) and `limits` come
+/// first: a connection they deny never reaches the others.
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
+    pub gate: Gate,
     pub limits: connection_limits::Behaviour,
     pub keep_alive: KeepAlive,
     pub identify: identify::Behaviour,
@@ -58,6 +60,7 @@ impl Behaviour {
             .with_max_established(Some(MAX_ESTABLISHED))
             .with_max_established_per_peer(Some(MAX_ESTABLISHED_PER_PEER));
         Ok(Self {
+            gate: Gate::default(),
             limits: connection_limits::Behaviour::new(limits),
             keep_alive: KeepAlive::new(protocol.clone()),
             identify: identify::Behaviour::new(
@@ -66,7 +69,7 @@ impl Behaviour {
             ),
             ping: ping::Behaviour::default(),
             sync: request_response::Behaviour::with_codec(
-                SyncCodec,
+                SyncCodec::default(),
                 [(protocol, request_response::ProtocolSupport::Full)],
                 sync_config,
             ),

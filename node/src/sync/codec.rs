@@ -2,27 +2,98 @@
 //! frames of [`convene_protocol::wire`] messages, bounded before reading.
 
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use convene_protocol::wire::{MAX_MESSAGE_BYTES, Request, Response};
+use convene_protocol::wire::{MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, Request, Response};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 
-/// Reads and writes sync messages.
-#[derive(Debug, Clone, Default)]
-pub struct SyncCodec;
+/// Bytes of request frames being read at once, from every peer together.
+pub const REQUEST_BUDGET: usize = 32 * 1024 * 1024;
+/// Bytes of reply frames being read at once, from every peer together.
+pub const RESPONSE_BUDGET: usize = 64 * 1024 * 1024;
 
-async fn read_frame<T: AsyncRead + Unpin + Send>(io: &mut T) -> io::Result<Vec<u8>> {
+/// Reads and writes sync messages. Every clone (one per connection) shares
+/// the two budgets: a frame's declared length is taken from its budget
+/// before it is read and given back once read, so peers that open many
+/// streams and send frames slowly (or never finish them) hold at most the
+/// budget, and a frame that does not fit is refused, not waited for.
+#[derive(Debug, Clone)]
+pub struct SyncCodec {
+    requests: Arc<AtomicUsize>,
+    responses: Arc<AtomicUsize>,
+}
+
+impl Default for SyncCodec {
+    fn default() -> Self {
+        Self {
+            requests: Arc::new(AtomicUsize::new(REQUEST_BUDGET)),
+            responses: Arc::new(AtomicUsize::new(RESPONSE_BUDGET)),
+        }
+    }
+}
+
+/// A part of a budget, given back when dropped.
+struct Taken<'a> {
+    budget: &'a AtomicUsize,
+    bytes: usize,
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        self.budget.fetch_add(self.bytes, Ordering::AcqRel);
+    }
+}
+
+fn take(budget: &AtomicUsize, bytes: usize) -> io::Result<Taken<'_>> {
+    budget
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| left.checked_sub(bytes))
+        .map(|_| Taken { budget, bytes })
+        .map_err(|_| io::Error::other("too many sync messages are being received at once; try again later"))
+}
+
+/// A request as read from a peer: libp2p does not report a request that
+/// fails to read, so a malformed one is read as what it is, for the engine
+/// to refuse and count against its sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    /// A well-formed request.
+    Request(Request),
+    /// A frame that is no request (too long, or not decodable), and why.
+    Malformed(String),
+}
+
+impl From<Request> for Incoming {
+    fn from(request: Request) -> Self {
+        Self::Request(request)
+    }
+}
+
+/// Why a frame's declared length is refused, if it is.
+fn too_long(length: usize, limit: usize) -> Option<String> {
+    (length > limit).then(|| format!("frame of {length} bytes exceeds the limit of {limit}"))
+}
+
+/// Reads one frame of at most `limit` bytes. Memory grows with the bytes
+/// that arrive, not with the length a peer declares.
+async fn read_frame<T: AsyncRead + Unpin + Send>(
+    io: &mut T,
+    limit: usize,
+    budget: &AtomicUsize,
+) -> io::Result<Vec<u8>> {
     let mut length = [0u8; 4];
     io.read_exact(&mut length).await?;
     let length = u32::from_be_bytes(length) as usize;
-    if length > MAX_MESSAGE_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("frame of {length} bytes exceeds the limit of {MAX_MESSAGE_BYTES}"),
-        ));
+    if let Some(reason) = too_long(length, limit) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
     }
-    let mut bytes = vec![0u8; length];
-    io.read_exact(&mut bytes).await?;
+    let _taken = take(budget, length)?;
+    let mut bytes = Vec::with_capacity(length.min(64 * 1024));
+    io.take(length as u64).read_to_end(&mut bytes).await?;
+    if bytes.len() < length {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the frame ended early"));
+    }
     Ok(bytes)
 }
 
@@ -41,15 +112,24 @@ fn invalid(error: impl std::fmt::Display) -> io::Error {
 
 impl libp2p::request_response::Codec for SyncCodec {
     type Protocol = StreamProtocol;
-    type Request = Request;
+    type Request = Incoming;
     type Response = Response;
 
     async fn read_request<T: AsyncRead + Unpin + Send>(
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-    ) -> io::Result<Request> {
-        Request::decode(&read_frame(io).await?).map_err(invalid)
+    ) -> io::Result<Incoming> {
+        let frame = match read_frame(io, MAX_REQUEST_BYTES, &self.requests).await {
+            Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+                return Ok(Incoming::Malformed(error.to_string()));
+            }
+            other => other?,
+        };
+        Ok(match Request::decode(&frame) {
+            Ok(request) => Incoming::Request(request),
+            Err(error) => Incoming::Malformed(error.to_string()),
+        })
     }
 
     async fn read_response<T: AsyncRead + Unpin + Send>(
@@ -57,16 +137,21 @@ impl libp2p::request_response::Codec for SyncCodec {
         _: &StreamProtocol,
         io: &mut T,
     ) -> io::Result<Response> {
-        Response::decode(&read_frame(io).await?).map_err(invalid)
+        Response::decode(&read_frame(io, MAX_MESSAGE_BYTES, &self.responses).await?).map_err(invalid)
     }
 
     async fn write_request<T: AsyncWrite + Unpin + Send>(
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-        request: Request,
+        request: Incoming,
     ) -> io::Result<()> {
-        write_frame(io, &request.encode()).await
+        match request {
+            Incoming::Request(request) => write_frame(io, &request.encode()).await,
+            Incoming::Malformed(_) => {
+                Err(io::Error::new(io::ErrorKind::InvalidInput, "a malformed request is not sent"))
+            }
+        }
     }
 
     async fn write_response<T: AsyncWrite + Unpin + Send>(

@@ -35,6 +35,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use super::behaviour::{Behaviour, BehaviourEvent, MAX_FOREIGN};
+use super::codec::Incoming;
 use super::reconcile::{self, Session, SyncSet};
 use super::status::{PeerStatus, SyncStatus};
 use crate::Node;
@@ -56,6 +57,23 @@ const INVALID_LIMIT: u64 = 10;
 const BAN: Duration = Duration::from_secs(600);
 /// Bans held at once; past it the one ending soonest goes.
 const BANS_MAX: usize = 1024;
+/// Requests of one peer being worked on (queued or running) at once, and of
+/// all peers together; past either the peer is told `busy`, which costs
+/// this node nothing (an announcement is acknowledged only when taken).
+const INBOUND_PER_PEER: usize = 8;
+const INBOUND_MAX: usize = 64;
+/// Ids waiting to be fetched from one peer, and from all peers together;
+/// past them offered ids are left for the next reconciliation.
+const WANTED_PER_PEER: usize = 65_536;
+const WANTED_MAX: usize = 262_144;
+/// Fetches from one peer that fail in a row before the ids waiting on it
+/// are given up (the next reconciliation asks again).
+const FETCH_FAILURES_MAX: u32 = 3;
+/// Peer ids banned from one address before incoming connections from the
+/// address are refused too (`gate.rs`).
+const BANS_PER_ADDRESS: usize = 2;
+/// Work waiting for the store thread; the caps above keep it far below.
+const STORE_QUEUE: usize = 1024;
 /// How often a node whose fetching is paused for a full disk looks again.
 const DISK_CHECK: Duration = Duration::from_secs(2);
 /// Redial backoff bounds.
@@ -90,6 +108,14 @@ struct Tally {
     disk_full: bool,
 }
 
+impl Tally {
+    /// What a job that panicked while storing `asked` leaves: none stored,
+    /// none waited for any more (the next reconciliation asks again).
+    fn lost(asked: Vec<EntryId>) -> Self {
+        Self { unreturned: asked, ..Self::default() }
+    }
+}
+
 /// A configured or saved address we keep a connection to.
 struct DialTarget {
     addr: Multiaddr,
@@ -118,6 +144,13 @@ struct Peer {
     /// Found to be on another network: the failures of requests cut by
     /// our disconnecting it must not hide that in its status.
     other_network: bool,
+    /// Malformed requests and requests refused as invalid; with invalid
+    /// entries, they count toward a ban.
+    strikes: u64,
+    /// Fetches that failed in a row.
+    fetch_failures: u32,
+    /// The address it connected from, for an address ban.
+    ip: Option<std::net::IpAddr>,
 }
 
 /// The engine's state; see the module documentation.
@@ -130,9 +163,13 @@ pub(crate) struct Engine {
     peers: HashMap<PeerId, Peer>,
     targets: Vec<DialTarget>,
     pending_dials: HashMap<ConnectionId, usize>,
-    /// Offenders, until when; bounded by `BANS_MAX`. Kept apart from
-    /// `peers`, whose rows for peers that are not configured go on disconnect.
-    banned: HashMap<PeerId, Instant>,
+    /// Offenders, until when, and the address each came from; bounded by
+    /// `BANS_MAX`. Kept apart from `peers`, whose rows for peers that are
+    /// not configured go on disconnect.
+    banned: HashMap<PeerId, (Instant, Option<std::net::IpAddr>)>,
+    /// Requests of each peer queued for or running on the store thread,
+    /// which takes them off as it finishes each.
+    inbound: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
     /// Open connections of peers that are not configured and do not speak
     /// the sync protocol; at most `MAX_FOREIGN`.
     foreign: HashSet<ConnectionId>,
@@ -142,7 +179,7 @@ pub(crate) struct Engine {
     /// stored ids are announced or when they turn out not to be new.
     sources: Arc<std::sync::Mutex<HashMap<EntryId, PeerId>>>,
     /// Work for the store thread, which ends when this is dropped.
-    store_work: std::sync::mpsc::Sender<StoreWork>,
+    store_work: std::sync::mpsc::SyncSender<StoreWork>,
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
     new_entries: broadcast::Receiver<StoredEntry>,
@@ -153,11 +190,31 @@ pub(crate) struct Engine {
 
 type StoreWork = Box<dyn FnOnce() + Send>;
 
+/// Gives back one admitted request of `peer` when dropped (also when its
+/// work panicked).
+struct Release {
+    counts: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
+    peer: PeerId,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = counts.get_mut(&self.peer) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.peer);
+            }
+        }
+    }
+}
+
 /// Starts the store thread: it runs each piece of work in turn until every
 /// sender is gone. A piece that panics is logged and the thread goes on, as
-/// one blocking task's panic would leave the others running.
-fn store_thread() -> std::io::Result<std::sync::mpsc::Sender<StoreWork>> {
-    let (work_tx, work_rx) = std::sync::mpsc::channel::<StoreWork>();
+/// one blocking task's panic would leave the others running (each piece
+/// also catches its own panic, to report what its peer waits for).
+fn store_thread() -> std::io::Result<std::sync::mpsc::SyncSender<StoreWork>> {
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<StoreWork>(STORE_QUEUE);
     std::thread::Builder::new().name("convene-sync-store".into()).spawn(move || {
         for work in work_rx {
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).is_err() {
@@ -178,6 +235,8 @@ pub(crate) enum Refusal {
     Invalid,
     /// This node failed (disk, store); nothing the peer can fix.
     Internal,
+    /// This node has too much work from peers now; ask again later.
+    Busy,
 }
 
 impl Refusal {
@@ -186,6 +245,7 @@ impl Refusal {
         match self {
             Self::Invalid => "invalid",
             Self::Internal => "internal",
+            Self::Busy => "busy",
         }
     }
 
@@ -239,6 +299,7 @@ impl Engine {
             targets: Vec::new(),
             pending_dials: HashMap::new(),
             banned: HashMap::new(),
+            inbound: Arc::default(),
             foreign: HashSet::new(),
             set: Arc::new(SyncSet::default()),
             sources: Arc::default(),
@@ -266,14 +327,17 @@ impl Engine {
         // While fetching is paused for a full disk, whether room came back.
         let mut disk = tokio::time::interval(DISK_CHECK);
         loop {
+            // Local work first (status, a convener's new entry), then the
+            // results of store work, then what peers send.
             tokio::select! {
+                biased;
                 command = commands.recv() => match command {
                     None | Some(Command::Shutdown) => break,
                     Some(command) => self.on_command(command),
                 },
-                event = self.swarm.select_next_some() => self.on_swarm_event(event),
-                Some(job) = self.jobs_rx.recv() => self.on_job(job),
                 received = self.new_entries.recv() => self.on_new_entries(received),
+                Some(job) = self.jobs_rx.recv() => self.on_job(job),
+                event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 _ = redial.tick() => self.redial_due(),
                 _ = periodic.tick() => self.reconcile_all(),
                 _ = disk.tick(), if self.disk_paused => self.check_disk(),
@@ -376,15 +440,39 @@ impl Engine {
         self.peers.get(&peer).is_some_and(|state| state.member) || self.configured(peer)
     }
 
+    /// Bans `peer` for [`BAN`]; once [`BANS_PER_ADDRESS`] peer ids from
+    /// one address are banned, the address too (`gate.rs`).
     fn ban(&mut self, peer: PeerId) {
         let now = Instant::now();
-        self.banned.retain(|_, until| *until > now);
+        self.banned.retain(|_, (until, _)| *until > now);
         if self.banned.len() >= BANS_MAX
-            && let Some(soonest) = self.banned.iter().min_by_key(|(_, until)| **until).map(|(peer, _)| *peer)
+            && let Some(soonest) = self.banned.iter().min_by_key(|(_, (until, _))| *until).map(|(peer, _)| *peer)
         {
             self.banned.remove(&soonest);
         }
-        self.banned.insert(peer, now + BAN);
+        let ip = self.peers.get(&peer).and_then(|state| state.ip);
+        self.banned.insert(peer, (now + BAN, ip));
+        if let Some(ip) = ip
+            && self.banned.values().filter(|(_, from)| *from == Some(ip)).count() >= BANS_PER_ADDRESS
+        {
+            warn!(%ip, "{BANS_PER_ADDRESS} peers from one address banned; refusing connections from it for {} s", BAN.as_secs());
+            self.swarm.behaviour_mut().gate.ban(ip, now + BAN);
+        }
+    }
+
+    /// Counts a malformed or invalid request against `peer`, and bans it
+    /// at the limit.
+    fn strike(&mut self, peer: PeerId, reason: &str) {
+        let state = self.peer(peer);
+        state.strikes += 1;
+        state.status.errors += 1;
+        state.status.last_error = Some(reason.to_owned());
+        warn!(peer = %short(&peer), "{reason}");
+        if state.strikes + state.status.invalid_entries >= INVALID_LIMIT {
+            warn!(peer = %short(&peer), "too much invalid data; disconnecting for {} s", BAN.as_secs());
+            self.ban(peer);
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
     }
 
     fn peer(&mut self, peer: PeerId) -> &mut Peer {
@@ -412,7 +500,7 @@ impl Engine {
                     target.backoff = BACKOFF_MIN;
                     self.swarm.behaviour_mut().limits.bypass_peer_id(&peer_id);
                 }
-                if self.banned.get(&peer_id).is_some_and(|until| *until > Instant::now()) {
+                if self.banned.get(&peer_id).is_some_and(|(until, _)| *until > Instant::now()) {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return;
                 }
@@ -420,6 +508,7 @@ impl Engine {
                 let configured = self.configured(peer_id);
                 let peer = self.peer(peer_id);
                 peer.status.connected = true;
+                peer.ip = super::gate::ip_of(&addr);
                 if endpoint.is_dialer() && !peer.status.addrs.contains(&addr.to_string()) {
                     peer.status.addrs.push(addr.to_string());
                 }
@@ -506,10 +595,17 @@ impl Engine {
         }
     }
 
-    fn on_sync_event(&mut self, event: request_response::Event<Request, Response>) {
+    fn on_sync_event(&mut self, event: request_response::Event<Incoming, Response>) {
         match event {
             request_response::Event::Message { peer, message, .. } => match message {
-                request_response::Message::Request { request, channel, .. } => self.on_request(peer, request, channel),
+                request_response::Message::Request { request: Incoming::Request(request), channel, .. } => {
+                    self.on_request(peer, request, channel)
+                }
+                request_response::Message::Request { request: Incoming::Malformed(reason), channel, .. } => {
+                    let refused = Response::Refused(Refusal::Invalid.code().into());
+                    let _ = self.swarm.behaviour_mut().sync.send_response(channel, refused);
+                    self.strike(peer, &format!("malformed request: {reason}"));
+                }
                 request_response::Message::Response { request_id, response } => {
                     self.on_response(peer, request_id, response)
                 }
@@ -532,6 +628,7 @@ impl Engine {
                 }
                 if state.fetches.contains_key(&request_id) {
                     state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
+                    state.fetch_failures += 1;
                 }
                 if state.reconcile_request == Some(request_id) {
                     state.reconcile_request = None;
@@ -557,6 +654,7 @@ impl Engine {
                     self.on_ingested(peer, tally);
                 } else {
                     debug!(peer = %short(&peer), %error, "request failed");
+                    self.give_up_if_failing(peer);
                     self.pump_fetches(peer);
                 }
             }
@@ -610,18 +708,109 @@ impl Engine {
     fn send(&mut self, peer: PeerId, request: Request) -> OutboundRequestId {
         let bytes = request.encode().len() as u64 + 4;
         self.peer(peer).status.bytes_out += bytes;
-        self.swarm.behaviour_mut().sync.send_request(&peer, request)
+        self.swarm.behaviour_mut().sync.send_request(&peer, request.into())
     }
 
     fn spawn_job(&self, work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static) {
+        self.spawn_job_with(None, None, work);
+    }
+
+    /// Queues `work` for the store thread. `inbound`: the peer whose
+    /// request it answers (admitted by [`Engine::admit`]), released when the
+    /// work ends. `on_panic`: the job reported should the work panic or not
+    /// fit in the queue, so that no peer waits for a result that never comes.
+    fn spawn_job_with(
+        &self,
+        inbound: Option<PeerId>,
+        on_panic: Option<Job>,
+        work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static,
+    ) {
         let node = self.node.clone();
         let set = self.set.clone();
         let jobs = self.jobs_tx.clone();
-        // The store thread lives as long as the engine, so the send succeeds.
-        let _ = self.store_work.send(Box::new(move || {
-            let job = work(&node, &set);
-            let _ = jobs.blocking_send(job);
+        let counts = self.inbound.clone();
+        let (on_panic_tx, on_panic) = (self.jobs_tx.clone(), Arc::new(std::sync::Mutex::new(on_panic)));
+        let fallback = on_panic.clone();
+        let queued = self.store_work.try_send(Box::new(move || {
+            let _release = inbound.map(|peer| Release { counts, peer });
+            let job = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&node, &set)));
+            let job = match job {
+                Ok(job) => Some(job),
+                Err(_) => {
+                    warn!("a sync store job panicked; the sync engine goes on without its result");
+                    fallback.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+                }
+            };
+            if let Some(job) = job {
+                let _ = jobs.blocking_send(job);
+            }
         }));
+        if queued.is_err() {
+            // Cannot happen within the caps; should it, nothing is left waiting.
+            warn!("the sync store queue is full; a job is dropped");
+            if let Some(job) = on_panic.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+                let _ = on_panic_tx.try_send(job);
+            }
+        }
+    }
+
+    /// Takes one request of `peer` for the store thread, unless that peer
+    /// or all peers together have as many as they may.
+    fn admit(&self, peer: PeerId) -> bool {
+        let mut counts = self.inbound.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let total: usize = counts.values().sum();
+        let mine = counts.entry(peer).or_default();
+        if *mine >= INBOUND_PER_PEER || total >= INBOUND_MAX {
+            if *mine == 0 {
+                counts.remove(&peer);
+            }
+            return false;
+        }
+        *mine += 1;
+        true
+    }
+
+    /// Ids waiting to be fetched, from every peer.
+    fn wanted_total(&self) -> usize {
+        self.peers.values().map(|peer| peer.wanted.len()).sum()
+    }
+
+    /// Queues `ids` to fetch from `peer`, up to the caps on waiting ids;
+    /// the rest are left for the next reconciliation.
+    fn want(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) {
+        let room = WANTED_MAX.saturating_sub(self.wanted_total());
+        let state = self.peer(peer);
+        let room = room.min(WANTED_PER_PEER.saturating_sub(state.wanted.len()));
+        let mut taken = 0;
+        let mut left = 0;
+        for id in ids {
+            if taken >= room {
+                left += 1;
+            } else if state.wanted.insert(id) {
+                state.queue.push_back(id);
+                taken += 1;
+            }
+        }
+        if left > 0 {
+            debug!(peer = %short(&peer), left, "enough ids waiting; the rest wait for the next reconciliation");
+        }
+    }
+
+    /// After [`FETCH_FAILURES_MAX`] failed fetches in a row from `peer`,
+    /// gives up the ids waiting on it (the next reconciliation asks again).
+    fn give_up_if_failing(&mut self, peer: PeerId) {
+        let state = self.peer(peer);
+        if state.fetch_failures < FETCH_FAILURES_MAX || state.queue.is_empty() {
+            return;
+        }
+        let given_up = state.queue.len();
+        for id in std::mem::take(&mut state.queue) {
+            state.wanted.remove(&id);
+        }
+        state.fetch_failures = 0;
+        state.status.last_error =
+            Some(format!("{given_up} entries could not be fetched; the next reconciliation asks again"));
+        debug!(peer = %short(&peer), given_up, "fetches keep failing; giving up what waits");
     }
 
     fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
@@ -629,8 +818,19 @@ impl Engine {
         let state = self.peer(peer);
         state.status.bytes_in += bytes;
         state.member = true;
+        // An announcement whose ids this node has no room to wait for is
+        // not worth a look at the store.
+        let full = matches!(request, Request::Announce(_))
+            && (state.wanted.len() >= WANTED_PER_PEER || self.wanted_total() >= WANTED_MAX);
+        if full || !self.admit(peer) {
+            debug!(peer = %short(&peer), "busy: refusing a request");
+            let _ =
+                self.swarm.behaviour_mut().sync.send_response(channel, Response::Refused(Refusal::Busy.code().into()));
+            return;
+        }
+        let inbound = Some(peer);
         match request {
-            Request::Reconcile(message) => self.spawn_job(move |node, set| {
+            Request::Reconcile(message) => self.spawn_job_with(inbound, None, move |node, set| {
                 let response = match set.items(node) {
                     Err(error) => refuse(peer, "reading the reconciled set", &error, Refusal::Internal),
                     Ok(items) => match reconcile::respond(&items, &message) {
@@ -640,7 +840,7 @@ impl Engine {
                 };
                 Job::Respond { peer, channel, response, entries: 0 }
             }),
-            Request::Fetch(ids) => self.spawn_job(move |node, _| {
+            Request::Fetch(ids) => self.spawn_job_with(inbound, None, move |node, _| {
                 let mut entries = Vec::new();
                 let mut budget = 0usize;
                 for id in ids {
@@ -669,7 +869,7 @@ impl Engine {
             }),
             Request::Announce(ids) => {
                 let _ = self.swarm.behaviour_mut().sync.send_response(channel, Response::Ack);
-                self.spawn_job(move |node, _| {
+                self.spawn_job_with(inbound, None, move |node, _| {
                     let missing = ids
                         .into_iter()
                         .filter(|id| {
@@ -698,7 +898,18 @@ impl Engine {
         }
         if let Some(asked) = state.fetches.remove(&request_id) {
             match response {
-                Response::Entries(entries) => self.ingest(peer, asked, entries),
+                Response::Entries(entries) => {
+                    state.fetch_failures = 0;
+                    self.ingest(peer, asked, entries);
+                }
+                Response::Refused(reason) if reason == Refusal::Busy.code() => {
+                    // Asked again (after what is in flight), unless it keeps refusing.
+                    state.fetch_failures += 1;
+                    for id in asked.into_iter().rev() {
+                        state.queue.push_front(id);
+                    }
+                    self.give_up_if_failing(peer);
+                }
                 other => {
                     let state = self.peer(peer);
                     for id in &asked {
@@ -741,12 +952,7 @@ impl Engine {
         self.peer(peer).session_bytes += reply.len() as u64 + 4;
         match reconcile::step(&mut session, reply) {
             Ok(reconcile::Step { have, need, next }) => {
-                let state = self.peer(peer);
-                for id in need.into_iter().map(EntryId) {
-                    if state.wanted.insert(id) {
-                        state.queue.push_back(id);
-                    }
-                }
+                self.want(peer, need.into_iter().map(EntryId));
                 for chunk in have.chunks(MAX_IDS) {
                     let ids: Vec<EntryId> = chunk.iter().copied().map(EntryId).collect();
                     self.send(peer, Request::Announce(ids));
@@ -809,7 +1015,8 @@ impl Engine {
         // number of batches held in memory stays bounded.
         self.peer(peer).ingesting += 1;
         let sources = self.sources.clone();
-        self.spawn_job(move |node, _| {
+        let on_panic = Job::Ingested { peer, tally: Tally::lost(asked.clone()) };
+        self.spawn_job_with(None, Some(on_panic), move |node, _| {
             let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
             let asked_set: HashSet<EntryId> = asked.iter().copied().collect();
             let mut returned = HashSet::new();
@@ -880,6 +1087,9 @@ impl Engine {
         }
         match job {
             Job::Respond { peer, channel, response, entries } => {
+                if matches!(&response, Response::Refused(code) if code == Refusal::Invalid.code()) {
+                    self.strike(peer, "sent an invalid request");
+                }
                 let bytes = response.encode().len() as u64 + 4;
                 let answered_reconcile = matches!(response, Response::Reconcile(_));
                 let state = self.peer(peer);
@@ -910,12 +1120,8 @@ impl Engine {
                 Err(error) => self.note_error(peer, error.to_string()),
             },
             Job::Missing { peer, ids } => {
+                self.want(peer, ids);
                 let state = self.peer(peer);
-                for id in ids {
-                    if state.wanted.insert(id) {
-                        state.queue.push_back(id);
-                    }
-                }
                 state.reconciled = state.session.is_none() && state.reconcile_request.is_none();
                 self.pump_fetches(peer);
                 self.maybe_synced(peer);
@@ -953,7 +1159,7 @@ impl Engine {
             for reason in &tally.invalid {
                 warn!(peer = %short(&peer), "dropped an invalid entry: {reason}");
             }
-            if state.status.invalid_entries >= INVALID_LIMIT {
+            if state.status.invalid_entries + state.strikes >= INVALID_LIMIT {
                 warn!(peer = %short(&peer), "too many invalid entries; disconnecting for {} s", BAN.as_secs());
                 self.ban(peer);
                 let _ = self.swarm.disconnect_peer_id(peer);

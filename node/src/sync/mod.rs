@@ -13,6 +13,7 @@
 mod behaviour;
 mod codec;
 mod engine;
+mod gate;
 mod keep_alive;
 pub mod peers;
 pub(crate) mod reconcile;
@@ -28,7 +29,7 @@ pub use self::behaviour::{
     MAX_ESTABLISHED, MAX_ESTABLISHED_INCOMING, MAX_ESTABLISHED_OUTGOING, MAX_ESTABLISHED_PER_PEER, MAX_FOREIGN,
     MAX_PENDING_INCOMING, MAX_PENDING_OUTGOING,
 };
-pub use self::codec::SyncCodec;
+pub use self::codec::{Incoming, SyncCodec};
 pub use self::status::{PeerStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError;
