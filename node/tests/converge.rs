@@ -360,3 +360,60 @@ fn a_relaying_peer_is_blamed_only_for_what_is_wrong_with_the_entry_itself() {
     let seventh = DocumentId::derive(&SecretKey::from_seed([1; 32]).public(), &[7; 16]);
     assert_eq!(blamed, [scenario.documents[4], seventh]);
 }
+
+/// A document whose two accepted concurrent edits are over the size limit
+/// together shows the newer; an edit made on it builds on both heads, so
+/// the document is whole again.
+#[test]
+fn an_edit_merges_branches_whose_merge_was_not_a_valid_submission() {
+    use convene_node::data_dir::SecretariatKeys;
+    use convene_node::{DataDir, Node, now_ms};
+    use convene_protocol::network::Genesis;
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = SecretariatKeys::generate();
+    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public()).unwrap();
+    let data_dir = DataDir::new(dir.path());
+    data_dir.init(&genesis, Some(&keys)).unwrap();
+    let node = Node::open(data_dir).unwrap();
+    let creator = SecretKey::from_seed([1; 32]);
+    let coauthor = SecretKey::from_seed([2; 32]);
+    let mut input = Value::Object(fields("Branches"));
+    input.as_object_mut().unwrap().remove("sealed_contact");
+    input["contact"] = json!({"name": "Amina Okafor", "email": "amina@example.org"});
+    let id = node.submit(&creator, &input).unwrap().id;
+
+    let create = node.store().document_entries(&id).unwrap().remove(0);
+    let header = |author: &SecretKey, kind, ts| EntryHeader {
+        author: author.public(),
+        kind,
+        timestamp_ms: ts,
+        ..create.header().clone()
+    };
+    let history = [create.payload().to_vec()];
+    let grant =
+        Entry::sign(header(&creator, EntryKind::Grant, 2), coauthor.public().as_bytes().to_vec(), &creator).unwrap();
+    let shown = node.show(&id).unwrap().row.fields;
+    let edit = |author: &SecretKey, changes: &[(&str, Value)], ts: u64| {
+        let change =
+            document::edit_change(&history, &author.public(), &with(shown.clone(), changes), ts).unwrap().unwrap();
+        Entry::sign_change(header(author, EntryKind::Change, ts), change, author).unwrap()
+    };
+    let older = edit(&creator, &[("context", long_text()), ("challenges", long_text())], now_ms() + 1);
+    let newer = edit(&coauthor, &[("successes", long_text()), ("title", json!("Newer"))], now_ms() + 2);
+    let encoded: Vec<Vec<u8>> = [grant, older, newer].iter().map(|entry| entry.encoded().to_vec()).collect();
+    let outcomes = node.ingest_encoded(&encoded).unwrap();
+    assert!(outcomes.iter().all(|outcome| matches!(outcome, Ok(IngestOutcome::Stored))), "{outcomes:?}");
+    let view = node.show(&id).unwrap();
+    assert_eq!((view.row.fields["title"].as_str(), view.row.changes), (Some("Newer"), 3));
+    assert_eq!(view.row.fields["context"], "c", "the older branch is not shown");
+
+    let mut fixed = input.clone();
+    fixed["title"] = json!("Whole again");
+    fixed["context"] = json!("short");
+    node.edit(&creator, &id, &fixed).unwrap().unwrap();
+    let view = node.show(&id).unwrap();
+    assert_eq!((view.row.fields["title"].as_str(), view.row.changes), (Some("Whole again"), 4));
+    assert_eq!(view.row.fields["successes"], "s");
+    assert_eq!(view.row.fields["challenges"], "c");
+}
