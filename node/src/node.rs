@@ -556,6 +556,11 @@ impl Node {
         let entry_id = entry.id();
         match self.ingest(vec![(entry, None)])?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
+            // Built on every stored change, so it waits only if one was set
+            // aside meanwhile: not stored, so not acknowledged.
+            Some(IngestOutcome::Deferred(_)) => Err(NodeError::Store(StoreError::Damaged(format!(
+                "document {id}: part of its history was set aside as damaged while it was edited; edit again once it is fetched again"
+            )))),
             _ => Ok(Some(entry_id)),
         }
     }

@@ -30,7 +30,7 @@ pub enum Awaited {
 }
 
 /// The entries kept aside, oldest first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Deferred {
     /// Insertion number → the entry and what it waits for.
     by_age: BTreeMap<u64, (Entry, Awaited)>,
@@ -39,9 +39,31 @@ pub(crate) struct Deferred {
     documents: HashMap<DocumentId, HashSet<u64>>,
     bytes: usize,
     next: u64,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+impl Default for Deferred {
+    fn default() -> Self {
+        Self::with_room(MAX_DEFERRED_ENTRIES, MAX_DEFERRED_BYTES)
+    }
 }
 
 impl Deferred {
+    /// Room for at most `max_entries` entries and `max_bytes` bytes.
+    pub(crate) fn with_room(max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            by_age: BTreeMap::new(),
+            ids: HashMap::new(),
+            waiting: HashMap::new(),
+            documents: HashMap::new(),
+            bytes: 0,
+            next: 0,
+            max_entries,
+            max_bytes,
+        }
+    }
+
     /// How many entries wait.
     pub(crate) fn len(&self) -> usize {
         self.by_age.len()
@@ -69,7 +91,7 @@ impl Deferred {
         self.waiting.entry((document, awaited)).or_default().insert(age);
         self.documents.entry(document).or_default().insert(age);
         self.by_age.insert(age, (entry, awaited));
-        while self.by_age.len() > MAX_DEFERRED_ENTRIES || self.bytes > MAX_DEFERRED_BYTES {
+        while self.by_age.len() > self.max_entries || self.bytes > self.max_bytes {
             let Some((&oldest, _)) = self.by_age.first_key_value() else { break };
             if let Some((entry, _)) = self.take(oldest) {
                 tracing::debug!(entry = %entry.id().short(), "no room to keep an entry aside; it is fetched again later");
@@ -116,5 +138,66 @@ impl Deferred {
             }
         }
         Some((entry, awaited))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use convene_protocol::entry::{EntryHeader, EntryKind};
+    use convene_protocol::keys::SecretKey;
+    use convene_protocol::network::NetworkId;
+
+    use super::*;
+
+    fn entry(nonce: u8, reason: &str) -> Entry {
+        let secret = SecretKey::from_seed([1; 32]);
+        let header = EntryHeader {
+            network: NetworkId([9; 32]),
+            creator: secret.public(),
+            nonce: [nonce; 16],
+            author: secret.public(),
+            timestamp_ms: 1,
+            kind: EntryKind::Withdraw,
+        };
+        Entry::sign(header, reason.as_bytes().to_vec(), &secret).unwrap()
+    }
+
+    #[test]
+    fn the_oldest_go_first_when_count_or_bytes_are_full() {
+        let size = entry(1, "a").encoded().len();
+        let mut deferred = Deferred::with_room(3, 3 * size + 10);
+        let awaited = Awaited::Change([7; 32]);
+        let entries: Vec<Entry> = (1..=4).map(|n| entry(n, "a")).collect();
+        for entry in &entries {
+            deferred.insert(entry.clone(), awaited);
+        }
+        assert_eq!(deferred.len(), 3);
+        assert_eq!(deferred.awaited(&entries[0].id()), None, "the oldest went");
+        assert_eq!(deferred.awaited(&entries[3].id()), Some(awaited));
+        // One large entry pushes out as many as the bytes need.
+        let large = entry(5, &"x".repeat(2 * size));
+        deferred.insert(large.clone(), awaited);
+        assert_eq!(deferred.len(), 1);
+        assert_eq!(deferred.bytes, large.encoded().len());
+        assert!(deferred.holds_document(&large.document()));
+        assert!(!deferred.holds_document(&entries[3].document()));
+    }
+
+    #[test]
+    fn entries_come_out_by_what_they_wait_for_or_by_document() {
+        let mut deferred = Deferred::default();
+        let (first, second, third) = (entry(1, "a"), entry(1, "b"), entry(2, "c"));
+        let key = SecretKey::from_seed([2; 32]).public();
+        deferred.insert(second.clone(), Awaited::Change([1; 32]));
+        deferred.insert(first.clone(), Awaited::Change([1; 32]));
+        deferred.insert(third.clone(), Awaited::Grant(key));
+        deferred.insert(second.clone(), Awaited::Change([1; 32]));
+        assert_eq!(deferred.len(), 3, "inserting again replaces");
+        assert!(deferred.take_waiting(&first.document(), Awaited::Change([2; 32])).is_empty());
+        assert_eq!(deferred.take_waiting(&first.document(), Awaited::Change([1; 32])), [first.clone(), second]);
+        assert!(!deferred.holds_document(&first.document()));
+        deferred.drop_document(&third.document());
+        assert_eq!((deferred.len(), deferred.bytes), (0, 0));
+        assert!(deferred.ids.is_empty() && deferred.waiting.is_empty() && deferred.documents.is_empty());
     }
 }
