@@ -261,24 +261,23 @@ impl Node {
         self.inner.stored.subscribe()
     }
 
-    /// Stores entries and tells subscribers about the new ones.
+    /// Stores entries and tells subscribers about the new ones (and about
+    /// entries kept aside earlier that these let through).
     fn ingest(&self, entries: Vec<(Entry, Option<Map<String, Value>>)>) -> Result<Vec<IngestOutcome>, NodeError> {
-        let stored: Vec<StoredEntry> = entries
-            .iter()
-            .map(|(entry, _)| StoredEntry {
-                id: entry.id(),
-                timestamp_ms: entry.header().timestamp_ms,
-                withdraws: entry.header().kind == EntryKind::Withdraw,
-            })
-            .collect();
-        let outcomes = self.inner.store.ingest(entries)?;
-        for (stored, outcome) in stored.into_iter().zip(&outcomes) {
-            if matches!(outcome, IngestOutcome::Stored) {
-                // Nobody listening (no sync engine) is fine.
-                let _ = self.inner.stored.send(stored);
-            }
+        let stored_entry = |entry: &Entry| StoredEntry {
+            id: entry.id(),
+            timestamp_ms: entry.header().timestamp_ms,
+            withdraws: entry.header().kind == EntryKind::Withdraw,
+        };
+        let stored: Vec<StoredEntry> = entries.iter().map(|(entry, _)| stored_entry(entry)).collect();
+        let ingested = self.inner.store.ingest_reporting(entries)?;
+        let new =
+            stored.into_iter().zip(&ingested.outcomes).filter(|(_, outcome)| matches!(outcome, IngestOutcome::Stored));
+        for stored in new.map(|(stored, _)| stored).chain(ingested.released.iter().map(stored_entry)) {
+            // Nobody listening (no sync engine) is fine.
+            let _ = self.inner.stored.send(stored);
         }
-        Ok(outcomes)
+        Ok(ingested.outcomes)
     }
 
     /// Validates, seals, signs and stores one submission; returns once it is
@@ -343,6 +342,7 @@ impl Node {
                 IngestOutcome::Stored => Ok(Submitted { id, already_stored: false }),
                 IngestOutcome::AlreadyStored => Ok(Submitted { id, already_stored: true }),
                 IngestOutcome::Rejected(error) => Err(error.into()),
+                IngestOutcome::Deferred(_) => unreachable!("a create depends on nothing"),
             });
         }
         Ok(results.into_iter().map(|result| result.expect("every slot filled")).collect())
@@ -512,6 +512,9 @@ impl Node {
         }
         let entries = self.inner.store.document_entries(id)?;
         let row = row_of(id, &entries)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        if author.public() != row.creator && !self.inner.store.is_granted(id, &author.public())? {
+            return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
+        }
         let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
         if validated.kind != row.kind {
             return Err(NodeError::Refused(IngestError::KindChanged {
@@ -553,6 +556,11 @@ impl Node {
         let entry_id = entry.id();
         match self.ingest(vec![(entry, None)])?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
+            // Built on every stored change, so it waits only if one was set
+            // aside meanwhile: not stored, so not acknowledged.
+            Some(IngestOutcome::Deferred(_)) => Err(NodeError::Store(StoreError::Damaged(format!(
+                "document {id}: part of its history was set aside as damaged while it was edited; edit again once it is fetched again"
+            )))),
             _ => Ok(Some(entry_id)),
         }
     }

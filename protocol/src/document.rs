@@ -196,6 +196,45 @@ pub fn materialise(changes: &[Vec<u8>]) -> Result<Map<String, Json>, DocumentErr
     to_json_map(&doc, &ROOT, 0)
 }
 
+/// The hash automerge gives a change: what later changes name as their
+/// dependencies.
+pub type ChangeHash = [u8; 32];
+
+/// One change, parsed once within the limits of [`crate::change_limits`]:
+/// its hash and the hashes of the changes it depends on, and, with others,
+/// the document they build ([`materialise_parsed`]).
+#[derive(Debug, Clone)]
+pub struct ParsedChange(Change);
+
+impl ParsedChange {
+    /// Parses one change (an entry's payload).
+    pub fn parse(bytes: &[u8]) -> Result<Self, DocumentError> {
+        parse_change(bytes).map(Self).map_err(DocumentError::Load)
+    }
+
+    /// Its hash.
+    pub fn hash(&self) -> ChangeHash {
+        self.0.hash().0
+    }
+
+    /// The hashes of the changes it names as its dependencies.
+    pub fn deps(&self) -> impl Iterator<Item = ChangeHash> + '_ {
+        self.0.deps().iter().map(|hash| hash.0)
+    }
+}
+
+/// The fields of the document that `changes` build together (in any order;
+/// a change whose dependencies are not among them is left out).
+pub fn materialise_parsed(changes: Vec<ParsedChange>) -> Result<Map<String, Json>, DocumentError> {
+    let mut changes: Vec<Change> = changes.into_iter().map(|parsed| parsed.0).collect();
+    if changes.len() == 1 {
+        return materialise_one(changes.pop().expect("one"));
+    }
+    let mut doc = AutoCommit::new();
+    doc.apply_changes(changes)?;
+    to_json_map(&doc, &ROOT, 0)
+}
+
 /// The fields of the document one parsed change builds.
 pub(crate) fn materialise_one(change: Change) -> Result<Map<String, Json>, DocumentError> {
     if let Some(fields) = first_change_fields(&change) {
@@ -431,5 +470,21 @@ mod tests {
         assert_eq!(materialise(&[second.clone(), first.clone()]).unwrap(), edited);
         assert_eq!(edit_change(&[first, second], &author, &edited, 7).unwrap(), None);
         assert_eq!(*create_change(&author, &fields(), 5).author(), author);
+    }
+
+    #[test]
+    fn a_parsed_change_names_what_it_depends_on_and_builds_with_it() {
+        let author = SecretKey::from_seed([1; 32]).public();
+        let first: Vec<u8> = create_change(&author, &fields(), 5).into();
+        let mut edited = fields();
+        edited.insert("title".into(), "Kisumu, revised".into());
+        let second: Vec<u8> = edit_change(std::slice::from_ref(&first), &author, &edited, 6).unwrap().unwrap().into();
+        let (first, second) = (ParsedChange::parse(&first).unwrap(), ParsedChange::parse(&second).unwrap());
+        assert_eq!(first.deps().count(), 0);
+        assert_eq!(second.deps().collect::<Vec<_>>(), [first.hash()]);
+        assert_eq!(materialise_parsed(vec![second.clone(), first.clone()]).unwrap(), edited);
+        assert_eq!(materialise_parsed(vec![first]).unwrap(), fields());
+        assert_eq!(materialise_parsed(vec![second]).unwrap(), Map::new(), "without its dependency it is left out");
+        assert!(ParsedChange::parse(b"not a change").is_err());
     }
 }

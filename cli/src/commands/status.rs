@@ -49,6 +49,12 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
             status.store.damaged_waiting
         );
     }
+    if status.store.deferred > 0 {
+        println!(
+            "waiting:     {} changes arrived before what they build on; each is checked and stored once that arrives",
+            status.store.deferred
+        );
+    }
     for repair in &status.repairs {
         println!("repaired:    {}: {}", format_ms(repair.at_ms), repair.note);
     }

@@ -10,6 +10,7 @@
 //! (`list_index.rs`: a hundred bytes per document) and the page's list rows.
 
 mod backend;
+mod deferred;
 mod keys;
 mod list_index;
 mod list_row;
@@ -17,12 +18,13 @@ mod pack;
 pub mod space;
 #[cfg(test)]
 mod tests;
+mod validity;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use convene_protocol::document::{self, DocumentError};
+use convene_protocol::document::{self, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
 use convene_protocol::keys::PublicKey;
 use convene_protocol::network::NetworkId;
@@ -30,10 +32,13 @@ use convene_protocol::schema::{self, SubmissionKind, Summary, ValidationErrors};
 use serde_json::{Map, Value};
 
 use crate::query::{Filter, Page};
+use deferred::Deferred;
 use list_index::ListIndex;
 use pack::{Pack, Span};
+use validity::{ChangeFault, History};
 
 pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
+pub use deferred::{Awaited, MAX_DEFERRED_BYTES, MAX_DEFERRED_ENTRIES};
 
 /// A document as materialised from its entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -76,6 +81,10 @@ pub enum IngestOutcome {
     Stored,
     /// Already held; nothing to do.
     AlreadyStored,
+    /// A change whose causal past (or its author's grant) is not all
+    /// stored yet: kept aside, neither stored nor refused, and checked
+    /// again when what it waits for is stored (`deferred.rs`).
+    Deferred(Awaited),
     /// Refused, with the reason.
     Rejected(IngestError),
 }
@@ -94,7 +103,8 @@ pub enum IngestError {
         /// The entry's.
         found: NetworkId,
     },
-    /// A change by a key the creator never granted.
+    /// A change by a key the creator never granted (a local edit; one
+    /// from elsewhere waits for its grant instead).
     #[error("{author} is not the creator of document {document} and holds no grant from its creator")]
     NotGranted {
         /// The entry's author.
@@ -102,9 +112,22 @@ pub enum IngestError {
         /// The document.
         document: DocumentId,
     },
-    /// The resulting document is not a valid submission.
+    /// A create whose document is not a valid submission.
     #[error("the document would not be a valid submission:\n{0}")]
     Invalid(ValidationErrors),
+    /// A create whose change does not build a document.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// A change that, with the changes it depends on, builds an invalid
+    /// submission.
+    #[error("with the changes it depends on, this change makes the document an invalid submission:\n{0}")]
+    ChangeInvalid(ValidationErrors),
+    /// A change that cannot be applied to the changes it depends on.
+    #[error("this change cannot be applied to the changes it depends on: {0}")]
+    ChangeUnbuildable(DocumentError),
+    /// A change whose dependencies do not reach its document's create.
+    #[error("this change does not build on its document's create (its dependencies do not lead to it)")]
+    NoCreateInPast,
     /// A change tried to change what kind of submission the document is.
     #[error("a change may not turn a {from} into a {to}")]
     KindChanged {
@@ -113,9 +136,38 @@ pub enum IngestError {
         /// The new one.
         to: &'static str,
     },
-    /// The changes do not build a document.
-    #[error(transparent)]
-    Document(#[from] DocumentError),
+}
+
+impl IngestError {
+    /// Whether the peer that relayed the entry is to blame: only for a
+    /// fault of the entry in itself, which every node finds whatever else
+    /// it holds and in whatever order entries came (signature, id, size and
+    /// the creator-only kinds are checked when decoding, before the store).
+    /// A verdict that needs other entries (a change on its past, a
+    /// withdrawn document, a missing grant) never blames: an honest peer
+    /// may have relayed the entry before it knew better, or not at all.
+    pub fn blames_sender(&self) -> bool {
+        match self {
+            Self::WrongNetwork { .. } | Self::Invalid(_) | Self::Document(_) => true,
+            Self::Withdrawn(_)
+            | Self::NotGranted { .. }
+            | Self::ChangeInvalid(_)
+            | Self::ChangeUnbuildable(_)
+            | Self::NoCreateInPast
+            | Self::KindChanged { .. } => false,
+        }
+    }
+}
+
+impl From<ChangeFault> for IngestError {
+    fn from(fault: ChangeFault) -> Self {
+        match fault {
+            ChangeFault::NoCreate => Self::NoCreateInPast,
+            ChangeFault::Unbuildable(error) => Self::ChangeUnbuildable(error),
+            ChangeFault::Invalid(errors) => Self::ChangeInvalid(errors),
+            ChangeFault::KindChanged { from, to } => Self::KindChanged { from: from.as_str(), to: to.as_str() },
+        }
+    }
 }
 
 /// Any store failure.
@@ -153,6 +205,10 @@ pub struct StoreCounts {
     /// Entries set aside as damaged, waiting to be fetched again from a peer.
     #[serde(default)]
     pub damaged_waiting: u64,
+    /// Changes received before what they depend on, kept aside (in memory)
+    /// until it arrives.
+    #[serde(default)]
+    pub deferred: u64,
 }
 
 /// Entries and rows of one network, over a [`Backend`].
@@ -174,6 +230,18 @@ pub struct Store<B = SledBackend> {
     /// Bumped whenever entries are set aside: what a reader built from the
     /// stored set before is out of date.
     set_aside_generation: AtomicU64,
+    /// Changes waiting for their causal past or their grant.
+    deferred: Mutex<Deferred>,
+}
+
+/// What [`Store::ingest_reporting`] did.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    /// One per entry offered, in order.
+    pub outcomes: Vec<IngestOutcome>,
+    /// Entries kept aside earlier and stored now, because what they waited
+    /// for arrived.
+    pub released: Vec<Entry>,
 }
 
 /// How many repair notes the store keeps.
@@ -203,6 +271,24 @@ struct Pending {
     recount: bool,
     /// Entries set aside as damaged that arrived again.
     found_again: u64,
+}
+
+/// A create's or change's verdict, and what its document then shows.
+enum Checked {
+    Shown(ShownRow),
+    Deferred(Awaited),
+    Rejected(IngestError),
+}
+
+/// What a document shows once an entry is stored: its list row's makings.
+struct ShownRow {
+    fields: Map<String, Value>,
+    kind: SubmissionKind,
+    creator: PublicKey,
+    created_ms: u64,
+    /// The kind counted or the date listed may have changed (a second
+    /// create of the same document): count again.
+    recount: bool,
 }
 
 /// How an ingested entry changes the list index.
@@ -243,6 +329,7 @@ impl Store<SledBackend> {
             list_index: RwLock::new(None),
             missing: AtomicU64::new(0),
             set_aside_generation: AtomicU64::new(0),
+            deferred: Mutex::new(Deferred::default()),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -270,19 +357,31 @@ impl<B: Backend> Store<B> {
     /// Entries of distinct documents are written in one batch: an entry's
     /// checks read only its own document's records, so a batch is applied
     /// before an entry of a document it already touches.
+    ///
+    /// Entries kept aside earlier that this call lets through are stored
+    /// too; [`Store::ingest_reporting`] says which.
     pub fn ingest(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
+        self.ingest_reporting(entries).map(|ingested| ingested.outcomes)
+    }
+
+    /// Like [`Store::ingest`], and also returns the entries kept aside
+    /// earlier that were stored now (to be announced like the others).
+    pub fn ingest_reporting(
+        &self,
+        entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+    ) -> Result<Ingested, StoreError> {
         let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // After a failed write, sled takes writes again only once reopened.
         self.heal()?;
-        let mut outcomes = Vec::new();
+        let mut ingested = Ingested::default();
         // Listing shows what is on disk: the list index changes only once
         // the batches are flushed (or have failed: sled then holds what
         // was applied, and the index must agree with it).
         let mut listings = Vec::new();
-        let written = self.ingest_flushed(entries, &mut outcomes, &mut listings);
+        let written = self.ingest_flushed(entries, &mut ingested, &mut listings);
         if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
             for listing in listings {
                 match listing {
@@ -292,24 +391,43 @@ impl<B: Backend> Store<B> {
                 }
             }
         }
-        written.map(|()| outcomes)
+        written.map(|()| ingested)
     }
 
     fn ingest_flushed(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
-        outcomes: &mut Vec<IngestOutcome>,
+        ingested: &mut Ingested,
         listings: &mut Vec<Listing>,
     ) -> Result<(), StoreError> {
         let mut pending = Pending::default();
         let mut wrote = false;
-        for (entry, known_fields) in entries {
+        let mut entries = entries.into_iter();
+        // Entries kept aside that a stored entry lets through, checked
+        // before the next one offered.
+        let mut woken: VecDeque<Entry> = VecDeque::new();
+        loop {
+            let (entry, known_fields, offered) = match woken.pop_front() {
+                Some(entry) => (entry, None, false),
+                None => match entries.next() {
+                    Some((entry, known_fields)) => (entry, known_fields, true),
+                    None => break,
+                },
+            };
             if pending.documents.contains(&entry.document()) {
                 self.apply(std::mem::take(&mut pending), listings)?;
             }
             let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
-            wrote |= matches!(outcome, IngestOutcome::Stored);
-            outcomes.push(outcome);
+            if matches!(outcome, IngestOutcome::Stored) {
+                wrote = true;
+                woken.extend(self.waiting_for(&entry));
+                if !offered {
+                    ingested.released.push(entry);
+                }
+            }
+            if offered {
+                ingested.outcomes.push(outcome);
+            }
         }
         self.apply(pending, listings)?;
         if wrote {
@@ -585,42 +703,65 @@ impl<B: Backend> Store<B> {
         if known && self.backend.get(&keys::entry(&id))?.is_some() {
             return Ok(IngestOutcome::AlreadyStored);
         }
+        if let Some(awaited) = self.deferred().awaited(&id) {
+            return Ok(IngestOutcome::Deferred(awaited));
+        }
         // Entries are purged only by a withdrawal, whose tombstone stays:
-        // without one there is nothing purged to look for.
-        let withdrawn = known && self.backend.get(&keys::doc(keys::TOMBSTONE, &document))?.is_some();
-        if withdrawn && (header.kind != EntryKind::Withdraw || self.backend.get(&keys::purged(&id))?.is_some()) {
-            return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
+        // without one there is nothing purged to look for. Of concurrent
+        // withdrawals, the one with the smallest id is the tombstone, in
+        // whatever order they come: a smaller one replaces it (and purges
+        // it), a larger one is refused.
+        if known && let Some(tombstone) = self.tombstone(&document)? {
+            let replaces = header.kind == EntryKind::Withdraw && id < tombstone;
+            if !replaces {
+                return Ok(IngestOutcome::Rejected(IngestError::Withdrawn(document)));
+            }
         }
         let mut batch = WriteBatch::default();
         let mut listing = Listing::Unchanged;
         match header.kind {
             EntryKind::Create | EntryKind::Change => {
-                if header.author != header.creator
-                    && self.backend.get(&keys::grant(&document, &header.author))?.is_none()
-                {
-                    let error = IngestError::NotGranted { author: header.author, document };
-                    return Ok(IngestOutcome::Rejected(error));
-                }
-                match self.materialise(entry, known, known_fields)? {
-                    Err(error) => return Ok(IngestOutcome::Rejected(error)),
-                    Ok(None) => {}
-                    Ok(Some(row)) => {
-                        if header.kind == EntryKind::Create {
-                            pending.new_documents.push(row.summary.kind);
+                let checked = if header.kind == EntryKind::Create {
+                    self.check_create(entry, known, known_fields)?
+                } else {
+                    self.check_change(entry, known)?
+                };
+                let shown = match checked {
+                    Checked::Shown(shown) => shown,
+                    Checked::Deferred(awaited) => {
+                        self.deferred().insert(entry.clone(), awaited);
+                        return Ok(IngestOutcome::Deferred(awaited));
+                    }
+                    Checked::Rejected(error) => return Ok(IngestOutcome::Rejected(error)),
+                };
+                let row = ListRow {
+                    id: document,
+                    creator: shown.creator.to_did_key(),
+                    created_ms: shown.created_ms,
+                    summary: Summary::from_fields(shown.kind, &shown.fields),
+                };
+                let old = if known { self.row_span(&document)? } else { None };
+                match old {
+                    None => pending.new_documents.push(row.summary.kind),
+                    Some(old) => {
+                        if shown.recount {
+                            // Another create: the date listed, or the kind
+                            // counted, may change.
+                            pending.recount = true;
+                            if let Some(previous) = self.list_row(&document)? {
+                                pending.listings.push(Listing::Remove(previous.created_ms, document));
+                            }
                         }
                         // The row's text lies in the pack, where a withdrawal
                         // can overwrite it; the row it replaces is erased.
-                        if known && let Some(old) = self.row_span(&document)? {
-                            batch.put(keys::erase(old), Vec::new());
-                        }
-                        let encoded = list_row::encode(&row);
-                        let span =
-                            Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
-                        pending.pack.extend_from_slice(&encoded);
-                        batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
-                        listing = Listing::Put(Box::new(row));
+                        batch.put(keys::erase(old), Vec::new());
                     }
                 }
+                let encoded = list_row::encode(&row);
+                let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
+                pending.pack.extend_from_slice(&encoded);
+                batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
+                listing = Listing::Put(Box::new(row));
             }
             EntryKind::Grant => {
                 let grantee = entry.granted_key().expect("verified grant payload");
@@ -631,6 +772,7 @@ impl<B: Backend> Store<B> {
                 if let Some(created_ms) = self.purge_into(&document, &mut batch)? {
                     listing = Listing::Remove(created_ms, document);
                 }
+                self.deferred().drop_document(&document);
             }
         }
         let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: entry.encoded().len() as u32 };
@@ -648,67 +790,113 @@ impl<B: Backend> Store<B> {
         Ok(IngestOutcome::Stored)
     }
 
-    /// Rebuilds the document with `entry` added and returns its new list
-    /// row (none while its first entry is missing), or says why not.
-    /// `known`: whether the store holds any record of the document.
-    fn materialise(
+    fn deferred(&self) -> std::sync::MutexGuard<'_, Deferred> {
+        self.deferred.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The entries kept aside that waited for `stored`, taken out to be
+    /// checked again.
+    fn waiting_for(&self, stored: &Entry) -> Vec<Entry> {
+        let document = stored.document();
+        let mut deferred = self.deferred();
+        if !deferred.holds_document(&document) {
+            return Vec::new();
+        }
+        let awaited = match stored.header().kind {
+            EntryKind::Create | EntryKind::Change => match ParsedChange::parse(stored.payload()) {
+                Ok(parsed) => Awaited::Change(parsed.hash()),
+                Err(_) => return Vec::new(),
+            },
+            EntryKind::Grant => match stored.granted_key() {
+                Some(key) => Awaited::Grant(key),
+                None => return Vec::new(),
+            },
+            EntryKind::Withdraw => return Vec::new(),
+        };
+        deferred.take_waiting(&document, awaited)
+    }
+
+    /// A document's stored creates and changes, parsed.
+    fn history(&self, document: &DocumentId) -> Result<History, StoreError> {
+        History::of(self.document_entries(document)?)
+            .map_err(|error| StoreError::Damaged(format!("document {document}: {error}")))
+    }
+
+    /// A create is checked alone; the document then shows the merge of it
+    /// with whatever else it holds (another create of the same nonce).
+    fn check_create(
         &self,
         entry: &Entry,
         known: bool,
         known_fields: Option<Map<String, Value>>,
-    ) -> Result<Result<Option<ListRow>, IngestError>, StoreError> {
-        let document = entry.document();
-        let header = entry.header();
-        let mut changes = Vec::new();
-        let mut has_create = header.kind == EntryKind::Create;
-        let mut created_ms = header.timestamp_ms;
-        let stored_entries = if known { self.document_entries(&document)? } else { Vec::new() };
-        // A document with no stored entry has no list row to compare with.
-        let listed_before = !stored_entries.is_empty();
-        for stored in stored_entries {
-            match stored.header().kind {
-                EntryKind::Create => {
-                    has_create = true;
-                    created_ms = stored.header().timestamp_ms;
-                }
-                EntryKind::Change => {}
-                EntryKind::Grant | EntryKind::Withdraw => continue,
-            }
-            changes.push(stored.payload().to_vec());
-        }
-        if !has_create {
-            // A change that arrived before its document's first entry: keep
-            // it; the rows are built when the create arrives.
-            return Ok(Ok(None));
-        }
+    ) -> Result<Checked, StoreError> {
         let fields = match known_fields {
-            Some(fields) if changes.is_empty() => fields,
-            _ => {
-                changes.push(entry.payload().to_vec());
-                match document::materialise(&changes) {
-                    Ok(fields) => fields,
-                    Err(error) => return Ok(Err(error.into())),
-                }
-            }
+            Some(fields) => fields,
+            None => match document::materialise(&[entry.payload().to_vec()]) {
+                Ok(fields) => fields,
+                Err(error) => return Ok(Checked::Rejected(error.into())),
+            },
         };
         let kind = match schema::validate_public(&fields) {
             Ok(kind) => kind,
-            Err(errors) => return Ok(Err(IngestError::Invalid(errors))),
+            Err(errors) => return Ok(Checked::Rejected(IngestError::Invalid(errors))),
         };
-        if listed_before
-            && let Some(previous) = self.list_row(&document)?
-            && previous.summary.kind != kind
-        {
-            let from = previous.summary.kind.as_str();
-            return Ok(Err(IngestError::KindChanged { from, to: kind.as_str() }));
+        let header = entry.header();
+        let alone = ShownRow { fields, kind, creator: header.creator, created_ms: header.timestamp_ms, recount: false };
+        if !known {
+            return Ok(Checked::Shown(alone));
         }
-        let list_row = ListRow {
-            id: document,
-            creator: header.creator.to_did_key(),
-            created_ms,
-            summary: Summary::from_fields(kind, &fields),
+        let mut history = self.history(&entry.document())?;
+        if history.is_empty() {
+            return Ok(Checked::Shown(alone));
+        }
+        let Ok(parsed) = ParsedChange::parse(entry.payload()) else { return Ok(Checked::Shown(alone)) };
+        history.push(entry.clone(), parsed);
+        self.shown(&entry.document(), &history, true)
+    }
+
+    /// A change is checked on its causal past (`validity.rs`); it waits
+    /// while its grant or any of its past is missing.
+    fn check_change(&self, entry: &Entry, known: bool) -> Result<Checked, StoreError> {
+        let header = entry.header();
+        let document = entry.document();
+        if header.author != header.creator && self.backend.get(&keys::grant(&document, &header.author))?.is_none() {
+            return Ok(Checked::Deferred(Awaited::Grant(header.author)));
+        }
+        let parsed = match ParsedChange::parse(entry.payload()) {
+            Ok(parsed) => parsed,
+            Err(error) => return Ok(Checked::Rejected(IngestError::ChangeUnbuildable(error))),
         };
-        Ok(Ok(Some(list_row)))
+        let mut history = if known { self.history(&document)? } else { History::empty() };
+        let past = match history.past(parsed.deps()) {
+            Ok(past) => past,
+            Err(missing) => return Ok(Checked::Deferred(Awaited::Change(missing))),
+        };
+        let (fields, kind) = match history.check_change(&past, &parsed) {
+            Ok(valid) => valid,
+            Err(fault) => return Ok(Checked::Rejected(fault.into())),
+        };
+        if past.len() == history.len() {
+            // The change builds on everything stored (the usual case): the
+            // document shows what was just checked.
+            let created_ms = history.created_ms();
+            return Ok(Checked::Shown(ShownRow { fields, kind, creator: header.creator, created_ms, recount: false }));
+        }
+        history.push(entry.clone(), parsed);
+        self.shown(&document, &history, history.has_several_creates())
+    }
+
+    /// What the document shows once `history` is stored.
+    fn shown(&self, document: &DocumentId, history: &History, recount: bool) -> Result<Checked, StoreError> {
+        let damaged = |why: String| StoreError::Damaged(format!("document {document}: {why}"));
+        let shown = history.shown().map_err(damaged)?.ok_or_else(|| damaged("no create".into()))?;
+        Ok(Checked::Shown(ShownRow {
+            fields: shown.fields,
+            kind: shown.kind,
+            creator: shown.creator,
+            created_ms: shown.created_ms,
+            recount,
+        }))
     }
 
     /// Deletes everything a document holds and leaves a tombstone; returns
@@ -786,6 +974,11 @@ impl<B: Backend> Store<B> {
     /// Whether the document is live and has its first entry (it is listed).
     pub fn is_listed(&self, document: &DocumentId) -> Result<bool, StoreError> {
         Ok(self.backend.get(&keys::doc(keys::LIST_ROW, document))?.is_some())
+    }
+
+    /// Whether the document's creator granted `key` co-authorship.
+    pub fn is_granted(&self, document: &DocumentId, key: &PublicKey) -> Result<bool, StoreError> {
+        Ok(self.backend.get(&keys::grant(document, key))?.is_some())
     }
 
     /// The withdrawal entry of a withdrawn document.
@@ -971,6 +1164,7 @@ impl<B: Backend> Store<B> {
         let mut counts = cached.clone().expect("just filled");
         counts.bytes_on_disk = self.backend.size_on_disk()? + self.pack.end();
         counts.damaged_waiting = self.missing.load(Ordering::Relaxed);
+        counts.deferred = self.deferred().len() as u64;
         Ok(counts)
     }
 
@@ -1007,33 +1201,23 @@ impl<B: Backend> Store<B> {
     }
 }
 
-/// The document that `entries` (all of its stored entries) build; `None`
-/// while its first entry is missing.
+/// The document that `entries` (all of its stored entries) build, as the
+/// store shows it (`validity.rs`); `None` while it has no create.
 pub fn row_of(document: &DocumentId, entries: &[Entry]) -> Result<Option<DocumentRow>, StoreError> {
-    let mut creator = None;
-    let (mut created_ms, mut updated_ms) = (0, 0);
-    let mut changes = Vec::new();
-    for entry in entries {
-        let header = entry.header();
-        match header.kind {
-            EntryKind::Create => {
-                creator = Some(header.creator);
-                created_ms = header.timestamp_ms;
-            }
-            EntryKind::Change => {}
-            EntryKind::Grant | EntryKind::Withdraw => continue,
-        }
-        updated_ms = updated_ms.max(header.timestamp_ms);
-        changes.push(entry.payload().to_vec());
-    }
-    let Some(creator) = creator else { return Ok(None) };
-    // Every stored document was built and validated when its entries were
-    // stored: failing now means the store was altered.
+    // Every stored create and change was checked when it was stored:
+    // failing now means the store was altered.
     let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
-    let fields = document::materialise(&changes).map_err(|error| damaged(error.to_string()))?;
-    let kind = schema::validate_public(&fields).map_err(|errors| damaged(errors.to_string()))?;
-    let changes = changes.len() as u32;
-    Ok(Some(DocumentRow { id: *document, kind, creator, created_ms, updated_ms, changes, fields }))
+    let history = History::of(entries.to_vec()).map_err(|error| damaged(error.to_string()))?;
+    let Some(shown) = history.shown().map_err(damaged)? else { return Ok(None) };
+    Ok(Some(DocumentRow {
+        id: *document,
+        kind: shown.kind,
+        creator: shown.creator,
+        created_ms: shown.created_ms,
+        updated_ms: shown.updated_ms,
+        changes: shown.changes,
+        fields: shown.fields,
+    }))
 }
 
 /// An entry read back from the pack: verified again, and checked to be the one asked for.

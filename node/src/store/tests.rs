@@ -65,30 +65,57 @@ fn only_the_creator_or_a_granted_coauthor_may_change_a_document() {
     let edit =
         document::edit_change(&[create.payload().to_vec()], &stranger.public(), &fields("B"), 2).unwrap().unwrap();
     let forged = sign(&stranger, &creator, EntryKind::Change, 2, edit.clone());
+    // Not refused: a grant may be on its way. Kept aside, and not stored.
     let outcome = store.ingest([(forged.clone(), None)]).unwrap();
-    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::NotGranted { .. })]), "{outcome:?}");
+    assert!(
+        matches!(outcome.as_slice(), [IngestOutcome::Deferred(Awaited::Grant(key))] if *key == stranger.public()),
+        "{outcome:?}"
+    );
+    assert!(store.entry(&forged.id()).unwrap().is_none());
+    assert_eq!(store.row(&create.document()).unwrap().unwrap().fields["title"], "A");
+    assert_eq!(store.counts().unwrap().deferred, 1);
 
+    // The grant lets it through.
     let grant = sign(&creator, &creator, EntryKind::Grant, 3, stranger.public().as_bytes().to_vec());
-    assert!(stored(store.ingest([(grant, None)]).unwrap()));
-    assert!(stored(store.ingest([(forged, None)]).unwrap()));
+    let ingested = store.ingest_reporting([(grant, None)]).unwrap();
+    assert!(matches!(ingested.outcomes.as_slice(), [IngestOutcome::Stored]), "{ingested:?}");
+    assert_eq!(ingested.released, std::slice::from_ref(&forged));
+    assert!(matches!(store.ingest([(forged, None)]).unwrap().as_slice(), [IngestOutcome::AlreadyStored]));
     assert_eq!(store.row(&create.document()).unwrap().unwrap().fields["title"], "B");
+    assert_eq!(store.counts().unwrap().deferred, 0);
 }
 
 #[test]
-fn a_change_that_arrives_before_its_create_is_kept_and_applied_later() {
+fn a_change_that_arrives_before_its_create_is_kept_aside_and_stored_when_the_create_comes() {
     let (_dir, store) = open();
     let creator = SecretKey::from_seed([1; 32]);
     let first: Vec<u8> = document::create_change(&creator.public(), &fields("A"), 1).into();
     let second =
         document::edit_change(std::slice::from_ref(&first), &creator.public(), &fields("B"), 2).unwrap().unwrap();
+    let create_hash = ParsedChange::parse(&first).unwrap().hash();
     let create = sign(&creator, &creator, EntryKind::Create, 1, first);
     let change = sign(&creator, &creator, EntryKind::Change, 2, second);
-    assert!(stored(store.ingest([(change, None)]).unwrap()));
+    // Neither stored (so neither served nor announced) nor refused.
+    let outcome = store.ingest([(change.clone(), None)]).unwrap();
+    assert!(
+        matches!(outcome.as_slice(), [IngestOutcome::Deferred(Awaited::Change(hash))] if *hash == create_hash),
+        "{outcome:?}"
+    );
+    assert!(matches!(store.ingest([(change.clone(), None)]).unwrap().as_slice(), [IngestOutcome::Deferred(_)]));
+    assert!(store.entry(&change.id()).unwrap().is_none());
+    assert_eq!(store.sync_items().count(), 0);
     assert!(store.row(&create.document()).unwrap().is_none());
-    assert!(stored(store.ingest([(create.clone(), None)]).unwrap()));
+    assert_eq!(store.counts().unwrap().deferred, 1);
+
+    let ingested = store.ingest_reporting([(create.clone(), None)]).unwrap();
+    assert!(matches!(ingested.outcomes.as_slice(), [IngestOutcome::Stored]), "{ingested:?}");
+    assert_eq!(ingested.released, std::slice::from_ref(&change), "the change is stored with it, to be announced");
     let row = store.row(&create.document()).unwrap().unwrap();
     assert_eq!(row.fields["title"], "B");
     assert_eq!(row.changes, 2);
+    assert_eq!(store.list_row(&create.document()).unwrap().unwrap().summary.title, "B");
+    assert_eq!(store.sync_items().count(), 2);
+    assert_eq!(store.counts().unwrap().deferred, 0);
 }
 
 #[test]
@@ -293,6 +320,7 @@ fn one_call_may_carry_a_document_its_grant_its_changes_and_repeats() {
             IngestOutcome::Stored => "stored",
             IngestOutcome::AlreadyStored => "already",
             IngestOutcome::Rejected(_) => "rejected",
+            IngestOutcome::Deferred(_) => "deferred",
         })
         .collect();
     assert_eq!(kinds, ["stored", "stored", "stored", "stored", "already", "already"]);

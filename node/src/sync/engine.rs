@@ -41,7 +41,7 @@ use super::status::{PeerStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError as Error;
 use crate::node::{StoredEntry, now_ms};
-use crate::store::{IngestError, IngestOutcome};
+use crate::store::IngestOutcome;
 
 /// Ids asked for in one `Fetch`: it starts small, doubles after each
 /// complete reply and halves after each failed one, so a slow link that
@@ -1042,9 +1042,12 @@ impl Engine {
                     for result in results {
                         match result {
                             Ok(IngestOutcome::Stored) => tally.stored += 1,
-                            Ok(IngestOutcome::AlreadyStored)
-                            | Ok(IngestOutcome::Rejected(IngestError::Withdrawn(_) | IngestError::NotGranted { .. })) =>
-                                {}
+                            // Kept aside until its past arrives: neither stored nor the peer's fault.
+                            Ok(IngestOutcome::AlreadyStored | IngestOutcome::Deferred(_)) => {}
+                            // Only a fault of the entry in itself counts against the peer.
+                            Ok(IngestOutcome::Rejected(error)) if !error.blames_sender() => {
+                                debug!(peer = %short(&peer), "refused an entry: {error}");
+                            }
                             Ok(IngestOutcome::Rejected(error)) => tally.invalid.push(error.to_string()),
                             Err(error) => tally.invalid.push(error.to_string()),
                         }
