@@ -49,6 +49,18 @@ enum Bench {
         #[arg(long, default_value_t = 100)]
         slow: usize,
     },
+    /// Writes a generated corpus (JSON Lines) for a demo or a test by hand.
+    Corpus {
+        /// How many submissions.
+        #[arg(long = "n", default_value_t = 1_000)]
+        n: usize,
+        /// The seed: the same seed and `--n` always give the same file.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Server time of the web UI's list and submission pages (p50, p95).
     Web {
         /// Submissions on the node.
@@ -62,34 +74,37 @@ enum Bench {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let convene = match args.convene {
-        Some(path) => path,
-        None => std::env::current_exe()?.with_file_name("convene"),
+    let convene = || -> Result<PathBuf> {
+        let convene = match &args.convene {
+            Some(path) => path.clone(),
+            None => std::env::current_exe()?.with_file_name("convene"),
+        };
+        if !convene.is_file() {
+            bail!("no convene binary at {}; build with `cargo build --release --workspace`", convene.display());
+        }
+        Ok(convene)
     };
-    if !convene.is_file() {
-        bail!("no convene binary at {}; build with `cargo build --release --workspace`", convene.display());
-    }
-    match args.command {
-        Bench::Store { sizes, repeat } => store(&convene, &sizes, repeat),
+    match &args.command {
+        Bench::Corpus { n, seed, out } => {
+            convene_tests::corpus::write(out, *n, *seed).with_context(|| format!("writing {}", out.display()))
+        }
+        Bench::Store { sizes, repeat } => store(&convene()?, sizes, *repeat),
         Bench::Sync { sizes, line, slow } => {
+            let convene = convene()?;
             let scratch = tempfile::tempdir()?;
-            for n in sizes {
+            for &n in sizes {
                 sync::cold_and_incremental(&convene, &corpus(scratch.path(), n)?, n)?;
             }
-            if line > 0 {
-                sync::line(&convene, &corpus(scratch.path(), 1)?, line)?;
+            if *line > 0 {
+                sync::line(&convene, &corpus(scratch.path(), 1)?, *line)?;
             }
-            if slow > 0 {
-                sync::slow_link(&convene, &corpus(scratch.path(), slow)?)?;
+            if *slow > 0 {
+                sync::slow_link(&convene, &corpus(scratch.path(), *slow)?)?;
             }
             Ok(())
         }
-        Bench::Web { n, repeat } => web::pages(&convene, n, repeat),
+        Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
     }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bench/ is in the repository").to_owned()
 }
 
 fn run(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, String, String)> {
@@ -114,14 +129,7 @@ fn run(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, Stri
 /// Writes a generated corpus of `n` submissions (seed 7) and returns its path.
 fn corpus(dir: &Path, n: usize) -> Result<PathBuf> {
     let path = dir.join(format!("corpus-{n}.jsonl"));
-    let status = Command::new("python3")
-        .arg(repo_root().join("bench/gen_corpus.py"))
-        .args(["--n", &n.to_string(), "--seed", "7", "--out"])
-        .arg(&path)
-        .status()?;
-    if !status.success() {
-        bail!("gen_corpus.py failed");
-    }
+    convene_tests::corpus::write(&path, n, 7)?;
     Ok(path)
 }
 

@@ -4,7 +4,7 @@
 //! studies and convening announcements.
 //!
 //! - [`validate_submission`] checks the interchange JSON (what `convene
-//!   submit`, the web form and `bench/gen_corpus.py` produce: with `kind` and
+//!   submit`, the web form and the corpus generator (`tests/src/corpus.rs`) produce: with `kind` and
 //!   a clear `contact`) and splits it into normalised public fields and the
 //!   personal [`Contact`], which the node seals to the secretariat.
 //! - [`validate_public`] checks a stored document's public fields (no clear
@@ -490,7 +490,7 @@ pub struct Validated {
 }
 
 /// Validates an interchange submission (the JSON of `DOMAIN.md` and
-/// `gen_corpus.py`, with `kind` and a clear `contact`), reporting every bad
+/// the corpus generator, with `kind` and a clear `contact`), reporting every bad
 /// field at once.
 pub fn validate_submission(input: &Value) -> Result<Validated, ValidationErrors> {
     let Some(object) = input.as_object() else {

@@ -10,7 +10,8 @@ use convene_protocol::taxonomy::Taxonomy;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-/// `gen_corpus.py --n 20 --seed 1`.
+/// 20 submissions as another tool writes them: the output of
+/// `../shared/bench/gen_corpus.py --n 20 --seed 1`.
 const CORPUS: &str = include_str!("fixtures/corpus20.jsonl");
 
 fn corpus() -> Vec<Value> {

@@ -3,6 +3,7 @@
 //! expectation fails.
 
 pub mod browser;
+pub mod corpus;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};
@@ -35,13 +36,7 @@ pub fn repo_root() -> PathBuf {
 /// Writes `n` generated submissions (seeded) as JSON Lines and returns the path.
 pub fn generate_corpus(dir: &Path, n: usize, seed: u64) -> PathBuf {
     let out = dir.join(format!("corpus-{n}-{seed}.jsonl"));
-    let status = Command::new("python3")
-        .arg(repo_root().join("bench/gen_corpus.py"))
-        .args(["--n", &n.to_string(), "--seed", &seed.to_string(), "--out"])
-        .arg(&out)
-        .status()
-        .expect("python3 runs bench/gen_corpus.py");
-    assert!(status.success(), "gen_corpus.py failed");
+    corpus::write(&out, n, seed).expect("the corpus is written");
     out
 }
 
