@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod corpus;
+pub mod peer;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};

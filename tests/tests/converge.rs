@@ -15,17 +15,17 @@ use std::time::Duration;
 
 use convene_node::DataDir;
 use convene_node::store::Store;
-use convene_node::sync::{Incoming, SyncCodec, protocol_name};
+use convene_node::sync::Incoming;
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::wire::{Request, Response};
-use convene_tests::{Network, TestNode, wait_until, wait_until_or};
+use convene_tests::{Network, TestNode, peer, wait_until, wait_until_or};
 use futures::StreamExt;
-use libp2p::request_response::{self, ProtocolSupport};
+use libp2p::Multiaddr;
+use libp2p::request_response;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, StreamProtocol, noise, tcp, yamux};
 use serde_json::{Map, Value, json};
 
 const CONVERGE: Duration = Duration::from_secs(60);
@@ -89,20 +89,7 @@ fn feed(
     let target: Multiaddr = target.parse().unwrap();
     let (fed_tx, fed_rx) = tokio::sync::oneshot::channel();
     let task = runtime.spawn(async move {
-        let protocol = StreamProtocol::try_from_owned(protocol_name(&network)).unwrap();
-        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
-            .with_tokio()
-            .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
-            .unwrap()
-            .with_behaviour(|_| {
-                request_response::Behaviour::with_codec(
-                    SyncCodec::default(),
-                    [(protocol, ProtocolSupport::Full)],
-                    request_response::Config::default(),
-                )
-            })
-            .unwrap()
-            .build();
+        let mut swarm = peer::sync_client(&network);
         swarm.dial(target).unwrap();
         let mut unfetched: BTreeSet<EntryId> = entries.iter().map(Entry::id).collect();
         let mut fed_tx = Some(fed_tx);

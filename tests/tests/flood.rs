@@ -10,26 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use convene_node::sync::{SyncCodec, protocol_name};
 use convene_protocol::entry::EntryId;
-use convene_protocol::network::Genesis;
+use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::wire::{MAX_IDS, Request};
-use convene_tests::{Network, TestNode, XorShift, generate_corpus, path_str, wait_until_or};
+use convene_tests::{Network, TestNode, XorShift, generate_corpus, path_str, peer, wait_until_or};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
 use libp2p::request_response::{self, Codec, ProtocolSupport};
-use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, StreamProtocol, Swarm, noise, tcp, yamux};
-
-fn swarm<B: NetworkBehaviour>(behaviour: B) -> Swarm<B> {
-    libp2p::SwarmBuilder::with_new_identity()
-        .with_tokio()
-        .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
-        .unwrap()
-        .with_behaviour(|_| behaviour)
-        .unwrap()
-        .with_swarm_config(|config| config.with_idle_connection_timeout(Duration::from_secs(600)))
-        .build()
-}
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, StreamProtocol};
 
 /// Writes whatever bytes it is given as a request, and, for a `Stall`,
 /// a frame header and part of its body, then nothing more, ever.
@@ -118,12 +106,8 @@ struct Counts {
 
 /// Announces random ids, up to 16 requests in flight, and never answers the
 /// node's fetches (it keeps their channels, so each waits for its time-out).
-async fn announce_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Counts>, stop: Arc<AtomicBool>) {
-    let mut swarm = swarm(request_response::Behaviour::with_codec(
-        SyncCodec::default(),
-        [(protocol, ProtocolSupport::Full)],
-        request_response::Config::default(),
-    ));
+async fn announce_flood(addr: Multiaddr, network: NetworkId, counts: Arc<Counts>, stop: Arc<AtomicBool>) {
+    let mut swarm = peer::sync_client(&network);
     swarm.dial(addr).unwrap();
     let mut random = XorShift(0x5eed_f00d);
     let mut held = Vec::new();
@@ -175,11 +159,13 @@ async fn announce_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<C
 async fn garbage_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Counts>, stop: Arc<AtomicBool>) {
     let mut refused_in_a_row = 0;
     while !stop.load(Ordering::Relaxed) && refused_in_a_row < 3 {
-        let mut swarm = swarm(request_response::Behaviour::with_codec(
-            RawCodec,
-            [(protocol.clone(), ProtocolSupport::Outbound)],
-            request_response::Config::default(),
-        ));
+        let mut swarm = peer::swarm(|_| {
+            request_response::Behaviour::with_codec(
+                RawCodec,
+                [(protocol.clone(), ProtocolSupport::Outbound)],
+                request_response::Config::default(),
+            )
+        });
         swarm.dial(addr.clone()).unwrap();
         let mut connected = false;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -188,7 +174,6 @@ async fn garbage_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Co
             match event {
                 SwarmEvent::ConnectionEstablished { peer_id, .. } => {
                     connected = true;
-                    refused_in_a_row = 0;
                     for round in 0..30u32 {
                         // A well-framed request the node cannot decode.
                         let mut frame = 9u32.to_be_bytes().to_vec();
@@ -208,21 +193,23 @@ async fn garbage_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Co
                 _ => {}
             }
         }
-        if !connected {
-            tokio::time::sleep(Duration::from_millis(200)).await;
+        if connected {
+            refused_in_a_row = 0;
         }
     }
 }
 
 /// Opens streams that declare almost the largest request and never finish it.
 async fn stall_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Counts>, stop: Arc<AtomicBool>) {
-    let mut swarm = swarm(request_response::Behaviour::with_codec(
-        RawCodec,
-        [(protocol, ProtocolSupport::Outbound)],
-        request_response::Config::default()
-            .with_request_timeout(Duration::from_secs(600))
-            .with_max_concurrent_streams(64),
-    ));
+    let mut swarm = peer::swarm(|_| {
+        request_response::Behaviour::with_codec(
+            RawCodec,
+            [(protocol, ProtocolSupport::Outbound)],
+            request_response::Config::default()
+                .with_request_timeout(Duration::from_secs(600))
+                .with_max_concurrent_streams(64),
+        )
+    });
     swarm.dial(addr).unwrap();
     while !stop.load(Ordering::Relaxed) {
         let Ok(event) = tokio::time::timeout(Duration::from_millis(200), swarm.select_next_some()).await else {
@@ -238,27 +225,46 @@ async fn stall_flood(addr: Multiaddr, protocol: StreamProtocol, counts: Arc<Coun
     }
 }
 
-/// Opens connections under fresh peer ids, a few at a time, and keeps them.
+/// Opens connections under fresh peer ids, in waves of 8 (each dialled once
+/// the last has connected or failed, as the node's pending-connection limit
+/// wants), and keeps them.
 async fn connection_flood(addr: Multiaddr, count: usize, counts: Arc<Counts>, stop: Arc<AtomicBool>) {
     let mut tasks = Vec::new();
-    for _ in 0..count {
+    let (resolved_tx, mut resolved) = tokio::sync::mpsc::channel::<()>(8);
+    for wave in 0..count.div_ceil(8) {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let mut client = swarm(libp2p::ping::Behaviour::default());
-        client.dial(addr.clone()).unwrap();
-        let counts = counts.clone();
-        let stop = stop.clone();
-        tasks.push(tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                if let Ok(SwarmEvent::ConnectionEstablished { .. }) =
-                    tokio::time::timeout(Duration::from_millis(200), client.select_next_some()).await
-                {
-                    counts.connections.fetch_add(1, Ordering::Relaxed);
+        let size = 8.min(count - wave * 8);
+        for _ in 0..size {
+            let mut client = peer::swarm(|_| libp2p::ping::Behaviour::default());
+            client.dial(addr.clone()).unwrap();
+            let (counts, stop, resolved_tx) = (counts.clone(), stop.clone(), resolved_tx.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut resolved_tx = Some(resolved_tx);
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(event) = tokio::time::timeout(Duration::from_millis(200), client.select_next_some()).await
+                    else {
+                        continue;
+                    };
+                    match event {
+                        SwarmEvent::ConnectionEstablished { .. } => {
+                            counts.connections.fetch_add(1, Ordering::Relaxed);
+                        }
+                        SwarmEvent::OutgoingConnectionError { .. } => {}
+                        _ => continue,
+                    }
+                    if let Some(tx) = resolved_tx.take() {
+                        let _ = tx.send(()).await;
+                    }
                 }
+            }));
+        }
+        for _ in 0..size {
+            if tokio::time::timeout(Duration::from_secs(30), resolved.recv()).await.is_err() {
+                break;
             }
-        }));
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
     for task in tasks {
         let _ = task.await;
@@ -269,7 +275,7 @@ async fn connection_flood(addr: Multiaddr, count: usize, counts: Arc<Counts>, st
 fn a_flooded_node_stays_small_syncs_an_honest_peer_and_serves_its_convener() {
     let network = Network::create("Flood");
     let genesis = Genesis::from_json(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
-    let protocol = StreamProtocol::try_from_owned(protocol_name(&genesis.network_id())).unwrap();
+    let protocol = peer::sync_protocol(&genesis.network_id());
     let victim = TestNode::init(&network, false);
     victim.run(&["identity", "new", "--name", "hub"]).ok();
     let honest = TestNode::init(&network, false);
@@ -289,7 +295,7 @@ fn a_flooded_node_stays_small_syncs_an_honest_peer_and_serves_its_convener() {
     let counts = Arc::new(Counts::default());
     let stop = Arc::new(AtomicBool::new(false));
     let floods = vec![
-        runtime.spawn(announce_flood(addr.clone(), protocol.clone(), counts.clone(), stop.clone())),
+        runtime.spawn(announce_flood(addr.clone(), genesis.network_id(), counts.clone(), stop.clone())),
         runtime.spawn(stall_flood(addr.clone(), protocol.clone(), counts.clone(), stop.clone())),
         runtime.spawn(connection_flood(addr.clone(), 300, counts.clone(), stop.clone())),
     ];

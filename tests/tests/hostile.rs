@@ -5,18 +5,18 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use convene_node::sync::{Incoming, SyncCodec, protocol_name};
+use convene_node::sync::Incoming;
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryId, EntryKind, MAX_ENTRY_BYTES};
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema;
 use convene_protocol::wire::{Request, Response};
-use convene_tests::{Network, TestNode, generate_corpus, wait_until};
+use convene_tests::{Network, TestNode, generate_corpus, peer, wait_until};
 use futures::StreamExt;
-use libp2p::request_response::{self, ProtocolSupport};
+use libp2p::Multiaddr;
+use libp2p::request_response;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, StreamProtocol, noise, tcp, yamux};
 use serde_json::Value;
 
 fn signed(network: NetworkId, secret: &SecretKey, fields: &serde_json::Map<String, Value>, nonce: u8) -> Entry {
@@ -77,20 +77,7 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
     // node's view of it has been checked.
     let (served_tx, served_rx) = tokio::sync::oneshot::channel();
     let hostile_peer = runtime.spawn(async move {
-        let protocol = StreamProtocol::try_from_owned(protocol_name(&network_id)).unwrap();
-        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
-            .with_tokio()
-            .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
-            .unwrap()
-            .with_behaviour(|_| {
-                request_response::Behaviour::with_codec(
-                    SyncCodec::default(),
-                    [(protocol, ProtocolSupport::Full)],
-                    request_response::Config::default(),
-                )
-            })
-            .unwrap()
-            .build();
+        let mut swarm = peer::sync_client(&network_id);
         swarm.dial(target_addr).unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         let mut served = 0;

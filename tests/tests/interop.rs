@@ -8,16 +8,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use convene_node::sync::{
-    IDLE_TIMEOUT, MAX_ESTABLISHED_INCOMING, MAX_ESTABLISHED_PER_PEER, MAX_FOREIGN, SyncCodec, protocol_name,
-};
+use convene_node::sync::{IDLE_TIMEOUT, MAX_ESTABLISHED_INCOMING, MAX_ESTABLISHED_PER_PEER, MAX_FOREIGN, SyncCodec};
 use convene_protocol::network::Genesis;
 use convene_protocol::wire::{Request, Response};
-use convene_tests::{Network, TestNode, generate_corpus, wait_until, wait_until_or};
+use convene_tests::{Network, TestNode, generate_corpus, peer, wait_until, wait_until_or};
 use futures::StreamExt;
 use libp2p::request_response::{self, ProtocolSupport};
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, StreamProtocol, Swarm, identify, noise, ping, tcp, yamux};
+use libp2p::{Multiaddr, StreamProtocol, Swarm, identify, ping};
 use serde_json::Value;
 
 /// What a standard libp2p client runs: identify and ping, nothing else.
@@ -27,27 +25,15 @@ struct Standard {
     ping: ping::Behaviour,
 }
 
-fn swarm<B: NetworkBehaviour>(behaviour: impl FnOnce(&libp2p::identity::Keypair) -> B) -> Swarm<B> {
-    libp2p::SwarmBuilder::with_new_identity()
-        .with_tokio()
-        .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
-        .unwrap()
-        .with_behaviour(behaviour)
-        .unwrap()
-        // The client keeps its side open: whoever closes, it is the node.
-        .with_swarm_config(|config| config.with_idle_connection_timeout(Duration::from_secs(600)))
-        .build()
-}
-
 fn standard_client() -> Swarm<Standard> {
-    swarm(|key| Standard {
+    peer::swarm(|key| Standard {
         identify: identify::Behaviour::new(identify::Config::new("/standard/1.0.0".into(), key.public())),
         ping: ping::Behaviour::new(ping::Config::new().with_interval(Duration::from_secs(1))),
     })
 }
 
 fn ping_only_client() -> Swarm<ping::Behaviour> {
-    swarm(|_| ping::Behaviour::new(ping::Config::new().with_interval(Duration::from_secs(1))))
+    peer::swarm(|_| ping::Behaviour::new(ping::Config::new().with_interval(Duration::from_secs(1))))
 }
 
 fn hub(network: &Network) -> TestNode {
@@ -155,7 +141,7 @@ impl Observed for StandardEvent {
 
 fn sync_protocol(network: &Network) -> StreamProtocol {
     let genesis = Genesis::from_json(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
-    StreamProtocol::try_from_owned(protocol_name(&genesis.network_id())).unwrap()
+    peer::sync_protocol(&genesis.network_id())
 }
 
 /// Starts `count` clients made by `make`, each dialing `addr` once, in
@@ -229,7 +215,7 @@ fn a_standard_libp2p_client_identifies_and_pings_and_is_no_peer_of_the_network()
     let member_seen = Arc::new(Seen::default());
     let member_id = {
         let mut member = runtime.block_on(async {
-            swarm(|_| {
+            peer::swarm(|_| {
                 request_response::Behaviour::with_codec(
                     SyncCodec::default(),
                     [(sync.clone(), ProtocolSupport::Full)],
