@@ -259,6 +259,32 @@ fn one_shot_commands_during_a_node_start_and_stop_all_succeed() {
     running.stop();
 }
 
+#[test]
+fn a_client_queued_on_the_socket_when_the_node_stops_is_answered_before_it_ends() {
+    use std::io::Read;
+    let network = Network::create("Demo");
+    let hub = hub_with_identity(&network);
+    let running = hub.start(&[]);
+    let pid = running.pid().to_string();
+    let signal = |name: &str| {
+        let sent = std::process::Command::new("kill").args([name, &pid]).status().unwrap();
+        assert!(sent.success(), "kill {name}");
+    };
+    // Frozen, the node accepts nothing: this connection and its request
+    // wait in the kernel's queue while the node is told to stop.
+    signal("-STOP");
+    let mut stream = std::os::unix::net::UnixStream::connect(hub.data_dir().join("node.sock")).unwrap();
+    stream.write_all(b"GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    signal("-TERM");
+    signal("-CONT");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let log = running.stop();
+    assert!(log.contains("node stopped"), "{log}");
+}
+
 /// Reads one HTTP/1.1 request (headers, then a `Content-Length` body).
 fn read_request(stream: &mut std::os::unix::net::UnixStream) -> Vec<u8> {
     use std::io::Read;

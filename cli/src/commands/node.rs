@@ -10,6 +10,10 @@ use convene_node::sync::{self, Multiaddr, SyncConfig};
 use convene_node::{DataDir, Node};
 use convene_web::WebState;
 
+/// How long a stopping node waits for CLI connections that send nothing.
+const SOCKET_CLIENTS_LIMIT: Duration = Duration::from_secs(10);
+
+mod draining;
 mod https;
 
 use super::Context;
@@ -160,9 +164,10 @@ async fn serve(
         println!("operator token (log in with it from another computer): {token}");
     }
     let (stop_socket, socket_stops) = tokio::sync::oneshot::channel::<()>();
+    let (socket, drained) = draining::Draining::new(socket, socket_stops)
+        .map_err(|error| Failure::new(exit::FAILED, format!("the CLI socket: {error}")))?;
     let on_socket = serve_socket(
         socket,
-        socket_stops,
         WebState::new(node.clone(), Some(sync.clone()), token.clone(), convene_web::Guard::trusted()),
     );
     let guard = convene_web::Guard::for_addr(local, web.tls.is_some(), &web_args.names);
@@ -173,15 +178,14 @@ async fn serve(
         None => axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await,
     };
     // No new CLI connections from here. Those already queued on the socket
-    // are still taken and answered (closing at once would reset them), then
-    // it stops as the web server did: requests in flight finish.
+    // are still taken, and every connection is answered (closing at once
+    // would reset them), then the socket's server ends.
     let _ = std::fs::remove_file(socket_path(&context.data_dir));
-    tokio::time::sleep(Duration::from_millis(200)).await;
     let _ = stop_socket.send(());
-    if served.is_err() {
-        on_socket.abort();
+    if served.is_ok() && !drained.finished(SOCKET_CLIENTS_LIMIT).await {
+        eprintln!("a CLI connection still open after {} s is closed", SOCKET_CLIENTS_LIMIT.as_secs());
     }
-    let _ = on_socket.await;
+    on_socket.abort();
     sync.shutdown().await;
     let _ = engine.await;
     let _ = std::fs::remove_file(&path);
@@ -220,16 +224,12 @@ fn bind_socket(data_dir: &DataDir) -> Result<tokio::net::UnixListener, Failure> 
     Ok(listener)
 }
 
-/// Serves the web UI's router on the socket until `stops`. Whoever can
+/// Serves the web UI's router on the socket (until aborted, once drained). Whoever can
 /// open the socket is its owner (0600), so every request over it acts as
 /// the operator: the router takes any `Host` ([`convene_web::Guard::trusted`])
 /// and the operator's token is added here, on the server, to each request
 /// (replacing any it brought). No token travels.
-fn serve_socket(
-    listener: tokio::net::UnixListener,
-    stops: tokio::sync::oneshot::Receiver<()>,
-    state: WebState,
-) -> tokio::task::JoinHandle<std::io::Result<()>> {
+fn serve_socket(listener: draining::Draining, state: WebState) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {}", state.token)).expect("a hex token");
     let router = convene_web::router(state).layer(axum::middleware::from_fn(
         move |mut request: axum::extract::Request, next: axum::middleware::Next| {
@@ -237,13 +237,7 @@ fn serve_socket(
             next.run(request)
         },
     ));
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stops.await;
-            })
-            .await
-    })
+    tokio::spawn(async move { axum::serve(listener, router).await })
 }
 
 fn hex_token() -> String {
