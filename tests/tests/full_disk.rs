@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use convene_tests::{Network, TestNode, convene_bin, generate_corpus, path_str, wait_until_or};
 use serde_json::Value;
@@ -236,10 +236,25 @@ fn a_syncing_node_pauses_on_a_full_disk_keeps_the_reserve_for_a_submit_and_resum
         || status()["sync"]["paused_disk_full"] == true,
         describe,
     );
-    // Replies already in flight (two at most) are still stored, within the reserve.
-    std::thread::sleep(Duration::from_secs(3));
-    let paused = status();
+    // Replies already in flight (two at most) are still stored, within the
+    // reserve: wait until what is stored holds still for longer than a
+    // reconciliation interval (2 s here).
     let pack = data_dir.join("store/entries.pack");
+    let stored = || (status()["store"]["entries"].clone(), std::fs::metadata(&pack).unwrap().len());
+    let mut last = (stored(), Instant::now());
+    wait_until_or(
+        "what is stored to hold still after the pause",
+        Duration::from_secs(60),
+        || {
+            let now = stored();
+            if now != last.0 {
+                last = (now, Instant::now());
+            }
+            last.1.elapsed() > Duration::from_secs(3)
+        },
+        describe,
+    );
+    let paused = status();
     let pack_when_paused = std::fs::metadata(&pack).unwrap().len();
     assert_eq!(paused["sync"]["paused_disk_full"], true, "{paused}");
     let entries = paused["store"]["entries"].as_u64().unwrap();
@@ -260,12 +275,17 @@ fn a_syncing_node_pauses_on_a_full_disk_keeps_the_reserve_for_a_submit_and_resum
     let page = reqwest::blocking::get(format!("{url}/")).unwrap().text().unwrap();
     assert!(page.contains("disk full: fetching paused"), "the browse page's status line");
 
-    // No repeated downloads while paused: two reconciliation intervals later,
-    // no entry more came in and no byte was appended to the pack, where
+    // No repeated downloads while paused: two exchanges later, no entry
+    // more came in and no byte was appended to the pack, where
     // fetched entries land (the peers still reconcile their id lists, which
     // is not counted here; sled may rewrite pages it reads, so its own files
     // are not the measure).
-    std::thread::sleep(Duration::from_secs(5));
+    // Watched, not slept through: any change in two more intervals fails.
+    let watch_until = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < watch_until {
+        // Each look runs `convene status`: a few tens of ms apart.
+        assert_eq!(stored(), (paused["store"]["entries"].clone(), pack_when_paused), "stored more while paused");
+    }
     let later = status();
     assert_eq!(later["store"]["entries"], paused["store"]["entries"], "{later}");
     assert_eq!(
