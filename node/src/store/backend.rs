@@ -18,6 +18,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use super::space;
 
@@ -136,14 +137,10 @@ impl SledBackend {
     /// left behind (which sled would read as damage) is removed.
     pub fn open(path: &Path) -> Result<Self, BackendError> {
         let mut attempts = 0;
-        // sled's own threads may hold a store this process just closed.
-        let lock_deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
         let opened = loop {
             attempts += 1;
-            match Self::open_sled(path) {
-                Err(BackendError::Locked { .. }) if std::time::Instant::now() < lock_deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
+            // sled's own threads may hold a store this process just closed.
+            match Self::open_sled_waiting(path, Duration::from_secs(1)) {
                 // What sled writes at open (a snapshot) did not fit.
                 Err(BackendError::DiskFull { .. }) if attempts < 4 && space::release_disk_reserve(path) => {}
                 // Such a failed write leaves a snapshot file sled then reads
@@ -159,6 +156,23 @@ impl SledBackend {
             failed: AtomicBool::new(false),
             reopened: AtomicBool::new(false),
         })
+    }
+
+    /// [`SledBackend::open_sled`], waiting up to `wait` (backing off from
+    /// 10 ms to 200 ms between tries) while the store is held: by handles of
+    /// this process about to let go, or by sled's own threads.
+    fn open_sled_waiting(path: &Path, wait: Duration) -> Result<Opened, BackendError> {
+        let deadline = Instant::now() + wait;
+        let mut pause = Duration::from_millis(10);
+        loop {
+            match Self::open_sled(path) {
+                Err(BackendError::Locked { .. }) if Instant::now() + pause < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
     }
 
     fn open_sled(path: &Path) -> Result<Opened, BackendError> {
@@ -274,7 +288,7 @@ struct Scan<'a> {
     backend: &'a SledBackend,
     prefix: Vec<u8>,
     /// The last key returned.
-    after: Option<Vec<u8>>,
+    after: Option<sled::IVec>,
     iter: Option<sled::Iter>,
     reopened: bool,
     done: bool,
@@ -302,8 +316,9 @@ impl Iterator for Scan<'_> {
                 None => self.done = true,
                 Some(Ok((key, _))) if !key.starts_with(&self.prefix) => self.done = true,
                 Some(Ok((key, value))) => {
-                    self.after = Some(key.to_vec());
-                    return Some(Ok((key.to_vec(), value.to_vec())));
+                    let pair = (key.to_vec(), value.to_vec());
+                    self.after = Some(key);
+                    return Some(Ok(pair));
                 }
                 Some(Err(error)) => {
                     let error = from_sled(error, &self.backend.path);
@@ -398,15 +413,7 @@ impl SledBackend {
         tracing::warn!("reopening the store after a failed write");
         // sled's lock goes with the last handle to the old one.
         drop(open.take());
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        let reopened = loop {
-            match Self::open_sled(&self.path) {
-                Err(BackendError::Locked { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                other => break other,
-            }
-        }?;
+        let reopened = Self::open_sled_waiting(&self.path, Duration::from_secs(5))?;
         *open = Some(reopened);
         self.failed.store(false, Ordering::Release);
         self.reopened.store(true, Ordering::Release);

@@ -34,6 +34,7 @@ use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
+use super::bans::Bans;
 use super::behaviour::{Behaviour, BehaviourEvent, MAX_FOREIGN};
 use super::codec::Incoming;
 use super::reconcile::{self, Session, SyncSet};
@@ -166,7 +167,7 @@ pub(crate) struct Engine {
     /// Offenders, until when, and the address each came from; bounded by
     /// `BANS_MAX`. Kept apart from `peers`, whose rows for peers that are
     /// not configured go on disconnect.
-    banned: HashMap<PeerId, (Instant, Option<std::net::IpAddr>)>,
+    banned: Bans<PeerId, Option<std::net::IpAddr>>,
     /// Requests of each peer queued for or running on the store thread,
     /// which takes them off as it finishes each.
     inbound: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
@@ -188,7 +189,16 @@ pub(crate) struct Engine {
     disk_paused: bool,
 }
 
-type StoreWork = Box<dyn FnOnce() + Send>;
+/// A piece of work for the store thread.
+struct StoreWork {
+    run: Box<dyn FnOnce() -> Job + Send>,
+    /// Reported instead should `run` panic or the work not fit the queue,
+    /// so that no peer waits for a result that never comes.
+    on_panic: Option<Job>,
+    /// For a peer's request: given back when the work ends.
+    release: Option<Release>,
+    jobs: mpsc::Sender<Job>,
+}
 
 /// Gives back one admitted request of `peer` when dropped (also when its
 /// work panicked).
@@ -210,16 +220,24 @@ impl Drop for Release {
 }
 
 /// Starts the store thread: it runs each piece of work in turn until every
-/// sender is gone. A piece that panics is logged and the thread goes on, as
-/// one blocking task's panic would leave the others running (each piece
-/// also catches its own panic, to report what its peer waits for).
+/// sender is gone. A piece that panics is logged, its `on_panic` reported,
+/// and the thread goes on, as one blocking task's panic would leave the
+/// others running.
 fn store_thread() -> std::io::Result<std::sync::mpsc::SyncSender<StoreWork>> {
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<StoreWork>(STORE_QUEUE);
     std::thread::Builder::new().name("convene-sync-store".into()).spawn(move || {
-        for work in work_rx {
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).is_err() {
-                warn!("a sync store job panicked; the sync engine goes on without its result");
+        for StoreWork { run, on_panic, release, jobs } in work_rx {
+            let job = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+                Ok(job) => Some(job),
+                Err(_) => {
+                    warn!("a sync store job panicked; the sync engine goes on without its result");
+                    on_panic
+                }
+            };
+            if let Some(job) = job {
+                let _ = jobs.blocking_send(job);
             }
+            drop(release);
         }
     })?;
     Ok(work_tx)
@@ -298,7 +316,7 @@ impl Engine {
             peers: HashMap::new(),
             targets: Vec::new(),
             pending_dials: HashMap::new(),
-            banned: HashMap::new(),
+            banned: Bans::new(BANS_MAX),
             inbound: Arc::default(),
             foreign: HashSet::new(),
             set: Arc::new(SyncSet::default()),
@@ -444,16 +462,10 @@ impl Engine {
     /// one address are banned, the address too (`gate.rs`).
     fn ban(&mut self, peer: PeerId) {
         let now = Instant::now();
-        self.banned.retain(|_, (until, _)| *until > now);
-        if self.banned.len() >= BANS_MAX
-            && let Some(soonest) = self.banned.iter().min_by_key(|(_, (until, _))| *until).map(|(peer, _)| *peer)
-        {
-            self.banned.remove(&soonest);
-        }
         let ip = self.peers.get(&peer).and_then(|state| state.ip);
-        self.banned.insert(peer, (now + BAN, ip));
+        self.banned.ban(peer, now + BAN, ip);
         if let Some(ip) = ip
-            && self.banned.values().filter(|(_, from)| *from == Some(ip)).count() >= BANS_PER_ADDRESS
+            && self.banned.notes().filter(|from| **from == Some(ip)).count() >= BANS_PER_ADDRESS
         {
             warn!(%ip, "{BANS_PER_ADDRESS} peers from one address banned; refusing connections from it for {} s", BAN.as_secs());
             self.swarm.behaviour_mut().gate.ban(ip, now + BAN);
@@ -500,7 +512,7 @@ impl Engine {
                     target.backoff = BACKOFF_MIN;
                     self.swarm.behaviour_mut().limits.bypass_peer_id(&peer_id);
                 }
-                if self.banned.get(&peer_id).is_some_and(|(until, _)| *until > Instant::now()) {
+                if self.banned.is_banned(&peer_id) {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return;
                 }
@@ -725,31 +737,20 @@ impl Engine {
         on_panic: Option<Job>,
         work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static,
     ) {
-        let node = self.node.clone();
-        let set = self.set.clone();
-        let jobs = self.jobs_tx.clone();
-        let counts = self.inbound.clone();
-        let (on_panic_tx, on_panic) = (self.jobs_tx.clone(), Arc::new(std::sync::Mutex::new(on_panic)));
-        let fallback = on_panic.clone();
-        let queued = self.store_work.try_send(Box::new(move || {
-            let _release = inbound.map(|peer| Release { counts, peer });
-            let job = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&node, &set)));
-            let job = match job {
-                Ok(job) => Some(job),
-                Err(_) => {
-                    warn!("a sync store job panicked; the sync engine goes on without its result");
-                    fallback.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
-                }
-            };
-            if let Some(job) = job {
-                let _ = jobs.blocking_send(job);
-            }
-        }));
-        if queued.is_err() {
+        let (node, set) = (self.node.clone(), self.set.clone());
+        let work = StoreWork {
+            run: Box::new(move || work(&node, &set)),
+            on_panic,
+            release: inbound.map(|peer| Release { counts: self.inbound.clone(), peer }),
+            jobs: self.jobs_tx.clone(),
+        };
+        if let Err(refused) = self.store_work.try_send(work) {
             // Cannot happen within the caps; should it, nothing is left waiting.
             warn!("the sync store queue is full; a job is dropped");
-            if let Some(job) = on_panic.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
-                let _ = on_panic_tx.try_send(job);
+            let (std::sync::mpsc::TrySendError::Full(work) | std::sync::mpsc::TrySendError::Disconnected(work)) =
+                refused;
+            if let Some(job) = work.on_panic {
+                let _ = self.jobs_tx.try_send(job);
             }
         }
     }
@@ -1334,5 +1335,42 @@ mod tests {
             assert!(["internal", "invalid"].contains(&reason.as_str()), "{reason}");
             assert!(!reason.contains("convene-data") && !reason.contains("disk"), "{reason}");
         }
+    }
+
+    #[test]
+    fn a_store_job_that_panics_reports_its_fallback_and_releases_its_peer() {
+        let store = store_thread().unwrap();
+        let (jobs_tx, mut jobs) = mpsc::channel(4);
+        let peer = PeerId::random();
+        let counts: Arc<std::sync::Mutex<HashMap<PeerId, usize>>> = Arc::default();
+        counts.lock().unwrap().insert(peer, 1);
+        let asked = vec![EntryId([7; 32])];
+        let work = StoreWork {
+            run: Box::new(|| panic!("a bug in a store job")),
+            on_panic: Some(Job::Ingested { peer, tally: Tally::lost(asked.clone()) }),
+            release: Some(Release { counts: counts.clone(), peer }),
+            jobs: jobs_tx,
+        };
+        store.try_send(work).map_err(|_| "queued").unwrap();
+        match jobs.blocking_recv() {
+            Some(Job::Ingested { peer: reported, tally }) => {
+                assert_eq!(reported, peer);
+                assert_eq!(tally.unreturned, asked, "the ids it was storing are not waited for any more");
+                assert_eq!(tally.stored, 0);
+            }
+            _ => panic!("the fallback is reported"),
+        }
+        // The thread goes on, and the peer's request was given back.
+        let (jobs_tx, mut jobs) = mpsc::channel(1);
+        let ids = vec![EntryId([8; 32])];
+        let then = StoreWork {
+            run: Box::new(move || Job::Missing { peer, ids }),
+            on_panic: None,
+            release: None,
+            jobs: jobs_tx,
+        };
+        store.try_send(then).map_err(|_| "queued").unwrap();
+        assert!(matches!(jobs.blocking_recv(), Some(Job::Missing { .. })));
+        assert!(counts.lock().unwrap().is_empty());
     }
 }

@@ -7,13 +7,14 @@
 //! one offender must not cut them all off), for as long as a ban lasts.
 //! Connections we dial (configured peers) are never refused here.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::IpAddr;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use libp2p::PeerId;
+
+use super::bans::Bans;
 use libp2p::core::transport::PortUse;
 use libp2p::core::{Endpoint, Multiaddr};
 use libp2p::multiaddr::Protocol;
@@ -26,9 +27,15 @@ use libp2p::swarm::{
 pub const BANNED_ADDRESSES_MAX: usize = 1024;
 
 /// The behaviour: banned addresses and until when.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gate {
-    banned: HashMap<IpAddr, Instant>,
+    banned: Bans<IpAddr>,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self { banned: Bans::new(BANNED_ADDRESSES_MAX) }
+    }
 }
 
 /// The IP address a multiaddr starts with, if any.
@@ -43,19 +50,12 @@ pub fn ip_of(addr: &Multiaddr) -> Option<IpAddr> {
 impl Gate {
     /// Refuses incoming connections from `ip` until `until`.
     pub fn ban(&mut self, ip: IpAddr, until: Instant) {
-        let now = Instant::now();
-        self.banned.retain(|_, end| *end > now);
-        if self.banned.len() >= BANNED_ADDRESSES_MAX
-            && let Some(soonest) = self.banned.iter().min_by_key(|(_, end)| **end).map(|(ip, _)| *ip)
-        {
-            self.banned.remove(&soonest);
-        }
-        self.banned.insert(ip, until);
+        self.banned.ban(ip, until, ());
     }
 
     /// Whether incoming connections from `ip` are refused now.
     pub fn is_banned(&self, ip: IpAddr) -> bool {
-        self.banned.get(&ip).is_some_and(|until| *until > Instant::now())
+        self.banned.is_banned(&ip)
     }
 }
 

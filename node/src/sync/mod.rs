@@ -10,6 +10,7 @@
 //! - `peers.rs`: saved peers and the node's persistent libp2p key;
 //! - `status.rs`: what the engine reports.
 
+mod bans;
 mod behaviour;
 mod codec;
 mod engine;
