@@ -48,7 +48,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn found(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// The texts of `wanted` that some file under `dir` holds, with the file.
