@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod history;
 mod sync;
 mod web;
 
@@ -61,6 +62,12 @@ enum Bench {
         #[arg(long)]
         out: PathBuf,
     },
+    /// What one more change of a document costs as its history grows.
+    History {
+        /// How many changes the document reaches.
+        #[arg(long, default_value_t = 1_004)]
+        changes: usize,
+    },
     /// Server time of the web UI's list and submission pages (p50, p95).
     Web {
         /// Submissions on the node.
@@ -104,6 +111,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
+        Bench::History { changes } => history::run(*changes),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
 use crate::store::space::{self, DiskSpace};
-use crate::store::{BackendError, DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, StoreError, row_of};
+use crate::store::{BackendError, DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
 
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
@@ -116,11 +116,19 @@ pub struct SubmissionView {
     /// The materialised document.
     #[serde(flatten)]
     pub row: DocumentRow,
-    /// Every entry of the document, oldest first.
+    /// The document's newest entries (at most [`HISTORY_SHOWN`]), oldest
+    /// first.
     pub history: Vec<HistoryItem>,
-    /// Whether every entry verified just now.
+    /// How many entries the document holds in all (more than `history`
+    /// lists when it has had many changes).
+    pub history_total: usize,
+    /// Whether every entry listed verified just now.
     pub signatures_verified: bool,
 }
+
+/// Most entries of a document's history [`Node::show`] lists: what a
+/// reader takes in, and a cost that does not grow with a long history.
+pub const HISTORY_SHOWN: usize = 50;
 
 /// One entry in a document's history.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -475,9 +483,9 @@ impl Node {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
-        // `document_entries` decodes, and so re-verifies, every entry.
-        let entries = self.inner.store.document_entries(id)?;
-        let row = row_of(id, &entries)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        // Decoding re-verifies each entry listed.
+        let (entries, history_total) = self.inner.store.latest_entries(id, HISTORY_SHOWN)?;
         let history = entries
             .iter()
             .map(|entry| HistoryItem {
@@ -487,7 +495,7 @@ impl Node {
                 timestamp_ms: entry.header().timestamp_ms,
             })
             .collect();
-        Ok(SubmissionView { row, history, signatures_verified: true })
+        Ok(SubmissionView { row, history, history_total, signatures_verified: true })
     }
 
     /// Opens the sealed contact details: only on the secretariat's node.
@@ -510,8 +518,8 @@ impl Node {
         if self.inner.store.tombstone(id)?.is_some() {
             return Err(NodeError::Withdrawn(*id));
         }
-        let entries = self.inner.store.document_entries(id)?;
-        let row = row_of(id, &entries)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let head = self.inner.store.head(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let row = &head.row;
         if author.public() != row.creator && !self.inner.store.is_granted(id, &author.public())? {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
@@ -534,20 +542,16 @@ impl Node {
                 }
             }
         }
-        let first = entries.first().ok_or_else(|| NodeError::NotFound(id.to_string()))?;
-        let history: Vec<Vec<u8>> = entries
-            .iter()
-            .filter(|entry| matches!(entry.header().kind, EntryKind::Create | EntryKind::Change))
-            .map(|entry| entry.payload().to_vec())
-            .collect();
-        let timestamp_ms = now_ms().max(entries.iter().map(|entry| entry.header().timestamp_ms + 1).max().unwrap_or(0));
-        let Some(change) = document::edit_change(&history, &author.public(), &fields, timestamp_ms)? else {
+        let timestamp_ms = now_ms().max(row.updated_ms + 1);
+        let change =
+            self.inner.store.with_doc(&head, |doc| doc.edit_change(&author.public(), &fields, timestamp_ms))?;
+        let Some(change) = change? else {
             return Ok(None);
         };
         let header = EntryHeader {
             network: self.inner.network,
-            creator: first.header().creator,
-            nonce: first.header().nonce,
+            creator: row.creator,
+            nonce: head.nonce,
             author: author.public(),
             timestamp_ms,
             kind: EntryKind::Change,

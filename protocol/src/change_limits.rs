@@ -13,10 +13,17 @@
 //! | [`MAX_CHANGE_OPS`] | 10,000 ops | memory and time of walking and expanding ops (run-length columns) |
 //! | [`MAX_CHANGE_PREDS`] | 10,000 predecessors | memory of each op's predecessor list (also run-length) |
 //!
+//! | [`MAX_DOCUMENT_CHANGES`] | 2,000 changes | time and memory of building a document from its history, which a change that is not on top of every stored one needs |
+//! | [`MAX_DOCUMENT_BYTES`] | 4 MiB | the same, in bytes (each change counted as automerge holds it, uncompressed) |
+//!
 //! A Convene change holds one op per changed top-level field (a few dozen
 //! at most) and its public JSON is at most 192 KiB, so honest changes stay
-//! far below every limit. The limits are properties of the change alone, so
-//! every node reaches the same verdict on it.
+//! far below every limit. The first three are properties of the change
+//! alone; the document limits are rules on a change given its causal past
+//! (the create and the changes it depends on, transitively: the change
+//! itself and its past may hold at most that many changes and bytes), so
+//! every node that holds the change's past reaches the same verdict on it,
+//! whatever else it holds.
 //!
 //! ## The chunk format read here
 //!
@@ -45,6 +52,10 @@ pub const MAX_CHANGE_BYTES: usize = 1024 * 1024;
 pub const MAX_CHANGE_OPS: u64 = 10_000;
 /// Most predecessor references the ops of one change may hold in total.
 pub const MAX_CHANGE_PREDS: u64 = 10_000;
+/// Most creates and changes a change and its causal past may hold.
+pub const MAX_DOCUMENT_CHANGES: usize = 2_000;
+/// Most bytes a change and its causal past may hold.
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 const CHANGE: u8 = 1;

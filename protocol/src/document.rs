@@ -170,21 +170,29 @@ pub fn edit_change(
     fields: &Map<String, Json>,
     timestamp_ms: u64,
 ) -> Result<Option<NewChange>, DocumentError> {
-    let mut doc = load(history)?;
-    let current = to_json_map(&doc, &ROOT, 0)?;
+    edit_into(&mut load(history)?, author, fields, timestamp_ms)
+}
+
+fn edit_into(
+    doc: &mut AutoCommit,
+    author: &PublicKey,
+    fields: &Map<String, Json>,
+    timestamp_ms: u64,
+) -> Result<Option<NewChange>, DocumentError> {
+    let current = to_json_map(doc, &ROOT, 0)?;
     doc.set_actor(ActorId::from(author.as_bytes().as_slice()));
     for key in current.keys().filter(|key| !fields.contains_key(*key)) {
         doc.delete(ROOT, key.as_str())?;
     }
     for (key, value) in fields {
         if current.get(key) != Some(value) {
-            put_field(&mut doc, &ROOT, key, value);
+            put_field(doc, &ROOT, key, value);
         }
     }
     if doc.pending_ops() == 0 {
         return Ok(None);
     }
-    Ok(Some(NewChange { bytes: commit(&mut doc, timestamp_ms), author: *author }))
+    Ok(Some(NewChange { bytes: commit(doc, timestamp_ms), author: *author }))
 }
 
 /// The fields of the document that `changes` build (in any order).
@@ -220,6 +228,56 @@ impl ParsedChange {
     /// The hashes of the changes it names as its dependencies.
     pub fn deps(&self) -> impl Iterator<Item = ChangeHash> + '_ {
         self.0.deps().iter().map(|hash| hash.0)
+    }
+
+    /// Its size as automerge holds it (uncompressed): what the document
+    /// limits of [`crate::change_limits`] count.
+    pub fn size(&self) -> usize {
+        self.0.raw_bytes().len()
+    }
+}
+
+/// A document built from its changes and kept, so that one more change
+/// costs one change's work rather than its whole history's.
+#[derive(Debug)]
+pub struct Doc(AutoCommit);
+
+impl Doc {
+    /// The document that `changes` build (in any order; a change whose
+    /// dependencies are not among them is left out).
+    pub fn build(changes: Vec<ParsedChange>) -> Result<Self, DocumentError> {
+        let mut doc = AutoCommit::new();
+        doc.apply_changes(changes.into_iter().map(|parsed| parsed.0))?;
+        Ok(Self(doc))
+    }
+
+    /// Applies one more change.
+    pub fn apply(&mut self, change: ParsedChange) -> Result<(), DocumentError> {
+        Ok(self.0.apply_changes([change.0])?)
+    }
+
+    /// Its fields.
+    pub fn fields(&self) -> Result<Map<String, Json>, DocumentError> {
+        to_json_map(&self.0, &ROOT, 0)
+    }
+
+    /// The hashes of the changes no other change of it depends on, sorted.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        let mut heads: Vec<ChangeHash> = self.0.get_heads().into_iter().map(|hash| hash.0).collect();
+        heads.sort_unstable();
+        heads
+    }
+
+    /// Builds a change on top of this document that turns it into
+    /// `fields` (see [`edit_change`]); the document itself is unchanged.
+    pub fn edit_change(
+        &mut self,
+        author: &PublicKey,
+        fields: &Map<String, Json>,
+        timestamp_ms: u64,
+    ) -> Result<Option<NewChange>, DocumentError> {
+        let mut doc = self.0.fork();
+        edit_into(&mut doc, author, fields, timestamp_ms)
     }
 }
 

@@ -1063,6 +1063,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("sub.created", ["Created", "Créé", "Creado", "أُنشئ"]),
+    (
+        "sub.earlier",
+        [
+            "Earlier entries not listed: {n}",
+            "Entrées antérieures non listées : {n}",
+            "Entradas anteriores no listadas: {n}",
+            "إدخالات سابقة غير معروضة: {n}",
+        ],
+    ),
     ("sub.entry.change", ["changed", "modifié", "modificado", "عُدّل"]),
     ("sub.entry.create", ["created", "créé", "creado", "أُنشئ"]),
     ("sub.entry.grant", ["co-author added", "co-auteur ajouté", "coautor añadido", "أضيف مؤلف مشارك"]),

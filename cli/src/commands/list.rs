@@ -145,6 +145,9 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         println!("{}: {}", shown(key), shown(&render(value)));
     }
     println!("\nhistory:");
+    if view.history_total > view.history.len() {
+        println!("  ({} earlier entries not listed)", view.history_total - view.history.len());
+    }
     for item in &view.history {
         println!("  {}  {:?}  by {}", format_ms(item.timestamp_ms), item.kind, item.author);
     }

@@ -7,6 +7,7 @@
 //! | `E` | entry id | where its signed encoding lies in `entries.pack`: offset (8, BE) ‖ length (4, BE) |
 //! | `D` | document id ‖ entry id | timestamp (8, BE) ‖ the entry's size (4, BE) |
 //! | `S` | document id | where its [`super::ListRow`] (compact binary, `list_row.rs`: what listing and filters read) lies in `entries.pack`: offset (8, BE) ‖ length (4, BE) |
+//! | `H` | document id | where its head record (`head.rs`: the fields it shows, its heads, JSON) lies in `entries.pack`; none for a document of one create |
 //! | `W` | document id | the withdrawal's entry id: a tombstone, kept forever |
 //! | `P` | entry id | empty: purged by a withdrawal, refused if offered again |
 //! | `G` | document id ‖ public key | empty: a co-author granted by the creator |
@@ -33,6 +34,7 @@ pub(crate) const PACK_END: &[u8] = b"N";
 pub(crate) const ENTRY: u8 = b'E';
 pub(crate) const DOC_ENTRY: u8 = b'D';
 pub(crate) const LIST_ROW: u8 = b'S';
+pub(crate) const HEAD: u8 = b'H';
 pub(crate) const TOMBSTONE: u8 = b'W';
 pub(crate) const PURGED: u8 = b'P';
 pub(crate) const GRANT: u8 = b'G';

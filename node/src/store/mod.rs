@@ -3,14 +3,16 @@
 //! [`Store::ingest`] is the one way in. It takes verified entries (from a
 //! local write, an import or a peer), applies the write rule and withdrawals,
 //! keeps each document's list row current, and flushes to disk before it
-//! returns: an entry reported stored has been flushed. A document's fields
-//! are built from its entries when asked for ([`Store::row`]), not stored
-//! twice.
-//! Nothing here holds documents in memory; listing reads the list index
-//! (`list_index.rs`: a hundred bytes per document) and the page's list rows.
+//! returns: an entry reported stored has been flushed. A changed document
+//! has a head record (`head.rs`) that [`Store::row`] reads; a document of
+//! one create is built from that entry. Listing reads the list index
+//! (`list_index.rs`: a hundred bytes per document) and the page's list rows;
+//! the documents most recently changed are kept built (`doc_cache.rs`).
 
 mod backend;
 mod deferred;
+mod doc_cache;
+mod head;
 mod keys;
 mod list_index;
 mod list_row;
@@ -24,7 +26,8 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use convene_protocol::document::{self, DocumentError, ParsedChange};
+use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
+use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
 use convene_protocol::keys::PublicKey;
 use convene_protocol::network::NetworkId;
@@ -33,9 +36,11 @@ use serde_json::{Map, Value};
 
 use crate::query::{Filter, Page};
 use deferred::Deferred;
+use doc_cache::DocCache;
+pub(crate) use head::Head;
 use list_index::ListIndex;
 use pack::{Pack, Span};
-use validity::{ChangeFault, History};
+use validity::{ChangeFault, History, within_limits};
 
 pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
 pub use deferred::{Awaited, MAX_DEFERRED_BYTES, MAX_DEFERRED_ENTRIES};
@@ -136,6 +141,19 @@ pub enum IngestError {
         /// The new one.
         to: &'static str,
     },
+    /// A change that, with the changes it depends on, makes a document
+    /// longer than a document may be.
+    #[error(
+        "with the changes it depends on, this change makes a document of {changes} changes and {bytes} bytes; \
+         a document may hold at most {MAX_DOCUMENT_CHANGES} changes and {MAX_DOCUMENT_BYTES} bytes: \
+         submit what it has become as a new submission"
+    )]
+    DocumentTooLarge {
+        /// Changes, with this one.
+        changes: usize,
+        /// Bytes, with this one.
+        bytes: usize,
+    },
 }
 
 impl IngestError {
@@ -154,7 +172,8 @@ impl IngestError {
             | Self::ChangeInvalid(_)
             | Self::ChangeUnbuildable(_)
             | Self::NoCreateInPast
-            | Self::KindChanged { .. } => false,
+            | Self::KindChanged { .. }
+            | Self::DocumentTooLarge { .. } => false,
         }
     }
 }
@@ -166,6 +185,7 @@ impl From<ChangeFault> for IngestError {
             ChangeFault::Unbuildable(error) => Self::ChangeUnbuildable(error),
             ChangeFault::Invalid(errors) => Self::ChangeInvalid(errors),
             ChangeFault::KindChanged { from, to } => Self::KindChanged { from: from.as_str(), to: to.as_str() },
+            ChangeFault::TooLarge { changes, bytes } => Self::DocumentTooLarge { changes, bytes },
         }
     }
 }
@@ -232,6 +252,8 @@ pub struct Store<B = SledBackend> {
     set_aside_generation: AtomicU64,
     /// Changes waiting for their causal past or their grant.
     deferred: Mutex<Deferred>,
+    /// Documents recently changed, kept built.
+    docs: Mutex<DocCache>,
 }
 
 /// What [`Store::ingest_reporting`] did.
@@ -271,11 +293,13 @@ struct Pending {
     recount: bool,
     /// Entries set aside as damaged that arrived again.
     found_again: u64,
+    /// Documents built with their new change, kept once it is written.
+    docs: Vec<(DocumentId, Doc, Vec<ChangeHash>, usize)>,
 }
 
 /// A create's or change's verdict, and what its document then shows.
 enum Checked {
-    Shown(ShownRow),
+    Shown(Box<ShownRow>),
     Deferred(Awaited),
     Rejected(IngestError),
 }
@@ -289,6 +313,11 @@ struct ShownRow {
     /// The kind counted or the date listed may have changed (a second
     /// create of the same document): count again.
     recount: bool,
+    /// The document's head record once the entry is stored (none for a
+    /// document of one create).
+    head: Option<Head>,
+    /// The document built with the entry, to keep.
+    doc: Option<Doc>,
 }
 
 /// How an ingested entry changes the list index.
@@ -330,6 +359,7 @@ impl Store<SledBackend> {
             missing: AtomicU64::new(0),
             set_aside_generation: AtomicU64::new(0),
             deferred: Mutex::new(Deferred::default()),
+            docs: Mutex::new(DocCache::default()),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -581,6 +611,12 @@ impl<B: Backend> Store<B> {
             if let Some(old) = old {
                 pending.batch.put(keys::erase(old), Vec::new());
             }
+            // Its head record is built again from the entries when next needed.
+            if let Some(head) = self.head_span(document)? {
+                pending.batch.put(keys::erase(head), Vec::new());
+                pending.batch.delete(keys::doc(keys::HEAD, document));
+            }
+            self.docs().remove(document);
             match rebuilt {
                 Some(row) => {
                     let encoded = list_row::encode(&row);
@@ -668,6 +704,11 @@ impl<B: Backend> Store<B> {
             return Err(error.into());
         }
         listings.extend(pending.listings);
+        let mut docs = self.docs();
+        for (document, doc, heads, bytes) in pending.docs {
+            docs.put(document, doc, heads, bytes);
+        }
+        drop(docs);
         self.missing.fetch_sub(pending.found_again.min(self.missing.load(Ordering::Relaxed)), Ordering::Relaxed);
         let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if pending.recount {
@@ -762,6 +803,18 @@ impl<B: Backend> Store<B> {
                 pending.pack.extend_from_slice(&encoded);
                 batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
                 listing = Listing::Put(Box::new(row));
+                if let Some(head) = shown.head {
+                    if let Some(old) = self.head_span(&document)? {
+                        batch.put(keys::erase(old), Vec::new());
+                    }
+                    let encoded = head::encode(&head);
+                    let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
+                    pending.pack.extend_from_slice(&encoded);
+                    batch.put(keys::doc(keys::HEAD, &document), span.encode());
+                    if let Some(doc) = shown.doc {
+                        pending.docs.push((document, doc, head.heads, head.bytes));
+                    }
+                }
             }
             EntryKind::Grant => {
                 let grantee = entry.granted_key().expect("verified grant payload");
@@ -773,6 +826,7 @@ impl<B: Backend> Store<B> {
                     listing = Listing::Remove(created_ms, document);
                 }
                 self.deferred().drop_document(&document);
+                self.docs().remove(&document);
             }
         }
         let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: entry.encoded().len() as u32 };
@@ -792,6 +846,10 @@ impl<B: Backend> Store<B> {
 
     fn deferred(&self) -> std::sync::MutexGuard<'_, Deferred> {
         self.deferred.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn docs(&self) -> std::sync::MutexGuard<'_, DocCache> {
+        self.docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The entries kept aside that waited for `stored`, taken out to be
@@ -842,17 +900,25 @@ impl<B: Backend> Store<B> {
             Err(errors) => return Ok(Checked::Rejected(IngestError::Invalid(errors))),
         };
         let header = entry.header();
-        let alone = ShownRow { fields, kind, creator: header.creator, created_ms: header.timestamp_ms, recount: false };
+        let alone = ShownRow {
+            fields,
+            kind,
+            creator: header.creator,
+            created_ms: header.timestamp_ms,
+            recount: false,
+            head: None,
+            doc: None,
+        };
         if !known {
-            return Ok(Checked::Shown(alone));
+            return Ok(Checked::Shown(Box::new(alone)));
         }
         let mut history = self.history(&entry.document())?;
         if history.is_empty() {
-            return Ok(Checked::Shown(alone));
+            return Ok(Checked::Shown(Box::new(alone)));
         }
-        let Ok(parsed) = ParsedChange::parse(entry.payload()) else { return Ok(Checked::Shown(alone)) };
+        let Ok(parsed) = ParsedChange::parse(entry.payload()) else { return Ok(Checked::Shown(Box::new(alone))) };
         history.push(entry.clone(), parsed);
-        self.shown(&entry.document(), &history, true)
+        self.shown(entry, &history, true)
     }
 
     /// A change is checked on its causal past (`validity.rs`); it waits
@@ -867,36 +933,165 @@ impl<B: Backend> Store<B> {
             Ok(parsed) => parsed,
             Err(error) => return Ok(Checked::Rejected(IngestError::ChangeUnbuildable(error))),
         };
+        if known
+            && let Some(head) = self.head(&document)?
+            && head.creates == 1
+            && head.heads == sorted(parsed.deps())
+        {
+            return self.check_on_head(entry, parsed, head);
+        }
         let mut history = if known { self.history(&document)? } else { History::empty() };
         let past = match history.past(parsed.deps()) {
             Ok(past) => past,
             Err(missing) => return Ok(Checked::Deferred(Awaited::Change(missing))),
         };
-        let (fields, kind) = match history.check_change(&past, &parsed) {
-            Ok(valid) => valid,
-            Err(fault) => return Ok(Checked::Rejected(fault.into())),
-        };
-        if past.len() == history.len() {
-            // The change builds on everything stored (the usual case): the
-            // document shows what was just checked.
-            let created_ms = history.created_ms();
-            return Ok(Checked::Shown(ShownRow { fields, kind, creator: header.creator, created_ms, recount: false }));
+        if let Err(fault) = history.check_change(&past, &parsed) {
+            return Ok(Checked::Rejected(fault.into()));
         }
         history.push(entry.clone(), parsed);
-        self.shown(&document, &history, history.has_several_creates())
+        let recount = history.creates() > 1;
+        self.shown(entry, &history, recount)
     }
 
-    /// What the document shows once `history` is stored.
-    fn shown(&self, document: &DocumentId, history: &History, recount: bool) -> Result<Checked, StoreError> {
+    /// A change on top of every stored change of its document (the usual
+    /// case): its past is all of them, which the head record describes and
+    /// the document kept built holds, so checking it applies one change.
+    /// The verdict is the one [`History::check_change`] would reach.
+    fn check_on_head(&self, entry: &Entry, parsed: ParsedChange, head: Head) -> Result<Checked, StoreError> {
+        let document = entry.document();
+        if let Err(fault) = within_limits(head.row.changes as usize, head.bytes, parsed.size()) {
+            return Ok(Checked::Rejected(fault.into()));
+        }
+        let mut doc = match self.docs().take(&document, &head.heads) {
+            Some(doc) => doc,
+            None => self.build_doc(&document)?,
+        };
+        let (hash, size) = (parsed.hash(), parsed.size());
+        let fields = match doc.apply(parsed).and_then(|()| doc.fields()) {
+            Ok(fields) => fields,
+            Err(error) => return Ok(Checked::Rejected(IngestError::ChangeUnbuildable(error))),
+        };
+        let kind = match schema::validate_public(&fields) {
+            Ok(kind) => kind,
+            Err(errors) => return Ok(Checked::Rejected(IngestError::ChangeInvalid(errors))),
+        };
+        if kind != head.row.kind {
+            let (from, to) = (head.row.kind.as_str(), kind.as_str());
+            return Ok(Checked::Rejected(IngestError::KindChanged { from, to }));
+        }
+        let row = DocumentRow {
+            fields: fields.clone(),
+            updated_ms: head.row.updated_ms.max(entry.header().timestamp_ms),
+            changes: head.row.changes + 1,
+            ..head.row
+        };
+        let (creator, created_ms) = (row.creator, row.created_ms);
+        let head = Head { row, nonce: head.nonce, heads: vec![hash], creates: 1, bytes: head.bytes + size };
+        Ok(Checked::Shown(Box::new(ShownRow {
+            fields,
+            kind,
+            creator,
+            created_ms,
+            recount: false,
+            head: Some(head),
+            doc: Some(doc),
+        })))
+    }
+
+    /// What the document shows once `history`, which holds `entry`, is
+    /// stored.
+    fn shown(&self, entry: &Entry, history: &History, recount: bool) -> Result<Checked, StoreError> {
+        let document = entry.document();
         let damaged = |why: String| StoreError::Damaged(format!("document {document}: {why}"));
         let shown = history.shown().map_err(damaged)?.ok_or_else(|| damaged("no create".into()))?;
-        Ok(Checked::Shown(ShownRow {
+        let head = Head {
+            row: DocumentRow {
+                id: document,
+                kind: shown.kind,
+                creator: shown.creator,
+                created_ms: shown.created_ms,
+                updated_ms: shown.updated_ms,
+                changes: shown.changes,
+                fields: shown.fields.clone(),
+            },
+            nonce: entry.header().nonce,
+            heads: history.heads(),
+            creates: history.creates(),
+            bytes: history.bytes(),
+        };
+        Ok(Checked::Shown(Box::new(ShownRow {
             fields: shown.fields,
             kind: shown.kind,
             creator: shown.creator,
             created_ms: shown.created_ms,
             recount,
+            head: Some(head),
+            doc: None,
+        })))
+    }
+
+    /// A document's head record, or, for a document without one (of one
+    /// create, or stored before head records), one built from its entries;
+    /// `None` while it has no create.
+    pub(crate) fn head(&self, document: &DocumentId) -> Result<Option<Head>, StoreError> {
+        // An edit stored between reading the span and the bytes may have
+        // erased the old record: the second read finds the new one.
+        for attempt in 0..2 {
+            let Some(span) = self.head_span(document)? else { break };
+            match head::decode(document, &self.pack.read(span)?) {
+                Some(head) => return Ok(Some(head)),
+                None if attempt == 0 => continue,
+                None => tracing::warn!("head record of {document} is damaged; built again from its entries"),
+            }
+        }
+        let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
+        let entries = self.document_entries(document)?;
+        let Some(nonce) = entries.first().map(|entry| entry.header().nonce) else { return Ok(None) };
+        let history = History::of(entries).map_err(|error| damaged(error.to_string()))?;
+        let Some(shown) = history.shown().map_err(damaged)? else { return Ok(None) };
+        Ok(Some(Head {
+            row: DocumentRow {
+                id: *document,
+                kind: shown.kind,
+                creator: shown.creator,
+                created_ms: shown.created_ms,
+                updated_ms: shown.updated_ms,
+                changes: shown.changes,
+                fields: shown.fields,
+            },
+            nonce,
+            heads: history.heads(),
+            creates: history.creates(),
+            bytes: history.bytes(),
         }))
+    }
+
+    /// Where a document's head record lies in the pack.
+    fn head_span(&self, document: &DocumentId) -> Result<Option<Span>, StoreError> {
+        let damaged = || StoreError::Damaged(format!("head record {document}"));
+        self.backend
+            .get(&keys::doc(keys::HEAD, document))?
+            .map(|record| Span::decode(&record).ok_or_else(damaged))
+            .transpose()
+    }
+
+    /// The document every stored create and change of `document` build.
+    fn build_doc(&self, document: &DocumentId) -> Result<Doc, StoreError> {
+        self.history(document)?.doc().map_err(|error| StoreError::Damaged(format!("document {document}: {error}")))
+    }
+
+    /// Runs `work` on the document `head` describes, kept built (or built
+    /// now from its entries, and kept).
+    pub(crate) fn with_doc<R>(&self, head: &Head, work: impl FnOnce(&mut Doc) -> R) -> Result<R, StoreError> {
+        let document = head.row.id;
+        let taken = self.docs().take(&document, &head.heads);
+        let mut doc = match taken {
+            Some(doc) => doc,
+            None => self.build_doc(&document)?,
+        };
+        let result = work(&mut doc);
+        self.docs().put(document, doc, head.heads.clone(), head.bytes);
+        Ok(result)
     }
 
     /// Deletes everything a document holds and leaves a tombstone; returns
@@ -912,10 +1107,11 @@ impl<B: Backend> Store<B> {
         for pair in self.backend.scan_prefix(&keys::doc(keys::GRANT, document)) {
             batch.delete(pair?.0);
         }
-        if let Some(span) = self.row_span(document)? {
+        for span in [self.row_span(document)?, self.head_span(document)?].into_iter().flatten() {
             batch.put(keys::erase(span), Vec::new());
         }
         batch.delete(keys::doc(keys::LIST_ROW, document));
+        batch.delete(keys::doc(keys::HEAD, document));
         Ok(listed)
     }
 
@@ -927,6 +1123,30 @@ impl<B: Backend> Store<B> {
         }
         out.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
         Ok(out)
+    }
+
+    /// The newest `limit` stored entries of a document, oldest first (each
+    /// verified as it is read), and how many it holds in all. Reads the
+    /// document's index records and only the entries returned.
+    pub fn latest_entries(&self, document: &DocumentId, limit: usize) -> Result<(Vec<Entry>, usize), StoreError> {
+        let mut stamped = Vec::new();
+        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
+            let (key, value) = pair?;
+            let damaged = || StoreError::Damaged(hex(&key));
+            let id = EntryId(keys::id_at(&key, 32).ok_or_else(damaged)?);
+            let timestamp =
+                u64::from_be_bytes(value.get(..8).and_then(|bytes| bytes.try_into().ok()).ok_or_else(damaged)?);
+            stamped.push((timestamp, id));
+        }
+        let total = stamped.len();
+        stamped.sort_unstable();
+        let mut out = Vec::with_capacity(limit.min(total));
+        for (_, id) in &stamped[total.saturating_sub(limit)..] {
+            if let Some(span) = self.span(id)? {
+                out.push(decode_entry(id, &self.pack.read(span)?)?);
+            }
+        }
+        Ok((out, total))
     }
 
     /// Where each stored entry of a document lies in the pack.
@@ -965,10 +1185,11 @@ impl<B: Backend> Store<B> {
         Ok(Some(bytes))
     }
 
-    /// The document as its stored entries build it (each entry verified as
-    /// it is read); `None` while its first entry is missing.
+    /// The document as its stored entries build it (read from its head
+    /// record, or built from its entries, each verified as it is read);
+    /// `None` while its first entry is missing.
     pub fn row(&self, document: &DocumentId) -> Result<Option<DocumentRow>, StoreError> {
-        row_of(document, &self.document_entries(document)?)
+        Ok(self.head(document)?.map(|head| head.row))
     }
 
     /// Whether the document is live and has its first entry (it is listed).
@@ -1218,6 +1439,14 @@ pub fn row_of(document: &DocumentId, entries: &[Entry]) -> Result<Option<Documen
         changes: shown.changes,
         fields: shown.fields,
     }))
+}
+
+/// `hashes`, sorted.
+fn sorted(hashes: impl Iterator<Item = ChangeHash>) -> Vec<ChangeHash> {
+    let mut hashes: Vec<ChangeHash> = hashes.collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
 /// An entry read back from the pack: verified again, and checked to be the one asked for.

@@ -582,3 +582,71 @@ fn withdrawn_entries_give_their_disk_blocks_back() {
     let after = allocated();
     assert!(after < before / 2, "{after} bytes still allocated of {before}");
 }
+
+/// Edits `context` between two long texts until the document limits
+/// refuse a change; returns the change numbers stored and the refusal.
+/// With `sibling`, a small concurrent change is stored first, so that no
+/// change of the chain builds on every stored one (the path that reads
+/// the document's history instead of its head record).
+fn edit_until_refused(store: &Store, sibling: bool) -> (usize, IngestError) {
+    use convene_protocol::document::Doc;
+    let creator = SecretKey::from_seed([3; 32]);
+    let texts = [Value::String("𝄞".repeat(19_000)), Value::String("♪".repeat(19_000))];
+    let mut fields = fields("Long");
+    fields.insert("context".into(), texts[0].clone());
+    let create = sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields, 1));
+    assert!(stored(store.ingest([(create.clone(), None)]).unwrap()));
+    let parsed = ParsedChange::parse(create.payload()).unwrap();
+    let mut bytes = parsed.size();
+    let mut doc = Doc::build(vec![parsed]).unwrap();
+    if sibling {
+        let mut retitled = fields.clone();
+        retitled.insert("title".into(), json!("A concurrent title"));
+        let change = doc.edit_change(&creator.public(), &retitled, 2).unwrap().unwrap();
+        assert!(stored(store.ingest([(sign(&creator, &creator, EntryKind::Change, 2, change), None)]).unwrap()));
+    }
+    for change_number in 2.. {
+        fields.insert("context".into(), texts[(change_number + 1) % 2].clone());
+        let timestamp = 10 + change_number as u64;
+        let change = doc.edit_change(&creator.public(), &fields, timestamp).unwrap().unwrap();
+        let parsed = ParsedChange::parse(change.bytes()).unwrap();
+        let entry = sign(&creator, &creator, EntryKind::Change, timestamp, change);
+        let outcome = store.ingest([(entry, None)]).unwrap().pop().unwrap();
+        if bytes + parsed.size() > MAX_DOCUMENT_BYTES {
+            let IngestOutcome::Rejected(error) = outcome else {
+                panic!("change {change_number} over the limit: {outcome:?}")
+            };
+            assert!(
+                matches!(error, IngestError::DocumentTooLarge { changes, bytes: total }
+                if changes == change_number && total == bytes + parsed.size()),
+                "{error}"
+            );
+            assert!(!error.blames_sender(), "a verdict on the past never blames the relay");
+            return (change_number, error);
+        }
+        assert!(matches!(outcome, IngestOutcome::Stored), "change {change_number}: {outcome:?}");
+        bytes += parsed.size();
+        doc.apply(parsed).unwrap();
+    }
+    unreachable!()
+}
+
+#[test]
+fn a_change_past_the_document_limits_is_refused_whichever_way_it_is_checked() {
+    let (_one, on_head) = open();
+    let (_two, on_history) = open();
+    let (refused, error) = edit_until_refused(&on_head, false);
+    assert!(refused > 40, "about 4 MiB of 60-80 KB changes");
+    assert_eq!(edit_until_refused(&on_history, true).0, refused);
+    assert!(error.to_string().contains("new submission"), "{error}");
+    // The head record and the document built from the entries agree.
+    let document = DocumentId::derive(&SecretKey::from_seed([3; 32]).public(), &[1; 16]);
+    let row = on_head.row(&document).unwrap().unwrap();
+    assert_eq!(Some(row), row_of(&document, &on_head.document_entries(&document).unwrap()).unwrap());
+    assert_eq!(on_head.row(&document).unwrap().unwrap().changes as usize, refused - 1);
+    // A long history is listed from its newest entries, oldest first.
+    let (latest, total) = on_head.latest_entries(&document, 10).unwrap();
+    assert_eq!(total, refused - 1);
+    let times: Vec<u64> = latest.iter().map(|entry| entry.header().timestamp_ms).collect();
+    assert_eq!(times, (refused as u64..refused as u64 + 10).collect::<Vec<_>>(), "the last ten, in order");
+}

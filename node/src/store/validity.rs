@@ -21,7 +21,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use convene_protocol::document::{self, ChangeHash, DocumentError, ParsedChange};
+use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
+use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{Entry, EntryKind};
 use convene_protocol::keys::PublicKey;
 use convene_protocol::schema::{self, SubmissionKind, ValidationErrors};
@@ -56,6 +57,18 @@ pub(crate) enum ChangeFault {
     Invalid(ValidationErrors),
     /// They build a submission of another kind than the create's.
     KindChanged { from: SubmissionKind, to: SubmissionKind },
+    /// It and its past hold more changes or bytes than a document may.
+    TooLarge { changes: usize, bytes: usize },
+}
+
+/// The document limits (`change_limits.rs`) on a change of `size` bytes
+/// whose past holds `changes` creates and changes of `bytes` bytes.
+pub(crate) fn within_limits(changes: usize, bytes: usize, size: usize) -> Result<(), ChangeFault> {
+    let (changes, bytes) = (changes + 1, bytes + size);
+    if changes > MAX_DOCUMENT_CHANGES || bytes > MAX_DOCUMENT_BYTES {
+        return Err(ChangeFault::TooLarge { changes, bytes });
+    }
+    Ok(())
 }
 
 impl History {
@@ -83,24 +96,34 @@ impl History {
         self.items.push((entry, parsed));
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.items.len()
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    /// The earliest create's timestamp.
-    pub(crate) fn created_ms(&self) -> u64 {
-        let creates = self.items.iter().filter(|(entry, _)| entry.header().kind == EntryKind::Create);
-        creates.map(|(entry, _)| entry.header().timestamp_ms).min().unwrap_or(0)
+    /// How many creates are here: more than one when the creator signed
+    /// two for the same nonce.
+    pub(crate) fn creates(&self) -> usize {
+        self.items.iter().filter(|(entry, _)| entry.header().kind == EntryKind::Create).count()
     }
 
-    /// Whether more than one create is here (the creator signed two for
-    /// the same nonce).
-    pub(crate) fn has_several_creates(&self) -> bool {
-        self.items.iter().filter(|(entry, _)| entry.header().kind == EntryKind::Create).count() > 1
+    /// The size of every create and change here ([`ParsedChange::size`]).
+    pub(crate) fn bytes(&self) -> usize {
+        self.items.iter().map(|(_, parsed)| parsed.size()).sum()
+    }
+
+    /// The hashes of the changes no other one here depends on, sorted.
+    pub(crate) fn heads(&self) -> Vec<ChangeHash> {
+        let depended_on: HashSet<ChangeHash> = self.items.iter().flat_map(|(_, parsed)| parsed.deps()).collect();
+        let mut heads: Vec<ChangeHash> =
+            self.items.iter().map(|(_, parsed)| parsed.hash()).filter(|hash| !depended_on.contains(hash)).collect();
+        heads.sort_unstable();
+        heads.dedup();
+        heads
+    }
+
+    /// The document all of them build.
+    pub(crate) fn doc(&self) -> Result<Doc, DocumentError> {
+        Doc::build(self.items.iter().map(|(_, parsed)| parsed.clone()).collect())
     }
 
     /// The changes `deps` name and, transitively, theirs: their positions,
@@ -138,6 +161,8 @@ impl History {
                 ChangeFault::Unbuildable(DocumentError::Automerge("its past holds two creates".into()))
             });
         };
+        let past_bytes = past.iter().map(|&index| self.items[index].1.size()).sum();
+        within_limits(past.len(), past_bytes, parsed.size())?;
         let mut changes: Vec<ParsedChange> = past.iter().map(|&index| self.items[index].1.clone()).collect();
         changes.push(parsed.clone());
         let fields = document::materialise_parsed(changes).map_err(ChangeFault::Unbuildable)?;

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::WebState;
+use crate::i18n::fill;
 use crate::pages::form::{participation_label, short_label, term_words};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
@@ -85,6 +86,9 @@ pub(crate) async fn page(
             }
         }
         h2 { (ctx.t("sub.changes")) }
+        @if view.history_total > view.history.len() {
+            p.hint { (fill(ctx.t("sub.earlier"), &[("n", &(view.history_total - view.history.len()).to_string())])) }
+        }
         ol.history {
             @for item in &view.history {
                 li {
