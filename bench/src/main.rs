@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod history;
+mod hostile;
 mod sync;
 mod web;
 
@@ -62,6 +63,13 @@ enum Bench {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A node under each flood of a hostile peer: honest sync time, local
+    /// submit latency, peak memory, against the same node quiet.
+    Hostile {
+        /// Submissions the honest peer syncs to the flooded node.
+        #[arg(long = "n", default_value_t = 1_000)]
+        n: usize,
+    },
     /// What one more change of a document costs as its history grows.
     History {
         /// How many changes the document reaches.
@@ -112,6 +120,7 @@ fn main() -> Result<()> {
         }
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
+        Bench::Hostile { n } => hostile::run(&convene()?, *n),
     }
 }
 
