@@ -54,7 +54,8 @@ pub fn run(changes: usize) -> Result<()> {
     let author = SecretKey::generate();
     let created = author_node.submit(&author, &case_study("Edit 0"))?;
     let id = created.id;
-    let create = author_node.store().document_entries(&id)?.first().context("stored")?.encoded().to_vec();
+    let create = author_node.show(&id)?.history.first().context("stored")?.entry;
+    let create = author_node.entry_bytes(&create)?.context("stored")?;
     receiver.ingest_encoded(&[create])?;
 
     println!("| change | `edit` | receive | `show` | export |");
@@ -67,7 +68,7 @@ pub fn run(changes: usize) -> Result<()> {
         let started = Instant::now();
         let entry = author_node.edit(&author, &id, &case_study(&format!("Edit {change}")))?.context("changed")?;
         let edit = started.elapsed();
-        let bytes = author_node.store().entry_bytes(&entry)?.context("stored")?;
+        let bytes = author_node.entry_bytes(&entry)?.context("stored")?;
         let started = Instant::now();
         for outcome in receiver.ingest_encoded(&[bytes])? {
             outcome?;

@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
-use convene_node::store::{BackendError, StoreError};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
 use convene_web::{FullStatus, Shown};
@@ -123,7 +122,7 @@ pub fn recorded_pid(data_dir: &DataDir) -> Option<u32> {
 
 /// Whether opening the store failed only because another process holds it.
 pub fn store_locked(error: &NodeError) -> bool {
-    matches!(error, NodeError::Store(StoreError::Backend(BackendError::Locked { .. })))
+    error.is_store_locked()
 }
 
 /// Removes what a node that is no longer running left behind (`node.json`,

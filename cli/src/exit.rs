@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use convene_node::NodeError;
+use convene_node::{ErrorClass, NodeError};
 
 /// A failed command: what to print and which code to exit with.
 #[derive(Debug)]
@@ -87,23 +87,13 @@ impl Failure {
 
 /// The exit code that fits a node error.
 pub fn code_for(error: &NodeError) -> u8 {
-    if error.is_disk_full() {
-        return DISK_FULL;
-    }
-    match error {
-        NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::BadIdentityName(_) => INVALID,
-        NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => NOT_FOUND,
-        NodeError::Refused(_)
-        | NodeError::NotAuthor(_)
-        | NodeError::Withdrawn(_)
-        | NodeError::NotSecretariat
-        | NodeError::IdentityExists(_)
-        | NodeError::AlreadyInitialised { .. } => REFUSED,
-        NodeError::NoIdentity
-        | NodeError::WhichIdentity(_)
-        | NodeError::NotInitialised { .. }
-        | NodeError::BadPeerAddr(_) => USAGE,
-        _ => FAILED,
+    match error.class() {
+        ErrorClass::Invalid => INVALID,
+        ErrorClass::NotFound => NOT_FOUND,
+        ErrorClass::Refused | ErrorClass::NotSecretariat => REFUSED,
+        ErrorClass::Usage => USAGE,
+        ErrorClass::DiskFull => DISK_FULL,
+        ErrorClass::Storage | ErrorClass::Failed => FAILED,
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use convene_protocol::entry::{DocumentId, EntryError};
 use convene_protocol::schema::ValidationErrors;
 
-use crate::store::{IngestError, StoreError};
+use crate::store::{BackendError, IngestError, StoreError};
 
 /// Anything the [`crate::Node`] handle can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
@@ -103,10 +103,77 @@ pub enum NodeError {
     Unsealable(DocumentId),
 }
 
+/// What kind of failure a [`NodeError`] is: what a caller answers with (an
+/// HTTP status, an exit code) is chosen from this one classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The input is not valid: fix it and try again.
+    Invalid,
+    /// What was asked for is not here.
+    NotFound,
+    /// A rule refuses it (withdrawn, not the author, already exists).
+    Refused,
+    /// Only the secretariat's node may do it.
+    NotSecretariat,
+    /// Something the command needs is missing: setup, an identity, an address.
+    Usage,
+    /// The disk is full: nothing of the write was stored, nothing stored is lost.
+    DiskFull,
+    /// Reading or writing the disk failed.
+    Storage,
+    /// Anything else (damage, a bug): the message and the log say more.
+    Failed,
+}
+
 impl NodeError {
-    /// Whether this is the refusal of a write on a full disk (nothing of it
-    /// was stored, nothing stored before is lost).
+    /// Which kind of failure this is.
+    pub fn class(&self) -> ErrorClass {
+        if self.disk_full().is_some() {
+            return ErrorClass::DiskFull;
+        }
+        match self {
+            Self::Invalid(_) | Self::NotJson(_) | Self::Entry(_) | Self::BadIdentityName(_) => ErrorClass::Invalid,
+            Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) => ErrorClass::NotFound,
+            Self::Refused(_)
+            | Self::NotAuthor(_)
+            | Self::Withdrawn(_)
+            | Self::IdentityExists(_)
+            | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
+            Self::NotSecretariat => ErrorClass::NotSecretariat,
+            Self::NoIdentity | Self::WhichIdentity(_) | Self::NotInitialised { .. } | Self::BadPeerAddr(_) => {
+                ErrorClass::Usage
+            }
+            Self::Store(StoreError::Backend(BackendError::Io(_))) | Self::Io { .. } => ErrorClass::Storage,
+            _ => ErrorClass::Failed,
+        }
+    }
+
+    /// For the refusal of a write on a full disk: the bytes free and the
+    /// bytes the write needed.
+    pub fn disk_full(&self) -> Option<(u64, u64)> {
+        match self {
+            Self::Store(StoreError::Backend(BackendError::DiskFull { free, needed })) => Some((*free, *needed)),
+            _ => None,
+        }
+    }
+
+    /// Whether this is the refusal of a write on a full disk.
     pub fn is_disk_full(&self) -> bool {
-        matches!(self, NodeError::Store(StoreError::Backend(crate::store::BackendError::DiskFull { .. })))
+        self.disk_full().is_some()
+    }
+
+    /// Whether the store is held by another process (a running node).
+    pub fn is_store_locked(&self) -> bool {
+        matches!(self, Self::Store(StoreError::Backend(BackendError::Locked { .. })))
+    }
+
+    /// Whether the submission was withdrawn by its author.
+    pub fn is_withdrawn(&self) -> bool {
+        matches!(self, Self::Withdrawn(_) | Self::Refused(IngestError::Withdrawn(_)))
+    }
+
+    /// Whether an edit tried to change what kind of submission it is.
+    pub fn is_kind_changed(&self) -> bool {
+        matches!(self, Self::Refused(IngestError::KindChanged { .. }))
     }
 }

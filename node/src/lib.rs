@@ -1,13 +1,14 @@
 //! # convene-node
 //!
 //! A Convene node: the data directory and its keys ([`data_dir`]), the store
-//! of signed entries and materialised rows ([`store`], sled behind the narrow
-//! [`store::Backend`] trait), queries ([`query`]), exports ([`export`]), and
-//! the sync engine ([`sync`]: libp2p, negentropy), and the one public handle
-//! over the data, [`Node`].
+//! of signed entries and materialised rows (private: sled behind a narrow
+//! `Backend` trait), queries ([`query`]), exports ([`export`]), the sync
+//! engine ([`sync`]: libp2p, negentropy), and the one public handle over the
+//! data, [`Node`].
 //!
 //! **Architecture invariant:** only this crate touches sled (and, with the
-//! sync engine, libp2p). The web UI and the CLI go through [`Node`].
+//! sync engine, libp2p). The web UI and the CLI go through [`Node`] and
+//! [`sync::SyncHandle`]; the store, its records and its keys are private.
 
 pub mod data_dir;
 pub mod error;
@@ -16,14 +17,17 @@ pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod query;
-pub mod store;
+mod store;
 pub mod sync;
 
 mod node;
 
 pub use data_dir::DataDir;
-pub use error::NodeError;
+pub use error::{ErrorClass, NodeError};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
     VerifyReport, now_ms,
 };
+/// Free space, and the room the node keeps (what `status` shows).
+pub use store::space as disk;
+pub use store::{BackendError, DocumentRow, IngestError, IngestOutcome, ListRow, Repair, StoreCounts, StoreError};

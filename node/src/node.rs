@@ -260,7 +260,7 @@ impl Node {
     }
 
     /// The store (for the sync engine).
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.inner.store
     }
 
@@ -593,6 +593,17 @@ impl Node {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             _ => Ok(entry_id),
         }
+    }
+
+    /// The ids of every stored entry: what reconciliation offers peers.
+    pub fn entry_ids(&self) -> Result<std::collections::BTreeSet<EntryId>, NodeError> {
+        let items = self.inner.store.sync_items().map(|item| item.map(|(_, id)| id));
+        Ok(items.collect::<Result<_, StoreError>>()?)
+    }
+
+    /// One stored entry's signed encoding, as a peer would receive it.
+    pub fn entry_bytes(&self, id: &EntryId) -> Result<Option<Vec<u8>>, NodeError> {
+        Ok(self.inner.store.entry_bytes(id)?)
     }
 
     /// Re-verifies every stored entry.

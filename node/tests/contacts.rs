@@ -1,8 +1,8 @@
 //! A sealed contact: opened only by the secretariat, only in its own
 //! document, and never guessable from the public document id.
 
+use convene_node::IngestOutcome;
 use convene_node::data_dir::SecretariatKeys;
-use convene_node::store::IngestOutcome;
 use convene_node::{DataDir, Node, NodeError, now_ms};
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryKind};

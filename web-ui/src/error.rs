@@ -6,8 +6,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use convene_node::NodeError;
-use convene_node::store::{BackendError, StoreError};
+use convene_node::{ErrorClass, NodeError};
 
 /// An API error, as JSON: `{"error": "…", "code": "…"}`.
 #[derive(Debug)]
@@ -81,33 +80,15 @@ impl ApiError {
 
 impl From<NodeError> for ApiError {
     fn from(error: NodeError) -> Self {
-        let (status, code) = match &error {
-            NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::BadIdentityName(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
-            }
-            NodeError::NotFound(_) | NodeError::UnknownIdentity(_) | NodeError::Ambiguous(_) => {
-                (StatusCode::NOT_FOUND, "not_found")
-            }
-            NodeError::Refused(_)
-            | NodeError::NotAuthor(_)
-            | NodeError::Withdrawn(_)
-            | NodeError::IdentityExists(_)
-            | NodeError::AlreadyInitialised { .. } => (StatusCode::CONFLICT, "refused"),
-            NodeError::NotSecretariat => (StatusCode::FORBIDDEN, "refused"),
-            NodeError::NoIdentity | NodeError::WhichIdentity(_) | NodeError::BadPeerAddr(_) => {
-                (StatusCode::BAD_REQUEST, "usage")
-            }
-            NodeError::Store(StoreError::Backend(BackendError::DiskFull { .. })) => {
-                return Self {
-                    status: StatusCode::INSUFFICIENT_STORAGE,
-                    code: "disk_full",
-                    message: error.to_string(),
-                };
-            }
-            NodeError::Store(StoreError::Backend(BackendError::Io(_))) => {
-                return Self { status: StatusCode::INSUFFICIENT_STORAGE, code: "failed", message: error.to_string() };
-            }
-            _ => return Self::internal("the request", error),
+        let (status, code) = match error.class() {
+            ErrorClass::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ErrorClass::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ErrorClass::Refused => (StatusCode::CONFLICT, "refused"),
+            ErrorClass::NotSecretariat => (StatusCode::FORBIDDEN, "refused"),
+            ErrorClass::Usage => (StatusCode::BAD_REQUEST, "usage"),
+            ErrorClass::DiskFull => (StatusCode::INSUFFICIENT_STORAGE, "disk_full"),
+            ErrorClass::Storage => (StatusCode::INSUFFICIENT_STORAGE, "failed"),
+            ErrorClass::Failed => return Self::internal("the request", error),
         };
         Self { status, code, message: error.to_string() }
     }

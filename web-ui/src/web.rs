@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use convene_node::NodeError;
-use convene_node::store::{BackendError, IngestError, StoreError, space};
+use convene_node::disk as space;
 use convene_node::sync::SyncStatus;
 use maud::{DOCTYPE, Markup, html};
 
@@ -305,13 +305,13 @@ impl PageError {
 /// The words for a refusal a visitor can meet; `None` for the rest (shown
 /// as the node words them).
 fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
-    if let NodeError::Store(StoreError::Backend(BackendError::DiskFull { free, needed })) = error {
+    if let Some((free, needed)) = error.disk_full() {
         // A decimal comma where the language writes one.
         let mb = |bytes: u64| match lang {
             Lang::Fr | Lang::Es => space::mb(bytes).replace('.', ","),
             _ => space::mb(bytes),
         };
-        return Some(crate::i18n::fill(tr(lang, "error.disk_full"), &[("free", &mb(*free)), ("needed", &mb(*needed))]));
+        return Some(crate::i18n::fill(tr(lang, "error.disk_full"), &[("free", &mb(free)), ("needed", &mb(needed))]));
     }
     let (key, name) = match error {
         NodeError::IdentityExists(name) => ("error.identity_exists", name.as_str()),
@@ -319,8 +319,8 @@ fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
         NodeError::NoIdentity => ("form.no_identity", ""),
         NodeError::WhichIdentity(_) | NodeError::UnknownIdentity(_) => ("form.choose_identity", ""),
         NodeError::NotAuthor(_) => ("error.not_author", ""),
-        NodeError::Withdrawn(_) | NodeError::Refused(IngestError::Withdrawn(_)) => ("error.withdrawn", ""),
-        NodeError::Refused(IngestError::KindChanged { .. }) => ("error.kind_changed", ""),
+        error if error.is_withdrawn() => ("error.withdrawn", ""),
+        error if error.is_kind_changed() => ("error.kind_changed", ""),
         NodeError::Ambiguous(_) => ("error.ambiguous", ""),
         NodeError::NotSecretariat => ("error.not_secretariat", ""),
         NodeError::Unsealable(_) => ("error.unsealable", ""),
@@ -423,8 +423,12 @@ mod tests {
 
     #[test]
     fn a_full_disk_is_worded_in_the_visitors_language_and_answered_507() {
-        let full =
-            || NodeError::Store(StoreError::Backend(BackendError::DiskFull { free: 400_000, needed: 1_500_000 }));
+        let full = || {
+            NodeError::Store(convene_node::StoreError::Backend(convene_node::BackendError::DiskFull {
+                free: 400_000,
+                needed: 1_500_000,
+            }))
+        };
         let fr = refusal_words(Lang::Fr, &full()).unwrap();
         assert!(fr.starts_with("Le disque est plein : 0,4 Mo libres, environ 1,5 Mo nécessaires."), "{fr}");
         for lang in [Lang::En, Lang::Fr, Lang::Es, Lang::Ar] {

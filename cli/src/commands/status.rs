@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::Context;
 use crate::exit::Failure;
-use convene_node::store::space::{self, DiskSpace};
+use convene_node::disk::{self as space, DiskSpace};
 use convene_node::sync::PeerStatus;
 
 use crate::output::{format_ms, print_json, shown};

@@ -1,6 +1,6 @@
 //! The store: signed entries on disk, and a list row per document.
 //!
-//! [`Store::ingest`] is the one way in. It takes verified entries (from a
+//! [`Store::ingest_reporting`] is the one way in. It takes verified entries (from a
 //! local write, an import or a peer), applies the write rule and withdrawals,
 //! keeps each document's list row current, and flushes to disk before it
 //! returns: an entry reported stored has been flushed. A changed document
@@ -10,6 +10,8 @@
 //! the documents most recently changed are kept built (`doc_cache.rs`).
 
 mod backend;
+#[cfg(test)]
+mod converge_tests;
 mod deferred;
 mod doc_cache;
 mod head;
@@ -43,7 +45,7 @@ use pack::{Pack, Span};
 use validity::{ChangeFault, History, within_limits};
 
 pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
-pub use deferred::{Awaited, MAX_DEFERRED_BYTES, MAX_DEFERRED_ENTRIES};
+pub use deferred::Awaited;
 
 /// A document as materialised from its entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -374,9 +376,13 @@ impl Store<SledBackend> {
 }
 
 impl<B: Backend> Store<B> {
-    /// The network this store holds.
-    pub fn network(&self) -> NetworkId {
-        self.network
+    /// [`Store::ingest_reporting`]'s outcomes alone (for tests).
+    #[cfg(test)]
+    pub fn ingest(
+        &self,
+        entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
+        self.ingest_reporting(entries).map(|ingested| ingested.outcomes)
     }
 
     /// Stores verified entries, in order, and flushes once. `known_fields`
@@ -389,16 +395,7 @@ impl<B: Backend> Store<B> {
     /// before an entry of a document it already touches.
     ///
     /// Entries kept aside earlier that this call lets through are stored
-    /// too; [`Store::ingest_reporting`] says which.
-    pub fn ingest(
-        &self,
-        entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
-    ) -> Result<Vec<IngestOutcome>, StoreError> {
-        self.ingest_reporting(entries).map(|ingested| ingested.outcomes)
-    }
-
-    /// Like [`Store::ingest`], and also returns the entries kept aside
-    /// earlier that were stored now (to be announced like the others).
+    /// too, and returned (to be announced like the others).
     pub fn ingest_reporting(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
@@ -1168,6 +1165,7 @@ impl<B: Backend> Store<B> {
     }
 
     /// One entry, verified again as it is read.
+    #[cfg(test)]
     pub fn entry(&self, id: &EntryId) -> Result<Option<Entry>, StoreError> {
         match self.span(id)? {
             None => Ok(None),

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use convene_node::store::{DocumentRow, IngestOutcome, ListRow, Store};
+use super::{DocumentRow, IngestOutcome, ListRow, Store};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::SecretKey;
@@ -366,8 +366,8 @@ fn a_relaying_peer_is_blamed_only_for_what_is_wrong_with_the_entry_itself() {
 /// the document is whole again.
 #[test]
 fn an_edit_merges_branches_whose_merge_was_not_a_valid_submission() {
-    use convene_node::data_dir::SecretariatKeys;
-    use convene_node::{DataDir, Node, now_ms};
+    use crate::data_dir::SecretariatKeys;
+    use crate::{DataDir, Node, now_ms};
     use convene_protocol::network::Genesis;
 
     let dir = tempfile::tempdir().unwrap();
