@@ -1,5 +1,6 @@
 //! A bounded table of bans: keys banned until a moment, with a note each.
-//! Peer ids (`engine.rs`) and addresses (`gate.rs`) are banned this way.
+//! Peer ids (`machine.rs`) and addresses (`gate.rs`) are banned this way.
+//! It reads no clock: the caller says what time it is.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -18,9 +19,8 @@ impl<K: Hash + Eq + Copy, V> Bans<K, V> {
         Self { until: HashMap::new(), max }
     }
 
-    /// Bans `key` until `until`, noting `note`; forgets ended bans.
-    pub fn ban(&mut self, key: K, until: Instant, note: V) {
-        let now = Instant::now();
+    /// Bans `key` until `until`, noting `note`; forgets bans ended by `now`.
+    pub fn ban(&mut self, key: K, now: Instant, until: Instant, note: V) {
         self.until.retain(|_, (end, _)| *end > now);
         if self.until.len() >= self.max
             && let Some(soonest) = self.until.iter().min_by_key(|(_, (end, _))| *end).map(|(key, _)| *key)
@@ -30,14 +30,13 @@ impl<K: Hash + Eq + Copy, V> Bans<K, V> {
         self.until.insert(key, (until, note));
     }
 
-    /// Whether `key` is banned now.
-    pub fn is_banned(&self, key: &K) -> bool {
-        self.until.get(key).is_some_and(|(end, _)| *end > Instant::now())
+    /// Whether `key` is banned at `now`.
+    pub fn is_banned(&self, key: &K, now: Instant) -> bool {
+        self.until.get(key).is_some_and(|(end, _)| *end > now)
     }
 
-    /// The notes of the bans in force.
-    pub fn notes(&self) -> impl Iterator<Item = &V> {
-        let now = Instant::now();
+    /// The notes of the bans in force at `now`.
+    pub fn notes(&self, now: Instant) -> impl Iterator<Item = &V> {
         self.until.values().filter(move |(end, _)| *end > now).map(|(_, note)| note)
     }
 }
@@ -51,13 +50,15 @@ mod tests {
     fn bans_end_and_the_table_keeps_the_latest_at_its_bound() {
         let mut bans = Bans::new(2);
         let now = Instant::now();
-        bans.ban(1, now + Duration::from_secs(10), 'a');
-        bans.ban(2, now + Duration::from_secs(20), 'b');
-        bans.ban(3, now + Duration::from_secs(30), 'c');
-        assert!(!bans.is_banned(&1), "the one ending soonest went");
-        assert!(bans.is_banned(&2) && bans.is_banned(&3));
-        bans.ban(2, now, 'b');
-        assert!(!bans.is_banned(&2), "a ban that has ended");
-        assert_eq!(bans.notes().collect::<Vec<_>>(), vec![&'c']);
+        bans.ban(1, now, now + Duration::from_secs(10), 'a');
+        bans.ban(2, now, now + Duration::from_secs(20), 'b');
+        bans.ban(3, now, now + Duration::from_secs(30), 'c');
+        assert!(!bans.is_banned(&1, now), "the one ending soonest went");
+        assert!(bans.is_banned(&2, now) && bans.is_banned(&3, now));
+        let later = now + Duration::from_secs(25);
+        assert!(!bans.is_banned(&2, later), "a ban that has ended");
+        assert_eq!(bans.notes(later).collect::<Vec<_>>(), vec![&'c']);
+        bans.ban(4, later, later + Duration::from_secs(10), 'd');
+        assert!(bans.is_banned(&3, later), "an ended ban made room: none in force went");
     }
 }

@@ -1,8 +1,10 @@
-//! The sync engine: one task owns the libp2p `Swarm` and every peer's state.
+//! The sync engine: one task owns the libp2p `Swarm` and runs the event loop.
 //!
 //! Who owns what:
-//! - the engine task owns the swarm, the per-peer state (sessions, fetch
-//!   queues, counters) and the dial targets with their backoff;
+//! - the engine task owns the swarm and the [`Machine`], which holds every
+//!   peer's state (sessions, fetch queues, counters, bans) and the dial
+//!   targets, and decides; the engine turns swarm events, store results
+//!   and timers into calls on the machine and carries out its [`Action`]s;
 //! - blocking store work (reading the reconciled set after a withdrawal,
 //!   reading entries for a peer, verifying and storing received entries)
 //!   runs in order on one store thread (verification fans out to every
@@ -20,7 +22,7 @@
 //! fetch the ones they lack: about one round trip. A periodic reconciliation
 //! with every peer guarantees convergence anyway.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,58 +30,32 @@ use convene_protocol::entry::EntryId;
 use convene_protocol::wire::{ENTRIES_REPLY_BUDGET, MAX_IDS, Request, Response};
 use futures::StreamExt;
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
+use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
-use libp2p::swarm::{ConnectionId, SwarmEvent};
 use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
-use super::bans::Bans;
-use super::behaviour::{Behaviour, BehaviourEvent, MAX_FOREIGN};
+use super::behaviour::{Behaviour, BehaviourEvent};
 use super::codec::Incoming;
+use super::machine::{Action, Failure, Machine, Refusal, Tally, Ticket, refuse};
 use super::reconcile::{self, Session, SyncSet};
-use super::status::{PeerStatus, SyncStatus};
+use super::short;
+use super::status::SyncStatus;
 use crate::Node;
 use crate::error::NodeError as Error;
 use crate::node::{StoredEntry, now_ms};
-use crate::store::IngestOutcome;
 
-/// Ids asked for in one `Fetch`: it starts small, doubles after each
-/// complete reply and halves after each failed one, so a slow link that
-/// keeps dropping still completes replies and a fast one moves big batches.
-const FETCH_BATCH_START: usize = 32;
-const FETCH_BATCH_MIN: usize = 2;
-const FETCH_BATCH_MAX: usize = 512;
-/// `Fetch` requests in flight per peer.
-const FETCH_IN_FLIGHT: usize = 2;
-/// Invalid entries a peer may send before it is disconnected.
-const INVALID_LIMIT: u64 = 10;
-/// How long a disconnected offender stays banned.
-const BAN: Duration = Duration::from_secs(600);
-/// Bans held at once; past it the one ending soonest goes.
-const BANS_MAX: usize = 1024;
 /// Requests of one peer being worked on (queued or running) at once, and of
 /// all peers together; past either the peer is told `busy`, which costs
 /// this node nothing (an announcement is acknowledged only when taken).
 const INBOUND_PER_PEER: usize = 8;
 const INBOUND_MAX: usize = 64;
-/// Ids waiting to be fetched from one peer, and from all peers together;
-/// past them offered ids are left for the next reconciliation.
-const WANTED_PER_PEER: usize = 65_536;
-const WANTED_MAX: usize = 262_144;
-/// Fetches from one peer that fail in a row before the ids waiting on it
-/// are given up (the next reconciliation asks again).
-const FETCH_FAILURES_MAX: u32 = 3;
-/// Peer ids banned from one address before incoming connections from the
-/// address are refused too (`gate.rs`).
-const BANS_PER_ADDRESS: usize = 2;
-/// Work waiting for the store thread; the caps above keep it far below.
+/// Work waiting for the store thread; the caps on requests and fetches
+/// keep it far below.
 const STORE_QUEUE: usize = 1024;
 /// How often a node whose fetching is paused for a full disk looks again.
 const DISK_CHECK: Duration = Duration::from_secs(2);
-/// Redial backoff bounds.
-const BACKOFF_MIN: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
 /// Requests from [`super::SyncHandle`].
 #[derive(Debug)]
@@ -98,62 +74,6 @@ enum Job {
     Ingested { peer: PeerId, tally: Tally },
 }
 
-#[derive(Default)]
-struct Tally {
-    stored: u64,
-    invalid: Vec<String>,
-    unreturned: Vec<EntryId>,
-    returned: Vec<EntryId>,
-    returned_any: bool,
-    /// Storing them failed on a full disk: they are fetched again later.
-    disk_full: bool,
-}
-
-impl Tally {
-    /// What a job that panicked while storing `asked` leaves: none stored,
-    /// none waited for any more (the next reconciliation asks again).
-    fn lost(asked: Vec<EntryId>) -> Self {
-        Self { unreturned: asked, ..Self::default() }
-    }
-}
-
-/// A configured or saved address we keep a connection to.
-struct DialTarget {
-    addr: Multiaddr,
-    peer: Option<PeerId>,
-    next_attempt: Instant,
-    backoff: Duration,
-    dialing: bool,
-}
-
-#[derive(Default)]
-struct Peer {
-    status: PeerStatus,
-    session: Option<Session>,
-    reconcile_request: Option<OutboundRequestId>,
-    reconciled: bool,
-    session_rounds: u64,
-    session_bytes: u64,
-    queue: VecDeque<EntryId>,
-    wanted: HashSet<EntryId>,
-    fetches: HashMap<OutboundRequestId, Vec<EntryId>>,
-    fetch_batch: usize,
-    ingesting: usize,
-    /// It speaks the network's sync protocol (said so in identify, or sent
-    /// a sync request): listed in the status even when not configured.
-    member: bool,
-    /// Found to be on another network: the failures of requests cut by
-    /// our disconnecting it must not hide that in its status.
-    other_network: bool,
-    /// Malformed requests and requests refused as invalid; with invalid
-    /// entries, they count toward a ban.
-    strikes: u64,
-    /// Fetches that failed in a row.
-    fetch_failures: u32,
-    /// The address it connected from, for an address ban.
-    ip: Option<std::net::IpAddr>,
-}
-
 /// The engine's state; see the module documentation.
 pub(crate) struct Engine {
     pub(crate) node: Node,
@@ -161,19 +81,12 @@ pub(crate) struct Engine {
     pub(crate) protocol: StreamProtocol,
     pub(crate) listen_addrs: Vec<Multiaddr>,
     pub(crate) reconcile_interval: Duration,
-    peers: HashMap<PeerId, Peer>,
-    targets: Vec<DialTarget>,
-    pending_dials: HashMap<ConnectionId, usize>,
-    /// Offenders, until when, and the address each came from; bounded by
-    /// `BANS_MAX`. Kept apart from `peers`, whose rows for peers that are
-    /// not configured go on disconnect.
-    banned: Bans<PeerId, Option<std::net::IpAddr>>,
+    machine: Machine,
+    /// The machine's ticket for each request in flight.
+    tickets: HashMap<OutboundRequestId, Ticket>,
     /// Requests of each peer queued for or running on the store thread,
     /// which takes them off as it finishes each.
     inbound: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
-    /// Open connections of peers that are not configured and do not speak
-    /// the sync protocol; at most `MAX_FOREIGN`.
-    foreign: HashSet<ConnectionId>,
     set: Arc<SyncSet>,
     /// Which peer each entry being stored came from, so its announcement
     /// skips that peer (it has it). Filled before storing, emptied as the
@@ -243,59 +156,6 @@ fn store_thread() -> std::io::Result<std::sync::mpsc::SyncSender<StoreWork>> {
     Ok(work_tx)
 }
 
-/// Why a peer's request is refused, as the short code it is told in a
-/// `Refused` reply (`invalid`, `internal`; more codes, such as `busy`, may
-/// come with new refusals). Peers get only the code, never local error text (paths,
-/// store internals); the local log keeps the detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
-    /// The request itself is malformed or breaks the protocol.
-    Invalid,
-    /// This node failed (disk, store); nothing the peer can fix.
-    Internal,
-    /// This node has too much work from peers now; ask again later.
-    Busy,
-}
-
-impl Refusal {
-    /// The code sent to the peer.
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            Self::Invalid => "invalid",
-            Self::Internal => "internal",
-            Self::Busy => "busy",
-        }
-    }
-
-    /// The refusal that fits a local error, given what the failing step
-    /// (`otherwise`) was. Store and file errors are always `internal`, so
-    /// their text (which names paths) stays in the log.
-    pub(crate) fn of(error: &Error, otherwise: Refusal) -> Refusal {
-        match error {
-            Error::Store(_)
-            | Error::Io { .. }
-            | Error::BadFile { .. }
-            | Error::Document(_)
-            | Error::NotInitialised { .. }
-            | Error::Unsealable(_) => Refusal::Internal,
-            Error::Invalid(_) | Error::NotJson(_) | Error::Entry(_) | Error::Refused(_) => Refusal::Invalid,
-            _ => otherwise,
-        }
-    }
-}
-
-/// A `Refused` reply carrying only a [`Refusal`] code; the detail goes to the log.
-fn refuse(peer: PeerId, doing: &str, error: &Error, otherwise: Refusal) -> Response {
-    let refusal = Refusal::of(error, otherwise);
-    warn!(peer = %short(&peer), %error, code = refusal.code(), "refused a peer's request while {doing}");
-    Response::Refused(refusal.code().to_owned())
-}
-
-fn short(peer: &PeerId) -> String {
-    let text = peer.to_string();
-    text[text.len().saturating_sub(8)..].to_owned()
-}
-
 impl Engine {
     pub(crate) fn new(
         node: Node,
@@ -307,18 +167,20 @@ impl Engine {
     ) -> std::io::Result<Self> {
         let (jobs_tx, jobs_rx) = mpsc::channel(256);
         let new_entries = node.subscribe();
+        let mut machine = Machine::new(*swarm.local_peer_id(), protocol.to_string());
+        let now = Instant::now();
+        for addr in dial {
+            machine.add_target(addr, now);
+        }
         let mut engine = Self {
             node,
             swarm,
             protocol,
             listen_addrs,
             reconcile_interval,
-            peers: HashMap::new(),
-            targets: Vec::new(),
-            pending_dials: HashMap::new(),
-            banned: Bans::new(BANS_MAX),
+            machine,
+            tickets: HashMap::new(),
             inbound: Arc::default(),
-            foreign: HashSet::new(),
             set: Arc::new(SyncSet::default()),
             sources: Arc::default(),
             store_work: store_thread()?,
@@ -327,9 +189,7 @@ impl Engine {
             new_entries,
             disk_paused: false,
         };
-        for addr in dial {
-            engine.add_target(addr);
-        }
+        engine.carry_out();
         // The set is read now, on the thread starting the node and before
         // it serves, not when the first peer is waiting for it.
         if let Err(error) = engine.set.items(&engine.node) {
@@ -356,12 +216,67 @@ impl Engine {
                 received = self.new_entries.recv() => self.on_new_entries(received),
                 Some(job) = self.jobs_rx.recv() => self.on_job(job),
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
-                _ = redial.tick() => self.redial_due(),
-                _ = periodic.tick() => self.reconcile_all(),
+                _ = redial.tick() => self.machine.redial(Instant::now()),
+                _ = periodic.tick() => self.machine.reconcile_all(),
                 _ = disk.tick(), if self.disk_paused => self.check_disk(),
             }
+            self.carry_out();
         }
         info!("sync engine stopped");
+    }
+
+    /// Does what the machine decided, in order, until it decides no more.
+    fn carry_out(&mut self) {
+        loop {
+            let actions = self.machine.actions();
+            if actions.is_empty() {
+                return;
+            }
+            for action in actions {
+                self.act(action);
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::Send { peer, request, ticket } => {
+                let request_id = self.swarm.behaviour_mut().sync.send_request(&peer, request.into());
+                self.tickets.insert(request_id, ticket);
+            }
+            Action::MayFetch(peer) => {
+                if self.may_store() {
+                    self.machine.fetch(peer);
+                }
+            }
+            Action::StartReconcile(peer) => self.spawn_job(move |node, set| Job::Started {
+                peer,
+                result: set.items(node).and_then(reconcile::initiate),
+            }),
+            Action::Ingest { peer, asked, entries } => self.ingest(peer, asked, entries),
+            Action::Dial { addr, peer } => {
+                let opts = match peer {
+                    Some(peer) => DialOpts::peer_id(peer).addresses(vec![addr.clone()]).build(),
+                    None => DialOpts::unknown_peer_id().address(addr.clone()).build(),
+                };
+                let connection = opts.connection_id();
+                match self.swarm.dial(opts) {
+                    Ok(()) => self.machine.dialing(&addr, connection),
+                    Err(error) => debug!(%addr, %error, "dial failed"),
+                }
+            }
+            Action::Disconnect(peer) => {
+                let _ = self.swarm.disconnect_peer_id(peer);
+            }
+            Action::Close(connection) => {
+                self.swarm.close_connection(connection);
+            }
+            Action::BanAddress { ip, until } => self.swarm.behaviour_mut().gate.ban(ip, until),
+            Action::Exempt(peer) => self.swarm.behaviour_mut().limits.bypass_peer_id(&peer),
+            Action::Unexempt(peer) => {
+                self.swarm.behaviour_mut().limits.remove_peer_id(&peer);
+            }
+        }
     }
 
     fn on_command(&mut self, command: Command) {
@@ -369,133 +284,14 @@ impl Engine {
             Command::Status(reply) => {
                 let _ = reply.send(self.status());
             }
-            Command::AddPeer(addr) => self.add_target(addr),
-            Command::RemovePeer(addr) => {
-                if let Some(index) = self.targets.iter().position(|target| target.addr == addr) {
-                    let target = self.targets.remove(index);
-                    self.pending_dials.retain(|_, slot| *slot != index);
-                    for slot in self.pending_dials.values_mut() {
-                        if *slot > index {
-                            *slot -= 1;
-                        }
-                    }
-                    if let Some(peer) = target.peer {
-                        if !self.configured(peer) {
-                            self.swarm.behaviour_mut().limits.remove_peer_id(&peer);
-                        }
-                        let _ = self.swarm.disconnect_peer_id(peer);
-                    }
-                }
-            }
+            Command::AddPeer(addr) => self.machine.add_target(addr, Instant::now()),
+            Command::RemovePeer(addr) => self.machine.remove_target(&addr),
             Command::Shutdown => {}
         }
     }
 
-    fn add_target(&mut self, addr: Multiaddr) {
-        if self.targets.iter().any(|target| target.addr == addr) {
-            return;
-        }
-        let peer = addr.iter().find_map(|part| match part {
-            libp2p::multiaddr::Protocol::P2p(peer) => Some(peer),
-            _ => None,
-        });
-        if let Some(peer) = peer {
-            // Configured peers bypass the connection limits.
-            self.swarm.behaviour_mut().limits.bypass_peer_id(&peer);
-        }
-        self.targets.push(DialTarget {
-            addr,
-            peer,
-            next_attempt: Instant::now(),
-            backoff: BACKOFF_MIN,
-            dialing: false,
-        });
-    }
-
-    fn redial_due(&mut self) {
-        let now = Instant::now();
-        for index in 0..self.targets.len() {
-            let target = &self.targets[index];
-            let connected = target.peer.is_some_and(|peer| self.swarm.is_connected(&peer));
-            if connected || target.dialing || target.next_attempt > now {
-                continue;
-            }
-            let opts = match target.peer {
-                Some(peer) => DialOpts::peer_id(peer).addresses(vec![target.addr.clone()]).build(),
-                None => DialOpts::unknown_peer_id().address(target.addr.clone()).build(),
-            };
-            let connection = opts.connection_id();
-            let target = &mut self.targets[index];
-            target.dialing = true;
-            target.next_attempt = now + target.backoff;
-            target.backoff = (target.backoff * 2).min(BACKOFF_MAX);
-            match self.swarm.dial(opts) {
-                Ok(()) => {
-                    self.pending_dials.insert(connection, index);
-                }
-                Err(error) => {
-                    target.dialing = false;
-                    debug!(addr = %target.addr, %error, "dial failed");
-                }
-            }
-        }
-    }
-
-    /// Whether `peer` is one we keep a connection to (configured, saved or
-    /// found by mDNS): its row and counters stay after it disconnects.
-    fn configured(&self, peer: PeerId) -> bool {
-        self.targets.iter().any(|target| target.peer == Some(peer))
-    }
-
-    /// Whether `peer` has a row now or may get one: job results for a peer
-    /// that left and is not configured are dropped with its row.
-    fn known(&self, peer: PeerId) -> bool {
-        self.peers.contains_key(&peer) || self.swarm.is_connected(&peer)
-    }
-
-    /// Whether `peer` is synced with: configured, or speaks the protocol.
-    fn syncs(&self, peer: PeerId) -> bool {
-        self.peers.get(&peer).is_some_and(|state| state.member) || self.configured(peer)
-    }
-
-    /// Bans `peer` for [`BAN`]; once [`BANS_PER_ADDRESS`] peer ids from
-    /// one address are banned, the address too (`gate.rs`).
-    fn ban(&mut self, peer: PeerId) {
-        let now = Instant::now();
-        let ip = self.peers.get(&peer).and_then(|state| state.ip);
-        self.banned.ban(peer, now + BAN, ip);
-        if let Some(ip) = ip
-            && self.banned.notes().filter(|from| **from == Some(ip)).count() >= BANS_PER_ADDRESS
-        {
-            warn!(%ip, "{BANS_PER_ADDRESS} peers from one address banned; refusing connections from it for {} s", BAN.as_secs());
-            self.swarm.behaviour_mut().gate.ban(ip, now + BAN);
-        }
-    }
-
-    /// Counts a malformed or invalid request against `peer`, and bans it
-    /// at the limit.
-    fn strike(&mut self, peer: PeerId, reason: &str) {
-        let state = self.peer(peer);
-        state.strikes += 1;
-        state.status.errors += 1;
-        state.status.last_error = Some(reason.to_owned());
-        warn!(peer = %short(&peer), "{reason}");
-        if state.strikes + state.status.invalid_entries >= INVALID_LIMIT {
-            warn!(peer = %short(&peer), "too much invalid data; disconnecting for {} s", BAN.as_secs());
-            self.ban(peer);
-            let _ = self.swarm.disconnect_peer_id(peer);
-        }
-    }
-
-    fn peer(&mut self, peer: PeerId) -> &mut Peer {
-        self.peers.entry(peer).or_insert_with(|| Peer {
-            status: PeerStatus { peer_id: Some(peer.to_string()), ..PeerStatus::default() },
-            fetch_batch: FETCH_BATCH_START,
-            ..Peer::default()
-        })
-    }
-
     fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        let now = Instant::now();
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 info!("listening on {address}");
@@ -504,110 +300,40 @@ impl Engine {
                 }
             }
             SwarmEvent::ConnectionEstablished { peer_id, connection_id, endpoint, num_established, .. } => {
-                if let Some(index) = self.pending_dials.remove(&connection_id)
-                    && let Some(target) = self.targets.get_mut(index)
-                {
-                    target.dialing = false;
-                    target.peer = Some(peer_id);
-                    target.backoff = BACKOFF_MIN;
-                    self.swarm.behaviour_mut().limits.bypass_peer_id(&peer_id);
-                }
-                if self.banned.is_banned(&peer_id) {
-                    let _ = self.swarm.disconnect_peer_id(peer_id);
-                    return;
-                }
-                let addr = endpoint.get_remote_address().clone();
-                let configured = self.configured(peer_id);
-                let peer = self.peer(peer_id);
-                peer.status.connected = true;
-                peer.ip = super::gate::ip_of(&addr);
-                if endpoint.is_dialer() && !peer.status.addrs.contains(&addr.to_string()) {
-                    peer.status.addrs.push(addr.to_string());
-                }
-                if num_established.get() == 1 {
-                    info!(peer = %short(&peer_id), %addr, "connected");
-                    // Others are reconciled with once they show they speak
-                    // the sync protocol (identify, or a request).
-                    if configured || peer.member {
-                        self.start_reconcile(peer_id);
-                    }
-                }
+                self.machine.connected(
+                    peer_id,
+                    connection_id,
+                    endpoint.get_remote_address(),
+                    endpoint.is_dialer(),
+                    num_established.get() == 1,
+                    now,
+                );
             }
-            SwarmEvent::ConnectionClosed { connection_id, num_established, .. } if num_established > 0 => {
-                self.foreign.remove(&connection_id);
-            }
-            SwarmEvent::ConnectionClosed { peer_id, connection_id, cause, .. } => {
-                self.foreign.remove(&connection_id);
-                if !self.configured(peer_id) {
-                    // Nothing is kept for a peer we do not keep a connection to.
-                    if self.peers.remove(&peer_id).is_some_and(|peer| peer.member) {
-                        info!(peer = %short(&peer_id), cause = ?cause, "disconnected");
-                    } else {
-                        debug!(peer = %short(&peer_id), cause = ?cause, "disconnected");
-                    }
-                    return;
-                }
-                info!(peer = %short(&peer_id), cause = ?cause, "disconnected");
-                let peer = self.peer(peer_id);
-                peer.status.connected = false;
-                peer.session = None;
-                peer.reconcile_request = None;
-                peer.reconciled = false;
-                if !peer.fetches.is_empty() {
-                    // Replies were cut short: ask for less at a time.
-                    peer.fetch_batch = (peer.fetch_batch / 2).max(FETCH_BATCH_MIN);
-                }
-                peer.fetches.clear();
-                peer.queue.clear();
-                peer.wanted.clear();
-                for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer_id)) {
-                    target.next_attempt = Instant::now() + target.backoff;
-                }
+            SwarmEvent::ConnectionClosed { peer_id, connection_id, num_established, cause, .. } => {
+                self.machine.disconnected(peer_id, connection_id, num_established, &cause, now);
             }
             SwarmEvent::OutgoingConnectionError { connection_id, peer_id, error } => {
-                let message = error.to_string();
-                if let Some(index) = self.pending_dials.remove(&connection_id)
-                    && let Some(target) = self.targets.get_mut(index)
-                {
-                    target.dialing = false;
-                    debug!(addr = %target.addr, %message, "could not connect; retrying in {:?}", target.backoff);
-                }
-                if let Some(peer) = peer_id
-                    && self.configured(peer)
-                {
-                    let status = &mut self.peer(peer).status;
-                    status.errors += 1;
-                    status.last_error = Some(format!("could not connect: {message}"));
-                }
+                self.machine.dial_failed(connection_id, peer_id, &error.to_string());
             }
             SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
                 peer_id,
                 connection_id,
                 info,
             })) => {
-                if info.protocols.contains(&self.protocol) {
-                    let state = self.peer(peer_id);
-                    if !state.member {
-                        state.member = true;
-                        self.start_reconcile(peer_id);
-                    }
-                } else if self.configured(peer_id) {
-                    self.other_network(peer_id);
-                } else {
-                    self.foreign_connection(peer_id, connection_id, &info.agent_version);
-                }
+                let member = info.protocols.contains(&self.protocol);
+                self.machine.identified(peer_id, connection_id, member, &info.agent_version, now);
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event, now),
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
                 for (_, addr) in found {
-                    self.add_target(addr);
+                    self.machine.add_target(addr, now);
                 }
             }
             _ => {}
         }
     }
 
-    fn on_sync_event(&mut self, event: request_response::Event<Incoming, Response>) {
+    fn on_sync_event(&mut self, event: request_response::Event<Incoming, Response>, now: Instant) {
         match event {
             request_response::Event::Message { peer, message, .. } => match message {
                 request_response::Message::Request { request: Incoming::Request(request), channel, .. } => {
@@ -616,111 +342,33 @@ impl Engine {
                 request_response::Message::Request { request: Incoming::Malformed(reason), channel, .. } => {
                     let refused = Response::Refused(Refusal::Invalid.code().into());
                     let _ = self.swarm.behaviour_mut().sync.send_response(channel, refused);
-                    self.strike(peer, &format!("malformed request: {reason}"));
+                    self.machine.malformed(peer, &reason, now);
                 }
                 request_response::Message::Response { request_id, response } => {
-                    self.on_response(peer, request_id, response)
+                    if let Some(ticket) = self.tickets.remove(&request_id) {
+                        self.machine.response(peer, ticket, response, now);
+                    }
                 }
             },
-            request_response::Event::OutboundFailure { peer, .. }
-            | request_response::Event::InboundFailure { peer, .. }
-                if !self.known(peer) =>
-            {
-                // Cut by the disconnection of a peer whose row is gone.
-            }
             request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
                 // A reply that breaks the wire format (oversized, malformed) is
                 // the peer's fault; a closed link or a time-out is not.
-                let violation = matches!(&error, request_response::OutboundFailure::Io(io) if io.kind() == std::io::ErrorKind::InvalidData);
-                let other_network = matches!(error, request_response::OutboundFailure::UnsupportedProtocols);
-                let state = self.peer(peer);
-                state.status.errors += 1;
-                if !state.other_network {
-                    state.status.last_error = Some(error.to_string());
-                }
-                if state.fetches.contains_key(&request_id) {
-                    state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
-                    state.fetch_failures += 1;
-                }
-                if state.reconcile_request == Some(request_id) {
-                    state.reconcile_request = None;
-                    state.session = None;
-                }
-                if let Some(ids) = state.fetches.remove(&request_id) {
-                    if violation {
-                        for id in &ids {
-                            state.wanted.remove(id);
-                        }
-                    } else {
-                        for id in ids.into_iter().rev() {
-                            state.queue.push_front(id);
-                        }
+                let failure = match &error {
+                    request_response::OutboundFailure::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                        Failure::Malformed
                     }
-                }
-                if other_network {
-                    self.other_network(peer);
-                } else if violation {
-                    warn!(peer = %short(&peer), %error, "dropped a malformed reply");
-                    let tally = Tally { invalid: vec![format!("malformed reply: {error}")], ..Tally::default() };
-                    self.peer(peer).ingesting += 1;
-                    self.on_ingested(peer, tally);
-                } else {
-                    debug!(peer = %short(&peer), %error, "request failed");
-                    self.give_up_if_failing(peer);
-                    self.pump_fetches(peer);
+                    request_response::OutboundFailure::UnsupportedProtocols => Failure::OtherNetwork,
+                    _ => Failure::Lost,
+                };
+                if let Some(ticket) = self.tickets.remove(&request_id) {
+                    self.machine.request_failed(peer, ticket, failure, &error.to_string(), now);
                 }
             }
             request_response::Event::InboundFailure { peer, error, .. } => {
-                let status = &mut self.peer(peer).status;
-                status.errors += 1;
-                status.last_error = Some(error.to_string());
+                self.machine.inbound_failed(peer, &error.to_string());
             }
             request_response::Event::ResponseSent { .. } => {}
         }
-    }
-
-    /// A connection of a peer that is not configured and does not speak the
-    /// sync protocol: it may identify and ping (and is closed once idle),
-    /// it has no row, and at most `MAX_FOREIGN` such connections stay open.
-    fn foreign_connection(&mut self, peer: PeerId, connection: ConnectionId, agent: &str) {
-        self.peers.remove(&peer);
-        if self.foreign.len() >= MAX_FOREIGN as usize {
-            debug!(peer = %short(&peer), agent, "too many connections without the sync protocol; closing one");
-            self.swarm.close_connection(connection);
-        } else if self.foreign.insert(connection) {
-            debug!(peer = %short(&peer), agent, "a peer without the sync protocol (identify and ping only)");
-        }
-    }
-
-    /// A peer of another network: say so, drop it, and retry only rarely.
-    /// One we did not dial is only forgotten: identify and ping stay open
-    /// to it, while the sync protocol, whose name carries the network id,
-    /// never was.
-    fn other_network(&mut self, peer: PeerId) {
-        if !self.configured(peer) {
-            self.peers.remove(&peer);
-            return;
-        }
-        warn!(
-            peer = %short(&peer),
-            "peer is not on this node's network (it does not speak {}); disconnecting",
-            self.protocol
-        );
-        let state = self.peer(peer);
-        state.other_network = true;
-        state.status.errors += 1;
-        state.status.last_error = Some("on another network: entries are never exchanged".into());
-        for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
-            target.backoff = BACKOFF_MAX;
-            target.next_attempt = Instant::now() + BACKOFF_MAX;
-        }
-        let _ = self.swarm.disconnect_peer_id(peer);
-    }
-
-    fn send(&mut self, peer: PeerId, request: Request) -> OutboundRequestId {
-        let bytes = request.encode().len() as u64 + 4;
-        self.peer(peer).status.bytes_out += bytes;
-        self.swarm.behaviour_mut().sync.send_request(&peer, request.into())
     }
 
     fn spawn_job(&self, work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static) {
@@ -771,59 +419,8 @@ impl Engine {
         true
     }
 
-    /// Ids waiting to be fetched, from every peer.
-    fn wanted_total(&self) -> usize {
-        self.peers.values().map(|peer| peer.wanted.len()).sum()
-    }
-
-    /// Queues `ids` to fetch from `peer`, up to the caps on waiting ids;
-    /// the rest are left for the next reconciliation.
-    fn want(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) {
-        let room = WANTED_MAX.saturating_sub(self.wanted_total());
-        let state = self.peer(peer);
-        let room = room.min(WANTED_PER_PEER.saturating_sub(state.wanted.len()));
-        let mut taken = 0;
-        let mut left = 0;
-        for id in ids {
-            if taken >= room {
-                left += 1;
-            } else if state.wanted.insert(id) {
-                state.queue.push_back(id);
-                taken += 1;
-            }
-        }
-        if left > 0 {
-            debug!(peer = %short(&peer), left, "enough ids waiting; the rest wait for the next reconciliation");
-        }
-    }
-
-    /// After [`FETCH_FAILURES_MAX`] failed fetches in a row from `peer`,
-    /// gives up the ids waiting on it (the next reconciliation asks again).
-    fn give_up_if_failing(&mut self, peer: PeerId) {
-        let state = self.peer(peer);
-        if state.fetch_failures < FETCH_FAILURES_MAX || state.queue.is_empty() {
-            return;
-        }
-        let given_up = state.queue.len();
-        for id in std::mem::take(&mut state.queue) {
-            state.wanted.remove(&id);
-        }
-        state.fetch_failures = 0;
-        state.status.last_error =
-            Some(format!("{given_up} entries could not be fetched; the next reconciliation asks again"));
-        debug!(peer = %short(&peer), given_up, "fetches keep failing; giving up what waits");
-    }
-
     fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
-        let bytes = request.encode().len() as u64 + 4;
-        let state = self.peer(peer);
-        state.status.bytes_in += bytes;
-        state.member = true;
-        // An announcement whose ids this node has no room to wait for is
-        // not worth a look at the store.
-        let full = matches!(request, Request::Announce(_))
-            && (state.wanted.len() >= WANTED_PER_PEER || self.wanted_total() >= WANTED_MAX);
-        if full || !self.admit(peer) {
+        if !self.machine.request(peer, &request) || !self.admit(peer) {
             debug!(peer = %short(&peer), "busy: refusing a request");
             let _ =
                 self.swarm.behaviour_mut().sync.send_response(channel, Response::Refused(Refusal::Busy.code().into()));
@@ -884,137 +481,8 @@ impl Engine {
         }
     }
 
-    fn on_response(&mut self, peer: PeerId, request_id: OutboundRequestId, response: Response) {
-        let bytes = response.encode().len() as u64 + 4;
-        let state = self.peer(peer);
-        state.status.bytes_in += bytes;
-        if state.reconcile_request == Some(request_id) {
-            state.reconcile_request = None;
-            match response {
-                Response::Reconcile(reply) => self.continue_reconcile(peer, &reply),
-                Response::Refused(reason) => self.note_error(peer, format!("reconciliation refused: {reason}")),
-                _ => self.note_error(peer, "unexpected reply to a reconciliation".into()),
-            }
-            return;
-        }
-        if let Some(asked) = state.fetches.remove(&request_id) {
-            match response {
-                Response::Entries(entries) => {
-                    state.fetch_failures = 0;
-                    self.ingest(peer, asked, entries);
-                }
-                Response::Refused(reason) if reason == Refusal::Busy.code() => {
-                    // Asked again (after what is in flight), unless it keeps refusing.
-                    state.fetch_failures += 1;
-                    for id in asked.into_iter().rev() {
-                        state.queue.push_front(id);
-                    }
-                    self.give_up_if_failing(peer);
-                }
-                other => {
-                    let state = self.peer(peer);
-                    for id in &asked {
-                        state.wanted.remove(id);
-                    }
-                    self.note_error(peer, format!("unexpected reply to a fetch: {other:?}"));
-                }
-            }
-        }
-    }
-
-    fn note_error(&mut self, peer: PeerId, message: String) {
-        debug!(peer = %short(&peer), %message);
-        let status = &mut self.peer(peer).status;
-        status.errors += 1;
-        status.last_error = Some(message);
-    }
-
-    fn start_reconcile(&mut self, peer: PeerId) {
-        // One reconciliation per pair serves both directions (we fetch what
-        // we need and announce what they need), so only the side with the
-        // smaller peer id starts one: half the id lists on the wire.
-        if *self.swarm.local_peer_id() > peer || !self.syncs(peer) {
-            return;
-        }
-        let state = self.peer(peer);
-        let busy = !state.queue.is_empty() || !state.fetches.is_empty() || state.ingesting > 0;
-        // While a transfer is under way, reconciling again would only send
-        // the same id lists once more; the next tick after it ends will do.
-        if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected || busy {
-            return;
-        }
-        // Marks a session as starting so a second trigger waits for it.
-        state.reconciled = false;
-        self.spawn_job(move |node, set| Job::Started { peer, result: set.items(node).and_then(reconcile::initiate) });
-    }
-
-    fn continue_reconcile(&mut self, peer: PeerId, reply: &[u8]) {
-        let Some(mut session) = self.peer(peer).session.take() else { return };
-        self.peer(peer).session_bytes += reply.len() as u64 + 4;
-        match reconcile::step(&mut session, reply) {
-            Ok(reconcile::Step { have, need, next }) => {
-                self.want(peer, need.into_iter().map(EntryId));
-                for chunk in have.chunks(MAX_IDS) {
-                    let ids: Vec<EntryId> = chunk.iter().copied().map(EntryId).collect();
-                    self.send(peer, Request::Announce(ids));
-                }
-                match next {
-                    Some(message) => {
-                        let bytes = message.len() as u64 + 4;
-                        let request = self.send(peer, Request::Reconcile(message));
-                        let state = self.peer(peer);
-                        state.session_rounds += 1;
-                        state.session_bytes += bytes;
-                        state.reconcile_request = Some(request);
-                        state.session = Some(session);
-                    }
-                    None => {
-                        let state = self.peer(peer);
-                        state.reconciled = true;
-                        state.status.reconcile_rounds = state.session_rounds;
-                        state.status.reconcile_bytes = state.session_bytes;
-                        debug!(peer = %short(&peer), "reconciled");
-                    }
-                }
-                self.pump_fetches(peer);
-                self.maybe_synced(peer);
-            }
-            Err(error) => self.note_error(peer, error.to_string()),
-        }
-    }
-
-    fn pump_fetches(&mut self, peer: PeerId) {
-        if !self.peer(peer).queue.is_empty() && !self.may_store() {
-            return;
-        }
-        loop {
-            let state = self.peer(peer);
-            if state.fetches.len() + state.ingesting >= FETCH_IN_FLIGHT
-                || state.queue.is_empty()
-                || !state.status.connected
-            {
-                return;
-            }
-            let take = state.queue.len().min(state.fetch_batch);
-            let ids: Vec<EntryId> = state.queue.drain(..take).collect();
-            let request = self.send(peer, Request::Fetch(ids.clone()));
-            self.peer(peer).fetches.insert(request, ids);
-        }
-    }
-
-    fn maybe_synced(&mut self, peer: PeerId) {
-        let state = self.peer(peer);
-        let idle = state.queue.is_empty() && state.fetches.is_empty() && state.ingesting == 0;
-        if state.reconciled && state.session.is_none() && idle {
-            state.reconciled = false;
-            state.status.last_sync_ms = Some(now_ms());
-        }
-    }
-
+    /// Verifies and stores `entries` that `peer` sent for the ids `asked`.
     fn ingest(&mut self, peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>>) {
-        // The fetch slot stays busy until the entries are stored, so the
-        // number of batches held in memory stays bounded.
-        self.peer(peer).ingesting += 1;
         let sources = self.sources.clone();
         let on_panic = Job::Ingested { peer, tally: Tally::lost(asked.clone()) };
         self.spawn_job_with(None, Some(on_panic), move |node, _| {
@@ -1037,21 +505,11 @@ impl Engine {
                 Ok(results) => {
                     // Only stored entries are announced; forget the others.
                     let not_new = accepted_ids.iter().zip(&results).filter_map(|(id, result)| {
-                        (!matches!(result, Ok(IngestOutcome::Stored))).then_some((*id, None))
+                        (!matches!(result, Ok(crate::store::IngestOutcome::Stored))).then_some((*id, None))
                     });
                     note_sources(&sources, not_new);
                     for result in results {
-                        match result {
-                            Ok(IngestOutcome::Stored) => tally.stored += 1,
-                            // Kept aside until its past arrives: neither stored nor the peer's fault.
-                            Ok(IngestOutcome::AlreadyStored | IngestOutcome::Deferred(_)) => {}
-                            // Only a fault of the entry in itself counts against the peer.
-                            Ok(IngestOutcome::Rejected(error)) if !error.blames_sender() => {
-                                debug!(peer = %short(&peer), "refused an entry: {error}");
-                            }
-                            Ok(IngestOutcome::Rejected(error)) => tally.invalid.push(error.to_string()),
-                            Err(error) => tally.invalid.push(error.to_string()),
-                        }
+                        tally.count(peer, result);
                     }
                 }
                 Err(error) => {
@@ -1071,107 +529,35 @@ impl Engine {
     }
 
     fn on_job(&mut self, job: Job) {
+        if let Job::Ingested { tally, .. } = &job
+            && tally.disk_full
+            && !self.disk_paused
+        {
+            self.disk_paused = true;
+            warn!("the disk is full: fetching from peers is paused until there is room");
+        }
         let peer = match &job {
             Job::Respond { peer, .. }
             | Job::Started { peer, .. }
             | Job::Missing { peer, .. }
             | Job::Ingested { peer, .. } => *peer,
         };
-        if !self.known(peer) {
-            // It left and was not configured: its row is gone, and so is
-            // this, but for news of a full disk, which is the node's own.
-            if let Job::Ingested { tally, .. } = &job
-                && tally.disk_full
-                && !self.disk_paused
-            {
-                self.disk_paused = true;
-                warn!("the disk is full: fetching from peers is paused until there is room");
-            }
+        if !self.machine.known(peer) {
+            // It left and was not configured: its row is gone, and so is this.
             return;
         }
+        let now = Instant::now();
         match job {
             Job::Respond { peer, channel, response, entries } => {
-                if matches!(&response, Response::Refused(code) if code == Refusal::Invalid.code()) {
-                    self.strike(peer, "sent an invalid request");
-                }
-                let bytes = response.encode().len() as u64 + 4;
-                let answered_reconcile = matches!(response, Response::Reconcile(_));
-                let state = self.peer(peer);
-                state.status.bytes_out += bytes;
-                state.status.entries_sent += entries;
-                let initiating = state.session.is_some();
+                self.machine.responded(peer, &response, entries, now);
                 let _ = self.swarm.behaviour_mut().sync.send_response(channel, response);
-                if answered_reconcile && !initiating {
-                    // The peer is reconciling with us: once nothing is left
-                    // to fetch, that counts as a sync on this side too.
-                    self.peer(peer).reconciled = true;
-                    self.maybe_synced(peer);
-                }
             }
-            Job::Started { peer, result } => match result {
-                Ok((session, message)) => {
-                    if !self.peer(peer).status.connected {
-                        return;
-                    }
-                    let bytes = message.len() as u64 + 4;
-                    let request = self.send(peer, Request::Reconcile(message));
-                    let state = self.peer(peer);
-                    state.session = Some(session);
-                    state.reconcile_request = Some(request);
-                    state.session_rounds = 1;
-                    state.session_bytes = bytes;
-                }
-                Err(error) => self.note_error(peer, error.to_string()),
-            },
-            Job::Missing { peer, ids } => {
-                self.want(peer, ids);
-                let state = self.peer(peer);
-                state.reconciled = state.session.is_none() && state.reconcile_request.is_none();
-                self.pump_fetches(peer);
-                self.maybe_synced(peer);
+            Job::Started { peer, result } => {
+                self.machine.reconcile_ready(peer, result.map_err(|error| error.to_string()))
             }
-            Job::Ingested { peer, tally } => self.on_ingested(peer, tally),
+            Job::Missing { peer, ids } => self.machine.missing(peer, ids, now),
+            Job::Ingested { peer, tally } => self.machine.ingested(peer, tally, now),
         }
-    }
-
-    fn on_ingested(&mut self, peer: PeerId, tally: Tally) {
-        if tally.disk_full && !self.disk_paused {
-            self.disk_paused = true;
-            warn!("the disk is full: fetching from peers is paused until there is room");
-        }
-        let state = self.peer(peer);
-        state.ingesting = state.ingesting.saturating_sub(1);
-        state.status.entries_received += tally.stored;
-        for id in &tally.returned {
-            state.wanted.remove(id);
-        }
-        if tally.returned_any {
-            if tally.unreturned.is_empty() {
-                state.fetch_batch = (state.fetch_batch * 2).min(FETCH_BATCH_MAX);
-            }
-            for id in tally.unreturned.into_iter().rev() {
-                state.queue.push_front(id);
-            }
-        } else {
-            for id in &tally.unreturned {
-                state.wanted.remove(id);
-            }
-        }
-        if !tally.invalid.is_empty() {
-            state.status.invalid_entries += tally.invalid.len() as u64;
-            state.status.last_error = tally.invalid.last().cloned();
-            for reason in &tally.invalid {
-                warn!(peer = %short(&peer), "dropped an invalid entry: {reason}");
-            }
-            if state.status.invalid_entries + state.strikes >= INVALID_LIMIT {
-                warn!(peer = %short(&peer), "too many invalid entries; disconnecting for {} s", BAN.as_secs());
-                self.ban(peer);
-                let _ = self.swarm.disconnect_peer_id(peer);
-                return;
-            }
-        }
-        self.pump_fetches(peer);
-        self.maybe_synced(peer);
     }
 
     fn on_new_entries(&mut self, received: Result<StoredEntry, broadcast::error::RecvError>) {
@@ -1198,14 +584,7 @@ impl Engine {
             let mut known = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             ids.iter().map(|id| known.remove(id)).collect()
         };
-        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().filter(|peer| self.syncs(*peer)).collect();
-        for peer in connected {
-            let news: Vec<EntryId> =
-                ids.iter().zip(&sources).filter(|(_, source)| **source != Some(peer)).map(|(id, _)| *id).collect();
-            if !news.is_empty() {
-                self.send(peer, Request::Announce(news));
-            }
-        }
+        self.machine.announce(&ids, &sources);
     }
 
     /// News of stored entries was lost to lag: the set is built again, and
@@ -1214,7 +593,7 @@ impl Engine {
     fn lost_news(&mut self) {
         self.set.forget();
         self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
-        self.reconcile_all();
+        self.machine.reconcile_all();
     }
 
     /// Whether received entries can be stored: the sync reserve and room
@@ -1237,54 +616,16 @@ impl Engine {
         if self.disk_paused && room {
             self.disk_paused = false;
             info!("there is room on the disk again: fetching from peers resumes");
-            let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
-            for peer in connected {
-                self.pump_fetches(peer);
-            }
-            self.reconcile_all();
-        }
-    }
-
-    fn reconcile_all(&mut self) {
-        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
-        for peer in connected {
-            self.start_reconcile(peer);
+            self.machine.resume();
         }
     }
 
     fn status(&self) -> SyncStatus {
-        // Configured peers and peers of the network; a libp2p client that
-        // only identifies and pings is none of the network's business.
-        let mut peers: Vec<PeerStatus> =
-            self.peers.iter().filter(|(id, _)| self.syncs(**id)).map(|(_, peer)| peer.status.clone()).collect();
-        for target in &self.targets {
-            let addr = target.addr.to_string();
-            let known = target.peer.and_then(|peer| {
-                let id = peer.to_string();
-                peers.iter_mut().find(|status| status.peer_id.as_deref() == Some(id.as_str()))
-            });
-            match known {
-                Some(status) => {
-                    if !status.addrs.contains(&addr) {
-                        status.addrs.push(addr);
-                    }
-                }
-                None => peers.push(PeerStatus {
-                    peer_id: target.peer.map(|peer| peer.to_string()),
-                    addrs: vec![addr],
-                    ..PeerStatus::default()
-                }),
-            }
-        }
-        peers.sort_by(|a, b| b.connected.cmp(&a.connected).then(a.peer_id.cmp(&b.peer_id)));
-        let waiting = self.peers.values().map(|peer| peer.wanted.len() as u64).sum();
         SyncStatus {
             peer_id: self.swarm.local_peer_id().to_string(),
             listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
-            last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
-            peers,
-            entries_waiting: waiting,
             paused_disk_full: self.disk_paused,
+            ..self.machine.status(Instant::now(), now_ms())
         }
     }
 }
@@ -1306,36 +647,6 @@ fn note_sources(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn peers_are_refused_with_a_short_code_never_local_text() {
-        let path = std::path::PathBuf::from("/home/operator/convene-data/store/entries.pack");
-        let io = Error::Io { path: path.clone(), source: std::io::Error::other("disk on fire") };
-        let bad_file = Error::BadFile { path: path.clone(), problem: "truncated".into() };
-        let negentropy = Error::Sync("reconciliation: invalid frame".into());
-        let cases = [
-            (&io, Refusal::Invalid, "internal"),
-            (&bad_file, Refusal::Invalid, "internal"),
-            (&Error::NotJson("x".into()), Refusal::Internal, "invalid"),
-            (&negentropy, Refusal::Invalid, "invalid"),
-            (&Error::NotFound("x".into()), Refusal::Internal, "internal"),
-        ];
-        for (error, otherwise, code) in cases {
-            assert_eq!(Refusal::of(error, otherwise).code(), code, "{error}");
-        }
-        for refusal in [Refusal::Invalid, Refusal::Internal] {
-            let code = refusal.code();
-            assert!(code.len() <= 16 && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{code}");
-        }
-        let peer = PeerId::random();
-        for error in [&io, &bad_file, &negentropy] {
-            let Response::Refused(reason) = refuse(peer, "testing", error, Refusal::Invalid) else {
-                panic!("not a refusal")
-            };
-            assert!(["internal", "invalid"].contains(&reason.as_str()), "{reason}");
-            assert!(!reason.contains("convene-data") && !reason.contains("disk"), "{reason}");
-        }
-    }
 
     #[test]
     fn a_store_job_that_panics_reports_its_fallback_and_releases_its_peer() {

@@ -2,7 +2,7 @@
 //! handshake, so that a peer banned for what it sent cannot come back with
 //! a fresh peer id from the same address.
 //!
-//! An address is banned only once [`super::engine`] has banned several peer
+//! An address is banned only once [`super::machine`] has banned several peer
 //! ids from it (a hub behind carrier NAT shares its address with strangers:
 //! one offender must not cut them all off), for as long as a ban lasts.
 //! Connections we dial (configured peers) are never refused here.
@@ -50,12 +50,13 @@ pub fn ip_of(addr: &Multiaddr) -> Option<IpAddr> {
 impl Gate {
     /// Refuses incoming connections from `ip` until `until`.
     pub fn ban(&mut self, ip: IpAddr, until: Instant) {
-        self.banned.ban(ip, until, ());
+        let now = Instant::now();
+        self.banned.ban(ip, now, until, ());
     }
 
     /// Whether incoming connections from `ip` are refused now.
     pub fn is_banned(&self, ip: IpAddr) -> bool {
-        self.banned.is_banned(&ip)
+        self.banned.is_banned(&ip, Instant::now())
     }
 }
 

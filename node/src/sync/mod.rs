@@ -2,7 +2,12 @@
 //! and Convene's own request/response protocol (`/convene/sync/1/<network
 //! id>`, messages in [`convene_protocol::wire`]).
 //!
-//! - `engine.rs`: the task that owns the swarm (start here);
+//! - `engine.rs`: the task that owns the swarm and runs the event loop
+//!   (start here);
+//! - `machine.rs`: per-peer state, dial targets and bans, and every
+//!   decision on them, with no I/O;
+//! - `bans.rs`: the bounded table of banned peer ids and addresses;
+//! - `gate.rs`: refuses connections from banned addresses;
 //! - `reconcile.rs`: negentropy sessions over the store's entry ids;
 //! - `codec.rs`: bounded frames on libp2p streams;
 //! - `behaviour.rs`: the composed libp2p behaviour and connection limits;
@@ -16,6 +21,7 @@ mod codec;
 mod engine;
 mod gate;
 mod keep_alive;
+mod machine;
 pub mod peers;
 pub(crate) mod reconcile;
 pub mod status;
@@ -122,6 +128,12 @@ impl SyncHandle {
 /// never agree on it, so they never exchange entries.
 pub fn protocol_name(network: &convene_protocol::network::NetworkId) -> String {
     format!("/convene/sync/1/{network}")
+}
+
+/// A peer id's last 8 characters, for the log.
+fn short(peer: &libp2p::PeerId) -> String {
+    let text = peer.to_string();
+    text[text.len().saturating_sub(8)..].to_owned()
 }
 
 /// Starts the swarm, waits until it listens, and spawns the engine.

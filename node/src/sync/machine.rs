@@ -1,0 +1,1309 @@
+//! The sync engine's state machine: what the node knows of each peer and of
+//! each address it keeps a connection to, and every decision on them (when
+//! to dial, reconcile, fetch, refuse, ban), with no I/O.
+//!
+//! [`super::engine`] tells it what happened (a connection opened or closed,
+//! a peer identified, a request or reply came, a store job ended, a timer
+//! fired), with the time where it matters, and carries out the [`Action`]s
+//! it queues: requests to send, dials, disconnections, bans and store work.
+//! It holds no swarm, store or channel and reads no clock, so the tests
+//! below drive it directly.
+//!
+//! Requests it asks to send carry a [`Ticket`]; the engine hands the ticket
+//! back with the reply or failure, so the machine never sees libp2p's
+//! request ids.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use convene_protocol::entry::EntryId;
+use convene_protocol::wire::{MAX_IDS, Request, Response};
+use libp2p::multiaddr::Protocol;
+use libp2p::swarm::ConnectionId;
+use libp2p::{Multiaddr, PeerId};
+use tracing::{debug, info, warn};
+
+use super::bans::Bans;
+use super::behaviour::MAX_FOREIGN;
+use super::gate::ip_of;
+use super::reconcile::{self, Session};
+use super::short;
+use super::status::{PeerStatus, SyncStatus};
+use crate::error::NodeError;
+use crate::store::IngestOutcome;
+
+/// Ids asked for in one `Fetch`: it starts small, doubles after each
+/// complete reply and halves after each failed one, so a slow link that
+/// keeps dropping still completes replies and a fast one moves big batches.
+const FETCH_BATCH_START: usize = 32;
+const FETCH_BATCH_MIN: usize = 2;
+const FETCH_BATCH_MAX: usize = 512;
+/// `Fetch` requests in flight (or being stored) per peer.
+const FETCH_IN_FLIGHT: usize = 2;
+/// Invalid entries and requests a peer may send before it is banned.
+const INVALID_LIMIT: u64 = 10;
+/// How long an offender (a peer id, or an address) stays banned.
+const BAN: Duration = Duration::from_secs(600);
+/// Peer ids banned at once; past it the one whose ban ends soonest goes.
+const BANS_MAX: usize = 1024;
+/// Peer ids banned from one address before incoming connections from the
+/// address are refused too (`gate.rs`).
+const BANS_PER_ADDRESS: usize = 2;
+/// Ids waiting to be fetched from one peer, and from all peers together;
+/// past them offered ids are left for the next reconciliation.
+const WANTED_PER_PEER: usize = 65_536;
+const WANTED_MAX: usize = 262_144;
+/// Fetches from one peer that fail in a row before the ids waiting on it
+/// are given up (the next reconciliation asks again).
+const FETCH_FAILURES_MAX: u32 = 3;
+/// Redial backoff bounds.
+const BACKOFF_MIN: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// Names a request the machine asked to send, so that its reply or failure
+/// finds the fetch or reconciliation it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Ticket(u64);
+
+/// What the engine is to do, in the order queued.
+#[derive(Debug)]
+pub(crate) enum Action {
+    /// Send `request` to `peer`; its reply or failure comes back with `ticket`.
+    Send { peer: PeerId, request: Request, ticket: Ticket },
+    /// Ids wait to be fetched from `peer`: if the disk has room, call
+    /// [`Machine::fetch`].
+    MayFetch(PeerId),
+    /// Read the reconciled set and begin a reconciliation with `peer` (store
+    /// thread), then report with [`Machine::reconcile_ready`].
+    StartReconcile(PeerId),
+    /// Verify and store `entries`, sent by `peer` for the ids `asked` (store
+    /// thread), then report with [`Machine::ingested`].
+    Ingest { peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>> },
+    /// Dial `addr`, then report with [`Machine::dialing`].
+    Dial { addr: Multiaddr, peer: Option<PeerId> },
+    /// Close every connection to `peer`.
+    Disconnect(PeerId),
+    /// Close one connection.
+    Close(ConnectionId),
+    /// Refuse incoming connections from `ip` until `until` (`gate.rs`).
+    BanAddress { ip: IpAddr, until: Instant },
+    /// `peer` is configured: the connection limits do not apply to it.
+    Exempt(PeerId),
+    /// `peer` is no longer configured: the connection limits apply again.
+    Unexempt(PeerId),
+}
+
+/// Why a request to a peer failed, as far as blame goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The reply broke the wire format (oversized, malformed): the peer's fault.
+    Malformed,
+    /// The peer does not speak this network's sync protocol.
+    OtherNetwork,
+    /// A closed link, a time-out: nobody's fault.
+    Lost,
+}
+
+/// What storing a fetched batch came to.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) stored: u64,
+    /// Why each entry that counts against the peer was dropped.
+    pub(crate) invalid: Vec<String>,
+    /// Ids asked for and not returned (or, on a full disk, not stored).
+    pub(crate) unreturned: Vec<EntryId>,
+    pub(crate) returned: Vec<EntryId>,
+    pub(crate) returned_any: bool,
+    /// Storing them failed on a full disk: they are fetched again later
+    /// (the engine pauses fetching).
+    pub(crate) disk_full: bool,
+}
+
+impl Tally {
+    /// What a job that panicked while storing `asked` leaves: none stored,
+    /// none waited for any more (the next reconciliation asks again).
+    pub(crate) fn lost(asked: Vec<EntryId>) -> Self {
+        Self { unreturned: asked, ..Self::default() }
+    }
+
+    /// Counts what the store made of one entry from `peer`. Only a fault of
+    /// the entry in itself counts against the peer: an entry kept aside until
+    /// its past arrives, or refused for what this node holds, does not.
+    pub(crate) fn count(&mut self, peer: PeerId, result: Result<IngestOutcome, NodeError>) {
+        match result {
+            Ok(IngestOutcome::Stored) => self.stored += 1,
+            Ok(IngestOutcome::AlreadyStored | IngestOutcome::Deferred(_)) => {}
+            Ok(IngestOutcome::Rejected(error)) if !error.blames_sender() => {
+                debug!(peer = %short(&peer), "refused an entry: {error}");
+            }
+            Ok(IngestOutcome::Rejected(error)) => self.invalid.push(error.to_string()),
+            Err(error) => self.invalid.push(error.to_string()),
+        }
+    }
+}
+
+/// Why a peer's request is refused, as the short code it is told in a
+/// `Refused` reply (`invalid`, `internal`; more codes, such as `busy`, may
+/// come with new refusals). Peers get only the code, never local error text (paths,
+/// store internals); the local log keeps the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The request itself is malformed or breaks the protocol.
+    Invalid,
+    /// This node failed (disk, store); nothing the peer can fix.
+    Internal,
+    /// This node has too much work from peers now; ask again later.
+    Busy,
+}
+
+impl Refusal {
+    /// The code sent to the peer.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::Internal => "internal",
+            Self::Busy => "busy",
+        }
+    }
+
+    /// The refusal that fits a local error, given what the failing step
+    /// (`otherwise`) was. Store and file errors are always `internal`, so
+    /// their text (which names paths) stays in the log.
+    pub(crate) fn of(error: &NodeError, otherwise: Refusal) -> Refusal {
+        match error {
+            NodeError::Store(_)
+            | NodeError::Io { .. }
+            | NodeError::BadFile { .. }
+            | NodeError::Document(_)
+            | NodeError::NotInitialised { .. }
+            | NodeError::Unsealable(_) => Refusal::Internal,
+            NodeError::Invalid(_) | NodeError::NotJson(_) | NodeError::Entry(_) | NodeError::Refused(_) => {
+                Refusal::Invalid
+            }
+            _ => otherwise,
+        }
+    }
+}
+
+/// A `Refused` reply carrying only a [`Refusal`] code; the detail goes to the log.
+pub(crate) fn refuse(peer: PeerId, doing: &str, error: &NodeError, otherwise: Refusal) -> Response {
+    let refusal = Refusal::of(error, otherwise);
+    warn!(peer = %short(&peer), %error, code = refusal.code(), "refused a peer's request while {doing}");
+    Response::Refused(refusal.code().to_owned())
+}
+
+/// A configured, saved or discovered address we keep a connection to.
+struct DialTarget {
+    addr: Multiaddr,
+    peer: Option<PeerId>,
+    next_attempt: Instant,
+    backoff: Duration,
+    /// The dial under way, if any.
+    dialing: Option<ConnectionId>,
+}
+
+/// What the machine knows of one peer.
+#[derive(Default)]
+struct Peer {
+    status: PeerStatus,
+    /// When the last sync with it completed.
+    synced_at: Option<Instant>,
+    session: Option<Session>,
+    reconcile_request: Option<Ticket>,
+    reconciled: bool,
+    session_rounds: u64,
+    session_bytes: u64,
+    queue: VecDeque<EntryId>,
+    wanted: HashSet<EntryId>,
+    fetches: HashMap<Ticket, Vec<EntryId>>,
+    fetch_batch: usize,
+    ingesting: usize,
+    /// It speaks the network's sync protocol (said so in identify, or sent
+    /// a sync request): listed in the status even when not configured.
+    member: bool,
+    /// Found to be on another network: the failures of requests cut by
+    /// our disconnecting it must not hide that in its status.
+    other_network: bool,
+    /// Malformed requests and requests refused as invalid; with invalid
+    /// entries, they count toward a ban.
+    strikes: u64,
+    /// Fetches that failed in a row.
+    fetch_failures: u32,
+    /// The address it connected from, for an address ban.
+    ip: Option<IpAddr>,
+}
+
+impl Peer {
+    /// Nothing waits to be fetched or stored.
+    fn idle(&self) -> bool {
+        self.queue.is_empty() && self.fetches.is_empty() && self.ingesting == 0
+    }
+}
+
+/// Bytes a message takes on the wire, with its length prefix.
+fn wire_len(encoded: &[u8]) -> u64 {
+    encoded.len() as u64 + 4
+}
+
+/// The state machine; see the module documentation.
+pub(crate) struct Machine {
+    local: PeerId,
+    /// The sync protocol's name, for the log.
+    protocol: String,
+    peers: HashMap<PeerId, Peer>,
+    targets: Vec<DialTarget>,
+    /// Peers with at least one open connection.
+    connected: HashSet<PeerId>,
+    /// Offenders, until when, and the address each came from; bounded by
+    /// `BANS_MAX`. Kept apart from `peers`, whose rows for peers that are
+    /// not configured go on disconnect.
+    banned: Bans<PeerId, Option<IpAddr>>,
+    /// Open connections of peers that are not configured and do not speak
+    /// the sync protocol; at most `MAX_FOREIGN`.
+    foreign: HashSet<ConnectionId>,
+    next_ticket: u64,
+    actions: Vec<Action>,
+}
+
+impl Machine {
+    /// A machine for the node `local`, speaking `protocol`.
+    pub(crate) fn new(local: PeerId, protocol: String) -> Self {
+        Self {
+            local,
+            protocol,
+            peers: HashMap::new(),
+            targets: Vec::new(),
+            connected: HashSet::new(),
+            banned: Bans::new(BANS_MAX),
+            foreign: HashSet::new(),
+            next_ticket: 0,
+            actions: Vec::new(),
+        }
+    }
+
+    /// The actions queued since the last call, oldest first.
+    pub(crate) fn actions(&mut self) -> Vec<Action> {
+        std::mem::take(&mut self.actions)
+    }
+
+    /// Keeps a connection to `addr` from now on.
+    pub(crate) fn add_target(&mut self, addr: Multiaddr, now: Instant) {
+        if self.targets.iter().any(|target| target.addr == addr) {
+            return;
+        }
+        let peer = addr.iter().find_map(|part| match part {
+            Protocol::P2p(peer) => Some(peer),
+            _ => None,
+        });
+        if let Some(peer) = peer {
+            self.actions.push(Action::Exempt(peer));
+        }
+        self.targets.push(DialTarget { addr, peer, next_attempt: now, backoff: BACKOFF_MIN, dialing: None });
+    }
+
+    /// Stops keeping a connection to `addr`, and drops it.
+    pub(crate) fn remove_target(&mut self, addr: &Multiaddr) {
+        let Some(index) = self.targets.iter().position(|target| target.addr == *addr) else { return };
+        let target = self.targets.remove(index);
+        if let Some(peer) = target.peer {
+            if !self.configured(peer) {
+                self.actions.push(Action::Unexempt(peer));
+            }
+            self.actions.push(Action::Disconnect(peer));
+        }
+    }
+
+    /// Dials every target that is not connected, not being dialled, and
+    /// whose backoff has passed; each dial doubles its backoff, up to
+    /// `BACKOFF_MAX`.
+    pub(crate) fn redial(&mut self, now: Instant) {
+        for target in &mut self.targets {
+            let connected = target.peer.is_some_and(|peer| self.connected.contains(&peer));
+            if connected || target.dialing.is_some() || target.next_attempt > now {
+                continue;
+            }
+            target.next_attempt = now + target.backoff;
+            target.backoff = (target.backoff * 2).min(BACKOFF_MAX);
+            self.actions.push(Action::Dial { addr: target.addr.clone(), peer: target.peer });
+        }
+    }
+
+    /// A dial asked for by [`Action::Dial`] is under way as `connection`.
+    pub(crate) fn dialing(&mut self, addr: &Multiaddr, connection: ConnectionId) {
+        if let Some(target) = self.targets.iter_mut().find(|target| target.addr == *addr) {
+            target.dialing = Some(connection);
+        }
+    }
+
+    /// A dial failed.
+    pub(crate) fn dial_failed(&mut self, connection: ConnectionId, peer: Option<PeerId>, error: &str) {
+        if let Some(target) = self.targets.iter_mut().find(|target| target.dialing == Some(connection)) {
+            target.dialing = None;
+            debug!(addr = %target.addr, %error, "could not connect; retrying in {:?}", target.backoff);
+        }
+        if let Some(peer) = peer
+            && self.configured(peer)
+        {
+            let status = &mut self.peer(peer).status;
+            status.errors += 1;
+            status.last_error = Some(format!("could not connect: {error}"));
+        }
+    }
+
+    /// A connection to `peer` opened; `first`: its only one now.
+    pub(crate) fn connected(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        remote: &Multiaddr,
+        dialer: bool,
+        first: bool,
+        now: Instant,
+    ) {
+        self.connected.insert(peer);
+        if let Some(target) = self.targets.iter_mut().find(|target| target.dialing == Some(connection)) {
+            target.dialing = None;
+            target.peer = Some(peer);
+            target.backoff = BACKOFF_MIN;
+            self.actions.push(Action::Exempt(peer));
+        }
+        if self.banned.is_banned(&peer, now) {
+            self.actions.push(Action::Disconnect(peer));
+            return;
+        }
+        let configured = self.configured(peer);
+        let state = self.peer(peer);
+        state.status.connected = true;
+        state.ip = ip_of(remote);
+        if dialer && !state.status.addrs.contains(&remote.to_string()) {
+            state.status.addrs.push(remote.to_string());
+        }
+        if first {
+            info!(peer = %short(&peer), addr = %remote, "connected");
+            // Others are reconciled with once they show they speak the sync
+            // protocol (identify, or a request).
+            if configured || state.member {
+                self.start_reconcile(peer);
+            }
+        }
+    }
+
+    /// A connection to `peer` closed, leaving `remaining` open.
+    pub(crate) fn disconnected(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        remaining: u32,
+        cause: &dyn std::fmt::Debug,
+        now: Instant,
+    ) {
+        self.foreign.remove(&connection);
+        if remaining > 0 {
+            return;
+        }
+        self.connected.remove(&peer);
+        if !self.configured(peer) {
+            // Nothing is kept for a peer we do not keep a connection to.
+            if self.peers.remove(&peer).is_some_and(|state| state.member) {
+                info!(peer = %short(&peer), ?cause, "disconnected");
+            } else {
+                debug!(peer = %short(&peer), ?cause, "disconnected");
+            }
+            return;
+        }
+        info!(peer = %short(&peer), ?cause, "disconnected");
+        let state = self.peer(peer);
+        state.status.connected = false;
+        state.session = None;
+        state.reconcile_request = None;
+        state.reconciled = false;
+        if !state.fetches.is_empty() {
+            // Replies were cut short: ask for less at a time.
+            state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
+        }
+        state.fetches.clear();
+        state.queue.clear();
+        state.wanted.clear();
+        for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
+            target.next_attempt = now + target.backoff;
+        }
+    }
+
+    /// `peer` identified on `connection`; `member`: it speaks the network's
+    /// sync protocol.
+    pub(crate) fn identified(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        member: bool,
+        agent: &str,
+        now: Instant,
+    ) {
+        if member {
+            let state = self.peer(peer);
+            if !state.member {
+                state.member = true;
+                self.start_reconcile(peer);
+            }
+        } else if self.configured(peer) {
+            self.other_network(peer, now);
+        } else {
+            self.foreign_connection(peer, connection, agent);
+        }
+    }
+
+    /// A well-formed request from `peer`. Whether this node has room for it:
+    /// an announcement whose ids it has no room to wait for is refused
+    /// `busy` before any store work.
+    pub(crate) fn request(&mut self, peer: PeerId, request: &Request) -> bool {
+        let bytes = wire_len(&request.encode());
+        let announce = matches!(request, Request::Announce(_));
+        let total = if announce { self.wanted_total() } else { 0 };
+        let state = self.peer(peer);
+        state.status.bytes_in += bytes;
+        state.member = true;
+        !(announce && (state.wanted.len() >= WANTED_PER_PEER || total >= WANTED_MAX))
+    }
+
+    /// `peer` sent a frame that is no request.
+    pub(crate) fn malformed(&mut self, peer: PeerId, reason: &str, now: Instant) {
+        self.strike(peer, &format!("malformed request: {reason}"), now);
+    }
+
+    /// This node answers a request of `peer` with `response`, which carries
+    /// `entries` entries.
+    pub(crate) fn responded(&mut self, peer: PeerId, response: &Response, entries: u64, now: Instant) {
+        if matches!(response, Response::Refused(code) if code == Refusal::Invalid.code()) {
+            self.strike(peer, "sent an invalid request", now);
+        }
+        let state = self.peer(peer);
+        state.status.bytes_out += wire_len(&response.encode());
+        state.status.entries_sent += entries;
+        if matches!(response, Response::Reconcile(_)) && state.session.is_none() {
+            // The peer is reconciling with us: once nothing is left to
+            // fetch, that counts as a sync on this side too.
+            state.reconciled = true;
+            self.maybe_synced(peer, now);
+        }
+    }
+
+    /// The reply to the request `ticket` of `peer`.
+    pub(crate) fn response(&mut self, peer: PeerId, ticket: Ticket, response: Response, now: Instant) {
+        let state = self.peer(peer);
+        state.status.bytes_in += wire_len(&response.encode());
+        if state.reconcile_request == Some(ticket) {
+            state.reconcile_request = None;
+            match response {
+                Response::Reconcile(reply) => self.continue_reconcile(peer, &reply, now),
+                Response::Refused(reason) => self.note_error(peer, format!("reconciliation refused: {reason}")),
+                _ => self.note_error(peer, "unexpected reply to a reconciliation".into()),
+            }
+            return;
+        }
+        let Some(asked) = state.fetches.remove(&ticket) else { return };
+        match response {
+            Response::Entries(entries) => {
+                state.fetch_failures = 0;
+                // The fetch slot stays busy until the entries are stored, so
+                // the number of batches held in memory stays bounded.
+                state.ingesting += 1;
+                self.actions.push(Action::Ingest { peer, asked, entries });
+            }
+            Response::Refused(reason) if reason == Refusal::Busy.code() => {
+                // Asked again (after what is in flight), unless it keeps refusing.
+                state.fetch_failures += 1;
+                for id in asked.into_iter().rev() {
+                    state.queue.push_front(id);
+                }
+                self.give_up_if_failing(peer);
+            }
+            other => {
+                for id in &asked {
+                    state.wanted.remove(id);
+                }
+                self.note_error(peer, format!("unexpected reply to a fetch: {other:?}"));
+            }
+        }
+    }
+
+    /// The request `ticket` to `peer` failed.
+    pub(crate) fn request_failed(&mut self, peer: PeerId, ticket: Ticket, failure: Failure, error: &str, now: Instant) {
+        if !self.known(peer) {
+            // Cut by the disconnection of a peer whose row is gone.
+            return;
+        }
+        let state = self.peer(peer);
+        state.status.errors += 1;
+        if !state.other_network {
+            state.status.last_error = Some(error.to_owned());
+        }
+        if state.reconcile_request == Some(ticket) {
+            state.reconcile_request = None;
+            state.session = None;
+        }
+        if let Some(ids) = state.fetches.remove(&ticket) {
+            state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
+            state.fetch_failures += 1;
+            if failure == Failure::Malformed {
+                for id in &ids {
+                    state.wanted.remove(id);
+                }
+            } else {
+                for id in ids.into_iter().rev() {
+                    state.queue.push_front(id);
+                }
+            }
+        }
+        match failure {
+            Failure::OtherNetwork => self.other_network(peer, now),
+            Failure::Malformed => {
+                warn!(peer = %short(&peer), %error, "dropped a malformed reply");
+                let tally = Tally { invalid: vec![format!("malformed reply: {error}")], ..Tally::default() };
+                self.peer(peer).ingesting += 1;
+                self.ingested(peer, tally, now);
+            }
+            Failure::Lost => {
+                debug!(peer = %short(&peer), %error, "request failed");
+                self.give_up_if_failing(peer);
+                self.pump_fetches(peer);
+            }
+        }
+    }
+
+    /// Answering a request of `peer` failed.
+    pub(crate) fn inbound_failed(&mut self, peer: PeerId, error: &str) {
+        if !self.known(peer) {
+            return;
+        }
+        let status = &mut self.peer(peer).status;
+        status.errors += 1;
+        status.last_error = Some(error.to_owned());
+    }
+
+    /// What [`Action::StartReconcile`] came to: a session and its first
+    /// message, or why there is none.
+    pub(crate) fn reconcile_ready(&mut self, peer: PeerId, started: Result<(Session, Vec<u8>), String>) {
+        match started {
+            Ok((session, message)) => {
+                if !self.peer(peer).status.connected {
+                    return;
+                }
+                let bytes = wire_len(&message);
+                let ticket = self.send(peer, Request::Reconcile(message));
+                let state = self.peer(peer);
+                state.session = Some(session);
+                state.reconcile_request = Some(ticket);
+                state.session_rounds = 1;
+                state.session_bytes = bytes;
+            }
+            Err(error) => self.note_error(peer, error),
+        }
+    }
+
+    /// Of the ids `peer` announced, those this node lacks.
+    pub(crate) fn missing(&mut self, peer: PeerId, ids: Vec<EntryId>, now: Instant) {
+        self.want(peer, ids);
+        let state = self.peer(peer);
+        state.reconciled = state.session.is_none() && state.reconcile_request.is_none();
+        self.pump_fetches(peer);
+        self.maybe_synced(peer, now);
+    }
+
+    /// What storing a batch fetched from `peer` came to; at
+    /// `INVALID_LIMIT` invalid entries and strikes the peer is banned.
+    pub(crate) fn ingested(&mut self, peer: PeerId, tally: Tally, now: Instant) {
+        let state = self.peer(peer);
+        state.ingesting = state.ingesting.saturating_sub(1);
+        state.status.entries_received += tally.stored;
+        for id in &tally.returned {
+            state.wanted.remove(id);
+        }
+        if tally.returned_any {
+            if tally.unreturned.is_empty() {
+                state.fetch_batch = (state.fetch_batch * 2).min(FETCH_BATCH_MAX);
+            }
+            for id in tally.unreturned.into_iter().rev() {
+                state.queue.push_front(id);
+            }
+        } else {
+            for id in &tally.unreturned {
+                state.wanted.remove(id);
+            }
+        }
+        if !tally.invalid.is_empty() {
+            state.status.invalid_entries += tally.invalid.len() as u64;
+            state.status.last_error = tally.invalid.last().cloned();
+            for reason in &tally.invalid {
+                warn!(peer = %short(&peer), "dropped an invalid entry: {reason}");
+            }
+            if state.status.invalid_entries + state.strikes >= INVALID_LIMIT {
+                warn!(peer = %short(&peer), "too many invalid entries; disconnecting for {} s", BAN.as_secs());
+                self.ban(peer, now);
+                self.actions.push(Action::Disconnect(peer));
+                return;
+            }
+        }
+        self.pump_fetches(peer);
+        self.maybe_synced(peer, now);
+    }
+
+    /// Announces newly stored entries to every connected peer of the
+    /// network, but not to the peer each came from (`sources`, by index).
+    pub(crate) fn announce(&mut self, ids: &[EntryId], sources: &[Option<PeerId>]) {
+        let connected: Vec<PeerId> = self.connected.iter().copied().filter(|peer| self.syncs(*peer)).collect();
+        for peer in connected {
+            let news: Vec<EntryId> =
+                ids.iter().zip(sources).filter(|(_, source)| **source != Some(peer)).map(|(id, _)| *id).collect();
+            if !news.is_empty() {
+                self.send(peer, Request::Announce(news));
+            }
+        }
+    }
+
+    /// Reconciles with every connected peer that is due.
+    pub(crate) fn reconcile_all(&mut self) {
+        let connected: Vec<PeerId> = self.connected.iter().copied().collect();
+        for peer in connected {
+            self.start_reconcile(peer);
+        }
+    }
+
+    /// Fetching may go on again (the disk has room): what waits on every
+    /// connected peer, then a reconciliation with each.
+    pub(crate) fn resume(&mut self) {
+        let connected: Vec<PeerId> = self.connected.iter().copied().collect();
+        for peer in connected {
+            self.pump_fetches(peer);
+        }
+        self.reconcile_all();
+    }
+
+    /// After [`Action::MayFetch`], when the disk has room: sends as many
+    /// fetches to `peer` as its slots allow.
+    pub(crate) fn fetch(&mut self, peer: PeerId) {
+        loop {
+            let state = self.peer(peer);
+            if state.fetches.len() + state.ingesting >= FETCH_IN_FLIGHT
+                || state.queue.is_empty()
+                || !state.status.connected
+            {
+                return;
+            }
+            let take = state.queue.len().min(state.fetch_batch);
+            let ids: Vec<EntryId> = state.queue.drain(..take).collect();
+            let ticket = self.send(peer, Request::Fetch(ids.clone()));
+            self.peer(peer).fetches.insert(ticket, ids);
+        }
+    }
+
+    /// Whether `peer` has a row now or may get one: job results for a peer
+    /// that left and is not configured are dropped with its row.
+    pub(crate) fn known(&self, peer: PeerId) -> bool {
+        self.peers.contains_key(&peer) || self.connected.contains(&peer)
+    }
+
+    /// Configured peers and peers of the network, as of `now` (`now_ms`
+    /// since the epoch); `peer_id` and `listen_addrs` are left for the
+    /// engine, which knows them.
+    pub(crate) fn status(&self, now: Instant, now_ms: u64) -> SyncStatus {
+        // A libp2p client that only identifies and pings is none of the
+        // network's business.
+        let mut peers: Vec<PeerStatus> = self
+            .peers
+            .iter()
+            .filter(|(id, _)| self.syncs(**id))
+            .map(|(_, peer)| PeerStatus {
+                last_sync_ms: peer
+                    .synced_at
+                    .map(|at| now_ms.saturating_sub(now.saturating_duration_since(at).as_millis() as u64)),
+                ..peer.status.clone()
+            })
+            .collect();
+        for target in &self.targets {
+            let addr = target.addr.to_string();
+            let known = target.peer.and_then(|peer| {
+                let id = peer.to_string();
+                peers.iter_mut().find(|status| status.peer_id.as_deref() == Some(id.as_str()))
+            });
+            match known {
+                Some(status) => {
+                    if !status.addrs.contains(&addr) {
+                        status.addrs.push(addr);
+                    }
+                }
+                None => peers.push(PeerStatus {
+                    peer_id: target.peer.map(|peer| peer.to_string()),
+                    addrs: vec![addr],
+                    ..PeerStatus::default()
+                }),
+            }
+        }
+        peers.sort_by(|a, b| b.connected.cmp(&a.connected).then(a.peer_id.cmp(&b.peer_id)));
+        SyncStatus {
+            last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
+            peers,
+            entries_waiting: self.wanted_total() as u64,
+            ..SyncStatus::default()
+        }
+    }
+
+    fn peer(&mut self, peer: PeerId) -> &mut Peer {
+        self.peers.entry(peer).or_insert_with(|| Peer {
+            status: PeerStatus { peer_id: Some(peer.to_string()), ..PeerStatus::default() },
+            fetch_batch: FETCH_BATCH_START,
+            ..Peer::default()
+        })
+    }
+
+    /// Whether `peer` is one we keep a connection to (configured, saved or
+    /// found by mDNS): its row and counters stay after it disconnects.
+    fn configured(&self, peer: PeerId) -> bool {
+        self.targets.iter().any(|target| target.peer == Some(peer))
+    }
+
+    /// Whether `peer` is synced with: configured, or speaks the protocol.
+    fn syncs(&self, peer: PeerId) -> bool {
+        self.peers.get(&peer).is_some_and(|state| state.member) || self.configured(peer)
+    }
+
+    /// Queues `request` to `peer`.
+    fn send(&mut self, peer: PeerId, request: Request) -> Ticket {
+        self.peer(peer).status.bytes_out += wire_len(&request.encode());
+        let ticket = Ticket(self.next_ticket);
+        self.next_ticket += 1;
+        self.actions.push(Action::Send { peer, request, ticket });
+        ticket
+    }
+
+    fn note_error(&mut self, peer: PeerId, message: String) {
+        debug!(peer = %short(&peer), %message);
+        let status = &mut self.peer(peer).status;
+        status.errors += 1;
+        status.last_error = Some(message);
+    }
+
+    /// Bans `peer` for `BAN`; once `BANS_PER_ADDRESS` peer ids from one
+    /// address are banned, the address too.
+    fn ban(&mut self, peer: PeerId, now: Instant) {
+        let ip = self.peers.get(&peer).and_then(|state| state.ip);
+        self.banned.ban(peer, now, now + BAN, ip);
+        if let Some(ip) = ip
+            && self.banned.notes(now).filter(|from| **from == Some(ip)).count() >= BANS_PER_ADDRESS
+        {
+            warn!(%ip, "{BANS_PER_ADDRESS} peers from one address banned; refusing connections from it for {} s", BAN.as_secs());
+            self.actions.push(Action::BanAddress { ip, until: now + BAN });
+        }
+    }
+
+    /// Counts a malformed or invalid request against `peer`, and bans it
+    /// at the limit.
+    fn strike(&mut self, peer: PeerId, reason: &str, now: Instant) {
+        let state = self.peer(peer);
+        state.strikes += 1;
+        state.status.errors += 1;
+        state.status.last_error = Some(reason.to_owned());
+        warn!(peer = %short(&peer), "{reason}");
+        if state.strikes + state.status.invalid_entries >= INVALID_LIMIT {
+            warn!(peer = %short(&peer), "too much invalid data; disconnecting for {} s", BAN.as_secs());
+            self.ban(peer, now);
+            self.actions.push(Action::Disconnect(peer));
+        }
+    }
+
+    /// A connection of a peer that is not configured and does not speak the
+    /// sync protocol: it may identify and ping (and is closed once idle),
+    /// it has no row, and at most `MAX_FOREIGN` such connections stay open.
+    fn foreign_connection(&mut self, peer: PeerId, connection: ConnectionId, agent: &str) {
+        self.peers.remove(&peer);
+        if self.foreign.len() >= MAX_FOREIGN as usize {
+            debug!(peer = %short(&peer), agent, "too many connections without the sync protocol; closing one");
+            self.actions.push(Action::Close(connection));
+        } else if self.foreign.insert(connection) {
+            debug!(peer = %short(&peer), agent, "a peer without the sync protocol (identify and ping only)");
+        }
+    }
+
+    /// A peer of another network: say so, drop it, and retry only rarely.
+    /// One we did not dial is only forgotten: identify and ping stay open
+    /// to it, while the sync protocol, whose name carries the network id,
+    /// never was.
+    fn other_network(&mut self, peer: PeerId, now: Instant) {
+        if !self.configured(peer) {
+            self.peers.remove(&peer);
+            return;
+        }
+        warn!(
+            peer = %short(&peer),
+            "peer is not on this node's network (it does not speak {}); disconnecting",
+            self.protocol
+        );
+        let state = self.peer(peer);
+        state.other_network = true;
+        state.status.errors += 1;
+        state.status.last_error = Some("on another network: entries are never exchanged".into());
+        for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
+            target.backoff = BACKOFF_MAX;
+            target.next_attempt = now + BACKOFF_MAX;
+        }
+        self.actions.push(Action::Disconnect(peer));
+    }
+
+    /// Ids waiting to be fetched, from every peer.
+    fn wanted_total(&self) -> usize {
+        self.peers.values().map(|peer| peer.wanted.len()).sum()
+    }
+
+    /// Queues `ids` to fetch from `peer`, up to the caps on waiting ids;
+    /// the rest are left for the next reconciliation.
+    fn want(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) {
+        let room = WANTED_MAX.saturating_sub(self.wanted_total());
+        let state = self.peer(peer);
+        let room = room.min(WANTED_PER_PEER.saturating_sub(state.wanted.len()));
+        let mut taken = 0;
+        let mut left = 0;
+        for id in ids {
+            if taken >= room {
+                left += 1;
+            } else if state.wanted.insert(id) {
+                state.queue.push_back(id);
+                taken += 1;
+            }
+        }
+        if left > 0 {
+            debug!(peer = %short(&peer), left, "enough ids waiting; the rest wait for the next reconciliation");
+        }
+    }
+
+    /// After `FETCH_FAILURES_MAX` failed fetches in a row from `peer`,
+    /// gives up the ids waiting on it (the next reconciliation asks again).
+    fn give_up_if_failing(&mut self, peer: PeerId) {
+        let state = self.peer(peer);
+        if state.fetch_failures < FETCH_FAILURES_MAX || state.queue.is_empty() {
+            return;
+        }
+        let given_up = state.queue.len();
+        for id in std::mem::take(&mut state.queue) {
+            state.wanted.remove(&id);
+        }
+        state.fetch_failures = 0;
+        state.status.last_error =
+            Some(format!("{given_up} entries could not be fetched; the next reconciliation asks again"));
+        debug!(peer = %short(&peer), given_up, "fetches keep failing; giving up what waits");
+    }
+
+    fn start_reconcile(&mut self, peer: PeerId) {
+        // One reconciliation per pair serves both directions (we fetch what
+        // we need and announce what they need), so only the side with the
+        // smaller peer id starts one: half the id lists on the wire.
+        if self.local > peer || !self.syncs(peer) {
+            return;
+        }
+        let state = self.peer(peer);
+        // While a transfer is under way, reconciling again would only send
+        // the same id lists once more; the next tick after it ends will do.
+        if state.session.is_some() || state.reconcile_request.is_some() || !state.status.connected || !state.idle() {
+            return;
+        }
+        // Marks a session as starting so a second trigger waits for it.
+        state.reconciled = false;
+        self.actions.push(Action::StartReconcile(peer));
+    }
+
+    fn continue_reconcile(&mut self, peer: PeerId, reply: &[u8], now: Instant) {
+        let Some(mut session) = self.peer(peer).session.take() else { return };
+        self.peer(peer).session_bytes += wire_len(reply);
+        match reconcile::step(&mut session, reply) {
+            Ok(reconcile::Step { have, need, next }) => {
+                self.want(peer, need.into_iter().map(EntryId));
+                for chunk in have.chunks(MAX_IDS) {
+                    self.send(peer, Request::Announce(chunk.iter().copied().map(EntryId).collect()));
+                }
+                match next {
+                    Some(message) => {
+                        let bytes = wire_len(&message);
+                        let ticket = self.send(peer, Request::Reconcile(message));
+                        let state = self.peer(peer);
+                        state.session_rounds += 1;
+                        state.session_bytes += bytes;
+                        state.reconcile_request = Some(ticket);
+                        state.session = Some(session);
+                    }
+                    None => {
+                        let state = self.peer(peer);
+                        state.reconciled = true;
+                        state.status.reconcile_rounds = state.session_rounds;
+                        state.status.reconcile_bytes = state.session_bytes;
+                        debug!(peer = %short(&peer), "reconciled");
+                    }
+                }
+                self.pump_fetches(peer);
+                self.maybe_synced(peer, now);
+            }
+            Err(error) => self.note_error(peer, error.to_string()),
+        }
+    }
+
+    /// Asks the engine to fetch from `peer` when ids wait (it first looks
+    /// whether the disk has room).
+    fn pump_fetches(&mut self, peer: PeerId) {
+        if !self.peer(peer).queue.is_empty() {
+            self.actions.push(Action::MayFetch(peer));
+        }
+    }
+
+    fn maybe_synced(&mut self, peer: PeerId, now: Instant) {
+        let state = self.peer(peer);
+        if state.reconciled && state.session.is_none() && state.idle() {
+            state.reconciled = false;
+            state.synced_at = Some(now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Awaited, IngestError};
+    use convene_protocol::network::NetworkId;
+    use reconcile::Items;
+
+    const PROTOCOL: &str = "/convene/sync/1/test";
+
+    /// `count` peer ids in order: the first is the local node's, so it is
+    /// the one that starts reconciliations with the others.
+    fn ids_in_order(count: usize) -> Vec<PeerId> {
+        let mut peers: Vec<PeerId> = (0..count).map(|_| PeerId::random()).collect();
+        peers.sort();
+        peers
+    }
+
+    fn entry(n: u32) -> EntryId {
+        let mut id = [0; 32];
+        id[..4].copy_from_slice(&n.to_be_bytes());
+        EntryId(id)
+    }
+
+    fn entries(range: std::ops::Range<u32>) -> Vec<EntryId> {
+        range.map(entry).collect()
+    }
+
+    fn configured(peer: PeerId) -> Multiaddr {
+        format!("/ip4/192.0.2.1/tcp/4701/p2p/{peer}").parse().unwrap()
+    }
+
+    fn from(ip: &str) -> Multiaddr {
+        format!("/ip4/{ip}/tcp/5000").parse().unwrap()
+    }
+
+    fn connection(n: usize) -> ConnectionId {
+        ConnectionId::new_unchecked(n)
+    }
+
+    /// The fetches among `actions`: ticket and ids.
+    fn fetches(actions: &[Action]) -> Vec<(Ticket, Vec<EntryId>)> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Send { request: Request::Fetch(ids), ticket, .. } => Some((*ticket, ids.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn dials(actions: &[Action]) -> usize {
+        actions.iter().filter(|action| matches!(action, Action::Dial { .. })).count()
+    }
+
+    fn disconnects(actions: &[Action], peer: PeerId) -> bool {
+        actions.iter().any(|action| matches!(action, Action::Disconnect(p) if *p == peer))
+    }
+
+    fn starts_reconcile(actions: &[Action], peer: PeerId) -> bool {
+        actions.iter().any(|action| matches!(action, Action::StartReconcile(p) if *p == peer))
+    }
+
+    fn row(machine: &Machine, peer: PeerId, now: Instant) -> Option<PeerStatus> {
+        let id = peer.to_string();
+        machine.status(now, 1_000_000).peers.into_iter().find(|row| row.peer_id.as_deref() == Some(id.as_str()))
+    }
+
+    #[test]
+    fn redials_back_off_doubling_up_to_the_maximum_and_start_again_after_a_connection() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let addr = configured(remote);
+        let mut now = Instant::now();
+        machine.add_target(addr.clone(), now);
+        assert!(matches!(machine.actions()[..], [Action::Exempt(peer)] if peer == remote), "configured: no limits");
+        let mut n = 0;
+        let mut attempt = |machine: &mut Machine, at: Instant| {
+            machine.redial(at);
+            let dialled = dials(&machine.actions());
+            if dialled > 0 {
+                n += 1;
+                machine.dialing(&addr, connection(n));
+                machine.dial_failed(connection(n), Some(remote), "connection refused");
+            }
+            dialled
+        };
+        assert_eq!(attempt(&mut machine, now), 1, "dialled at once");
+        for wait_ms in [500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000] {
+            let wait = Duration::from_millis(wait_ms);
+            assert_eq!(attempt(&mut machine, now + wait - Duration::from_millis(1)), 0, "not before {wait:?}");
+            now += wait;
+            assert_eq!(attempt(&mut machine, now), 1, "again after {wait:?}");
+        }
+        let failed = row(&machine, remote, now).unwrap();
+        assert_eq!(failed.errors, 9);
+        assert_eq!(failed.last_error.as_deref(), Some("could not connect: connection refused"));
+
+        // A dial that connects resets the backoff; while connected, no dial.
+        now += Duration::from_secs(30);
+        machine.redial(now);
+        assert_eq!(dials(&machine.actions()), 1);
+        machine.dialing(&addr, connection(100));
+        machine.connected(remote, connection(100), &addr, true, true, now);
+        machine.redial(now + Duration::from_secs(60));
+        assert_eq!(dials(&machine.actions()), 0, "connected");
+        now += Duration::from_secs(60);
+        machine.disconnected(remote, connection(100), 0, &"closed", now);
+        machine.redial(now + Duration::from_millis(499));
+        assert_eq!(dials(&machine.actions()), 0);
+        machine.redial(now + Duration::from_millis(500));
+        assert_eq!(dials(&machine.actions()), 1, "the backoff started again from its minimum");
+    }
+
+    #[test]
+    fn malformed_requests_ban_a_peer_at_the_limit_and_two_banned_ids_ban_their_address() {
+        let [local, first, second] = ids_in_order(3)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        let shared = from("203.0.113.9");
+        for (n, peer) in [first, second].into_iter().enumerate() {
+            machine.connected(peer, connection(n), &shared, false, true, now);
+            machine.identified(peer, connection(n), true, "convene", now);
+            for strike in 1..INVALID_LIMIT {
+                machine.malformed(peer, "not a request", now);
+                assert!(!disconnects(&machine.actions(), peer), "still welcome after {strike}");
+            }
+            machine.malformed(peer, "not a request", now);
+            let actions = machine.actions();
+            assert!(disconnects(&actions, peer), "banned at {INVALID_LIMIT}");
+            let address_banned = actions.iter().any(|action| {
+                matches!(action, Action::BanAddress { ip, until } if ip.to_string() == "203.0.113.9" && *until == now + BAN)
+            });
+            assert_eq!(address_banned, n + 1 == BANS_PER_ADDRESS, "after {} banned ids", n + 1);
+            let row = row(&machine, peer, now).unwrap();
+            assert_eq!(row.errors, INVALID_LIMIT);
+            assert_eq!(row.last_error.as_deref(), Some("malformed request: not a request"));
+        }
+        // A banned id that comes back is disconnected until its ban ends.
+        machine.connected(first, connection(10), &from("198.51.100.1"), false, true, now + BAN / 2);
+        assert!(disconnects(&machine.actions(), first));
+        machine.connected(first, connection(11), &from("198.51.100.1"), false, true, now + BAN);
+        assert!(!disconnects(&machine.actions(), first), "the ban has ended");
+    }
+
+    #[test]
+    fn ids_waiting_to_be_fetched_are_capped_per_peer_and_in_all() {
+        let peers = ids_in_order(6);
+        let mut machine = Machine::new(peers[0], PROTOCOL.into());
+        let now = Instant::now();
+        let waiting = |machine: &Machine| machine.status(now, 0).entries_waiting as usize;
+        machine.missing(peers[1], entries(0..70_000), now);
+        assert_eq!(waiting(&machine), WANTED_PER_PEER, "one peer's ids past its cap wait for a reconciliation");
+        assert!(!machine.request(peers[1], &Request::Announce(vec![entry(1)])), "busy: no room for its ids");
+        assert!(machine.request(peers[2], &Request::Announce(vec![entry(1)])), "another peer has room");
+        let mut next = 100_000;
+        for peer in &peers[2..5] {
+            machine.missing(*peer, entries(next..next + WANTED_PER_PEER as u32), now);
+            next += WANTED_PER_PEER as u32;
+        }
+        assert_eq!(waiting(&machine), WANTED_MAX);
+        machine.missing(peers[5], entries(next..next + 10), now);
+        assert_eq!(waiting(&machine), WANTED_MAX, "no room left in all");
+        assert!(!machine.request(peers[5], &Request::Announce(vec![entry(1)])), "busy for every peer");
+        assert!(machine.request(peers[5], &Request::Fetch(vec![entry(1)])), "only announcements wait on the cap");
+    }
+
+    #[test]
+    fn fetch_batches_grow_after_complete_replies_shrink_after_failures_and_give_up_after_three() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
+        machine.identified(remote, connection(1), true, "convene", now);
+        machine.actions();
+        machine.missing(remote, entries(0..1_000), now);
+        assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote));
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        assert_eq!(sent.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [32, 32], "two in flight, 32 each");
+        let [(first, first_ids), (second, _)] = &sent[..] else { unreachable!() };
+        machine.fetch(remote);
+        assert!(fetches(&machine.actions()).is_empty(), "no third in flight");
+
+        machine.response(remote, *first, Response::Entries(vec![b"an entry".to_vec()]), now);
+        assert!(matches!(&machine.actions()[..], [Action::Ingest { asked, .. }] if asked == first_ids));
+        let stored = Tally { stored: 32, returned: first_ids.clone(), returned_any: true, ..Tally::default() };
+        machine.ingested(remote, stored, now);
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(third, third_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        assert_eq!(third_ids.len(), 64, "doubled after a complete reply");
+
+        machine.request_failed(remote, *third, Failure::Lost, "connection reset", now);
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(fourth, fourth_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        assert_eq!(fourth_ids[..], third_ids[..32], "halved, and the ids of the failed fetch asked again first");
+        machine.request_failed(remote, *second, Failure::Lost, "timed out", now);
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(_, fifth_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        assert_eq!(fifth_ids.len(), 16);
+        assert_eq!(machine.status(now, 0).entries_waiting, 1_000 - 32);
+        machine.request_failed(remote, *fourth, Failure::Lost, "timed out", now);
+        assert_eq!(machine.status(now, 0).entries_waiting, 16, "gave up all but the fetch in flight");
+        machine.fetch(remote);
+        assert!(fetches(&machine.actions()).is_empty(), "nothing waits");
+        let row = row(&machine, remote, now).unwrap();
+        assert!(row.last_error.unwrap().contains("could not be fetched"));
+        assert_eq!(row.entries_received, 32);
+    }
+
+    #[test]
+    fn a_peer_that_is_not_configured_leaves_nothing_behind_while_a_configured_one_keeps_its_row() {
+        let [local, kept, stranger] = ids_in_order(3)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.add_target(configured(kept), now);
+        machine.connected(kept, connection(1), &configured(kept), true, true, now);
+        machine.connected(stranger, connection(2), &from("198.51.100.2"), false, true, now);
+        for peer in [kept, stranger] {
+            assert!(machine.request(peer, &Request::Announce(vec![entry(1)])));
+            machine.missing(peer, entries(0..5), now);
+        }
+        assert_eq!(machine.status(now, 0).peers.len(), 2, "both speak the sync protocol");
+        machine.disconnected(stranger, connection(3), 1, &"closed", now);
+        assert!(row(&machine, stranger, now).unwrap().connected, "one connection of two closed");
+        for (peer, n) in [(kept, 1), (stranger, 2)] {
+            machine.disconnected(peer, connection(n), 0, &"closed", now);
+        }
+        assert!(row(&machine, stranger, now).is_none() && !machine.known(stranger));
+        let row = row(&machine, kept, now).unwrap();
+        assert!(!row.connected && row.bytes_in > 0, "kept with its counters: {row:?}");
+        assert_eq!(row.addrs, [configured(kept).to_string()]);
+        assert_eq!(machine.status(now, 0).entries_waiting, 0, "what waited on them is dropped");
+    }
+
+    #[test]
+    fn a_reconciliation_starts_only_when_none_runs_and_nothing_waits() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.add_target(configured(remote), now);
+        machine.connected(remote, connection(1), &configured(remote), true, true, now);
+        assert!(starts_reconcile(&machine.actions(), remote), "on connecting");
+
+        let (session, message) = reconcile::initiate(Items::of([])).unwrap();
+        machine.reconcile_ready(remote, Ok((session, message.clone())));
+        let actions = machine.actions();
+        let [Action::Send { request: Request::Reconcile(_), ticket, .. }] = &actions[..] else {
+            panic!("the first message goes out: {actions:?}")
+        };
+        machine.reconcile_all();
+        assert!(!starts_reconcile(&machine.actions(), remote), "one is running");
+
+        let theirs = Items::of((0..3).map(|n| (n, entry(n as u32).0)));
+        let reply = reconcile::respond(&theirs, &message).unwrap();
+        machine.response(remote, *ticket, Response::Reconcile(reply), now);
+        assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote), "three ids to fetch");
+        // Fetching is held (a full disk: the engine does not call `fetch`).
+        machine.reconcile_all();
+        assert!(!starts_reconcile(&machine.actions(), remote), "ids wait");
+        assert_eq!(row(&machine, remote, now).unwrap().last_sync_ms, None, "not synced while ids wait");
+
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(fetch, ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        machine.response(remote, *fetch, Response::Entries(vec![b"three entries".to_vec()]), now);
+        machine.actions();
+        let later = now + Duration::from_secs(2);
+        let stored = Tally { stored: 3, returned: ids.clone(), returned_any: true, ..Tally::default() };
+        machine.ingested(remote, stored, later);
+        let synced = machine.status(later + Duration::from_secs(1), 1_000_000);
+        assert_eq!(synced.last_sync_ms, Some(999_000), "synced once all was stored");
+        machine.reconcile_all();
+        assert!(starts_reconcile(&machine.actions(), remote), "due again");
+
+        // The side with the greater peer id never starts one.
+        let mut other = Machine::new(remote, PROTOCOL.into());
+        other.add_target(configured(local), now);
+        other.connected(local, connection(1), &configured(local), true, true, now);
+        other.reconcile_all();
+        assert!(!starts_reconcile(&other.actions(), local));
+    }
+
+    #[test]
+    fn only_entries_invalid_in_themselves_count_toward_a_ban() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut tally = Tally::default();
+        let wrong_network = IngestError::WrongNetwork { expected: NetworkId([1; 32]), found: NetworkId([2; 32]) };
+        tally.count(remote, Ok(IngestOutcome::Stored));
+        tally.count(remote, Ok(IngestOutcome::AlreadyStored));
+        tally.count(remote, Ok(IngestOutcome::Deferred(Awaited::Change([3; 32]))));
+        tally.count(remote, Ok(IngestOutcome::Rejected(IngestError::NoCreateInPast)));
+        assert!(tally.invalid.is_empty(), "kept aside, or refused for what this node holds: not the peer's fault");
+        tally.count(remote, Ok(IngestOutcome::Rejected(wrong_network)));
+        assert_eq!((tally.stored, tally.invalid.len()), (1, 1));
+
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.connected(remote, connection(1), &from("192.0.2.8"), false, true, now);
+        machine.identified(remote, connection(1), true, "convene", now);
+        for _ in 0..INVALID_LIMIT - 3 {
+            machine.malformed(remote, "garbage", now);
+        }
+        machine.actions();
+        let two = Tally { invalid: vec!["bad".into(), "worse".into()], returned_any: true, ..Tally::default() };
+        machine.ingested(remote, two, now);
+        assert!(!disconnects(&machine.actions(), remote), "one short of the limit");
+        machine.ingested(remote, Tally { stored: 5, returned_any: true, ..Tally::default() }, now);
+        assert!(!disconnects(&machine.actions(), remote), "valid entries do not count");
+        machine.ingested(remote, Tally { invalid: vec!["bad".into()], ..Tally::default() }, now);
+        assert!(disconnects(&machine.actions(), remote), "strikes and invalid entries add up to the limit");
+        assert_eq!(row(&machine, remote, now).unwrap().invalid_entries, 3);
+    }
+
+    #[test]
+    fn peers_are_refused_with_a_short_code_never_local_text() {
+        let path = std::path::PathBuf::from("/home/operator/convene-data/store/entries.pack");
+        let io = NodeError::Io { path: path.clone(), source: std::io::Error::other("disk on fire") };
+        let bad_file = NodeError::BadFile { path: path.clone(), problem: "truncated".into() };
+        let negentropy = NodeError::Sync("reconciliation: invalid frame".into());
+        let cases = [
+            (&io, Refusal::Invalid, "internal"),
+            (&bad_file, Refusal::Invalid, "internal"),
+            (&NodeError::NotJson("x".into()), Refusal::Internal, "invalid"),
+            (&negentropy, Refusal::Invalid, "invalid"),
+            (&NodeError::NotFound("x".into()), Refusal::Internal, "internal"),
+        ];
+        for (error, otherwise, code) in cases {
+            assert_eq!(Refusal::of(error, otherwise).code(), code, "{error}");
+        }
+        for refusal in [Refusal::Invalid, Refusal::Internal] {
+            let code = refusal.code();
+            assert!(code.len() <= 16 && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{code}");
+        }
+        let peer = PeerId::random();
+        for error in [&io, &bad_file, &negentropy] {
+            let Response::Refused(reason) = refuse(peer, "testing", error, Refusal::Invalid) else {
+                panic!("not a refusal")
+            };
+            assert!(["internal", "invalid"].contains(&reason.as_str()), "{reason}");
+            assert!(!reason.contains("convene-data") && !reason.contains("disk"), "{reason}");
+        }
+    }
+}
