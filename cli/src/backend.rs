@@ -24,11 +24,11 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use convene_node::api::{FullStatus, MAX_IMPORT_BATCH, Shown};
 use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
-use convene_web::{FullStatus, Shown};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -291,7 +291,7 @@ impl Backend {
             }
             Self::Remote(remote) => {
                 let mut reports = Vec::with_capacity(values.len());
-                let mut chunks = values.chunks(convene_web::MAX_IMPORT_BATCH);
+                let mut chunks = values.chunks(MAX_IMPORT_BATCH);
                 while let Some(chunk) = chunks.next() {
                     let what = if chunk.len() == 1 { "the submission" } else { "these submissions" };
                     let sent = remote.write::<Vec<SubmitReport>>(

@@ -98,6 +98,18 @@ pub enum NodeError {
     /// The network layer failed.
     #[error("network: {0}")]
     Sync(String),
+    /// A draft larger than a draft may be.
+    #[error("the draft is larger than {limit} bytes; shorten it, or submit what is there")]
+    DraftTooLarge {
+        /// The most a draft may hold.
+        limit: usize,
+    },
+    /// As many drafts as a node keeps.
+    #[error("{limit} drafts are saved already; discard some on the Drafts page first")]
+    TooManyDrafts {
+        /// The most drafts a node keeps.
+        limit: usize,
+    },
     /// Sealed data that does not open.
     #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
     Unsealable(DocumentId),
@@ -132,12 +144,17 @@ impl NodeError {
             return ErrorClass::DiskFull;
         }
         match self {
-            Self::Invalid(_) | Self::NotJson(_) | Self::Entry(_) | Self::BadIdentityName(_) => ErrorClass::Invalid,
+            Self::Invalid(_)
+            | Self::NotJson(_)
+            | Self::Entry(_)
+            | Self::BadIdentityName(_)
+            | Self::DraftTooLarge { .. } => ErrorClass::Invalid,
             Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) => ErrorClass::NotFound,
             Self::Refused(_)
             | Self::NotAuthor(_)
             | Self::Withdrawn(_)
             | Self::IdentityExists(_)
+            | Self::TooManyDrafts { .. }
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
             Self::NotSecretariat => ErrorClass::NotSecretariat,
             Self::NoIdentity | Self::WhichIdentity(_) | Self::NotInitialised { .. } | Self::BadPeerAddr(_) => {

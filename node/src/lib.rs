@@ -10,7 +10,9 @@
 //! sync engine, libp2p). The web UI and the CLI go through [`Node`] and
 //! [`sync::SyncHandle`]; the store, its records and its keys are private.
 
+pub mod api;
 pub mod data_dir;
+pub mod drafts;
 pub mod error;
 pub mod export;
 #[doc(hidden)]

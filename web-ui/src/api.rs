@@ -17,18 +17,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use convene_node::api::{FullStatus, MAX_IMPORT_BATCH, Shown};
 use convene_node::query::{Filter, Page};
-use convene_node::sync::{Multiaddr, PeerStatus, SyncStatus, peers};
-use convene_node::{Node, NodeError, NodeStatus, SubmissionView, SubmitReport, VerifyReport};
-use convene_protocol::schema::Contact;
+use convene_node::sync::{Multiaddr, PeerStatus, peers};
+use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::{ApiError, WebState};
 
-/// Most submissions in one `/import` call.
-pub const MAX_IMPORT_BATCH: usize = 1000;
 /// Largest request body.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
@@ -86,16 +84,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 /// Any path under `/api/v1` that is not an operation.
 async fn unknown_path() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API operation; see /api/v1/openapi.json")
-}
-
-/// Everything `convene status` shows.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FullStatus {
-    /// Network, store, identities.
-    #[serde(flatten)]
-    pub node: NodeStatus,
-    /// Peers and sync, when the node runs sync.
-    pub sync: Option<SyncStatus>,
 }
 
 /// `?as=NAME`: which identity signs.
@@ -203,17 +191,6 @@ async fn import(
 pub(crate) struct ShowQuery {
     #[serde(default)]
     reveal: bool,
-}
-
-/// A submission, with its contact when revealed.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Shown {
-    /// The submission.
-    #[serde(flatten)]
-    pub view: SubmissionView,
-    /// The opened contact details (secretariat only, on request).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
 }
 
 async fn show(

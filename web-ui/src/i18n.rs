@@ -316,6 +316,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "error.draft_too_large",
+        [
+            "The draft is larger than 512 KiB: shorten it, or submit what is there.",
+            "Le brouillon dépasse 512 Kio : raccourcissez-le, ou soumettez ce qu’il contient.",
+            "El borrador supera 512 KiB: acórtelo, o envíe lo que contiene.",
+            "المسودة أكبر من 512 كيلوبايت: اختصرها، أو أرسل ما فيها.",
+        ],
+    ),
+    (
         "error.identity_exists",
         [
             "An identity named “{name}” already exists; choose another name.",
@@ -371,6 +380,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("error.title", ["Something is wrong", "Un problème", "Algo está mal", "هناك مشكلة"]),
+    (
+        "error.too_many_drafts",
+        [
+            "500 drafts are saved already: discard some on the Drafts page first.",
+            "500 brouillons sont déjà enregistrés : supprimez-en d’abord sur la page Brouillons.",
+            "Ya hay 500 borradores guardados: descarte algunos primero en la página Borradores.",
+            "حُفظت 500 مسودة بالفعل: احذف بعضها أولًا من صفحة المسودات.",
+        ],
+    ),
     (
         "error.unsealable",
         [

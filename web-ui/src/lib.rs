@@ -16,7 +16,6 @@ mod api;
 pub mod bidi;
 #[cfg(test)]
 mod contrast;
-pub mod drafts;
 mod error;
 pub mod guard;
 pub mod i18n;
@@ -32,7 +31,6 @@ use convene_node::sync::SyncHandle;
 
 use std::sync::Arc;
 
-pub use api::{FullStatus, MAX_IMPORT_BATCH, Shown};
 pub use error::ApiError;
 pub use guard::Guard;
 pub use session::Sessions;

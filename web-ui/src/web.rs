@@ -324,6 +324,8 @@ fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
         NodeError::Ambiguous(_) => ("error.ambiguous", ""),
         NodeError::NotSecretariat => ("error.not_secretariat", ""),
         NodeError::Unsealable(_) => ("error.unsealable", ""),
+        NodeError::DraftTooLarge { .. } => ("error.draft_too_large", ""),
+        NodeError::TooManyDrafts { .. } => ("error.too_many_drafts", ""),
         _ => return None,
     };
     Some(crate::i18n::fill(tr(lang, key), &[("name", name)]))

@@ -182,7 +182,7 @@ async fn validation_messages_sit_next_to_their_fields_and_values_are_kept() {
     assert!(answer.body.contains(r#"value="many""#));
     assert!(answer.body.contains(r#"value="F1" checked"#));
     // What was typed is also kept as a draft.
-    assert_eq!(convene_web::drafts::list(app.state.node.data_dir()).unwrap().len(), 1);
+    assert_eq!(convene_node::drafts::list(app.state.node.data_dir()).unwrap().len(), 1);
     // Without any identity: a message, not a crash.
     let bare = app_without_identity_post().await;
     assert_eq!(bare, StatusCode::UNPROCESSABLE_ENTITY);

@@ -1,9 +1,9 @@
 //! `convene list` and `convene show`.
 
 use clap::Args;
+use convene_node::api::Shown;
 use convene_node::query::Filter;
 use convene_protocol::schema::SubmissionKind;
-use convene_web::Shown;
 use serde_json::Value;
 
 use super::Context;

@@ -12,9 +12,9 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::WebState;
-use crate::drafts;
 use crate::pages::form::{self, FormSpec, Values};
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
+use convene_node::drafts;
 
 fn parse_kind(ctx: &Ctx, text: &str) -> Result<SubmissionKind, PageError> {
     SubmissionKind::parse(text).ok_or(PageError::NotFound(ctx.lang))

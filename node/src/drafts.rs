@@ -19,7 +19,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use convene_node::{DataDir, NodeError, now_ms};
+use crate::{DataDir, NodeError, now_ms};
 use convene_protocol::schema::SubmissionKind;
 use serde::{Deserialize, Serialize};
 
@@ -90,29 +90,15 @@ fn save_locked(data_dir: &DataDir, draft: &Draft) -> Result<(), NodeError> {
     }
     let bytes = serde_json::to_vec(draft).expect("a draft serialises");
     if bytes.len() > MAX_DRAFT_BYTES {
-        return Err(too_large());
+        return Err(NodeError::DraftTooLarge { limit: MAX_DRAFT_BYTES });
     }
     let path = draft_path(data_dir, &draft.id);
     if !path.exists() && list(data_dir)?.len() >= MAX_DRAFTS {
-        return Err(too_many());
+        return Err(NodeError::TooManyDrafts { limit: MAX_DRAFTS });
     }
     let dir = drafts_dir(data_dir);
     fs::create_dir_all(&dir).map_err(io(dir.clone()))?;
-    convene_node::data_dir::write_private(&path, &bytes)
-}
-
-fn too_large() -> NodeError {
-    NodeError::Io {
-        path: PathBuf::from("drafts"),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the draft is larger than 512 KiB"),
-    }
-}
-
-fn too_many() -> NodeError {
-    NodeError::Io {
-        path: PathBuf::from("drafts"),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "500 drafts already: discard some first"),
-    }
+    crate::data_dir::write_private(&path, &bytes)
 }
 
 /// The draft `id`.
@@ -249,5 +235,22 @@ mod tests {
             assert!(update_existing(&data_dir, &id, SubmissionKind::CaseStudy, values.clone()).unwrap().is_none());
             assert!(load(&data_dir, &id).is_err(), "an autosave after the submit writes nothing");
         }
+    }
+
+    #[test]
+    fn a_draft_past_a_limit_is_refused_as_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = DataDir::new(dir.path());
+        let huge = vec![("context".to_owned(), "x".repeat(MAX_DRAFT_BYTES))];
+        let error = save_values(&data_dir, None, SubmissionKind::CaseStudy, huge).unwrap_err();
+        assert!(matches!(error, NodeError::DraftTooLarge { .. }), "{error}");
+        assert_eq!(error.class(), crate::ErrorClass::Invalid);
+        for _ in 0..MAX_DRAFTS {
+            save_values(&data_dir, None, SubmissionKind::CaseStudy, Vec::new()).unwrap();
+        }
+        let error = save_values(&data_dir, None, SubmissionKind::CaseStudy, Vec::new()).unwrap_err();
+        assert!(matches!(error, NodeError::TooManyDrafts { .. }), "{error}");
+        assert_eq!(error.class(), crate::ErrorClass::Refused);
+        assert!(error.to_string().contains("discard some"), "{error}");
     }
 }
