@@ -50,6 +50,22 @@ pub(crate) fn doc_entry(document: &DocumentId, id: &EntryId) -> Vec<u8> {
     prefixed(DOC_ENTRY, &[&document.0, &id.0])
 }
 
+/// A document-entry record's value: the entry's timestamp and size.
+pub(crate) fn doc_entry_value(timestamp_ms: u64, size: u32) -> Vec<u8> {
+    let mut value = timestamp_ms.to_be_bytes().to_vec();
+    value.extend_from_slice(&size.to_be_bytes());
+    value
+}
+
+/// A document-entry record read back: its entry id, timestamp and size;
+/// `None` when it is damaged.
+pub(crate) fn read_doc_entry(key: &[u8], value: &[u8]) -> Option<(EntryId, u64, u32)> {
+    let id = EntryId(id_at(key, 32)?);
+    let timestamp = u64::from_be_bytes(value.get(..8)?.try_into().ok()?);
+    let size = u32::from_be_bytes(value.get(8..12)?.try_into().ok()?);
+    Some((id, timestamp, size))
+}
+
 pub(crate) fn doc(prefix: u8, document: &DocumentId) -> Vec<u8> {
     prefixed(prefix, &[&document.0])
 }

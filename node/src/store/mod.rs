@@ -1129,10 +1129,8 @@ impl<B: Backend> Store<B> {
         let mut stamped = Vec::new();
         for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
             let (key, value) = pair?;
-            let damaged = || StoreError::Damaged(hex(&key));
-            let id = EntryId(keys::id_at(&key, 32).ok_or_else(damaged)?);
-            let timestamp =
-                u64::from_be_bytes(value.get(..8).and_then(|bytes| bytes.try_into().ok()).ok_or_else(damaged)?);
+            let (id, timestamp, _) =
+                keys::read_doc_entry(&key, &value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
             stamped.push((timestamp, id));
         }
         let total = stamped.len();
@@ -1349,9 +1347,9 @@ impl<B: Backend> Store<B> {
     pub fn sync_items(&self) -> impl Iterator<Item = Result<(u64, EntryId), StoreError>> + '_ {
         self.backend.scan_prefix(&[keys::DOC_ENTRY]).map(|pair| {
             let (key, value) = pair?;
-            let damaged = || StoreError::Damaged(hex(&key));
-            let timestamp = u64::from_be_bytes(value.get(..8).ok_or_else(damaged)?.try_into().expect("8 bytes"));
-            Ok((timestamp, EntryId(keys::id_at(&key, 32).ok_or_else(damaged)?)))
+            let (id, timestamp, _) =
+                keys::read_doc_entry(&key, &value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            Ok((timestamp, id))
         })
     }
 
@@ -1393,9 +1391,9 @@ impl<B: Backend> Store<B> {
         let mut counts = StoreCounts::default();
         for pair in self.backend.scan_prefix(&[keys::DOC_ENTRY]) {
             let (key, value) = pair?;
-            let size = value.get(8..12).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let (_, _, size) = keys::read_doc_entry(&key, &value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
             counts.entries += 1;
-            counts.entry_bytes += u64::from(u32::from_be_bytes(size.try_into().expect("4 bytes")));
+            counts.entry_bytes += u64::from(size);
         }
         let index = self.list_index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         match index.as_ref() {
@@ -1462,9 +1460,8 @@ fn add_entry(entry: &Entry, span: Span, batch: &mut WriteBatch) {
     let header = entry.header();
     let document = entry.document();
     batch.put(keys::entry(&id), span.encode());
-    let mut record = header.timestamp_ms.to_be_bytes().to_vec();
-    record.extend_from_slice(&(entry.encoded().len() as u32).to_be_bytes());
-    batch.put(keys::doc_entry(&document, &id), record);
+    batch
+        .put(keys::doc_entry(&document, &id), keys::doc_entry_value(header.timestamp_ms, entry.encoded().len() as u32));
     if header.kind == EntryKind::Withdraw {
         batch.put(keys::doc(keys::TOMBSTONE, &document), id.0.to_vec());
     }
