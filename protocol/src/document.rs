@@ -12,6 +12,7 @@
 //! change can be attributed only to the key that signed its entry.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::num::NonZeroU64;
 
 use automerge::transaction::{CommitOptions, Transactable};
@@ -240,30 +241,35 @@ impl ParsedChange {
 /// A document built from its changes and kept, so that one more change
 /// costs one change's work rather than its whole history's.
 #[derive(Debug)]
-pub struct Doc(AutoCommit);
+pub struct Doc {
+    doc: AutoCommit,
+    /// The authors of its changes (see [`apply`]).
+    actors: BTreeSet<ActorId>,
+}
 
 impl Doc {
     /// The document that `changes` build (in any order; a change whose
     /// dependencies are not among them is left out).
     pub fn build(changes: Vec<ParsedChange>) -> Result<Self, DocumentError> {
-        let mut doc = AutoCommit::new();
-        doc.apply_changes(changes.into_iter().map(|parsed| parsed.0))?;
-        Ok(Self(doc))
+        let mut doc = Self { doc: AutoCommit::new(), actors: BTreeSet::new() };
+        apply(&mut doc.doc, &mut doc.actors, changes.into_iter().map(|parsed| parsed.0).collect())?;
+        Ok(doc)
     }
 
-    /// Applies one more change.
+    /// Applies one more change. On an error the document may be part
+    /// changed: drop it.
     pub fn apply(&mut self, change: ParsedChange) -> Result<(), DocumentError> {
-        Ok(self.0.apply_changes([change.0])?)
+        apply(&mut self.doc, &mut self.actors, vec![change.0])
     }
 
     /// Its fields.
     pub fn fields(&self) -> Result<Map<String, Json>, DocumentError> {
-        to_json_map(&self.0, &ROOT, 0)
+        to_json_map(&self.doc, &ROOT, 0)
     }
 
     /// The hashes of the changes no other change of it depends on, sorted.
     pub fn heads(&mut self) -> Vec<ChangeHash> {
-        let mut heads: Vec<ChangeHash> = self.0.get_heads().into_iter().map(|hash| hash.0).collect();
+        let mut heads: Vec<ChangeHash> = self.doc.get_heads().into_iter().map(|hash| hash.0).collect();
         heads.sort_unstable();
         heads
     }
@@ -276,7 +282,7 @@ impl Doc {
         fields: &Map<String, Json>,
         timestamp_ms: u64,
     ) -> Result<Option<NewChange>, DocumentError> {
-        let mut doc = self.0.fork();
+        let mut doc = self.doc.fork();
         edit_into(&mut doc, author, fields, timestamp_ms)
     }
 }
@@ -289,8 +295,34 @@ pub fn materialise_parsed(changes: Vec<ParsedChange>) -> Result<Map<String, Json
         return materialise_one(changes.pop().expect("one"));
     }
     let mut doc = AutoCommit::new();
-    doc.apply_changes(changes)?;
+    apply(&mut doc, &mut BTreeSet::new(), changes)?;
     to_json_map(&doc, &ROOT, 0)
+}
+
+/// Applies `changes` to `doc`, whose changes' authors are `actors` (kept
+/// up to date). automerge 0.12 panics on a change that names an actor (its
+/// author, or another whose ops it refers to) that the document does not
+/// hold and that no first change (seq 1) applied with it brings (found by
+/// fuzzing: a signed create whose change has seq 2 took the process down).
+/// Such a change is refused here; should automerge panic on another one,
+/// that is caught and refused too, and the caller drops the document.
+fn apply(doc: &mut AutoCommit, actors: &mut BTreeSet<ActorId>, changes: Vec<Change>) -> Result<(), DocumentError> {
+    let first: Vec<ActorId> = changes.iter().filter(|change| change.seq() == 1).map(|c| c.actor_id().clone()).collect();
+    let here: BTreeSet<automerge::ChangeHash> = changes.iter().map(Change::hash).collect();
+    // One whose dependencies are not all here is left out, not applied.
+    let ready =
+        |change: &&Change| change.deps().iter().all(|dep| here.contains(dep) || doc.get_change_by_hash(dep).is_some());
+    for change in changes.iter().filter(ready) {
+        if change.actors().any(|actor| !actors.contains(actor) && !first.contains(actor)) {
+            return Err(DocumentError::Automerge(
+                "a change names an author that none of the changes it builds on has".into(),
+            ));
+        }
+    }
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes)));
+    applied.map_err(|_| DocumentError::Automerge("automerge could not apply a change".into()))??;
+    actors.extend(first);
+    Ok(())
 }
 
 /// The fields of the document one parsed change builds.
@@ -299,7 +331,7 @@ pub(crate) fn materialise_one(change: Change) -> Result<Map<String, Json>, Docum
         return fields;
     }
     let mut doc = AutoCommit::new();
-    doc.apply_changes([change])?;
+    apply(&mut doc, &mut BTreeSet::new(), vec![change])?;
     to_json_map(&doc, &ROOT, 0)
 }
 
@@ -349,7 +381,7 @@ fn load(changes: &[Vec<u8>]) -> Result<AutoCommit, DocumentError> {
     let parsed =
         changes.iter().map(|bytes| parse_change(bytes).map_err(DocumentError::Load)).collect::<Result<Vec<_>, _>>()?;
     let mut doc = AutoCommit::new();
-    doc.apply_changes(parsed)?;
+    apply(&mut doc, &mut BTreeSet::new(), parsed)?;
     Ok(doc)
 }
 
@@ -453,6 +485,51 @@ mod tests {
     use super::*;
     use crate::keys::SecretKey;
     use serde_json::json;
+
+    /// A first change of `author`'s holding one put, as its bytes, with
+    /// `seq` and `preds` set as given (automerge 0.12 panicked on some).
+    fn odd_change(author: &PublicKey, seq: u64, pred: Option<(u64, &PublicKey)>) -> Vec<u8> {
+        let preds: legacy::SortedVec<legacy::OpId> = pred
+            .map(|(counter, actor)| legacy::OpId::new(counter, &ActorId::from(actor.as_bytes().as_slice())))
+            .into_iter()
+            .collect();
+        let operations = vec![legacy::Op {
+            action: legacy::OpType::Put(ScalarValue::Str("x".into())),
+            obj: legacy::ObjectId::Root,
+            key: legacy::Key::Map("title".into()),
+            pred: preds,
+            insert: false,
+        }];
+        let change = ExpandedChange {
+            operations,
+            actor_id: ActorId::from(author.as_bytes().as_slice()),
+            hash: None,
+            seq,
+            start_op: NonZeroU64::MIN,
+            time: 1,
+            message: None,
+            deps: Vec::new(),
+            extra_bytes: Vec::new(),
+            author: None,
+        };
+        Change::from(change).raw_bytes().to_vec()
+    }
+
+    #[test]
+    fn changes_naming_authors_the_document_lacks_are_refused_not_a_panic() {
+        let author = SecretKey::from_seed([1; 32]).public();
+        let stranger = SecretKey::from_seed([2; 32]).public();
+        for bytes in [odd_change(&author, 2, None), odd_change(&author, 1, Some((7, &stranger)))] {
+            let error = materialise(std::slice::from_ref(&bytes)).unwrap_err();
+            assert!(error.to_string().contains("names an author"), "{error}");
+            let parsed = ParsedChange::parse(&bytes).unwrap();
+            assert!(Doc::build(vec![parsed.clone()]).is_err());
+            let mut doc = Doc::build(Vec::new()).unwrap();
+            assert!(doc.apply(parsed).is_err());
+        }
+        // The same shape with a first change and no foreign reference applies.
+        materialise(&[odd_change(&author, 1, None)]).unwrap();
+    }
 
     fn fields() -> Map<String, Json> {
         json!({"kind": "convening_report", "title": "Kisumu", "participants": {"count": 12, "groups": ["academia"]},
