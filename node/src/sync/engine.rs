@@ -216,7 +216,12 @@ impl Engine {
                 received = self.new_entries.recv() => self.on_new_entries(received),
                 Some(job) = self.jobs_rx.recv() => self.on_job(job),
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
-                _ = redial.tick() => self.machine.redial(Instant::now()),
+                _ = redial.tick() => {
+                    self.machine.redial(Instant::now());
+                    if !self.disk_paused {
+                        self.machine.retry_fetches();
+                    }
+                }
                 _ = periodic.tick() => self.machine.reconcile_all(),
                 _ = disk.tick(), if self.disk_paused => self.check_disk(),
             }

@@ -329,6 +329,18 @@ impl Machine {
         }
     }
 
+    /// Asks to fetch from every connected peer that has ids waiting and a
+    /// fetch slot free: what a `busy` refusal put back is asked again on
+    /// the engine's next tick, not left for the next reconciliation.
+    pub(crate) fn retry_fetches(&mut self) {
+        for (peer, state) in &self.peers {
+            let free = state.fetches.len() + state.ingesting < FETCH_IN_FLIGHT;
+            if state.status.connected && free && !state.queue.is_empty() {
+                self.actions.push(Action::MayFetch(*peer));
+            }
+        }
+    }
+
     /// A dial asked for by [`Action::Dial`] is under way as `connection`.
     pub(crate) fn dialing(&mut self, addr: &Multiaddr, connection: ConnectionId) {
         if let Some(target) = self.targets.iter_mut().find(|target| target.addr == *addr) {
@@ -1171,6 +1183,30 @@ mod tests {
         let row = row(&machine, remote, now).unwrap();
         assert!(row.last_error.unwrap().contains("could not be fetched"));
         assert_eq!(row.entries_received, 32);
+    }
+
+    #[test]
+    fn a_fetch_refused_busy_is_asked_again_on_the_next_tick() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
+        machine.identified(remote, connection(1), true, "convene", now);
+        machine.missing(remote, entries(0..40), now);
+        machine.actions();
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(first, first_ids), (_, _)] = &sent[..] else { panic!("two fetches: {sent:?}") };
+        machine.response(remote, *first, Response::Refused(Refusal::Busy.code().into()), now);
+        assert!(machine.actions().is_empty(), "not at once: the peer is busy");
+        machine.retry_fetches();
+        assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote));
+        machine.fetch(remote);
+        let sent = fetches(&machine.actions());
+        let [(_, retried)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        assert_eq!(retried, first_ids, "the same ids, in the same order");
+        machine.retry_fetches();
+        assert!(machine.actions().is_empty(), "no slot free: nothing to retry");
     }
 
     #[test]
