@@ -3,7 +3,7 @@
 //! Thin over [`convene_node::Node`]: each subcommand lives in its own file
 //! under `commands/`, parses its arguments, calls the node and prints.
 
-mod backend;
+mod access;
 mod commands;
 mod exit;
 mod output;

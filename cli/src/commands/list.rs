@@ -87,7 +87,7 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
         text: args.search,
     };
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
-    let page = context.backend()?.list(&filter, args.offset, limit)?;
+    let page = context.access()?.list(&filter, args.offset, limit)?;
     if args.json {
         return print_json(&page);
     }
@@ -117,7 +117,7 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
 
 /// Runs `convene show`.
 pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
-    let Shown { view, contact } = context.backend()?.show(&args.id, args.reveal)?;
+    let Shown { view, contact } = context.access()?.show(&args.id, args.reveal)?;
     if args.json {
         return print_json(&Shown { view, contact });
     }

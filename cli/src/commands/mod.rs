@@ -13,7 +13,7 @@ pub mod withdraw;
 
 use convene_node::{DataDir, Node};
 
-use crate::backend::Backend;
+use crate::access::Access;
 use crate::exit::Failure;
 
 /// Shown at the end of `convene --help`.
@@ -38,11 +38,11 @@ impl Context {
     /// Opens the node's store here (for commands that need it to themselves):
     /// waits, bounded, for another command or a stopping node to let go.
     pub fn node(&self) -> Result<Node, Failure> {
-        crate::backend::open_store(&self.data_dir)
+        crate::access::open_store(&self.data_dir)
     }
 
     /// The running node if there is one, else the store opened here.
-    pub fn backend(&self) -> Result<Backend, Failure> {
-        Backend::connect(&self.data_dir)
+    pub fn access(&self) -> Result<Access, Failure> {
+        Access::connect(&self.data_dir)
     }
 }

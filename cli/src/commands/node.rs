@@ -17,7 +17,7 @@ mod draining;
 mod https;
 
 use super::Context;
-use crate::backend::{NodeLock, RunningNode, open_store_for_node, recorded_pid, running_node_path, socket_path};
+use crate::access::{NodeLock, RunningNode, open_store_for_node, recorded_pid, running_node_path, socket_path};
 use crate::exit::{self, Failure};
 
 /// Node subcommands.

@@ -5,7 +5,7 @@ use convene_node::sync::{Multiaddr, peers};
 use serde_json::{Value, json};
 
 use super::Context;
-use crate::backend::Backend;
+use crate::access::Access;
 use crate::exit::Failure;
 use crate::output::print_json;
 
@@ -42,29 +42,29 @@ fn parse_peer_addr(text: &str) -> Result<Multiaddr, String> {
 
 /// Runs a peers subcommand.
 pub fn run(context: &Context, command: PeersCommand) -> Result<(), Failure> {
-    let backend = context.backend()?;
+    let access = context.access()?;
     match command {
         PeersCommand::Add { addr } => {
-            let added = match &backend {
-                Backend::Remote(remote) => {
+            let added = match &access {
+                Access::Remote(remote) => {
                     remote.post::<Value>("/peers", &[], &json!({ "addr": addr.to_string() }))?["added"] == true
                 }
-                Backend::Local(node) => peers::add_peer(node.data_dir(), &addr)?,
+                Access::Local(node) => peers::add_peer(node.data_dir(), &addr)?,
             };
             println!("{} {addr}", if added { "saved" } else { "already saved:" });
         }
         PeersCommand::Remove { addr } => {
-            let removed = match &backend {
-                Backend::Remote(remote) => {
+            let removed = match &access {
+                Access::Remote(remote) => {
                     remote.delete::<Value>("/peers", &json!({ "addr": addr.to_string() }))?["removed"] == true
                 }
-                Backend::Local(node) => peers::remove_peer(node.data_dir(), &addr)?,
+                Access::Local(node) => peers::remove_peer(node.data_dir(), &addr)?,
             };
             println!("{} {addr}", if removed { "removed" } else { "was not saved:" });
         }
-        PeersCommand::List { json } => match &backend {
-            Backend::Remote(_) => {
-                let list = backend.peers()?;
+        PeersCommand::List { json } => match &access {
+            Access::Remote(_) => {
+                let list = access.peers()?;
                 if json {
                     return print_json(&list);
                 }
@@ -75,7 +75,7 @@ pub fn run(context: &Context, command: PeersCommand) -> Result<(), Failure> {
                     super::status::print_peer(peer);
                 }
             }
-            Backend::Local(node) => {
+            Access::Local(node) => {
                 let saved = peers::saved_peers(node.data_dir())?;
                 if json {
                     let list: Vec<String> = saved.iter().map(ToString::to_string).collect();

@@ -20,7 +20,7 @@ pub struct StatusArgs {
 
 /// Runs `convene status`.
 pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
-    let full = context.backend()?.status()?;
+    let full = context.access()?.status()?;
     if args.json {
         return print_json(&full);
     }

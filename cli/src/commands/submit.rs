@@ -9,7 +9,7 @@ use convene_node::{PreparedBatch, SubmitReport, SubmitStatus};
 use serde_json::{Value, json};
 
 use super::Context;
-use crate::backend::Backend;
+use crate::access::Access;
 use crate::exit::{self, Failure};
 
 /// Lines signed and stored per flush.
@@ -71,8 +71,8 @@ pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
     }
     let value: Value = serde_json::from_str(&text)
         .map_err(|error| Failure::new(exit::INVALID, format!("{} is not valid JSON: {error}", args.file.display())))?;
-    let backend = context.backend()?;
-    let report = backend.submit_many(&context.data_dir, context.identity.as_deref(), &[value])?.remove(0);
+    let access = context.access()?;
+    let report = access.submit_many(&context.data_dir, context.identity.as_deref(), &[value])?.remove(0);
     if args.json {
         crate::output::print_json(&report)?;
     }
@@ -90,7 +90,7 @@ pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
 pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
     // Fail early, before reading the file, when no identity can sign.
     let (_, secret) = context.data_dir.identity(context.identity.as_deref())?;
-    let backend = context.backend()?;
+    let access = context.access()?;
     let (input, size) = open_input(&args.file)?;
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
@@ -103,15 +103,15 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             let mut tally = Tally::default();
             for batch in receiver {
                 let first_line = batch.lines.first().map_or(0, |(line, _)| *line);
-                let reports = match (&backend, batch.prepared) {
+                let reports = match (&access, batch.prepared) {
                     _ if batch.lines.is_empty() => Ok(Vec::new()),
-                    (Backend::Local(node), Some(prepared)) => node
+                    (Access::Local(node), Some(prepared)) => node
                         .store_prepared(prepared)
                         .map(|results| results.into_iter().map(SubmitReport::from_result).collect())
                         .map_err(Failure::from),
                     _ => {
                         let values: Vec<Value> = batch.lines.iter().map(|(_, value)| value.clone()).collect();
-                        backend.submit_many(&context.data_dir, context.identity.as_deref(), &values)
+                        access.submit_many(&context.data_dir, context.identity.as_deref(), &values)
                     }
                 }
                 .map_err(|failure| {
@@ -133,12 +133,12 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
         let mut lines: Vec<(usize, Value)> = Vec::with_capacity(BATCH_LINES);
         let mut unread: Vec<Unread> = Vec::new();
         let send = |lines: Vec<(usize, Value)>, unread: Vec<Unread>| -> bool {
-            let prepared = match &backend {
-                Backend::Local(node) if !lines.is_empty() => {
+            let prepared = match &access {
+                Access::Local(node) if !lines.is_empty() => {
                     let values: Vec<Value> = lines.iter().map(|(_, value)| value.clone()).collect();
                     Some(node.prepare_many(&secret, &values))
                 }
-                Backend::Local(_) | Backend::Remote(_) => None,
+                Access::Local(_) | Access::Remote(_) => None,
             };
             batches.send(Batch { lines, unread, prepared }).is_ok()
         };

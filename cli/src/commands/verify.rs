@@ -20,7 +20,7 @@ pub struct VerifyArgs {
 
 /// Runs `convene verify`.
 pub fn run(context: &Context, args: VerifyArgs) -> Result<(), Failure> {
-    let report = context.backend()?.verify()?;
+    let report = context.access()?.verify()?;
     if args.json {
         print_json(&report)?;
     } else {

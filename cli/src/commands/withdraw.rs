@@ -20,8 +20,8 @@ pub struct WithdrawArgs {
 
 /// Runs `convene withdraw`.
 pub fn run(context: &Context, args: WithdrawArgs) -> Result<(), Failure> {
-    let backend = context.backend()?;
-    let (id, entry) = backend.withdraw(&context.data_dir, context.identity.as_deref(), &args.id, &args.reason)?;
+    let access = context.access()?;
+    let (id, entry) = access.withdraw(&context.data_dir, context.identity.as_deref(), &args.id, &args.reason)?;
     println!("withdrew {id}; its content is purged (withdrawal entry {entry})");
     Ok(())
 }

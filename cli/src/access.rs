@@ -1,7 +1,7 @@
 //! Where a command's work happens: in this process, on the store directly,
 //! or in the running node (`convene node run` holds the store; sled allows
 //! one process) through its HTTP API on the Unix socket `DATA_DIR/node.sock`.
-//! Commands are written once against [`Backend`]; the user never has to know
+//! Commands are written once against [`Access`]; the user never has to know
 //! which.
 //!
 //! **Reaching the node:** the socket is the node's owner's only (0600, in the
@@ -223,14 +223,14 @@ pub fn open_store_for_node(data_dir: &DataDir) -> Result<Node, Failure> {
 
 /// A node to work with.
 #[derive(Debug)]
-pub enum Backend {
+pub enum Access {
     /// The store, opened here.
     Local(Node),
     /// The running node's HTTP API, over its Unix socket.
     Remote(Remote),
 }
 
-impl Backend {
+impl Access {
     /// The running node if one answers on its socket, else the store opened
     /// here. Waits (bounded) for a node that is starting or stopping and
     /// for a store another command holds.
@@ -461,8 +461,8 @@ impl Remote {
 
     /// Where to work now that this node went away (it is stopping, or
     /// was restarted): the store here once it has exited, or the new node.
-    pub fn reconnect(&self) -> Result<Backend, Failure> {
-        Backend::connect(&self.data_dir)
+    pub fn reconnect(&self) -> Result<Access, Failure> {
+        Access::connect(&self.data_dir)
     }
 
     /// `result` of a read (which is safe to do again), or, when the node
@@ -470,7 +470,7 @@ impl Remote {
     fn read<T>(
         &self,
         result: Result<T, Failure>,
-        again: impl FnOnce(&Backend) -> Result<T, Failure>,
+        again: impl FnOnce(&Access) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
         match result {
             Err(failure) if failure.how_undelivered().is_some() => again(&self.reconnect()?),
