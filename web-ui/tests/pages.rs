@@ -61,6 +61,29 @@ async fn every_page_renders_light_with_strict_headers() {
 }
 
 #[tokio::test]
+async fn pages_styles_and_scripts_go_gzipped_to_a_browser_that_takes_it() {
+    use std::io::Read;
+    let app = app(false, false);
+    let mut plain = app.client();
+    let mut client = app.client();
+    client.headers.push(("accept-encoding".into(), "gzip".into()));
+    let forms = ["/new/convening_report", "/new/case_study", "/new/convening_announcement"];
+    for path in ["/", "/assets/style.css", "/assets/app.js"].into_iter().chain(forms) {
+        let full = plain.get(path).await;
+        assert!(full.headers.get("content-encoding").is_none(), "{path}: not compressed unless asked");
+        let answer = client.get(path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(answer.headers.get("content-encoding").unwrap(), "gzip", "{path}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&answer.raw[..]).read_to_string(&mut text).unwrap();
+        assert_eq!(text.len(), full.body.len(), "{path}: the same page");
+        if !path.starts_with("/assets") {
+            assert!(answer.raw.len() < 10 * 1024, "{path}: {} bytes sent ({} plain)", answer.raw.len(), text.len());
+        }
+    }
+}
+
+#[tokio::test]
 async fn languages_from_accept_language_and_the_switcher() {
     let app = app(false, false);
     let mut client = app.client();

@@ -72,6 +72,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body's bytes as sent (compressed, when asked for).
+    pub raw: Vec<u8>,
 }
 
 impl Answer {
@@ -124,7 +126,7 @@ impl Client {
             }
         }
         let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), raw: bytes.to_vec() }
     }
 
     pub async fn get(&mut self, uri: &str) -> Answer {
