@@ -2,7 +2,7 @@
 
 use clap::Args;
 use convene_node::query::Filter;
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 use convene_web::Shown;
 use serde_json::Value;
 
