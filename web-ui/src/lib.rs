@@ -21,6 +21,8 @@ pub mod drafts;
 mod error;
 pub mod guard;
 pub mod i18n;
+#[cfg(test)]
+mod new_kind_tests;
 mod openapi;
 pub mod pages;
 pub mod session;
