@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::kinds::{Field, Kind, MAX_CODES, MAX_EMAIL_BYTES, Need, Shape};
-use crate::schema::MAX_PUBLIC_BYTES;
+use crate::schema::{MAX_CODE_CHARS, MAX_PUBLIC_BYTES};
 use crate::text_rules::country_codes;
 
 /// Control characters a text may not hold (line breaks and tabs are allowed).
@@ -68,7 +68,7 @@ pub fn submission_schemas(kinds: &[&Kind]) -> Map<String, Value> {
         "Language".into(),
         json!({
             "type": "string",
-            "maxLength": 64,
+            "maxLength": MAX_CODE_CHARS,
             "pattern": LANGUAGE_PATTERN,
             "description": "A BCP 47 language tag, e.g. en, es-419, pt-BR",
         }),

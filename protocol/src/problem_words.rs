@@ -79,13 +79,13 @@ pub fn words(lang: &str, problem: &Problem) -> String {
 
 fn expected_key(expected: Expected) -> &'static str {
     match expected {
-        Expected::Fields => "shape.fields",
-        Expected::Text => "shape.text",
-        Expected::List => "shape.list",
-        Expected::Number => "shape.number",
-        Expected::Boolean => "shape.boolean",
-        Expected::Code => "shape.code",
-        Expected::Group => "shape.group",
+        Expected::Fields => "expected.fields",
+        Expected::Text => "expected.text",
+        Expected::List => "expected.list",
+        Expected::Number => "expected.number",
+        Expected::Boolean => "expected.boolean",
+        Expected::Code => "expected.code",
+        Expected::Group => "expected.group",
     }
 }
 
@@ -122,6 +122,21 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 /// Every message: key, then English, French, Spanish, Arabic. Sorted by key
 /// (a test checks), so lookups are a binary search.
 static MESSAGES: &[(&str, [&str; 4])] = &[
+    ("expected.boolean", ["true or false", "vrai ou faux", "verdadero o falso", "صحيحًا أو خطأ"]),
+    ("expected.code", ["a code", "un code", "un código", "رمزًا"]),
+    ("expected.fields", ["a group of fields", "un groupe de champs", "un grupo de campos", "مجموعة من الحقول"]),
+    (
+        "expected.group",
+        [
+            "a group of named values",
+            "un groupe de valeurs nommées",
+            "un grupo de valores con nombre",
+            "مجموعة من القيم المسماة",
+        ],
+    ),
+    ("expected.list", ["a list", "une liste", "una lista", "قائمة"]),
+    ("expected.number", ["a number", "un nombre", "un número", "رقمًا"]),
+    ("expected.text", ["text", "du texte", "texto", "نصًا"]),
     (
         "problem.allowed",
         [
@@ -378,21 +393,6 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
             "يجب أن يكون {expected}، لا {found}.",
         ],
     ),
-    ("shape.boolean", ["true or false", "vrai ou faux", "verdadero o falso", "صحيحًا أو خطأ"]),
-    ("shape.code", ["a code", "un code", "un código", "رمزًا"]),
-    ("shape.fields", ["a group of fields", "un groupe de champs", "un grupo de campos", "مجموعة من الحقول"]),
-    (
-        "shape.group",
-        [
-            "a group of named values",
-            "un groupe de valeurs nommées",
-            "un grupo de valores con nombre",
-            "مجموعة من القيم المسماة",
-        ],
-    ),
-    ("shape.list", ["a list", "une liste", "una lista", "قائمة"]),
-    ("shape.number", ["a number", "un nombre", "un número", "رقمًا"]),
-    ("shape.text", ["text", "du texte", "texto", "نصًا"]),
     ("type.boolean", ["true/false", "vrai/faux", "verdadero/falso", "صحيح/خطأ"]),
     ("type.list", ["a list", "une liste", "una lista", "قائمة"]),
     ("type.null", ["nothing", "rien", "nada", "لا شيء"]),

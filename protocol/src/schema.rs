@@ -33,7 +33,7 @@ use crate::text_rules::{
 /// every valid submission fits in one entry (256 KiB) with room to spare.
 pub const MAX_PUBLIC_BYTES: usize = 192 * 1024;
 /// Longest text checked as a date, a language tag or a country code, in characters.
-const MAX_CODE_CHARS: usize = 64;
+pub(crate) const MAX_CODE_CHARS: usize = 64;
 /// Longest text checked as an email address, in characters (the address rules then allow 254 bytes).
 const MAX_EMAIL_CHARS: usize = 1024;
 
