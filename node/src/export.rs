@@ -139,7 +139,18 @@ fn csv_quote(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_quote;
+    use super::{csv_quote, write_csv_header};
+
+    #[test]
+    fn the_csv_columns_are_those_of_the_table() {
+        let mut header = Vec::new();
+        write_csv_header(&mut header, true).unwrap();
+        assert_eq!(
+            String::from_utf8(header).unwrap(),
+            "id,kind,title,language,date,format,country,dpi_types,participants_count,stakeholder_groups,principles,\
+             risks,lifecycle_stages,consent_to_publish,responsible_authority,created,author\n"
+        );
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
