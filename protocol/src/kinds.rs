@@ -139,6 +139,14 @@ impl Codes {
         }
     }
 
+    /// The code written `code`, if it is one of these.
+    pub fn find(self, code: &str) -> Option<&'static str> {
+        match self {
+            Self::Taxonomy(list) => list.terms().iter().map(|term| term.code.as_str()).find(|have| *have == code),
+            Self::Fixed(codes) => codes.iter().copied().find(|have| *have == code),
+        }
+    }
+
     /// The terms, for a list of the taxonomy.
     pub fn terms(self) -> Option<&'static [Term]> {
         match self {

@@ -298,6 +298,16 @@ impl<'a> Check<'a> {
     }
 
     fn unknown_fields(&mut self, kind: &Kind) {
+        let known = |key: &str| {
+            key == "kind"
+                || kind.fields.iter().any(|field| match self.mode {
+                    Mode::Public if field.sealed => key.strip_prefix("sealed_") == Some(field.name),
+                    _ => field.name == key,
+                })
+        };
+        if self.input.keys().all(|key| known(key)) {
+            return;
+        }
         let mut allowed: Vec<String> = std::iter::once("kind")
             .chain(kind.fields.iter().filter(|field| !(field.sealed && self.mode == Mode::Public)).map(|f| f.name))
             .map(str::to_owned)
@@ -340,24 +350,27 @@ impl<'a> Check<'a> {
                 let Some(items) = self.list(path, value, field.need, (*min, *max))? else { return Ok(None) };
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.iter().enumerate() {
-                    if let Ok(Some(text)) =
-                        self.string(&format!("{path}[{index}]"), Some(item), Need::Required, *max_chars)
-                    {
-                        out.push(Value::String(text));
+                    match check_string(Some(item), Need::Required, *max_chars) {
+                        Ok(text) => out.extend(text.map(Value::String)),
+                        Err(problem) => self.fail(&format!("{path}[{index}]"), problem),
                     }
                 }
                 if out.len() < items.len() { Err(()) } else { Ok(Some(Value::Array(out))) }
             }
             Shape::Code(codes) => {
                 let Some(value) = self.present(path, value, field.need)? else { return Ok(None) };
-                self.code(path, value, *codes).map(|code| Some(Value::String(code)))
+                match check_code(value, *codes) {
+                    Ok(code) => Ok(Some(Value::String(code.to_owned()))),
+                    Err(problem) => self.reject(path, problem),
+                }
             }
             Shape::CodeList { codes, min } => {
                 let Some(items) = self.list(path, value, field.need, (*min, MAX_CODES))? else { return Ok(None) };
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.iter().enumerate() {
-                    if let Ok(code) = self.code(&format!("{path}[{index}]"), item, *codes) {
-                        out.push(code);
+                    match check_code(item, *codes) {
+                        Ok(code) => out.push(code),
+                        Err(problem) => self.fail(&format!("{path}[{index}]"), problem),
                     }
                 }
                 if out.len() < items.len() {
@@ -365,7 +378,7 @@ impl<'a> Check<'a> {
                 }
                 out.sort_unstable();
                 out.dedup();
-                Ok(Some(Value::Array(out.into_iter().map(Value::String).collect())))
+                Ok(Some(Value::Array(out.into_iter().map(|code| Value::String(code.to_owned())).collect())))
             }
             Shape::Date => {
                 let Some(text) = self.string(path, value, field.need, MAX_CODE_CHARS)? else { return Ok(None) };
@@ -444,23 +457,7 @@ impl<'a> Check<'a> {
     /// A string, trimmed: `Ok(None)` when left out (and not required); an
     /// empty string only when not required.
     fn string(&mut self, path: &str, value: Option<&Value>, need: Need, max: usize) -> Checking<String> {
-        let Some(value) = self.present(path, value, need)? else { return Ok(None) };
-        let Some(text) = value.as_str() else { return self.reject(path, wrong_type(Expected::Text, value)) };
-        let text = text.trim();
-        if text.is_empty() && need == Need::Required {
-            return self.reject(path, Problem::Empty);
-        }
-        // Cheap bound first: a text of at most `max` bytes has at most `max` characters.
-        if text.len() > max {
-            let length = text.chars().count();
-            if length > max {
-                return self.reject(path, Problem::TooLong { length, max });
-            }
-        }
-        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-            return self.reject(path, Problem::ControlCharacters);
-        }
-        Ok(Some(text.to_owned()))
+        check_string(value, need, max).or_else(|problem| self.reject(path, problem))
     }
 
     /// A list's items, checked for type and length; `Ok(None)` when left out (and optional).
@@ -483,19 +480,6 @@ impl<'a> Check<'a> {
         Ok(Some(items))
     }
 
-    /// The code of `codes` that `value` names.
-    fn code(&mut self, path: &str, value: &Value, codes: Codes) -> Result<String, ()> {
-        let Some(text) = value.as_str() else { return self.reject(path, wrong_type(Expected::Code, value)) };
-        let allowed = codes.codes();
-        let code = text.trim();
-        if let Some(found) = allowed.iter().find(|have| **have == code) {
-            return Ok((*found).to_owned());
-        }
-        let suggestion = allowed.iter().find(|have| loose(have) == loose(code)).map(|have| (*have).to_owned());
-        let allowed = allowed.into_iter().map(str::to_owned).collect();
-        self.reject(path, Problem::NotOneOf { value: short(text), allowed, suggestion })
-    }
-
     /// A whole number in `min..=max`; one written with a fraction (`24.0`)
     /// is a whole number, as in JSON Schema.
     fn count(&mut self, path: &str, value: &Value, (min, max): (u64, u64)) -> Result<u64, ()> {
@@ -511,6 +495,41 @@ impl<'a> Check<'a> {
             None => self.reject(path, wrong_type(Expected::Number, value)),
         }
     }
+}
+
+/// A string, trimmed: `Ok(None)` when left out (and not required); an
+/// empty string only when not required.
+fn check_string(value: Option<&Value>, need: Need, max: usize) -> Result<Option<String>, Problem> {
+    let Some(value) = value else { return if need == Need::Required { Err(Problem::Missing) } else { Ok(None) } };
+    let Some(text) = value.as_str() else { return Err(wrong_type(Expected::Text, value)) };
+    let text = text.trim();
+    if text.is_empty() && need == Need::Required {
+        return Err(Problem::Empty);
+    }
+    // Cheap bound first: a text of at most `max` bytes has at most `max` characters.
+    if text.len() > max {
+        let length = text.chars().count();
+        if length > max {
+            return Err(Problem::TooLong { length, max });
+        }
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Problem::ControlCharacters);
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// The code of `codes` that `value` names.
+fn check_code(value: &Value, codes: Codes) -> Result<&'static str, Problem> {
+    let Some(text) = value.as_str() else { return Err(wrong_type(Expected::Code, value)) };
+    let code = text.trim();
+    if let Some(found) = codes.find(code) {
+        return Ok(found);
+    }
+    let allowed = codes.codes();
+    let suggestion = allowed.iter().find(|have| loose(have) == loose(code)).map(|have| (*have).to_owned());
+    let allowed = allowed.into_iter().map(str::to_owned).collect();
+    Err(Problem::NotOneOf { value: short(text), allowed, suggestion })
 }
 
 /// A [`Problem::WrongType`] for `value`.
