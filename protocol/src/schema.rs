@@ -75,8 +75,8 @@ pub struct Validated {
 /// corpus generator, with `kind` and a clear `contact`), reporting every bad
 /// field at once.
 pub fn validate_submission(input: &Value) -> Result<Validated, ValidationErrors> {
-    let (index, public, sealed) = check_submission(&SubmissionKind::specs(), input)?;
-    let contact = sealed.get("contact").and_then(|contact| serde_json::from_value(contact.clone()).ok());
+    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input)?;
+    let contact = sealed.remove("contact").and_then(|contact| serde_json::from_value(contact).ok());
     Ok(Validated { kind: SubmissionKind::ALL[index], fields: public, contact })
 }
 
