@@ -20,7 +20,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use crate::{DataDir, NodeError, now_ms};
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 use serde::{Deserialize, Serialize};
 
 /// Most drafts kept on one node.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use convene_protocol::entry::{DocumentId, EntryError};
-use convene_protocol::schema::ValidationErrors;
+use convene_protocol::problem::ValidationErrors;
 
 use crate::store::{BackendError, IngestError, StoreError};
 

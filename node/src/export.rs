@@ -2,8 +2,11 @@
 //! (even sealed) never leaves, and the author's key only when asked for.
 
 use std::io::Write;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
+
+use convene_protocol::kinds::{Kind, SubmissionKind};
 
 use crate::store::DocumentRow;
 
@@ -12,28 +15,70 @@ use crate::store::DocumentRow;
 pub enum ExportFormat {
     /// One JSON object per line, every public field.
     Jsonl,
-    /// One row per submission, the fields analysts filter on.
+    /// One row per submission, the fields analysts filter on: the columns
+    /// the table of kinds gives them.
     Csv,
 }
 
-const CSV_COLUMNS: [&str; 16] = [
-    "id",
-    "kind",
-    "title",
-    "language",
-    "country",
-    "date",
-    "format",
-    "participants_count",
-    "stakeholder_groups",
-    "dpi_types",
-    "principles",
-    "risks",
-    "lifecycle_stages",
-    "responsible_authority",
-    "consent_to_publish",
-    "created",
-];
+/// A CSV column: its name, and where each kind's fields fill it (a field,
+/// or a field inside a group); its cell is the first of these given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvColumn {
+    /// Its name, in the header.
+    pub name: &'static str,
+    /// The paths that fill it: a field's name, then a member's name in a group.
+    paths: Vec<Vec<&'static str>>,
+}
+
+/// The CSV columns of submissions of `kinds`: `id`, `kind`, the column of
+/// every field of the table that has one (each column once, in the order it
+/// first appears), `created`.
+pub fn csv_columns(kinds: &[&Kind]) -> Vec<CsvColumn> {
+    let mut columns =
+        vec![CsvColumn { name: "id", paths: vec![vec!["id"]] }, CsvColumn { name: "kind", paths: vec![vec!["kind"]] }];
+    for kind in kinds {
+        for field in kind.fields.iter().filter(|field| !field.sealed) {
+            let members = field.members().iter().map(|member| (member, vec![field.name, member.name]));
+            for (filler, path) in std::iter::once((field, vec![field.name])).chain(members) {
+                let Some(name) = filler.column else { continue };
+                match columns.iter_mut().find(|column| column.name == name) {
+                    Some(column) if !column.paths.contains(&path) => column.paths.push(path),
+                    Some(_) => {}
+                    None => columns.push(CsvColumn { name, paths: vec![path] }),
+                }
+            }
+        }
+    }
+    columns.push(CsvColumn { name: "created", paths: vec![vec!["created_ms"]] });
+    columns
+}
+
+/// The CSV header of `columns`.
+pub fn csv_header(columns: &[CsvColumn], with_author: bool) -> String {
+    let mut names: Vec<&str> = columns.iter().map(|column| column.name).collect();
+    if with_author {
+        names.push("author");
+    }
+    names.join(",")
+}
+
+/// The CSV line of exported `fields` (as [`public_fields`] gives them).
+pub fn csv_line(columns: &[CsvColumn], fields: &Map<String, Value>, with_author: bool) -> String {
+    let get = |path: &[&str]| {
+        let (first, rest) = path.split_first()?;
+        rest.iter().try_fold(fields.get(*first)?, |value, key| value.get(key)).map(cell)
+    };
+    let mut cells: Vec<String> = columns
+        .iter()
+        .map(|column| {
+            column.paths.iter().filter_map(|path| get(path)).find(|cell| !cell.is_empty()).unwrap_or_default()
+        })
+        .collect();
+    if with_author {
+        cells.push(get(&["author"]).unwrap_or_default());
+    }
+    cells.iter().map(|cell| csv_quote(cell)).collect::<Vec<_>>().join(",")
+}
 
 /// The public fields of a row, as exported.
 pub fn public_fields(row: &DocumentRow, with_author: bool) -> Map<String, Value> {
@@ -51,13 +96,12 @@ pub fn public_fields(row: &DocumentRow, with_author: bool) -> Map<String, Value>
     fields
 }
 
-/// Writes the CSV header.
+/// The CSV columns of the kinds this build knows.
+static COLUMNS: LazyLock<Vec<CsvColumn>> = LazyLock::new(|| csv_columns(&SubmissionKind::specs()));
+
+/// Writes the CSV header of the kinds this build knows.
 pub fn write_csv_header(out: &mut impl Write, with_author: bool) -> std::io::Result<()> {
-    let mut columns: Vec<&str> = CSV_COLUMNS.to_vec();
-    if with_author {
-        columns.push("author");
-    }
-    writeln!(out, "{}", columns.join(","))
+    writeln!(out, "{}", csv_header(&COLUMNS, with_author))
 }
 
 /// Writes one row in `format`.
@@ -73,43 +117,8 @@ pub fn write_row(
             serde_json::to_writer(&mut *out, &fields)?;
             writeln!(out)
         }
-        ExportFormat::Csv => {
-            let get = |path: &[&str]| {
-                let mut value = Some(&Value::Object(fields.clone()));
-                for key in path {
-                    value = value.and_then(|value| value.get(key));
-                }
-                value.map(cell).unwrap_or_default()
-            };
-            let mut cells = vec![
-                get(&["id"]),
-                get(&["kind"]),
-                get(&["title"]),
-                get(&["language"]),
-                first_nonempty(&[get(&["country"]), get(&["location", "country"])]),
-                first_nonempty(&[get(&["convened_on"]), get(&["date"])]),
-                get(&["format"]),
-                get(&["participants", "count"]),
-                get(&["participants", "stakeholder_groups"]),
-                get(&["dpi_types"]),
-                get(&["principles"]),
-                get(&["risks"]),
-                get(&["lifecycle_stages"]),
-                get(&["responsible_authority"]),
-                get(&["consent_to_publish"]),
-                get(&["created_ms"]),
-            ];
-            if with_author {
-                cells.push(get(&["author"]));
-            }
-            let line = cells.iter().map(|cell| csv_quote(cell)).collect::<Vec<_>>().join(",");
-            writeln!(out, "{line}")
-        }
+        ExportFormat::Csv => writeln!(out, "{}", csv_line(&COLUMNS, &fields, with_author)),
     }
-}
-
-fn first_nonempty(options: &[String]) -> String {
-    options.iter().find(|option| !option.is_empty()).cloned().unwrap_or_default()
 }
 
 fn cell(value: &Value) -> String {
@@ -130,7 +139,18 @@ fn csv_quote(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_quote;
+    use super::{csv_quote, write_csv_header};
+
+    #[test]
+    fn the_csv_columns_are_those_of_the_table() {
+        let mut header = Vec::new();
+        write_csv_header(&mut header, true).unwrap();
+        assert_eq!(
+            String::from_utf8(header).unwrap(),
+            "id,kind,title,language,date,format,country,dpi_types,participants_count,stakeholder_groups,principles,\
+             risks,lifecycle_stages,consent_to_publish,responsible_authority,created,author\n"
+        );
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {

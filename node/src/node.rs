@@ -8,8 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
+use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::network::{Genesis, NetworkId};
-use convene_protocol::schema::{self, Contact, SubmissionKind};
+use convene_protocol::schema::{self, Contact};
 use convene_protocol::seal::{self, Sealer};
 use serde_json::{Map, Value};
 

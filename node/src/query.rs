@@ -1,7 +1,7 @@
 //! Filters and pages: what `convene list` and the web UI's browse page ask.
 //! The store's list index answers them (`store/list_index.rs`).
 
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 
 use crate::store::ListRow;
 

@@ -11,7 +11,11 @@
 //! - [`document`]: how a submission's fields become automerge changes and back;
 //! - [`change_limits`]: the limits every change is held to before automerge reads it;
 //! - [`seal`]: personal data sealed to the secretariat;
-//! - [`schema`] and [`taxonomy`]: what a valid submission holds;
+//! - [`kinds`]: the table of kinds of submission and their fields, which
+//!   [`schema`] (validation and summary), [`json_schema`] and every other
+//!   crate read; [`taxonomy`] and [`text_rules`]: the codes and texts they hold;
+//! - [`problem`] and [`problem_words`]: what is wrong with a submission, and
+//!   its words in each language;
 //! - [`wire`]: the sync protocol's messages and their size limits.
 //!
 //! **Architecture invariant:** this crate does no I/O and spawns nothing;
@@ -25,9 +29,14 @@ pub mod document;
 pub mod entry;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json_schema;
 pub mod keys;
+pub mod kinds;
 pub mod network;
+pub mod problem;
+pub mod problem_words;
 pub mod schema;
 pub mod seal;
 pub mod taxonomy;
+pub mod text_rules;
 pub mod wire;

@@ -4,14 +4,20 @@
 //! builds can be measured on exactly the same corpus. Each line is one
 //! submission in the interchange format `convene submit` and `convene
 //! import` read (`../shared/DOMAIN.md`): a convening report (three in four)
-//! or a case study, in English, French, Spanish or Arabic, with codes drawn
-//! from the shipped taxonomy, so a generated corpus is valid by
-//! construction whatever the taxonomy holds.
+//! or a case study, in English, French, Spanish or Arabic.
+//!
+//! Each submission is built from its kind's description in the table of
+//! kinds (`convene_protocol::kinds`): every field, by its shape and within
+//! its limits, with codes drawn from the field's own list (but no file
+//! references: optional lists of short texts are left out). So a generated corpus is valid by construction
+//! whatever the table and the taxonomy hold, and a new field needs nothing
+//! here. Only the words are chosen here: by a field's shape and slot, and
+//! for lists of organisations by name ([`ORGANISATION_LISTS`]).
 
 use std::io::Write;
 use std::path::Path;
 
-use convene_protocol::taxonomy::{Taxonomy, Term};
+use convene_protocol::kinds::{CASE_STUDY, CONVENING_REPORT, Field, Kind, MAX_SHORT_CHARS, Need, Shape, Slot};
 use serde_json::{Map, Value, json};
 
 use crate::XorShift;
@@ -64,6 +70,23 @@ const ORG_FIRST: [&str; 8] = [
     "Access",
 ];
 const ORG_SECOND: [&str; 7] = ["Trust", "Initiative", "Coalition", "Observatory", "Foundation", "Studio", "Council"];
+/// What titles are about.
+const THEMES: [&str; 6] = [
+    "Safeguards for digital ID",
+    "Consent in social protection",
+    "Who sees payment data",
+    "Offline access to health records",
+    "Redress for civil registration errors",
+    "Data exchange between ministries",
+];
+/// Short topics, for short texts in a list.
+const TOPICS: [&str; 6] =
+    ["grievance redress", "consent", "offline access", "data minimisation", "independent oversight", "inclusion"];
+/// Lists of text that hold names of organisations (other lists hold
+/// recommendations or, when short, topics).
+const ORGANISATION_LISTS: [&str; 1] = ["host_organizations"];
+/// The kinds generated, each as often as it is listed: three reports to a case study.
+const KINDS: [&Kind; 4] = [&CONVENING_REPORT, &CONVENING_REPORT, &CONVENING_REPORT, &CASE_STUDY];
 
 /// Sentences of reports, by language.
 fn sentences(language: &str) -> &'static [&'static str] {
@@ -165,8 +188,8 @@ pub fn lines(n: usize, seed: u64) -> impl Iterator<Item = String> {
     // Any seed, 0 included, gives a non-zero xorshift state.
     let mut random = Random(XorShift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1));
     (0..n).map(move |i| {
-        let submission = if random.below(4) == 0 { case_study(&mut random, i) } else { report(&mut random, i) };
-        Value::Object(submission).to_string()
+        let kind = KINDS[random.below(KINDS.len())];
+        Value::Object(submission(&mut random, kind, i)).to_string()
     })
 }
 
@@ -185,17 +208,17 @@ impl Random {
         items[self.below(items.len())]
     }
 
-    /// Between `low` and `high` distinct codes of `terms`, in the list's order.
-    fn codes(&mut self, terms: &[Term], low: usize, high: usize) -> Vec<String> {
-        let mut chosen: Vec<usize> = (0..terms.len()).collect();
-        let count = self.between(low, high.min(terms.len()));
+    /// Between `low` and `high` distinct codes of `codes`, in the list's order.
+    fn codes(&mut self, codes: &[&str], low: usize, high: usize) -> Vec<String> {
+        let mut chosen: Vec<usize> = (0..codes.len()).collect();
+        let count = self.between(low, high.min(codes.len()));
         for i in 0..count {
             let j = i + self.below(chosen.len() - i);
             chosen.swap(i, j);
         }
         chosen.truncate(count);
         chosen.sort_unstable();
-        chosen.into_iter().map(|index| terms[index].code.clone()).collect()
+        chosen.into_iter().map(|index| codes[index].to_owned()).collect()
     }
 
     fn paragraph(&mut self, language: &str, low: usize, high: usize) -> String {
@@ -208,12 +231,6 @@ impl Random {
         (0..count).map(|_| self.one(items).to_owned()).collect()
     }
 
-    fn contact(&mut self) -> Value {
-        let (given, family) = (self.one(&GIVEN), self.one(&FAMILY));
-        let email = format!("{}.{}@example.net", plain(given), plain(family));
-        json!({ "name": format!("{given} {family}"), "email": email })
-    }
-
     fn organisation(&mut self) -> String {
         format!("{} {}", self.one(&ORG_FIRST), self.one(&ORG_SECOND))
     }
@@ -222,7 +239,8 @@ impl Random {
         format!("{}-{:02}-{:02}", 2024 + self.below(3), 1 + self.below(12), 1 + self.below(28))
     }
 
-    fn consent(&mut self) -> bool {
+    /// Mostly `true`.
+    fn flag(&mut self) -> bool {
         self.below(20) != 0
     }
 }
@@ -241,74 +259,99 @@ fn plain(name: &str) -> String {
         .collect()
 }
 
-fn words(code: &str) -> String {
-    code.replace('_', " ")
+/// Who and where a submission is from: what its fields' words draw on.
+struct Setting {
+    language: &'static str,
+    country: &'static str,
+    city: &'static str,
+    /// The contact person: given and family name.
+    person: (&'static str, &'static str),
+    /// The submission's number in the corpus.
+    number: usize,
 }
 
-fn report(random: &mut Random, i: usize) -> Map<String, Value> {
-    let taxonomy = Taxonomy::v1();
-    let language = random.one(&LANGUAGES);
+/// A submission of `kind`: every required field of the table, in its order.
+fn submission(random: &mut Random, kind: &Kind, number: usize) -> Map<String, Value> {
     let (country, city) = PLACES[random.below(PLACES.len())];
-    let format = random.codes(&taxonomy.formats, 1, 1).remove(0);
-    let dpi = random.codes(&taxonomy.dpi_types, 1, 2);
-    let locality = if format == "online" { "" } else { city };
-    let hosts: Vec<String> = (0..random.between(1, 3)).map(|_| random.organisation()).collect();
-    let value = json!({
-        "kind": "convening_report",
-        "title": format!("Safeguards for {} in {city}: convening {i}", words(&dpi[0])),
-        "language": language,
-        "convened_on": random.date(),
-        "format": format,
-        "location": { "country": country, "locality": locality },
-        "host_organizations": hosts,
-        "contact": random.contact(),
-        "purposes": random.codes(&taxonomy.purposes, 1, 2),
-        "dpi_types": dpi,
-        "participants": {
-            "count": random.between(5, 150),
-            "stakeholder_groups": random.codes(&taxonomy.stakeholder_groups, 2, 6),
-        },
-        "principles": random.codes(&taxonomy.principles, 1, 4),
-        "risks": random.codes(&taxonomy.risks, 0, 3),
-        "lifecycle_stages": random.codes(&taxonomy.lifecycle_stages, 1, 2),
-        "summary": random.paragraph(language, 4, 10),
-        "insights": random.several(recommendations(language), 2, 5),
-        "quotes": random.several(sayings(language), 0, 3),
-        "consent_to_publish": random.consent(),
-    });
-    into_map(value)
+    let setting = Setting {
+        language: random.one(&LANGUAGES),
+        country,
+        city,
+        person: (random.one(&GIVEN), random.one(&FAMILY)),
+        number,
+    };
+    let mut out = Map::new();
+    out.insert("kind".into(), json!(kind.name));
+    for field in kind.fields.iter().filter(|field| generated(field)) {
+        let value = value(random, &setting, (kind, field, field.sealed), &out);
+        out.insert(field.name.into(), value);
+    }
+    out
 }
 
-fn case_study(random: &mut Random, i: usize) -> Map<String, Value> {
-    let taxonomy = Taxonomy::v1();
-    let language = random.one(&LANGUAGES);
-    let (country, _) = PLACES[random.below(PLACES.len())];
-    let dpi = random.codes(&taxonomy.dpi_types, 1, 2);
-    let value = json!({
-        "kind": "case_study",
-        "title": format!("How {} safeguards held up in practice: case {i}", words(&dpi[0])),
-        "language": language,
-        "country": country,
-        "implementer": random.organisation(),
-        "responsible_authority": random.codes(&taxonomy.responsible_authorities, 1, 1).remove(0),
-        "contact": random.contact(),
-        "dpi_types": dpi,
-        "lifecycle_stages": random.codes(&taxonomy.lifecycle_stages, 1, 3),
-        "principles": random.codes(&taxonomy.principles, 1, 5),
-        "risks": random.codes(&taxonomy.risks, 1, 4),
-        "context": random.paragraph(language, 2, 5),
-        "challenges": random.paragraph(language, 2, 5),
-        "successes": random.paragraph(language, 1, 4),
-        "lessons": random.several(recommendations(language), 1, 4),
-        "consent_to_publish": random.consent(),
-    });
-    into_map(value)
+/// Whether a field is given: all are but optional lists of short texts,
+/// which hold references to files (a generated corpus has none).
+fn generated(field: &Field) -> bool {
+    let file_references = matches!(field.shape, Shape::TextList { max_chars, .. } if max_chars <= MAX_SHORT_CHARS);
+    field.need != Need::Optional || !file_references
 }
 
-fn into_map(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => unreachable!("built as an object"),
+/// A value of `field` of `kind`, given the fields generated so far
+/// (`before`); `sealed` inside a sealed group (the contact person's).
+fn value(
+    random: &mut Random,
+    setting: &Setting,
+    (kind, field, sealed): (&Kind, &Field, bool),
+    before: &Map<String, Value>,
+) -> Value {
+    let language = setting.language;
+    match &field.shape {
+        Shape::Text { .. } if field.slot == Some(Slot::Title) => {
+            json!(format!(
+                "{} in {}: {} {}",
+                random.one(&THEMES),
+                setting.city,
+                kind.name.replace('_', " "),
+                setting.number
+            ))
+        }
+        Shape::Text { .. } if field.need == Need::UnlessOnline => {
+            let online = before.get("format").is_some_and(|format| format == "online");
+            json!(if online { "" } else { setting.city })
+        }
+        Shape::Text { .. } if sealed => json!(format!("{} {}", setting.person.0, setting.person.1)),
+        Shape::Text { .. } => json!(random.organisation()),
+        Shape::LongText { .. } => json!(random.paragraph(language, 2, 8)),
+        Shape::TextList { min, max, paragraphs: true, .. } => {
+            json!(random.several(sayings(language), *min, (*max).min(3)))
+        }
+        Shape::TextList { min, max, max_chars, .. } => {
+            let (low, high) = ((*min).max(1), (*max).min(5));
+            if ORGANISATION_LISTS.contains(&field.name) {
+                let count = random.between(low, high.min(3));
+                json!((0..count).map(|_| random.organisation()).collect::<Vec<_>>())
+            } else if *max_chars <= MAX_SHORT_CHARS {
+                json!(random.several(&TOPICS, low, high))
+            } else {
+                json!(random.several(recommendations(language), low, high))
+            }
+        }
+        Shape::Code(codes) => json!(random.codes(&codes.codes(), 1, 1).remove(0)),
+        Shape::CodeList { codes, min } => json!(random.codes(&codes.codes(), (*min).max(1), 4)),
+        Shape::Date => json!(random.date()),
+        Shape::Count { min, max } => json!(random.between(*min as usize, (*max as usize).min(150))),
+        Shape::Country => json!(setting.country),
+        Shape::Language => json!(language),
+        Shape::Email => json!(format!("{}.{}@example.net", plain(setting.person.0), plain(setting.person.1))),
+        Shape::Flag => json!(random.flag()),
+        Shape::Group(members) => {
+            let mut group = Map::new();
+            for member in members.iter().filter(|member| generated(member)) {
+                group
+                    .insert(member.name.into(), value(random, setting, (kind, member, sealed || field.sealed), before));
+            }
+            Value::Object(group)
+        }
     }
 }
 

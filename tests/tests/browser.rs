@@ -35,7 +35,7 @@ fn fill_report(browser: &Browser, title: &str) {
     browser.click("input[name=lifecycle_stages][value=L4]");
     browser.type_in("#f-summary", "We discussed enrolment without exclusion.");
     browser.type_in("#f-insights", "Offer an offline fallback\nPublish data-sharing agreements");
-    browser.type_in("#f-quote-1", "Nobody should be turned away at the clinic.");
+    browser.type_in("#f-quotes-1", "Nobody should be turned away at the clinic.");
     browser.click("input[name=consent_to_publish][value=yes]");
 }
 

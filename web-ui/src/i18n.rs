@@ -4,11 +4,10 @@
 //! or Arabic (right-to-left). The language is the `lang` cookie (set by the
 //! switcher), else the best match in `Accept-Language`, else English.
 //! Submissions' own text is shown as it is; taxonomy titles come from the
-//! taxonomy document; validation problems (the protocol's [`Problem`]) are
-//! worded here by [`problem`].
+//! taxonomy document; validation problems are worded by the protocol's
+//! message table (`convene_protocol::problem_words`), in the same languages.
 
 use axum::http::HeaderMap;
-use convene_protocol::schema::{DateFlaw, EmailFlaw, JsonType, Problem, Shape};
 
 /// A language of the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,97 +112,6 @@ pub fn has(key: &str) -> bool {
 /// `template` with each `{name}` replaced by its value.
 pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
-}
-
-/// The words for a validation [`Problem`] in `lang`. Values and codes are
-/// quoted as given; everything else is in `lang`.
-pub fn problem(lang: Lang, problem: &Problem) -> String {
-    let t = |key: &str| tr(lang, key);
-    let suggest = |text: String, suggestion: &Option<String>| match suggestion {
-        Some(suggestion) => format!("{text} {}", fill(t("problem.did_you_mean"), &[("suggestion", suggestion)])),
-        None => text,
-    };
-    match problem {
-        Problem::Missing => t("problem.missing").to_owned(),
-        Problem::Empty => t("problem.empty").to_owned(),
-        Problem::WrongType { expected, found } => {
-            fill(t("problem.wrong_type"), &[("expected", t(shape_key(*expected))), ("found", t(type_key(*found)))])
-        }
-        Problem::TooLong { length, max } => {
-            fill(t("problem.too_long"), &[("length", &length.to_string()), ("max", &max.to_string())])
-        }
-        Problem::ControlCharacters => t("problem.control_characters").to_owned(),
-        Problem::TooFew { count: 0, min } => fill(t("problem.too_few_none"), &[("min", &min.to_string())]),
-        Problem::TooFew { count, min } => {
-            fill(t("problem.too_few"), &[("count", &count.to_string()), ("min", &min.to_string())])
-        }
-        Problem::TooMany { count, max } => {
-            fill(t("problem.too_many"), &[("count", &count.to_string()), ("max", &max.to_string())])
-        }
-        Problem::NotOneOf { value, allowed, suggestion } => {
-            let text = fill(t("problem.not_one_of"), &[("value", value)]);
-            let text = suggest(text, suggestion);
-            format!("{text} {}", fill(t("problem.allowed"), &[("allowed", &allowed.join(", "))]))
-        }
-        Problem::BadLanguageTag { value } => fill(t("problem.bad_language_tag"), &[("value", value)]),
-        Problem::BadDate { value, flaw } => {
-            let key = match flaw {
-                DateFlaw::NotYyyyMmDd => "problem.date.not_yyyy_mm_dd",
-                DateFlaw::NoSuchMonth => "problem.date.no_such_month",
-                DateFlaw::NoSuchDay => "problem.date.no_such_day",
-                DateFlaw::YearOutOfRange => "problem.date.year_out_of_range",
-            };
-            fill(t(key), &[("value", value)])
-        }
-        Problem::BadCountry { value, suggestion } => {
-            suggest(fill(t("problem.bad_country"), &[("value", value)]), suggestion)
-        }
-        Problem::BadEmail { flaw } => t(match flaw {
-            EmailFlaw::TooLong => "problem.email.too_long",
-            EmailFlaw::Space => "problem.email.space",
-            EmailFlaw::NoAt => "problem.email.no_at",
-            EmailFlaw::SeveralAts => "problem.email.several_ats",
-            EmailFlaw::NothingBeforeAt => "problem.email.nothing_before_at",
-            EmailFlaw::BadDomain => "problem.email.bad_domain",
-        })
-        .to_owned(),
-        Problem::NotWholeNumber { value } => fill(t("problem.not_whole_number"), &[("value", value)]),
-        Problem::OutOfRange { value, min, max } => fill(
-            t("problem.out_of_range"),
-            &[("value", &value.to_string()), ("min", &min.to_string()), ("max", &max.to_string())],
-        ),
-        Problem::PlaceNeeded { .. } => t("problem.place_needed").to_owned(),
-        Problem::UnknownField { suggestion } => suggest(t("problem.unknown_field").to_owned(), suggestion),
-        Problem::ClearContact => t("problem.clear_contact").to_owned(),
-        Problem::TooLarge { kib, max_kib } => {
-            fill(t("problem.too_large"), &[("kib", &kib.to_string()), ("max_kib", &max_kib.to_string())])
-        }
-    }
-}
-
-fn shape_key(shape: Shape) -> &'static str {
-    match shape {
-        Shape::Fields => "shape.fields",
-        Shape::Text => "shape.text",
-        Shape::List => "shape.list",
-        Shape::Number => "shape.number",
-        Shape::Boolean => "shape.boolean",
-        Shape::Code => "shape.code",
-        Shape::Contact => "shape.contact",
-        Shape::Location => "shape.location",
-        Shape::Participants => "shape.participants",
-    }
-}
-
-fn type_key(found: JsonType) -> &'static str {
-    match found {
-        JsonType::Null => "type.null",
-        JsonType::Boolean => "type.boolean",
-        JsonType::Number => "type.number",
-        JsonType::Text => "type.text",
-        JsonType::List => "type.list",
-        JsonType::Object => "type.object",
-    }
 }
 
 /// Every UI string: key, then English, French, Spanish, Arabic. Sorted by
@@ -421,6 +329,24 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         "field.consent_to_publish",
         ["Consent to publish", "Consentement à la publication", "Consentimiento para publicar", "الموافقة على النشر"],
     ),
+    (
+        "field.consent_to_publish.no",
+        [
+            "No, keep it for the secretariat's internal use only.",
+            "Non, à usage interne du secrétariat seulement.",
+            "No, solo para uso interno de la secretaría.",
+            "لا، للاستخدام الداخلي للأمانة فقط.",
+        ],
+    ),
+    (
+        "field.consent_to_publish.yes",
+        [
+            "Yes: the secretariat may review it and show it publicly, without naming me, my organisation or anyone who spoke.",
+            "Oui : le secrétariat peut l'examiner et la montrer publiquement, sans me nommer, ni mon organisation, ni personne qui a parlé.",
+            "Sí: la secretaría puede revisarlo y mostrarlo públicamente, sin nombrarme a mí, a mi organización ni a nadie que haya hablado.",
+            "نعم: يجوز للأمانة مراجعتها وعرضها علنًا دون ذكر اسمي أو اسم مؤسستي أو أي متحدث.",
+        ],
+    ),
     ("field.contact", ["Contact person", "Personne à contacter", "Persona de contacto", "جهة الاتصال"]),
     ("field.contact_email", ["Email", "Courriel", "Correo electrónico", "البريد الإلكتروني"]),
     ("field.contact_name", ["Name", "Nom", "Nombre", "الاسم"]),
@@ -509,6 +435,24 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ["Who can take part", "Qui peut participer", "Quién puede participar", "من يمكنه المشاركة"],
     ),
     (
+        "field.participation.curated_list",
+        [
+            "By invitation (curated list)",
+            "Sur invitation (liste choisie)",
+            "Por invitación (lista seleccionada)",
+            "بالدعوة (قائمة مختارة)",
+        ],
+    ),
+    (
+        "field.participation.open_call",
+        [
+            "Anyone may join (open call)",
+            "Ouvert à tous (appel ouvert)",
+            "Abierto a todos (convocatoria abierta)",
+            "مفتوح للجميع (دعوة عامة)",
+        ],
+    ),
+    (
         "field.photos",
         [
             "Photos (content hashes, one per line; they can arrive later)",
@@ -531,6 +475,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "اقتباسات (حتى ثلاثة، دون ذكر قائلها)",
         ],
     ),
+    ("field.quotes.item", ["Quote", "Citation", "Cita", "اقتباس"]),
     (
         "field.responsible_authority",
         ["Responsible authority", "Autorité responsable", "Autoridad responsable", "الجهة المسؤولة"],
@@ -565,34 +510,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
-        "form.consent_no",
-        [
-            "No, keep it for the secretariat's internal use only.",
-            "Non, à usage interne du secrétariat seulement.",
-            "No, solo para uso interno de la secretaría.",
-            "لا، للاستخدام الداخلي للأمانة فقط.",
-        ],
-    ),
-    (
-        "form.consent_yes",
-        [
-            "Yes: the secretariat may review it and show it publicly, without naming me, my organisation or anyone who spoke.",
-            "Oui : le secrétariat peut l'examiner et la montrer publiquement, sans me nommer, ni mon organisation, ni personne qui a parlé.",
-            "Sí: la secretaría puede revisarlo y mostrarlo públicamente, sin nombrarme a mí, a mi organización ni a nadie que haya hablado.",
-            "نعم: يجوز للأمانة مراجعتها وعرضها علنًا دون ذكر اسمي أو اسم مؤسستي أو أي متحدث.",
-        ],
-    ),
-    (
-        "form.contact_note",
-        [
-            "Personal data: sealed on this computer so that only the secretariat can read it. No hub on the way can.",
-            "Données personnelles : scellées sur cet ordinateur pour que seul le secrétariat puisse les lire. Aucun relais ne le peut.",
-            "Datos personales: sellados en este equipo para que solo la secretaría pueda leerlos. Ningún nodo intermedio puede.",
-            "بيانات شخصية: تُختم على هذا الحاسوب فلا تقرؤها إلا الأمانة، ولا يستطيع أي مركز وسيط قراءتها.",
-        ],
-    ),
-    (
-        "form.edit_contact_note",
+        "form.edit_sealed_note",
         [
             "The contact is sealed and cannot be read back here: enter it again.",
             "Le contact est scellé et ne peut pas être relu ici : saisissez-le à nouveau.",
@@ -615,7 +533,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("form.optional", ["optional", "facultatif", "opcional", "اختياري"]),
-    ("form.quote", ["Quote", "Citation", "Cita", "اقتباس"]),
+    (
+        "form.sealed_note",
+        [
+            "Personal data: sealed on this computer so that only the secretariat can read it. No hub on the way can.",
+            "Données personnelles : scellées sur cet ordinateur pour que seul le secrétariat puisse les lire. Aucun relais ne le peut.",
+            "Datos personales: sellados en este equipo para que solo la secretaría pueda leerlos. Ningún nodo intermedio puede.",
+            "بيانات شخصية: تُختم على هذا الحاسوب فلا تقرؤها إلا الأمانة، ولا يستطيع أي مركز وسيط قراءتها.",
+        ],
+    ),
     (
         "form.whole",
         ["The submission as a whole", "La soumission dans son ensemble", "El envío en su conjunto", "المساهمة بأكملها"],
@@ -776,300 +702,6 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         "page.withdraw",
         ["Withdraw this submission?", "Retirer cette soumission ?", "¿Retirar este envío?", "سحب هذه المساهمة؟"],
     ),
-    (
-        "part.curated_list",
-        [
-            "By invitation (curated list)",
-            "Sur invitation (liste choisie)",
-            "Por invitación (lista seleccionada)",
-            "بالدعوة (قائمة مختارة)",
-        ],
-    ),
-    (
-        "part.open_call",
-        [
-            "Anyone may join (open call)",
-            "Ouvert à tous (appel ouvert)",
-            "Abierto a todos (convocatoria abierta)",
-            "مفتوح للجميع (دعوة عامة)",
-        ],
-    ),
-    (
-        "problem.allowed",
-        [
-            "Allowed: {allowed}.",
-            "Valeurs possibles : {allowed}.",
-            "Valores permitidos: {allowed}.",
-            "القيم المسموح بها: {allowed}.",
-        ],
-    ),
-    (
-        "problem.bad_country",
-        [
-            "“{value}” is not a country code: use two capital letters, e.g. KE.",
-            "« {value} » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE.",
-            "«{value}» no es un código de país: use dos letras mayúsculas, p. ej. KE.",
-            "«{value}» ليس رمز بلد: استخدم حرفين لاتينيين كبيرين، مثل KE.",
-        ],
-    ),
-    (
-        "problem.bad_language_tag",
-        [
-            "“{value}” is not a language code: write one such as en, fr, es, ar or pt-BR.",
-            "« {value} » n'est pas un code de langue : écrivez-en un comme en, fr, es, ar ou pt-BR.",
-            "«{value}» no es un código de idioma: escriba uno como en, fr, es, ar o pt-BR.",
-            "«{value}» ليس رمز لغة: اكتب رمزًا مثل en أو fr أو es أو ar أو pt-BR.",
-        ],
-    ),
-    (
-        "problem.clear_contact",
-        [
-            "Contact details must never be stored in clear: they are sealed so only the secretariat can read them.",
-            "Les coordonnées ne doivent jamais être stockées en clair : elles sont scellées pour que seul le secrétariat puisse les lire.",
-            "Los datos de contacto nunca deben guardarse sin cifrar: se sellan para que solo la secretaría pueda leerlos.",
-            "يجب ألا تُخزَّن بيانات الاتصال مكشوفة أبدًا: فهي تُختم كي لا تقرأها إلا الأمانة.",
-        ],
-    ),
-    (
-        "problem.control_characters",
-        [
-            "Contains invisible control characters: use plain text.",
-            "Contient des caractères de contrôle invisibles : utilisez du texte simple.",
-            "Contiene caracteres de control invisibles: use texto sencillo.",
-            "يحتوي على محارف تحكم غير مرئية: استخدم نصًا عاديًا.",
-        ],
-    ),
-    (
-        "problem.date.no_such_day",
-        [
-            "“{value}” is not a real date: that month has no such day.",
-            "« {value} » n'est pas une vraie date : ce mois n'a pas ce jour.",
-            "«{value}» no es una fecha real: ese mes no tiene ese día.",
-            "«{value}» ليس تاريخًا حقيقيًا: لا يوجد هذا اليوم في ذلك الشهر.",
-        ],
-    ),
-    (
-        "problem.date.no_such_month",
-        [
-            "“{value}” is not a real date: the month must be 01 to 12.",
-            "« {value} » n'est pas une vraie date : le mois va de 01 à 12.",
-            "«{value}» no es una fecha real: el mes debe ser de 01 a 12.",
-            "«{value}» ليس تاريخًا حقيقيًا: يجب أن يكون الشهر من 01 إلى 12.",
-        ],
-    ),
-    (
-        "problem.date.not_yyyy_mm_dd",
-        [
-            "“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2025-03-14.",
-            "« {value} » n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, ex. 2025-03-14.",
-            "«{value}» no es una fecha: escríbala como AAAA-MM-DD, p. ej. 2025-03-14.",
-            "«{value}» ليس تاريخًا: اكتبه بالشكل YYYY-MM-DD، مثل 2025-03-14.",
-        ],
-    ),
-    (
-        "problem.date.year_out_of_range",
-        [
-            "“{value}” is out of range: the year must be from 1900 to 2100.",
-            "« {value} » est hors limites : l'année doit être comprise entre 1900 et 2100.",
-            "«{value}» está fuera de rango: el año debe estar entre 1900 y 2100.",
-            "«{value}» خارج النطاق: يجب أن تكون السنة بين 1900 و 2100.",
-        ],
-    ),
-    (
-        "problem.did_you_mean",
-        [
-            "Did you mean {suggestion}?",
-            "Vouliez-vous dire {suggestion} ?",
-            "¿Quiso decir {suggestion}?",
-            "هل تقصد {suggestion}؟",
-        ],
-    ),
-    (
-        "problem.email.bad_domain",
-        [
-            "After the @ must come a domain such as example.org.",
-            "Après le @ doit venir un domaine comme example.org.",
-            "Después de la @ debe ir un dominio como example.org.",
-            "يجب أن يأتي بعد @ نطاق مثل example.org.",
-        ],
-    ),
-    (
-        "problem.email.no_at",
-        [
-            "This email address has no @.",
-            "Cette adresse électronique n'a pas de @.",
-            "Esta dirección de correo no tiene @.",
-            "لا يحتوي عنوان البريد الإلكتروني على @.",
-        ],
-    ),
-    (
-        "problem.email.nothing_before_at",
-        [
-            "Nothing comes before the @ in this email address.",
-            "Rien ne précède le @ dans cette adresse électronique.",
-            "No hay nada antes de la @ en esta dirección de correo.",
-            "لا شيء قبل @ في عنوان البريد الإلكتروني هذا.",
-        ],
-    ),
-    (
-        "problem.email.several_ats",
-        [
-            "This email address has more than one @.",
-            "Cette adresse électronique a plus d'un @.",
-            "Esta dirección de correo tiene más de una @.",
-            "يحتوي عنوان البريد الإلكتروني على أكثر من @ واحدة.",
-        ],
-    ),
-    (
-        "problem.email.space",
-        [
-            "This email address contains a space.",
-            "Cette adresse électronique contient une espace.",
-            "Esta dirección de correo contiene un espacio.",
-            "يحتوي عنوان البريد الإلكتروني على مسافة.",
-        ],
-    ),
-    (
-        "problem.email.too_long",
-        [
-            "This email address is longer than 254 characters.",
-            "Cette adresse électronique dépasse 254 caractères.",
-            "Esta dirección de correo supera los 254 caracteres.",
-            "عنوان البريد الإلكتروني هذا أطول من 254 حرفًا.",
-        ],
-    ),
-    (
-        "problem.empty",
-        [
-            "This is empty: please fill it in.",
-            "Ce champ est vide : veuillez le remplir.",
-            "Este campo está vacío: rellénelo, por favor.",
-            "هذا الحقل فارغ: يرجى ملؤه.",
-        ],
-    ),
-    (
-        "problem.missing",
-        ["This is required.", "Ce champ est obligatoire.", "Este campo es obligatorio.", "هذا الحقل مطلوب."],
-    ),
-    (
-        "problem.not_one_of",
-        [
-            "“{value}” is not one of the choices.",
-            "« {value} » ne fait pas partie des choix possibles.",
-            "«{value}» no es una de las opciones.",
-            "«{value}» ليس من الخيارات المتاحة.",
-        ],
-    ),
-    (
-        "problem.not_whole_number",
-        [
-            "{value} is not a whole number.",
-            "{value} n'est pas un nombre entier.",
-            "{value} no es un número entero.",
-            "{value} ليس عددًا صحيحًا.",
-        ],
-    ),
-    (
-        "problem.out_of_range",
-        [
-            "{value} is out of range: give a number from {min} to {max}.",
-            "{value} est hors limites : indiquez un nombre de {min} à {max}.",
-            "{value} está fuera de rango: indique un número de {min} a {max}.",
-            "{value} خارج النطاق: أدخل عددًا من {min} إلى {max}.",
-        ],
-    ),
-    (
-        "problem.place_needed",
-        [
-            "Say where the convening takes place: only an online convening may leave this empty.",
-            "Indiquez où se tient la réunion : seule une réunion en ligne peut laisser ce champ vide.",
-            "Indique dónde tiene lugar la reunión: solo una reunión en línea puede dejarlo vacío.",
-            "اذكر مكان انعقاد اللقاء: لا يجوز ترك هذا الحقل فارغًا إلا للقاء عبر الإنترنت.",
-        ],
-    ),
-    (
-        "problem.too_few",
-        [
-            "{count} given; at least {min} are needed.",
-            "{count} indiqués ; il en faut au moins {min}.",
-            "{count} indicados; se necesitan al menos {min}.",
-            "أُدخل {count}، والمطلوب {min} على الأقل.",
-        ],
-    ),
-    (
-        "problem.too_few_none",
-        [
-            "Nothing given: give or choose at least {min}.",
-            "Rien d'indiqué : indiquez ou choisissez-en au moins {min}.",
-            "No se indicó nada: indique o elija al menos {min}.",
-            "لم يُدخل شيء: أدخل أو اختر {min} على الأقل.",
-        ],
-    ),
-    (
-        "problem.too_large",
-        [
-            "The submission is too large as a whole ({kib} KiB); at most {max_kib} KiB: shorten the longest texts or lists.",
-            "La soumission est trop volumineuse ({kib} Kio) ; {max_kib} Kio au plus : raccourcissez les textes ou listes les plus longs.",
-            "El envío es demasiado grande ({kib} KiB); como máximo {max_kib} KiB: acorte los textos o listas más largos.",
-            "المساهمة كبيرة جدًا ({kib} KiB)؛ الحد الأقصى {max_kib} KiB: اختصر أطول النصوص أو القوائم.",
-        ],
-    ),
-    (
-        "problem.too_long",
-        [
-            "Too long: {length} characters, at most {max} allowed.",
-            "Trop long : {length} caractères, {max} au plus.",
-            "Demasiado largo: {length} caracteres, como máximo {max}.",
-            "طويل جدًا: {length} حرفًا، والحد الأقصى {max}.",
-        ],
-    ),
-    (
-        "problem.too_many",
-        [
-            "{count} given; at most {max} allowed.",
-            "{count} indiqués ; {max} au plus.",
-            "{count} indicados; como máximo {max}.",
-            "أُدخل {count}، والحد الأقصى {max}.",
-        ],
-    ),
-    (
-        "problem.unknown_field",
-        [
-            "This field is not part of this kind of submission.",
-            "Ce champ ne fait pas partie de ce type de soumission.",
-            "Este campo no forma parte de este tipo de envío.",
-            "هذا الحقل ليس جزءًا من هذا النوع من المساهمات.",
-        ],
-    ),
-    (
-        "problem.wrong_type",
-        [
-            "Must be {expected}, not {found}.",
-            "Doit être {expected}, pas {found}.",
-            "Debe ser {expected}, no {found}.",
-            "يجب أن يكون {expected}، لا {found}.",
-        ],
-    ),
-    ("shape.boolean", ["true or false", "vrai ou faux", "verdadero o falso", "صحيحًا أو خطأ"]),
-    ("shape.code", ["a code", "un code", "un código", "رمزًا"]),
-    (
-        "shape.contact",
-        ["a name and an email", "un nom et un courriel", "un nombre y un correo electrónico", "اسمًا وبريدًا إلكترونيًا"],
-    ),
-    ("shape.fields", ["a group of fields", "un groupe de champs", "un grupo de campos", "مجموعة من الحقول"]),
-    ("shape.list", ["a list", "une liste", "una lista", "قائمة"]),
-    ("shape.location", ["a country and a place", "un pays et un lieu", "un país y un lugar", "بلدًا ومكانًا"]),
-    ("shape.number", ["a number", "un nombre", "un número", "رقمًا"]),
-    (
-        "shape.participants",
-        [
-            "a number and stakeholder groups",
-            "un nombre et des groupes de parties prenantes",
-            "un número y grupos de interés",
-            "عددًا وفئات من أصحاب المصلحة",
-        ],
-    ),
-    ("shape.text", ["text", "du texte", "texto", "نصًا"]),
     ("sub.changes", ["Edit history", "Historique des modifications", "Historial de cambios", "سجل التعديلات"]),
     (
         "sub.contact_sealed",
@@ -1141,12 +773,6 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("sync.peers_online", ["peers online", "pairs en ligne", "pares en línea", "نظراء متصلون"]),
-    ("type.boolean", ["true/false", "vrai/faux", "verdadero/falso", "صحيح/خطأ"]),
-    ("type.list", ["a list", "une liste", "una lista", "قائمة"]),
-    ("type.null", ["nothing", "rien", "nada", "لا شيء"]),
-    ("type.number", ["a number", "un nombre", "un número", "رقم"]),
-    ("type.object", ["a group of fields", "un groupe de champs", "un grupo de campos", "مجموعة من الحقول"]),
-    ("type.text", ["text", "du texte", "texto", "نص"]),
     (
         "withdraw.explain",
         [
@@ -1179,112 +805,6 @@ mod tests {
         for (key, texts) in STRINGS {
             assert!(texts.iter().all(|text| !text.trim().is_empty()), "{key} has an empty translation");
         }
-    }
-
-    /// One of every problem, with every date and email flaw and every
-    /// shape and type (the match below stops compiling when a variant is
-    /// added and not listed).
-    fn every_problem() -> Vec<Problem> {
-        let listed = |problem: &Problem| match problem {
-            Problem::Missing
-            | Problem::Empty
-            | Problem::WrongType { .. }
-            | Problem::TooLong { .. }
-            | Problem::ControlCharacters
-            | Problem::TooFew { .. }
-            | Problem::TooMany { .. }
-            | Problem::NotOneOf { .. }
-            | Problem::BadLanguageTag { .. }
-            | Problem::BadDate { .. }
-            | Problem::BadCountry { .. }
-            | Problem::BadEmail { .. }
-            | Problem::NotWholeNumber { .. }
-            | Problem::OutOfRange { .. }
-            | Problem::PlaceNeeded { .. }
-            | Problem::UnknownField { .. }
-            | Problem::ClearContact
-            | Problem::TooLarge { .. } => true,
-        };
-        let mut all = vec![
-            Problem::Missing,
-            Problem::Empty,
-            Problem::TooLong { length: 301, max: 300 },
-            Problem::ControlCharacters,
-            Problem::TooFew { count: 0, min: 1 },
-            Problem::TooFew { count: 1, min: 2 },
-            Problem::TooMany { count: 4, max: 3 },
-            Problem::NotOneOf { value: "F99".into(), allowed: vec!["F1".into(), "O9".into()], suggestion: None },
-            Problem::NotOneOf { value: "f1".into(), allowed: vec!["F1".into()], suggestion: Some("F1".into()) },
-            Problem::BadLanguageTag { value: "english".into() },
-            Problem::BadCountry { value: "Kenya".into(), suggestion: None },
-            Problem::BadCountry { value: "ke".into(), suggestion: Some("KE".into()) },
-            Problem::NotWholeNumber { value: "2.5".into() },
-            Problem::OutOfRange { value: 0, min: 1, max: 1_000_000 },
-            Problem::PlaceNeeded { format: "in_person".into() },
-            Problem::UnknownField { suggestion: None },
-            Problem::UnknownField { suggestion: Some("insights".into()) },
-            Problem::ClearContact,
-            Problem::TooLarge { kib: 200, max_kib: 192 },
-        ];
-        all.extend(DateFlaw::ALL.map(|flaw| Problem::BadDate { value: "2025-02-30".into(), flaw }));
-        all.extend(EmailFlaw::ALL.map(|flaw| Problem::BadEmail { flaw }));
-        for expected in Shape::ALL {
-            all.extend(JsonType::ALL.map(|found| Problem::WrongType { expected, found }));
-        }
-        assert!(all.iter().all(listed));
-        all
-    }
-
-    /// The words of a text, in lower case (codes, numbers and addresses left out).
-    fn words(text: &str) -> Vec<String> {
-        text.split(|c: char| c.is_whitespace() || ",;:()?!¿¡«»“”/".contains(c))
-            .map(|word| word.trim_end_matches('.'))
-            .filter(|word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_alphabetic()))
-            .filter(|word| word.chars().skip(1).all(|c| c.is_ascii_lowercase()))
-            .map(str::to_lowercase)
-            .collect()
-    }
-
-    #[test]
-    fn every_problem_is_worded_in_every_language_without_english_in_the_others() {
-        // Words that French or Spanish share with English.
-        const SHARED: [&str; 5] = ["code", "control", "date", "real", "use"];
-        for problem in every_problem() {
-            let english = super::problem(Lang::En, &problem);
-            assert!(!english.contains('{'), "{english}");
-            let values = serde_json::to_string(&problem).unwrap().to_lowercase();
-            let english_words: Vec<String> = words(&english)
-                .into_iter()
-                .filter(|word| !values.contains(word.as_str()) && !SHARED.contains(&word.as_str()))
-                .collect();
-            for lang in [Lang::Fr, Lang::Es, Lang::Ar] {
-                let text = super::problem(lang, &problem);
-                assert!(!text.trim().is_empty() && !text.contains('{'), "{lang:?} {problem:?}: {text}");
-                assert_ne!(text, english, "{lang:?} {problem:?}");
-                let theirs = words(&text);
-                for word in &english_words {
-                    assert!(!theirs.contains(word), "{lang:?} {problem:?}: English {word:?} in {text}");
-                }
-                if lang == Lang::Ar {
-                    assert!(text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{problem:?}: {text}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn problems_quote_their_values_and_numbers() {
-        let problem = Problem::TooLong { length: 301, max: 300 };
-        for lang in Lang::ALL {
-            let text = super::problem(lang, &problem);
-            assert!(text.contains("301") && text.contains("300"), "{text}");
-        }
-        let problem =
-            Problem::NotOneOf { value: "f1".into(), allowed: vec!["F1".into()], suggestion: Some("F1".into()) };
-        assert_eq!(
-            super::problem(Lang::Fr, &problem),
-            "« f1 » ne fait pas partie des choix possibles. Vouliez-vous dire F1 ? Valeurs possibles : F1."
-        );
     }
 
     #[test]

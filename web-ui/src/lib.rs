@@ -2,8 +2,9 @@
 //!
 //! The HTTP face of a running node: the JSON API under `/api/v1` (what the
 //! `convene` CLI talks to while `convene node run` holds the store, described
-//! by `openapi.json`) and the web UI's pages ([`pages`], over [`web`],
-//! [`i18n`] and [`drafts`]). Everything goes through [`convene_node::Node`] and the
+//! by `openapi.json` and the schema of a submission generated from the table
+//! of kinds) and the web UI's pages ([`pages`], over [`web`], [`i18n`] and
+//! [`drafts`]). Everything goes through [`convene_node::Node`] and the
 //! sync engine's [`convene_node::sync::SyncHandle`].
 //!
 //! **Security invariants:** the server binds 127.0.0.1 unless told
@@ -19,6 +20,8 @@ mod contrast;
 mod error;
 pub mod guard;
 pub mod i18n;
+#[cfg(test)]
+mod new_kind_tests;
 mod openapi;
 pub mod pages;
 pub mod session;

@@ -97,6 +97,24 @@ impl FromRequestParts<WebState> for Ctx {
     }
 }
 
+#[cfg(test)]
+impl Ctx {
+    /// A visitor in `lang` on loopback, for rendering pages in unit tests.
+    pub(crate) fn for_test(lang: Lang) -> Ctx {
+        Ctx {
+            lang,
+            nonce: "0".repeat(32),
+            new_nonce: false,
+            allowed: true,
+            require_token: false,
+            signer: None,
+            path: "/".into(),
+            sync: None,
+            csrf_key: [0; 32],
+        }
+    }
+}
+
 fn is_nonce(text: &str) -> bool {
     text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -37,8 +37,10 @@ fn submission(title: &str) -> Value {
     let values = convene_web::pages::form::Values(
         common::report_pairs("x").into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
     );
-    let mut json =
-        convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+    let mut json = convene_web::pages::form::to_submission(
+        convene_protocol::kinds::SubmissionKind::ConveningReport.spec(),
+        &values,
+    );
     json["title"] = json!(title);
     json
 }
@@ -396,21 +398,40 @@ async fn every_api_route_is_documented() {
     }
 }
 
-#[test]
-fn the_submission_schema_says_what_the_server_checks() {
-    use convene_protocol::schema::{self, SubmissionKind};
-    let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+/// Every `$ref` in `value`.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                out.push(reference.to_owned());
+            }
+            map.values().for_each(|value| references(value, out));
+        }
+        Value::Array(items) => items.iter().for_each(|value| references(value, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_served_submission_schema_is_the_tables_and_every_reference_resolves() {
+    use convene_protocol::kinds::{self, SubmissionKind};
+    let doc: Value = serde_json::from_str(&app(false, false).client().get("/api/v1/openapi.json").await.body).unwrap();
     let schemas = &doc["components"]["schemas"];
+    let generated = convene_protocol::json_schema::submission_schemas(&SubmissionKind::specs());
+    for (name, schema) in &generated {
+        assert_eq!(&schemas[name], schema, "{name}");
+    }
+    let mut found = Vec::new();
+    references(&doc, &mut found);
+    for reference in found {
+        assert!(!resolve(&doc, &json!({ "$ref": reference })).is_null(), "{reference} resolves to nothing");
+    }
     let strings = |value: &Value| -> Vec<String> {
         value.as_array().unwrap().iter().map(|item| item.as_str().unwrap().to_owned()).collect()
     };
-    let countries: Vec<String> = schema::country_codes().map(str::to_owned).collect();
+    let countries: Vec<String> = convene_protocol::text_rules::country_codes().map(str::to_owned).collect();
     assert_eq!(strings(&schemas["Country"]["enum"]), countries);
     assert!(!countries.contains(&"XX".to_owned()) && !countries.contains(&"UK".to_owned()));
-    let taxonomy = convene_protocol::taxonomy::Taxonomy::v1();
-    let codes = |terms: &[convene_protocol::taxonomy::Term]| -> Vec<String> {
-        terms.iter().map(|term| term.code.clone()).collect()
-    };
     for (name, kind) in [
         ("ConveningReport", SubmissionKind::ConveningReport),
         ("CaseStudy", SubmissionKind::CaseStudy),
@@ -420,35 +441,15 @@ fn the_submission_schema_says_what_the_server_checks() {
         assert_eq!(object["additionalProperties"], false, "{name}");
         assert_eq!(object["properties"]["kind"]["const"], kind.as_str());
         let properties: BTreeSet<&str> = object["properties"].as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(properties, kind.fields().iter().copied().collect(), "{name}: exactly the fields of the kind");
-        assert_eq!(object["properties"]["title"]["maxLength"], schema::MAX_TITLE_CHARS);
-        for (field, terms) in [
-            ("principles", &taxonomy.principles),
-            ("risks", &taxonomy.risks),
-            ("lifecycle_stages", &taxonomy.lifecycle_stages),
-            ("dpi_types", &taxonomy.dpi_types),
-            ("purposes", &taxonomy.purposes),
-        ] {
-            if let Some(property) = object["properties"].get(field) {
-                assert_eq!(strings(&property["items"]["enum"]), codes(terms), "{name}.{field}");
-            }
-        }
-        if let Some(format) = object["properties"].get("format") {
-            assert_eq!(strings(&format["enum"]), codes(&taxonomy.formats));
-        }
+        let fields: BTreeSet<&str> =
+            std::iter::once("kind").chain(kind.spec().fields.iter().map(|field| field.name)).collect();
+        assert_eq!(properties, fields, "{name}: exactly the fields of the kind");
+        assert_eq!(object["properties"]["title"]["maxLength"], kinds::MAX_TITLE_CHARS);
     }
     let report = &schemas["ConveningReport"]["properties"];
-    assert_eq!(strings(&report["participants"]["properties"]["stakeholder_groups"]["items"]["enum"]), {
-        codes(&taxonomy.stakeholder_groups)
-    });
-    assert_eq!(report["participants"]["properties"]["count"]["maximum"], schema::MAX_PARTICIPANTS);
-    assert_eq!(report["summary"]["maxLength"], schema::MAX_TEXT_CHARS);
-    assert_eq!(report["insights"]["items"]["maxLength"], schema::MAX_ITEM_CHARS);
-    assert_eq!(report["quotes"]["maxItems"], schema::MAX_QUOTES);
-    let case = &schemas["CaseStudy"]["properties"];
-    assert_eq!(strings(&case["responsible_authority"]["enum"]), codes(&taxonomy.responsible_authorities));
+    assert_eq!(report["participants"]["properties"]["count"]["maximum"], kinds::MAX_PARTICIPANTS);
+    assert_eq!(report["quotes"]["maxItems"], 3);
     let announcement = &schemas["ConveningAnnouncement"]["properties"];
-    assert_eq!(strings(&announcement["participation"]["enum"]), schema::PARTICIPATION.map(str::to_owned).to_vec());
-    assert_eq!(announcement["topics"]["items"]["maxLength"], schema::MAX_SHORT_CHARS);
-    assert_eq!(schemas["Contact"]["properties"]["email"]["maxLength"], schema::MAX_EMAIL_BYTES);
+    assert_eq!(strings(&announcement["participation"]["enum"]), kinds::PARTICIPATION.map(str::to_owned).to_vec());
+    assert_eq!(schemas["Contact"]["properties"]["email"]["maxLength"], kinds::MAX_EMAIL_BYTES);
 }

@@ -172,8 +172,10 @@ async fn paging() {
         let mut pairs: Vec<(String, String)> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         pairs[0].1 = format!("Report number {n:02}");
         let values = convene_web::pages::form::Values(pairs);
-        let json =
-            convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+        let json = convene_web::pages::form::to_submission(
+            convene_protocol::kinds::SubmissionKind::ConveningReport.spec(),
+            &values,
+        );
         app.state.node.submit(&secret, &json).unwrap();
     }
     let first = client.get("/").await;
@@ -455,8 +457,10 @@ async fn bound_wide_every_writing_or_revealing_page_needs_a_login() {
     let values = convene_web::pages::form::Values(
         report_pairs("Wide").into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
     );
-    let json =
-        convene_web::pages::form::to_submission(convene_protocol::schema::SubmissionKind::ConveningReport, &values);
+    let json = convene_web::pages::form::to_submission(
+        convene_protocol::kinds::SubmissionKind::ConveningReport.spec(),
+        &values,
+    );
     let id = app.state.node.submit(&secret, &json).unwrap().id;
     let mut client = app.client();
     // The public browse pages stay open.

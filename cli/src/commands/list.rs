@@ -3,7 +3,7 @@
 use clap::Args;
 use convene_node::api::Shown;
 use convene_node::query::Filter;
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 use serde_json::Value;
 
 use super::Context;

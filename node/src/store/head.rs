@@ -74,7 +74,7 @@ pub(crate) fn decode(document: &DocumentId, bytes: &[u8]) -> Option<Head> {
 #[cfg(test)]
 mod tests {
     use convene_protocol::keys::SecretKey;
-    use convene_protocol::schema::SubmissionKind;
+    use convene_protocol::kinds::SubmissionKind;
     use serde_json::json;
 
     use super::*;

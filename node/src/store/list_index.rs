@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use convene_protocol::entry::DocumentId;
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::taxonomy::{Taxonomy, Term};
 
 use super::ListRow;

@@ -1,13 +1,14 @@
 //! The stored form of a list row: a compact binary record, because listing
 //! decodes every row of the corpus (100,000 of them in well under a second).
 //!
-//! Layout: created (u64 BE) ‖ kind (u8) ‖ creator ‖ title ‖ language ‖
+//! Layout: created (u64 BE) ‖ kind (its code in the table of kinds, u8) ‖ creator ‖ title ‖ language ‖
 //! country? ‖ date? ‖ principles ‖ risks ‖ stages ‖ dpi types ‖ stakeholder
 //! groups, where a text is `u16 length ‖ UTF-8`, an optional text is `u8 flag
 //! ‖ text`, and a list is `u8 count ‖ texts`. The document id is the key.
 
 use convene_protocol::entry::DocumentId;
-use convene_protocol::schema::{SubmissionKind, Summary};
+use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::schema::Summary;
 
 use super::ListRow;
 
@@ -40,7 +41,7 @@ pub(crate) fn encode(row: &ListRow) -> Vec<u8> {
     let summary = &row.summary;
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(&row.created_ms.to_be_bytes());
-    out.push(SubmissionKind::ALL.iter().position(|kind| *kind == summary.kind).unwrap_or(0) as u8);
+    out.push(summary.kind.spec().code);
     put_text(&mut out, &row.creator);
     put_text(&mut out, &summary.title);
     put_text(&mut out, &summary.language);
@@ -93,7 +94,7 @@ impl Cursor<'_> {
 pub(crate) fn decode(id: DocumentId, bytes: &[u8]) -> Option<ListRow> {
     let mut cursor = Cursor(bytes);
     let created_ms = u64::from_be_bytes(cursor.take(8)?.try_into().ok()?);
-    let kind = *SubmissionKind::ALL.get(cursor.byte()? as usize)?;
+    let kind = SubmissionKind::from_code(cursor.byte()?)?;
     let creator = cursor.text()?;
     let summary = Summary {
         kind,
@@ -134,6 +135,7 @@ mod tests {
             },
         };
         let bytes = encode(&row);
+        assert_eq!(bytes[8], 1, "a case study is stored with its code, as before the table had codes");
         assert_eq!(decode(row.id, &bytes), Some(row.clone()));
         assert_eq!(decode(row.id, &bytes[..bytes.len() - 1]), None);
         let mut longer = bytes.clone();

@@ -32,8 +32,10 @@ use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
 use convene_protocol::keys::PublicKey;
+use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::network::NetworkId;
-use convene_protocol::schema::{self, SubmissionKind, Summary, ValidationErrors};
+use convene_protocol::problem::ValidationErrors;
+use convene_protocol::schema::{self, Summary};
 use serde_json::{Map, Value};
 
 use crate::query::{Filter, Page};

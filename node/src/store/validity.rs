@@ -25,7 +25,9 @@ use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{Entry, EntryKind};
 use convene_protocol::keys::PublicKey;
-use convene_protocol::schema::{self, SubmissionKind, ValidationErrors};
+use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::problem::ValidationErrors;
+use convene_protocol::schema;
 use serde_json::{Map, Value};
 
 /// A document's creates and changes, each parsed once.

@@ -3,7 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use convene_node::query::Filter;
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde::Deserialize;

@@ -1,13 +1,15 @@
-//! The submission forms (convening report, case study, convening
-//! announcement): rendering every field of `DOMAIN.md`, turning the posted
-//! values into interchange JSON, and stored fields back into values.
+//! The submission forms: rendering each field of a kind by its shape in the
+//! table of kinds, turning the posted values into interchange JSON, and
+//! stored fields back into values. Nothing here names a field.
 //!
-//! Form names are the JSON field names, except where JSON nests:
-//! `country`/`locality` (location), `participants_count` and
-//! `stakeholder_groups` (participants), `contact_name`/`contact_email`.
-//! Lists of text are one item per line; code lists are checkboxes.
+//! Form names are the fields' keys: the JSON name, or for a field in a group
+//! its own key (`participants_count`). Lists of text are one item per line,
+//! or one box per item for paragraphs; a code is radio buttons, codes are
+//! checkboxes; a field's words are `field.{key}` in the string table.
 
-use convene_protocol::schema::{FieldError, MAX_QUOTES, PARTICIPATION, SubmissionKind, ValidationErrors, WHOLE};
+use convene_protocol::kinds::{Codes, Field, Kind, Need, Shape};
+use convene_protocol::problem::{FieldError, ValidationErrors, WHOLE};
+use convene_protocol::problem_words;
 use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
@@ -40,12 +42,6 @@ impl Values {
     }
 }
 
-/// The code lists of a kind, rendered as checkboxes.
-const CODE_LISTS: [&str; 6] =
-    ["purposes", "dpi_types", "stakeholder_groups", "principles", "risks", "lifecycle_stages"];
-/// The text lists, one item per line.
-const LINE_LISTS: [&str; 6] = ["host_organizations", "insights", "photos", "lessons", "attachments", "topics"];
-
 fn lines(text: &str) -> Vec<Value> {
     text.lines().map(str::trim).filter(|line| !line.is_empty()).map(|line| Value::String(line.to_owned())).collect()
 }
@@ -56,136 +52,132 @@ fn non_empty(text: &str) -> Option<Value> {
 }
 
 /// The interchange JSON of a form of `kind`: what the node validates and signs.
-pub fn to_submission(kind: SubmissionKind, values: &Values) -> Value {
+pub fn to_submission(kind: &Kind, values: &Values) -> Value {
     let mut out = Map::new();
-    out.insert("kind".into(), json!(kind.as_str()));
-    for field in kind.fields() {
-        let field = *field;
-        let value = match field {
-            "kind" => continue,
-            "location" => {
-                let (country, locality) = (values.get("country").trim(), values.get("locality").trim());
-                if country.is_empty() && locality.is_empty() {
-                    None
-                } else {
-                    Some(json!({ "country": country.to_uppercase(), "locality": locality }))
-                }
-            }
-            "country" => non_empty(values.get("country")).map(|v| json!(v.as_str().unwrap_or("").to_uppercase())),
-            "contact" => {
-                let (name, email) = (values.get("contact_name").trim(), values.get("contact_email").trim());
-                if name.is_empty() && email.is_empty() { None } else { Some(json!({ "name": name, "email": email })) }
-            }
-            "participants" => {
-                let count = values.get("participants_count").trim();
-                let count = match count.parse::<u64>() {
-                    Ok(number) => Some(json!(number)),
-                    Err(_) if count.is_empty() => None,
-                    Err(_) => Some(json!(count)),
-                };
-                let groups: Vec<&str> = values.all("stakeholder_groups");
-                let mut participants = Map::new();
-                if let Some(count) = count {
-                    participants.insert("count".into(), count);
-                }
-                participants.insert("stakeholder_groups".into(), json!(groups));
-                Some(Value::Object(participants))
-            }
-            "quotes" => {
-                let quotes: Vec<Value> = values.all("quotes").into_iter().filter_map(non_empty).collect();
-                (!quotes.is_empty()).then_some(Value::Array(quotes))
-            }
-            "consent_to_publish" => match values.get("consent_to_publish") {
-                "yes" => Some(json!(true)),
-                "no" => Some(json!(false)),
-                _ => None,
-            },
-            field if CODE_LISTS.contains(&field) => Some(json!(values.all(field))),
-            field if LINE_LISTS.contains(&field) => {
-                let items = lines(values.get(field));
-                let optional = matches!(field, "photos" | "attachments");
-                if optional && items.is_empty() { None } else { Some(Value::Array(items)) }
-            }
-            field => non_empty(values.get(field)),
-        };
-        if let Some(value) = value {
-            out.insert(field.to_owned(), value);
+    out.insert("kind".into(), json!(kind.name));
+    for field in kind.fields {
+        if let Some(value) = field_value(field, values) {
+            out.insert(field.name.to_owned(), value);
         }
     }
     Value::Object(out)
 }
 
-/// The form values of stored public fields (for the edit form; the contact
-/// is sealed and stays empty).
-pub fn from_fields(fields: &Map<String, Value>) -> Values {
+/// The JSON of one field from the form's values; `None` when left empty
+/// (a list of codes is always given: no box ticked is an empty list).
+fn field_value(field: &Field, values: &Values) -> Option<Value> {
+    let given = values.get(field.key);
+    let optional = field.need != Need::Required;
+    match &field.shape {
+        Shape::Group(members) => {
+            let group: Map<String, Value> = members
+                .iter()
+                .filter_map(|member| Some((member.name.to_owned(), member_value(member, values)?)))
+                .collect();
+            let filled = group.values().any(|value| match value {
+                Value::String(text) => !text.is_empty(),
+                Value::Array(items) => !items.is_empty(),
+                _ => true,
+            });
+            filled.then_some(Value::Object(group))
+        }
+        Shape::CodeList { .. } => Some(json!(values.all(field.key))),
+        Shape::TextList { paragraphs: true, .. } => {
+            let items: Vec<Value> = values.all(field.key).into_iter().filter_map(non_empty).collect();
+            (!(optional && items.is_empty())).then_some(Value::Array(items))
+        }
+        Shape::TextList { paragraphs: false, .. } => {
+            let items = lines(given);
+            (!(optional && items.is_empty())).then_some(Value::Array(items))
+        }
+        Shape::Flag => match given {
+            "yes" => Some(json!(true)),
+            "no" => Some(json!(false)),
+            _ => None,
+        },
+        Shape::Count { .. } => {
+            let count = given.trim();
+            match count.parse::<u64>() {
+                Ok(number) => Some(json!(number)),
+                Err(_) if count.is_empty() => None,
+                Err(_) => Some(json!(count)),
+            }
+        }
+        Shape::Country => non_empty(&given.to_uppercase()),
+        _ => non_empty(given),
+    }
+}
+
+/// The JSON of a field inside a group: a text is kept even empty, so the
+/// group says which of its fields were left empty.
+fn member_value(member: &Field, values: &Values) -> Option<Value> {
+    match &member.shape {
+        Shape::Text { .. } | Shape::LongText { .. } | Shape::Email => Some(json!(values.get(member.key).trim())),
+        Shape::Country => Some(json!(values.get(member.key).trim().to_uppercase())),
+        _ => field_value(member, values),
+    }
+}
+
+/// The form values of stored public fields of `kind` (for the edit form;
+/// sealed fields stay empty).
+pub fn from_fields(kind: &Kind, fields: &Map<String, Value>) -> Values {
     let mut out = Vec::new();
-    let mut push = |name: &str, value: &str| out.push((name.to_owned(), value.to_owned()));
-    for (key, value) in fields {
-        match (key.as_str(), value) {
-            ("kind" | "sealed_contact", _) => {}
-            ("location", Value::Object(location)) => {
-                push("country", location.get("country").and_then(Value::as_str).unwrap_or(""));
-                push("locality", location.get("locality").and_then(Value::as_str).unwrap_or(""));
-            }
-            ("participants", Value::Object(participants)) => {
-                if let Some(count) = participants.get("count").and_then(Value::as_u64) {
-                    push("participants_count", &count.to_string());
-                }
-                for group in participants.get("stakeholder_groups").and_then(Value::as_array).into_iter().flatten() {
-                    push("stakeholder_groups", group.as_str().unwrap_or(""));
-                }
-            }
-            ("consent_to_publish", Value::Bool(consent)) => push(key, if *consent { "yes" } else { "no" }),
-            (field, Value::Array(items)) if LINE_LISTS.contains(&field) => {
-                let text = items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n");
-                push(field, &text);
-            }
-            (field, Value::Array(items)) => {
-                for item in items.iter().filter_map(Value::as_str) {
-                    push(field, item);
-                }
-            }
-            (field, Value::String(text)) => push(field, text),
-            (field, other) => push(field, &other.to_string()),
+    for field in kind.fields {
+        if let Some(value) = fields.get(field.name) {
+            push_values(field, value, &mut out);
         }
     }
     Values(out)
 }
 
-/// The form name an error's JSON path belongs to.
-pub fn form_name(path: &str) -> &str {
+fn push_values(field: &Field, value: &Value, out: &mut Vec<(String, String)>) {
+    let mut push = |text: &str| out.push((field.key.to_owned(), text.to_owned()));
+    match (&field.shape, value) {
+        (Shape::Group(members), Value::Object(group)) => {
+            for member in *members {
+                if let Some(value) = group.get(member.name) {
+                    push_values(member, value, out);
+                }
+            }
+        }
+        (Shape::Flag, Value::Bool(flag)) => push(if *flag { "yes" } else { "no" }),
+        (Shape::TextList { paragraphs: false, .. }, Value::Array(items)) => {
+            push(&items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"));
+        }
+        (_, Value::Array(items)) => items.iter().filter_map(Value::as_str).for_each(push),
+        (_, Value::String(text)) => push(text),
+        (_, other) => push(&other.to_string()),
+    }
+}
+
+/// The field of `kind` an error's JSON path is about, and the form name it
+/// shows at: a field in a group at its own key, the group itself at its
+/// first field's.
+pub fn form_name<'k>(kind: &'k Kind, path: &'k str) -> &'k str {
     let head = path.split('[').next().unwrap_or(path);
-    match head {
-        "location" | "location.country" => "country",
-        "location.locality" => "locality",
-        "participants" | "participants.count" => "participants_count",
-        "participants.stakeholder_groups" => "stakeholder_groups",
-        "contact" | "contact.name" => "contact_name",
-        "contact.email" => "contact_email",
-        other => other.split('.').next().unwrap_or(other),
+    let mut names = head.split('.');
+    let Some(field) = names.next().and_then(|name| kind.field(name)) else { return head };
+    let members = field.members();
+    match names.next() {
+        Some(name) => members.iter().find(|member| member.name == name).map_or(head, |member| member.key),
+        None => members.first().map_or(field.key, |member| member.key),
     }
 }
 
 /// Every form name shown for `kind`, in order.
-pub fn form_names(kind: SubmissionKind) -> Vec<&'static str> {
-    let mut names = Vec::new();
-    for field in kind.fields() {
-        match *field {
-            "kind" => {}
-            "location" => names.extend(["country", "locality"]),
-            "participants" => names.extend(["participants_count", "stakeholder_groups"]),
-            "contact" => names.extend(["contact_name", "contact_email"]),
-            other => names.push(other),
-        }
-    }
-    names
+pub fn form_names(kind: &Kind) -> Vec<&'static str> {
+    kind.fields
+        .iter()
+        .flat_map(|field| if field.members().is_empty() { std::slice::from_ref(field) } else { field.members() })
+        .map(|field| field.key)
+        .collect()
 }
 
 /// What a form page needs besides the values.
 #[derive(Debug)]
 pub struct FormSpec<'a> {
     /// Which kind of submission.
-    pub kind: SubmissionKind,
+    pub kind: &'static Kind,
     /// Where it posts.
     pub action: String,
     /// The draft it belongs to, if any.
@@ -200,21 +192,15 @@ pub struct FormSpec<'a> {
     pub signer_error: Option<String>,
 }
 
-/// The whole form. Validation messages are worded in the visitor's
-/// language, each next to its field and all in a summary at the top.
+/// The whole form: each field of the kind rendered by its shape.
+/// Validation messages are worded in the visitor's language, each next to
+/// its field and all in a summary at the top.
 pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&ValidationErrors>) -> Markup {
     let kind = spec.kind;
     let errors: &[FieldError] = errors.map(|errors| errors.0.as_slice()).unwrap_or_default();
-    let message = |name: &str| -> Option<String> {
-        let found: Vec<String> = errors
-            .iter()
-            .filter(|error| form_name(&error.field) == name)
-            .map(|error| field_message(ctx, error))
-            .collect();
-        (!found.is_empty()).then(|| found.join(" "))
-    };
     let names = form_names(kind);
-    let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(&error.field));
+    let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(kind, &error.path));
+    let form = Form { ctx, kind, values, errors, editing: spec.editing };
     html! {
         @if !errors.is_empty() || spec.signer_error.is_some() {
             div.errors role="alert" tabindex="-1" #errors {
@@ -223,11 +209,11 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                     @for error in errors {
                         li {
                             @if placed(error) {
-                                a href={ "#f-" (form_name(&error.field)) } { (field_words(ctx, &error.field)) }
+                                a href={ "#f-" (form_name(kind, &error.path)) } { (field_words(ctx, kind, &error.path)) }
                             } @else {
-                                (field_words(ctx, &error.field))
+                                (field_words(ctx, kind, &error.path))
                             }
-                            (ctx.t("common.colon")) (field_message(ctx, error))
+                            (ctx.t("common.colon")) (field_message(ctx, kind, error))
                         }
                     }
                     @if let Some(signer_error) = &spec.signer_error {
@@ -236,57 +222,12 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                 }
             }
         }
-        form method="post" action=(spec.action) #submission-form data-kind=(kind.as_str()) data-autosave=[(!spec.editing).then_some("1")] novalidate {
+        form method="post" action=(spec.action) #submission-form data-kind=(kind.name) data-autosave=[(!spec.editing).then_some("1")] novalidate {
             (ctx.csrf_field())
-            input type="hidden" name="kind" value=(kind.as_str());
+            input type="hidden" name="kind" value=(kind.name);
             @if let Some(draft) = spec.draft { input type="hidden" name="draft" value=(draft); }
-            @for field in kind.fields() {
-                @match *field {
-                    "kind" => {}
-                    "location" => {
-                        fieldset {
-                            legend { (ctx.t("field.location")) }
-                            (text_input(ctx, "country", values, message("country"), "text", Some(2)))
-                            (text_input(ctx, "locality", values, message("locality"), "text", None))
-                        }
-                    }
-                    "country" => (text_input(ctx, "country", values, message("country"), "text", Some(2))),
-                    "contact" => {
-                        fieldset #f-contact {
-                            legend { (ctx.t("field.contact")) @if kind == SubmissionKind::ConveningAnnouncement { " (" (ctx.t("form.optional")) ")" } }
-                            p.hint { (ctx.t("form.contact_note")) }
-                            @if spec.editing { p.hint { (ctx.t("form.edit_contact_note")) } }
-                            (text_input(ctx, "contact_name", values, message("contact_name"), "text", None))
-                            (text_input(ctx, "contact_email", values, message("contact_email"), "email", None))
-                        }
-                    }
-                    "participants" => {
-                        fieldset {
-                            legend { (ctx.t("field.participants_count")) }
-                            (text_input(ctx, "participants_count", values, message("participants_count"), "number", None))
-                            (checkboxes(ctx, "stakeholder_groups", &Taxonomy::v1().stakeholder_groups, values, message("stakeholder_groups")))
-                        }
-                    }
-                    "format" => (radios(ctx, "format", &Taxonomy::v1().formats, values, message("format"))),
-                    "responsible_authority" => (radios(ctx, "responsible_authority", &Taxonomy::v1().responsible_authorities, values, message("responsible_authority"))),
-                    "participation" => (participation(ctx, values, message("participation"))),
-                    "purposes" => (checkboxes(ctx, "purposes", &Taxonomy::v1().purposes, values, message("purposes"))),
-                    "dpi_types" => (checkboxes(ctx, "dpi_types", &Taxonomy::v1().dpi_types, values, message("dpi_types"))),
-                    "principles" => (checkboxes(ctx, "principles", &Taxonomy::v1().principles, values, message("principles"))),
-                    "risks" => (checkboxes(ctx, "risks", &Taxonomy::v1().risks, values, message("risks"))),
-                    "lifecycle_stages" => (checkboxes(ctx, "lifecycle_stages", &Taxonomy::v1().lifecycle_stages, values, message("lifecycle_stages"))),
-                    "quotes" => (quotes(ctx, values, message("quotes"))),
-                    "consent_to_publish" => (consent(ctx, values, message("consent_to_publish"))),
-                    "convened_on" | "date" => (text_input(ctx, field, values, message(field), "date", None)),
-                    "summary" | "context" | "challenges" | "successes" | "description" => (textarea(ctx, field, values, message(field), 8)),
-                    other => {
-                        @if LINE_LISTS.contains(&other) {
-                            (textarea(ctx, other, values, message(other), 4))
-                        } @else {
-                            (text_input(ctx, other, values, message(other), "text", None))
-                        }
-                    }
-                }
+            @for field in kind.fields {
+                (form.field(field))
             }
             @if spec.identities.is_empty() {
                 p.warning #f-identity tabindex="-1" { a href="/identities" { (ctx.t("form.no_identity")) } }
@@ -315,32 +256,100 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
     }
 }
 
+/// What rendering a field needs.
+struct Form<'a> {
+    ctx: &'a Ctx,
+    kind: &'a Kind,
+    values: &'a Values,
+    errors: &'a [FieldError],
+    editing: bool,
+}
+
+impl Form<'_> {
+    /// The messages about the form field named `name`, if any.
+    fn message(&self, name: &str) -> Option<String> {
+        let found: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|error| form_name(self.kind, &error.path) == name)
+            .map(|error| field_message(self.ctx, self.kind, error))
+            .collect();
+        (!found.is_empty()).then(|| found.join(" "))
+    }
+
+    /// A field, by its shape.
+    fn field(&self, field: &Field) -> Markup {
+        let (ctx, values, key) = (self.ctx, self.values, field.key);
+        let message = self.message(key);
+        match &field.shape {
+            Shape::Group(members) => html! {
+                fieldset id=[field.sealed.then(|| format!("f-{key}"))] {
+                    legend {
+                        (ctx.t(&label_key(key)))
+                        @if field.need == Need::Optional { " (" (ctx.t("form.optional")) ")" }
+                    }
+                    @if field.sealed {
+                        p.hint { (ctx.t("form.sealed_note")) }
+                        @if self.editing { p.hint { (ctx.t("form.edit_sealed_note")) } }
+                    }
+                    @for member in *members { (self.field(member)) }
+                }
+            },
+            Shape::Text { .. } => text_input(ctx, key, values, message, "text", None),
+            Shape::Language => text_input(ctx, key, values, message, "text", None),
+            Shape::Country => text_input(ctx, key, values, message, "text", Some(2)),
+            Shape::Date => text_input(ctx, key, values, message, "date", None),
+            Shape::Email => text_input(ctx, key, values, message, "email", None),
+            Shape::Count { .. } => text_input(ctx, key, values, message, "number", None),
+            Shape::LongText { .. } => textarea(ctx, key, values, message, 8),
+            Shape::TextList { paragraphs: false, .. } => textarea(ctx, key, values, message, 4),
+            Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, key, *max, values, message),
+            Shape::Code(codes) => choices(ctx, key, "radio", *codes, values, message),
+            Shape::CodeList { codes, .. } => choices(ctx, key, "checkbox", *codes, values, message),
+            Shape::Flag => flag(ctx, key, values, message),
+        }
+    }
+}
+
 /// The field's label for an error path (`quotes[2]` → "Quotes …"), or the
 /// path itself when the form has no such field.
-fn field_words(ctx: &Ctx, path: &str) -> String {
+fn field_words(ctx: &Ctx, kind: &Kind, path: &str) -> String {
     if path == WHOLE {
         return ctx.t("form.whole").to_owned();
     }
-    let key = label_key(form_name(path));
+    let key = label_key(form_name(kind, path));
     if crate::i18n::has(&key) { ctx.t(&key).to_owned() } else { path.to_owned() }
 }
 
 /// An error's message in the visitor's language; an error about one item
 /// of a list says which ("Quote 2: …", "Item 3: …").
-fn field_message(ctx: &Ctx, error: &FieldError) -> String {
-    let words = crate::i18n::problem(ctx.lang, &error.reason);
-    let item = error.field.split_once('[').and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok());
-    let name = form_name(&error.field);
+fn field_message(ctx: &Ctx, kind: &Kind, error: &FieldError) -> String {
+    let words = problem_words::words(ctx.lang.code(), &error.problem);
+    let item = error.path.split_once('[').and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok());
+    let field = error.path.split(['[', '.']).next().and_then(|name| kind.field(name));
     let colon = ctx.t("common.colon");
-    match item {
-        Some(index) if name == "quotes" => format!("{} {}{colon}{words}", ctx.t("form.quote"), index + 1),
-        Some(index) if LINE_LISTS.contains(&name) => format!("{} {}{colon}{words}", ctx.t("form.item"), index + 1),
+    match (item, field.map(|field| &field.shape)) {
+        (Some(index), Some(Shape::TextList { paragraphs: true, .. })) => {
+            let key = field.map(|field| field.key).unwrap_or_default();
+            format!("{} {}{colon}{words}", ctx.t(&item_key(key)), index + 1)
+        }
+        (Some(index), Some(Shape::TextList { .. })) => format!("{} {}{colon}{words}", ctx.t("form.item"), index + 1),
         _ => words,
     }
 }
 
 fn label_key(name: &str) -> String {
     format!("field.{name}")
+}
+
+/// The words of one item of a list of paragraphs ("Quote").
+fn item_key(name: &str) -> String {
+    format!("field.{name}.item")
+}
+
+/// The words of a fixed code, or of a flag's `yes` and `no`.
+fn choice_key(name: &str, code: &str) -> String {
+    format!("field.{name}.{code}")
 }
 
 fn error_line(name: &str, message: &Option<String>) -> Markup {
@@ -401,15 +410,25 @@ pub fn short_label(ctx: &Ctx, name: &str) -> &'static str {
     label.split(" (").next().unwrap_or(label)
 }
 
-fn checkboxes(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: Option<String>) -> Markup {
-    let lang = ctx.lang.code();
+/// A code's words: a taxonomy term's, or a fixed code's from the string table.
+pub fn code_words(ctx: &Ctx, key: &str, codes: Codes, code: &str) -> String {
+    match codes.terms() {
+        Some(terms) => {
+            Taxonomy::find(terms, code).map_or_else(|| code.to_owned(), |term| term_words(term, ctx.lang.code()))
+        }
+        None => ctx.t(&choice_key(key, code)).to_owned(),
+    }
+}
+
+/// Radio buttons (one code) or checkboxes (codes) for each code of `codes`.
+fn choices(ctx: &Ctx, name: &str, input_type: &str, codes: Codes, values: &Values, message: Option<String>) -> Markup {
     html! {
         fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
             legend { (ctx.t(&label_key(name))) }
-            @for term in terms {
+            @for code in codes.codes() {
                 label.choice {
-                    input type="checkbox" name=(name) value=(term.code) checked[values.has(name, &term.code)];
-                    " " (term_words(term, lang))
+                    input type=(input_type) name=(name) value=(code) checked[values.has(name, code)];
+                    " " (code_words(ctx, name, codes, code))
                 }
             }
             (error_line(name, &message))
@@ -417,74 +436,35 @@ fn checkboxes(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: O
     }
 }
 
-fn radios(ctx: &Ctx, name: &str, terms: &[Term], values: &Values, message: Option<String>) -> Markup {
-    let lang = ctx.lang.code();
+/// One box per item of a list of paragraphs, as many as it may hold.
+fn paragraphs(ctx: &Ctx, name: &str, max: usize, values: &Values, message: Option<String>) -> Markup {
+    let given = values.all(name);
     html! {
-        fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
+        fieldset.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
             legend { (ctx.t(&label_key(name))) }
-            @for term in terms {
-                label.choice {
-                    input type="radio" name=(name) value=(term.code) checked[values.has(name, &term.code)];
-                    " " (term_words(term, lang))
-                }
-            }
-            (error_line(name, &message))
-        }
-    }
-}
-
-fn participation(ctx: &Ctx, values: &Values, message: Option<String>) -> Markup {
-    html! {
-        fieldset.choices.invalid[message.is_some()] #f-participation aria-describedby=[described_by("participation", &message)] {
-            legend { (ctx.t("field.participation")) }
-            @for code in PARTICIPATION {
-                label.choice {
-                    input type="radio" name="participation" value=(code) checked[values.has("participation", code)];
-                    " " (participation_label(ctx, code))
-                }
-            }
-            (error_line("participation", &message))
-        }
-    }
-}
-
-/// The words for a way to take part.
-pub fn participation_label(ctx: &Ctx, code: &str) -> &'static str {
-    match code {
-        "open_call" => ctx.t("part.open_call"),
-        _ => ctx.t("part.curated_list"),
-    }
-}
-
-fn quotes(ctx: &Ctx, values: &Values, message: Option<String>) -> Markup {
-    let given = values.all("quotes");
-    html! {
-        fieldset.invalid[message.is_some()] #f-quotes aria-describedby=[described_by("quotes", &message)] {
-            legend { (ctx.t("field.quotes")) }
-            @for index in 0..MAX_QUOTES {
+            @for index in 0..max {
                 div.field {
-                    label for={ "f-quote-" (index + 1) } { (ctx.t("form.quote")) " " (index + 1) }
-                    textarea id={ "f-quote-" (index + 1) } name="quotes" rows="2" dir="auto" { (given.get(index).copied().unwrap_or("")) }
+                    label for={ "f-" (name) "-" (index + 1) } { (ctx.t(&item_key(name))) " " (index + 1) }
+                    textarea id={ "f-" (name) "-" (index + 1) } name=(name) rows="2" dir="auto" { (given.get(index).copied().unwrap_or("")) }
                 }
             }
-            (error_line("quotes", &message))
+            (error_line(name, &message))
         }
     }
 }
 
-fn consent(ctx: &Ctx, values: &Values, message: Option<String>) -> Markup {
+/// Yes and no, in the field's own words.
+fn flag(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Markup {
     html! {
-        fieldset.choices.invalid[message.is_some()] #f-consent_to_publish aria-describedby=[described_by("consent_to_publish", &message)] {
-            legend { (ctx.t("field.consent_to_publish")) }
-            label.choice {
-                input type="radio" name="consent_to_publish" value="yes" checked[values.has("consent_to_publish", "yes")];
-                " " (ctx.t("form.consent_yes"))
+        fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
+            legend { (ctx.t(&label_key(name))) }
+            @for answer in ["yes", "no"] {
+                label.choice {
+                    input type="radio" name=(name) value=(answer) checked[values.has(name, answer)];
+                    " " (ctx.t(&choice_key(name, answer)))
+                }
             }
-            label.choice {
-                input type="radio" name="consent_to_publish" value="no" checked[values.has("consent_to_publish", "no")];
-                " " (ctx.t("form.consent_no"))
-            }
-            (error_line("consent_to_publish", &message))
+            (error_line(name, &message))
         }
     }
 }
@@ -492,6 +472,7 @@ fn consent(ctx: &Ctx, values: &Values, message: Option<String>) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use convene_protocol::kinds::SubmissionKind;
     use convene_protocol::schema::validate_submission;
 
     fn report_values() -> Values {
@@ -523,42 +504,58 @@ mod tests {
 
     #[test]
     fn a_filled_report_validates_and_round_trips() {
-        let submission = to_submission(SubmissionKind::ConveningReport, &report_values());
+        let report = SubmissionKind::ConveningReport.spec();
+        let submission = to_submission(report, &report_values());
         let validated = validate_submission(&submission).unwrap_or_else(|errors| panic!("{errors}"));
         assert_eq!(validated.fields["host_organizations"], json!(["Hub A", "Hub B"]));
         assert_eq!(validated.fields["location"]["country"], json!("KE"));
-        let back = from_fields(&validated.fields);
+        let back = from_fields(report, &validated.fields);
         assert_eq!(back.get("locality"), "Kisumu");
         assert_eq!(back.all("stakeholder_groups").len(), 2);
         let mut again = back.clone();
         again.0.push(("contact_name".into(), "Ama".into()));
         again.0.push(("contact_email".into(), "ama@example.org".into()));
-        let resubmitted = validate_submission(&to_submission(SubmissionKind::ConveningReport, &again)).unwrap();
+        let resubmitted = validate_submission(&to_submission(report, &again)).unwrap();
         assert_eq!(resubmitted.fields, validated.fields);
     }
 
+    /// The keys of the string table a field's form needs.
+    fn keys_of(field: &Field) -> Vec<String> {
+        let mut keys = vec![label_key(field.key)];
+        match &field.shape {
+            Shape::TextList { paragraphs: true, .. } => keys.push(item_key(field.key)),
+            Shape::Code(Codes::Fixed(codes)) | Shape::CodeList { codes: Codes::Fixed(codes), .. } => {
+                keys.extend(codes.iter().map(|code| choice_key(field.key, code)));
+            }
+            Shape::Flag => keys.extend(["yes", "no"].map(|answer| choice_key(field.key, answer))),
+            Shape::Group(members) => keys.extend(members.iter().flat_map(keys_of)),
+            _ => {}
+        }
+        keys
+    }
+
     #[test]
-    fn every_field_and_kind_has_translated_words() {
+    fn every_field_and_kind_has_words_in_every_language() {
         for kind in SubmissionKind::ALL {
             assert!(crate::i18n::has(&format!("kind.{}", kind.as_str())));
-            for name in form_names(kind).into_iter().chain(kind.fields().iter().copied()) {
-                if !matches!(name, "kind") {
-                    assert!(crate::i18n::has(&label_key(name)), "no words for field.{name}");
-                }
+            for key in kind.spec().fields.iter().flat_map(keys_of) {
+                // Present in the table, which has every language for every key (a test in i18n checks).
+                assert!(crate::i18n::has(&key), "no words for {key}");
             }
         }
     }
 
     #[test]
     fn every_error_path_has_a_form_field() {
-        for kind in SubmissionKind::ALL {
+        for kind in SubmissionKind::specs() {
             let errors = validate_submission(&to_submission(kind, &Values::default())).unwrap_err();
             let names = form_names(kind);
             for error in &errors.0 {
                 assert!(
-                    names.iter().any(|name| *name == form_name(&error.field)),
-                    "{kind}: {} has no field",
-                    error.field
+                    names.iter().any(|name| *name == form_name(kind, &error.path)),
+                    "{}: {} has no field",
+                    kind.name,
+                    error.path
                 );
             }
         }

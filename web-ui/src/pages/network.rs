@@ -10,7 +10,7 @@ use convene_node::sync::Multiaddr;
 use maud::html;
 use serde::Deserialize;
 
-use convene_protocol::schema::SubmissionKind;
+use convene_protocol::kinds::SubmissionKind;
 
 use crate::WebState;
 use crate::pages::write::kind_label;

@@ -8,15 +8,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convene_node::{NodeError, SubmissionView};
 use convene_protocol::entry::EntryKind;
-use convene_protocol::schema::{Contact, PARTICIPATION};
-use convene_protocol::taxonomy::{Taxonomy, Term};
+use convene_protocol::kinds::{Field, Shape, Slot};
+use convene_protocol::schema::{Contact, sealed_name};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::WebState;
 use crate::i18n::fill;
-use crate::pages::form::{participation_label, short_label, term_words};
+use crate::pages::form::{code_words, short_label};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
@@ -56,7 +56,6 @@ pub(crate) async fn page(
     };
     let row = &view.row;
     let author_here = identities.iter().find(|info| info.public_key == row.creator);
-    let lang = ctx.lang.code();
     let body = html! {
         @if query.saved { (notice(ctx.t("sub.saved"))) }
         p.meta {
@@ -73,15 +72,13 @@ pub(crate) async fn page(
             dd { code.did { (row.creator) } }
             dt { (ctx.t("sub.created")) }
             dd { (format_time(row.created_ms)) }
-            @for field in row.kind.fields() {
-                @if !matches!(*field, "kind" | "title") {
-                    @if *field == "contact" {
-                        dt { (ctx.t("field.contact")) }
-                        dd { (contact_cell(&ctx, &row.id.to_string(), contact.as_ref(), secretariat, row.fields.contains_key("sealed_contact"))) }
-                    } @else if let Some(value) = row.fields.get(*field) {
-                        dt { (short_label(&ctx, field)) }
-                        dd { (field_value(&ctx, field, value, lang)) }
-                    }
+            @for field in row.kind.spec().fields.iter().filter(|field| field.slot != Some(Slot::Title)) {
+                @if field.sealed {
+                    dt { (short_label(&ctx, field.key)) }
+                    dd { (contact_cell(&ctx, &row.id.to_string(), contact.as_ref(), secretariat, row.fields.contains_key(&sealed_name(field)))) }
+                } @else if let Some(value) = row.fields.get(field.name) {
+                    dt { (short_label(&ctx, field.key)) }
+                    dd { (field_value(&ctx, field, value)) }
                 }
             }
         }
@@ -151,57 +148,36 @@ fn contact_cell(ctx: &Ctx, id: &str, contact: Option<&Contact>, secretariat: boo
     }
 }
 
-fn terms_of(field: &str) -> Option<&'static [Term]> {
-    let taxonomy = Taxonomy::v1();
-    Some(match field {
-        "principles" => &taxonomy.principles,
-        "risks" => &taxonomy.risks,
-        "lifecycle_stages" => &taxonomy.lifecycle_stages,
-        "responsible_authority" => &taxonomy.responsible_authorities,
-        "dpi_types" => &taxonomy.dpi_types,
-        "stakeholder_groups" => &taxonomy.stakeholder_groups,
-        "purposes" => &taxonomy.purposes,
-        "format" => &taxonomy.formats,
-        _ => return None,
-    })
-}
-
-fn code_label(field: &str, code: &str, lang: &str) -> String {
-    terms_of(field)
-        .and_then(|terms| Taxonomy::find(terms, code))
-        .map(|term| term_words(term, lang))
-        .unwrap_or(code.into())
-}
-
-fn field_value(ctx: &Ctx, field: &str, value: &Value, lang: &str) -> Markup {
-    match (field, value) {
-        ("location", Value::Object(location)) => html! {
-            bdi { (location.get("country").and_then(Value::as_str).unwrap_or("")) }
-            @if let Some(locality) = location.get("locality").and_then(Value::as_str).filter(|l| !l.is_empty()) { ", " bdi { (locality) } }
-        },
-        ("participants", Value::Object(participants)) => html! {
-            (participants.get("count").and_then(Value::as_u64).unwrap_or(0))
-            ul {
-                @for group in participants.get("stakeholder_groups").and_then(Value::as_array).into_iter().flatten() {
-                    li { bdi { (code_label("stakeholder_groups", group.as_str().unwrap_or(""), lang)) } }
+/// A stored value, shown by its field's shape.
+fn field_value(ctx: &Ctx, field: &Field, value: &Value) -> Markup {
+    match (&field.shape, value) {
+        (Shape::Group(members), Value::Object(group)) => {
+            let given: Vec<(&Field, &Value)> = members
+                .iter()
+                .filter_map(|member| Some((member, group.get(member.name)?)))
+                .filter(|(_, value)| value.as_str() != Some(""))
+                .collect();
+            html! {
+                @for (index, (member, value)) in given.into_iter().enumerate() {
+                    @if index > 0 && !value.is_array() { ", " }
+                    (field_value(ctx, member, value))
                 }
             }
+        }
+        (Shape::Flag, Value::Bool(yes)) => html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) },
+        (Shape::Code(codes), Value::String(code)) => html! { bdi { (code_words(ctx, field.key, *codes, code)) } },
+        (Shape::CodeList { codes, .. }, Value::Array(items)) => html! {
+            ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }
         },
-        ("consent_to_publish", Value::Bool(yes)) => {
-            html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) }
-        }
-        ("participation", Value::String(code)) if PARTICIPATION.contains(&code.as_str()) => {
-            html! { (participation_label(ctx, code)) }
-        }
-        (field, Value::String(text)) if terms_of(field).is_some() => html! { bdi { (code_label(field, text, lang)) } },
-        (_, Value::String(text)) => html! { span.text dir="auto" { (text) } },
-        (field, Value::Array(items)) => html! {
+        (Shape::Text { .. } | Shape::LongText { .. }, Value::String(text)) => html! { span.text dir="auto" { (text) } },
+        (_, Value::Array(items)) => html! {
             ul {
                 @for item in items {
-                    li { bdi { @match item.as_str() { Some(text) => (code_label(field, text, lang)), None => (item.to_string()) } } }
+                    li { bdi { @match item.as_str() { Some(text) => (text), None => (item.to_string()) } } }
                 }
             }
         },
+        (_, Value::String(text)) => html! { bdi { (text) } },
         (_, other) => html! { bdi { (other.to_string()) } },
     }
 }

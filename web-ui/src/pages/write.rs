@@ -7,7 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::NodeError;
-use convene_protocol::schema::{SubmissionKind, ValidationErrors};
+use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::problem::ValidationErrors;
 use maud::html;
 use serde::Deserialize;
 
@@ -70,7 +71,7 @@ pub(crate) async fn new_form(
     let identities = identity_names(&ctx, &state).await?;
     let signer = chosen_signer(&ctx, &values, &identities);
     let spec = FormSpec {
-        kind,
+        kind: kind.spec(),
         action: format!("/new/{}", kind.as_str()),
         draft: draft_id.as_deref(),
         identities: &identities,
@@ -113,7 +114,7 @@ pub(crate) async fn new_post(
         .await?;
         return Ok(Redirect::to(&format!("/new/{}?draft={}&saved=true", kind.as_str(), draft.id)).into_response());
     }
-    let submission = form::to_submission(kind, &values);
+    let submission = form::to_submission(kind.spec(), &values);
     let identity = values.get("identity").to_owned();
     let outcome = blocking(ctx.lang, &state, move |node| {
         let signer = (!identity.is_empty()).then_some(identity.as_str());
@@ -125,13 +126,13 @@ pub(crate) async fn new_post(
         Ok(submitted) => {
             // Stored: its draft, and any other draft of the same content,
             // holds nothing that is not in the store (but the clear contact).
-            let stored = form::to_submission(kind, &values);
+            let stored = form::to_submission(kind.spec(), &values);
             blocking(ctx.lang, &state, move |node| {
                 if let Some(id) = draft_id {
                     drafts::discard(node.data_dir(), &id)?;
                 }
                 drafts::discard_where(node.data_dir(), |draft| {
-                    draft.kind == kind && form::to_submission(kind, &Values(draft.values.clone())) == stored
+                    draft.kind == kind && form::to_submission(kind.spec(), &Values(draft.values.clone())) == stored
                 })
             })
             .await?;
@@ -149,7 +150,7 @@ pub(crate) async fn new_post(
             let identities = identity_names(&ctx, &state).await?;
             let signer = chosen_signer(&ctx, &values, &identities);
             let spec = FormSpec {
-                kind,
+                kind: kind.spec(),
                 action: format!("/new/{}", kind.as_str()),
                 draft: Some(&draft.id),
                 identities: &identities,
@@ -262,11 +263,11 @@ pub(crate) async fn edit_form(
 ) -> Result<Response, PageError> {
     ctx.require_login()?;
     let view = crate::pages::submission::show(&ctx, &state, id).await?;
-    let values = form::from_fields(&view.row.fields);
+    let values = form::from_fields(view.row.kind.spec(), &view.row.fields);
     let identities = identity_names(&ctx, &state).await?;
     let signer = chosen_signer(&ctx, &values, &identities);
     let spec = FormSpec {
-        kind: view.row.kind,
+        kind: view.row.kind.spec(),
         action: format!("/s/{}/edit", view.row.id),
         draft: None,
         identities: &identities,
@@ -288,7 +289,7 @@ pub(crate) async fn edit_post(
     ctx.check_csrf(Some(values.get("csrf")))?;
     ctx.require_login()?;
     let kind = parse_kind(&ctx, values.get("kind"))?;
-    let submission = form::to_submission(kind, &values);
+    let submission = form::to_submission(kind.spec(), &values);
     let identity = values.get("identity").to_owned();
     let outcome = blocking(ctx.lang, &state, move |node| {
         let id = node.resolve(&id)?;
@@ -304,7 +305,7 @@ pub(crate) async fn edit_post(
             let identities = identity_names(&ctx, &state).await?;
             let signer = chosen_signer(&ctx, &values, &identities);
             let spec = FormSpec {
-                kind,
+                kind: kind.spec(),
                 action: format!("/s/{id}/edit"),
                 draft: None,
                 identities: &identities,
