@@ -84,10 +84,12 @@ pub fn csv_line(columns: &[CsvColumn], fields: &Map<String, Value>, with_author:
 pub fn public_fields(row: &DocumentRow, with_author: bool) -> Map<String, Value> {
     let mut fields = Map::new();
     fields.insert("id".into(), Value::String(row.id.to_string()));
-    for (key, value) in &row.fields {
-        if key != "sealed_contact" && key != "contact" {
-            fields.insert(key.clone(), value.clone());
-        }
+    fields.insert("kind".into(), Value::String(row.kind.as_str().to_owned()));
+    // Only what the table of kinds says is public: a sealed field, in clear
+    // or as its sealed form, never leaves.
+    let public = |key: &str| row.kind.spec().fields.iter().any(|field| field.name == key && !field.sealed);
+    for (key, value) in row.fields.iter().filter(|(key, _)| public(key)) {
+        fields.insert(key.clone(), value.clone());
     }
     fields.insert("created_ms".into(), Value::from(row.created_ms));
     if with_author {
@@ -139,7 +141,29 @@ fn csv_quote(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{csv_quote, write_csv_header};
+    use super::{DocumentRow, SubmissionKind, csv_quote, public_fields, write_csv_header};
+
+    #[test]
+    fn an_export_holds_only_what_the_table_says_is_public() {
+        let row = DocumentRow {
+            id: convene_protocol::entry::DocumentId([1; 32]),
+            kind: SubmissionKind::CaseStudy,
+            creator: convene_protocol::keys::SecretKey::from_seed([2; 32]).public(),
+            created_ms: 5,
+            updated_ms: 5,
+            changes: 1,
+            fields: serde_json::json!({
+                "kind": "case_study", "title": "Kept", "sealed_contact": "00ff",
+                "contact": {"name": "Amina"}, "stray": "not a field of the kind"
+            })
+            .as_object()
+            .unwrap()
+            .clone(),
+        };
+        let exported = public_fields(&row, false);
+        let keys: Vec<&str> = exported.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["created_ms", "id", "kind", "title"]);
+    }
 
     #[test]
     fn the_csv_columns_are_those_of_the_table() {

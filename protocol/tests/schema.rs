@@ -688,13 +688,14 @@ fn the_taxonomy_ships_every_code() {
     assert_eq!(taxonomy.risks.len(), 13);
     assert_eq!(taxonomy.lifecycle_stages.len(), 5);
     assert_eq!(taxonomy.responsible_authorities.len(), 5);
-    for term in taxonomy.risks.iter().chain(&taxonomy.lifecycle_stages).chain(&taxonomy.responsible_authorities) {
+    let terms = [&taxonomy.principles, &taxonomy.risks, &taxonomy.lifecycle_stages, &taxonomy.responsible_authorities];
+    for term in terms.into_iter().flatten() {
         for lang in ["en", "fr", "es", "ar"] {
             assert!(term.title.contains_key(lang), "{} has no {lang} title", term.code);
         }
     }
     assert_eq!(taxonomy.principles[0].label("en"), "F1 Do no harm");
-    assert_eq!(taxonomy.principles[1].label("ar"), "F2");
+    assert_eq!(taxonomy.principles[1].label("ar"), "F2 عدم التمييز");
     assert_eq!(taxonomy.risks[0].label("es"), "RS1 Vulnerabilidad de la privacidad");
     assert_eq!(taxonomy.lifecycle_stages[4].title_in("en"), Some("Operations and maintenance"));
     // Every code the generator uses is known.
