@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use super::tests::{NETWORK, fields};
 use super::{DocumentRow, IngestOutcome, ListRow, Store};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
@@ -13,22 +14,8 @@ use convene_protocol::keys::SecretKey;
 use convene_protocol::network::NetworkId;
 use serde_json::{Map, Value, json};
 
-const NETWORK: NetworkId = NetworkId([9; 32]);
 /// How many orders each run tries.
 const ORDERS: u64 = 60;
-
-fn fields(title: &str) -> Map<String, Value> {
-    json!({
-        "kind": "case_study", "title": title, "language": "en", "country": "KE",
-        "implementer": "Civic Tech Lab", "responsible_authority": "R1",
-        "dpi_types": ["digital_id"], "lifecycle_stages": ["L1"], "principles": ["F1"], "risks": ["RS1"],
-        "context": "c", "challenges": "c", "successes": "s", "lessons": ["l"], "consent_to_publish": true,
-        "sealed_contact": "00"
-    })
-    .as_object()
-    .unwrap()
-    .clone()
-}
 
 fn with(mut fields: Map<String, Value>, changes: &[(&str, Value)]) -> Map<String, Value> {
     for (key, value) in changes {

@@ -599,7 +599,7 @@ impl<B: Backend> Store<B> {
         for document in documents {
             let old = self.row_span(document)?;
             let rebuilt = self.document_entries(document).ok().and_then(|entries| {
-                let row = row_of(document, &entries).ok().flatten()?;
+                let row = head_from_entries(document, &entries).ok().flatten()?.row;
                 Some(ListRow {
                     id: *document,
                     creator: row.creator.to_did_key(),
@@ -1001,28 +1001,13 @@ impl<B: Backend> Store<B> {
     /// stored.
     fn shown(&self, entry: &Entry, history: &History, recount: bool) -> Result<Checked, StoreError> {
         let document = entry.document();
-        let damaged = |why: String| StoreError::Damaged(format!("document {document}: {why}"));
-        let shown = history.shown().map_err(damaged)?.ok_or_else(|| damaged("no create".into()))?;
-        let head = Head {
-            row: DocumentRow {
-                id: document,
-                kind: shown.kind,
-                creator: shown.creator,
-                created_ms: shown.created_ms,
-                updated_ms: shown.updated_ms,
-                changes: shown.changes,
-                fields: shown.fields.clone(),
-            },
-            nonce: entry.header().nonce,
-            heads: history.heads(),
-            creates: history.creates(),
-            bytes: history.bytes(),
-        };
+        let head = head_of(&document, entry.header().nonce, history)?
+            .ok_or_else(|| StoreError::Damaged(format!("document {document}: no create")))?;
         Ok(Checked::Shown(Box::new(ShownRow {
-            fields: shown.fields,
-            kind: shown.kind,
-            creator: shown.creator,
-            created_ms: shown.created_ms,
+            fields: head.row.fields.clone(),
+            kind: head.row.kind,
+            creator: head.row.creator,
+            created_ms: head.row.created_ms,
             recount,
             head: Some(head),
             doc: None,
@@ -1043,26 +1028,7 @@ impl<B: Backend> Store<B> {
                 None => tracing::warn!("head record of {document} is damaged; built again from its entries"),
             }
         }
-        let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
-        let entries = self.document_entries(document)?;
-        let Some(nonce) = entries.first().map(|entry| entry.header().nonce) else { return Ok(None) };
-        let history = History::of(entries).map_err(|error| damaged(error.to_string()))?;
-        let Some(shown) = history.shown().map_err(damaged)? else { return Ok(None) };
-        Ok(Some(Head {
-            row: DocumentRow {
-                id: *document,
-                kind: shown.kind,
-                creator: shown.creator,
-                created_ms: shown.created_ms,
-                updated_ms: shown.updated_ms,
-                changes: shown.changes,
-                fields: shown.fields,
-            },
-            nonce,
-            heads: history.heads(),
-            creates: history.creates(),
-            bytes: history.bytes(),
-        }))
+        head_from_entries(document, &self.document_entries(document)?)
     }
 
     /// Where a document's head record lies in the pack.
@@ -1302,7 +1268,8 @@ impl<B: Backend> Store<B> {
     fn rebuilt_row(&self, document: &DocumentId) -> Result<ListRow, StoreError> {
         let damaged = |why: String| StoreError::Damaged(format!("list row {document}: {why}"));
         let entries = self.document_entries(document).map_err(|error| damaged(error.to_string()))?;
-        let row = row_of(document, &entries)?.ok_or_else(|| damaged("its first entry is missing".into()))?;
+        let row =
+            head_from_entries(document, &entries)?.ok_or_else(|| damaged("its first entry is missing".into()))?.row;
         tracing::warn!("list row of {document} could not be read from entries.pack; built again from its entries");
         Ok(ListRow {
             id: *document,
@@ -1420,22 +1387,36 @@ impl<B: Backend> Store<B> {
     }
 }
 
-/// The document that `entries` (all of its stored entries) build, as the
-/// store shows it (`validity.rs`); `None` while it has no create.
-pub fn row_of(document: &DocumentId, entries: &[Entry]) -> Result<Option<DocumentRow>, StoreError> {
+/// The head record that `entries` (all of a document's stored entries)
+/// make, as the store shows the document (`validity.rs`); `None` while it
+/// has no create.
+fn head_from_entries(document: &DocumentId, entries: &[Entry]) -> Result<Option<Head>, StoreError> {
+    let Some(nonce) = entries.first().map(|entry| entry.header().nonce) else { return Ok(None) };
+    let history =
+        History::of(entries.to_vec()).map_err(|error| StoreError::Damaged(format!("document {document}: {error}")))?;
+    head_of(document, nonce, &history)
+}
+
+/// The head record of `document` (creator's nonce `nonce`) once `history`
+/// is stored; `None` without a create.
+fn head_of(document: &DocumentId, nonce: [u8; 16], history: &History) -> Result<Option<Head>, StoreError> {
     // Every stored create and change was checked when it was stored:
     // failing now means the store was altered.
-    let damaged = |what: String| StoreError::Damaged(format!("document {document}: {what}"));
-    let history = History::of(entries.to_vec()).map_err(|error| damaged(error.to_string()))?;
-    let Some(shown) = history.shown().map_err(damaged)? else { return Ok(None) };
-    Ok(Some(DocumentRow {
-        id: *document,
-        kind: shown.kind,
-        creator: shown.creator,
-        created_ms: shown.created_ms,
-        updated_ms: shown.updated_ms,
-        changes: shown.changes,
-        fields: shown.fields,
+    let shown = history.shown().map_err(|why| StoreError::Damaged(format!("document {document}: {why}")))?;
+    Ok(shown.map(|shown| Head {
+        row: DocumentRow {
+            id: *document,
+            kind: shown.kind,
+            creator: shown.creator,
+            created_ms: shown.created_ms,
+            updated_ms: shown.updated_ms,
+            changes: shown.changes,
+            fields: shown.fields,
+        },
+        nonce,
+        heads: history.heads(),
+        creates: history.creates(),
+        bytes: history.bytes(),
     }))
 }
 

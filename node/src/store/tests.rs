@@ -10,9 +10,10 @@ use std::os::unix::fs::FileExt;
 
 use super::*;
 
-const NETWORK: NetworkId = NetworkId([9; 32]);
+pub(super) const NETWORK: NetworkId = NetworkId([9; 32]);
 
-fn fields(title: &str) -> Map<String, Value> {
+/// A valid case study's fields (its contact sealed), titled `title`.
+pub(super) fn fields(title: &str) -> Map<String, Value> {
     json!({
         "kind": "case_study", "title": title, "language": "en", "country": "KE",
         "implementer": "Civic Tech Lab", "responsible_authority": "R1",
@@ -642,7 +643,10 @@ fn a_change_past_the_document_limits_is_refused_whichever_way_it_is_checked() {
     // The head record and the document built from the entries agree.
     let document = DocumentId::derive(&SecretKey::from_seed([3; 32]).public(), &[1; 16]);
     let row = on_head.row(&document).unwrap().unwrap();
-    assert_eq!(Some(row), row_of(&document, &on_head.document_entries(&document).unwrap()).unwrap());
+    assert_eq!(
+        Some(row),
+        head_from_entries(&document, &on_head.document_entries(&document).unwrap()).unwrap().map(|head| head.row)
+    );
     assert_eq!(on_head.row(&document).unwrap().unwrap().changes as usize, refused - 1);
     // A long history is listed from its newest entries, oldest first.
     let (latest, total) = on_head.latest_entries(&document, 10).unwrap();
