@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod field;
 mod history;
 mod hostile;
 mod sync;
@@ -70,6 +71,23 @@ enum Bench {
         #[arg(long = "n", default_value_t = 1_000)]
         n: usize,
     },
+    /// Three nodes in network namespaces, A → B → C, A–B a slow lossy link
+    /// (needs root, `ip`, `tc`, `nft`): when text arrives, goodput, a
+    /// report typed mid-transfer, memory.
+    Field {
+        /// Reports A holds at the start.
+        #[arg(long = "n", default_value_t = 300)]
+        n: usize,
+        /// Link rate, kbit/s.
+        #[arg(long, default_value_t = 64)]
+        rate_kbit: u32,
+        /// Packet loss each way, percent.
+        #[arg(long, default_value_t = 10)]
+        loss: u32,
+        /// Cut the link for 15 s of every minute.
+        #[arg(long)]
+        flap: bool,
+    },
     /// What one more change of a document costs as its history grows.
     History {
         /// How many changes the document reaches.
@@ -121,6 +139,7 @@ fn main() -> Result<()> {
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
         Bench::Hostile { n } => hostile::run(&convene()?, *n),
+        Bench::Field { n, rate_kbit, loss, flap } => field::run(*n, *rate_kbit, *loss, *flap),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod corpus;
+pub mod field;
 pub mod floods;
 pub mod peer;
 pub mod proxy;

@@ -81,8 +81,10 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
         swarm.dial(target_addr).unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         let mut served = 0;
-        // Announce everything; answer the node's fetches with the poisoned entries.
-        while served < 2 {
+        let mut asked = std::collections::HashSet::new();
+        // Announce everything; answer the node's fetches with the poisoned
+        // entries until every offer was asked for (fetch batches vary in size).
+        while !announced.iter().all(|id| asked.contains(id)) {
             let event =
                 tokio::time::timeout_at(deadline, swarm.select_next_some()).await.expect("the node fetches the offers");
             match event {
@@ -99,6 +101,7 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
                         Incoming::Malformed(_) => Response::Refused("malformed".into()),
                         Incoming::Request(Request::Fetch(ids)) => {
                             served += 1;
+                            asked.extend(ids.iter().copied());
                             if served == 1 {
                                 let rest = announced.iter().copied().filter(|id| *id != oversized_id).collect();
                                 swarm.behaviour_mut().send_request(&peer, Request::Announce(rest).into());

@@ -626,6 +626,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("net.addrs", ["Addresses", "Adresses", "Direcciones", "العناوين"]),
     (
+        "net.awaiting_receipt",
+        [
+            "{n} awaiting receipt",
+            "{n} en attente d'accusé de réception",
+            "{n} pendientes de acuse de recibo",
+            "{n} بانتظار إقرار الاستلام",
+        ],
+    ),
+    (
         "net.bad_addr",
         [
             "This is not a peer address. It looks like /ip4/192.0.2.7/tcp/4701.",
@@ -676,6 +685,28 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("net.peer", ["Peer", "Pair", "Par", "النظير"]),
     ("net.peers", ["Peers", "Pairs", "Pares", "النظراء"]),
     (
+        "net.receiving",
+        [
+            "receiving {rate} KB/s; about {eta} s left",
+            "réception à {rate} Ko/s ; environ {eta} s restantes",
+            "recibiendo a {rate} KB/s; quedan unos {eta} s",
+            "الاستلام بمعدل {rate} كيلوبايت/ث؛ يتبقى نحو {eta} ث",
+        ],
+    ),
+    (
+        "net.reconnecting",
+        [
+            "reconnecting; next try at {time}",
+            "reconnexion ; prochain essai à {time}",
+            "reconectando; próximo intento a las {time}",
+            "إعادة الاتصال؛ المحاولة التالية عند {time}",
+        ],
+    ),
+    (
+        "net.rtt",
+        ["round trip {ms} ms", "aller-retour {ms} ms", "ida y vuelta {ms} ms", "زمن الذهاب والإياب {ms} مللي ثانية"],
+    ),
+    (
         "net.secretariat",
         [
             "This is the secretariat's node.",
@@ -685,6 +716,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("net.stored", ["Stored here", "Stocké ici", "Guardado aquí", "مخزّن هنا"]),
+    (
+        "net.waiting",
+        [
+            "{n} waiting to arrive here",
+            "{n} en attente d'arriver ici",
+            "{n} por llegar aquí",
+            "{n} بانتظار الوصول إلى هنا",
+        ],
+    ),
     (
         "page.browse",
         ["What the network holds", "Ce que contient le réseau", "Lo que contiene la red", "ما تحمله الشبكة"],

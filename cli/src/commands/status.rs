@@ -107,11 +107,27 @@ fn print_disk(disk: &DiskSpace) {
 /// One peer's line and counters.
 pub fn print_peer(peer: &PeerStatus) {
     let id = peer.peer_id.as_deref().unwrap_or("(not yet reached)");
-    let state = if peer.connected { "connected" } else { "not connected" };
+    let state = match (peer.connected, peer.rtt_ms, peer.next_attempt_ms) {
+        (true, Some(rtt), _) => format!("connected (round trip {rtt} ms)"),
+        (true, None, _) => "connected".to_owned(),
+        (false, _, Some(at)) => format!("not connected: reconnecting, next try {}", format_ms(at)),
+        (false, _, None) => "not connected".to_owned(),
+    };
     println!("  {id}  {state}  {}", peer.addrs.join(" "));
+    if let (Some(rate), Some(eta)) = (peer.receiving_bytes_per_s, peer.eta_s) {
+        println!(
+            "    receiving {:.1} KB/s; {} entries waiting to arrive, about {eta} s left",
+            rate as f64 / 1000.0,
+            peer.waiting
+        );
+    } else if peer.waiting > 0 {
+        println!("    {} entries it has are waiting to arrive here", peer.waiting);
+    }
     let last = peer.last_sync_ms.map_or("never".to_owned(), format_ms);
+    let awaiting =
+        if peer.unconfirmed > 0 { format!(" ({} awaiting its receipt)", peer.unconfirmed) } else { String::new() };
     println!(
-        "    last sync {last}; entries received {} sent {}; bytes in {} out {}; invalid {}; errors {}",
+        "    last sync {last}; entries received {} sent {}{awaiting}; bytes in {} out {}; invalid {}; errors {}",
         peer.entries_received, peer.entries_sent, peer.bytes_in, peer.bytes_out, peer.invalid_entries, peer.errors
     );
     if let Some(error) = &peer.last_error {

@@ -1139,6 +1139,11 @@ impl<B: Backend> Store<B> {
         }
     }
 
+    /// Whether the entry is stored here (without reading it).
+    pub fn has_entry(&self, id: &EntryId) -> Result<bool, StoreError> {
+        Ok(self.span(id)?.is_some())
+    }
+
     /// One entry's raw encoding, as sent to peers, checked against its id.
     pub fn entry_bytes(&self, id: &EntryId) -> Result<Option<Vec<u8>>, StoreError> {
         let Some(span) = self.span(id)? else { return Ok(None) };

@@ -13,8 +13,15 @@ use super::codec::SyncCodec;
 use super::gate::Gate;
 use super::keep_alive::KeepAlive;
 
-/// Slow links (64 kbit/s) need minutes for a full reply.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(180);
+/// A backstop only: a stream fails once nothing moves on it for
+/// `codec::STALL`, and replies are sized to take about a second on the
+/// link (`machine.rs`), so no request that makes progress comes near it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+/// Pings: a dead link shows within about `PING_INTERVAL + PING_TIMEOUT`
+/// (the machine closes a connection whose ping fails and from which
+/// nothing else came either).
+const PING_INTERVAL: Duration = Duration::from_secs(5);
+const PING_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connection limits (ARCHITECTURE.md, "Connections"). Configured peers
 /// bypass them (the engine tells `limits` their peer ids).
@@ -67,7 +74,7 @@ impl Behaviour {
                 identify::Config::new("/convene/id/1".into(), key.public())
                     .with_agent_version(format!("convene/{}", env!("CARGO_PKG_VERSION"))),
             ),
-            ping: ping::Behaviour::default(),
+            ping: ping::Behaviour::new(ping::Config::new().with_interval(PING_INTERVAL).with_timeout(PING_TIMEOUT)),
             sync: request_response::Behaviour::with_codec(
                 SyncCodec::default(),
                 [(protocol, request_response::ProtocolSupport::Full)],

@@ -4,10 +4,18 @@
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use convene_protocol::wire::{MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, Request, Response};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
+
+/// A stream on which no byte moves for this long fails as timed out: the
+/// clock follows the link's progress, so a slow transfer that keeps moving
+/// never times out, and a stalled one is asked again (smaller) soon.
+pub const STALL: Duration = Duration::from_secs(30);
+/// Bytes read or written per step, each step under the [`STALL`] clock.
+const STEP: usize = 16 * 1024;
 
 /// Bytes of request frames being read at once, from every peer together.
 pub const REQUEST_BUDGET: usize = 32 * 1024 * 1024;
@@ -83,27 +91,49 @@ async fn read_frame<T: AsyncRead + Unpin + Send>(
     budget: &AtomicUsize,
 ) -> io::Result<Vec<u8>> {
     let mut length = [0u8; 4];
-    io.read_exact(&mut length).await?;
+    let mut got = 0;
+    while got < length.len() {
+        got += read_step(io, &mut length[got..]).await?;
+    }
     let length = u32::from_be_bytes(length) as usize;
     if let Some(reason) = too_long(length, limit) {
         return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
     }
     let _taken = take(budget, length)?;
     let mut bytes = Vec::with_capacity(length.min(64 * 1024));
-    io.take(length as u64).read_to_end(&mut bytes).await?;
-    if bytes.len() < length {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the frame ended early"));
+    let mut step = vec![0u8; STEP.min(length)];
+    while bytes.len() < length {
+        let want = (length - bytes.len()).min(step.len());
+        let read = read_step(io, &mut step[..want]).await?;
+        bytes.extend_from_slice(&step[..read]);
     }
     Ok(bytes)
+}
+
+/// One read of at least a byte, unless none comes for [`STALL`].
+async fn read_step<T: AsyncRead + Unpin + Send>(io: &mut T, buf: &mut [u8]) -> io::Result<usize> {
+    match tokio::time::timeout(STALL, io.read(buf)).await {
+        Err(_) => Err(stalled()),
+        Ok(Ok(0)) => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the frame ended early")),
+        Ok(result) => result,
+    }
+}
+
+fn stalled() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, format!("nothing moved on the stream for {} s", STALL.as_secs()))
 }
 
 async fn write_frame<T: AsyncWrite + Unpin + Send>(io: &mut T, bytes: &[u8]) -> io::Result<()> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "message exceeds the frame limit"));
     }
-    io.write_all(&(bytes.len() as u32).to_be_bytes()).await?;
-    io.write_all(bytes).await?;
-    io.close().await
+    let watched =
+        |result: Result<io::Result<()>, tokio::time::error::Elapsed>| result.unwrap_or_else(|_| Err(stalled()));
+    watched(tokio::time::timeout(STALL, io.write_all(&(bytes.len() as u32).to_be_bytes())).await)?;
+    for step in bytes.chunks(STEP) {
+        watched(tokio::time::timeout(STALL, io.write_all(step)).await)?;
+    }
+    watched(tokio::time::timeout(STALL, io.close()).await)
 }
 
 fn invalid(error: impl std::fmt::Display) -> io::Error {

@@ -32,13 +32,14 @@ use futures::StreamExt;
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
-use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns};
+use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns, ping};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use super::behaviour::{Behaviour, BehaviourEvent};
 use super::codec::Incoming;
-use super::machine::{Action, Failure, Machine, Refusal, Tally, Ticket, refuse};
+use super::explain;
+use super::machine::{Action, Machine, Refusal, Tally, Ticket, refuse};
 use super::reconcile::{self, Session, SyncSet};
 use super::short;
 use super::status::SyncStatus;
@@ -68,7 +69,7 @@ pub(crate) enum Command {
 
 /// Results of blocking work, back to the engine.
 enum Job {
-    Respond { peer: PeerId, channel: ResponseChannel<Response>, response: Response, entries: u64 },
+    Respond { peer: PeerId, channel: ResponseChannel<Response>, response: Response, sent: Vec<EntryId> },
     Started { peer: PeerId, result: Result<(Session, Vec<u8>), Error> },
     Missing { peer: PeerId, ids: Vec<EntryId> },
     Ingested { peer: PeerId, tally: Tally },
@@ -88,10 +89,6 @@ pub(crate) struct Engine {
     /// which takes them off as it finishes each.
     inbound: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
     set: Arc<SyncSet>,
-    /// Which peer each entry being stored came from, so its announcement
-    /// skips that peer (it has it). Filled before storing, emptied as the
-    /// stored ids are announced or when they turn out not to be new.
-    sources: Arc<std::sync::Mutex<HashMap<EntryId, PeerId>>>,
     /// Work for the store thread, which ends when this is dropped.
     store_work: std::sync::mpsc::SyncSender<StoreWork>,
     jobs_tx: mpsc::Sender<Job>,
@@ -182,7 +179,6 @@ impl Engine {
             tickets: HashMap::new(),
             inbound: Arc::default(),
             set: Arc::new(SyncSet::default()),
-            sources: Arc::default(),
             store_work: store_thread()?,
             jobs_tx,
             jobs_rx,
@@ -217,7 +213,9 @@ impl Engine {
                 Some(job) = self.jobs_rx.recv() => self.on_job(job),
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 _ = redial.tick() => {
-                    self.machine.redial(Instant::now());
+                    let now = Instant::now();
+                    self.machine.redial(now);
+                    self.machine.retry_announcements(now);
                     if !self.disk_paused {
                         self.machine.retry_fetches();
                     }
@@ -251,7 +249,7 @@ impl Engine {
             }
             Action::MayFetch(peer) => {
                 if self.may_store() {
-                    self.machine.fetch(peer);
+                    self.machine.fetch(peer, Instant::now());
                 }
             }
             Action::StartReconcile(peer) => self.spawn_job(move |node, set| Job::Started {
@@ -318,7 +316,10 @@ impl Engine {
                 self.machine.disconnected(peer_id, connection_id, num_established, &cause, now);
             }
             SwarmEvent::OutgoingConnectionError { connection_id, peer_id, error } => {
-                self.machine.dial_failed(connection_id, peer_id, &error.to_string());
+                self.machine.dial_failed(connection_id, peer_id, &explain::dial_error(&error));
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event { peer, connection, result })) => {
+                self.machine.ping(peer, connection, result.ok(), now);
             }
             SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
                 peer_id,
@@ -356,21 +357,14 @@ impl Engine {
                 }
             },
             request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
-                // A reply that breaks the wire format (oversized, malformed) is
-                // the peer's fault; a closed link or a time-out is not.
-                let failure = match &error {
-                    request_response::OutboundFailure::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-                        Failure::Malformed
-                    }
-                    request_response::OutboundFailure::UnsupportedProtocols => Failure::OtherNetwork,
-                    _ => Failure::Lost,
-                };
+                let (failure, words) = explain::outbound_failure(&error);
                 if let Some(ticket) = self.tickets.remove(&request_id) {
-                    self.machine.request_failed(peer, ticket, failure, &error.to_string(), now);
+                    self.machine.request_failed(peer, ticket, failure, &words, now);
                 }
             }
             request_response::Event::InboundFailure { peer, error, .. } => {
-                self.machine.inbound_failed(peer, &error.to_string());
+                let (counted, words) = explain::inbound_failure(&error);
+                self.machine.inbound_failed(peer, &words, counted);
             }
             request_response::Event::ResponseSent { .. } => {}
         }
@@ -425,7 +419,7 @@ impl Engine {
     }
 
     fn on_request(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) {
-        if !self.machine.request(peer, &request) || !self.admit(peer) {
+        if !self.machine.request(peer, &request, Instant::now()) || !self.admit(peer) {
             debug!(peer = %short(&peer), "busy: refusing a request");
             let _ =
                 self.swarm.behaviour_mut().sync.send_response(channel, Response::Refused(Refusal::Busy.code().into()));
@@ -441,10 +435,11 @@ impl Engine {
                         Err(error) => refuse(peer, "answering a reconciliation", &error, Refusal::Invalid),
                     },
                 };
-                Job::Respond { peer, channel, response, entries: 0 }
+                Job::Respond { peer, channel, response, sent: Vec::new() }
             }),
             Request::Fetch(ids) => self.spawn_job_with(inbound, None, move |node, _| {
                 let mut entries = Vec::new();
+                let mut sent = Vec::new();
                 let mut budget = 0usize;
                 for id in ids {
                     match node.store().entry_bytes(&id) {
@@ -454,6 +449,7 @@ impl Engine {
                             }
                             budget += bytes.len();
                             entries.push(bytes);
+                            sent.push(id);
                         }
                         Ok(None) => {}
                         Err(error) => {
@@ -467,8 +463,7 @@ impl Engine {
                         }
                     }
                 }
-                let count = entries.len() as u64;
-                Job::Respond { peer, channel, response: Response::Entries(entries), entries: count }
+                Job::Respond { peer, channel, response: Response::Entries(entries), sent }
             }),
             Request::Announce(ids) => {
                 let _ = self.swarm.behaviour_mut().sync.send_response(channel, Response::Ack);
@@ -476,7 +471,7 @@ impl Engine {
                     let missing = ids
                         .into_iter()
                         .filter(|id| {
-                            matches!(node.store().entry_bytes(id), Ok(None))
+                            matches!(node.store().has_entry(id), Ok(false))
                                 && matches!(node.store().is_purged(id), Ok(false))
                         })
                         .collect();
@@ -488,7 +483,6 @@ impl Engine {
 
     /// Verifies and stores `entries` that `peer` sent for the ids `asked`.
     fn ingest(&mut self, peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>>) {
-        let sources = self.sources.clone();
         let on_panic = Job::Ingested { peer, tally: Tally::lost(asked.clone()) };
         self.spawn_job_with(None, Some(on_panic), move |node, _| {
             let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
@@ -505,20 +499,13 @@ impl Engine {
                     tally.invalid.push(format!("entry {} was not asked for", id.short()));
                 }
             }
-            note_sources(&sources, accepted_ids.iter().map(|id| (*id, Some(peer))));
             match node.ingest_encoded(&accepted) {
                 Ok(results) => {
-                    // Only stored entries are announced; forget the others.
-                    let not_new = accepted_ids.iter().zip(&results).filter_map(|(id, result)| {
-                        (!matches!(result, Ok(crate::store::IngestOutcome::Stored))).then_some((*id, None))
-                    });
-                    note_sources(&sources, not_new);
                     for result in results {
                         tally.count(peer, result);
                     }
                 }
                 Err(error) => {
-                    note_sources(&sources, accepted_ids.iter().map(|id| (*id, None)));
                     warn!(%error, "storing entries from a peer failed");
                     if error.is_disk_full() {
                         // Fetched again once there is room.
@@ -553,8 +540,8 @@ impl Engine {
         }
         let now = Instant::now();
         match job {
-            Job::Respond { peer, channel, response, entries } => {
-                self.machine.responded(peer, &response, entries, now);
+            Job::Respond { peer, channel, response, sent } => {
+                self.machine.responded(peer, &response, &sent, now);
                 let _ = self.swarm.behaviour_mut().sync.send_response(channel, response);
             }
             Job::Started { peer, result } => {
@@ -585,19 +572,13 @@ impl Engine {
             self.set.stored(&stored);
         }
         let ids: Vec<EntryId> = stored.iter().map(|entry| entry.id).collect();
-        let sources: Vec<Option<PeerId>> = {
-            let mut known = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            ids.iter().map(|id| known.remove(id)).collect()
-        };
-        self.machine.announce(&ids, &sources);
+        self.machine.announce(&ids);
     }
 
     /// News of stored entries was lost to lag: the set is built again, and
-    /// what the announcements would have said is found by reconciling, so
-    /// their sources are no longer needed.
+    /// what the announcements would have said is found by reconciling.
     fn lost_news(&mut self) {
         self.set.forget();
-        self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         self.machine.reconcile_all();
     }
 
@@ -632,20 +613,6 @@ impl Engine {
             paused_disk_full: self.disk_paused,
             ..self.machine.status(Instant::now(), now_ms())
         }
-    }
-}
-
-/// Records (`Some`) or forgets (`None`) the peers entries came from.
-fn note_sources(
-    sources: &std::sync::Mutex<HashMap<EntryId, PeerId>>,
-    changes: impl Iterator<Item = (EntryId, Option<PeerId>)>,
-) {
-    let mut known = sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    for (id, peer) in changes {
-        match peer {
-            Some(peer) => known.insert(id, peer),
-            None => known.remove(&id),
-        };
     }
 }
 

@@ -33,14 +33,35 @@ use super::status::{PeerStatus, SyncStatus};
 use crate::error::NodeError;
 use crate::store::IngestOutcome;
 
-/// Ids asked for in one `Fetch`: it starts small, doubles after each
-/// complete reply and halves after each failed one, so a slow link that
-/// keeps dropping still completes replies and a fast one moves big batches.
-const FETCH_BATCH_START: usize = 32;
-const FETCH_BATCH_MIN: usize = 2;
+/// Ids asked for in one `Fetch`: after each reply the batch is scaled
+/// toward what the link carries in `REPLY_TARGET` (at most doubled or
+/// halved at a time), and halved after a failed one. A 64 kbit/s link gets
+/// replies of a few entries, which a cut costs little of and which never
+/// queue long ahead of another request (an announcement, a new report's
+/// fetch); a fast one moves big batches.
+const FETCH_BATCH_START: usize = 8;
+const FETCH_BATCH_MIN: usize = 1;
 const FETCH_BATCH_MAX: usize = 512;
-/// `Fetch` requests in flight (or being stored) per peer.
+/// How long a fetch reply should take on the link.
+const REPLY_TARGET: Duration = Duration::from_secs(1);
+/// `Fetch` requests in flight (or being stored) per peer: two keep the
+/// link busy while a reply is stored; news gets one more.
 const FETCH_IN_FLIGHT: usize = 2;
+/// An announcement of at most this many ids is news (a report just typed
+/// or just passed on, not a reconciliation's list): fetched at once, in a
+/// slot of its own, ahead of the bulk.
+const NEWS_MAX: usize = 4;
+/// An announcement that was lost or refused `busy` is sent again after this.
+const ANNOUNCE_RETRY: Duration = Duration::from_secs(1);
+/// Ids waiting to be announced to one peer again; past it, the next
+/// reconciliation finds them.
+const ANNOUNCE_PENDING_MAX: usize = 65_536;
+/// Entries sent to one peer whose receipt is awaited (the peer announces
+/// what it stored, to us too); past it, sending is no longer tracked.
+const UNCONFIRMED_MAX: usize = 65_536;
+/// A failed ping closes the connection when nothing else came from the peer
+/// for this long: the link is dead, not busy.
+const QUIET: Duration = Duration::from_secs(8);
 /// Invalid entries and requests a peer may send before it is banned.
 const INVALID_LIMIT: u64 = 10;
 /// How long an offender (a peer id, or an address) stays banned.
@@ -101,7 +122,12 @@ pub(crate) enum Failure {
     Malformed,
     /// The peer does not speak this network's sync protocol.
     OtherNetwork,
-    /// A closed link, a time-out: nobody's fault.
+    /// Nothing moved on the stream for a while, or it could not open in
+    /// time: the link is slow or busy. Asked again, smaller; no error.
+    Slow,
+    /// The connection closed under it: its closing is what is reported.
+    Cut,
+    /// The stream failed otherwise: counted as an error.
     Lost,
 }
 
@@ -203,6 +229,12 @@ struct DialTarget {
     dialing: Option<ConnectionId>,
 }
 
+/// A fetch in flight.
+struct Fetch {
+    ids: Vec<EntryId>,
+    sent: Instant,
+}
+
 /// What the machine knows of one peer.
 #[derive(Default)]
 struct Peer {
@@ -214,11 +246,35 @@ struct Peer {
     reconciled: bool,
     session_rounds: u64,
     session_bytes: u64,
+    /// Ids to fetch: announced ones at the front, newest announcement
+    /// first (a report typed at a hub goes ahead of a bulk transfer),
+    /// reconciled ones at the back.
     queue: VecDeque<EntryId>,
+    /// Ids of news (see `NEWS_MAX`), fetched before `queue` in an extra slot.
+    news: VecDeque<EntryId>,
     wanted: HashSet<EntryId>,
-    fetches: HashMap<Ticket, Vec<EntryId>>,
+    /// Ids it has and this node lacks that are not in `wanted` (past the
+    /// caps, or known before the connection was cut); reset by the next
+    /// reconciliation or announcement.
+    waiting_beyond: usize,
+    fetches: HashMap<Ticket, Fetch>,
     fetch_batch: usize,
     ingesting: usize,
+    /// When the last fetch reply arrived: a reply sent while another was
+    /// arriving is timed from then.
+    last_reply: Option<Instant>,
+    /// Bytes per second of fetch replies, smoothed.
+    rate_in: f64,
+    /// Bytes per entry in fetch replies, smoothed.
+    entry_bytes: f64,
+    /// Announcements in flight, and those to send again.
+    announcing: HashMap<Ticket, Vec<EntryId>>,
+    to_announce: Vec<EntryId>,
+    announce_at: Option<Instant>,
+    /// Entries sent to it that it has not yet said it stored.
+    unconfirmed: HashSet<EntryId>,
+    /// When anything last came from it.
+    heard: Option<Instant>,
     /// It speaks the network's sync protocol (said so in identify, or sent
     /// a sync request): listed in the status even when not configured.
     member: bool,
@@ -237,7 +293,12 @@ struct Peer {
 impl Peer {
     /// Nothing waits to be fetched or stored.
     fn idle(&self) -> bool {
-        self.queue.is_empty() && self.fetches.is_empty() && self.ingesting == 0
+        self.queue.is_empty() && self.news.is_empty() && self.fetches.is_empty() && self.ingesting == 0
+    }
+
+    /// Fetches in flight or being stored.
+    fn busy_slots(&self) -> usize {
+        self.fetches.len() + self.ingesting
     }
 }
 
@@ -334,9 +395,60 @@ impl Machine {
     /// the engine's next tick, not left for the next reconciliation.
     pub(crate) fn retry_fetches(&mut self) {
         for (peer, state) in &self.peers {
-            let free = state.fetches.len() + state.ingesting < FETCH_IN_FLIGHT;
-            if state.status.connected && free && !state.queue.is_empty() {
+            let bulk = state.busy_slots() < FETCH_IN_FLIGHT && !state.queue.is_empty();
+            let news = state.busy_slots() <= FETCH_IN_FLIGHT && !state.news.is_empty();
+            if state.status.connected && (bulk || news) {
                 self.actions.push(Action::MayFetch(*peer));
+            }
+        }
+    }
+
+    /// Sends again the announcements that were lost or refused `busy`, once
+    /// their wait is over: a lost announcement never waits for the
+    /// periodic reconciliation.
+    pub(crate) fn retry_announcements(&mut self, now: Instant) {
+        let due: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, state)| {
+                state.status.connected && !state.to_announce.is_empty() && state.announce_at.is_none_or(|at| at <= now)
+            })
+            .map(|(peer, _)| *peer)
+            .collect();
+        for peer in due {
+            let state = self.peer(peer);
+            let ids = std::mem::take(&mut state.to_announce);
+            state.announce_at = None;
+            for chunk in ids.chunks(MAX_IDS) {
+                self.send_announce(peer, chunk.to_vec());
+            }
+        }
+    }
+
+    /// The result of a ping on `connection` to `peer`: its round trip, or
+    /// a failure. A failed ping closes the connection when nothing else came
+    /// from the peer for `QUIET` (a busy link answers slowly, a dead one not
+    /// at all), so a dead link shows within the ping's interval and time-out.
+    pub(crate) fn ping(&mut self, peer: PeerId, connection: ConnectionId, rtt: Option<Duration>, now: Instant) {
+        if !self.known(peer) {
+            return;
+        }
+        let state = self.peer(peer);
+        match rtt {
+            Some(rtt) => {
+                state.heard = Some(now);
+                state.status.rtt_ms = Some(rtt.as_millis() as u64);
+            }
+            None => {
+                if state.heard.is_some_and(|heard| now.saturating_duration_since(heard) < QUIET) {
+                    return;
+                }
+                info!(peer = %short(&peer), "no answer to a ping and nothing else heard: the link is down; reconnecting");
+                state.status.errors += 1;
+                state.status.last_error =
+                    Some("the link went silent (no answer to a ping): reconnecting when it answers again".into());
+                state.status.rtt_ms = None;
+                self.actions.push(Action::Close(connection));
             }
         }
     }
@@ -387,6 +499,7 @@ impl Machine {
         let configured = self.configured(peer);
         let state = self.peer(peer);
         state.status.connected = true;
+        state.heard = Some(now);
         state.ip = ip_of(remote);
         if dialer && !state.status.addrs.contains(&remote.to_string()) {
             state.status.addrs.push(remote.to_string());
@@ -436,7 +549,16 @@ impl Machine {
         }
         state.fetches.clear();
         state.queue.clear();
+        state.news.clear();
+        // Still waiting on it, as far as this node knows, until the next
+        // reconciliation says otherwise.
+        state.waiting_beyond += state.wanted.len();
         state.wanted.clear();
+        state.last_reply = None;
+        state.announcing.clear();
+        state.to_announce.clear();
+        state.announce_at = None;
+        state.status.rtt_ms = None;
         for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
             target.next_attempt = now + target.backoff;
         }
@@ -468,13 +590,22 @@ impl Machine {
     /// A well-formed request from `peer`. Whether this node has room for it:
     /// an announcement whose ids it has no room to wait for is refused
     /// `busy` before any store work.
-    pub(crate) fn request(&mut self, peer: PeerId, request: &Request) -> bool {
+    pub(crate) fn request(&mut self, peer: PeerId, request: &Request, now: Instant) -> bool {
         let bytes = wire_len(&request.encode());
         let announce = matches!(request, Request::Announce(_));
         let total = if announce { self.wanted_total() } else { 0 };
         let state = self.peer(peer);
         state.status.bytes_in += bytes;
         state.member = true;
+        state.heard = Some(now);
+        if let Request::Announce(ids) = request {
+            // It stored these: a receipt for those this node sent it.
+            for id in ids {
+                if state.unconfirmed.remove(id) {
+                    state.status.entries_sent += 1;
+                }
+            }
+        }
         !(announce && (state.wanted.len() >= WANTED_PER_PEER || total >= WANTED_MAX))
     }
 
@@ -484,14 +615,22 @@ impl Machine {
     }
 
     /// This node answers a request of `peer` with `response`, which carries
-    /// `entries` entries.
-    pub(crate) fn responded(&mut self, peer: PeerId, response: &Response, entries: u64, now: Instant) {
+    /// the entries `sent`: counted as sent once the peer says it stored them.
+    pub(crate) fn responded(&mut self, peer: PeerId, response: &Response, sent: &[EntryId], now: Instant) {
         if matches!(response, Response::Refused(code) if code == Refusal::Invalid.code()) {
             self.strike(peer, "sent an invalid request", now);
         }
         let state = self.peer(peer);
         state.status.bytes_out += wire_len(&response.encode());
-        state.status.entries_sent += entries;
+        for id in sent {
+            if state.unconfirmed.len() >= UNCONFIRMED_MAX {
+                break;
+            }
+            state.unconfirmed.insert(*id);
+        }
+        if matches!(response, Response::Reconcile(_)) {
+            state.waiting_beyond = 0;
+        }
         if matches!(response, Response::Reconcile(_)) && state.session.is_none() {
             // The peer is reconciling with us: once nothing is left to
             // fetch, that counts as a sync on this side too.
@@ -502,8 +641,18 @@ impl Machine {
 
     /// The reply to the request `ticket` of `peer`.
     pub(crate) fn response(&mut self, peer: PeerId, ticket: Ticket, response: Response, now: Instant) {
+        let bytes = wire_len(&response.encode());
         let state = self.peer(peer);
-        state.status.bytes_in += wire_len(&response.encode());
+        state.status.bytes_in += bytes;
+        state.heard = Some(now);
+        if let Some(ids) = state.announcing.remove(&ticket) {
+            match response {
+                Response::Ack => {}
+                Response::Refused(reason) if reason == Refusal::Busy.code() => self.announce_later(peer, ids, now),
+                other => self.note_error(peer, format!("unexpected reply to an announcement: {other:?}")),
+            }
+            return;
+        }
         if state.reconcile_request == Some(ticket) {
             state.reconcile_request = None;
             match response {
@@ -513,10 +662,29 @@ impl Machine {
             }
             return;
         }
-        let Some(asked) = state.fetches.remove(&ticket) else { return };
+        let Some(Fetch { ids: asked, sent }) = state.fetches.remove(&ticket) else { return };
         match response {
             Response::Entries(entries) => {
                 state.fetch_failures = 0;
+                // Timed from when the link was free for it: from the last
+                // reply if that arrived after it was asked for.
+                let start = state.last_reply.map_or(sent, |last| last.max(sent));
+                let took = now.saturating_duration_since(start).max(Duration::from_millis(1));
+                state.last_reply = Some(now);
+                let rate = bytes as f64 / took.as_secs_f64();
+                state.rate_in = if state.rate_in == 0.0 { rate } else { 0.7 * state.rate_in + 0.3 * rate };
+                if !entries.is_empty() {
+                    let per_entry = bytes as f64 / entries.len() as f64;
+                    state.entry_bytes =
+                        if state.entry_bytes == 0.0 { per_entry } else { 0.8 * state.entry_bytes + 0.2 * per_entry };
+                }
+                // Toward a reply of `REPLY_TARGET`: grown only by a reply
+                // that held all it asked for, shrunk by any slow one.
+                let factor = (REPLY_TARGET.as_secs_f64() / took.as_secs_f64()).clamp(0.5, 2.0);
+                if factor < 1.0 || entries.len() >= asked.len() {
+                    let scaled = (state.fetch_batch as f64 * factor).round() as usize;
+                    state.fetch_batch = scaled.clamp(FETCH_BATCH_MIN, FETCH_BATCH_MAX);
+                }
                 // The fetch slot stays busy until the entries are stored, so
                 // the number of batches held in memory stays bounded.
                 state.ingesting += 1;
@@ -546,17 +714,31 @@ impl Machine {
             return;
         }
         let state = self.peer(peer);
-        state.status.errors += 1;
-        if !state.other_network {
-            state.status.last_error = Some(error.to_owned());
+        // A slow link or a closed connection is no failure of the request:
+        // the one is asked again smaller, the other reported as such.
+        let counted = matches!(failure, Failure::Malformed | Failure::OtherNetwork | Failure::Lost);
+        if counted {
+            state.status.errors += 1;
+            if !state.other_network {
+                state.status.last_error = Some(error.to_owned());
+            }
         }
         if state.reconcile_request == Some(ticket) {
             state.reconcile_request = None;
             state.session = None;
         }
-        if let Some(ids) = state.fetches.remove(&ticket) {
+        if let Some(ids) = state.announcing.remove(&ticket) {
+            if failure != Failure::Cut {
+                self.announce_later(peer, ids, now);
+            }
+            return;
+        }
+        let state = self.peer(peer);
+        if let Some(Fetch { ids, .. }) = state.fetches.remove(&ticket) {
             state.fetch_batch = (state.fetch_batch / 2).max(FETCH_BATCH_MIN);
-            state.fetch_failures += 1;
+            if counted {
+                state.fetch_failures += 1;
+            }
             if failure == Failure::Malformed {
                 for id in &ids {
                     state.wanted.remove(id);
@@ -575,7 +757,7 @@ impl Machine {
                 self.peer(peer).ingesting += 1;
                 self.ingested(peer, tally, now);
             }
-            Failure::Lost => {
+            Failure::Slow | Failure::Cut | Failure::Lost => {
                 debug!(peer = %short(&peer), %error, "request failed");
                 self.give_up_if_failing(peer);
                 self.pump_fetches(peer);
@@ -583,9 +765,10 @@ impl Machine {
         }
     }
 
-    /// Answering a request of `peer` failed.
-    pub(crate) fn inbound_failed(&mut self, peer: PeerId, error: &str) {
-        if !self.known(peer) {
+    /// Answering a request of `peer` failed; `counted`: something failed,
+    /// rather than the link being slow or the connection closing.
+    pub(crate) fn inbound_failed(&mut self, peer: PeerId, error: &str, counted: bool) {
+        if !self.known(peer) || !counted {
             return;
         }
         let status = &mut self.peer(peer).status;
@@ -601,6 +784,7 @@ impl Machine {
                 if !self.peer(peer).status.connected {
                     return;
                 }
+                self.peer(peer).waiting_beyond = 0;
                 let bytes = wire_len(&message);
                 let ticket = self.send(peer, Request::Reconcile(message));
                 let state = self.peer(peer);
@@ -615,7 +799,13 @@ impl Machine {
 
     /// Of the ids `peer` announced, those this node lacks.
     pub(crate) fn missing(&mut self, peer: PeerId, ids: Vec<EntryId>, now: Instant) {
-        self.want(peer, ids);
+        self.peer(peer).waiting_beyond = 0;
+        if ids.len() <= NEWS_MAX {
+            let news = self.take_wanted(peer, ids);
+            self.peer(peer).news.extend(news);
+        } else {
+            self.want_first(peer, ids);
+        }
         let state = self.peer(peer);
         state.reconciled = state.session.is_none() && state.reconcile_request.is_none();
         self.pump_fetches(peer);
@@ -632,9 +822,6 @@ impl Machine {
             state.wanted.remove(id);
         }
         if tally.returned_any {
-            if tally.unreturned.is_empty() {
-                state.fetch_batch = (state.fetch_batch * 2).min(FETCH_BATCH_MAX);
-            }
             for id in tally.unreturned.into_iter().rev() {
                 state.queue.push_front(id);
             }
@@ -661,14 +848,13 @@ impl Machine {
     }
 
     /// Announces newly stored entries to every connected peer of the
-    /// network, but not to the peer each came from (`sources`, by index).
-    pub(crate) fn announce(&mut self, ids: &[EntryId], sources: &[Option<PeerId>]) {
+    /// network. The peer an entry came from is told too: for it, the
+    /// announcement is the receipt that counts the entry as sent.
+    pub(crate) fn announce(&mut self, ids: &[EntryId]) {
         let connected: Vec<PeerId> = self.connected.iter().copied().filter(|peer| self.syncs(*peer)).collect();
         for peer in connected {
-            let news: Vec<EntryId> =
-                ids.iter().zip(sources).filter(|(_, source)| **source != Some(peer)).map(|(id, _)| *id).collect();
-            if !news.is_empty() {
-                self.send(peer, Request::Announce(news));
+            for chunk in ids.chunks(MAX_IDS) {
+                self.send_announce(peer, chunk.to_vec());
             }
         }
     }
@@ -693,19 +879,23 @@ impl Machine {
 
     /// After [`Action::MayFetch`], when the disk has room: sends as many
     /// fetches to `peer` as its slots allow.
-    pub(crate) fn fetch(&mut self, peer: PeerId) {
+    pub(crate) fn fetch(&mut self, peer: PeerId, now: Instant) {
         loop {
             let state = self.peer(peer);
-            if state.fetches.len() + state.ingesting >= FETCH_IN_FLIGHT
-                || state.queue.is_empty()
-                || !state.status.connected
-            {
+            if !state.status.connected {
                 return;
             }
-            let take = state.queue.len().min(state.fetch_batch);
-            let ids: Vec<EntryId> = state.queue.drain(..take).collect();
+            let ids: Vec<EntryId> = if !state.news.is_empty() && state.busy_slots() <= FETCH_IN_FLIGHT {
+                let take = state.news.len().min(state.fetch_batch.max(NEWS_MAX));
+                state.news.drain(..take).collect()
+            } else if !state.queue.is_empty() && state.busy_slots() < FETCH_IN_FLIGHT {
+                let take = state.queue.len().min(state.fetch_batch);
+                state.queue.drain(..take).collect()
+            } else {
+                return;
+            };
             let ticket = self.send(peer, Request::Fetch(ids.clone()));
-            self.peer(peer).fetches.insert(ticket, ids);
+            self.peer(peer).fetches.insert(ticket, Fetch { ids, sent: now });
         }
     }
 
@@ -725,15 +915,29 @@ impl Machine {
             .peers
             .iter()
             .filter(|(id, _)| self.syncs(**id))
-            .map(|(_, peer)| PeerStatus {
-                last_sync_ms: peer
-                    .synced_at
-                    .map(|at| now_ms.saturating_sub(now.saturating_duration_since(at).as_millis() as u64)),
-                ..peer.status.clone()
+            .map(|(_, peer)| {
+                let waiting = (peer.wanted.len() + peer.waiting_beyond) as u64;
+                let receiving = !peer.fetches.is_empty() && peer.rate_in > 0.0;
+                PeerStatus {
+                    last_sync_ms: peer
+                        .synced_at
+                        .map(|at| now_ms.saturating_sub(now.saturating_duration_since(at).as_millis() as u64)),
+                    waiting,
+                    unconfirmed: peer.unconfirmed.len() as u64,
+                    receiving_bytes_per_s: receiving.then_some(peer.rate_in as u64),
+                    eta_s: receiving.then(|| (waiting as f64 * peer.entry_bytes / peer.rate_in).ceil() as u64),
+                    ..peer.status.clone()
+                }
             })
             .collect();
         for target in &self.targets {
             let addr = target.addr.to_string();
+            let connected = target.peer.is_some_and(|peer| self.connected.contains(&peer));
+            // When it is dialled next, if it is not connected.
+            let next_attempt_ms = (!connected).then(|| match target.dialing {
+                Some(_) => now_ms,
+                None => now_ms + target.next_attempt.saturating_duration_since(now).as_millis() as u64,
+            });
             let known = target.peer.and_then(|peer| {
                 let id = peer.to_string();
                 peers.iter_mut().find(|status| status.peer_id.as_deref() == Some(id.as_str()))
@@ -743,10 +947,12 @@ impl Machine {
                     if !status.addrs.contains(&addr) {
                         status.addrs.push(addr);
                     }
+                    status.next_attempt_ms = status.next_attempt_ms.min(next_attempt_ms).or(next_attempt_ms);
                 }
                 None => peers.push(PeerStatus {
                     peer_id: target.peer.map(|peer| peer.to_string()),
                     addrs: vec![addr],
+                    next_attempt_ms,
                     ..PeerStatus::default()
                 }),
             }
@@ -755,7 +961,7 @@ impl Machine {
         SyncStatus {
             last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
             peers,
-            entries_waiting: self.wanted_total() as u64,
+            entries_waiting: self.waiting_total(),
             ..SyncStatus::default()
         }
     }
@@ -786,6 +992,22 @@ impl Machine {
         self.next_ticket += 1;
         self.actions.push(Action::Send { peer, request, ticket });
         ticket
+    }
+
+    /// Sends an announcement whose reply or failure is tracked, so a lost
+    /// one is sent again.
+    fn send_announce(&mut self, peer: PeerId, ids: Vec<EntryId>) {
+        let ticket = self.send(peer, Request::Announce(ids.clone()));
+        self.peer(peer).announcing.insert(ticket, ids);
+    }
+
+    /// Keeps `ids` to announce to `peer` again after `ANNOUNCE_RETRY`;
+    /// past `ANNOUNCE_PENDING_MAX` the next reconciliation finds them.
+    fn announce_later(&mut self, peer: PeerId, ids: Vec<EntryId>, now: Instant) {
+        let state = self.peer(peer);
+        let room = ANNOUNCE_PENDING_MAX.saturating_sub(state.to_announce.len());
+        state.to_announce.extend(ids.into_iter().take(room));
+        state.announce_at.get_or_insert(now + ANNOUNCE_RETRY);
     }
 
     fn note_error(&mut self, peer: PeerId, message: String) {
@@ -861,41 +1083,75 @@ impl Machine {
         self.actions.push(Action::Disconnect(peer));
     }
 
+    /// Entries peers have that this node lacks, as far as it knows: each id
+    /// once however many peers have it, plus those known only by count.
+    fn waiting_total(&self) -> u64 {
+        let beyond: usize = self.peers.values().map(|peer| peer.waiting_beyond).sum();
+        let mut with_ids = self.peers.values().filter(|peer| !peer.wanted.is_empty());
+        let ids = match (with_ids.next(), with_ids.next()) {
+            (None, _) => 0,
+            (Some(only), None) => only.wanted.len(),
+            _ => self.peers.values().flat_map(|peer| &peer.wanted).collect::<HashSet<_>>().len(),
+        };
+        (ids + beyond) as u64
+    }
+
     /// Ids waiting to be fetched, from every peer.
     fn wanted_total(&self) -> usize {
         self.peers.values().map(|peer| peer.wanted.len()).sum()
     }
 
-    /// Queues `ids` to fetch from `peer`, up to the caps on waiting ids;
-    /// the rest are left for the next reconciliation.
+    /// Queues `ids` (found by reconciling) to fetch from `peer` after what
+    /// waits, up to the caps on waiting ids; the rest are left for the next
+    /// reconciliation.
     fn want(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) {
+        let taken = self.take_wanted(peer, ids);
+        self.peer(peer).queue.extend(taken);
+    }
+
+    /// Queues `ids` (just announced) to fetch from `peer` before what
+    /// waits: the newest news goes first, so a report typed at a hub
+    /// overtakes a bulk transfer on every link.
+    fn want_first(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) {
+        let taken = self.take_wanted(peer, ids);
+        let queue = &mut self.peer(peer).queue;
+        for id in taken.into_iter().rev() {
+            queue.push_front(id);
+        }
+    }
+
+    /// Of `ids`, those not yet wanted from `peer`, within the caps; counts
+    /// the ones past them as waiting beyond.
+    fn take_wanted(&mut self, peer: PeerId, ids: impl IntoIterator<Item = EntryId>) -> Vec<EntryId> {
         let room = WANTED_MAX.saturating_sub(self.wanted_total());
         let state = self.peer(peer);
         let room = room.min(WANTED_PER_PEER.saturating_sub(state.wanted.len()));
-        let mut taken = 0;
+        let mut taken = Vec::new();
         let mut left = 0;
         for id in ids {
-            if taken >= room {
+            if taken.len() >= room {
                 left += 1;
             } else if state.wanted.insert(id) {
-                state.queue.push_back(id);
-                taken += 1;
+                taken.push(id);
             }
         }
+        state.waiting_beyond += left;
         if left > 0 {
             debug!(peer = %short(&peer), left, "enough ids waiting; the rest wait for the next reconciliation");
         }
+        taken
     }
 
     /// After `FETCH_FAILURES_MAX` failed fetches in a row from `peer`,
     /// gives up the ids waiting on it (the next reconciliation asks again).
     fn give_up_if_failing(&mut self, peer: PeerId) {
         let state = self.peer(peer);
-        if state.fetch_failures < FETCH_FAILURES_MAX || state.queue.is_empty() {
+        if state.fetch_failures < FETCH_FAILURES_MAX || (state.queue.is_empty() && state.news.is_empty()) {
             return;
         }
-        let given_up = state.queue.len();
-        for id in std::mem::take(&mut state.queue) {
+        let given_up = state.queue.len() + state.news.len();
+        let news = std::mem::take(&mut state.news);
+        for id in std::mem::take(&mut state.queue).into_iter().chain(news) {
             state.wanted.remove(&id);
         }
         state.fetch_failures = 0;
@@ -929,7 +1185,7 @@ impl Machine {
             Ok(reconcile::Step { have, need, next }) => {
                 self.want(peer, need.into_iter().map(EntryId));
                 for chunk in have.chunks(MAX_IDS) {
-                    self.send(peer, Request::Announce(chunk.iter().copied().map(EntryId).collect()));
+                    self.send_announce(peer, chunk.iter().copied().map(EntryId).collect());
                 }
                 match next {
                     Some(message) => {
@@ -959,7 +1215,8 @@ impl Machine {
     /// Asks the engine to fetch from `peer` when ids wait (it first looks
     /// whether the disk has room).
     fn pump_fetches(&mut self, peer: PeerId) {
-        if !self.peer(peer).queue.is_empty() {
+        let state = self.peer(peer);
+        if !state.queue.is_empty() || !state.news.is_empty() {
             self.actions.push(Action::MayFetch(peer));
         }
     }
@@ -1122,11 +1379,12 @@ mod tests {
         let peers = ids_in_order(6);
         let mut machine = Machine::new(peers[0], PROTOCOL.into());
         let now = Instant::now();
-        let waiting = |machine: &Machine| machine.status(now, 0).entries_waiting as usize;
+        let waiting = |machine: &Machine| machine.wanted_total();
         machine.missing(peers[1], entries(0..70_000), now);
         assert_eq!(waiting(&machine), WANTED_PER_PEER, "one peer's ids past its cap wait for a reconciliation");
-        assert!(!machine.request(peers[1], &Request::Announce(vec![entry(1)])), "busy: no room for its ids");
-        assert!(machine.request(peers[2], &Request::Announce(vec![entry(1)])), "another peer has room");
+        assert_eq!(machine.status(now, 0).entries_waiting, 70_000, "and are still counted as waiting");
+        assert!(!machine.request(peers[1], &Request::Announce(vec![entry(1)]), now), "busy: no room for its ids");
+        assert!(machine.request(peers[2], &Request::Announce(vec![entry(1)]), now), "another peer has room");
         let mut next = 100_000;
         for peer in &peers[2..5] {
             machine.missing(*peer, entries(next..next + WANTED_PER_PEER as u32), now);
@@ -1135,54 +1393,181 @@ mod tests {
         assert_eq!(waiting(&machine), WANTED_MAX);
         machine.missing(peers[5], entries(next..next + 10), now);
         assert_eq!(waiting(&machine), WANTED_MAX, "no room left in all");
-        assert!(!machine.request(peers[5], &Request::Announce(vec![entry(1)])), "busy for every peer");
-        assert!(machine.request(peers[5], &Request::Fetch(vec![entry(1)])), "only announcements wait on the cap");
+        assert!(!machine.request(peers[5], &Request::Announce(vec![entry(1)]), now), "busy for every peer");
+        assert!(machine.request(peers[5], &Request::Fetch(vec![entry(1)]), now), "only announcements wait on the cap");
     }
 
-    #[test]
-    fn fetch_batches_grow_after_complete_replies_shrink_after_failures_and_give_up_after_three() {
-        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
-        let mut machine = Machine::new(local, PROTOCOL.into());
-        let now = Instant::now();
+    /// A peer of the network, connected and identified.
+    fn joined(machine: &mut Machine, remote: PeerId, now: Instant) {
         machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
         machine.identified(remote, connection(1), true, "convene", now);
         machine.actions();
+    }
+
+    #[test]
+    fn fetch_batches_follow_the_link_toward_a_reply_a_second_and_give_up_after_three_failures() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        joined(&mut machine, remote, now);
         machine.missing(remote, entries(0..1_000), now);
         assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote));
-        machine.fetch(remote);
+        machine.fetch(remote, now);
         let sent = fetches(&machine.actions());
-        assert_eq!(sent.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [32, 32], "two in flight, 32 each");
-        let [(first, first_ids), (second, _)] = &sent[..] else { unreachable!() };
-        machine.fetch(remote);
+        assert_eq!(sent.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [8, 8], "two in flight, 8 each");
+        let [(first, first_ids), (second, second_ids)] = &sent[..] else { unreachable!() };
+        machine.fetch(remote, now);
         assert!(fetches(&machine.actions()).is_empty(), "no third in flight");
 
-        machine.response(remote, *first, Response::Entries(vec![b"an entry".to_vec()]), now);
+        // A whole reply in a tenth of the target: the batch doubles.
+        let fast = now + REPLY_TARGET / 10;
+        let eight = vec![vec![0u8; 100]; 8];
+        machine.response(remote, *first, Response::Entries(eight.clone()), fast);
         assert!(matches!(&machine.actions()[..], [Action::Ingest { asked, .. }] if asked == first_ids));
-        let stored = Tally { stored: 32, returned: first_ids.clone(), returned_any: true, ..Tally::default() };
-        machine.ingested(remote, stored, now);
-        machine.fetch(remote);
+        let stored = Tally { stored: 8, returned: first_ids.clone(), returned_any: true, ..Tally::default() };
+        machine.ingested(remote, stored, fast);
+        machine.fetch(remote, fast);
         let sent = fetches(&machine.actions());
         let [(third, third_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
-        assert_eq!(third_ids.len(), 64, "doubled after a complete reply");
+        assert_eq!(third_ids.len(), 16, "doubled after a quick complete reply");
 
-        machine.request_failed(remote, *third, Failure::Lost, "connection reset", now);
-        machine.fetch(remote);
+        // The second reply arrives four targets after the first: timed from
+        // the first (the link carried that one meanwhile), it halves.
+        let slow = fast + REPLY_TARGET * 4;
+        machine.response(remote, *second, Response::Entries(eight), slow);
+        machine.actions();
+        let stored = Tally { stored: 8, returned: second_ids.clone(), returned_any: true, ..Tally::default() };
+        machine.ingested(remote, stored, slow);
+        machine.fetch(remote, slow);
         let sent = fetches(&machine.actions());
         let [(fourth, fourth_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
-        assert_eq!(fourth_ids[..], third_ids[..32], "halved, and the ids of the failed fetch asked again first");
-        machine.request_failed(remote, *second, Failure::Lost, "timed out", now);
-        machine.fetch(remote);
+        assert_eq!(fourth_ids.len(), 8, "halved after a slow reply");
+        let row_now = row(&machine, remote, slow).unwrap();
+        assert!(row_now.receiving_bytes_per_s.is_some() && row_now.eta_s.is_some(), "{row_now:?}");
+
+        // A slow link is no error: asked again, smaller, first.
+        machine.request_failed(remote, *third, Failure::Slow, "the link is slow", slow);
+        assert_eq!(row(&machine, remote, slow).unwrap().errors, 0, "a slow link is not counted");
+        machine.fetch(remote, slow);
         let sent = fetches(&machine.actions());
-        let [(_, fifth_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
-        assert_eq!(fifth_ids.len(), 16);
-        assert_eq!(machine.status(now, 0).entries_waiting, 1_000 - 32);
-        machine.request_failed(remote, *fourth, Failure::Lost, "timed out", now);
-        assert_eq!(machine.status(now, 0).entries_waiting, 16, "gave up all but the fetch in flight");
-        machine.fetch(remote);
-        assert!(fetches(&machine.actions()).is_empty(), "nothing waits");
-        let row = row(&machine, remote, now).unwrap();
+        let [(fifth, fifth_ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
+        assert_eq!(fifth_ids[..], third_ids[..4], "halved, and the ids of the failed fetch asked again first");
+
+        // Failures on the link count, and three in a row give up what waits.
+        for ticket in [fourth, fifth] {
+            machine.request_failed(remote, *ticket, Failure::Lost, "a request failed on the link: reset", slow);
+        }
+        machine.fetch(remote, slow);
+        let sent = fetches(&machine.actions());
+        assert_eq!(sent.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(), [1, 1], "halved twice more: {sent:?}");
+        machine.request_failed(remote, sent[0].0, Failure::Lost, "a request failed on the link: reset", slow);
+        assert_eq!(machine.status(slow, 0).entries_waiting, 1, "gave up all but the fetch in flight");
+        let row = row(&machine, remote, slow).unwrap();
         assert!(row.last_error.unwrap().contains("could not be fetched"));
-        assert_eq!(row.entries_received, 32);
+        assert_eq!((row.entries_received, row.errors), (16, 3));
+    }
+
+    #[test]
+    fn news_is_fetched_at_once_in_a_slot_of_its_own_and_announced_lists_before_reconciled_ones() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        joined(&mut machine, remote, now);
+        machine.want(remote, entries(0..100));
+        machine.missing(remote, entries(100..110), now);
+        machine.actions();
+        machine.fetch(remote, now);
+        let sent = fetches(&machine.actions());
+        assert_eq!(sent.len(), FETCH_IN_FLIGHT, "{sent:?}");
+        assert_eq!(sent[0].1, entries(100..108), "an announced list goes before the reconciled ids");
+        assert_eq!(sent[1].1[..2], [entry(108), entry(109)]);
+        assert_eq!(sent[1].1[2], entry(0), "then the bulk");
+
+        // A report typed at the peer: news, fetched though both slots are busy.
+        machine.missing(remote, vec![entry(500)], now);
+        machine.fetch(remote, now);
+        let sent = fetches(&machine.actions());
+        assert_eq!(sent.iter().map(|(_, ids)| ids.clone()).collect::<Vec<_>>(), [vec![entry(500)]]);
+        machine.missing(remote, vec![entry(501)], now);
+        machine.fetch(remote, now);
+        assert!(fetches(&machine.actions()).is_empty(), "one slot for news: the next waits for it");
+    }
+
+    #[test]
+    fn a_lost_or_refused_announcement_is_sent_again_soon_and_a_receipt_counts_an_entry_sent() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        joined(&mut machine, remote, now);
+        let announced = |actions: &[Action]| -> Vec<(Ticket, Vec<EntryId>)> {
+            actions
+                .iter()
+                .filter_map(|action| match action {
+                    Action::Send { request: Request::Announce(ids), ticket, .. } => Some((*ticket, ids.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        machine.announce(&entries(0..3));
+        let sent = announced(&machine.actions());
+        let [(ticket, ids)] = &sent[..] else { panic!("one announcement: {sent:?}") };
+        assert_eq!(ids, &entries(0..3));
+        machine.response(remote, *ticket, Response::Refused(Refusal::Busy.code().into()), now);
+        machine.retry_announcements(now + ANNOUNCE_RETRY / 2);
+        assert!(announced(&machine.actions()).is_empty(), "not before its wait");
+        let later = now + ANNOUNCE_RETRY;
+        machine.retry_announcements(later);
+        let sent = announced(&machine.actions());
+        let [(ticket, ids)] = &sent[..] else { panic!("sent again: {sent:?}") };
+        assert_eq!(ids, &entries(0..3));
+        machine.request_failed(remote, *ticket, Failure::Slow, "the link is slow", later);
+        machine.retry_announcements(later + ANNOUNCE_RETRY);
+        let sent = announced(&machine.actions());
+        let [(ticket, _)] = &sent[..] else { panic!("sent once more: {sent:?}") };
+        machine.response(remote, *ticket, Response::Ack, later);
+        machine.retry_announcements(later + ANNOUNCE_RETRY * 10);
+        assert!(announced(&machine.actions()).is_empty(), "taken: done");
+        assert_eq!(row(&machine, remote, later).unwrap().errors, 0, "nothing failed");
+
+        // Entries sent count once the peer announces it stored them.
+        let reply = Response::Entries(vec![vec![1], vec![2], vec![3]]);
+        machine.responded(remote, &reply, &entries(10..13), later);
+        let sending = row(&machine, remote, later).unwrap();
+        assert_eq!((sending.entries_sent, sending.unconfirmed), (0, 3));
+        assert!(machine.request(remote, &Request::Announce(entries(10..12)), later));
+        let confirmed = row(&machine, remote, later).unwrap();
+        assert_eq!((confirmed.entries_sent, confirmed.unconfirmed), (2, 1));
+    }
+
+    #[test]
+    fn a_silent_link_is_closed_within_a_ping_and_shows_as_reconnecting_with_what_still_waits() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        machine.add_target(configured(remote), now);
+        machine.connected(remote, connection(1), &configured(remote), true, true, now);
+        machine.actions();
+        machine.missing(remote, entries(0..50), now);
+        machine.ping(remote, connection(1), Some(Duration::from_millis(180)), now);
+        assert_eq!(row(&machine, remote, now).unwrap().rtt_ms, Some(180));
+        machine.actions();
+
+        // A ping fails while replies still arrive: busy, not dead.
+        machine.ping(remote, connection(1), None, now + QUIET / 2);
+        assert!(machine.actions().is_empty(), "heard from lately");
+        let silent = now + QUIET;
+        machine.ping(remote, connection(1), None, silent);
+        assert!(
+            matches!(machine.actions()[..], [Action::Close(closed)] if closed == connection(1)),
+            "nothing heard for {QUIET:?}: closed"
+        );
+        machine.disconnected(remote, connection(1), 0, &"closed", silent);
+        let row = row(&machine, remote, silent).unwrap();
+        assert!(!row.connected && row.errors == 1, "{row:?}");
+        assert!(row.last_error.as_deref().unwrap().contains("went silent"));
+        assert_eq!(row.waiting, 50, "what it has that this node lacks is still known");
+        assert!(row.next_attempt_ms.is_some_and(|at| at > 1_000_000), "when it is tried again: {row:?}");
+        assert_eq!(machine.status(silent, 0).entries_waiting, 50);
     }
 
     #[test]
@@ -1194,14 +1579,14 @@ mod tests {
         machine.identified(remote, connection(1), true, "convene", now);
         machine.missing(remote, entries(0..40), now);
         machine.actions();
-        machine.fetch(remote);
+        machine.fetch(remote, now);
         let sent = fetches(&machine.actions());
         let [(first, first_ids), (_, _)] = &sent[..] else { panic!("two fetches: {sent:?}") };
         machine.response(remote, *first, Response::Refused(Refusal::Busy.code().into()), now);
         assert!(machine.actions().is_empty(), "not at once: the peer is busy");
         machine.retry_fetches();
         assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote));
-        machine.fetch(remote);
+        machine.fetch(remote, now);
         let sent = fetches(&machine.actions());
         let [(_, retried)] = &sent[..] else { panic!("one fetch: {sent:?}") };
         assert_eq!(retried, first_ids, "the same ids, in the same order");
@@ -1218,7 +1603,7 @@ mod tests {
         machine.connected(kept, connection(1), &configured(kept), true, true, now);
         machine.connected(stranger, connection(2), &from("198.51.100.2"), false, true, now);
         for peer in [kept, stranger] {
-            assert!(machine.request(peer, &Request::Announce(vec![entry(1)])));
+            assert!(machine.request(peer, &Request::Announce(vec![entry(1)]), now));
             machine.missing(peer, entries(0..5), now);
         }
         assert_eq!(machine.status(now, 0).peers.len(), 2, "both speak the sync protocol");
@@ -1231,7 +1616,11 @@ mod tests {
         let row = row(&machine, kept, now).unwrap();
         assert!(!row.connected && row.bytes_in > 0, "kept with its counters: {row:?}");
         assert_eq!(row.addrs, [configured(kept).to_string()]);
-        assert_eq!(machine.status(now, 0).entries_waiting, 0, "what waited on them is dropped");
+        assert_eq!(
+            machine.status(now, 0).entries_waiting,
+            5,
+            "what the configured one has stays known until it reconciles again; the stranger's goes with its row"
+        );
     }
 
     #[test]
@@ -1261,7 +1650,7 @@ mod tests {
         assert!(!starts_reconcile(&machine.actions(), remote), "ids wait");
         assert_eq!(row(&machine, remote, now).unwrap().last_sync_ms, None, "not synced while ids wait");
 
-        machine.fetch(remote);
+        machine.fetch(remote, now);
         let sent = fetches(&machine.actions());
         let [(fetch, ids)] = &sent[..] else { panic!("one fetch: {sent:?}") };
         machine.response(remote, *fetch, Response::Entries(vec![b"three entries".to_vec()]), now);

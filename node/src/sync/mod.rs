@@ -9,7 +9,8 @@
 //! - `bans.rs`: the bounded table of banned peer ids and addresses;
 //! - `gate.rs`: refuses connections from banned addresses;
 //! - `reconcile.rs`: negentropy sessions over the store's entry ids;
-//! - `codec.rs`: bounded frames on libp2p streams;
+//! - `codec.rs`: bounded frames on libp2p streams, timed by progress;
+//! - `explain.rs`: libp2p's errors in an operator's words;
 //! - `behaviour.rs`: the composed libp2p behaviour and connection limits;
 //! - `keep_alive.rs`: keeps connections to peers of the network open;
 //! - `peers.rs`: saved peers and the node's persistent libp2p key;
@@ -19,6 +20,7 @@ mod bans;
 mod behaviour;
 mod codec;
 mod engine;
+mod explain;
 mod gate;
 mod keep_alive;
 mod machine;

@@ -10,7 +10,8 @@ pub struct SyncStatus {
     pub listen_addrs: Vec<String>,
     /// Every peer known: configured, saved or seen.
     pub peers: Vec<PeerStatus>,
-    /// Entries known to be missing here and not yet fetched.
+    /// Entries peers have that this node lacks, as far as the last
+    /// reconciliations and announcements tell (each counted once).
     pub entries_waiting: u64,
     /// When any peer last completed a sync with us (ms since epoch).
     pub last_sync_ms: Option<u64>,
@@ -40,8 +41,29 @@ pub struct PeerStatus {
     pub last_sync_ms: Option<u64>,
     /// Entries received from it and stored.
     pub entries_received: u64,
-    /// Entries sent to it.
+    /// Entries sent to it that it confirmed it stored (it announces what
+    /// it stores, to the sender too).
     pub entries_sent: u64,
+    /// Entries sent to it whose receipt has not come yet.
+    #[serde(default)]
+    pub unconfirmed: u64,
+    /// Entries it has that this node lacks, as far as the last
+    /// reconciliation or announcement tells (kept while disconnected).
+    #[serde(default)]
+    pub waiting: u64,
+    /// While entries arrive from it: their rate (bytes per second, smoothed).
+    #[serde(default)]
+    pub receiving_bytes_per_s: Option<u64>,
+    /// While entries arrive from it: seconds until what waits has arrived, at that rate.
+    #[serde(default)]
+    pub eta_s: Option<u64>,
+    /// The last ping's round trip, while connected.
+    #[serde(default)]
+    pub rtt_ms: Option<u64>,
+    /// Not connected: when the next attempt to connect is due (ms since
+    /// epoch; now if one is under way).
+    #[serde(default)]
+    pub next_attempt_ms: Option<u64>,
     /// Sync protocol bytes received from it.
     pub bytes_in: u64,
     /// Sync protocol bytes sent to it.
@@ -53,7 +75,9 @@ pub struct PeerStatus {
     /// Bytes both ways of the last completed reconciliation we started
     /// (reconciliation messages only; fetching is counted apart).
     pub reconcile_bytes: u64,
-    /// Failed requests, dial failures and protocol errors.
+    /// Failures: dials that failed, requests that failed (not those the
+    /// link was merely slow for, nor those a closing connection cut),
+    /// invalid data, a link gone silent.
     pub errors: u64,
     /// The last error, in words.
     pub last_error: Option<String>,

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use convene_protocol::kinds::SubmissionKind;
 
 use crate::WebState;
+use crate::i18n::fill;
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
@@ -82,12 +83,29 @@ async fn render(
                                     td {
                                         span.dot.on[peer.connected] {}
                                         @if peer.connected { (ctx.t("net.connected")) } @else { (ctx.t("net.disconnected")) }
+                                        @if let (true, Some(ms)) = (peer.connected, peer.rtt_ms) {
+                                            br; small { (fill(ctx.t("net.rtt"), &[("ms", &ms.to_string())])) }
+                                        }
+                                        @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
+                                            br; small { (fill(ctx.t("net.reconnecting"), &[("time", &format_time(at))])) }
+                                        }
                                         br;
                                         code { (peer.peer_id.as_deref().unwrap_or("?")) }
                                         @for addr in &peer.addrs { br; code { (addr) } }
                                     }
                                     td { @match peer.last_sync_ms { Some(ms) => (format_time(ms)), None => (ctx.t("sync.never")) } }
-                                    td { (peer.entries_received) " / " (peer.entries_sent) }
+                                    td {
+                                        (peer.entries_received) " / " (peer.entries_sent)
+                                        @if peer.unconfirmed > 0 {
+                                            br; small { (fill(ctx.t("net.awaiting_receipt"), &[("n", &peer.unconfirmed.to_string())])) }
+                                        }
+                                        @if peer.waiting > 0 {
+                                            br; small { (fill(ctx.t("net.waiting"), &[("n", &peer.waiting.to_string())])) }
+                                        }
+                                        @if let (Some(rate), Some(eta)) = (peer.receiving_bytes_per_s, peer.eta_s) {
+                                            br; small { (fill(ctx.t("net.receiving"), &[("rate", &format!("{:.1}", rate as f64 / 1000.0)), ("eta", &eta.to_string())])) }
+                                        }
+                                    }
                                     td { (peer.bytes_in) " / " (peer.bytes_out) }
                                     td {
                                         (peer.errors + peer.invalid_entries)

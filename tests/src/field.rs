@@ -1,0 +1,437 @@
+//! The field: three real nodes in network namespaces, hub A → relay hub B →
+//! secretariat C, with the A–B link shaped like a shared rural link: a rate
+//! (`tc tbf`), random loss each way (nftables, on arrival, so lost packets
+//! cost link time as they do on air) and, if asked, cut for a while every
+//! minute. B–C is unshaped. A holds the reports; B and C start empty.
+//!
+//! Used by `convene-bench field` (the numbers in BENCHMARKS.md) and, in a
+//! short version, by `tests/tests/field.rs`. Needs root, `ip`, `tc` and
+//! `nft` (`scripts/test` installs them); [`missing`] says what is absent.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::{Network, TestNode, convene_bin, corpus, path_str};
+
+/// How the A–B link behaves.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Link rate, kbit/s, each way.
+    pub rate_kbit: u32,
+    /// Packets lost at random, percent, each way.
+    pub loss_percent: u32,
+    /// Cut the link for `.1` after every `.0` it was up.
+    pub flap: Option<(Duration, Duration)>,
+}
+
+/// What to send and when.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Reports A holds at the start.
+    pub reports: usize,
+    /// Once B holds this many entries, a report is typed at A; then
+    /// another a few seconds after each reaches B, while the bulk lasts.
+    pub type_after: u64,
+    /// Corpus seed.
+    pub seed: u64,
+    pub shape: Shape,
+    /// Give up after this long.
+    pub timeout: Duration,
+}
+
+/// What the field run measured.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Entries A held at the start, and their bytes.
+    pub entries: u64,
+    pub entry_bytes: u64,
+    /// From the start of the nodes: when B and C held their first entry,
+    /// when they held all of them.
+    pub first_at_b: Duration,
+    pub first_at_c: Duration,
+    pub all_at_b: Duration,
+    pub all_at_c: Duration,
+    /// Each report typed at A mid-transfer: how long until B held it, and
+    /// how many entries B still lacked then.
+    pub typed: Vec<(Duration, u64)>,
+    /// B's entry count never went down.
+    pub b_only_grew: bool,
+    /// Share of the time the A–B link was up until B held all.
+    pub up_share: f64,
+    /// Peak resident memory of A, B and C, MB.
+    pub peak_mb: [f64; 3],
+    /// A's status of B, and C's of B, at the end (`convene status --json` `sync.peers`).
+    pub a_peers: Value,
+}
+
+impl Outcome {
+    /// Entry bytes B received per second from its first entry to its last
+    /// while the link was up, as a share of the link's rate (the start:
+    /// connecting, identifying and reconciling, is counted apart).
+    pub fn goodput(&self, shape: &Shape) -> f64 {
+        let up = self.all_at_b.saturating_sub(self.first_at_b).as_secs_f64() * self.up_share;
+        self.entry_bytes as f64 / up / (shape.rate_kbit as f64 * 1000.0 / 8.0)
+    }
+}
+
+/// What this machine lacks to run the field, if anything.
+pub fn missing() -> Option<String> {
+    // `id -u` prints 0 for root.
+    let root = Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+    if !root {
+        return Some("not root: network namespaces need root".into());
+    }
+    for (tool, args) in [("ip", &["-V"][..]), ("tc", &["-V"][..]), ("nft", &["--version"][..])] {
+        let found = Command::new(tool).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        if !found.is_ok_and(|status| status.success()) {
+            return Some(format!("`{tool}` is not installed (apt-get install iproute2 nftables)"));
+        }
+    }
+    let probe = format!("cvprobe{}", std::process::id());
+    if !sh("ip", &["netns", "add", &probe]) {
+        return Some("cannot create a network namespace here".into());
+    }
+    sh("ip", &["netns", "del", &probe]);
+    None
+}
+
+fn sh(tool: &str, args: &[&str]) -> bool {
+    Command::new(tool).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+fn must(tool: &str, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(tool).args(args).output().map_err(|error| format!("{tool}: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{tool} {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+/// The three namespaces and their links; removed when dropped.
+struct Namespaces {
+    names: [String; 3],
+    /// A's end of the A–B link (the one cut to flap it).
+    a_link: String,
+}
+
+const A_IP: &str = "10.231.1.1";
+const B_IP_AB: &str = "10.231.1.2";
+const B_IP_BC: &str = "10.231.2.1";
+const C_IP: &str = "10.231.2.2";
+
+impl Namespaces {
+    fn build(shape: &Shape) -> Result<Self, String> {
+        let tag = std::process::id() % 100_000;
+        let names = [format!("cvf{tag}a"), format!("cvf{tag}b"), format!("cvf{tag}c")];
+        let made = Self { names: names.clone(), a_link: format!("cvf{tag}ab") };
+        for name in &names {
+            must("ip", &["netns", "add", name])?;
+            must("ip", &["-n", name, "link", "set", "dev", "lo", "up"])?;
+        }
+        let [a, b, c] = &names;
+        let links = [
+            (a, format!("cvf{tag}ab"), A_IP, b, format!("cvf{tag}ba"), B_IP_AB),
+            (b, format!("cvf{tag}bc"), B_IP_BC, c, format!("cvf{tag}cb"), C_IP),
+        ];
+        for (left, left_if, left_ip, right, right_if, right_ip) in &links {
+            must("ip", &["link", "add", "dev", left_if, "type", "veth", "peer", "name", right_if])?;
+            must("ip", &["link", "set", "dev", left_if, "netns", left])?;
+            must("ip", &["link", "set", "dev", right_if, "netns", right])?;
+            must("ip", &["-n", left, "addr", "add", &format!("{left_ip}/24"), "dev", left_if])?;
+            must("ip", &["-n", right, "addr", "add", &format!("{right_ip}/24"), "dev", right_if])?;
+            must("ip", &["-n", left, "link", "set", "dev", left_if, "up"])?;
+            must("ip", &["-n", right, "link", "set", "dev", right_if, "up"])?;
+        }
+        // The A–B link: rate each way, loss on arrival each way.
+        let rate = format!("{}kbit", shape.rate_kbit);
+        for (ns, dev) in [(a, format!("cvf{tag}ab")), (b, format!("cvf{tag}ba"))] {
+            must(
+                "tc",
+                &[
+                    "-n", ns, "qdisc", "add", "dev", &dev, "root", "tbf", "rate", &rate, "burst", "1600", "latency",
+                    "400ms",
+                ],
+            )?;
+            if shape.loss_percent > 0 {
+                let nft = |args: &[&str]| must("ip", &[&["netns", "exec", ns, "nft"][..], args].concat());
+                nft(&["add", "table", "inet", "field"])?;
+                nft(&[
+                    "add",
+                    "chain",
+                    "inet",
+                    "field",
+                    "input",
+                    "{ type filter hook input priority 0; policy accept; }",
+                ])?;
+                let loss = shape.loss_percent.to_string();
+                nft(&[
+                    "add", "rule", "inet", "field", "input", "iifname", &dev, "numgen", "random", "mod", "100", "<",
+                    &loss, "drop",
+                ])?;
+            }
+        }
+        // B routes between A and C.
+        must("ip", &["netns", "exec", b, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"])?;
+        Ok(made)
+    }
+}
+
+impl Drop for Namespaces {
+    fn drop(&mut self) {
+        for name in &self.names {
+            sh("ip", &["netns", "del", name]);
+        }
+    }
+}
+
+/// A `convene node run` inside a namespace.
+struct FieldNode {
+    node: TestNode,
+    child: Option<Child>,
+}
+
+impl FieldNode {
+    fn start(node: TestNode, ns: &str, ip: &str, peers: &[String]) -> Result<Self, String> {
+        let log = std::fs::File::create(node.scratch().join("field-node.log")).map_err(|e| e.to_string())?;
+        let listen = format!("/ip4/{ip}/tcp/4701");
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", ns])
+            .arg(convene_bin())
+            .arg("--data-dir")
+            .arg(node.data_dir())
+            .args(["node", "run", "--listen", &listen, "--http", "127.0.0.1:0"])
+            .env_remove("CONVENE_DATA_DIR")
+            .env("CONVENE_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log);
+        for peer in peers {
+            command.args(["--peer", peer]);
+        }
+        let child = command.spawn().map_err(|error| format!("starting a node in {ns}: {error}"))?;
+        let started = Self { node, child: Some(child) };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while started.sync().is_none_or(|sync| sync.is_null()) {
+            if Instant::now() > deadline {
+                return Err(format!("the node in {ns} did not start:\n{}", started.log()));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(started)
+    }
+
+    fn status(&self) -> Option<Value> {
+        let run = self.node.run(&["status", "--json"]);
+        (run.code == 0).then(|| run.json())
+    }
+
+    fn sync(&self) -> Option<Value> {
+        self.status().map(|status| status["sync"].clone())
+    }
+
+    fn entries(&self) -> u64 {
+        self.status().and_then(|status| status["store"]["entries"].as_u64()).unwrap_or(0)
+    }
+
+    fn holds(&self, id: &str) -> bool {
+        self.node.run(&["show", id, "--json"]).code == 0
+    }
+
+    fn peak_mb(&self) -> f64 {
+        let Some(child) = &self.child else { return 0.0 };
+        // `ip netns exec` execs the node: same pid.
+        std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .ok()
+            .and_then(|status| {
+                status.lines().find(|line| line.starts_with("VmHWM:")).and_then(|line| {
+                    line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0)
+                })
+            })
+            .unwrap_or(0.0)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.node.scratch().join("field-node.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for FieldNode {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs the field once.
+pub fn run(plan: &Plan) -> Result<Outcome, String> {
+    let network = Network::create("Field");
+    let [a, b, c] = [TestNode::init(&network, false), TestNode::init(&network, false), TestNode::init(&network, true)];
+    a.run(&["identity", "new", "--name", "hub-a"]).ok();
+    let corpus_file = crate::generate_corpus(&a.scratch(), plan.reports, plan.seed);
+    a.run(&["import", path_str(&corpus_file)]).ok();
+    let typed_reports = typed_reports(&a.scratch(), plan.seed, TYPED_MAX)?;
+
+    let spaces = Namespaces::build(&plan.shape)?;
+    let [na, nb, nc] = &spaces.names;
+    let c = FieldNode::start(c, nc, C_IP, &[])?;
+    let b = FieldNode::start(b, nb, B_IP_AB, &[format!("/ip4/{C_IP}/tcp/4701")])?;
+    let started = Instant::now();
+    let a = FieldNode::start(a, na, A_IP, &[format!("/ip4/{B_IP_AB}/tcp/4701")])?;
+    let status = a.status().ok_or("no status from A")?;
+    let entries = status["store"]["entries"].as_u64().unwrap_or(0);
+    let entry_bytes = status["store"]["entry_bytes"].as_u64().unwrap_or(0);
+
+    // Cut the A–B link now and then, counting the time it was down.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flapper = plan.shape.flap.map(|(up, down)| {
+        let (stop, ns, link) = (stop.clone(), na.clone(), spaces.a_link.clone());
+        std::thread::spawn(move || {
+            let mut down_total = Duration::ZERO;
+            while !stop.load(Ordering::Relaxed) {
+                if sleep_unless(&stop, up) {
+                    break;
+                }
+                let cut = Instant::now();
+                sh("ip", &["-n", &ns, "link", "set", "dev", &link, "down"]);
+                sleep_unless(&stop, down);
+                sh("ip", &["-n", &ns, "link", "set", "dev", &link, "up"]);
+                down_total += cut.elapsed();
+            }
+            down_total
+        })
+    });
+
+    let mut first_at_b = None;
+    let mut first_at_c = None;
+    let mut all_at_b = None;
+    let mut all_at_c = None;
+    // The report typed and not yet at B, and when it was; when the last arrived.
+    let mut typing: Option<(String, Instant)> = None;
+    let mut last_arrived: Option<Instant> = None;
+    let mut typed = Vec::new();
+    let mut b_only_grew = true;
+    let mut last_b = 0;
+    let mut total = entries;
+    while all_at_c.is_none() || typing.is_some() || typed.is_empty() {
+        if started.elapsed() > plan.timeout {
+            stop.store(true, Ordering::Relaxed);
+            return Err(format!(
+                "the field did not finish in {:?}: B holds {last_b} of {total}, C {}\nA's peers: {}\nB's log tail:\n{}",
+                plan.timeout,
+                c.entries(),
+                a.sync().map(|sync| sync["peers"].to_string()).unwrap_or_default(),
+                tail(&b.log(), 40)
+            ));
+        }
+        let at_b = b.entries();
+        b_only_grew &= at_b >= last_b;
+        last_b = at_b;
+        let due = last_arrived.is_none_or(|at| at.elapsed() >= TYPED_PAUSE)
+            && (typed.is_empty() || all_at_b.is_none())
+            && typed.len() < typed_reports.len();
+        if typing.is_none() && at_b >= plan.type_after && due {
+            let out = a.node.run(&["submit", path_str(&typed_reports[typed.len()]), "--as", "hub-a"]);
+            if out.code != 0 {
+                return Err(format!("typing a report at A failed: {out}"));
+            }
+            total += 1;
+            typing = Some((out.stdout.trim().to_owned(), Instant::now()));
+        }
+        if let Some((id, at)) = &typing
+            && b.holds(id)
+        {
+            typed.push((at.elapsed(), total.saturating_sub(b.entries())));
+            typing = None;
+            last_arrived = Some(Instant::now());
+        }
+        if at_b > 0 && first_at_b.is_none() {
+            first_at_b = Some(started.elapsed());
+        }
+        let at_c = c.entries();
+        if at_c > 0 && first_at_c.is_none() {
+            first_at_c = Some(started.elapsed());
+        }
+        if at_b >= total && all_at_b.is_none() {
+            all_at_b = Some(started.elapsed());
+        }
+        if at_c >= total && all_at_c.is_none() {
+            all_at_c = Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let down = flapper.map(|thread| thread.join().unwrap_or_default()).unwrap_or_default();
+    let all_at_b = all_at_b.unwrap_or_else(|| started.elapsed());
+    // B's receipts (its announcements of what it stored) may still be on the
+    // way to A: what A says of B is read once they are in, or after a minute.
+    let settled = Instant::now() + Duration::from_secs(60);
+    let a_peers = loop {
+        let peers = a.sync().map(|sync| sync["peers"].clone()).unwrap_or_default();
+        if peers[0]["unconfirmed"].as_u64() == Some(0) || Instant::now() > settled {
+            break peers;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let verified = c.node.run(&["verify"]);
+    if verified.code != 0 {
+        return Err(format!("C does not verify: {verified}"));
+    }
+    Ok(Outcome {
+        entries,
+        entry_bytes,
+        first_at_b: first_at_b.unwrap_or_default(),
+        first_at_c: first_at_c.unwrap_or_default(),
+        all_at_b,
+        all_at_c: all_at_c.unwrap_or_default(),
+        typed,
+        b_only_grew,
+        up_share: 1.0 - (down.as_secs_f64() / all_at_b.as_secs_f64()).min(1.0),
+        peak_mb: [a.peak_mb(), b.peak_mb(), c.peak_mb()],
+        a_peers,
+    })
+}
+
+/// Sleeps `wait`, or less if `stop` is set; whether it was.
+fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    while Instant::now() < until {
+        if stop.load(Ordering::Relaxed) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// Reports typed at A mid-transfer, at most; and the pause after one
+/// reaches B before the next is typed.
+const TYPED_MAX: usize = 40;
+const TYPED_PAUSE: Duration = Duration::from_secs(3);
+
+/// `count` reports, each in a file of its own, for A to submit mid-transfer.
+fn typed_reports(dir: &Path, seed: u64, count: usize) -> Result<Vec<PathBuf>, String> {
+    let lines = dir.join("typed.jsonl");
+    corpus::write(&lines, count, seed ^ 0x5eed).map_err(|error| error.to_string())?;
+    let text = std::fs::read_to_string(&lines).map_err(|error| error.to_string())?;
+    let mut files = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let out = dir.join(format!("typed-{n}.json"));
+        std::fs::write(&out, line.trim()).map_err(|error| error.to_string())?;
+        files.push(out);
+    }
+    Ok(files)
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
