@@ -84,6 +84,9 @@ async fn a_downloaded_bundle_uploads_into_another_node() {
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
 
     let b = sibling(&a);
+    // An upload a killed node left behind is removed by the next one.
+    let abandoned = b.state.node.data_dir().root().join("upload-1-0011223344556677.bundle");
+    std::fs::write(&abandoned, &download.raw).unwrap();
     let mut at_b = b.client();
     let page = at_b.get("/network").await;
     let csrf = upload_csrf(&page);

@@ -343,8 +343,10 @@ pub(crate) async fn import_bundle(
     // task that then imports it: memory holds a few chunks at a time.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Option<Bytes>>(8);
     let node = state.node.clone();
-    let path = node.data_dir().root().join(format!("upload-{}.bundle", hex::encode(rand::random::<[u8; 8]>())));
+    let ours = format!("upload-{}-", std::process::id());
+    let path = node.data_dir().root().join(format!("{ours}{}.bundle", hex::encode(rand::random::<[u8; 8]>())));
     let task = tokio::task::spawn_blocking(move || -> Result<Option<ImportReport>, NodeError> {
+        remove_abandoned_uploads(node.data_dir().root(), &ours);
         let io = |source: std::io::Error| NodeError::Io { path: path.clone(), source };
         let result = (|| {
             let mut file = std::fs::File::create(&path).map_err(io)?;
@@ -393,6 +395,19 @@ pub(crate) async fn import_bundle(
     }
     let report = report.ok_or_else(unreadable)?;
     render(ctx, state, false, None, Some(report)).await
+}
+
+/// Removes uploads a process that is gone left in the data directory (it
+/// was killed mid-import): they hold entries, which a withdrawal must be
+/// able to erase.
+fn remove_abandoned_uploads(root: &Path, ours: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("upload-") && name.ends_with(".bundle") && !name.starts_with(ours) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Imports the file part of a `multipart/form-data` body saved at `path`;
