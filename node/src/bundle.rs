@@ -62,7 +62,7 @@ use convene_protocol::entry::{EntryId, MAX_ENTRY_BYTES};
 use convene_protocol::network::NetworkId;
 
 use crate::error::NodeError;
-use crate::node::{Node, now_ms};
+use crate::node::{Node, VerifiedBatch, now_ms};
 use crate::store::IngestOutcome;
 
 /// The first bytes of every bundle part.
@@ -89,8 +89,12 @@ pub const MAX_WANT_IDS: u64 = 4 * 1024 * 1024;
 const TRAILER_BYTES: u32 = 8 + 1 + 32;
 const FLAG_SINCE: u8 = 1;
 const FLAG_WANT: u8 = 2;
-/// Entries stored per call (one sync each), while reading the next.
-const IMPORT_BATCH: usize = 2048;
+/// Entries stored per call (one sync each), while the next are verified.
+#[cfg(not(test))]
+const IMPORT_BATCH: usize = 1024;
+/// Small in unit tests, so that their bundles take many batches.
+#[cfg(test)]
+const IMPORT_BATCH: usize = 8;
 const IMPORT_BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Refusals listed by name in a report (all are counted).
 const REFUSALS_LISTED: usize = 50;
@@ -582,20 +586,34 @@ impl Sink for FileSink {
     }
 }
 
-/// What import counts across parts.
+/// A batch being verified on other threads, with its bytes.
+type Verifying = std::thread::JoinHandle<(Vec<Vec<u8>>, VerifiedBatch)>;
+
+/// What import counts across parts, and the batch being verified while
+/// the one before it is stored.
 #[derive(Debug, Default)]
 struct Tally {
     report: ImportReport,
     waiting: Vec<EntryId>,
+    verifying: Option<Verifying>,
 }
 
 impl Tally {
+    /// Starts verifying `batch` (taken) and stores the batch verified
+    /// before it: verification (every core) overlaps the store's writes
+    /// (one thread). An empty `batch` stores what is in flight.
     fn store(&mut self, node: &Node, batch: &mut Vec<Vec<u8>>) -> Result<(), NodeError> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let results = node.ingest_encoded(batch)?;
-        for (bytes, result) in batch.iter().zip(results) {
+        let next = (!batch.is_empty()).then(|| {
+            let (node, bytes) = (node.clone(), std::mem::take(batch));
+            std::thread::spawn(move || {
+                let verified = node.verify_encoded(&bytes);
+                (bytes, verified)
+            })
+        });
+        let Some(previous) = std::mem::replace(&mut self.verifying, next) else { return Ok(()) };
+        let (bytes, verified) = previous.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let results = node.store_verified(verified)?;
+        for (bytes, result) in bytes.iter().zip(results) {
             let report = &mut self.report;
             match result {
                 Ok(IngestOutcome::Stored) => report.new += 1,
@@ -611,7 +629,6 @@ impl Tally {
                 Err(error) => self.refuse(bytes, error.to_string()),
             }
         }
-        batch.clear();
         Ok(())
     }
 
@@ -815,7 +832,7 @@ impl Node {
         let mut batch_bytes = 0;
         let outcome = self.read_records(&mut input, &mut part, tally, &mut batch, &mut batch_bytes);
         // Entries read before any damage verify by themselves: keep them.
-        let stored = tally.store(self, &mut batch);
+        let stored = tally.store(self, &mut batch).and_then(|()| tally.store(self, &mut Vec::new()));
         match outcome {
             Ok(()) => {}
             Err(Stop::Damaged(problem)) => part.problem = Some(problem),

@@ -29,7 +29,7 @@ pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
-    VerifyReport, now_ms,
+    VerifiedBatch, VerifyReport, now_ms,
 };
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;
