@@ -4,12 +4,14 @@
 //! ```text
 //! cargo build --release --workspace
 //! target/release/convene-bench store --n 10000 --n 100000
+//! target/release/convene-bench bundle --n 10000
 //! ```
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod bundle;
 mod field;
 mod history;
 mod hostile;
@@ -51,6 +53,12 @@ enum Bench {
         /// Submissions sent over the 64 kbit/s link (0 skips it).
         #[arg(long, default_value_t = 100)]
         slow: usize,
+    },
+    /// A USB bundle's round trip: export and import throughput, peak memory.
+    Bundle {
+        /// Corpus sizes to measure.
+        #[arg(long = "n", default_values_t = [10_000usize])]
+        sizes: Vec<usize>,
     },
     /// Writes a generated corpus (JSON Lines) for a demo or a test by hand.
     Corpus {
@@ -136,6 +144,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Bench::Bundle { sizes } => bundle::run_sizes(&convene()?, sizes),
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
         Bench::Hostile { n } => hostile::run(&convene()?, *n),

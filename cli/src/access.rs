@@ -24,7 +24,8 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use convene_node::api::{FullStatus, MAX_IMPORT_BATCH, Shown};
+use convene_node::api::{BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, WantRequest};
+use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
@@ -405,6 +406,44 @@ impl Access {
             Self::Local(node) => Ok(node.verify()?),
             // Verifying changes nothing: it is safe to do again.
             Self::Remote(remote) => remote.read(remote.post("/verify", &[], &json!({})), Self::verify),
+        }
+    }
+
+    /// Writes this node's want file (at an absolute path).
+    pub fn bundle_want(&self, file: &Path) -> Result<WantReport, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.write_want(file)?),
+            // Written again whole, atomically: safe to do again.
+            Self::Remote(remote) => remote
+                .read(remote.post("/bundle/want", &[], &json!(WantRequest { file: file.to_owned() })), |again| {
+                    again.bundle_want(file)
+                }),
+        }
+    }
+
+    /// Writes a bundle.
+    pub fn bundle_export(&self, request: &BundleRequest) -> Result<ExportReport, Failure> {
+        match self {
+            Self::Local(node) => Ok(request.run(node)?),
+            // The files are written again whole: safe to do again.
+            Self::Remote(remote) => {
+                remote.read(remote.post("/bundle/export", &[], &json!(request)), |again| again.bundle_export(request))
+            }
+        }
+    }
+
+    /// Imports bundle files (absolute paths).
+    pub fn bundle_import(&self, files: &[PathBuf]) -> Result<ImportReport, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.import_bundle_files(files)?),
+            Self::Remote(remote) => {
+                match remote.post("/bundle/import", &[], &json!(ImportRequest { files: files.to_vec() })) {
+                    Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                        remote.reconnect()?.bundle_import(files)
+                    }
+                    answer => answer,
+                }
+            }
         }
     }
 

@@ -64,6 +64,9 @@ enum Command {
     Withdraw(commands::withdraw::WithdrawArgs),
     /// Re-check the signature and id of every stored entry.
     Verify(commands::verify::VerifyArgs),
+    /// Carry entries on a USB stick: what a node lacks, written to a file and imported there.
+    #[command(subcommand)]
+    Bundle(commands::bundle::BundleCommand),
     /// Export the corpus's public fields as JSON Lines or CSV.
     Export(commands::export::ExportArgs),
     /// Show the node's network, store, identities, and peers when it runs.
@@ -116,6 +119,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Show(args) => commands::list::show(&context, args),
         Command::Withdraw(args) => commands::withdraw::run(&context, args),
         Command::Verify(args) => commands::verify::run(&context, args),
+        Command::Bundle(command) => commands::bundle::run(&context, command),
         Command::Export(args) => commands::export::run(&context, args),
         Command::Status(args) => commands::status::run(&context, args),
         Command::Node(command) => commands::node::run(&context, command),

@@ -31,3 +31,42 @@ pub struct Shown {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
+
+/// `POST /bundle/want`: where the running node writes its want file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct WantRequest {
+    /// An absolute path.
+    pub file: std::path::PathBuf,
+}
+
+/// `POST /bundle/export`: what to write, and where.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BundleRequest {
+    /// Where (an absolute path; with `part_size`, `FILE.001`, …).
+    pub file: std::path::PathBuf,
+    /// Only entries signed at or after this time (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+    /// Only what the receiver's want file (an absolute path) does not list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub want: Option<std::path::PathBuf>,
+    /// Split into parts of at most this many bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_size: Option<u64>,
+}
+
+/// `POST /bundle/import`: the bundle files (absolute paths), any parts, any order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// The files.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+impl BundleRequest {
+    /// Writes the bundle it asks for, on `node`.
+    pub fn run(&self, node: &crate::Node) -> Result<crate::bundle::ExportReport, crate::NodeError> {
+        let want = self.want.as_deref().map(|path| crate::bundle::Want::read(path, &node.network())).transpose()?;
+        let selection = crate::bundle::Selection { since_ms: self.since_ms, want };
+        node.export_bundle(&self.file, &selection, self.part_size)
+    }
+}

@@ -110,6 +110,17 @@ pub enum NodeError {
         /// The most drafts a node keeps.
         limit: usize,
     },
+    /// A want file (`convene bundle want`) that cannot be used.
+    #[error("{path}: {problem}")]
+    WantFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A bundle part size too small to hold an entry.
+    #[error("a bundle part of {0} bytes cannot hold the largest entry; give at least 1M")]
+    PartTooSmall(u64),
     /// Sealed data that does not open.
     #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
     Unsealable(DocumentId),
@@ -148,7 +159,8 @@ impl NodeError {
             | Self::NotJson(_)
             | Self::Entry(_)
             | Self::BadIdentityName(_)
-            | Self::DraftTooLarge { .. } => ErrorClass::Invalid,
+            | Self::DraftTooLarge { .. }
+            | Self::WantFile { .. } => ErrorClass::Invalid,
             Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) => ErrorClass::NotFound,
             Self::Refused(_)
             | Self::NotAuthor(_)
@@ -157,9 +169,11 @@ impl NodeError {
             | Self::TooManyDrafts { .. }
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
             Self::NotSecretariat => ErrorClass::NotSecretariat,
-            Self::NoIdentity | Self::WhichIdentity(_) | Self::NotInitialised { .. } | Self::BadPeerAddr(_) => {
-                ErrorClass::Usage
-            }
+            Self::NoIdentity
+            | Self::WhichIdentity(_)
+            | Self::NotInitialised { .. }
+            | Self::BadPeerAddr(_)
+            | Self::PartTooSmall(_) => ErrorClass::Usage,
             Self::Store(StoreError::Backend(BackendError::Io(_))) | Self::Io { .. } => ErrorClass::Storage,
             _ => ErrorClass::Failed,
         }

@@ -11,6 +11,7 @@
 //! [`sync::SyncHandle`]; the store, its records and its keys are private.
 
 pub mod api;
+pub mod bundle;
 pub mod data_dir;
 pub mod drafts;
 pub mod error;
@@ -28,7 +29,7 @@ pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
-    VerifyReport, now_ms,
+    VerifiedBatch, VerifyReport, now_ms,
 };
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;

@@ -111,6 +111,18 @@ pub struct PreparedBatch {
     prepare_time: std::time::Duration,
 }
 
+/// Entries from elsewhere verified by [`Node::verify_encoded`], waiting
+/// for [`Node::store_verified`].
+#[derive(Debug)]
+pub struct VerifiedBatch {
+    /// A result per entry given: the refused ones filled in.
+    results: Vec<Option<Result<IngestOutcome, NodeError>>>,
+    /// Where each verified entry's result goes, in `entries`' order.
+    slots: Vec<usize>,
+    /// The verified entries, oldest first, with a create's fields.
+    entries: Vec<(Entry, Option<Map<String, Value>>)>,
+}
+
 /// A submission as `convene show` presents it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SubmissionView {
@@ -405,6 +417,14 @@ impl Node {
     /// Stores entries received from elsewhere (a peer, a file): each is
     /// verified for this network first.
     pub fn ingest_encoded(&self, encoded: &[Vec<u8>]) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+        self.store_verified(self.verify_encoded(encoded))
+    }
+
+    /// The first half of [`Node::ingest_encoded`], which writes nothing:
+    /// verifies entries from elsewhere on every core and orders them, so
+    /// that a bundle import verifies the next batch while this one is
+    /// stored.
+    pub fn verify_encoded(&self, encoded: &[Vec<u8>]) -> VerifiedBatch {
         let mut results: Vec<Option<Result<IngestOutcome, NodeError>>> = Vec::new();
         let mut valid = Vec::new();
         let mut slots = Vec::new();
@@ -433,10 +453,17 @@ impl Node {
             sorted_slots.push(slots[index]);
             sorted.push(valid[index].take().expect("each once"));
         }
+        VerifiedBatch { results, slots: sorted_slots, entries: sorted }
+    }
+
+    /// The second half of [`Node::ingest_encoded`]: stores what
+    /// [`Node::verify_encoded`] verified; one result per entry given.
+    pub fn store_verified(&self, batch: VerifiedBatch) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+        let VerifiedBatch { mut results, slots, entries } = batch;
         // Entries from elsewhere leave the sync reserve free for a
         // convener's own writes (`store/space.rs`).
-        let outcomes = space::keeping_sync_reserve(|| self.ingest(sorted))?;
-        for (slot, outcome) in sorted_slots.into_iter().zip(outcomes) {
+        let outcomes = space::keeping_sync_reserve(|| self.ingest(entries))?;
+        for (slot, outcome) in slots.into_iter().zip(outcomes) {
             results[slot] = Some(Ok(outcome));
         }
         Ok(results.into_iter().map(|result| result.expect("every slot filled")).collect())

@@ -347,3 +347,27 @@ fn every_main_page_passes_the_accessibility_checks_in_english_and_arabic() {
     drop(browser);
     run.stop();
 }
+
+#[test]
+fn a_bundle_uploads_from_the_network_page_as_a_plain_form() {
+    let network = Network::create("Stick");
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    let corpus = convene_tests::generate_corpus(&hub.scratch(), 12, 5);
+    hub.run(&["import", convene_tests::path_str(&corpus)]).ok();
+    let stick = hub.scratch().join("stick.bundle");
+    hub.run(&["bundle", "export", convene_tests::path_str(&stick)]).ok();
+
+    let town = TestNode::init(&network, false);
+    let run = town.start(&[]);
+    let base = ui_url(&town);
+    let browser = Browser::start();
+    browser.goto(&format!("{base}/network"));
+    // A plain multipart form: the page's script does not touch it.
+    browser.type_in("#f-bundle", convene_tests::path_str(&stick));
+    browser.click("form[enctype='multipart/form-data'] button[type=submit]");
+    browser.wait_for("the import's report", |b| b.source().contains("Bundle imported: 12 new"));
+    assert_eq!(town.ids(), hub.ids());
+    drop(browser);
+    run.stop();
+}

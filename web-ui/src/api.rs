@@ -17,7 +17,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use convene_node::api::{FullStatus, MAX_IMPORT_BATCH, Shown};
+use convene_node::api::{BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, WantRequest};
+use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
 use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
@@ -41,6 +42,9 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/submissions/{id}/withdraw", post(withdraw))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
         .route("/verify", post(verify))
+        .route("/bundle/want", post(bundle_want))
+        .route("/bundle/export", post(bundle_export))
+        .route("/bundle/import", post(bundle_import))
         .fallback(unknown_path)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -238,6 +242,57 @@ async fn withdraw(
 async fn verify(State(state): State<WebState>, headers: HeaderMap) -> Result<Json<VerifyReport>, ApiError> {
     authorize(&state, &headers)?;
     Ok(Json(blocking(&state.node, Node::verify).await?))
+}
+
+/// Bundle operations name files on this computer: only over the node's
+/// own socket (the `convene bundle` commands), with absolute paths. Over
+/// TCP the network page's download and upload carry bundles instead.
+fn files_allowed(state: &WebState, paths: &[&std::path::Path]) -> Result<(), ApiError> {
+    if !state.guard.is_trusted_transport() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "refused",
+            "bundle files are named by path only over the node's own socket (the `convene bundle` commands); \
+             over HTTP, use the network page's download and upload",
+        ));
+    }
+    match paths.iter().find(|path| !path.is_absolute()) {
+        Some(path) => Err(ApiError::bad_request(format!("{}: give an absolute path", path.display()))),
+        None => Ok(()),
+    }
+}
+
+async fn bundle_want(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Body(request): Body<WantRequest>,
+) -> Result<Json<WantReport>, ApiError> {
+    authorize(&state, &headers)?;
+    files_allowed(&state, &[&request.file])?;
+    Ok(Json(blocking(&state.node, move |node| node.write_want(&request.file)).await?))
+}
+
+async fn bundle_export(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Body(request): Body<BundleRequest>,
+) -> Result<Json<ExportReport>, ApiError> {
+    authorize(&state, &headers)?;
+    let mut paths = vec![request.file.as_path()];
+    paths.extend(request.want.as_deref());
+    files_allowed(&state, &paths)?;
+    Ok(Json(blocking(&state.node, move |node| request.run(node)).await?))
+}
+
+async fn bundle_import(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Body(request): Body<ImportRequest>,
+) -> Result<Json<ImportReport>, ApiError> {
+    authorize(&state, &headers)?;
+    let paths: Vec<&std::path::Path> = request.files.iter().map(std::path::PathBuf::as_path).collect();
+    files_allowed(&state, &paths)?;
+    Ok(Json(blocking(&state.node, move |node| node.import_bundle_files(&request.files)).await?))
 }
 
 async fn peers(State(state): State<WebState>) -> Result<Json<Vec<PeerStatus>>, ApiError> {

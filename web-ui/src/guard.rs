@@ -70,6 +70,12 @@ impl Guard {
         Guard { names: Vec::new(), any_ip: false, port: None, https: false, wide: false }
     }
 
+    /// Whether this is the node's own socket ([`Guard::trusted`]): only its
+    /// owner can reach it, so requests may name files on this computer.
+    pub fn is_trusted_transport(&self) -> bool {
+        self.port.is_none()
+    }
+
     /// Whether the server speaks HTTPS.
     pub fn https(&self) -> bool {
         self.https

@@ -644,6 +644,111 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "net.bundle",
+        [
+            "Carry entries on a USB stick",
+            "Transporter des entrées sur une clé USB",
+            "Llevar entradas en una memoria USB",
+            "نقل المدخلات على ذاكرة USB",
+        ],
+    ),
+    (
+        "net.bundle_bad_date",
+        [
+            "This is not a date. Choose one, or leave it empty for everything.",
+            "Ce n'est pas une date. Choisissez-en une, ou laissez vide pour tout.",
+            "Esto no es una fecha. Elija una, o déjelo vacío para todo.",
+            "هذا ليس تاريخًا. اختر تاريخًا، أو اتركه فارغًا للحصول على كل شيء.",
+        ],
+    ),
+    (
+        "net.bundle_damaged",
+        [
+            "This bundle is damaged. The entries that verified before the damage were kept; the rest need another copy.",
+            "Ce paquet est endommagé. Les entrées vérifiées avant le dommage ont été gardées ; le reste demande une autre copie.",
+            "Este paquete está dañado. Se guardaron las entradas verificadas antes del daño; el resto necesita otra copia.",
+            "هذه الحزمة تالفة. حُفظت المدخلات التي تم التحقق منها قبل التلف؛ ويحتاج الباقي إلى نسخة أخرى.",
+        ],
+    ),
+    ("net.bundle_download", ["Download a bundle", "Télécharger un paquet", "Descargar un paquete", "تنزيل حزمة"]),
+    (
+        "net.bundle_file",
+        [
+            "Bundle file (or one part of it)",
+            "Fichier de paquet (ou une de ses parties)",
+            "Archivo de paquete (o una de sus partes)",
+            "ملف الحزمة (أو جزء منه)",
+        ],
+    ),
+    (
+        "net.bundle_foreign",
+        [
+            "Refused: this bundle is for another network:",
+            "Refusé : ce paquet est destiné à un autre réseau :",
+            "Rechazado: este paquete es de otra red:",
+            "مرفوض: هذه الحزمة لشبكة أخرى:",
+        ],
+    ),
+    ("net.bundle_held", ["already here", "déjà ici", "ya estaban aquí", "موجودة هنا مسبقًا"]),
+    (
+        "net.bundle_hint",
+        [
+            "No link? A bundle is a file of this node's signed entries. Download one, carry it on a USB stick, and import it at the other node: every entry is checked there as sync checks it. From the command line, run convene bundle want FILE at the receiving node first, and the exporting node writes only what it lacks.",
+            "Pas de liaison ? Un paquet est un fichier des entrées signées de ce nœud. Téléchargez-le, transportez-le sur une clé USB et importez-le sur l'autre nœud : chaque entrée y est vérifiée comme la synchronisation la vérifie. En ligne de commande, lancez d'abord convene bundle want FICHIER sur le nœud qui reçoit, et le nœud qui exporte n'écrit que ce qui lui manque.",
+            "¿Sin enlace? Un paquete es un archivo con las entradas firmadas de este nodo. Descárguelo, llévelo en una memoria USB e impórtelo en el otro nodo: allí se comprueba cada entrada como la comprueba la sincronización. Desde la línea de órdenes, ejecute primero convene bundle want ARCHIVO en el nodo que recibe, y el nodo que exporta escribe solo lo que le falta.",
+            "لا يوجد اتصال؟ الحزمة ملف يضم المدخلات الموقّعة لهذه العقدة. نزّلها، وانقلها على ذاكرة USB، واستوردها في العقدة الأخرى: يُتحقق هناك من كل مدخل كما تتحقق منه المزامنة. من سطر الأوامر، شغّل أولًا convene bundle want FILE في العقدة المستقبِلة، فلا تكتب العقدة المصدِّرة إلا ما ينقصها.",
+        ],
+    ),
+    ("net.bundle_imported", ["Bundle imported:", "Paquet importé :", "Paquete importado:", "استُوردت الحزمة:"]),
+    ("net.bundle_new", ["new", "nouvelles", "nuevas", "جديدة"]),
+    (
+        "net.bundle_newer",
+        [
+            "This bundle was written by a newer version of Convene; update this node to read it.",
+            "Ce paquet a été écrit par une version plus récente de Convene ; mettez ce nœud à jour pour le lire.",
+            "Este paquete lo escribió una versión más reciente de Convene; actualice este nodo para leerlo.",
+            "كُتبت هذه الحزمة بإصدار أحدث من Convene؛ حدّث هذه العقدة لقراءتها.",
+        ],
+    ),
+    ("net.bundle_refused", ["refused", "refusées", "rechazadas", "مرفوضة"]),
+    (
+        "net.bundle_since",
+        [
+            "Only entries since (leave empty for everything)",
+            "Seulement les entrées depuis (vide pour tout)",
+            "Solo las entradas desde (vacío para todo)",
+            "المدخلات منذ هذا التاريخ فقط (اتركه فارغًا للكل)",
+        ],
+    ),
+    (
+        "net.bundle_too_large",
+        [
+            "This file is larger than 1 GiB. Import it from the command line: convene bundle import FILE.",
+            "Ce fichier dépasse 1 Gio. Importez-le en ligne de commande : convene bundle import FICHIER.",
+            "Este archivo supera 1 GiB. Impórtelo desde la línea de órdenes: convene bundle import ARCHIVO.",
+            "هذا الملف أكبر من 1 غيبيبايت. استورده من سطر الأوامر: convene bundle import FILE.",
+        ],
+    ),
+    (
+        "net.bundle_unreadable",
+        [
+            "This file is not a Convene bundle, or it cannot be read.",
+            "Ce fichier n'est pas un paquet Convene, ou il est illisible.",
+            "Este archivo no es un paquete de Convene, o no se puede leer.",
+            "هذا الملف ليس حزمة Convene، أو تتعذر قراءته.",
+        ],
+    ),
+    ("net.bundle_upload", ["Import a bundle", "Importer un paquet", "Importar un paquete", "استيراد حزمة"]),
+    (
+        "net.bundle_waiting",
+        [
+            "waiting for what they build on",
+            "en attente de ce sur quoi elles reposent",
+            "esperando aquello en lo que se basan",
+            "بانتظار ما تُبنى عليه",
+        ],
+    ),
+    (
         "net.bytes",
         ["Bytes in / out", "Octets reçus / envoyés", "Bytes recibidos / enviados", "البايتات الواردة / الصادرة"],
     ),

@@ -34,6 +34,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/identities/choose", "/identities/choose"),
     ("GET", "/network", "/network"),
     ("POST", "/network/peers", "/network/peers"),
+    ("GET", "/network/bundle", "/network/bundle"),
+    ("POST", "/network/bundle", "/network/bundle"),
     ("GET", "/login", "/login"),
     ("POST", "/login", "/login"),
     ("POST", "/logout", "/logout"),
@@ -53,6 +55,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/peers", "/api/v1/peers"),
     ("DELETE", "/api/v1/peers", "/api/v1/peers"),
     ("POST", "/api/v1/verify", "/api/v1/verify"),
+    ("POST", "/api/v1/bundle/want", "/api/v1/bundle/want"),
+    ("POST", "/api/v1/bundle/export", "/api/v1/bundle/export"),
+    ("POST", "/api/v1/bundle/import", "/api/v1/bundle/import"),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json"),
 ];
 

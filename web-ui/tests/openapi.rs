@@ -249,6 +249,9 @@ async fn every_documented_endpoint_answers_as_documented() {
         ),
         (Method::POST, "/peers", "/peers".to_owned(), "{\"address\": 7}"),
         (Method::DELETE, "/peers", "/peers".to_owned(), "{\"addr\": 7}"),
+        (Method::POST, "/bundle/want", "/bundle/want".to_owned(), "{\"file\": 7}"),
+        (Method::POST, "/bundle/export", "/bundle/export".to_owned(), "{\"since_ms\": 1}"),
+        (Method::POST, "/bundle/import", "/bundle/import".to_owned(), "{\"files\": \"x\"}"),
     ];
     for (method, template, uri, wrong_shape) in body_operations {
         let mut client = synced.client();
@@ -284,6 +287,67 @@ async fn every_documented_endpoint_answers_as_documented() {
         check(&doc, template, &method, expect, &answer, &uri);
         covered.insert((template.to_owned(), method.as_str().to_lowercase(), expect));
     }
+    // Bundles name files: over the node's own socket (a trusted guard) only.
+    let socket = common::app_with(false, convene_web::Guard::trusted());
+    socket.state.node.submit(&secret, &submission("Carried")).unwrap();
+    let dir = socket.dir.path().to_str().unwrap().to_owned();
+    std::fs::write(format!("{dir}/garbage.want"), "not a want file").unwrap();
+    let bundle_cases = vec![
+        case(M::POST, "/bundle/want", "/bundle/want", Some(json!({"file": format!("{dir}/b.want")})), true, 200),
+        case(M::POST, "/bundle/want", "/bundle/want", Some(json!({"file": "b.want"})), true, 400),
+        case(M::POST, "/bundle/want", "/bundle/want", Some(json!({"file": format!("{dir}/b.want")})), false, 401),
+        case(M::POST, "/bundle/want", "/bundle/want", Some(json!({"file": "/no/such/dir/b.want"})), true, 507),
+        case(
+            M::POST,
+            "/bundle/export",
+            "/bundle/export",
+            Some(json!({"file": format!("{dir}/a.bundle"), "part_size": 1_048_576})),
+            true,
+            200,
+        ),
+        case(M::POST, "/bundle/export", "/bundle/export", Some(json!({"file": "a.bundle"})), true, 400),
+        case(M::POST, "/bundle/export", "/bundle/export", Some(json!({"file": format!("{dir}/x")})), false, 401),
+        case(
+            M::POST,
+            "/bundle/export",
+            "/bundle/export",
+            Some(json!({"file": format!("{dir}/x"), "want": format!("{dir}/garbage.want")})),
+            true,
+            422,
+        ),
+        case(M::POST, "/bundle/export", "/bundle/export", Some(json!({"file": "/no/such/dir/x"})), true, 507),
+        case(
+            M::POST,
+            "/bundle/import",
+            "/bundle/import",
+            Some(json!({"files": [format!("{dir}/a.bundle.001")]})),
+            true,
+            200,
+        ),
+        case(M::POST, "/bundle/import", "/bundle/import", Some(json!({"files": ["a.bundle"]})), true, 400),
+        case(M::POST, "/bundle/import", "/bundle/import", Some(json!({"files": []})), false, 401),
+    ];
+    for case in &bundle_cases {
+        let mut client = socket.client();
+        if case.auth {
+            client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        }
+        let body = case.body.as_ref().map(Value::to_string).unwrap_or_default();
+        let answer =
+            client.request(case.method.clone(), &format!("/api/v1{}", case.uri), Some("application/json"), body).await;
+        check(&doc, case.template, &case.method, case.expect, &answer, &case.uri);
+        covered.insert((case.template.to_owned(), case.method.as_str().to_lowercase(), case.expect));
+    }
+    // Over TCP the same requests are refused: they name files.
+    let mut client = app.client();
+    client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+    let body = json!({"file": format!("{dir}/b.want")}).to_string();
+    let answer = client.request(Method::POST, "/api/v1/bundle/want", Some("application/json"), body).await;
+    check(&doc, "/bundle/want", &Method::POST, 403, &answer, "/bundle/want over TCP");
+    assert!(answer.body.contains("socket"), "{}", answer.body);
+    // A full disk while importing: the store refuses as for /import
+    // (tests/tests/full_disk.rs).
+    covered.insert(("/bundle/import".into(), "post".into(), 507));
     // The request guard answers for every operation, before any handler:
     // a foreign Host (421), a write from another site (403), and, bound
     // beyond loopback, the token-only reads without it (401).
@@ -375,6 +439,9 @@ async fn every_api_route_is_documented() {
         ("/peers", "post"),
         ("/peers", "delete"),
         ("/verify", "post"),
+        ("/bundle/want", "post"),
+        ("/bundle/export", "post"),
+        ("/bundle/import", "post"),
         ("/openapi.json", "get"),
     ];
     let mut documented = 0;

@@ -1327,6 +1327,27 @@ impl<B: Backend> Store<B> {
         })
     }
 
+    /// Every entry's document, id and timestamp, in document order: what a
+    /// bundle carries (`bundle.rs` sorts each document's entries by time).
+    pub fn document_entry_items(&self) -> impl Iterator<Item = Result<(DocumentId, u64, EntryId), StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::DOC_ENTRY]).map(|pair| {
+            let (key, value) = pair?;
+            let document = keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let (id, timestamp, _) =
+                keys::read_doc_entry(&key, &value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            Ok((DocumentId(document), timestamp, id))
+        })
+    }
+
+    /// The ids of every entry a withdrawal purged (refused if offered
+    /// again): a bundle's want file lists them, so no one sends them.
+    pub fn purged_ids(&self) -> impl Iterator<Item = Result<EntryId, StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::PURGED]).map(|pair| {
+            let (key, _) = pair?;
+            Ok(EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?))
+        })
+    }
+
     /// Every stored entry's id and raw bytes, for `convene verify`; an
     /// entry whose bytes cannot be read comes with why, and the rest follow.
     pub fn raw_entries(&self) -> impl Iterator<Item = Result<RawEntry, StoreError>> + '_ {

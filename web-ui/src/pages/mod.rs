@@ -31,6 +31,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/identities/choose", post(identities::choose))
         .route("/network", get(network::page))
         .route("/network/peers", post(network::add_peer))
+        .route("/network/bundle", get(network::download_bundle).post(network::import_bundle))
         .route("/login", get(login::page).post(login::login))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::set_lang))

@@ -1,13 +1,24 @@
 //! The network page (`/network`): this node's identity and network, its
-//! peers with their counters, and a form to add a peer.
+//! peers with their counters, a form to add a peer, and bundles for a USB
+//! stick: a download (everything, or since a date) and an upload
+//! (`multipart/form-data`, no script needed; the CSRF token rides in the
+//! form's query string so it is checked before a byte of the body is read,
+//! and the body is streamed to a file in the data directory, at most
+//! [`MAX_UPLOAD_BYTES`], then imported from there and removed).
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use convene_node::Node;
+use convene_node::bundle::{ImportReport, PartProblem, Selection, parse_date_ms};
 use convene_node::sync::Multiaddr;
-use maud::html;
+use convene_node::{Node, NodeError};
+use futures::StreamExt;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use convene_protocol::kinds::SubmissionKind;
@@ -29,7 +40,7 @@ pub(crate) async fn page(
     State(state): State<WebState>,
     Query(query): Query<NetworkQuery>,
 ) -> Result<Response, PageError> {
-    render(ctx, state, query.added, None).await
+    render(ctx, state, query.added, None, None).await
 }
 
 async fn render(
@@ -37,11 +48,13 @@ async fn render(
     state: WebState,
     added: bool,
     problem: Option<(String, String)>,
+    imported: Option<ImportReport>,
 ) -> Result<Response, PageError> {
     let status = blocking(ctx.lang, &state, Node::status).await?;
     let (typed, message) = problem.clone().unwrap_or_default();
     let body = html! {
         @if added { (notice(ctx.t("net.added"))) }
+        @if let Some(report) = &imported { (import_notice(&ctx, report)) }
         dl.fields {
             dt { (ctx.t("net.network")) }
             dd { bdi { (status.network_name) } " · " code { (status.network_id) } }
@@ -133,8 +146,30 @@ async fn render(
         } @else if state.sync.is_some() {
             p { a href="/login?back=/network" { (ctx.t("action.login")) } }
         }
+        h2 #bundles { (ctx.t("net.bundle")) }
+        p { (ctx.t("net.bundle_hint")) }
+        pre dir="ltr" { code { "convene bundle want FILE\nconvene bundle export FILE [--since DATE] [--want WANT_FILE] [--part-size 100M]\nconvene bundle import FILE…" } }
+        @if ctx.allowed {
+            form method="get" action="/network/bundle" {
+                div.field {
+                    label for="f-since" { (ctx.t("net.bundle_since")) }
+                    input #f-since type="date" name="since";
+                }
+                div.actions { button type="submit" { (ctx.t("net.bundle_download")) } }
+            }
+            form method="post" enctype="multipart/form-data" action={ "/network/bundle?csrf=" (ctx.csrf_token()) } {
+                div.field {
+                    label for="f-bundle" { (ctx.t("net.bundle_file")) }
+                    input #f-bundle type="file" name="bundle" required;
+                }
+                div.actions { button type="submit" { (ctx.t("net.bundle_upload")) } }
+            }
+        } @else {
+            p { a href="/login?back=/network" { (ctx.t("action.login")) } }
+        }
     };
-    let code = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let troubled = imported.as_ref().is_some_and(|report| report.damaged() || report.refused_whole());
+    let code = if problem.is_some() || troubled { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(ctx.page_with_status(code, ctx.t("page.network"), body))
 }
 
@@ -161,14 +196,281 @@ pub(crate) async fn add_peer(
         Ok(addr) => addr,
         Err(_) => {
             let message = ctx.t("net.bad_addr").to_owned();
-            return render(ctx, state, false, Some((typed, message))).await;
+            return render(ctx, state, false, Some((typed, message)), None).await;
         }
     };
     match sync.add_peer(&state.node, addr).await {
         Ok(_) => Ok(Redirect::to("/network?added=true").into_response()),
         Err(error) => match PageError::node(ctx.lang, error) {
-            PageError::Shown(_, _, message) => render(ctx, state, false, Some((typed, message))).await,
+            PageError::Shown(_, _, message) => render(ctx, state, false, Some((typed, message)), None).await,
             other => Err(other),
         },
     }
+}
+
+/// What an import did, in the visitor's language.
+fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
+    html! {
+        div.notice role="status" {
+            p {
+                (ctx.t("net.bundle_imported")) " "
+                (report.new) " " (ctx.t("net.bundle_new")) ", "
+                (report.already_held) " " (ctx.t("net.bundle_held")) ", "
+                (report.refused) " " (ctx.t("net.bundle_refused")) ", "
+                (report.waiting) " " (ctx.t("net.bundle_waiting")) "."
+            }
+            @for part in &report.parts {
+                @match &part.problem {
+                    None => {}
+                    Some(PartProblem::OtherNetwork { name, network }) => {
+                        p.error { (ctx.t("net.bundle_foreign")) " " bdi { (name) } " (" code { (network.short()) } ")" }
+                    }
+                    Some(PartProblem::Damaged { reason }) => {
+                        p.error { (ctx.t("net.bundle_damaged")) br; small dir="ltr" { (reason) } }
+                    }
+                    Some(PartProblem::NewerFormat { .. }) => { p.error { (ctx.t("net.bundle_newer")) } }
+                    Some(PartProblem::NotABundle { .. } | PartProblem::Unreadable { .. }) => {
+                        p.error { (ctx.t("net.bundle_unreadable")) }
+                    }
+                }
+            }
+            @if !report.refusals.is_empty() {
+                ul {
+                    @for refusal in report.refusals.iter().take(10) {
+                        li { code { (&refusal.entry[..12]) } " " small dir="ltr" { (refusal.reason) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `?since=YYYY-MM-DD` of a download.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct BundleQuery {
+    since: String,
+}
+
+/// Writes into a bounded channel a response body reads from: a download
+/// streams as it is written, never held whole.
+struct ChannelWriter {
+    sender: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    const CHUNK: usize = 64 * 1024;
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(Self::CHUNK)));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the download was cancelled"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// `GET /network/bundle`: a bundle of this node's entries (all, or signed
+/// since `since`), streamed as it is written.
+pub(crate) async fn download_bundle(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Query(query): Query<BundleQuery>,
+) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let since_ms = match query.since.trim() {
+        "" => None,
+        text => Some(parse_date_ms(text).map_err(|_| {
+            PageError::Shown(ctx.lang, StatusCode::BAD_REQUEST, ctx.t("net.bundle_bad_date").to_owned())
+        })?),
+    };
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let node = state.node.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter { sender: sender.clone(), buffer: Vec::with_capacity(ChannelWriter::CHUNK) };
+        if let Err(error) = node.export_bundle_to(&mut out, &Selection { since_ms, want: None }) {
+            // The download ends short: the receiver's import sees it cut.
+            tracing::warn!(%error, "writing a bundle for a download");
+            let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
+        }
+    });
+    let stream = futures::stream::poll_fn(move |context| receiver.poll_recv(context));
+    let day = |ms: u64| format_time(ms).chars().take(10).collect::<String>();
+    let today = day(convene_node::now_ms());
+    let name = match since_ms {
+        None => format!("convene-{today}.bundle"),
+        Some(since) => format!("convene-{today}-since-{}.bundle", day(since)),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// The most an uploaded bundle may hold; larger ones go by `convene bundle import`.
+pub const MAX_UPLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// `?csrf=` of the upload form: checked before the body is read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct UploadQuery {
+    csrf: String,
+}
+
+/// `POST /network/bundle`: imports an uploaded bundle (one part).
+pub(crate) async fn import_bundle(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Query(query): Query<UploadQuery>,
+    request: Request,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&query.csrf))?;
+    ctx.require_login()?;
+    let unreadable = || PageError::Shown(ctx.lang, StatusCode::BAD_REQUEST, ctx.t("net.bundle_unreadable").to_owned());
+    let boundary = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| value.starts_with("multipart/form-data"))
+        .and_then(|value| value.split(';').find_map(|part| part.trim().strip_prefix("boundary=")))
+        .map(|boundary| boundary.trim_matches('"').to_owned())
+        .filter(|boundary| !boundary.is_empty() && boundary.len() <= 200)
+        .ok_or_else(unreadable)?;
+    // The body goes to a file in the data directory, written by a blocking
+    // task that then imports it: memory holds a few chunks at a time.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Option<Bytes>>(8);
+    let node = state.node.clone();
+    let ours = format!("upload-{}-", std::process::id());
+    let path = node.data_dir().root().join(format!("{ours}{}.bundle", hex::encode(rand::random::<[u8; 8]>())));
+    let task = tokio::task::spawn_blocking(move || -> Result<Option<ImportReport>, NodeError> {
+        remove_abandoned_uploads(node.data_dir().root(), &ours);
+        let io = |source: std::io::Error| NodeError::Io { path: path.clone(), source };
+        let result = (|| {
+            let mut file = std::fs::File::create(&path).map_err(io)?;
+            loop {
+                match receiver.blocking_recv() {
+                    Some(Some(chunk)) => file.write_all(&chunk).map_err(io)?,
+                    Some(None) => break,
+                    // The upload was cut or refused.
+                    None => return Ok(None),
+                }
+            }
+            import_upload(&node, &path, &boundary)
+        })();
+        let _ = std::fs::remove_file(&path);
+        result
+    });
+    let mut body = request.into_body().into_data_stream();
+    let mut received = 0u64;
+    let mut too_large = false;
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else { break };
+        received += chunk.len() as u64;
+        if received > MAX_UPLOAD_BYTES {
+            too_large = true;
+            break;
+        }
+        if sender.send(Some(chunk)).await.is_err() {
+            break;
+        }
+    }
+    let whole = !too_large && received > 0;
+    if whole {
+        let _ = sender.send(None).await;
+    }
+    drop(sender);
+    let report = task
+        .await
+        .map_err(|error| PageError::join(ctx.lang, error))?
+        .map_err(|error| PageError::node(ctx.lang, error))?;
+    if too_large {
+        return Err(PageError::Shown(
+            ctx.lang,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ctx.t("net.bundle_too_large").to_owned(),
+        ));
+    }
+    let report = report.ok_or_else(unreadable)?;
+    render(ctx, state, false, None, Some(report)).await
+}
+
+/// Removes uploads a process that is gone left in the data directory (it
+/// was killed mid-import): they hold entries, which a withdrawal must be
+/// able to erase.
+fn remove_abandoned_uploads(root: &Path, ours: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("upload-") && name.ends_with(".bundle") && !name.starts_with(ours) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Imports the file part of a `multipart/form-data` body saved at `path`;
+/// `None` when it holds no file part.
+fn import_upload(node: &Node, path: &Path, boundary: &str) -> Result<Option<ImportReport>, NodeError> {
+    let io = |source: std::io::Error| NodeError::Io { path: path.to_owned(), source };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let length = file.metadata().map_err(io)?.len();
+    let delimiter = format!("--{boundary}");
+    // The part's headers: after the opening delimiter, up to a blank line.
+    let mut head = vec![0; length.min(16 * 1024) as usize];
+    file.read_exact(&mut head).map_err(io)?;
+    if !head.starts_with(delimiter.as_bytes()) {
+        return Ok(None);
+    }
+    let Some(start) = find(&head, b"\r\n\r\n").map(|at| at as u64 + 4) else { return Ok(None) };
+    let headers = String::from_utf8_lossy(&head[..start as usize]).into_owned();
+    let name = headers
+        .split("filename=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .filter(|name| !name.is_empty())
+        .unwrap_or("upload")
+        .to_owned();
+    // Its end: the last delimiter, near the end of the body.
+    let closing = format!("\r\n{delimiter}");
+    let tail_length = length.min(closing.len() as u64 + 4096);
+    let mut tail = vec![0; tail_length as usize];
+    file.seek(SeekFrom::Start(length - tail_length)).map_err(io)?;
+    file.read_exact(&mut tail).map_err(io)?;
+    let Some(end) = rfind(&tail, closing.as_bytes()).map(|at| length - tail_length + at as u64) else {
+        return Ok(None);
+    };
+    if end < start {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let part = std::io::BufReader::with_capacity(1 << 20, file.take(end - start));
+    node.import_bundle_from(part, &name).map(Some)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|window| window == needle)
 }

@@ -1,0 +1,102 @@
+//! `convene-bench bundle`: a USB stick's round trip. A node imports a
+//! generated corpus; `convene bundle export` writes it to a file and a
+//! fresh node's `convene bundle import` checks and stores every entry.
+//! Each is one real process, timed from start to exit (opening the store
+//! included), its peak resident memory read from `/proc/PID/status`
+//! (`VmHWM`) while it runs. Then the receiver's want file, and an export
+//! against it (nothing to carry).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::{corpus, run};
+
+/// Runs `convene ARGS` on `data_dir`, returning its wall time, its peak
+/// resident memory (MB) and its standard output as JSON.
+fn measured(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, f64, Value)> {
+    let started = Instant::now();
+    let mut child = Command::new(convene)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("running convene {args:?}"))?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0.0f64;
+    while child.try_wait()?.is_none() {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .unwrap_or(0.0);
+            peak_kb = peak_kb.max(hwm);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let elapsed = started.elapsed();
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("convene {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let json = serde_json::from_slice(&output.stdout).context("JSON output")?;
+    Ok((elapsed, peak_kb / 1024.0, json))
+}
+
+/// Prints one row per corpus size.
+pub fn run_sizes(convene: &Path, sizes: &[usize]) -> Result<()> {
+    println!(
+        "| submissions | bundle | export wall | export submissions/s | export peak RSS | import wall | import submissions/s | import peak RSS | want file (wall) | export against it |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for &n in sizes {
+        let scratch = tempfile::tempdir()?;
+        let corpus = corpus(scratch.path(), n)?;
+        let network_dir = scratch.path().join("net");
+        let a = scratch.path().join("a");
+        let b = scratch.path().join("b");
+        let utf8 = |path: &Path| path.to_str().map(str::to_owned).context("utf-8 path");
+        run(convene, &a, &["network", "create", "--name", "Bench", "--out", &utf8(&network_dir)?])?;
+        let genesis = utf8(&network_dir.join("genesis.json"))?;
+        for node in [&a, &b] {
+            run(convene, node, &["init", "--network", &genesis])?;
+        }
+        run(convene, &a, &["identity", "new", "--name", "bench"])?;
+        run(convene, &a, &["import", &utf8(&corpus)?])?;
+
+        let file = utf8(&scratch.path().join("stick.bundle"))?;
+        let (export_time, export_peak, exported) = measured(convene, &a, &["bundle", "export", &file, "--json"])?;
+        let (import_time, import_peak, imported) = measured(convene, &b, &["bundle", "import", &file, "--json"])?;
+        if imported["new"].as_u64() != Some(n as u64) || exported["entries"].as_u64() != Some(n as u64) {
+            bail!("expected {n} entries each way: exported {exported}, imported {imported}");
+        }
+        let want = utf8(&scratch.path().join("b.want"))?;
+        let (want_time, _, wanted) = measured(convene, &b, &["bundle", "want", &want, "--json"])?;
+        let difference = utf8(&scratch.path().join("difference.bundle"))?;
+        let (difference_time, _, difference_report) =
+            measured(convene, &a, &["bundle", "export", &difference, "--want", &want, "--json"])?;
+        println!(
+            "| {n} | {:.1} MB | {:.2} s | {:.0} | {:.0} MB | {:.2} s | {:.0} | {:.0} MB | {:.2} MB ({:.2} s) | {} entries, {:.2} s |",
+            exported["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+            export_time.as_secs_f64(),
+            n as f64 / export_time.as_secs_f64(),
+            export_peak,
+            import_time.as_secs_f64(),
+            n as f64 / import_time.as_secs_f64(),
+            import_peak,
+            wanted["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+            want_time.as_secs_f64(),
+            difference_report["entries"],
+            difference_time.as_secs_f64(),
+        );
+    }
+    Ok(())
+}

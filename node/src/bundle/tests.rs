@@ -1,0 +1,292 @@
+//! Bundles between two nodes of one network (and a third of another): a
+//! round trip, damage that keeps what verified, parts in any order, and a
+//! want file that makes an export carry exactly the difference.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use convene_protocol::entry::EntryId;
+use convene_protocol::keys::SecretKey;
+use convene_protocol::network::Genesis;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::DataDir;
+use crate::data_dir::SecretariatKeys;
+
+fn case_study(title: &str) -> Value {
+    json!({
+        "kind": "case_study", "title": title, "language": "en", "country": "KE",
+        "implementer": "Civic Tech Lab", "responsible_authority": "R1",
+        "dpi_types": ["digital_id"], "lifecycle_stages": ["L1"], "principles": ["F1"], "risks": ["RS1"],
+        "context": "c", "challenges": "c", "successes": "s", "lessons": ["l"], "consent_to_publish": true,
+        "contact": {"name": "Amina Okafor", "email": "amina@example.org"}
+    })
+}
+
+/// Two nodes of one network ("Demo") and a third of another ("Elsewhere").
+struct Nodes {
+    _dir: tempfile::TempDir,
+    a: Node,
+    b: Node,
+    other: Node,
+}
+
+fn node_of(dir: &Path, name: &str, genesis: &Genesis) -> Node {
+    let data_dir = DataDir::new(dir.join(name));
+    data_dir.init(genesis, None).unwrap();
+    Node::open(data_dir).unwrap()
+}
+
+fn nodes() -> Nodes {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = SecretariatKeys::generate();
+    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public()).unwrap();
+    let elsewhere_keys = SecretariatKeys::generate();
+    let elsewhere =
+        Genesis::create("Elsewhere", now_ms(), &elsewhere_keys.signing, elsewhere_keys.encryption.public()).unwrap();
+    Nodes {
+        a: node_of(dir.path(), "a", &genesis),
+        b: node_of(dir.path(), "b", &genesis),
+        other: node_of(dir.path(), "other", &elsewhere),
+        _dir: dir,
+    }
+}
+
+/// `count` submissions by one author, one of them edited and one withdrawn.
+fn corpus(node: &Node, count: usize) -> SecretKey {
+    let author = SecretKey::generate();
+    let inputs: Vec<Value> = (0..count).map(|n| case_study(&format!("Report {n}"))).collect();
+    let submitted: Vec<_> = node.submit_many(&author, &inputs).unwrap().into_iter().map(Result::unwrap).collect();
+    let mut edited = case_study("Report 0");
+    edited["title"] = json!("Report 0, edited");
+    node.edit(&author, &submitted[0].id, &edited).unwrap().unwrap();
+    node.withdraw(&author, &submitted[1].id, "published by mistake").unwrap();
+    author
+}
+
+fn ids(node: &Node) -> BTreeSet<EntryId> {
+    node.entry_ids().unwrap()
+}
+
+fn everything() -> Selection {
+    Selection::default()
+}
+
+#[test]
+fn a_bundle_carries_every_entry_and_a_second_import_stores_nothing() {
+    let nodes = nodes();
+    corpus(&nodes.a, 20);
+    let file = nodes._dir.path().join("all.bundle");
+    let exported = nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    assert_eq!(exported.entries as usize, ids(&nodes.a).len());
+    assert_eq!(exported.files, vec![file.display().to_string()]);
+
+    let report = nodes.b.import_bundle_files(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(report.parts.len(), 1);
+    assert_eq!(report.parts[0].problem, None, "{report:?}");
+    assert_eq!(report.parts[0].last, Some(true));
+    assert_eq!((report.new, report.refused, report.waiting), (exported.entries, 0, 0), "{report:?}");
+    assert_eq!(ids(&nodes.b), ids(&nodes.a));
+    assert!(nodes.b.verify().unwrap().failures.is_empty());
+    // The withdrawn submission is gone at B too; the edit shows.
+    let titles: Vec<String> = nodes.b.rows().map(|row| row.unwrap().fields["title"].to_string()).collect();
+    assert_eq!(titles.len(), 19);
+    assert!(titles.iter().any(|title| title.contains("Report 0, edited")));
+    assert!(!titles.iter().any(|title| title == "\"Report 1\""));
+
+    let again = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert_eq!((again.new, again.already_held), (0, exported.entries));
+}
+
+#[test]
+fn a_cut_bundle_keeps_the_entries_before_the_cut() {
+    let nodes = nodes();
+    corpus(&nodes.a, 20);
+    let file = nodes._dir.path().join("cut.bundle");
+    let exported = nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+
+    let report = nodes.b.import_bundle_files(&[file]).unwrap();
+    let problem = report.parts[0].problem.clone().unwrap();
+    assert!(matches!(&problem, PartProblem::Damaged { reason } if reason.contains("cut short")), "{problem}");
+    assert!(problem.to_string().contains("were kept"));
+    assert!(report.damaged());
+    assert!(report.new > 0 && report.new < exported.entries, "{report:?}");
+    assert_eq!(report.refused, 0);
+    assert!(ids(&nodes.b).is_subset(&ids(&nodes.a)));
+}
+
+#[test]
+fn an_altered_byte_is_refused_and_the_rest_kept() {
+    let nodes = nodes();
+    corpus(&nodes.a, 20);
+    let file = nodes._dir.path().join("flipped.bundle");
+    let exported = nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    // Inside the last entry's signature: the framing stays whole.
+    let at = bytes.len() - (5 + 41) - 10;
+    bytes[at] ^= 0x40;
+    std::fs::write(&file, &bytes).unwrap();
+
+    let report = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert!(
+        matches!(&report.parts[0].problem, Some(PartProblem::Damaged { reason }) if reason.contains("checksum")),
+        "{report:?}"
+    );
+    assert_eq!(report.refused, 1, "{report:?}");
+    assert_eq!(report.new, exported.entries - 1);
+    assert!(ids(&nodes.b).is_subset(&ids(&nodes.a)));
+}
+
+#[test]
+fn a_bundle_of_another_network_is_refused_whole_and_named() {
+    let nodes = nodes();
+    corpus(&nodes.a, 5);
+    let file = nodes._dir.path().join("demo.bundle");
+    nodes.a.export_bundle(&file, &everything(), None).unwrap();
+
+    let report = nodes.other.import_bundle_files(&[file]).unwrap();
+    assert!(report.refused_whole());
+    let problem = report.parts[0].problem.clone().unwrap();
+    assert!(matches!(&problem, PartProblem::OtherNetwork { name, .. } if name == "Demo"), "{problem:?}");
+    assert!(problem.to_string().contains("\"Demo\""), "{problem}");
+    assert_eq!(report.new + report.refused, 0);
+    assert!(ids(&nodes.other).is_empty());
+
+    let not_a_bundle = nodes._dir.path().join("notes.txt");
+    std::fs::write(&not_a_bundle, "a shopping list").unwrap();
+    let report = nodes.a.import_bundle_files(&[not_a_bundle]).unwrap();
+    assert!(matches!(report.parts[0].problem, Some(PartProblem::NotABundle { .. })));
+}
+
+#[test]
+fn parts_import_in_any_order_and_a_damaged_part_loses_only_its_own() {
+    let nodes = nodes();
+    corpus(&nodes.a, 60);
+    let file = nodes._dir.path().join("split.bundle");
+    let exported = nodes.a.export_parts(&file, &everything(), Some(16 * 1024)).unwrap();
+    assert!(exported.files.len() >= 3, "{exported:?}");
+    for part in &exported.files {
+        assert!(std::fs::metadata(part).unwrap().len() <= 16 * 1024);
+    }
+    assert!(exported.files[0].ends_with("split.bundle.001"));
+
+    let mut reversed: Vec<PathBuf> = exported.files.iter().map(PathBuf::from).collect();
+    reversed.reverse();
+    let report = nodes.b.import_bundle_files(&reversed).unwrap();
+    assert!(report.parts.iter().all(|part| part.problem.is_none()), "{report:?}");
+    let order: Vec<u32> = report.parts.iter().map(|part| part.header.as_ref().unwrap().part).collect();
+    assert!(order.is_sorted(), "read in part order: {order:?}");
+    assert_eq!(report.parts.iter().filter(|part| part.last == Some(true)).count(), 1);
+    assert_eq!((report.new, report.waiting), (exported.entries, 0));
+    assert_eq!(ids(&nodes.b), ids(&nodes.a));
+
+    // At a third node, part 2 garbled: the other parts' entries all arrive.
+    let c = node_of(nodes._dir.path(), "c", nodes.a.genesis());
+    let mut second = std::fs::read(&exported.files[1]).unwrap();
+    let middle = second.len() / 2;
+    second[middle..middle + 64].fill(0xAA);
+    std::fs::write(&exported.files[1], &second).unwrap();
+    let report = c.import_bundle_files(&reversed).unwrap();
+    let damaged: Vec<&PartReport> = report.parts.iter().filter(|part| part.problem.is_some()).collect();
+    assert_eq!(damaged.len(), 1, "{report:?}");
+    assert_eq!(damaged[0].header.as_ref().unwrap().part, 2);
+    let whole: u64 = report.parts.iter().filter(|part| part.problem.is_none()).map(|part| part.entries).sum();
+    assert!(report.new + report.waiting >= whole, "{report:?}");
+    assert!(ids(&c).is_subset(&ids(&nodes.a)));
+}
+
+#[test]
+fn a_want_file_makes_the_export_exactly_the_difference() {
+    let nodes = nodes();
+    let author = corpus(&nodes.a, 10);
+    let first = nodes._dir.path().join("first.bundle");
+    nodes.a.export_bundle(&first, &everything(), None).unwrap();
+    nodes.b.import_bundle_files(&[first]).unwrap();
+    let before = ids(&nodes.a);
+    // More at A: five new submissions, an edit and a withdrawal.
+    let inputs: Vec<Value> = (10..15).map(|n| case_study(&format!("Report {n}"))).collect();
+    for result in nodes.a.submit_many(&author, &inputs).unwrap() {
+        result.unwrap();
+    }
+    let rows: Vec<_> = nodes.a.rows().map(Result::unwrap).collect();
+    let edited = rows.iter().find(|row| row.fields["title"] == "Report 5").unwrap().id;
+    let withdrawn = rows.iter().find(|row| row.fields["title"] == "Report 6").unwrap().id;
+    let mut input = case_study("Report 5");
+    input["title"] = json!("Report 5, edited");
+    nodes.a.edit(&author, &edited, &input).unwrap().unwrap();
+    nodes.a.withdraw(&author, &withdrawn, "duplicate").unwrap();
+    let difference: BTreeSet<EntryId> =
+        ids(&nodes.a).difference(&before).copied().filter(|id| !ids(&nodes.b).contains(id)).collect();
+    assert_eq!(difference.len(), 7);
+
+    let want_file = nodes._dir.path().join("b.want");
+    let want_report = nodes.b.write_want(&want_file).unwrap();
+    assert_eq!(want_report.ids as usize, ids(&nodes.b).len());
+    assert_eq!(want_report.bytes, 12 + 1 + 32 + 8 + 8 + 32 * want_report.ids + 32);
+    let want = Want::read(&want_file, &nodes.a.network()).unwrap();
+    let file = nodes._dir.path().join("difference.bundle");
+    let selection = Selection { since_ms: None, want: Some(want) };
+    let exported = nodes.a.export_bundle(&file, &selection, None).unwrap();
+    assert_eq!(exported.entries, 7);
+
+    let report = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert_eq!((report.new, report.already_held, report.refused), (7, 0, 0), "{report:?}");
+    assert_eq!(ids(&nodes.b), ids(&nodes.a));
+    assert!(nodes.b.show(&withdrawn).is_err(), "the withdrawn submission is purged at B");
+
+    // A want file of another network is refused, and so is a damaged one.
+    let error = Want::read(&want_file, &nodes.other.network()).unwrap_err();
+    assert!(error.to_string().contains("network"), "{error}");
+    let mut bytes = std::fs::read(&want_file).unwrap();
+    let last = bytes.len() - 40;
+    bytes[last] ^= 1;
+    std::fs::write(&want_file, &bytes).unwrap();
+    let error = Want::read(&want_file, &nodes.a.network()).unwrap_err();
+    assert!(error.to_string().contains("checksum"), "{error}");
+}
+
+#[test]
+fn since_a_date_carries_only_newer_entries() {
+    let nodes = nodes();
+    corpus(&nodes.a, 5);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let cut = now_ms();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let author = SecretKey::generate();
+    nodes.a.submit(&author, &case_study("Late")).unwrap();
+    let file = nodes._dir.path().join("since.bundle");
+    let exported = nodes.a.export_bundle(&file, &Selection { since_ms: Some(cut), want: None }, None).unwrap();
+    assert_eq!(exported.entries, 1);
+    let report = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert_eq!(report.parts[0].header.as_ref().unwrap().since_ms, Some(cut));
+    assert_eq!(report.new, 1);
+}
+
+#[test]
+fn a_download_is_one_part_that_imports() {
+    let nodes = nodes();
+    corpus(&nodes.a, 5);
+    let mut bytes = Vec::new();
+    let exported = nodes.a.export_bundle_to(&mut bytes, &everything()).unwrap();
+    assert_eq!(exported.bytes as usize, bytes.len());
+    let report = nodes.b.import_bundle_from(bytes.as_slice(), "upload").unwrap();
+    assert_eq!(report.new, exported.entries);
+    assert_eq!(ids(&nodes.b), ids(&nodes.a));
+}
+
+#[test]
+fn dates_and_sizes_parse() {
+    assert_eq!(parse_date_ms("1970-01-01"), Ok(0));
+    assert_eq!(parse_date_ms("2026-12-02"), Ok(1_796_169_600_000));
+    assert_eq!(parse_date_ms("2026-12-02T10:30:00Z"), Ok(1_796_169_600_000 + 37_800_000));
+    assert!(parse_date_ms("2026-13-01").is_err());
+    assert!(parse_date_ms("yesterday").is_err());
+    assert_eq!(parse_size("100M"), Ok(100 << 20));
+    assert_eq!(parse_size("2g"), Ok(2 << 30));
+    assert_eq!(parse_size("4096"), Ok(4096));
+    assert!(parse_size("lots").is_err());
+    assert!(MIN_PART_BYTES as usize > MAX_ENTRY_BYTES + 200);
+}
