@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::attachment::{MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MediaType};
 use crate::kinds::{Field, Kind, MAX_CODES, MAX_EMAIL_BYTES, Need, Shape};
 use crate::schema::{MAX_CODE_CHARS, MAX_PUBLIC_BYTES};
 use crate::text_rules::country_codes;
@@ -156,6 +157,30 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
         Shape::Count { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Shape::Flag => json!({ "type": "boolean" }),
         Shape::Group(members) => Value::Object(group_schema(members)),
+        Shape::Attachments { max } => {
+            let blob = |max_size: u64| {
+                json!({
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["hash", "size"],
+                    "properties": {
+                        "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                        "size": { "type": "integer", "minimum": 1, "maximum": max_size },
+                    },
+                })
+            };
+            let mut item = blob(MAX_FILE_BYTES);
+            item["required"] = json!(["hash", "size", "type", "name"]);
+            item["properties"]["type"] = json!({ "type": "string", "enum": MediaType::ALL.map(MediaType::as_str) });
+            item["properties"]["name"] = json!({
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_NAME_CHARS,
+                "pattern": format!("^[^/\\\\{CONTROLS}]+$"),
+            });
+            item["properties"]["preview"] = json!({ "oneOf": [{ "type": "null" }, blob(MAX_PREVIEW_BYTES)] });
+            return json!({ "type": nullable("array"), "maxItems": max, "items": item });
+        }
     };
     if required { schema } else { json!({ "oneOf": [{ "type": "null" }, schema] }) }
 }
