@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use convene_protocol::entry::{DocumentId, EntryError};
 use convene_protocol::problem::ValidationErrors;
 
+use crate::blobs::BlobError;
 use crate::store::{BackendError, IngestError, StoreError};
 
 /// Anything the [`crate::Node`] handle can refuse or fail at.
@@ -34,6 +35,17 @@ pub enum NodeError {
         /// What is wrong.
         problem: String,
     },
+    /// A file that cannot be attached.
+    #[error("{name}: {problem}")]
+    File {
+        /// The file's name.
+        name: String,
+        /// Why.
+        problem: String,
+    },
+    /// The blob store failed.
+    #[error(transparent)]
+    Blob(#[from] BlobError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -148,8 +160,11 @@ impl NodeError {
             | Self::NotJson(_)
             | Self::Entry(_)
             | Self::BadIdentityName(_)
+            | Self::File { .. }
             | Self::DraftTooLarge { .. } => ErrorClass::Invalid,
-            Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) => ErrorClass::NotFound,
+            Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) | Self::Blob(BlobError::NotHere(_)) => {
+                ErrorClass::NotFound
+            }
             Self::Refused(_)
             | Self::NotAuthor(_)
             | Self::Withdrawn(_)
@@ -160,7 +175,9 @@ impl NodeError {
             Self::NoIdentity | Self::WhichIdentity(_) | Self::NotInitialised { .. } | Self::BadPeerAddr(_) => {
                 ErrorClass::Usage
             }
-            Self::Store(StoreError::Backend(BackendError::Io(_))) | Self::Io { .. } => ErrorClass::Storage,
+            Self::Store(StoreError::Backend(BackendError::Io(_)))
+            | Self::Io { .. }
+            | Self::Blob(BlobError::Io { .. } | BlobError::Damaged(_)) => ErrorClass::Storage,
             _ => ErrorClass::Failed,
         }
     }
