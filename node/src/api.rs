@@ -49,9 +49,6 @@ pub struct StoredFile {
 /// Attachments to add to a submission (`POST /api/v1/submissions/{id}/attachments`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttachRequest {
-    /// The identity that signs the change (the default one when left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<String>,
     /// Files already stored with `POST /api/v1/blobs`.
     pub attachments: Vec<convene_protocol::attachment::Attachment>,
 }
