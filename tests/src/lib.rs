@@ -6,6 +6,7 @@ pub mod browser;
 pub mod corpus;
 pub mod floods;
 pub mod peer;
+pub mod photos;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};
