@@ -382,6 +382,8 @@ fn a_photo_attached_in_the_form_loses_its_location_and_shows_its_preview() {
         assert_eq!(loaded, 320, "{lang}: the preview loads (the page's CSP allows it)");
         assert!(browser.find_all("a[download='hall.jpg']").len() == 1, "{lang}: a link to the original");
     }
+    drop(browser);
+    run.stop();
     // What the node stored holds no location.
     let listed = hub.run(&["export", "--format", "jsonl"]).ok();
     assert!(!listed.stdout.contains("GPS") && !listed.stdout.contains("Exif"));
@@ -389,8 +391,6 @@ fn a_photo_attached_in_the_form_loses_its_location_and_shows_its_preview() {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(!bytes.windows(3).any(|window| window == b"GPS"), "{} holds GPS", entry.display());
     }
-    drop(browser);
-    run.stop();
 }
 
 /// Every file under `dir`.
