@@ -560,8 +560,7 @@ impl Node {
     ) -> Result<Option<EntryId>, NodeError> {
         let row = &head.row;
         let timestamp_ms = now_ms().max(row.updated_ms + 1);
-        let change =
-            self.inner.store.with_doc(head, |doc| doc.edit_change(&author.public(), fields, timestamp_ms))?;
+        let change = self.inner.store.with_doc(head, |doc| doc.edit_change(&author.public(), fields, timestamp_ms))?;
         let Some(change) = change? else {
             return Ok(None);
         };

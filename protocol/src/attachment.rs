@@ -423,12 +423,13 @@ fn exif_orientation(tiff: &[u8]) -> Option<u8> {
     };
     let ifd = usize::try_from(u32_at(4)?).ok()?;
     let count = usize::from(u16_at(ifd)?);
-    (0..count.min(512)).find_map(|index| {
-        let entry = ifd.checked_add(2 + index * 12)?;
-        (u16_at(entry)? == 0x0112).then(|| u16_at(entry + 8)).flatten()
-    })
-    .and_then(|value| u8::try_from(value).ok())
-    .filter(|value| (1..=8).contains(value))
+    (0..count.min(512))
+        .find_map(|index| {
+            let entry = ifd.checked_add(2 + index * 12)?;
+            (u16_at(entry)? == 0x0112).then(|| u16_at(entry + 8)).flatten()
+        })
+        .and_then(|value| u8::try_from(value).ok())
+        .filter(|value| (1..=8).contains(value))
 }
 
 fn clean_png(input: &[u8], removed: &mut Vec<Removed>) -> Option<Vec<u8>> {

@@ -38,12 +38,8 @@ pub const MAX_PUBLIC_BYTES: usize = 192 * 1024;
 /// Longest text checked as a date, a language tag or a country code, in characters.
 pub(crate) const MAX_CODE_CHARS: usize = 64;
 /// The file types an attachment may have, by MIME type.
-const MEDIA_TYPES: [&str; 4] = [
-    MediaType::Jpeg.as_str(),
-    MediaType::Png.as_str(),
-    MediaType::Webp.as_str(),
-    MediaType::Pdf.as_str(),
-];
+const MEDIA_TYPES: [&str; 4] =
+    [MediaType::Jpeg.as_str(), MediaType::Png.as_str(), MediaType::Webp.as_str(), MediaType::Pdf.as_str()];
 /// Longest text checked as an email address, in characters (the address rules then allow 254 bytes).
 const MAX_EMAIL_CHARS: usize = 1024;
 

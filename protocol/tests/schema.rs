@@ -177,13 +177,26 @@ fn good_values_of_every_field_are_accepted() {
         (report(), "quotes", Some(json!(["one", "two", "three"]))),
         (report(), "quotes", None),
         (report(), "quotes", Some(Value::Null)),
-        (report(), "attachments", Some(json!(vec![json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}}); 20]))),
+        (
+            report(),
+            "attachments",
+            Some(json!(vec![
+                json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}});
+                20
+            ])),
+        ),
         (report(), "consent_to_publish", Some(json!(false))),
         (case_study(), "country", Some(json!("BR"))),
         (case_study(), "responsible_authority", Some(json!("R5"))),
         (case_study(), "lifecycle_stages", Some(json!([]))),
         (case_study(), "lessons", Some(json!(vec!["lesson"; 50]))),
-        (case_study(), "attachments", Some(json!([{"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 10_000_000, "type": "application/pdf", "name": "report 2025 (final).pdf"}]))),
+        (
+            case_study(),
+            "attachments",
+            Some(
+                json!([{"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 10_000_000, "type": "application/pdf", "name": "report 2025 (final).pdf"}]),
+            ),
+        ),
         (case_study(), "attachments", Some(json!([]))),
         (announcement(), "format", Some(json!("online"))),
         (announcement(), "participation", Some(json!("curated_list"))),
@@ -306,20 +319,44 @@ fn each_bad_field_is_named_with_what_is_allowed() {
         (report(), "quotes", Some(json!(["a", "b", "c", "d"])), "quotes"),
         (report(), "quotes", Some(json!(["a", ""])), "quotes[1]"),
         (report(), "quotes", Some(json!("a quote")), "quotes"),
-        (report(), "attachments", Some(json!(vec![json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}}); 21])), "attachments"),
+        (
+            report(),
+            "attachments",
+            Some(json!(vec![
+                json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}});
+                21
+            ])),
+            "attachments",
+        ),
         (report(), "attachments", Some(json!(["photo.jpg"])), "attachments[0]"),
         (report(), "attachments", Some(json!([attachment("hash", json!("x"))])), "attachments[0].hash"),
         (report(), "attachments", Some(json!([attachment("size", Value::Null)])), "attachments[0].size"),
         (report(), "attachments", Some(json!([attachment("type", json!(7))])), "attachments[0].type"),
         (report(), "attachments", Some(json!([attachment("name", json!(["a"]))])), "attachments[0].name"),
         (report(), "attachments", Some(json!([attachment("preview", json!("small"))])), "attachments[0].preview"),
-        (report(), "attachments", Some(json!([attachment("hash", json!("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"))])), "attachments[0].hash"),
+        (
+            report(),
+            "attachments",
+            Some(json!([attachment(
+                "hash",
+                json!("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08")
+            )])),
+            "attachments[0].hash",
+        ),
         (report(), "attachments", Some(json!([attachment("size", json!(10_000_001))])), "attachments[0].size"),
         (report(), "attachments", Some(json!([attachment("size", json!(0))])), "attachments[0].size"),
         (report(), "attachments", Some(json!([attachment("type", json!("image/gif"))])), "attachments[0].type"),
         (report(), "attachments", Some(json!([attachment("name", json!("../etc/passwd"))])), "attachments[0].name"),
         (report(), "attachments", Some(json!([attachment("name", json!(""))])), "attachments[0].name"),
-        (report(), "attachments", Some(json!([attachment("preview", json!({"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 70_000}))])), "attachments[0].preview.size"),
+        (
+            report(),
+            "attachments",
+            Some(json!([attachment(
+                "preview",
+                json!({"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 70_000})
+            )])),
+            "attachments[0].preview.size",
+        ),
         (report(), "attachments", Some(json!([attachment("camera", json!("x"))])), "attachments[0].camera"),
         (report(), "attachments", Some(json!(vec![attachment("size", json!(9_000_000)); 3])), "attachments"),
         (report(), "photos", Some(json!([])), "photos"),

@@ -55,7 +55,8 @@ pub fn photo_with_gps() -> Vec<u8> {
     });
     let mut jpeg = Vec::new();
     image::DynamicImage::ImageRgb8(picture).write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
-    let xmp_body = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>12,34.5N</exif:GPSLatitude></x:xmpmeta>";
+    let xmp_body =
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>12,34.5N</exif:GPSLatitude></x:xmpmeta>";
     let mut xmp = vec![0xFF, 0xE1];
     xmp.extend_from_slice(&((xmp_body.len() + 2) as u16).to_be_bytes());
     xmp.extend_from_slice(xmp_body);

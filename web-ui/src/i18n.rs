@@ -157,15 +157,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "لم يصل الأصل بعد: تنتقل المعاينات أولًا.",
         ],
     ),
-    (
-        "attachment.original",
-        [
-            "Download the original",
-            "Télécharger l'original",
-            "Descargar el original",
-            "تنزيل الأصل",
-        ],
-    ),
+    ("attachment.original", ["Download the original", "Télécharger l'original", "Descargar el original", "تنزيل الأصل"]),
     (
         "attachment.pdf_note",
         [
@@ -175,15 +167,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "{name}: قد يحمل ملف PDF اسم كاتبه وبيانات وصفية أخرى؛ لم يُزل منه شيء.",
         ],
     ),
-    (
-        "attachment.preview_of",
-        [
-            "Preview of {name}",
-            "Aperçu de {name}",
-            "Vista previa de {name}",
-            "معاينة {name}",
-        ],
-    ),
+    ("attachment.preview_of", ["Preview of {name}", "Aperçu de {name}", "Vista previa de {name}", "معاينة {name}"]),
     (
         "attachment.removed",
         [
@@ -369,15 +353,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "سحب المؤلف هذه المساهمة؛ وحُذف محتواها.",
         ],
     ),
-    (
-        "field.attachments",
-        [
-            "Photos and documents",
-            "Photos et documents",
-            "Fotos y documentos",
-            "الصور والمستندات",
-        ],
-    ),
+    ("field.attachments", ["Photos and documents", "Photos et documents", "Fotos y documentos", "الصور والمستندات"]),
     ("field.challenges", ["Challenges", "Difficultés", "Desafíos", "التحديات"]),
     (
         "field.consent_to_publish",
@@ -563,15 +539,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "حتى 10 ميغابايت للملف و25 ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
         ],
     ),
-    (
-        "form.attachment_remove",
-        [
-            "Remove",
-            "Retirer",
-            "Quitar",
-            "إزالة",
-        ],
-    ),
+    ("form.attachment_remove", ["Remove", "Retirer", "Quitar", "إزالة"]),
     (
         "form.choose_identity",
         [

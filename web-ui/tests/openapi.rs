@@ -221,7 +221,8 @@ async fn every_documented_endpoint_answers_as_documented() {
     ];
     for (uri, auth, expect) in attach_cases {
         let body = attach.to_string();
-        let answer = client_as(auth).request(Method::POST, &format!("/api/v1{uri}"), Some("application/json"), body).await;
+        let answer =
+            client_as(auth).request(Method::POST, &format!("/api/v1{uri}"), Some("application/json"), body).await;
         check(&doc, "/submissions/{id}/attachments", &Method::POST, expect, &answer, &uri);
         covered.insert(("/submissions/{id}/attachments".to_owned(), "post".to_owned(), expect));
     }

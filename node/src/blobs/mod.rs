@@ -269,9 +269,8 @@ impl BlobStore {
         let data_path = self.partial_path(hash, "");
         let cvs_path = self.partial_path(hash, "cvs");
         let have_path = self.partial_path(hash, "have");
-        let open = |path: &Path| {
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path)
-        };
+        let open =
+            |path: &Path| OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path);
         let file = open(&data_path).map_err(io_error(&data_path))?;
         let held_size = file.metadata().map_err(io_error(&data_path))?.len();
         let have_file = open(&have_path).map_err(io_error(&have_path))?;

@@ -70,7 +70,11 @@ pub fn group_cvs(bytes: &[u8]) -> Vec<ChainingValue> {
     if bytes.len() as u64 <= GROUP_BYTES {
         return Vec::new();
     }
-    bytes.chunks(GROUP_BYTES as usize).enumerate().map(|(index, data)| group_cv(index as u64 * GROUP_BYTES, data)).collect()
+    bytes
+        .chunks(GROUP_BYTES as usize)
+        .enumerate()
+        .map(|(index, data)| group_cv(index as u64 * GROUP_BYTES, data))
+        .collect()
 }
 
 /// The proof of group `index` of a blob of `size` from the CVs of all its groups.

@@ -87,7 +87,11 @@ fn cleaned_notes(ctx: &Ctx, cleaned: &str, fields: &serde_json::Map<String, Valu
 
 /// `GET /blobs/{hash}`: an attached file or preview a live submission
 /// names, with its type from its first bytes; a PDF as a download.
-pub(crate) async fn blob(ctx: Ctx, State(state): State<WebState>, Path(hash): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn blob(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(hash): Path<String>,
+) -> Result<Response, PageError> {
     ctx.require_login()?;
     let Some(hash) = BlobHash::parse(&hash) else { return Err(PageError::NotFound(ctx.lang)) };
     let bytes = blocking(ctx.lang, &state, move |node| {
@@ -99,11 +103,8 @@ pub(crate) async fn blob(ctx: Ctx, State(state): State<WebState>, Path(hash): Pa
     .await?;
     let Some(bytes) = bytes else { return Err(PageError::NotFound(ctx.lang)) };
     let Some(media_type) = MediaType::sniff(&bytes) else { return Err(PageError::NotFound(ctx.lang)) };
-    let disposition = if media_type == MediaType::Pdf {
-        format!("attachment; filename=\"{hash}.pdf\"")
-    } else {
-        "inline".to_owned()
-    };
+    let disposition =
+        if media_type == MediaType::Pdf { format!("attachment; filename=\"{hash}.pdf\"") } else { "inline".to_owned() };
     let headers = [
         (header::CONTENT_TYPE, media_type.as_str().to_owned()),
         (header::CONTENT_DISPOSITION, disposition),

@@ -233,9 +233,11 @@ async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Val
     };
     let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| bad())?;
     let (mut values, mut files) = (Vec::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(|error| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad() }
-    })? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| if error.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad() })?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         match field.file_name().map(str::to_owned) {
             Some(file_name) => {
