@@ -56,6 +56,9 @@ fn a_photo_loses_its_location_and_travels_with_a_small_preview() {
         attached.stderr.contains("removed location and camera data (EXIF, XMP) from photo.jpg"),
         "the convener is told: {attached}"
     );
+    let text = hub.run(&["show", &id]).ok();
+    assert!(text.stdout.contains("attachments: photo.jpg (image/jpeg, "), "{text}");
+    assert_clean(text.stdout.as_bytes(), "show");
     let shown = hub.run(&["show", &id, "--json"]).ok();
     assert_clean(shown.stdout.as_bytes(), "show");
     let fields = &shown.json()["fields"];
