@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use convene_protocol::attachment::{self, Attachment, BlobHash, Preview};
+use convene_protocol::attachment::{self, Attachment, BlobHash, NamedBlob, Preview};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
@@ -619,6 +619,15 @@ impl Node {
     /// Whether a live document names the blob (a transfer carries only those).
     pub fn blob_is_named(&self, hash: &BlobHash) -> Result<bool, NodeError> {
         Ok(self.inner.store.blob_is_named(hash)?)
+    }
+
+    /// The blobs live documents name that are not here whole, in the order
+    /// to fetch them: previews first, then the smallest originals.
+    pub fn wanted_blobs(&self) -> Result<Vec<NamedBlob>, NodeError> {
+        let mut wanted: Vec<NamedBlob> =
+            self.inner.store.named_blobs()?.into_iter().filter(|blob| !self.blobs().has(&blob.hash)).collect();
+        wanted.sort_by_key(|blob| (!blob.preview, blob.size));
+        Ok(wanted)
     }
 
     /// A whole blob's bytes, checked against its hash.

@@ -167,10 +167,28 @@ impl Attachment {
 
     /// The blobs it names: the file, then its preview.
     pub fn blobs(&self) -> impl Iterator<Item = BlobHash> + '_ {
-        std::iter::once(&self.hash)
-            .chain(self.preview.as_ref().map(|preview| &preview.hash))
-            .filter_map(|hash| BlobHash::parse(hash))
+        self.named_blobs().into_iter().map(|blob| blob.hash)
     }
+
+    /// The blobs it names, with their sizes: the file, then its preview.
+    pub fn named_blobs(&self) -> Vec<NamedBlob> {
+        let file = BlobHash::parse(&self.hash).map(|hash| NamedBlob { hash, size: self.size, preview: false });
+        let preview = self.preview.as_ref().and_then(|preview| {
+            BlobHash::parse(&preview.hash).map(|hash| NamedBlob { hash, size: preview.size, preview: true })
+        });
+        file.into_iter().chain(preview).collect()
+    }
+}
+
+/// A blob a document names: its hash, its size and whether it is a preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NamedBlob {
+    /// Its hash.
+    pub hash: BlobHash,
+    /// Its size in bytes, as the document says.
+    pub size: u64,
+    /// A preview (small, travels first) rather than an original.
+    pub preview: bool,
 }
 
 /// A file name as given (perhaps a path, from any system) made a short

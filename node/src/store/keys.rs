@@ -14,7 +14,7 @@
 //! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
 //! | `M` | entry id | its document id: an entry set aside as damaged, to be fetched again from a peer |
 //! | `R` | time (8, BE) ‖ sequence (4, BE) | a note of a repair the store made to itself (the last 20) |
-//! | `B` | blob hash ‖ document id | empty: a live document names the blob (an attached file or its preview) in some change |
+//! | `B` | blob hash ‖ document id | size (8, BE) ‖ 1 for a preview, 0 for an original: a live document names the blob (an attached file or its preview) in some change |
 //! | `A` | document id ‖ blob hash | empty: the same, found from the document |
 //! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
 //!
@@ -91,6 +91,19 @@ pub(crate) fn missing(id: &EntryId) -> Vec<u8> {
 
 pub(crate) fn blob_ref(hash: &BlobHash, document: &DocumentId) -> Vec<u8> {
     prefixed(BLOB_REF, &[&hash.0, &document.0])
+}
+
+/// A blob record's value: its size and whether it is a preview.
+pub(crate) fn blob_ref_value(size: u64, preview: bool) -> Vec<u8> {
+    let mut value = size.to_be_bytes().to_vec();
+    value.push(u8::from(preview));
+    value
+}
+
+/// A blob record's value read back: size and preview flag.
+pub(crate) fn read_blob_ref_value(value: &[u8]) -> Option<(u64, bool)> {
+    let size = u64::from_be_bytes(value.get(..8)?.try_into().ok()?);
+    Some((size, *value.get(8)? == 1))
 }
 
 pub(crate) fn doc_blob(document: &DocumentId, hash: &BlobHash) -> Vec<u8> {

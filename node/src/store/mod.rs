@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use convene_protocol::attachment::{Attachment, BlobHash};
+use convene_protocol::attachment::{Attachment, BlobHash, NamedBlob};
 use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
@@ -399,6 +399,21 @@ impl<B: Backend> Store<B> {
     /// Whether a live document names the blob.
     pub fn blob_is_named(&self, hash: &BlobHash) -> Result<bool, StoreError> {
         Ok(self.backend.scan_prefix(&keys::blob_refs(hash)).next().transpose()?.is_some())
+    }
+
+    /// Every blob a live document names, once each (by hash).
+    pub fn named_blobs(&self) -> Result<Vec<NamedBlob>, StoreError> {
+        let mut out: Vec<NamedBlob> = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::BLOB_REF]) {
+            let (key, value) = pair?;
+            let hash = keys::blob_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let (size, preview) = keys::read_blob_ref_value(&value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            // Records are sorted by hash: a blob several documents name comes once.
+            if out.last().is_none_or(|last| last.hash != hash) {
+                out.push(NamedBlob { hash, size, preview });
+            }
+        }
+        Ok(out)
     }
 
     /// Erases from disk each blob a withdrawal dropped that no live
@@ -822,9 +837,9 @@ impl<B: Backend> Store<B> {
                 // Blobs its attachments name, until a withdrawal (an edit
                 // that drops one keeps it: the history still names it).
                 for attachment in Attachment::all_of(&shown.fields) {
-                    for hash in attachment.blobs() {
-                        batch.put(keys::blob_ref(&hash, &document), Vec::new());
-                        batch.put(keys::doc_blob(&document, &hash), Vec::new());
+                    for blob in attachment.named_blobs() {
+                        batch.put(keys::blob_ref(&blob.hash, &document), keys::blob_ref_value(blob.size, blob.preview));
+                        batch.put(keys::doc_blob(&document, &blob.hash), Vec::new());
                     }
                 }
                 let row = ListRow {
