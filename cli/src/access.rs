@@ -431,7 +431,8 @@ impl Access {
             }
             Self::Remote(remote) => {
                 let path = format!("/submissions/{}/attachments", encode(id));
-                let request = AttachRequest { attachments: attachments.to_vec() };
+                let given = attachments.iter().map(|file| serde_json::to_value(file).expect("serialises")).collect();
+                let request = AttachRequest { attachments: given };
                 let body = serde_json::to_value(&request).expect("JSON serialises");
                 match remote.post::<Attached>(&path, &signer_query(signer), &body) {
                     Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {

@@ -49,8 +49,9 @@ pub struct StoredFile {
 /// Attachments to add to a submission (`POST /api/v1/submissions/{id}/attachments`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttachRequest {
-    /// Files already stored with `POST /api/v1/blobs`.
-    pub attachments: Vec<convene_protocol::attachment::Attachment>,
+    /// Files already stored with `POST /api/v1/blobs`, as a submission's
+    /// `attachments` names them (checked by the node).
+    pub attachments: Vec<serde_json::Value>,
 }
 
 /// What attaching did.

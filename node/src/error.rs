@@ -43,6 +43,15 @@ pub enum NodeError {
         /// Why.
         problem: String,
     },
+    /// Files attached to a kind of submission that has no attachments.
+    #[error("a {kind} has no attachments")]
+    NoAttachments {
+        /// The kind.
+        kind: &'static str,
+    },
+    /// Attaching a file that is not stored on this node.
+    #[error("file {0} is not stored on this node: store it first (attach the file itself, or POST /api/v1/blobs)")]
+    FileNotHere(convene_protocol::attachment::BlobHash),
     /// The blob store failed.
     #[error(transparent)]
     Blob(#[from] BlobError),
@@ -170,6 +179,8 @@ impl NodeError {
             | Self::Withdrawn(_)
             | Self::IdentityExists(_)
             | Self::TooManyDrafts { .. }
+            | Self::NoAttachments { .. }
+            | Self::FileNotHere(_)
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
             Self::NotSecretariat => ErrorClass::NotSecretariat,
             Self::NoIdentity | Self::WhichIdentity(_) | Self::NotInitialised { .. } | Self::BadPeerAddr(_) => {

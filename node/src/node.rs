@@ -9,7 +9,7 @@ use convene_protocol::attachment::{self, Attachment, BlobHash, NamedBlob, Previe
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
-use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact};
 use convene_protocol::seal::{self, Sealer};
@@ -678,10 +678,17 @@ impl Node {
         if author.public() != head.row.creator && !self.inner.store.is_granted(id, &author.public())? {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
+        let kind = head.row.kind;
+        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments { .. })) {
+            return Err(NodeError::NoAttachments { kind: kind.as_str() });
+        }
+        if attachments.is_empty() {
+            return Ok(None);
+        }
         for attachment in attachments {
             for hash in attachment.blobs() {
                 if !self.blobs().has(&hash) {
-                    return Err(NodeError::Blob(crate::blobs::BlobError::NotHere(hash)));
+                    return Err(NodeError::FileNotHere(hash));
                 }
             }
         }

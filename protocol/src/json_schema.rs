@@ -10,6 +10,9 @@ use crate::schema::{MAX_CODE_CHARS, MAX_PUBLIC_BYTES};
 use crate::text_rules::country_codes;
 
 /// Control characters a text may not hold (line breaks and tabs are allowed).
+/// A file name: one line holding something besides spaces, without `/` or `\\`.
+pub const FILE_NAME_PATTERN: &str =
+    r"^[^\u0000-\u001F\u007F-\u009F/\\]*[^\s\u0000-\u001F\u007F-\u009F/\\][^\u0000-\u001F\u007F-\u009F/\\]*$";
 const CONTROLS: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
 /// A sanity check of an email address: what the validator accepts.
 const EMAIL_PATTERN: &str = r"^[!-?A-~]+@[!-\-/-?A-~]+(?:\.[!-\-/-?A-~]+)+$";
@@ -176,7 +179,7 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": MAX_NAME_CHARS,
-                "pattern": format!("^[^/\\\\{CONTROLS}]+$"),
+                "pattern": FILE_NAME_PATTERN,
             });
             item["properties"]["preview"] = json!({ "oneOf": [{ "type": "null" }, blob(MAX_PREVIEW_BYTES)] });
             return json!({ "type": nullable("array"), "maxItems": max, "items": item });

@@ -24,9 +24,9 @@
 use serde_json::{Map, Value};
 
 use crate::attachment::{
-    self, BlobHash, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MAX_SUBMISSION_BYTES, MediaType,
+    Attachment, BlobHash, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MAX_SUBMISSION_BYTES, MediaType,
 };
-use crate::kinds::{Codes, Field, Kind, MAX_CODES, Need, Shape, Slot, SubmissionKind};
+use crate::kinds::{CASE_STUDY, Codes, Field, Kind, MAX_CODES, Need, Shape, Slot, SubmissionKind};
 use crate::problem::{Expected, FieldError, JsonType, Problem, ValidationErrors, WHOLE};
 use crate::text_rules::{
     canonical_language, country_suggestion, date_problem, email_problem, is_assigned_country, loose, short,
@@ -115,6 +115,22 @@ pub fn validate_public(fields: &Map<String, Value>) -> Result<SubmissionKind, Va
     check.fields_of(SubmissionKind::ALL[index].spec());
     check.finish()?;
     Ok(SubmissionKind::ALL[index])
+}
+
+/// Checks and normalises a list of attachments given on its own (as the
+/// `attachments` field of a report or case study), reporting every bad one.
+pub fn validate_attachments(value: &Value) -> Result<Vec<Attachment>, ValidationErrors> {
+    let field = CASE_STUDY.field("attachments").expect("case studies have attachments");
+    let empty = Map::new();
+    let mut check = Check::new(&empty, Mode::Submission);
+    let checked = check.value(field, field.name, Some(value));
+    match checked {
+        Ok(checked) if check.errors.is_empty() => {
+            let checked = checked.unwrap_or_else(|| Value::Array(Vec::new()));
+            Ok(serde_json::from_value(checked).expect("checked attachments deserialise"))
+        }
+        _ => Err(ValidationErrors(check.errors)),
+    }
 }
 
 /// The name a sealed field is stored under: `sealed_contact`.
@@ -489,9 +505,11 @@ impl<'a> Check<'a> {
         };
         let name_path = format!("{path}.name");
         let name = match self.string(&name_path, object.get("name"), Need::Required, MAX_NAME_CHARS) {
-            Ok(Some(name)) if attachment::file_name(&name) != name => {
+            Ok(Some(name)) if name.contains(['/', '\\']) => {
                 self.reject(&name_path, Problem::NotAFileName { value: short(&name) })
             }
+            // One line: no line break or tab either.
+            Ok(Some(name)) if name.chars().any(char::is_control) => self.reject(&name_path, Problem::ControlCharacters),
             Ok(name) => Ok(name.unwrap_or_default()),
             Err(()) => Err(()),
         };

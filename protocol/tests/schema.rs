@@ -832,3 +832,17 @@ fn attachment(key: &str, value: Value) -> Value {
     attachment[key] = value;
     attachment
 }
+
+#[test]
+fn attachments_given_alone_are_checked_and_normalised_like_the_field() {
+    use convene_protocol::schema::validate_attachments;
+    let given = json!([attachment("size", json!(503.0)), attachment("name", json!("  minutes.pdf "))]);
+    let checked = validate_attachments(&given).unwrap();
+    assert_eq!(checked[0].size, 503, "a whole number written with a fraction is a whole number");
+    assert_eq!(checked[1].name, "minutes.pdf", "trimmed");
+    let errors = validate_attachments(&json!([attachment("name", json!("a\tb.pdf")), attachment("size", json!(0))]))
+        .unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|error| error.path.as_str()).collect();
+    assert_eq!(paths, ["attachments[0].name", "attachments[1].size"]);
+    assert!(validate_attachments(&json!([])).unwrap().is_empty());
+}

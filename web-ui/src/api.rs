@@ -21,7 +21,8 @@ use convene_node::api::{AttachRequest, Attached, FullStatus, MAX_IMPORT_BATCH, S
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
 use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
-use convene_protocol::attachment::MAX_FILE_BYTES;
+use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES};
+use convene_protocol::schema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -30,6 +31,8 @@ use crate::{ApiError, WebState};
 
 /// Largest request body.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Longest file name given to `/blobs` (folders included; the node keeps the last 200 characters' worth).
+const MAX_GIVEN_NAME_CHARS: usize = 1000;
 /// Largest file sent to `/blobs`: the largest attachment, and room for metadata to remove.
 const MAX_UPLOAD_BYTES: usize = MAX_FILE_BYTES as usize + 1024 * 1024;
 
@@ -254,6 +257,9 @@ async fn upload(
     request: Request,
 ) -> Result<(StatusCode, Json<StoredFile>), ApiError> {
     authorize(&state, &headers)?;
+    if query.name.chars().count() > MAX_GIVEN_NAME_CHARS {
+        return Err(ApiError::bad_request(format!("a file name may be at most {MAX_GIVEN_NAME_CHARS} characters")));
+    }
     let bytes = axum::body::to_bytes(request.into_body(), MAX_UPLOAD_BYTES).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -277,7 +283,15 @@ async fn attach(
     let entry = blocking(&state.node, move |node| {
         let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
         let id = node.resolve(&id)?;
-        node.attach(&secret, &id, &body.attachments)
+        // A file not stored here is named first (409), whatever else is wrong.
+        let named = body.attachments.iter().flat_map(|file| [file.get("hash"), file.pointer("/preview/hash")]);
+        for hash in named.flatten().filter_map(Value::as_str).filter_map(BlobHash::parse) {
+            if !node.blobs().has(&hash) {
+                return Err(NodeError::FileNotHere(hash));
+            }
+        }
+        let attachments = schema::validate_attachments(&Value::Array(body.attachments)).map_err(NodeError::Invalid)?;
+        node.attach(&secret, &id, &attachments)
     })
     .await?;
     Ok(Json(Attached { entry: entry.map(|entry| entry.to_string()) }))

@@ -212,15 +212,18 @@ async fn every_documented_endpoint_answers_as_documented() {
     }
     covered.insert(("/blobs".to_owned(), "post".to_owned(), 201));
     let attach = json!({ "attachments": [stored_file["attachment"]] });
+    let not_here =
+        json!({ "attachments": [{"hash": "0".repeat(64), "size": 10, "type": "application/pdf", "name": "x.pdf"}] });
     let attach_cases = [
         (format!("/submissions/{stored}/attachments?as=ama"), true, 200),
         (format!("/submissions/{stored}/attachments?as=ama"), false, 401),
         (format!("/submissions/{missing}/attachments?as=ama"), true, 404),
         (format!("/submissions/{to_withdraw}/attachments?as=ama"), true, 409),
+        (format!("/submissions/{stored}/attachments?as=ama"), true, 409),
         (format!("/submissions/{stored}/attachments"), true, 400),
     ];
     for (uri, auth, expect) in attach_cases {
-        let body = attach.to_string();
+        let body = if expect == 409 && uri.contains(&stored) { not_here.to_string() } else { attach.to_string() };
         let answer =
             client_as(auth).request(Method::POST, &format!("/api/v1{uri}"), Some("application/json"), body).await;
         check(&doc, "/submissions/{id}/attachments", &Method::POST, expect, &answer, &uri);
