@@ -643,6 +643,13 @@ impl Node {
         let name = attachment::file_name(name);
         let file_error = |problem: String| NodeError::File { name: name.clone(), problem };
         let cleaned = attachment::clean(bytes).map_err(|error| file_error(error.to_string()))?;
+        // A full disk refuses it before a byte is written, as it does a local
+        // write (a file and its preview, with room to spare, and the store's
+        // disk reserve made again first).
+        let writing = cleaned.bytes.len() as u64 + attachment::MAX_PREVIEW_BYTES;
+        let unreserved = space::disk_reserve_missing(&self.inner.data_dir.store_path());
+        space::check_room(DiskSpace::of(&self.inner.data_dir.blobs_path()), writing, unreserved)
+            .map_err(|error| NodeError::Store(StoreError::Backend(error)))?;
         let preview = if cleaned.media_type.is_image() {
             let preview = preview::make(&cleaned.bytes, cleaned.media_type, cleaned.orientation).map_err(file_error)?;
             let hash = self.blobs().insert(&preview)?;

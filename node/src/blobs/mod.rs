@@ -349,16 +349,22 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = path.parent().expect("in a folder");
     fs::create_dir_all(parent).map_err(io_error(parent))?;
     let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut file = OpenOptions::new()
+    let written = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o600)
         .open(&temporary)
-        .map_err(io_error(&temporary))?;
-    file.write_all(bytes).map_err(io_error(&temporary))?;
-    file.sync_all().map_err(io_error(&temporary))?;
-    fs::rename(&temporary, path).map_err(io_error(path))?;
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&temporary, path));
+    if let Err(error) = written {
+        // A failed write (a full disk) leaves nothing behind.
+        let _ = fs::remove_file(&temporary);
+        return Err(io_error(path)(error));
+    }
     sync_dir(parent)
 }
 
