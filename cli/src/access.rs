@@ -24,12 +24,15 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use convene_node::api::{BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, WantRequest};
+use convene_node::api::{
+    AttachRequest, Attached, BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, StoredFile, WantRequest,
+};
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
+use convene_protocol::attachment::Attachment;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -392,6 +395,58 @@ impl Access {
         }
     }
 
+    /// Readies a file to attach: metadata removed, stored, preview made.
+    pub fn store_file(&self, name: &str, bytes: &[u8]) -> Result<StoredFile, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.store_file(name, bytes)?),
+            Self::Remote(remote) => {
+                let query = vec![("name".to_owned(), name.to_owned())];
+                let sent = remote.send(
+                    "POST",
+                    "/blobs",
+                    &query,
+                    ("application/octet-stream", bytes),
+                    "the file may be stored; running the same command again is safe",
+                );
+                match sent {
+                    Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                        remote.reconnect()?.store_file(name, bytes)
+                    }
+                    answer => answer,
+                }
+            }
+        }
+    }
+
+    /// Adds stored files to a submission; returns the change signed, if any.
+    pub fn attach(
+        &self,
+        data_dir: &DataDir,
+        signer: Option<&str>,
+        id: &str,
+        attachments: &[Attachment],
+    ) -> Result<Option<String>, Failure> {
+        match self {
+            Self::Local(node) => {
+                let (_, secret) = data_dir.identity(signer)?;
+                let id = node.resolve(id)?;
+                Ok(node.attach(&secret, &id, attachments)?.map(|entry| entry.to_string()))
+            }
+            Self::Remote(remote) => {
+                let path = format!("/submissions/{}/attachments", encode(id));
+                let given = attachments.iter().map(|file| serde_json::to_value(file).expect("serialises")).collect();
+                let request = AttachRequest { attachments: given };
+                let body = serde_json::to_value(&request).expect("JSON serialises");
+                match remote.post::<Attached>(&path, &signer_query(signer), &body) {
+                    Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                        remote.reconnect()?.attach(data_dir, signer, id, attachments)
+                    }
+                    answer => Ok(answer?.entry),
+                }
+            }
+        }
+    }
+
     /// Network, store, identities, and peers when the node runs.
     pub fn status(&self) -> Result<FullStatus, Failure> {
         match self {
@@ -544,13 +599,27 @@ impl Remote {
         self.write("DELETE", path, &[], body, "it may have been done; running the same command again is safe")
     }
 
-    /// A write; `lost` says what a lost answer means for it.
+    /// A write of JSON; `lost` says what a lost answer means for it.
     fn write<T: DeserializeOwned>(
         &self,
         method: &str,
         path: &str,
         query: &[(String, String)],
         body: &Value,
+        lost: &str,
+    ) -> Result<T, Failure> {
+        let body = serde_json::to_vec(body).expect("JSON serialises");
+        self.send(method, path, query, ("application/json", &body), lost)
+    }
+
+    /// A write of `body` (its content type and bytes); `lost` says what a
+    /// lost answer means for it.
+    fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: (&str, &[u8]),
         lost: &str,
     ) -> Result<T, Failure> {
         let answer =
@@ -570,14 +639,13 @@ impl Remote {
         method: &str,
         path: &str,
         query: &[(String, String)],
-        body: Option<&Value>,
+        body: Option<(&str, &[u8])>,
         timeout: Duration,
     ) -> Result<(u16, Vec<u8>), Trouble> {
         let mut stream = UnixStream::connect(&self.socket)
             .map_err(|error| Trouble::NotSent(format!("{}: {error}", self.socket.display())))?;
         stream.set_read_timeout(Some(timeout)).map_err(|error| Trouble::NotSent(error.to_string()))?;
         stream.set_write_timeout(Some(timeout)).map_err(|error| Trouble::NotSent(error.to_string()))?;
-        let body = body.map(|value| serde_json::to_vec(value).expect("JSON serialises"));
         let mut target = format!("/api/v1{path}");
         if !query.is_empty() {
             let pairs: Vec<String> =
@@ -590,12 +658,12 @@ impl Remote {
         let mut request = format!(
             "{method} {target} HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\nConnection: close\r\n"
         );
-        if let Some(body) = &body {
-            request.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        if let Some((content_type, body)) = body {
+            request.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()));
         }
         request.push_str("\r\n");
         let mut bytes = request.into_bytes();
-        bytes.extend_from_slice(body.as_deref().unwrap_or_default());
+        bytes.extend_from_slice(body.map(|(_, body)| body).unwrap_or_default());
         // The server acts only on a whole request; a write cut short is not one.
         stream.write_all(&bytes).map_err(|error| Trouble::NotSent(error.to_string()))?;
         let mut answer = Vec::new();

@@ -65,6 +65,16 @@ impl Failure {
         self.undelivered == Some(Undelivered::AnswerLost)
     }
 
+    /// A failure about the input (a bad file or field), not the node or the disk.
+    pub fn is_invalid_input(&self) -> bool {
+        self.code == INVALID
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A usage error.
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(USAGE, message)

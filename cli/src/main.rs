@@ -60,6 +60,8 @@ enum Command {
     List(commands::list::ListArgs),
     /// Show one submission.
     Show(commands::list::ShowArgs),
+    /// Attach photos (JPEG, PNG, WebP) or PDFs to a submission; location and camera data are removed.
+    Attach(commands::attach::AttachArgs),
     /// Withdraw one of your submissions: its content is purged.
     Withdraw(commands::withdraw::WithdrawArgs),
     /// Re-check the signature and id of every stored entry.
@@ -117,6 +119,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Import(args) => commands::submit::import(&context, args),
         Command::List(args) => commands::list::list(&context, args),
         Command::Show(args) => commands::list::show(&context, args),
+        Command::Attach(args) => commands::attach::run(&context, args),
         Command::Withdraw(args) => commands::withdraw::run(&context, args),
         Command::Verify(args) => commands::verify::run(&context, args),
         Command::Bundle(command) => commands::bundle::run(&context, command),

@@ -70,3 +70,32 @@ impl BundleRequest {
         node.export_bundle(&self.file, &selection, self.part_size)
     }
 }
+
+/// A file stored to be attached: what the document will say of it, and
+/// what was removed from it (`POST /api/v1/blobs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    /// The attachment, to put in a submission's `attachments`.
+    pub attachment: convene_protocol::attachment::Attachment,
+    /// The metadata removed before it was hashed.
+    pub removed: Vec<convene_protocol::attachment::Removed>,
+    /// What the convener is told, in English: what was removed, or that a
+    /// PDF may carry metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Attachments to add to a submission (`POST /api/v1/submissions/{id}/attachments`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttachRequest {
+    /// Files already stored with `POST /api/v1/blobs`, as a submission's
+    /// `attachments` names them (checked by the node).
+    pub attachments: Vec<serde_json::Value>,
+}
+
+/// What attaching did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attached {
+    /// The change signed, if anything was new.
+    pub entry: Option<String>,
+}

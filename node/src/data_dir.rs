@@ -118,6 +118,11 @@ impl DataDir {
         self.root.join("store")
     }
 
+    /// Where attached files and their previews lie (`blobs/`).
+    pub fn blobs_path(&self) -> PathBuf {
+        self.root.join("blobs")
+    }
+
     fn identities_dir(&self) -> PathBuf {
         self.root.join("identities")
     }

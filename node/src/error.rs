@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use convene_protocol::entry::{DocumentId, EntryError};
 use convene_protocol::problem::ValidationErrors;
 
+use crate::blobs::BlobError;
 use crate::store::{BackendError, IngestError, StoreError};
 
 /// Anything the [`crate::Node`] handle can refuse or fail at.
@@ -34,6 +35,26 @@ pub enum NodeError {
         /// What is wrong.
         problem: String,
     },
+    /// A file that cannot be attached.
+    #[error("{name}: {problem}")]
+    File {
+        /// The file's name.
+        name: String,
+        /// Why.
+        problem: String,
+    },
+    /// Files attached to a kind of submission that has no attachments.
+    #[error("a {kind} has no attachments")]
+    NoAttachments {
+        /// The kind.
+        kind: &'static str,
+    },
+    /// Attaching a file that is not stored on this node.
+    #[error("file {0} is not stored on this node: store it first (attach the file itself, or POST /api/v1/blobs)")]
+    FileNotHere(convene_protocol::attachment::BlobHash),
+    /// The blob store failed.
+    #[error(transparent)]
+    Blob(#[from] BlobError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -159,14 +180,19 @@ impl NodeError {
             | Self::NotJson(_)
             | Self::Entry(_)
             | Self::BadIdentityName(_)
+            | Self::File { .. }
             | Self::DraftTooLarge { .. }
             | Self::WantFile { .. } => ErrorClass::Invalid,
-            Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) => ErrorClass::NotFound,
+            Self::NotFound(_) | Self::UnknownIdentity(_) | Self::Ambiguous(_) | Self::Blob(BlobError::NotHere(_)) => {
+                ErrorClass::NotFound
+            }
             Self::Refused(_)
             | Self::NotAuthor(_)
             | Self::Withdrawn(_)
             | Self::IdentityExists(_)
             | Self::TooManyDrafts { .. }
+            | Self::NoAttachments { .. }
+            | Self::FileNotHere(_)
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
             Self::NotSecretariat => ErrorClass::NotSecretariat,
             Self::NoIdentity
@@ -174,7 +200,9 @@ impl NodeError {
             | Self::NotInitialised { .. }
             | Self::BadPeerAddr(_)
             | Self::PartTooSmall(_) => ErrorClass::Usage,
-            Self::Store(StoreError::Backend(BackendError::Io(_))) | Self::Io { .. } => ErrorClass::Storage,
+            Self::Store(StoreError::Backend(BackendError::Io(_)))
+            | Self::Io { .. }
+            | Self::Blob(BlobError::Io { .. } | BlobError::Damaged(_)) => ErrorClass::Storage,
             _ => ErrorClass::Failed,
         }
     }

@@ -11,6 +11,7 @@
 //! [`sync::SyncHandle`]; the store, its records and its keys are private.
 
 pub mod api;
+pub mod blobs;
 pub mod bundle;
 pub mod data_dir;
 pub mod drafts;

@@ -5,20 +5,23 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use convene_protocol::attachment::{self, Attachment, BlobHash, NamedBlob, Preview};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
-use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact};
 use convene_protocol::seal::{self, Sealer};
 use serde_json::{Map, Value};
 
+use crate::api::StoredFile;
+use crate::blobs::{BlobStore, preview};
 use crate::data_dir::{DataDir, SecretariatKeys};
 use crate::error::NodeError;
 use crate::query::{Filter, Page};
 use crate::store::space::{self, DiskSpace};
-use crate::store::{BackendError, DocumentRow, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
+use crate::store::{BackendError, DocumentRow, Head, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
 
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
@@ -252,7 +255,8 @@ impl Node {
         let genesis = data_dir.genesis()?;
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
-        let store = Store::open(&data_dir.store_path(), network)?;
+        let blobs = BlobStore::open(&data_dir.blobs_path())?;
+        let store = Store::open(&data_dir.store_path(), network)?.with_blobs(blobs)?;
         let (stored, _) = tokio::sync::broadcast::channel(4096);
         Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
     }
@@ -570,9 +574,20 @@ impl Node {
                 }
             }
         }
+        self.sign_edit(author, id, &head, &fields)
+    }
+
+    /// Signs and stores a change turning the document at `head` into `fields`.
+    fn sign_edit(
+        &self,
+        author: &SecretKey,
+        id: &DocumentId,
+        head: &Head,
+        fields: &Map<String, Value>,
+    ) -> Result<Option<EntryId>, NodeError> {
+        let row = &head.row;
         let timestamp_ms = now_ms().max(row.updated_ms + 1);
-        let change =
-            self.inner.store.with_doc(&head, |doc| doc.edit_change(&author.public(), &fields, timestamp_ms))?;
+        let change = self.inner.store.with_doc(head, |doc| doc.edit_change(&author.public(), fields, timestamp_ms))?;
         let Some(change) = change? else {
             return Ok(None);
         };
@@ -621,6 +636,107 @@ impl Node {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             _ => Ok(entry_id),
         }
+    }
+
+    /// The blob store: attached files and previews, for transfers.
+    pub fn blobs(&self) -> &BlobStore {
+        self.inner.store.blobs().expect("a node's store has its blobs")
+    }
+
+    /// Whether a live document names the blob (a transfer carries only those).
+    pub fn blob_is_named(&self, hash: &BlobHash) -> Result<bool, NodeError> {
+        Ok(self.inner.store.blob_is_named(hash)?)
+    }
+
+    /// The blobs live documents name that are not here whole, in the order
+    /// to fetch them: previews first, then the smallest originals.
+    pub fn wanted_blobs(&self) -> Result<Vec<NamedBlob>, NodeError> {
+        let mut wanted: Vec<NamedBlob> =
+            self.inner.store.named_blobs()?.into_iter().filter(|blob| !self.blobs().has(&blob.hash)).collect();
+        wanted.sort_by_key(|blob| (!blob.preview, blob.size));
+        Ok(wanted)
+    }
+
+    /// A whole blob's bytes, checked against its hash.
+    pub fn blob(&self, hash: &BlobHash) -> Result<Vec<u8>, NodeError> {
+        Ok(self.blobs().read(hash)?)
+    }
+
+    /// Readies a file to attach: checks its type by its first bytes,
+    /// removes location and device metadata, stores it and, for a picture,
+    /// a preview; returns what a submission's `attachments` says of it.
+    /// Nothing names it until a submission does.
+    pub fn store_file(&self, name: &str, bytes: &[u8]) -> Result<StoredFile, NodeError> {
+        let name = attachment::file_name(name);
+        let file_error = |problem: String| NodeError::File { name: name.clone(), problem };
+        let cleaned = attachment::clean(bytes).map_err(|error| file_error(error.to_string()))?;
+        // A full disk refuses it before a byte is written, as it does a local
+        // write (a file and its preview, with room to spare, and the store's
+        // disk reserve made again first).
+        let writing = cleaned.bytes.len() as u64 + attachment::MAX_PREVIEW_BYTES;
+        let unreserved = space::disk_reserve_missing(&self.inner.data_dir.store_path());
+        space::check_room(DiskSpace::of(&self.inner.data_dir.blobs_path()), writing, unreserved)
+            .map_err(|error| NodeError::Store(StoreError::Backend(error)))?;
+        let preview = if cleaned.media_type.is_image() {
+            let preview = preview::make(&cleaned.bytes, cleaned.media_type, cleaned.orientation).map_err(file_error)?;
+            let hash = self.blobs().insert(&preview)?;
+            Some(Preview { hash: hash.to_hex(), size: preview.len() as u64 })
+        } else {
+            None
+        };
+        let hash = self.blobs().insert(&cleaned.bytes)?;
+        let note = cleaned.report(&name);
+        let attachment = Attachment {
+            hash: hash.to_hex(),
+            size: cleaned.bytes.len() as u64,
+            media_type: cleaned.media_type,
+            name,
+            preview,
+        };
+        Ok(StoredFile { attachment, removed: cleaned.removed, note })
+    }
+
+    /// Adds attachments (stored first with [`Node::store_file`]) to a
+    /// submission by a signed change; one already there (by hash) is not
+    /// added again. Returns `None` when nothing was new.
+    pub fn attach(
+        &self,
+        author: &SecretKey,
+        id: &DocumentId,
+        attachments: &[Attachment],
+    ) -> Result<Option<EntryId>, NodeError> {
+        if self.inner.store.tombstone(id)?.is_some() {
+            return Err(NodeError::Withdrawn(*id));
+        }
+        let head = self.inner.store.head(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        if author.public() != head.row.creator && !self.inner.store.is_granted(id, &author.public())? {
+            return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
+        }
+        let kind = head.row.kind;
+        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments { .. })) {
+            return Err(NodeError::NoAttachments { kind: kind.as_str() });
+        }
+        if attachments.is_empty() {
+            return Ok(None);
+        }
+        for attachment in attachments {
+            for hash in attachment.blobs() {
+                if !self.blobs().has(&hash) {
+                    return Err(NodeError::FileNotHere(hash));
+                }
+            }
+        }
+        // The stored fields (the sealed contact kept as it is) with the files added.
+        let mut fields = head.row.fields.clone();
+        let mut list = Attachment::all_of(&fields);
+        for attachment in attachments {
+            if !list.iter().any(|have| have.hash == attachment.hash) {
+                list.push(attachment.clone());
+            }
+        }
+        fields.insert("attachments".into(), serde_json::to_value(&list).expect("attachments serialise"));
+        schema::validate_public(&fields).map_err(NodeError::Invalid)?;
+        self.sign_edit(author, id, &head, &fields)
     }
 
     /// The ids of every stored entry: what reconciliation offers peers.

@@ -4,11 +4,15 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::attachment::{MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MediaType};
 use crate::kinds::{Field, Kind, MAX_CODES, MAX_EMAIL_BYTES, Need, Shape};
 use crate::schema::{MAX_CODE_CHARS, MAX_PUBLIC_BYTES};
 use crate::text_rules::country_codes;
 
 /// Control characters a text may not hold (line breaks and tabs are allowed).
+/// A file name: one line holding something besides spaces, without `/` or `\\`.
+pub const FILE_NAME_PATTERN: &str =
+    r"^[^\u0000-\u001F\u007F-\u009F/\\]*[^\s\u0000-\u001F\u007F-\u009F/\\][^\u0000-\u001F\u007F-\u009F/\\]*$";
 const CONTROLS: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
 /// A sanity check of an email address: what the validator accepts.
 const EMAIL_PATTERN: &str = r"^[!-?A-~]+@[!-\-/-?A-~]+(?:\.[!-\-/-?A-~]+)+$";
@@ -156,6 +160,30 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
         Shape::Count { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Shape::Flag => json!({ "type": "boolean" }),
         Shape::Group(members) => Value::Object(group_schema(members)),
+        Shape::Attachments { max } => {
+            let blob = |max_size: u64| {
+                json!({
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["hash", "size"],
+                    "properties": {
+                        "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                        "size": { "type": "integer", "minimum": 1, "maximum": max_size },
+                    },
+                })
+            };
+            let mut item = blob(MAX_FILE_BYTES);
+            item["required"] = json!(["hash", "size", "type", "name"]);
+            item["properties"]["type"] = json!({ "type": "string", "enum": MediaType::ALL.map(MediaType::as_str) });
+            item["properties"]["name"] = json!({
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_NAME_CHARS,
+                "pattern": FILE_NAME_PATTERN,
+            });
+            item["properties"]["preview"] = json!({ "oneOf": [{ "type": "null" }, blob(MAX_PREVIEW_BYTES)] });
+            return json!({ "type": nullable("array"), "maxItems": max, "items": item });
+        }
     };
     if required { schema } else { json!({ "oneOf": [{ "type": "null" }, schema] }) }
 }

@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::MAX_ATTACHMENTS;
 use crate::taxonomy::{Taxonomy, Term};
 
 /// Longest title, in characters.
@@ -22,7 +23,7 @@ pub const MAX_NAME_CHARS: usize = 300;
 pub const MAX_TEXT_CHARS: usize = 20_000;
 /// Longest item of a text list (insights, quotes, lessons, host organisations), in characters.
 pub const MAX_ITEM_CHARS: usize = 2_000;
-/// Longest short text (locality, announcement topic, photo or attachment hash), in characters.
+/// Longest short text (locality, announcement topic), in characters.
 pub const MAX_SHORT_CHARS: usize = 200;
 /// Most codes in a code list.
 pub const MAX_CODES: usize = 50;
@@ -119,6 +120,13 @@ pub enum Shape {
     /// Fields of their own, given as one JSON object; in a group, an optional
     /// text left out is stored empty.
     Group(&'static [Field]),
+    /// Attached files ([`crate::attachment::Attachment`]): each an object
+    /// `{hash, size, type, name, preview?: {hash, size}}` naming a blob,
+    /// within the limits of [`crate::attachment`] (each file, and all together).
+    Attachments {
+        /// Most files.
+        max: usize,
+    },
 }
 
 /// Where the codes of a [`Shape::Code`] or [`Shape::CodeList`] come from.
@@ -320,6 +328,7 @@ const LIFECYCLE_STAGES: Field = field("lifecycle_stages", codes(TermList::Lifecy
     .slot(Slot::LifecycleStages)
     .column("lifecycle_stages");
 const CONSENT: Field = field("consent_to_publish", Shape::Flag).column("consent_to_publish");
+const ATTACHMENTS: Field = field("attachments", Shape::Attachments { max: MAX_ATTACHMENTS }).optional();
 const LONG_TEXT: Shape = Shape::LongText { max_chars: MAX_TEXT_CHARS };
 
 /// What came out of a convening: summary, insights, quotes.
@@ -343,7 +352,7 @@ pub static CONVENING_REPORT: Kind = Kind {
         field("summary", LONG_TEXT),
         field("insights", lines(1, 50, MAX_ITEM_CHARS)),
         field("quotes", Shape::TextList { min: 0, max: 3, max_chars: MAX_ITEM_CHARS, paragraphs: true }).optional(),
-        field("photos", lines(0, 20, MAX_SHORT_CHARS)).optional(),
+        ATTACHMENTS,
         CONSENT,
     ],
 };
@@ -368,7 +377,7 @@ pub static CASE_STUDY: Kind = Kind {
         field("challenges", LONG_TEXT),
         field("successes", LONG_TEXT),
         field("lessons", lines(1, 50, MAX_ITEM_CHARS)),
-        field("attachments", lines(0, 20, MAX_SHORT_CHARS)).optional(),
+        ATTACHMENTS,
         CONSENT,
     ],
 };

@@ -24,6 +24,7 @@
 #[macro_use]
 mod bytes;
 
+pub mod attachment;
 pub mod change_limits;
 pub mod document;
 pub mod entry;

@@ -132,6 +132,23 @@ pub enum Problem {
         /// The most allowed, in KiB.
         max_kib: usize,
     },
+    /// Not a BLAKE3 hash written as 64 lowercase hex digits.
+    BadHash {
+        /// The value given.
+        value: String,
+    },
+    /// A file name with a folder in it (`/` or `\\`), or `.` or `..`.
+    NotAFileName {
+        /// The value given.
+        value: String,
+    },
+    /// The attached files are too large together.
+    FilesTooLarge {
+        /// Their size, in MB (rounded up).
+        mb: u64,
+        /// The most allowed, in MB.
+        max_mb: u64,
+    },
 }
 
 /// What a value must be, in a [`Problem::WrongType`].

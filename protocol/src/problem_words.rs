@@ -74,6 +74,11 @@ pub fn words(lang: &str, problem: &Problem) -> String {
         Problem::TooLarge { kib, max_kib } => {
             fill(t("problem.too_large"), &[("kib", &kib.to_string()), ("max_kib", &max_kib.to_string())])
         }
+        Problem::BadHash { value } => fill(t("problem.bad_hash"), &[("value", value)]),
+        Problem::NotAFileName { value } => fill(t("problem.not_a_file_name"), &[("value", value)]),
+        Problem::FilesTooLarge { mb, max_mb } => {
+            fill(t("problem.files_too_large"), &[("mb", &mb.to_string()), ("max_mb", &max_mb.to_string())])
+        }
     }
 }
 
@@ -153,6 +158,15 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
             "« {value} » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE.",
             "«{value}» no es un código de país: use dos letras mayúsculas, p. ej. KE.",
             "«{value}» ليس رمز بلد: استخدم حرفين لاتينيين كبيرين، مثل KE.",
+        ],
+    ),
+    (
+        "problem.bad_hash",
+        [
+            "“{value}” is not a file's hash: it must be 64 lowercase hex digits (BLAKE3).",
+            "« {value} » n'est pas l'empreinte d'un fichier : il faut 64 chiffres hexadécimaux en minuscules (BLAKE3).",
+            "«{value}» no es la huella de un archivo: deben ser 64 dígitos hexadecimales en minúsculas (BLAKE3).",
+            "«{value}» ليست بصمة ملف: يجب أن تكون 64 رقمًا ست عشريًا بأحرف صغيرة (BLAKE3).",
         ],
     ),
     (
@@ -291,8 +305,26 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "problem.files_too_large",
+        [
+            "The attached files come to {mb} MB together; at most {max_mb} MB may be attached.",
+            "Les fichiers joints font {mb} Mo en tout ; au plus {max_mb} Mo peuvent être joints.",
+            "Los archivos adjuntos suman {mb} MB; se pueden adjuntar como máximo {max_mb} MB.",
+            "يبلغ حجم الملفات المرفقة معًا {mb} ميغابايت؛ والحد الأقصى {max_mb} ميغابايت.",
+        ],
+    ),
+    (
         "problem.missing",
         ["This is required.", "Ce champ est obligatoire.", "Este campo es obligatorio.", "هذا الحقل مطلوب."],
+    ),
+    (
+        "problem.not_a_file_name",
+        [
+            "“{value}” is not a file name: give the name only, without folders.",
+            "« {value} » n'est pas un nom de fichier : donnez le nom seul, sans dossiers.",
+            "«{value}» no es un nombre de archivo: indique solo el nombre, sin carpetas.",
+            "«{value}» ليس اسم ملف: اكتب الاسم وحده دون مجلدات.",
+        ],
     ),
     (
         "problem.not_one_of",
@@ -437,7 +469,10 @@ mod tests {
             | Problem::PlaceNeeded { .. }
             | Problem::UnknownField { .. }
             | Problem::ClearContact
-            | Problem::TooLarge { .. } => true,
+            | Problem::TooLarge { .. }
+            | Problem::BadHash { .. }
+            | Problem::NotAFileName { .. }
+            | Problem::FilesTooLarge { .. } => true,
         };
         let mut all = vec![
             Problem::Missing,
@@ -459,6 +494,9 @@ mod tests {
             Problem::UnknownField { suggestion: Some("insights".into()) },
             Problem::ClearContact,
             Problem::TooLarge { kib: 200, max_kib: 192 },
+            Problem::BadHash { value: "9f86".into() },
+            Problem::NotAFileName { value: "a/b.jpg".into() },
+            Problem::FilesTooLarge { mb: 26, max_mb: 25 },
         ];
         all.extend(DateFlaw::ALL.map(|flaw| Problem::BadDate { value: "2025-02-30".into(), flaw }));
         all.extend(EmailFlaw::ALL.map(|flaw| Problem::BadEmail { flaw }));

@@ -23,7 +23,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::kinds::{Codes, Field, Kind, MAX_CODES, Need, Shape, Slot, SubmissionKind};
+use crate::attachment::{
+    Attachment, BlobHash, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MAX_SUBMISSION_BYTES, MediaType,
+};
+use crate::kinds::{CASE_STUDY, Codes, Field, Kind, MAX_CODES, Need, Shape, Slot, SubmissionKind};
 use crate::problem::{Expected, FieldError, JsonType, Problem, ValidationErrors, WHOLE};
 use crate::text_rules::{
     canonical_language, country_suggestion, date_problem, email_problem, is_assigned_country, loose, short,
@@ -34,6 +37,9 @@ use crate::text_rules::{
 pub const MAX_PUBLIC_BYTES: usize = 192 * 1024;
 /// Longest text checked as a date, a language tag or a country code, in characters.
 pub(crate) const MAX_CODE_CHARS: usize = 64;
+/// The file types an attachment may have, by MIME type.
+const MEDIA_TYPES: [&str; 4] =
+    [MediaType::Jpeg.as_str(), MediaType::Png.as_str(), MediaType::Webp.as_str(), MediaType::Pdf.as_str()];
 /// Longest text checked as an email address, in characters (the address rules then allow 254 bytes).
 const MAX_EMAIL_CHARS: usize = 1024;
 
@@ -109,6 +115,22 @@ pub fn validate_public(fields: &Map<String, Value>) -> Result<SubmissionKind, Va
     check.fields_of(SubmissionKind::ALL[index].spec());
     check.finish()?;
     Ok(SubmissionKind::ALL[index])
+}
+
+/// Checks and normalises a list of attachments given on its own (as the
+/// `attachments` field of a report or case study), reporting every bad one.
+pub fn validate_attachments(value: &Value) -> Result<Vec<Attachment>, ValidationErrors> {
+    let field = CASE_STUDY.field("attachments").expect("case studies have attachments");
+    let empty = Map::new();
+    let mut check = Check::new(&empty, Mode::Submission);
+    let checked = check.value(field, field.name, Some(value));
+    match checked {
+        Ok(checked) if check.errors.is_empty() => {
+            let checked = checked.unwrap_or_else(|| Value::Array(Vec::new()));
+            Ok(serde_json::from_value(checked).expect("checked attachments deserialise"))
+        }
+        _ => Err(ValidationErrors(check.errors)),
+    }
 }
 
 /// The name a sealed field is stored under: `sealed_contact`.
@@ -418,6 +440,24 @@ impl<'a> Check<'a> {
                 Some(Value::Bool(flag)) => Ok(Some(Value::Bool(*flag))),
                 Some(other) => self.reject(path, wrong_type(Expected::Boolean, other)),
             },
+            Shape::Attachments { max } => {
+                let Some(items) = self.list(path, value, field.need, (0, *max))? else { return Ok(None) };
+                let mut out = Vec::with_capacity(items.len());
+                for (index, item) in items.iter().enumerate() {
+                    if let Ok(attachment) = self.attachment(&format!("{path}[{index}]"), item) {
+                        out.push(attachment);
+                    }
+                }
+                if out.len() < items.len() {
+                    return Err(());
+                }
+                let total: u64 = out.iter().filter_map(|item| item.get("size").and_then(Value::as_u64)).sum();
+                if total > MAX_SUBMISSION_BYTES {
+                    let (mb, max_mb) = (total.div_ceil(1_000_000), MAX_SUBMISSION_BYTES / 1_000_000);
+                    return self.reject(path, Problem::FilesTooLarge { mb, max_mb });
+                }
+                Ok(Some(Value::Array(out)))
+            }
             Shape::Group(members) => {
                 let Some(value) = self.present(path, value, field.need)? else { return Ok(None) };
                 let Some(object) = value.as_object() else {
@@ -442,6 +482,85 @@ impl<'a> Check<'a> {
                 }
                 if good { Ok(Some(Value::Object(out))) } else { Err(()) }
             }
+        }
+    }
+
+    /// One attached file: `{hash, size, type, name, preview?: {hash, size}}`.
+    fn attachment(&mut self, path: &str, value: &Value) -> Result<Value, ()> {
+        const KEYS: [&str; 5] = ["hash", "size", "type", "name", "preview"];
+        let Some(object) = value.as_object() else { return self.reject(path, wrong_type(Expected::Group, value)) };
+        let mut good = true;
+        for key in object.keys().filter(|key| !KEYS.contains(&key.as_str())) {
+            self.fail(&format!("{path}.{key}"), Problem::UnknownField { suggestion: None });
+            good = false;
+        }
+        let hash = self.blob_hash(&format!("{path}.hash"), object.get("hash"));
+        let size = self.blob_size(&format!("{path}.size"), object.get("size"), MAX_FILE_BYTES);
+        let media_type = match object.get("type").filter(|value| !value.is_null()) {
+            None => self.reject(&format!("{path}.type"), Problem::Missing),
+            Some(value) => match check_code(value, Codes::Fixed(&MEDIA_TYPES)) {
+                Ok(code) => Ok(code),
+                Err(problem) => self.reject(&format!("{path}.type"), problem),
+            },
+        };
+        let name_path = format!("{path}.name");
+        let name = match self.string(&name_path, object.get("name"), Need::Required, MAX_NAME_CHARS) {
+            Ok(Some(name)) if name.contains(['/', '\\']) => {
+                self.reject(&name_path, Problem::NotAFileName { value: short(&name) })
+            }
+            // One line: no line break or tab either.
+            Ok(Some(name)) if name.chars().any(char::is_control) => self.reject(&name_path, Problem::ControlCharacters),
+            Ok(name) => Ok(name.unwrap_or_default()),
+            Err(()) => Err(()),
+        };
+        let preview = match object.get("preview").filter(|value| !value.is_null()) {
+            None => Ok(None),
+            Some(Value::Object(preview)) => {
+                let preview_path = format!("{path}.preview");
+                let mut fine = true;
+                for key in preview.keys().filter(|key| !matches!(key.as_str(), "hash" | "size")) {
+                    self.fail(&format!("{preview_path}.{key}"), Problem::UnknownField { suggestion: None });
+                    fine = false;
+                }
+                let hash = self.blob_hash(&format!("{preview_path}.hash"), preview.get("hash"));
+                let size = self.blob_size(&format!("{preview_path}.size"), preview.get("size"), MAX_PREVIEW_BYTES);
+                match (hash, size) {
+                    (Ok(hash), Ok(size)) if fine => Ok(Some(serde_json::json!({ "hash": hash, "size": size }))),
+                    _ => Err(()),
+                }
+            }
+            Some(other) => self.reject(&format!("{path}.preview"), wrong_type(Expected::Group, other)),
+        };
+        let (Ok(hash), Ok(size), Ok(media_type), Ok(name), Ok(preview), true) =
+            (hash, size, media_type, name, preview, good)
+        else {
+            return Err(());
+        };
+        let mut out = Map::new();
+        out.insert("hash".into(), Value::String(hash));
+        out.insert("size".into(), Value::from(size));
+        out.insert("type".into(), Value::String(media_type.to_owned()));
+        out.insert("name".into(), Value::String(name));
+        if let Some(preview) = preview {
+            out.insert("preview".into(), preview);
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// A blob's hash: 64 lowercase hex digits.
+    fn blob_hash(&mut self, path: &str, value: Option<&Value>) -> Result<String, ()> {
+        let hash = self.string(path, value, Need::Required, MAX_CODE_CHARS * 2)?.unwrap_or_default();
+        match BlobHash::parse(&hash) {
+            Some(_) => Ok(hash),
+            None => self.reject(path, Problem::BadHash { value: short(&hash) }),
+        }
+    }
+
+    /// A blob's size in bytes, from 1 to `max`.
+    fn blob_size(&mut self, path: &str, value: Option<&Value>, max: u64) -> Result<u64, ()> {
+        match value.filter(|value| !value.is_null()) {
+            None => self.reject(path, Problem::Missing),
+            Some(value) => self.count(path, value, (1, max)),
         }
     }
 

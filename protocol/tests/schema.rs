@@ -177,13 +177,26 @@ fn good_values_of_every_field_are_accepted() {
         (report(), "quotes", Some(json!(["one", "two", "three"]))),
         (report(), "quotes", None),
         (report(), "quotes", Some(Value::Null)),
-        (report(), "photos", Some(json!(vec!["blake3:9f86d081884c7d65"; 20]))),
+        (
+            report(),
+            "attachments",
+            Some(json!(vec![
+                json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}});
+                20
+            ])),
+        ),
         (report(), "consent_to_publish", Some(json!(false))),
         (case_study(), "country", Some(json!("BR"))),
         (case_study(), "responsible_authority", Some(json!("R5"))),
         (case_study(), "lifecycle_stages", Some(json!([]))),
         (case_study(), "lessons", Some(json!(vec!["lesson"; 50]))),
-        (case_study(), "attachments", Some(json!(["9f86d081"]))),
+        (
+            case_study(),
+            "attachments",
+            Some(
+                json!([{"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 10_000_000, "type": "application/pdf", "name": "report 2025 (final).pdf"}]),
+            ),
+        ),
         (case_study(), "attachments", Some(json!([]))),
         (announcement(), "format", Some(json!("online"))),
         (announcement(), "participation", Some(json!("curated_list"))),
@@ -306,8 +319,47 @@ fn each_bad_field_is_named_with_what_is_allowed() {
         (report(), "quotes", Some(json!(["a", "b", "c", "d"])), "quotes"),
         (report(), "quotes", Some(json!(["a", ""])), "quotes[1]"),
         (report(), "quotes", Some(json!("a quote")), "quotes"),
-        (report(), "photos", Some(json!(vec!["x"; 21])), "photos"),
-        (report(), "photos", Some(json!([{"hash": "x"}])), "photos[0]"),
+        (
+            report(),
+            "attachments",
+            Some(json!(vec![
+                json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg", "preview": {"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 900}});
+                21
+            ])),
+            "attachments",
+        ),
+        (report(), "attachments", Some(json!(["photo.jpg"])), "attachments[0]"),
+        (report(), "attachments", Some(json!([attachment("hash", json!("x"))])), "attachments[0].hash"),
+        (report(), "attachments", Some(json!([attachment("size", Value::Null)])), "attachments[0].size"),
+        (report(), "attachments", Some(json!([attachment("type", json!(7))])), "attachments[0].type"),
+        (report(), "attachments", Some(json!([attachment("name", json!(["a"]))])), "attachments[0].name"),
+        (report(), "attachments", Some(json!([attachment("preview", json!("small"))])), "attachments[0].preview"),
+        (
+            report(),
+            "attachments",
+            Some(json!([attachment(
+                "hash",
+                json!("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08")
+            )])),
+            "attachments[0].hash",
+        ),
+        (report(), "attachments", Some(json!([attachment("size", json!(10_000_001))])), "attachments[0].size"),
+        (report(), "attachments", Some(json!([attachment("size", json!(0))])), "attachments[0].size"),
+        (report(), "attachments", Some(json!([attachment("type", json!("image/gif"))])), "attachments[0].type"),
+        (report(), "attachments", Some(json!([attachment("name", json!("../etc/passwd"))])), "attachments[0].name"),
+        (report(), "attachments", Some(json!([attachment("name", json!(""))])), "attachments[0].name"),
+        (
+            report(),
+            "attachments",
+            Some(json!([attachment(
+                "preview",
+                json!({"hash": "0f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 70_000})
+            )])),
+            "attachments[0].preview.size",
+        ),
+        (report(), "attachments", Some(json!([attachment("camera", json!("x"))])), "attachments[0].camera"),
+        (report(), "attachments", Some(json!(vec![attachment("size", json!(9_000_000)); 3])), "attachments"),
+        (report(), "photos", Some(json!([])), "photos"),
         (report(), "consent_to_publish", None, "consent_to_publish"),
         (report(), "consent_to_publish", Some(json!("yes")), "consent_to_publish"),
         (report(), "consent_to_publish", Some(json!(1)), "consent_to_publish"),
@@ -343,7 +395,6 @@ fn each_bad_field_is_named_with_what_is_allowed() {
         (case_study(), "lessons", None, "lessons"),
         (case_study(), "lessons", Some(json!("one lesson")), "lessons"),
         (case_study(), "lessons", Some(json!([""])), "lessons[0]"),
-        (case_study(), "attachments", Some(json!(vec!["x"; 21])), "attachments"),
         (case_study(), "attachments", Some(json!(["x".repeat(201)])), "attachments[0]"),
         (case_study(), "consent_to_publish", Some(json!("true")), "consent_to_publish"),
         (case_study(), "location", Some(json!({"country": "SN", "locality": "Dakar"})), "location"),
@@ -773,4 +824,25 @@ proptest! {
             let _ = Summary::from_fields(kind, object);
         }
     }
+}
+
+/// A valid attachment with `key` set to `value`.
+fn attachment(key: &str, value: Value) -> Value {
+    let mut attachment = json!({"hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 1234, "type": "image/jpeg", "name": "photo.jpg"});
+    attachment[key] = value;
+    attachment
+}
+
+#[test]
+fn attachments_given_alone_are_checked_and_normalised_like_the_field() {
+    use convene_protocol::schema::validate_attachments;
+    let given = json!([attachment("size", json!(503.0)), attachment("name", json!("  minutes.pdf "))]);
+    let checked = validate_attachments(&given).unwrap();
+    assert_eq!(checked[0].size, 503, "a whole number written with a fraction is a whole number");
+    assert_eq!(checked[1].name, "minutes.pdf", "trimmed");
+    let errors = validate_attachments(&json!([attachment("name", json!("a\tb.pdf")), attachment("size", json!(0))]))
+        .unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|error| error.path.as_str()).collect();
+    assert_eq!(paths, ["attachments[0].name", "attachments[1].size"]);
+    assert!(validate_attachments(&json!([])).unwrap().is_empty());
 }

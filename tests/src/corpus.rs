@@ -289,11 +289,10 @@ fn submission(random: &mut Random, kind: &Kind, number: usize) -> Map<String, Va
     out
 }
 
-/// Whether a field is given: all are but optional lists of short texts,
-/// which hold references to files (a generated corpus has none).
+/// Whether a field is given: all are but attachments (a generated corpus
+/// has no files).
 fn generated(field: &Field) -> bool {
-    let file_references = matches!(field.shape, Shape::TextList { max_chars, .. } if max_chars <= MAX_SHORT_CHARS);
-    field.need != Need::Optional || !file_references
+    !matches!(field.shape, Shape::Attachments { .. })
 }
 
 /// A value of `field` of `kind`, given the fields generated so far
@@ -344,6 +343,7 @@ fn value(
         Shape::Language => json!(language),
         Shape::Email => json!(format!("{}.{}@example.net", plain(setting.person.0), plain(setting.person.1))),
         Shape::Flag => json!(random.flag()),
+        Shape::Attachments { .. } => json!([]),
         Shape::Group(members) => {
             let mut group = Map::new();
             for member in members.iter().filter(|member| generated(member)) {

@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod field;
 pub mod floods;
 pub mod peer;
+pub mod photos;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};

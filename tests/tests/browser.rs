@@ -371,3 +371,58 @@ fn a_bundle_uploads_from_the_network_page_as_a_plain_form() {
     drop(browser);
     run.stop();
 }
+
+#[test]
+fn a_photo_attached_in_the_form_loses_its_location_and_shows_its_preview() {
+    let network = Network::create("Photos");
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    let run = hub.start(&[]);
+    let base = ui_url(&hub);
+    let photo = hub.scratch().join("hall.jpg");
+    std::fs::write(&photo, convene_tests::photos::photo_with_gps()).unwrap();
+    let browser = Browser::start();
+    for (lang, title, removed) in [
+        ("en", "Convening with a photo", "Removed location and camera data (EXIF, XMP) from hall.jpg."),
+        ("ar", "اجتماع مع صورة", "أُزيلت بيانات الموقع والكاميرا (EXIF, XMP) من hall.jpg."),
+    ] {
+        browser.goto(&format!("{base}/lang/{lang}?back=/"));
+        browser.goto(&format!("{base}/new/convening_report"));
+        // The form is sent as multipart, with no script involved.
+        assert_eq!(browser.property("#submission-form", "enctype"), "multipart/form-data");
+        fill_report(&browser, title);
+        // WebDriver hands a file to a file input by its path.
+        browser.type_in("#f-attachments_files", photo.to_str().unwrap());
+        browser.click("button[name=action][value=submit]");
+        browser.wait_for("the stored submission", |b| b.url().contains("/s/") && b.source().contains(title));
+        let page = browser.source();
+        assert!(page.contains(removed), "{lang}: the convener is told what was removed");
+        let preview = browser.find_all("img.preview");
+        assert_eq!(preview.len(), 1, "{lang}: the preview is shown");
+        let loaded = browser.execute(
+            "const img = document.querySelector('img.preview'); return img.complete && img.naturalWidth;",
+            vec![],
+        );
+        assert_eq!(loaded, 320, "{lang}: the preview loads (the page's CSP allows it)");
+        assert!(browser.find_all("a[download='hall.jpg']").len() == 1, "{lang}: a link to the original");
+    }
+    drop(browser);
+    run.stop();
+    // What the node stored holds no location.
+    let listed = hub.run(&["export", "--format", "jsonl"]).ok();
+    assert!(!listed.stdout.contains("GPS") && !listed.stdout.contains("Exif"));
+    for entry in walk(&hub.data_dir().join("blobs")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(!bytes.windows(3).any(|window| window == b"GPS"), "{} holds GPS", entry.display());
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}

@@ -174,6 +174,15 @@ fn an_import_that_fills_the_disk_stops_cleanly_reads_go_on_and_it_completes_once
     assert_eq!(code, 7, "{stderr}");
     assert_plain_full(&stderr);
     assert_eq!(listed(&data_dir), now, "a refused write changes nothing");
+    // So is a file to attach, before a byte of it is written.
+    let pdf = scratch.scratch().join("minutes.pdf");
+    std::fs::write(&pdf, [&b"%PDF-1.4\n"[..], &[b'x'; 300_000]].concat()).unwrap();
+    let (code, _, stderr) = convene_at(&data_dir, &["attach", one, path_str(&pdf)]);
+    assert_eq!(code, 7, "{stderr}");
+    assert_plain_full(&stderr);
+    let blobs =
+        std::fs::read_dir(data_dir.join("blobs")).unwrap().map(|entry| entry.unwrap().file_name()).collect::<Vec<_>>();
+    assert_eq!(blobs, ["partial"], "nothing of the file was written");
 
     // Space freed: the same import completes, and nothing was lost.
     std::fs::remove_file(&full).unwrap();

@@ -10,6 +10,7 @@
 
 use std::process::Command;
 
+use convene_protocol::attachment::{MAX_FILE_BYTES, MAX_SUBMISSION_BYTES};
 use convene_tests::{Network, TestNode, repo_root};
 use serde_json::Value;
 
@@ -32,6 +33,26 @@ fn the_hooks_know_which_peer_addresses_the_node_accepts() {
         hooks.contains(&format!("re.compile(r\"{pattern}\")")),
         "tests/schemathesis/hooks.py must copy the PeerBody.addr pattern of web-ui/openapi.json:\n{pattern}"
     );
+}
+
+#[test]
+fn the_hooks_know_the_limits_on_attached_files() {
+    let hooks = std::fs::read_to_string(repo_root().join("tests/schemathesis/hooks.py")).unwrap();
+    let python = |number: u64| {
+        let digits = number.to_string();
+        let mut out = String::new();
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
+                out.push('_');
+            }
+            out.push(digit);
+        }
+        out
+    };
+    for (name, value) in [("MAX_FILE_BYTES", MAX_FILE_BYTES), ("MAX_SUBMISSION_BYTES", MAX_SUBMISSION_BYTES)] {
+        let line = format!("{name} = {}", python(value));
+        assert!(hooks.contains(&line), "tests/schemathesis/hooks.py must say {line} (protocol/src/attachment.rs)");
+    }
 }
 
 #[test]

@@ -17,11 +17,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use convene_node::api::{BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, WantRequest};
+use convene_node::api::{
+    AttachRequest, Attached, BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, StoredFile, WantRequest,
+};
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
 use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
+use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES};
+use convene_protocol::schema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -30,6 +34,10 @@ use crate::{ApiError, WebState};
 
 /// Largest request body.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Longest file name given to `/blobs` (folders included; the node keeps the last 200 characters' worth).
+const MAX_GIVEN_NAME_CHARS: usize = 1000;
+/// Largest file sent to `/blobs`: the largest attachment, and room for metadata to remove.
+const MAX_UPLOAD_BYTES: usize = MAX_FILE_BYTES as usize + 1024 * 1024;
 
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
@@ -40,6 +48,8 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/import", post(import))
         .route("/submissions/{id}", get(show))
         .route("/submissions/{id}/withdraw", post(withdraw))
+        .route("/submissions/{id}/attachments", post(attach))
+        .route("/blobs", post(upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
         .route("/verify", post(verify))
         .route("/bundle/want", post(bundle_want))
@@ -237,6 +247,60 @@ async fn withdraw(
     })
     .await?;
     Ok(Json(serde_json::json!({ "id": id, "entry": entry })))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadQuery {
+    name: String,
+}
+
+/// Stores a file to attach (its bytes are the body): type checked by its
+/// first bytes, metadata removed, preview made.
+async fn upload(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Params(query): Params<UploadQuery>,
+    request: Request,
+) -> Result<(StatusCode, Json<StoredFile>), ApiError> {
+    authorize(&state, &headers)?;
+    if query.name.chars().count() > MAX_GIVEN_NAME_CHARS {
+        return Err(ApiError::bad_request(format!("a file name may be at most {MAX_GIVEN_NAME_CHARS} characters")));
+    }
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_UPLOAD_BYTES).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "usage",
+            format!("a file may be at most {MAX_FILE_BYTES} bytes once its metadata is removed"),
+        )
+    })?;
+    let stored = blocking(&state.node, move |node| node.store_file(&query.name, &bytes)).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Adds stored files to a submission by a signed change.
+async fn attach(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Id(id): Id,
+    Params(signer): Params<Signer>,
+    Body(body): Body<AttachRequest>,
+) -> Result<Json<Attached>, ApiError> {
+    authorize(&state, &headers)?;
+    let entry = blocking(&state.node, move |node| {
+        let (_, secret) = node.data_dir().identity(signer.identity.as_deref())?;
+        let id = node.resolve(&id)?;
+        // A file not stored here is named first (409), whatever else is wrong.
+        let named = body.attachments.iter().flat_map(|file| [file.get("hash"), file.pointer("/preview/hash")]);
+        for hash in named.flatten().filter_map(Value::as_str).filter_map(BlobHash::parse) {
+            if !node.blobs().has(&hash) {
+                return Err(NodeError::FileNotHere(hash));
+            }
+        }
+        let attachments = schema::validate_attachments(&Value::Array(body.attachments)).map_err(NodeError::Invalid)?;
+        node.attach(&secret, &id, &attachments)
+    })
+    .await?;
+    Ok(Json(Attached { entry: entry.map(|entry| entry.to_string()) }))
 }
 
 async fn verify(State(state): State<WebState>, headers: HeaderMap) -> Result<Json<VerifyReport>, ApiError> {

@@ -148,6 +148,35 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "نعم، اسحبها من كل مكان",
         ],
     ),
+    (
+        "attachment.not_here",
+        [
+            "Original not here yet: previews travel first.",
+            "L'original n'est pas encore arrivé : les aperçus voyagent d'abord.",
+            "El original aún no ha llegado: las vistas previas viajan primero.",
+            "لم يصل الأصل بعد: تنتقل المعاينات أولًا.",
+        ],
+    ),
+    ("attachment.original", ["Download the original", "Télécharger l'original", "Descargar el original", "تنزيل الأصل"]),
+    (
+        "attachment.pdf_note",
+        [
+            "{name}: a PDF may carry its author's name and other metadata; nothing was removed from it.",
+            "{name} : un PDF peut porter le nom de son auteur et d'autres métadonnées ; rien n'en a été retiré.",
+            "{name}: un PDF puede llevar el nombre de su autor y otros metadatos; no se quitó nada.",
+            "{name}: قد يحمل ملف PDF اسم كاتبه وبيانات وصفية أخرى؛ لم يُزل منه شيء.",
+        ],
+    ),
+    ("attachment.preview_of", ["Preview of {name}", "Aperçu de {name}", "Vista previa de {name}", "معاينة {name}"]),
+    (
+        "attachment.removed",
+        [
+            "Removed location and camera data ({what}) from {name}.",
+            "Données de lieu et d'appareil retirées ({what}) de {name}.",
+            "Se quitaron los datos de ubicación y de cámara ({what}) de {name}.",
+            "أُزيلت بيانات الموقع والكاميرا ({what}) من {name}.",
+        ],
+    ),
     ("browse.all", ["All", "Tous", "Todos", "الكل"]),
     (
         "browse.empty",
@@ -194,6 +223,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "Plusieurs soumissions commencent par cet identifiant ; donnez-en davantage.",
             "Varios envíos empiezan por ese identificador; escriba más caracteres.",
             "عدة مساهمات تبدأ بهذا المعرّف؛ اكتب جزءًا أطول منه.",
+        ],
+    ),
+    (
+        "error.bad_form",
+        [
+            "The form could not be read: send it again.",
+            "Le formulaire n'a pas pu être lu : envoyez-le à nouveau.",
+            "No se pudo leer el formulario: envíelo de nuevo.",
+            "تعذّرت قراءة النموذج: أرسله مرة أخرى.",
         ],
     ),
     (
@@ -315,15 +353,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "سحب المؤلف هذه المساهمة؛ وحُذف محتواها.",
         ],
     ),
-    (
-        "field.attachments",
-        [
-            "Attachments (content hashes, one per line)",
-            "Pièces jointes (empreintes, une par ligne)",
-            "Adjuntos (huellas, una por línea)",
-            "المرفقات (بصمات المحتوى، واحدة في كل سطر)",
-        ],
-    ),
+    ("field.attachments", ["Photos and documents", "Photos et documents", "Fotos y documentos", "الصور والمستندات"]),
     ("field.challenges", ["Challenges", "Difficultés", "Desafíos", "التحديات"]),
     (
         "field.consent_to_publish",
@@ -452,15 +482,6 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "مفتوح للجميع (دعوة عامة)",
         ],
     ),
-    (
-        "field.photos",
-        [
-            "Photos (content hashes, one per line; they can arrive later)",
-            "Photos (empreintes, une par ligne ; elles peuvent arriver plus tard)",
-            "Fotos (huellas, una por línea; pueden llegar después)",
-            "الصور (بصمات المحتوى، واحدة في كل سطر؛ يمكن أن تصل لاحقًا)",
-        ],
-    ),
     ("field.principles", ["Principles", "Principes", "Principios", "المبادئ"]),
     (
         "field.purposes",
@@ -500,6 +521,25 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         "field.topics",
         ["Topics (one per line)", "Thèmes (un par ligne)", "Temas (uno por línea)", "المواضيع (واحد في كل سطر)"],
     ),
+    (
+        "form.attachment_add",
+        [
+            "Add photos (JPEG, PNG, WebP) or PDF documents",
+            "Ajouter des photos (JPEG, PNG, WebP) ou des documents PDF",
+            "Añadir fotos (JPEG, PNG, WebP) o documentos PDF",
+            "أضف صورًا (JPEG أو PNG أو WebP) أو مستندات PDF",
+        ],
+    ),
+    (
+        "form.attachment_hint",
+        [
+            "Up to 10 MB a file, 25 MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.",
+            "Jusqu'à 10 Mo par fichier, 25 Mo en tout. Les données de lieu et d'appareil sont retirées des photos avant leur enregistrement ; un PDF est gardé tel quel et peut porter le nom de son auteur.",
+            "Hasta 10 MB por archivo, 25 MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.",
+            "حتى 10 ميغابايت للملف و25 ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
+        ],
+    ),
+    ("form.attachment_remove", ["Remove", "Retirer", "Quitar", "إزالة"]),
     (
         "form.choose_identity",
         [

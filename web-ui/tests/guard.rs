@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/lang/{code}", "/lang/fr"),
     ("GET", "/assets/style.css", "/assets/style.css"),
     ("GET", "/assets/app.js", "/assets/app.js"),
+    ("GET", "/blobs/{hash}", "/blobs/00000000"),
     // The API.
     ("GET", "/api/v1/health", "/api/v1/health"),
     ("GET", "/api/v1/status", "/api/v1/status"),
@@ -51,6 +52,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/import", "/api/v1/import"),
     ("GET", "/api/v1/submissions/{id}", "/api/v1/submissions/00000000"),
     ("POST", "/api/v1/submissions/{id}/withdraw", "/api/v1/submissions/00000000/withdraw"),
+    ("POST", "/api/v1/submissions/{id}/attachments", "/api/v1/submissions/00000000/attachments"),
+    ("POST", "/api/v1/blobs", "/api/v1/blobs"),
     ("GET", "/api/v1/peers", "/api/v1/peers"),
     ("POST", "/api/v1/peers", "/api/v1/peers"),
     ("DELETE", "/api/v1/peers", "/api/v1/peers"),

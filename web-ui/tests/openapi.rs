@@ -185,6 +185,53 @@ async fn every_documented_endpoint_answers_as_documented() {
         check(&doc, case.template, &case.method, case.expect, &answer, &case.uri);
         covered.insert((case.template.to_owned(), case.method.as_str().to_lowercase(), case.expect));
     }
+    // Files: stored raw (type by the first bytes), then attached.
+    let client_as = |auth: bool| {
+        let mut client = app.client();
+        if auth {
+            client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
+        }
+        client
+    };
+    let mut blob_client = client_as(true);
+    let octets = Some("application/octet-stream");
+    let pdf = "%PDF-1.4\n%%EOF\n".to_owned();
+    let answer = blob_client.request(Method::POST, "/api/v1/blobs?name=minutes.pdf", octets, pdf.clone()).await;
+    check(&doc, "/blobs", &Method::POST, 201, &answer, "a PDF");
+    let stored_file: Value = serde_json::from_str(&answer.body).unwrap();
+    let blobs = [
+        (true, "/blobs", "GIF89a".to_owned(), 400),
+        (true, "/blobs?name=x.gif", "GIF89a".to_owned(), 422),
+        (true, "/blobs?name=big.pdf", "x".repeat(12 * 1024 * 1024), 413),
+        (false, "/blobs?name=minutes.pdf", pdf.clone(), 401),
+    ];
+    for (auth, uri, body, expect) in blobs {
+        let answer = client_as(auth).request(Method::POST, &format!("/api/v1{uri}"), octets, body).await;
+        check(&doc, "/blobs", &Method::POST, expect, &answer, uri);
+        covered.insert(("/blobs".to_owned(), "post".to_owned(), expect));
+    }
+    covered.insert(("/blobs".to_owned(), "post".to_owned(), 201));
+    let attach = json!({ "attachments": [stored_file["attachment"]] });
+    let not_here =
+        json!({ "attachments": [{"hash": "0".repeat(64), "size": 10, "type": "application/pdf", "name": "x.pdf"}] });
+    let attach_cases = [
+        (format!("/submissions/{stored}/attachments?as=ama"), true, 200),
+        (format!("/submissions/{stored}/attachments?as=ama"), false, 401),
+        (format!("/submissions/{missing}/attachments?as=ama"), true, 404),
+        (format!("/submissions/{to_withdraw}/attachments?as=ama"), true, 409),
+        (format!("/submissions/{stored}/attachments?as=ama"), true, 409),
+        (format!("/submissions/{stored}/attachments"), true, 400),
+    ];
+    for (uri, auth, expect) in attach_cases {
+        let body = if expect == 409 && uri.contains(&stored) { not_here.to_string() } else { attach.to_string() };
+        let answer =
+            client_as(auth).request(Method::POST, &format!("/api/v1{uri}"), Some("application/json"), body).await;
+        check(&doc, "/submissions/{id}/attachments", &Method::POST, expect, &answer, &uri);
+        covered.insert(("/submissions/{id}/attachments".to_owned(), "post".to_owned(), expect));
+    }
+    let shown = blob_client.get(&format!("/api/v1/submissions/{stored}")).await;
+    assert!(shown.body.contains("minutes.pdf"), "{}", shown.body);
+
     // The secretariat's node reveals (with the token).
     let mut client = secretariat.client();
     client.headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
@@ -246,6 +293,12 @@ async fn every_documented_endpoint_answers_as_documented() {
             "/submissions/{id}/withdraw",
             format!("/submissions/{stored}/withdraw?as=ama"),
             "{\"reason\": 7}",
+        ),
+        (
+            Method::POST,
+            "/submissions/{id}/attachments",
+            format!("/submissions/{stored}/attachments?as=ama"),
+            "{\"attachments\": 7}",
         ),
         (Method::POST, "/peers", "/peers".to_owned(), "{\"address\": 7}"),
         (Method::DELETE, "/peers", "/peers".to_owned(), "{\"addr\": 7}"),
@@ -393,7 +446,7 @@ async fn every_documented_endpoint_answers_as_documented() {
     covered.insert(("/submissions/{id}".into(), "get".into(), 200));
     covered.insert(("/import".into(), "post".into(), 400));
     // A full disk: exercised on a real small filesystem in tests/tests/full_disk.rs.
-    for path in ["/submissions", "/import", "/submissions/{id}/withdraw"] {
+    for path in ["/submissions", "/import", "/submissions/{id}/withdraw", "/submissions/{id}/attachments", "/blobs"] {
         covered.insert((path.into(), "post".into(), 507));
     }
     let untested: Vec<_> = documented.difference(&covered).collect();
@@ -435,6 +488,8 @@ async fn every_api_route_is_documented() {
         ("/import", "post"),
         ("/submissions/{id}", "get"),
         ("/submissions/{id}/withdraw", "post"),
+        ("/submissions/{id}/attachments", "post"),
+        ("/blobs", "post"),
         ("/peers", "get"),
         ("/peers", "post"),
         ("/peers", "delete"),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{App, Client, TOKEN, app, report_pairs};
 
 const PAGES: [&str; 9] = [
@@ -603,4 +603,74 @@ async fn bidi_overrides_in_user_text_are_isolated() {
     let page = client.get(&path).await;
     let title = &page.body[page.body.find("<title>").unwrap()..page.body.find("</title>").unwrap()];
     assert!(title.contains("Hall lanoitan"), "no control in the window title: {title}");
+}
+
+/// A `multipart/form-data` body of `pairs` and one file, with `BOUNDARY`.
+fn multipart(pairs: &[(&str, &str)], file: (&str, &str, &str)) -> String {
+    let mut body = String::new();
+    for (name, value) in pairs {
+        body.push_str(&format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    let (name, file_name, content) = file;
+    body.push_str(&format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n{content}\r\n--{BOUNDARY}--\r\n"
+    ));
+    body
+}
+
+const BOUNDARY: &str = "convene-test-boundary";
+
+#[tokio::test]
+async fn a_file_is_attached_with_the_form_kept_by_an_edit_and_removed_when_ticked() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let form = client.get("/new/convening_report").await;
+    let csrf = form.csrf();
+    assert!(form.body.contains(r#"enctype="multipart/form-data""#), "sent as multipart, no script needed");
+    assert!(form.body.contains(&format!(r#"action="/new/convening_report?csrf={csrf}""#)));
+    assert!(form.body.contains(r#"type="file""#) && form.body.contains("application/pdf"));
+    let mut pairs = report_pairs("With minutes");
+    pairs.push(("kind", "convening_report"));
+    pairs.push(("action", "submit"));
+    let body = multipart(&pairs, ("attachments_files", "C:\\Users\\ama\\minutes.pdf", "%PDF-1.4\n%%EOF\n"));
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    // The token must be in the address: it is checked before the body is read.
+    let refused = client.request(Method::POST, "/new/convening_report", Some(&content_type), body.clone()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let uri = format!("/new/convening_report?csrf={csrf}");
+    let sent = client.request(Method::POST, &uri, Some(&content_type), body).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = client.get(&sent.location()).await;
+    assert!(page.body.contains("minutes.pdf: a PDF may carry its author"), "the convener is told");
+    let path = sent.location().split('?').next().unwrap().to_owned();
+    let id = path.trim_start_matches("/s/").to_owned();
+    let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;
+    let attachment = fields["attachments"][0].clone();
+    assert_eq!(attachment["name"], "minutes.pdf", "the folders are dropped");
+    assert_eq!(attachment["type"], "application/pdf");
+    let hash = attachment["hash"].as_str().unwrap().to_owned();
+    assert!(page.body.contains(&format!(r#"href="/blobs/{hash}""#)), "a link to the original");
+    let original = client.get(&format!("/blobs/{hash}")).await;
+    assert_eq!(original.status, StatusCode::OK);
+    assert_eq!(original.headers["content-type"], "application/pdf");
+    assert!(original.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(original.headers["x-content-type-options"], "nosniff");
+    assert_eq!(client.get(&format!("/blobs/{}", "0".repeat(64))).await.status, StatusCode::NOT_FOUND);
+
+    // The edit form keeps the file, with a box to remove it.
+    let edit = client.get(&format!("{path}/edit")).await;
+    assert!(edit.body.contains(&format!(r#"name="attachments_remove" value="{hash}""#)), "{}", edit.body);
+    let kept = attachment.to_string();
+    let mut pairs = report_pairs("Edited, minutes kept");
+    pairs.extend([("kind", "convening_report"), ("attachments", kept.as_str())]);
+    let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;
+    assert_eq!(fields["attachments"][0]["hash"], hash.as_str());
+    pairs.push(("attachments_remove", hash.as_str()));
+    let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;
+    assert!(fields.get("attachments").is_none(), "removed: {fields:?}");
 }

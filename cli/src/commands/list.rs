@@ -3,6 +3,7 @@
 use clap::Args;
 use convene_node::api::Shown;
 use convene_node::query::Filter;
+use convene_protocol::attachment::Attachment;
 use convene_protocol::kinds::SubmissionKind;
 use serde_json::Value;
 
@@ -155,6 +156,15 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
 }
 
 fn render(value: &Value) -> String {
+    if let Ok(attachments) = serde_json::from_value::<Vec<Attachment>>(value.clone())
+        && !attachments.is_empty()
+    {
+        let files: Vec<String> = attachments
+            .iter()
+            .map(|file| format!("{} ({}, {} bytes, {})", file.name, file.media_type.as_str(), file.size, file.hash))
+            .collect();
+        return files.join("; ");
+    }
     match value {
         Value::String(text) => text.clone(),
         Value::Array(items) if items.iter().all(|item| !item.is_object()) => {

@@ -1,5 +1,6 @@
 //! One file per command (or small family of commands).
 
+pub mod attach;
 pub mod bundle;
 pub mod export;
 pub mod identity;

@@ -1,7 +1,7 @@
 //! `convene submit` and `convene import`.
 
 use std::io::{BufReader, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use convene_node::import::{Line, Lines, MAX_LINE_BYTES};
@@ -54,6 +54,15 @@ fn open_input(path: &PathBuf) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
     Ok((Box::new(file), size))
 }
 
+/// The folder attachments given by path are found in: the JSON file's, or
+/// the current one for standard input.
+fn base_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(parent) if file.as_os_str() != "-" => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Runs `convene submit`.
 pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
     let (mut input, _) = open_input(&args.file)?;
@@ -69,9 +78,11 @@ pub fn submit(context: &Context, args: SubmitArgs) -> Result<(), Failure> {
             format!("{} is larger than 1 MiB; is it one submission?", args.file.display()),
         ));
     }
-    let value: Value = serde_json::from_str(&text)
+    let mut value: Value = serde_json::from_str(&text)
         .map_err(|error| Failure::new(exit::INVALID, format!("{} is not valid JSON: {error}", args.file.display())))?;
     let access = context.access()?;
+    // Attachments given by path: relative to the JSON file (or here, for standard input).
+    super::attach::resolve_paths(&access, &base_dir(&args.file), &mut value)?;
     let report = access.submit_many(&context.data_dir, context.identity.as_deref(), &[value])?.remove(0);
     if args.json {
         crate::output::print_json(&report)?;
@@ -92,6 +103,7 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
     let (_, secret) = context.data_dir.identity(context.identity.as_deref())?;
     let access = context.access()?;
     let (input, size) = open_input(&args.file)?;
+    let base = base_dir(&args.file);
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut read_tally = Tally::default();
@@ -151,7 +163,15 @@ pub fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
             let line_number = read.number;
             progress.inc(read.bytes as u64);
             match read.line {
-                Line::Json(value) => lines.push((line_number, value)),
+                Line::Json(mut value) => match super::attach::resolve_paths(&access, &base, &mut value) {
+                    Ok(()) => lines.push((line_number, value)),
+                    Err(failure) if !failure.is_invalid_input() => return Err(failure),
+                    Err(failure) => {
+                        let reason = failure.message().to_owned();
+                        read_tally.bad(&progress, line_number, &reason);
+                        unread.push(Unread { line: line_number, status: "invalid", reason });
+                    }
+                },
                 Line::Blank => {
                     unread.push(Unread { line: line_number, status: "skipped", reason: "blank line".into() })
                 }

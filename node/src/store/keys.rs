@@ -14,11 +14,15 @@
 //! | `Z` | offset (8, BE) ‖ length (4, BE) | empty: purged bytes of `entries.pack` still to overwrite |
 //! | `M` | entry id | its document id: an entry set aside as damaged, to be fetched again from a peer |
 //! | `R` | time (8, BE) ‖ sequence (4, BE) | a note of a repair the store made to itself (the last 20) |
+//! | `B` | blob hash ‖ document id | size (8, BE) ‖ 1 for a preview, 0 for an original: a live document names the blob (an attached file or its preview) in some change |
+//! | `A` | document id ‖ blob hash | empty: the same, found from the document |
+//! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
 //! log keeps old values until it rewrites a segment.
 
+use convene_protocol::attachment::BlobHash;
 use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::PublicKey;
 
@@ -41,6 +45,9 @@ pub(crate) const GRANT: u8 = b'G';
 pub(crate) const ERASE: u8 = b'Z';
 pub(crate) const MISSING: u8 = b'M';
 pub(crate) const REPAIR: u8 = b'R';
+pub(crate) const BLOB_REF: u8 = b'B';
+pub(crate) const DOC_BLOB: u8 = b'A';
+pub(crate) const BLOB_ERASE: u8 = b'X';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])
@@ -80,6 +87,40 @@ pub(crate) fn grant(document: &DocumentId, key: &PublicKey) -> Vec<u8> {
 
 pub(crate) fn missing(id: &EntryId) -> Vec<u8> {
     prefixed(MISSING, &[&id.0])
+}
+
+pub(crate) fn blob_ref(hash: &BlobHash, document: &DocumentId) -> Vec<u8> {
+    prefixed(BLOB_REF, &[&hash.0, &document.0])
+}
+
+/// A blob record's value: its size and whether it is a preview.
+pub(crate) fn blob_ref_value(size: u64, preview: bool) -> Vec<u8> {
+    let mut value = size.to_be_bytes().to_vec();
+    value.push(u8::from(preview));
+    value
+}
+
+/// A blob record's value read back: size and preview flag.
+pub(crate) fn read_blob_ref_value(value: &[u8]) -> Option<(u64, bool)> {
+    let size = u64::from_be_bytes(value.get(..8)?.try_into().ok()?);
+    Some((size, *value.get(8)? == 1))
+}
+
+pub(crate) fn doc_blob(document: &DocumentId, hash: &BlobHash) -> Vec<u8> {
+    prefixed(DOC_BLOB, &[&document.0, &hash.0])
+}
+
+pub(crate) fn blob_erase(hash: &BlobHash) -> Vec<u8> {
+    prefixed(BLOB_ERASE, &[&hash.0])
+}
+
+pub(crate) fn blob_refs(hash: &BlobHash) -> Vec<u8> {
+    prefixed(BLOB_REF, &[&hash.0])
+}
+
+/// The blob hash at `at` in a key.
+pub(crate) fn blob_at(key: &[u8], at: usize) -> Option<BlobHash> {
+    Some(BlobHash(key.get(1 + at..1 + at + 32)?.try_into().ok()?))
 }
 
 pub(crate) fn erase(span: Span) -> Vec<u8> {

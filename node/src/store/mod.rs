@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
+use convene_protocol::attachment::{Attachment, BlobHash, NamedBlob};
 use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
@@ -38,6 +39,7 @@ use convene_protocol::problem::ValidationErrors;
 use convene_protocol::schema::{self, Summary};
 use serde_json::{Map, Value};
 
+use crate::blobs::BlobStore;
 use crate::query::{Filter, Page};
 use deferred::Deferred;
 use doc_cache::DocCache;
@@ -239,6 +241,8 @@ pub struct StoreCounts {
 #[derive(Debug)]
 pub struct Store<B = SledBackend> {
     backend: B,
+    /// Attached files, erased when no live document names them.
+    blobs: Option<BlobStore>,
     /// The entries' bytes; `backend` holds where each lies.
     pack: Pack,
     network: NetworkId,
@@ -355,6 +359,7 @@ impl Store<SledBackend> {
         backend::sync_dir(path)?;
         let store = Self {
             backend,
+            blobs: None,
             pack,
             network,
             writer: Mutex::new(()),
@@ -378,6 +383,60 @@ impl Store<SledBackend> {
 }
 
 impl<B: Backend> Store<B> {
+    /// The store with its blob store, whose blobs a withdrawal erases
+    /// (those a crash kept from being erased go now).
+    pub fn with_blobs(mut self, blobs: BlobStore) -> Result<Self, StoreError> {
+        self.blobs = Some(blobs);
+        self.unless_full("erasing withdrawn blobs", Self::erase_blobs)?;
+        Ok(self)
+    }
+
+    /// The blob store.
+    pub fn blobs(&self) -> Option<&BlobStore> {
+        self.blobs.as_ref()
+    }
+
+    /// Whether a live document names the blob.
+    pub fn blob_is_named(&self, hash: &BlobHash) -> Result<bool, StoreError> {
+        Ok(self.backend.scan_prefix(&keys::blob_refs(hash)).next().transpose()?.is_some())
+    }
+
+    /// Every blob a live document names, once each (by hash).
+    pub fn named_blobs(&self) -> Result<Vec<NamedBlob>, StoreError> {
+        let mut out: Vec<NamedBlob> = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::BLOB_REF]) {
+            let (key, value) = pair?;
+            let hash = keys::blob_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let (size, preview) = keys::read_blob_ref_value(&value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            // Records are sorted by hash: a blob several documents name comes once.
+            if out.last().is_none_or(|last| last.hash != hash) {
+                out.push(NamedBlob { hash, size, preview });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Erases from disk each blob a withdrawal dropped that no live
+    /// document names any more.
+    fn erase_blobs(&self) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::default();
+        for pair in self.backend.scan_prefix(&[keys::BLOB_ERASE]) {
+            let (key, _) = pair?;
+            let hash = keys::blob_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            if !self.blob_is_named(&hash)?
+                && let Some(blobs) = &self.blobs
+            {
+                blobs.erase(&hash).map_err(|error| StoreError::Damaged(error.to_string()))?;
+            }
+            batch.delete(key);
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Not flushed: should these deletions be lost, erasing again is harmless.
+        Ok(self.backend.apply(batch)?)
+    }
+
     /// [`Store::ingest_reporting`]'s outcomes alone (for tests).
     #[cfg(test)]
     pub fn ingest(
@@ -464,6 +523,7 @@ impl<B: Backend> Store<B> {
             // The spans a withdrawal purged are on record until erased; with
             // none, this is one empty scan.
             self.erase_purged()?;
+            self.erase_blobs()?;
         }
         Ok(())
     }
@@ -774,6 +834,14 @@ impl<B: Backend> Store<B> {
                     }
                     Checked::Rejected(error) => return Ok(IngestOutcome::Rejected(error)),
                 };
+                // Blobs its attachments name, until a withdrawal (an edit
+                // that drops one keeps it: the history still names it).
+                for attachment in Attachment::all_of(&shown.fields) {
+                    for blob in attachment.named_blobs() {
+                        batch.put(keys::blob_ref(&blob.hash, &document), keys::blob_ref_value(blob.size, blob.preview));
+                        batch.put(keys::doc_blob(&document, &blob.hash), Vec::new());
+                    }
+                }
                 let row = ListRow {
                     id: document,
                     creator: shown.creator.to_did_key(),
@@ -1077,6 +1145,13 @@ impl<B: Backend> Store<B> {
         }
         batch.delete(keys::doc(keys::LIST_ROW, document));
         batch.delete(keys::doc(keys::HEAD, document));
+        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_BLOB, document)) {
+            let (key, _) = pair?;
+            let hash = keys::blob_at(&key, 32).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            batch.delete(key);
+            batch.delete(keys::blob_ref(&hash, document));
+            batch.put(keys::blob_erase(&hash), Vec::new());
+        }
         Ok(listed)
     }
 

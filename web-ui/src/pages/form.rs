@@ -7,6 +7,7 @@
 //! or one box per item for paragraphs; a code is radio buttons, codes are
 //! checkboxes; a field's words are `field.{key}` in the string table.
 
+use convene_protocol::attachment::{Attachment, MediaType};
 use convene_protocol::kinds::{Codes, Field, Kind, Need, Shape};
 use convene_protocol::problem::{FieldError, ValidationErrors, WHOLE};
 use convene_protocol::problem_words;
@@ -104,8 +105,35 @@ fn field_value(field: &Field, values: &Values) -> Option<Value> {
             }
         }
         Shape::Country => non_empty(&given.to_uppercase()),
+        Shape::Attachments { .. } => {
+            // Kept: the stored attachments, as JSON in hidden inputs, but
+            // those ticked for removal; new files are added by the handler.
+            let removed = values.all(&remove_key(field.key));
+            let items: Vec<Value> = values
+                .all(field.key)
+                .into_iter()
+                .filter_map(|text| serde_json::from_str::<Value>(text).ok())
+                .filter(|item| !item.get("hash").and_then(Value::as_str).is_some_and(|hash| removed.contains(&hash)))
+                .collect();
+            (!(optional && items.is_empty())).then_some(Value::Array(items))
+        }
         _ => non_empty(given),
     }
+}
+
+/// The form name of the boxes that remove stored attachments of the field `key`.
+pub fn remove_key(key: &str) -> String {
+    format!("{key}_remove")
+}
+
+/// The form name of the file input of the attachments field `key`.
+pub fn files_key(key: &str) -> String {
+    format!("{key}_files")
+}
+
+/// The file types a file input accepts.
+fn accepted_types() -> String {
+    MediaType::ALL.map(MediaType::as_str).join(",")
 }
 
 /// The JSON of a field inside a group: a text is kept even empty, so the
@@ -141,6 +169,7 @@ fn push_values(field: &Field, value: &Value, out: &mut Vec<(String, String)>) {
             }
         }
         (Shape::Flag, Value::Bool(flag)) => push(if *flag { "yes" } else { "no" }),
+        (Shape::Attachments { .. }, Value::Array(items)) => items.iter().for_each(|item| push(&item.to_string())),
         (Shape::TextList { paragraphs: false, .. }, Value::Array(items)) => {
             push(&items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"));
         }
@@ -201,6 +230,9 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
     let names = form_names(kind);
     let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(kind, &error.path));
     let form = Form { ctx, kind, values, errors, editing: spec.editing };
+    // The CSRF token rides in the address too: a multipart body is checked
+    // before it is read.
+    let action = format!("{}?csrf={}", spec.action, ctx.csrf_token());
     html! {
         @if !errors.is_empty() || spec.signer_error.is_some() {
             div.errors role="alert" tabindex="-1" #errors {
@@ -222,7 +254,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                 }
             }
         }
-        form method="post" action=(spec.action) #submission-form data-kind=(kind.name) data-autosave=[(!spec.editing).then_some("1")] novalidate {
+        form method="post" action=(action) enctype="multipart/form-data" #submission-form data-kind=(kind.name) data-autosave=[(!spec.editing).then_some("1")] novalidate {
             (ctx.csrf_field())
             input type="hidden" name="kind" value=(kind.name);
             @if let Some(draft) = spec.draft { input type="hidden" name="draft" value=(draft); }
@@ -307,6 +339,44 @@ impl Form<'_> {
             Shape::Code(codes) => choices(ctx, key, "radio", *codes, values, message),
             Shape::CodeList { codes, .. } => choices(ctx, key, "checkbox", *codes, values, message),
             Shape::Flag => flag(ctx, key, values, message),
+            Shape::Attachments { .. } => attachments(ctx, key, values, message),
+        }
+    }
+}
+
+/// The attachments field: the stored files (kept as JSON in hidden inputs,
+/// each with a box to remove it) and a file input for more. Works without
+/// script: the form is sent as `multipart/form-data`.
+fn attachments(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Markup {
+    let stored: Vec<(String, Attachment)> = values
+        .all(name)
+        .into_iter()
+        .filter_map(|text| Some((text.to_owned(), serde_json::from_str::<Attachment>(text).ok()?)))
+        .collect();
+    let files = files_key(name);
+    html! {
+        fieldset.field.invalid[message.is_some()] #{ "f-" (name) } tabindex="-1" {
+            legend { (ctx.t(&label_key(name))) " (" (ctx.t("form.optional")) ")" }
+            @if !stored.is_empty() {
+                ul.attachments {
+                    @for (json, attachment) in &stored {
+                        li {
+                            input type="hidden" name=(name) value=(json);
+                            label {
+                                input type="checkbox" name=(remove_key(name)) value=(attachment.hash);
+                                " " (ctx.t("form.attachment_remove")) " "
+                                bdi { (attachment.name) }
+                            }
+                        }
+                    }
+                }
+            }
+            label for=(format!("f-{files}")) { (ctx.t("form.attachment_add")) }
+            input type="file" id=(format!("f-{files}")) name=(files) multiple accept=(accepted_types())
+                aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-describedby=(described_by(name, &message).map_or(format!("h-{files}"), |error| format!("h-{files} {error}")));
+            p.hint #{ "h-" (files) } { (ctx.t("form.attachment_hint")) }
+            (error_line(name, &message))
         }
     }
 }

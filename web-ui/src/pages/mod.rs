@@ -15,15 +15,21 @@ use axum::routing::{get, post};
 use crate::WebState;
 use crate::web;
 
+/// The body limit of a submission form, which may carry files.
+fn form_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(write::MAX_FORM_BYTES)
+}
+
 /// Every page route, with the security headers.
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(browse::page))
         .route("/s/{id}", get(submission::page))
-        .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post))
+        .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post).layer(form_limit()))
         .route("/s/{id}/withdraw", get(submission::withdraw_confirm).post(submission::withdraw))
         .route("/new", get(write::choose))
-        .route("/new/{kind}", get(write::new_form).post(write::new_post))
+        .route("/new/{kind}", get(write::new_form).post(write::new_post).layer(form_limit()))
+        .route("/blobs/{hash}", get(submission::blob))
         .route("/drafts", get(write::drafts_page))
         .route("/drafts/autosave", post(write::autosave))
         .route("/drafts/{id}/discard", post(write::discard))

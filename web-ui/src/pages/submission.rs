@@ -7,6 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convene_node::{NodeError, SubmissionView};
+use std::collections::HashSet;
+
+use axum::http::header;
+use convene_protocol::attachment::{Attachment, BlobHash, MediaType, Removed};
 use convene_protocol::entry::EntryKind;
 use convene_protocol::kinds::{Field, Shape, Slot};
 use convene_protocol::schema::{Contact, sealed_name};
@@ -20,11 +24,94 @@ use crate::pages::form::{code_words, short_label};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
+/// Attached files: each preview (when here), and a link to the original
+/// once it has arrived, or word that it has not.
+fn attachments(ctx: &Ctx, value: &Value, here: &HashSet<String>) -> Markup {
+    let list: Vec<Attachment> = serde_json::from_value(value.clone()).unwrap_or_default();
+    html! {
+        ul.attachments {
+            @for attachment in &list {
+                li {
+                    @if let Some(preview) = attachment.preview.as_ref().filter(|preview| here.contains(&preview.hash)) {
+                        img.preview src={ "/blobs/" (preview.hash) } alt=(fill(ctx.t("attachment.preview_of"), &[("name", &attachment.name)]));
+                    }
+                    bdi { (attachment.name) } " (" (attachment.media_type.as_str()) ", " (kilobytes(attachment.size)) ") "
+                    @if here.contains(&attachment.hash) {
+                        a href={ "/blobs/" (attachment.hash) } download=(attachment.name) { (ctx.t("attachment.original")) }
+                    } @else {
+                        span.hint { (ctx.t("attachment.not_here")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A size in bytes, in kB.
+fn kilobytes(size: u64) -> String {
+    format!("{} kB", size.div_ceil(1000))
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct ShowQuery {
     saved: bool,
     reveal: bool,
+    /// Files just attached, what was removed from each: `HASH~exif~xmp`, joined by `.`.
+    cleaned: String,
+}
+
+/// What was removed from the files just attached, in the visitor's language.
+fn cleaned_notes(ctx: &Ctx, cleaned: &str, fields: &serde_json::Map<String, Value>) -> Vec<String> {
+    let attachments = Attachment::all_of(fields);
+    cleaned
+        .split('.')
+        .filter_map(|item| {
+            let mut parts = item.split('~');
+            let hash = parts.next()?;
+            let attachment = attachments.iter().find(|attachment| attachment.hash == hash)?;
+            let removed: Vec<&str> = parts
+                .filter_map(|code| Removed::ALL.into_iter().find(|removed| removed.code() == code))
+                .map(Removed::as_str)
+                .collect();
+            if attachment.media_type == MediaType::Pdf {
+                Some(fill(ctx.t("attachment.pdf_note"), &[("name", &attachment.name)]))
+            } else if removed.is_empty() {
+                None
+            } else {
+                Some(fill(ctx.t("attachment.removed"), &[("what", &removed.join(", ")), ("name", &attachment.name)]))
+            }
+        })
+        .collect()
+}
+
+/// `GET /blobs/{hash}`: an attached file or preview a live submission
+/// names, with its type from its first bytes; a PDF as a download.
+pub(crate) async fn blob(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Path(hash): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require_login()?;
+    let Some(hash) = BlobHash::parse(&hash) else { return Err(PageError::NotFound(ctx.lang)) };
+    let bytes = blocking(ctx.lang, &state, move |node| {
+        if !node.blob_is_named(&hash)? || !node.blobs().has(&hash) {
+            return Ok(None);
+        }
+        node.blob(&hash).map(Some)
+    })
+    .await?;
+    let Some(bytes) = bytes else { return Err(PageError::NotFound(ctx.lang)) };
+    let Some(media_type) = MediaType::sniff(&bytes) else { return Err(PageError::NotFound(ctx.lang)) };
+    let disposition =
+        if media_type == MediaType::Pdf { format!("attachment; filename=\"{hash}.pdf\"") } else { "inline".to_owned() };
+    let headers = [
+        (header::CONTENT_TYPE, media_type.as_str().to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// `GET /s/{id}`
@@ -46,10 +133,16 @@ pub(crate) async fn page(
         };
         let contact = if reveal { node.reveal(&id)? } else { None };
         let secretariat = node.data_dir().secretariat_path().exists();
-        Ok(Some((view, contact, secretariat, node.data_dir().identities()?)))
+        let here: HashSet<String> = Attachment::all_of(&view.row.fields)
+            .iter()
+            .flat_map(|attachment| attachment.blobs().collect::<Vec<_>>())
+            .filter(|hash| node.blobs().has(hash))
+            .map(|hash| hash.to_hex())
+            .collect();
+        Ok(Some((view, contact, secretariat, node.data_dir().identities()?, here)))
     })
     .await?;
-    let Some((view, contact, secretariat, identities)) = shown else {
+    let Some((view, contact, secretariat, identities, here)) = shown else {
         let body =
             html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
         return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
@@ -58,6 +151,7 @@ pub(crate) async fn page(
     let author_here = identities.iter().find(|info| info.public_key == row.creator);
     let body = html! {
         @if query.saved { (notice(ctx.t("sub.saved"))) }
+        @for note in cleaned_notes(&ctx, &query.cleaned, &row.fields) { (notice(&note)) }
         p.meta {
             span.kind { (kind_label(&ctx, row.kind)) }
             " · "
@@ -78,7 +172,7 @@ pub(crate) async fn page(
                     dd { (contact_cell(&ctx, &row.id.to_string(), contact.as_ref(), secretariat, row.fields.contains_key(&sealed_name(field)))) }
                 } @else if let Some(value) = row.fields.get(field.name) {
                     dt { (short_label(&ctx, field.key)) }
-                    dd { (field_value(&ctx, field, value)) }
+                    dd { (field_value(&ctx, field, value, &here)) }
                 }
             }
         }
@@ -149,7 +243,7 @@ fn contact_cell(ctx: &Ctx, id: &str, contact: Option<&Contact>, secretariat: boo
 }
 
 /// A stored value, shown by its field's shape.
-fn field_value(ctx: &Ctx, field: &Field, value: &Value) -> Markup {
+fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) -> Markup {
     match (&field.shape, value) {
         (Shape::Group(members), Value::Object(group)) => {
             let given: Vec<(&Field, &Value)> = members
@@ -160,11 +254,12 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value) -> Markup {
             html! {
                 @for (index, (member, value)) in given.into_iter().enumerate() {
                     @if index > 0 && !value.is_array() { ", " }
-                    (field_value(ctx, member, value))
+                    (field_value(ctx, member, value, here))
                 }
             }
         }
         (Shape::Flag, Value::Bool(yes)) => html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) },
+        (Shape::Attachments { .. }, Value::Array(_)) => attachments(ctx, value, here),
         (Shape::Code(codes), Value::String(code)) => html! { bdi { (code_words(ctx, field.key, *codes, code)) } },
         (Shape::CodeList { codes, .. }, Value::Array(items)) => html! {
             ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }

@@ -3,12 +3,15 @@
 
 use axum::Form;
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::NodeError;
-use convene_protocol::kinds::SubmissionKind;
-use convene_protocol::problem::ValidationErrors;
+use convene_node::api::StoredFile;
+use convene_protocol::attachment::MAX_SUBMISSION_BYTES;
+use convene_protocol::kinds::{Shape, SubmissionKind};
+use convene_protocol::problem::{Problem, ValidationErrors};
+use convene_protocol::problem_words;
 use maud::html;
 use serde::Deserialize;
 
@@ -16,6 +19,10 @@ use crate::WebState;
 use crate::pages::form::{self, FormSpec, Values};
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 use convene_node::drafts;
+
+/// Largest body of a submission form: every file it may attach, and room
+/// for the fields and the metadata removed.
+pub(crate) const MAX_FORM_BYTES: usize = MAX_SUBMISSION_BYTES as usize + 2 * 1024 * 1024;
 
 fn parse_kind(ctx: &Ctx, text: &str) -> Result<SubmissionKind, PageError> {
     SubmissionKind::parse(text).ok_or(PageError::NotFound(ctx.lang))
@@ -99,12 +106,31 @@ pub(crate) async fn new_post(
     ctx: Ctx,
     State(state): State<WebState>,
     Path(kind): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Query(query): Query<CsrfQuery>,
+    request: Request,
 ) -> Result<Response, PageError> {
-    let values = Values(pairs);
-    ctx.check_csrf(Some(values.get("csrf")))?;
-    ctx.require_login()?;
     let kind = parse_kind(&ctx, &kind)?;
+    let (mut values, files) = read_form(&ctx, query, request).await?;
+    ctx.require_login()?;
+    let notes = match store_files(&ctx, &state, kind, &mut values, files).await? {
+        Ok(notes) => notes,
+        Err(message) => {
+            let identities = identity_names(&ctx, &state).await?;
+            let signer = chosen_signer(&ctx, &values, &identities);
+            let draft = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
+            let spec = FormSpec {
+                kind: kind.spec(),
+                action: format!("/new/{}", kind.as_str()),
+                draft: draft.as_deref(),
+                identities: &identities,
+                signer: signer.as_deref(),
+                editing: false,
+                signer_error: Some(message),
+            };
+            let body = form::render(&ctx, &spec, &values, None);
+            return Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, kind_label(&ctx, kind), body));
+        }
+    };
     let draft_id = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
     if values.get("action") == "save_draft" {
         let kept = values.for_draft();
@@ -136,7 +162,7 @@ pub(crate) async fn new_post(
                 })
             })
             .await?;
-            Ok(Redirect::to(&format!("/s/{}?saved=true", submitted.id)).into_response())
+            Ok(Redirect::to(&saved_address(submitted.id, &notes)).into_response())
         }
         Err(error) => {
             // Keep what was typed: as a draft too, so a closed tab after an
@@ -162,6 +188,127 @@ pub(crate) async fn new_post(
             Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, kind_label(&ctx, kind), body))
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CsrfQuery {
+    #[serde(default)]
+    csrf: Option<String>,
+}
+
+/// Files chosen in a form: the field's key, the file's name and bytes.
+type Files = Vec<(String, String, Vec<u8>)>;
+
+/// Reads a posted submission form. A multipart form (the one pages send,
+/// with files) carries its CSRF token in the address, checked before a
+/// byte of the body is read; a plain form carries it in its fields.
+async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Values, Files), PageError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, &())
+            .await
+            .map_err(|_| PageError::Shown(ctx.lang, StatusCode::BAD_REQUEST, ctx.t("error.bad_form").to_owned()))?;
+        let values = Values(pairs);
+        ctx.check_csrf(Some(values.get("csrf")))?;
+        return Ok((values, Vec::new()));
+    }
+    ctx.check_csrf(query.csrf.as_deref())?;
+    let bad = || PageError::Shown(ctx.lang, StatusCode::BAD_REQUEST, ctx.t("error.bad_form").to_owned());
+    let too_large = || {
+        PageError::Shown(
+            ctx.lang,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            problem_words::words(
+                ctx.lang.code(),
+                &Problem::FilesTooLarge {
+                    mb: (MAX_FORM_BYTES as u64).div_ceil(1_000_000),
+                    max_mb: MAX_SUBMISSION_BYTES / 1_000_000,
+                },
+            ),
+        )
+    };
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| bad())?;
+    let (mut values, mut files) = (Vec::new(), Vec::new());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| if error.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad() })?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|_| too_large())?;
+                if !bytes.is_empty() {
+                    files.push((name, file_name, bytes.to_vec()));
+                }
+            }
+            None => values.push((name, field.text().await.map_err(|_| bad())?)),
+        }
+    }
+    Ok((Values(values), files))
+}
+
+/// Stores the files chosen for each attachments field of `kind` and adds
+/// them to `values`; returns what was removed from each (for the page
+/// after saving), or why a file cannot be attached.
+async fn store_files(
+    ctx: &Ctx,
+    state: &WebState,
+    kind: SubmissionKind,
+    values: &mut Values,
+    files: Files,
+) -> Result<Result<Vec<StoredFile>, String>, PageError> {
+    if files.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let keys: Vec<&'static str> = kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|field| matches!(field.shape, Shape::Attachments { .. }))
+        .map(|field| field.key)
+        .collect();
+    let stored = blocking(ctx.lang, state, move |node| {
+        let mut out = Vec::new();
+        for (name, file_name, bytes) in files {
+            let Some(key) = keys.iter().find(|key| form::files_key(key) == name) else { continue };
+            match node.store_file(&file_name, &bytes) {
+                Ok(stored) => out.push((*key, stored)),
+                Err(error @ NodeError::File { .. }) => return Ok(Err(error.to_string())),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(Ok(out))
+    })
+    .await?;
+    Ok(stored.map(|stored| {
+        stored
+            .into_iter()
+            .map(|(key, file)| {
+                values.0.push((key.to_owned(), serde_json::to_string(&file.attachment).expect("serialises")));
+                file
+            })
+            .collect()
+    }))
+}
+
+/// The submission's page once saved, saying what was removed from the files attached.
+fn saved_address(id: impl std::fmt::Display, notes: &[StoredFile]) -> String {
+    let mut address = format!("/s/{id}?saved=true");
+    for (index, file) in notes.iter().enumerate() {
+        // `cleaned=HASH~exif~xmp.HASH…`: the page words what was removed from which file.
+        address.push_str(if index == 0 { "&cleaned=" } else { "." });
+        address.push_str(&file.attachment.hash);
+        for removed in &file.removed {
+            address.push('~');
+            address.push_str(removed.code());
+        }
+    }
+    address
 }
 
 /// Why the node refused a form: bad fields, or an identity that cannot sign
@@ -283,23 +430,46 @@ pub(crate) async fn edit_post(
     ctx: Ctx,
     State(state): State<WebState>,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Query(query): Query<CsrfQuery>,
+    request: Request,
 ) -> Result<Response, PageError> {
-    let values = Values(pairs);
-    ctx.check_csrf(Some(values.get("csrf")))?;
+    let (mut values, files) = read_form(&ctx, query, request).await?;
     ctx.require_login()?;
     let kind = parse_kind(&ctx, values.get("kind"))?;
+    let stored = store_files(&ctx, &state, kind, &mut values, files).await?;
+    let (notes, file_error) = match stored {
+        Ok(notes) => (notes, None),
+        Err(message) => (Vec::new(), Some(message)),
+    };
     let submission = form::to_submission(kind.spec(), &values);
     let identity = values.get("identity").to_owned();
     let outcome = blocking(ctx.lang, &state, move |node| {
         let id = node.resolve(&id)?;
         let signer = (!identity.is_empty()).then_some(identity.as_str());
+        if let Some(problem) = file_error {
+            return Ok((id, Err(NodeError::File { name: String::new(), problem })));
+        }
         let result = node.data_dir().identity(signer).and_then(|(_, secret)| node.edit(&secret, &id, &submission));
         Ok((id, result))
     })
     .await?;
     match outcome {
-        (id, Ok(_)) => Ok(Redirect::to(&format!("/s/{id}?saved=true")).into_response()),
+        (id, Ok(_)) => Ok(Redirect::to(&saved_address(id, &notes)).into_response()),
+        (id, Err(NodeError::File { problem, .. })) => {
+            let identities = identity_names(&ctx, &state).await?;
+            let signer = chosen_signer(&ctx, &values, &identities);
+            let spec = FormSpec {
+                kind: kind.spec(),
+                action: format!("/s/{id}/edit"),
+                draft: None,
+                identities: &identities,
+                signer: signer.as_deref(),
+                editing: true,
+                signer_error: Some(problem),
+            };
+            let body = form::render(&ctx, &spec, &values, None);
+            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
+        }
         (id, Err(error)) => {
             let (errors, signer_error) = refusal(&ctx, error)?;
             let identities = identity_names(&ctx, &state).await?;
