@@ -8,7 +8,6 @@ use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
 use convene_protocol::fuzzing::{NETWORK, creator};
 use convene_protocol::schema;
 use convene_protocol::wire::{Request, Response};
-use futures::executor::block_on;
 use futures::io::Cursor;
 use libp2p::StreamProtocol;
 use libp2p::request_response::Codec;
@@ -16,6 +15,18 @@ use libp2p::request_response::Codec;
 use crate::import::{Line, Lines};
 use crate::sync::reconcile::{self, FRAME_SIZE_LIMIT, Items};
 use crate::sync::{Incoming, SyncCodec};
+
+/// Runs `future` to completion on this thread's runtime: the codec times
+/// its reads and writes with tokio's clock, as it does in the swarm.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime");
+    }
+    RUNTIME.with(|runtime| runtime.block_on(future))
+}
 
 /// The sync codec reading a frame from a peer's stream. Input: `selector ‖
 /// stream bytes`; an even selector reads a request, an odd one a response.

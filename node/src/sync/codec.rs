@@ -12,7 +12,8 @@ use libp2p::StreamProtocol;
 
 /// A stream on which no byte moves for this long fails as timed out: the
 /// clock follows the link's progress, so a slow transfer that keeps moving
-/// never times out, and a stalled one is asked again (smaller) soon.
+/// never times out, and a stalled one is asked again (smaller) soon. The
+/// clock is tokio's: the codec runs on the swarm's tokio executor.
 pub const STALL: Duration = Duration::from_secs(30);
 /// Bytes read or written per step, each step under the [`STALL`] clock.
 const STEP: usize = 16 * 1024;
