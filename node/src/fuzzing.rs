@@ -18,7 +18,7 @@ use crate::sync::{Incoming, SyncCodec};
 
 /// Runs `future` to completion on this thread's runtime: the codec times
 /// its reads and writes with tokio's clock, as it does in the swarm.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+fn block_on<F: Future>(future: F) -> F::Output {
     thread_local! {
         static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
