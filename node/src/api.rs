@@ -45,14 +45,28 @@ pub struct BundleRequest {
     /// Where (an absolute path; with `part_size`, `FILE.001`, …).
     pub file: std::path::PathBuf,
     /// Only entries signed at or after this time (ms since the epoch).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "whole_number", skip_serializing_if = "Option::is_none")]
     pub since_ms: Option<u64>,
     /// Only what the receiver's want file (an absolute path) does not list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub want: Option<std::path::PathBuf>,
     /// Split into parts of at most this many bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "whole_number", skip_serializing_if = "Option::is_none")]
     pub part_size: Option<u64>,
+}
+
+/// A whole number of at least 0, written as JSON Schema's `integer` allows:
+/// `4472752` or `4472752.0`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    use serde::de::Error as _;
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else { return Ok(None) };
+    let whole = number.as_u64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|value| value.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(value))
+            .map(|value| value as u64)
+    });
+    whole.map(Some).ok_or_else(|| D::Error::custom(format!("{number} is not a whole number of at least 0")))
 }
 
 /// `POST /bundle/import`: the bundle files (absolute paths), any parts, any order.
@@ -98,4 +112,22 @@ pub struct AttachRequest {
 pub struct Attached {
     /// The change signed, if anything was new.
     pub entry: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BundleRequest;
+
+    /// Found by schemathesis: JSON Schema's `integer` allows `4472752.0`.
+    #[test]
+    fn a_bundle_request_takes_whole_numbers_written_either_way() {
+        let parsed: BundleRequest =
+            serde_json::from_str(r#"{"file":"/x","part_size":4472752.0,"since_ms":5}"#).unwrap();
+        assert_eq!((parsed.part_size, parsed.since_ms), (Some(4_472_752), Some(5)));
+        let none: BundleRequest = serde_json::from_str(r#"{"file":"/x"}"#).unwrap();
+        assert_eq!((none.part_size, none.since_ms), (None, None));
+        for bad in [r#"{"file":"/x","part_size":1.5}"#, r#"{"file":"/x","since_ms":-1}"#] {
+            assert!(serde_json::from_str::<BundleRequest>(bad).is_err(), "{bad}");
+        }
+    }
 }
