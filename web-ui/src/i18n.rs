@@ -124,6 +124,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("action.filter", ["Search", "Rechercher", "Buscar", "بحث"]),
     ("action.login", ["Sign in", "Se connecter", "Iniciar sesión", "تسجيل الدخول"]),
     ("action.logout", ["Sign out", "Se déconnecter", "Cerrar sesión", "تسجيل الخروج"]),
+    ("action.remove_peer", ["Remove peer", "Retirer le pair", "Quitar el par", "إزالة النظير"]),
     ("action.resume", ["Resume", "Reprendre", "Reanudar", "متابعة"]),
     ("action.reveal", ["Show contact", "Afficher le contact", "Mostrar contacto", "إظهار جهة الاتصال"]),
     ("action.save_draft", ["Save draft", "Enregistrer le brouillon", "Guardar borrador", "حفظ المسودة"]),
@@ -793,6 +794,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ["Bytes in / out", "Octets reçus / envoyés", "Bytes recibidos / enviados", "البايتات الواردة / الصادرة"],
     ),
     ("net.connected", ["connected", "connecté", "conectado", "متصل"]),
+    (
+        "net.did_you_mean",
+        ["Did you mean {addr}?", "Vouliez-vous dire {addr} ?", "¿Quiso decir {addr}?", "هل تقصد {addr}؟"],
+    ),
     ("net.disconnected", ["not connected", "non connecté", "no conectado", "غير متصل"]),
     (
         "net.entries",
@@ -805,6 +810,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("net.entries_signed", ["signed entries", "entrées signées", "entradas firmadas", "مدخلات موقّعة"]),
     ("net.errors", ["Errors", "Erreurs", "Errores", "الأخطاء"]),
+    (
+        "net.id_unknown",
+        [
+            "id known once connected",
+            "identifiant connu une fois connecté",
+            "identificador conocido al conectar",
+            "يُعرف المعرّف عند الاتصال",
+        ],
+    ),
     ("net.last_error", ["Last error", "Dernière erreur", "Último error", "آخر خطأ"]),
     ("net.listen", ["Listening on", "À l'écoute sur", "Escuchando en", "يستمع على"]),
     ("net.network", ["Network", "Réseau", "Red", "الشبكة"]),
@@ -847,6 +861,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "إعادة الاتصال؛ المحاولة التالية عند {time}",
         ],
     ),
+    ("net.removed", ["Peer removed.", "Pair retiré.", "Par quitado.", "أُزيل النظير."]),
     (
         "net.rtt",
         ["round trip {ms} ms", "aller-retour {ms} ms", "ida y vuelta {ms} ms", "زمن الذهاب والإياب {ms} مللي ثانية"],

@@ -34,6 +34,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/identities/choose", "/identities/choose"),
     ("GET", "/network", "/network"),
     ("POST", "/network/peers", "/network/peers"),
+    ("POST", "/network/peers/remove", "/network/peers/remove"),
     ("GET", "/network/bundle", "/network/bundle"),
     ("POST", "/network/bundle", "/network/bundle"),
     ("GET", "/login", "/login"),

@@ -536,6 +536,21 @@ async fn network_page_with_sync_lists_and_adds_peers() {
     let page = client.get(&added.location()).await;
     assert!(page.body.contains("Peer added"));
     assert!(page.body.contains("/ip4/127.0.0.1/tcp/9"), "the peer is listed");
+    assert!(page.body.contains("id known once connected") && !page.body.contains(">?<"), "no bare question mark");
+
+    // `IP:PORT` is refused with the address that was meant.
+    let typed = client.submit_form("/network", "/network/peers", &[("addr", "192.168.1.20:4701")]).await;
+    assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typed.body.contains("Did you mean /ip4/192.168.1.20/tcp/4701?"), "{}", typed.body);
+
+    // A peer can be removed from the page.
+    let page = client.get("/network").await;
+    assert!(page.body.contains(r#"action="/network/peers/remove""#));
+    let removed = client.submit_form("/network", "/network/peers/remove", &[("addr", "/ip4/127.0.0.1/tcp/9")]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let page = client.get(&removed.location()).await;
+    assert!(page.body.contains("Peer removed."));
+    assert!(!page.body.contains("/ip4/127.0.0.1/tcp/9<"), "the peer is gone from the list");
 }
 
 #[tokio::test]

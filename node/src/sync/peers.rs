@@ -44,15 +44,8 @@ pub fn parse_peer_addr(text: &str) -> Result<Multiaddr, NodeError> {
     if text.is_empty() {
         return Err(NodeError::BadPeerAddr(format!("a peer address is empty; give a multiaddr such as {EXAMPLE}")));
     }
-    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
-        let ip = match socket.ip() {
-            std::net::IpAddr::V4(ip) => format!("/ip4/{ip}"),
-            std::net::IpAddr::V6(ip) => format!("/ip6/{ip}"),
-        };
-        return Err(NodeError::BadPeerAddr(format!(
-            "`{text}` names no transport; did you mean {ip}/tcp/{}?",
-            socket.port()
-        )));
+    if let Some(meant) = suggest_peer_addr(text) {
+        return Err(NodeError::BadPeerAddr(format!("`{text}` names no transport; did you mean {meant}?")));
     }
     let shown: String = text.chars().take(100).collect();
     let addr: Multiaddr = text
@@ -60,6 +53,27 @@ pub fn parse_peer_addr(text: &str) -> Result<Multiaddr, NodeError> {
         .map_err(|error| NodeError::BadPeerAddr(format!("`{shown}` is not a multiaddr ({error}); e.g. {EXAMPLE}")))?;
     check_peer_addr(&addr)?;
     Ok(addr)
+}
+
+/// The multiaddr someone meant by `HOST:PORT` (an IP address or a host
+/// name and a port), if that is what `text` is.
+pub fn suggest_peer_addr(text: &str) -> Option<String> {
+    let text = text.trim();
+    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
+        let ip = match socket.ip() {
+            std::net::IpAddr::V4(ip) => format!("/ip4/{ip}"),
+            std::net::IpAddr::V6(ip) => format!("/ip6/{ip}"),
+        };
+        return Some(format!("{ip}/tcp/{}", socket.port()));
+    }
+    let (host, port) = text.rsplit_once(':')?;
+    let port: u16 = port.parse().ok()?;
+    let name = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.len() <= 63 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    name.then(|| format!("/dns/{host}/tcp/{port}"))
 }
 
 /// Checks that `addr` names a transport this node dials: an IP address or a
@@ -133,6 +147,16 @@ pub fn node_key(data_dir: &DataDir) -> Result<Keypair, NodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_and_port_get_the_multiaddr_that_was_meant() {
+        assert_eq!(suggest_peer_addr("192.168.1.20:4701").as_deref(), Some("/ip4/192.168.1.20/tcp/4701"));
+        assert_eq!(suggest_peer_addr("[2001:db8::1]:4701").as_deref(), Some("/ip6/2001:db8::1/tcp/4701"));
+        assert_eq!(suggest_peer_addr("hub.example.org:4701").as_deref(), Some("/dns/hub.example.org/tcp/4701"));
+        for not_meant in ["/ip4/192.0.2.7/tcp/4701", "hub.example.org", "a b:12", ":4701", "x:99999"] {
+            assert_eq!(suggest_peer_addr(not_meant), None, "{not_meant}");
+        }
+    }
 
     fn refusal(text: &str) -> String {
         match parse_peer_addr(text) {

@@ -37,6 +37,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/identities/choose", post(identities::choose))
         .route("/network", get(network::page))
         .route("/network/peers", post(network::add_peer))
+        .route("/network/peers/remove", post(network::remove_peer))
         .route("/network/bundle", get(network::download_bundle).post(network::import_bundle))
         .route("/login", get(login::page).post(login::login))
         .route("/logout", post(login::logout))

@@ -32,6 +32,7 @@ use crate::web::{Ctx, PageError, blocking, format_time, notice};
 #[serde(default)]
 pub(crate) struct NetworkQuery {
     added: bool,
+    removed: bool,
 }
 
 /// `GET /network`
@@ -40,20 +41,25 @@ pub(crate) async fn page(
     State(state): State<WebState>,
     Query(query): Query<NetworkQuery>,
 ) -> Result<Response, PageError> {
-    render(ctx, state, query.added, None, None).await
+    let done = match (query.added, query.removed) {
+        (true, _) => Some("net.added"),
+        (_, true) => Some("net.removed"),
+        _ => None,
+    };
+    render(ctx, state, done, None, None).await
 }
 
 async fn render(
     ctx: Ctx,
     state: WebState,
-    added: bool,
+    done: Option<&'static str>,
     problem: Option<(String, String)>,
     imported: Option<ImportReport>,
 ) -> Result<Response, PageError> {
     let status = blocking(ctx.lang, &state, Node::status).await?;
     let (typed, message) = problem.clone().unwrap_or_default();
     let body = html! {
-        @if added { (notice(ctx.t("net.added"))) }
+        @if let Some(done) = done { (notice(ctx.t(done))) }
         @if let Some(report) = &imported { (import_notice(&ctx, report)) }
         dl.fields {
             dt { (ctx.t("net.network")) }
@@ -103,8 +109,20 @@ async fn render(
                                             br; small { (fill(ctx.t("net.reconnecting"), &[("time", &format_time(at))])) }
                                         }
                                         br;
-                                        code { (peer.peer_id.as_deref().unwrap_or("?")) }
-                                        @for addr in &peer.addrs { br; code { (addr) } }
+                                        @match &peer.peer_id {
+                                            Some(id) => { code { (id) } }
+                                            None => { small { (ctx.t("net.id_unknown")) } }
+                                        }
+                                        @for addr in &peer.addrs {
+                                            br; code { (addr) }
+                                            @if ctx.allowed {
+                                                form.inline method="post" action="/network/peers/remove" {
+                                                    (ctx.csrf_field())
+                                                    input type="hidden" name="addr" value=(addr);
+                                                    button.secondary type="submit" { (ctx.t("action.remove_peer")) }
+                                                }
+                                            }
+                                        }
                                     }
                                     td { @match peer.last_sync_ms { Some(ms) => (format_time(ms)), None => (ctx.t("sync.never")) } }
                                     td {
@@ -195,17 +213,38 @@ pub(crate) async fn add_peer(
     let addr: Multiaddr = match typed.parse() {
         Ok(addr) => addr,
         Err(_) => {
-            let message = ctx.t("net.bad_addr").to_owned();
-            return render(ctx, state, false, Some((typed, message)), None).await;
+            let mut message = ctx.t("net.bad_addr").to_owned();
+            if let Some(meant) = convene_node::sync::peers::suggest_peer_addr(&typed) {
+                message = format!("{message} {}", fill(ctx.t("net.did_you_mean"), &[("addr", &meant)]));
+            }
+            return render(ctx, state, None, Some((typed, message)), None).await;
         }
     };
     match sync.add_peer(&state.node, addr).await {
         Ok(_) => Ok(Redirect::to("/network?added=true").into_response()),
         Err(error) => match PageError::node(ctx.lang, error) {
-            PageError::Shown(_, _, message) => render(ctx, state, false, Some((typed, message)), None).await,
+            PageError::Shown(_, _, message) => render(ctx, state, None, Some((typed, message)), None).await,
             other => Err(other),
         },
     }
+}
+
+/// `POST /network/peers/remove`: forget a saved peer and drop its connection.
+pub(crate) async fn remove_peer(
+    ctx: Ctx,
+    State(state): State<WebState>,
+    Form(form): Form<PeerForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&form.csrf))?;
+    ctx.require_login()?;
+    let Some(sync) = state.sync.clone() else {
+        return Err(PageError::Shown(ctx.lang, StatusCode::SERVICE_UNAVAILABLE, ctx.t("net.no_sync").into()));
+    };
+    let Ok(addr) = form.addr.trim().parse::<Multiaddr>() else {
+        return Err(PageError::Shown(ctx.lang, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("net.bad_addr").into()));
+    };
+    sync.remove_peer(&state.node, addr).await.map_err(|error| PageError::node(ctx.lang, error))?;
+    Ok(Redirect::to("/network?removed=true").into_response())
 }
 
 /// What an import did, in the visitor's language.
@@ -412,7 +451,7 @@ pub(crate) async fn import_bundle(
         ));
     }
     let report = report.ok_or_else(unreadable)?;
-    render(ctx, state, false, None, Some(report)).await
+    render(ctx, state, None, None, Some(report)).await
 }
 
 /// Removes uploads a process that is gone left in the data directory (it
