@@ -252,9 +252,13 @@ fn a_want_file_makes_the_export_exactly_the_difference() {
 fn since_a_date_carries_only_newer_entries() {
     let nodes = nodes();
     corpus(&nodes.a, 5);
-    std::thread::sleep(std::time::Duration::from_millis(5));
-    let cut = now_ms();
-    std::thread::sleep(std::time::Duration::from_millis(5));
+    // Entries stored so far were signed before `cut`; the next one at or after it.
+    let cut = now_ms() + 1;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while now_ms() < cut {
+        assert!(std::time::Instant::now() < deadline, "the clock moves");
+        std::thread::yield_now();
+    }
     let author = SecretKey::generate();
     nodes.a.submit(&author, &case_study("Late")).unwrap();
     let file = nodes._dir.path().join("since.bundle");

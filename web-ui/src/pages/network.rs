@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::bundle::{ImportReport, PartProblem, Selection, parse_date_ms};
-use convene_node::sync::Multiaddr;
+use convene_node::sync::{Multiaddr, SyncHandle};
 use convene_node::{Node, NodeError};
 use futures::StreamExt;
 use maud::{Markup, html};
@@ -198,17 +198,24 @@ pub(crate) struct PeerForm {
     addr: String,
 }
 
+/// Checks a form that changes the peers (CSRF, then login) and gives the
+/// running sync engine it changes.
+fn peer_change(ctx: &Ctx, state: &WebState, form: &PeerForm) -> Result<SyncHandle, PageError> {
+    ctx.check_csrf(Some(&form.csrf))?;
+    ctx.require_login()?;
+    state
+        .sync
+        .clone()
+        .ok_or_else(|| PageError::Shown(ctx.lang, StatusCode::SERVICE_UNAVAILABLE, ctx.t("net.no_sync").into()))
+}
+
 /// `POST /network/peers`: add a peer by multiaddr.
 pub(crate) async fn add_peer(
     ctx: Ctx,
     State(state): State<WebState>,
     Form(form): Form<PeerForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(Some(&form.csrf))?;
-    ctx.require_login()?;
-    let Some(sync) = state.sync.clone() else {
-        return Err(PageError::Shown(ctx.lang, StatusCode::SERVICE_UNAVAILABLE, ctx.t("net.no_sync").into()));
-    };
+    let sync = peer_change(&ctx, &state, &form)?;
     let typed = form.addr.trim().to_owned();
     let addr: Multiaddr = match typed.parse() {
         Ok(addr) => addr,
@@ -235,11 +242,7 @@ pub(crate) async fn remove_peer(
     State(state): State<WebState>,
     Form(form): Form<PeerForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(Some(&form.csrf))?;
-    ctx.require_login()?;
-    let Some(sync) = state.sync.clone() else {
-        return Err(PageError::Shown(ctx.lang, StatusCode::SERVICE_UNAVAILABLE, ctx.t("net.no_sync").into()));
-    };
+    let sync = peer_change(&ctx, &state, &form)?;
     let Ok(addr) = form.addr.trim().parse::<Multiaddr>() else {
         return Err(PageError::Shown(ctx.lang, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("net.bad_addr").into()));
     };

@@ -455,23 +455,11 @@ pub(crate) async fn edit_post(
     .await?;
     match outcome {
         (id, Ok(_)) => Ok(Redirect::to(&saved_address(id, &notes)).into_response()),
-        (id, Err(NodeError::File { problem, .. })) => {
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
-            let spec = FormSpec {
-                kind: kind.spec(),
-                action: format!("/s/{id}/edit"),
-                draft: None,
-                identities: &identities,
-                signer: signer.as_deref(),
-                editing: true,
-                signer_error: Some(problem),
-            };
-            let body = form::render(&ctx, &spec, &values, None);
-            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
-        }
         (id, Err(error)) => {
-            let (errors, signer_error) = refusal(&ctx, error)?;
+            let (errors, signer_error) = match error {
+                NodeError::File { problem, .. } => (None, Some(problem)),
+                error => refusal(&ctx, error)?,
+            };
             let identities = identity_names(&ctx, &state).await?;
             let signer = chosen_signer(&ctx, &values, &identities);
             let spec = FormSpec {
