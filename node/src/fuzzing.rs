@@ -34,7 +34,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
 pub fn framing(data: &[u8]) {
     let [selector, stream @ ..] = data else { return };
     let protocol = StreamProtocol::new("/convene/sync/1/fuzz");
-    let mut codec = SyncCodec::default();
+    let mut codec: SyncCodec = SyncCodec::default();
     let mut input = Cursor::new(stream);
     let mut written = Cursor::new(Vec::new());
     if selector % 2 == 0 {

@@ -648,6 +648,11 @@ impl Node {
         Ok(self.inner.store.blob_is_named(hash)?)
     }
 
+    /// The blob as a live document names it, if one does.
+    pub fn named_blob(&self, hash: &BlobHash) -> Result<Option<NamedBlob>, NodeError> {
+        Ok(self.inner.store.named_blob(hash)?)
+    }
+
     /// The blobs live documents name that are not here whole, in the order
     /// to fetch them: previews first, then the smallest originals.
     pub fn wanted_blobs(&self) -> Result<Vec<NamedBlob>, NodeError> {

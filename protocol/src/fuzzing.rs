@@ -7,7 +7,7 @@
 use crate::entry::{Entry, EntryHeader, EntryId, EntryKind};
 use crate::keys::SecretKey;
 use crate::network::NetworkId;
-use crate::wire::{Request, Response};
+use crate::wire::{BlobRequest, BlobResponse, Request, Response};
 
 /// The network the signed targets' entries belong to.
 pub const NETWORK: NetworkId = NetworkId([7; 32]);
@@ -70,5 +70,11 @@ pub fn wire(data: &[u8]) {
         let encoded = response.encode();
         assert_eq!(encoded, data, "a response has one encoding");
         assert_eq!(Response::decode(&encoded).as_ref(), Ok(&response));
+    }
+    if let Ok(request) = BlobRequest::decode(data) {
+        assert_eq!(request.encode(), data, "a blob request has one encoding");
+    }
+    if let Ok(response) = BlobResponse::decode(data) {
+        assert_eq!(response.encode(), data, "a blob response has one encoding");
     }
 }

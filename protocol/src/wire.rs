@@ -19,7 +19,26 @@
 //! | 2 | `Entries` | u32 count ‖ count × (u32 length ‖ signed entry) |
 //! | 3 | `Ack` | empty |
 //! | 4 | `Refused` | u16 length ‖ UTF-8 reason (≤ [`MAX_REASON_BYTES`]) |
+//!
+//! Attached files (blobs) move on a protocol of their own
+//! (`/convene/blobs/1/<network id>`), framed the same way, so a node that
+//! does not carry blobs simply does not speak it, and the requests of each
+//! protocol are bounded apart:
+//!
+//! | tag | blob request | body |
+//! | --- | --- | --- |
+//! | 1 | `Groups` | 32-byte BLAKE3 hash ‖ u64 size ‖ u32 count ‖ count × u64 group index (≤ [`MAX_GROUPS`]) |
+//!
+//! | tag | blob response | body |
+//! | --- | --- | --- |
+//! | 1 | `Groups` | u32 count ‖ count × (u64 index ‖ u32 length ‖ bytes (≤ [`GROUP_BYTES`]) ‖ u16 length ‖ proof (≤ [`MAX_PROOF_BYTES`])) |
+//! | 2 | `Refused` | as the sync protocol's `Refused` |
+//!
+//! A group is 16 KiB of the blob at a multiple of 16 KiB, and its proof the
+//! chaining values beside its path in the blob's BLAKE3 tree, so the
+//! receiver checks each group against the hash before keeping a byte.
 
+use crate::attachment::BlobHash;
 use crate::bytes::Reader;
 use crate::entry::{EntryId, MAX_ENTRY_BYTES};
 
@@ -36,6 +55,13 @@ pub const MAX_IDS: usize = 8192;
 pub const ENTRIES_REPLY_BUDGET: usize = 512 * 1024;
 /// Longest `Refused` reason.
 pub const MAX_REASON_BYTES: usize = 1024;
+
+/// Most chunk groups asked for in one blob request.
+pub const MAX_GROUPS: usize = 64;
+/// Bytes in a chunk group (the last group of a blob may hold fewer).
+pub const GROUP_BYTES: usize = 16 * 1024;
+/// Longest group proof: 32 bytes per level of the blob's tree.
+pub const MAX_PROOF_BYTES: usize = 64 * 32;
 
 /// What one node asks another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +203,134 @@ impl Response {
     }
 }
 
+/// What one node asks another of a blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobRequest {
+    /// Send me these groups of the blob `hash` of `size` bytes.
+    Groups {
+        /// The blob.
+        hash: BlobHash,
+        /// Its size, as the document naming it says.
+        size: u64,
+        /// Group indices, at most [`MAX_GROUPS`].
+        indices: Vec<u64>,
+    },
+}
+
+/// One group of a blob with its proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupData {
+    /// Which group.
+    pub index: u64,
+    /// Its bytes.
+    pub data: Vec<u8>,
+    /// The chaining values beside its path, top down.
+    pub proof: Vec<u8>,
+}
+
+/// The answer to a [`BlobRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobResponse {
+    /// The groups asked for (all of them, in the order asked).
+    Groups(Vec<GroupData>),
+    /// Not answered, with the reason (`missing`: not held whole here).
+    Refused(String),
+}
+
+impl BlobRequest {
+    /// The encoded message (without the frame length).
+    pub fn encode(&self) -> Vec<u8> {
+        let Self::Groups { hash, size, indices } = self;
+        let mut out = vec![WIRE_VERSION, 1];
+        out.extend_from_slice(&hash.0);
+        out.extend_from_slice(&size.to_be_bytes());
+        out.extend_from_slice(&(indices.len() as u32).to_be_bytes());
+        for index in indices {
+            out.extend_from_slice(&index.to_be_bytes());
+        }
+        out
+    }
+
+    /// Decodes a message, enforcing every limit.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        let (tag, mut reader) = open(bytes)?;
+        if tag != 1 {
+            return Err(WireError::UnknownTag(tag));
+        }
+        let hash = BlobHash(reader.array().ok_or(WireError::Malformed("truncated hash"))?);
+        let size = reader.u64().ok_or(WireError::Malformed("truncated size"))?;
+        let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
+        if count > MAX_GROUPS {
+            return Err(WireError::Malformed("too many groups"));
+        }
+        let indices = (0..count)
+            .map(|_| reader.u64().ok_or(WireError::Malformed("truncated index")))
+            .collect::<Result<_, _>>()?;
+        finish(&reader)?;
+        Ok(Self::Groups { hash, size, indices })
+    }
+}
+
+impl BlobResponse {
+    /// The encoded message (without the frame length).
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Self::Groups(groups) => {
+                let mut out = vec![WIRE_VERSION, 1];
+                out.extend_from_slice(&(groups.len() as u32).to_be_bytes());
+                for group in groups {
+                    out.extend_from_slice(&group.index.to_be_bytes());
+                    put_bytes(&mut out, &group.data);
+                    out.extend_from_slice(&(group.proof.len() as u16).to_be_bytes());
+                    out.extend_from_slice(&group.proof);
+                }
+                out
+            }
+            Self::Refused(reason) => {
+                let mut out = Response::Refused(reason.clone()).encode();
+                out[1] = 2;
+                out
+            }
+        }
+    }
+
+    /// Decodes a message, enforcing every limit.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        let (tag, mut reader) = open(bytes)?;
+        match tag {
+            1 => {
+                let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
+                if count > MAX_GROUPS {
+                    return Err(WireError::Malformed("too many groups"));
+                }
+                let mut groups = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let index = reader.u64().ok_or(WireError::Malformed("truncated index"))?;
+                    let data = get_bytes(&mut reader, GROUP_BYTES)?;
+                    let length =
+                        reader.array::<2>().map(u16::from_be_bytes).ok_or(WireError::Malformed("truncated"))?;
+                    if usize::from(length) > MAX_PROOF_BYTES || length % 32 != 0 {
+                        return Err(WireError::Malformed("a proof is not whole chaining values within its limit"));
+                    }
+                    let proof = reader.take(length.into()).ok_or(WireError::Malformed("truncated proof"))?.to_vec();
+                    groups.push(GroupData { index, data, proof });
+                }
+                finish(&reader)?;
+                Ok(Self::Groups(groups))
+            }
+            2 => {
+                let mut as_sync = bytes.to_vec();
+                as_sync[1] = 4;
+                match Response::decode(&as_sync)? {
+                    Response::Refused(reason) => Ok(Self::Refused(reason)),
+                    _ => unreachable!("tag 4 is Refused"),
+                }
+            }
+            other => Err(WireError::UnknownTag(other)),
+        }
+    }
+}
+
 fn open(bytes: &[u8]) -> Result<(u8, Reader<'_>), WireError> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(WireError::TooLarge(bytes.len()));
@@ -261,6 +415,34 @@ mod tests {
         let mut trailing = Request::Announce(vec![]).encode();
         trailing.push(0);
         assert!(Request::decode(&trailing).is_err());
+    }
+
+    #[test]
+    fn blob_messages_round_trip_within_their_limits() {
+        let hash = BlobHash([3; 32]);
+        let request = BlobRequest::Groups { hash, size: 100_000, indices: vec![0, 5, 6] };
+        assert_eq!(BlobRequest::decode(&request.encode()), Ok(request));
+        let groups = BlobResponse::Groups(vec![
+            GroupData { index: 0, data: vec![1; GROUP_BYTES], proof: vec![2; 96] },
+            GroupData { index: 6, data: vec![3; 10], proof: vec![] },
+        ]);
+        assert_eq!(BlobResponse::decode(&groups.encode()), Ok(groups));
+        let refused = BlobResponse::Refused("missing".into());
+        assert_eq!(BlobResponse::decode(&refused.encode()), Ok(refused));
+        let too_many = BlobRequest::Groups { hash, size: 1, indices: vec![0; MAX_GROUPS + 1] };
+        assert_eq!(BlobRequest::decode(&too_many.encode()), Err(WireError::Malformed("too many groups")));
+        let oversized =
+            BlobResponse::Groups(vec![GroupData { index: 0, data: vec![0; GROUP_BYTES + 1], proof: vec![] }]);
+        assert!(BlobResponse::decode(&oversized.encode()).is_err());
+        let ragged = BlobResponse::Groups(vec![GroupData { index: 0, data: vec![], proof: vec![0; 33] }]);
+        assert!(BlobResponse::decode(&ragged.encode()).is_err());
+        // The largest reply fits a frame.
+        let largest = BlobResponse::Groups(
+            (0..MAX_GROUPS as u64)
+                .map(|index| GroupData { index, data: vec![0; GROUP_BYTES], proof: vec![0; MAX_PROOF_BYTES] })
+                .collect(),
+        );
+        assert!(largest.encode().len() <= MAX_MESSAGE_BYTES);
     }
 
     /// Found by the `wire` fuzz target: a `Refused` reason that was not

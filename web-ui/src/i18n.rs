@@ -811,6 +811,26 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("net.entries_signed", ["signed entries", "entrées signées", "entradas firmadas", "مدخلات موقّعة"]),
     ("net.errors", ["Errors", "Erreurs", "Errores", "الأخطاء"]),
     (
+        "net.file_bytes",
+        [
+            "files: {in} / {out} KB",
+            "fichiers : {in} / {out} Ko",
+            "archivos: {in} / {out} KB",
+            "الملفات: {in} / {out} كيلوبايت",
+        ],
+    ),
+    ("net.files", ["Photos and files", "Photos et fichiers", "Fotos y archivos", "الصور والملفات"]),
+    ("net.files_here", ["all here", "tous ici", "todos aquí", "كلها هنا"]),
+    (
+        "net.files_waiting",
+        [
+            "{n} waiting to arrive ({mb} MB)",
+            "{n} en attente ({mb} Mo)",
+            "{n} por llegar ({mb} MB)",
+            "{n} بانتظار الوصول ({mb} ميغابايت)",
+        ],
+    ),
+    (
         "net.id_unknown",
         [
             "id known once connected",
@@ -876,6 +896,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("net.stored", ["Stored here", "Stocké ici", "Guardado aquí", "مخزّن هنا"]),
+    (
+        "net.text_only",
+        [
+            "Text and previews only (a metered link): original photos and files are neither fetched nor sent.",
+            "Texte et aperçus seulement (liaison facturée au volume) : les photos et fichiers originaux ne sont ni récupérés ni envoyés.",
+            "Solo texto y vistas previas (enlace de pago por uso): las fotos y archivos originales no se descargan ni se envían.",
+            "النص والمعاينات فقط (اتصال محسوب بالحجم): لا تُجلب الصور والملفات الأصلية ولا تُرسل.",
+        ],
+    ),
     (
         "net.waiting",
         [

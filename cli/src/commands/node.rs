@@ -28,8 +28,9 @@ pub enum NodeCommand {
         convene node run --listen /ip4/0.0.0.0/tcp/4701 --peer /ip4/192.0.2.7/tcp/4701\n  \
         convene node run --http 127.0.0.1:8080\n  \
         convene node run --http 0.0.0.0:4700 --http-name hub.lan   # HTTPS for a LAN, login with the token\n\n\
+        convene node run --text-only --blob-upload-limit 16   # a metered link\n\n\
         Settings may also come from DATA_DIR/config.toml (keys: listen, peers, http, mdns,\n\
-        sync_interval_secs); flags win. mDNS is off unless --mdns: announcing a node on a\n\
+        sync_interval_secs, text_only, blob_upload_limit_kib); flags win. mDNS is off unless --mdns: announcing a node on a\n\
         shared network can expose a convener.")]
     Run(RunArgs),
 }
@@ -56,6 +57,13 @@ pub struct RunArgs {
     /// Reconcile with every peer this often, in seconds [default: 30].
     #[arg(long, value_name = "SECS")]
     sync_interval: Option<u64>,
+    /// Carry text and previews only (a metered link): original photos and
+    /// files are neither fetched nor served.
+    #[arg(long)]
+    text_only: bool,
+    /// Send attached files to each peer at most this fast, in KiB per second.
+    #[arg(long, value_name = "KIB_PER_S", value_parser = clap::value_parser!(u64).range(1..))]
+    blob_upload_limit: Option<u64>,
 }
 
 /// `DATA_DIR/config.toml`: every key optional.
@@ -72,6 +80,10 @@ struct FileConfig {
     mdns: Option<bool>,
     /// Seconds between reconciliations.
     sync_interval_secs: Option<u64>,
+    /// Text and previews only.
+    text_only: Option<bool>,
+    /// Upload limit for attached files, KiB per second per peer.
+    blob_upload_limit_kib: Option<u64>,
 }
 
 fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
@@ -114,6 +126,8 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
     }
     config.peers.extend(args.peers);
     config.mdns = args.mdns || file.mdns.unwrap_or(false);
+    config.blobs.text_only = args.text_only || file.text_only.unwrap_or(false);
+    config.blobs.upload_limit = args.blob_upload_limit.or(file.blob_upload_limit_kib).map(|kib| kib.max(1) * 1024);
     config.reconcile_interval =
         Duration::from_secs(args.sync_interval.or(file.sync_interval_secs).unwrap_or(30).max(1));
     let http = args.http.or(file.http).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 4700)));

@@ -75,6 +75,18 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
                 sync.connected(),
                 sync.entries_waiting
             );
+            if sync.blobs_waiting > 0 {
+                println!(
+                    "files:       {} photos and files waiting to arrive ({:.1} MB)",
+                    sync.blobs_waiting,
+                    sync.blob_bytes_waiting as f64 / 1e6
+                );
+            }
+            if sync.text_only {
+                println!(
+                    "files:       text and previews only (--text-only): original photos and files are neither fetched nor sent"
+                );
+            }
             if sync.paused_disk_full {
                 println!(
                     "sync:        PAUSED: the disk is nearly full; fetching from peers waits until there is room (the rest is kept for this node's own submissions) and resumes by itself"
@@ -130,6 +142,13 @@ pub fn print_peer(peer: &PeerStatus) {
         "    last sync {last}; entries received {} sent {}{awaiting}; bytes in {} out {}; invalid {}; errors {}",
         peer.entries_received, peer.entries_sent, peer.bytes_in, peer.bytes_out, peer.invalid_entries, peer.errors
     );
+    if peer.blob_bytes_received + peer.blob_bytes_sent > 0 {
+        println!(
+            "    photos and files: {} KB received, {} KB sent",
+            peer.blob_bytes_received / 1000,
+            peer.blob_bytes_sent / 1000
+        );
+    }
     if let Some(error) = &peer.last_error {
         println!("    last error: {}", shown(error));
     }

@@ -398,7 +398,16 @@ impl<B: Backend> Store<B> {
 
     /// Whether a live document names the blob.
     pub fn blob_is_named(&self, hash: &BlobHash) -> Result<bool, StoreError> {
-        Ok(self.backend.scan_prefix(&keys::blob_refs(hash)).next().transpose()?.is_some())
+        Ok(self.named_blob(hash)?.is_some())
+    }
+
+    /// The blob as a live document names it (size, preview or not), if one does.
+    pub fn named_blob(&self, hash: &BlobHash) -> Result<Option<NamedBlob>, StoreError> {
+        let Some((key, value)) = self.backend.scan_prefix(&keys::blob_refs(hash)).next().transpose()? else {
+            return Ok(None);
+        };
+        let (size, preview) = keys::read_blob_ref_value(&value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+        Ok(Some(NamedBlob { hash: *hash, size, preview }))
     }
 
     /// Every blob a live document names, once each (by hash).

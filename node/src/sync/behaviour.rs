@@ -1,9 +1,10 @@
 //! The libp2p behaviour a node runs: connection limits, keep-alive for
-//! peers of the network, identify, ping, the sync protocol, and mDNS only
-//! when asked for.
+//! peers of the network, identify, ping, the sync and blob protocols, and
+//! mDNS only when asked for.
 
 use std::time::Duration;
 
+use convene_protocol::wire::{BlobRequest, BlobResponse};
 use libp2p::identity::Keypair;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
@@ -47,13 +48,22 @@ pub struct Behaviour {
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
     pub sync: request_response::Behaviour<SyncCodec>,
+    pub blobs: request_response::Behaviour<SyncCodec<BlobRequest, BlobResponse>>,
     pub mdns: Toggle<mdns::tokio::Behaviour>,
 }
 
 impl Behaviour {
-    pub fn new(key: &Keypair, protocol: StreamProtocol, mdns: bool) -> std::io::Result<Self> {
+    pub fn new(
+        key: &Keypair,
+        protocol: StreamProtocol,
+        blob_protocol: StreamProtocol,
+        mdns: bool,
+    ) -> std::io::Result<Self> {
         let sync_config =
             request_response::Config::default().with_request_timeout(REQUEST_TIMEOUT).with_max_concurrent_streams(32);
+        // A fetcher keeps one blob request in flight per peer.
+        let blob_config =
+            request_response::Config::default().with_request_timeout(REQUEST_TIMEOUT).with_max_concurrent_streams(8);
         let mdns = if mdns {
             Some(mdns::tokio::Behaviour::new(mdns::Config::default(), key.public().to_peer_id())?)
         } else {
@@ -79,6 +89,11 @@ impl Behaviour {
                 SyncCodec::default(),
                 [(protocol, request_response::ProtocolSupport::Full)],
                 sync_config,
+            ),
+            blobs: request_response::Behaviour::with_codec(
+                SyncCodec::default(),
+                [(blob_protocol, request_response::ProtocolSupport::Full)],
+                blob_config,
             ),
             mdns: mdns.into(),
         })

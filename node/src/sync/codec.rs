@@ -1,12 +1,17 @@
-//! The libp2p request/response codec for the sync protocol: length-prefixed
-//! frames of [`convene_protocol::wire`] messages, bounded before reading.
+//! The libp2p request/response codec for the sync and blob protocols:
+//! length-prefixed frames of [`convene_protocol::wire`] messages, bounded
+//! before reading.
 
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use convene_protocol::wire::{MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, Request, Response};
+use std::marker::PhantomData;
+
+use convene_protocol::wire::{
+    BlobRequest, BlobResponse, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, Request, Response, WireError,
+};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 
@@ -23,22 +28,61 @@ pub const REQUEST_BUDGET: usize = 32 * 1024 * 1024;
 /// Bytes of reply frames being read at once, from every peer together.
 pub const RESPONSE_BUDGET: usize = 64 * 1024 * 1024;
 
-/// Reads and writes sync messages. Every clone (one per connection) shares
-/// the two budgets: a frame's declared length is taken from its budget
-/// before it is read and given back once read, so peers that open many
-/// streams and send frames slowly (or never finish them) hold at most the
-/// budget, and a frame that does not fit is refused, not waited for.
-#[derive(Debug, Clone)]
-pub struct SyncCodec {
-    requests: Arc<AtomicUsize>,
-    responses: Arc<AtomicUsize>,
+/// A message of one of the protocols, with the most bytes it may take.
+pub trait Message: Sized + Send + 'static {
+    /// The largest frame of this message a reader accepts.
+    const MAX_BYTES: usize;
+    /// The encoded message (without the frame length).
+    fn encode(&self) -> Vec<u8>;
+    /// Decodes a message, enforcing every limit.
+    fn decode(bytes: &[u8]) -> Result<Self, WireError>;
 }
 
-impl Default for SyncCodec {
+macro_rules! message {
+    ($type:ty, $max:expr) => {
+        impl Message for $type {
+            const MAX_BYTES: usize = $max;
+            fn encode(&self) -> Vec<u8> {
+                <$type>::encode(self)
+            }
+            fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+                <$type>::decode(bytes)
+            }
+        }
+    };
+}
+
+message!(Request, MAX_REQUEST_BYTES);
+message!(Response, MAX_MESSAGE_BYTES);
+// A blob request is a hash, a size and at most 64 indices.
+message!(BlobRequest, 1024);
+message!(BlobResponse, MAX_MESSAGE_BYTES);
+
+/// Reads and writes the messages of one protocol (`Req`, `Resp`). Every
+/// clone (one per connection) shares the two budgets: a frame's declared
+/// length is taken from its budget before it is read and given back once
+/// read, so peers that open many streams and send frames slowly (or never
+/// finish them) hold at most the budget, and a frame that does not fit is
+/// refused, not waited for.
+#[derive(Debug)]
+pub struct SyncCodec<Req = Request, Resp = Response> {
+    requests: Arc<AtomicUsize>,
+    responses: Arc<AtomicUsize>,
+    messages: PhantomData<fn() -> (Req, Resp)>,
+}
+
+impl<Req, Resp> Clone for SyncCodec<Req, Resp> {
+    fn clone(&self) -> Self {
+        Self { requests: self.requests.clone(), responses: self.responses.clone(), messages: PhantomData }
+    }
+}
+
+impl<Req, Resp> Default for SyncCodec<Req, Resp> {
     fn default() -> Self {
         Self {
             requests: Arc::new(AtomicUsize::new(REQUEST_BUDGET)),
             responses: Arc::new(AtomicUsize::new(RESPONSE_BUDGET)),
+            messages: PhantomData,
         }
     }
 }
@@ -66,15 +110,15 @@ fn take(budget: &AtomicUsize, bytes: usize) -> io::Result<Taken<'_>> {
 /// fails to read, so a malformed one is read as what it is, for the engine
 /// to refuse and count against its sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Incoming {
+pub enum Incoming<R = Request> {
     /// A well-formed request.
-    Request(Request),
+    Request(R),
     /// A frame that is no request (too long, or not decodable), and why.
     Malformed(String),
 }
 
-impl From<Request> for Incoming {
-    fn from(request: Request) -> Self {
+impl<R> From<R> for Incoming<R> {
+    fn from(request: R) -> Self {
         Self::Request(request)
     }
 }
@@ -141,41 +185,37 @@ fn invalid(error: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, error.to_string())
 }
 
-impl libp2p::request_response::Codec for SyncCodec {
+impl<Req: Message, Resp: Message> libp2p::request_response::Codec for SyncCodec<Req, Resp> {
     type Protocol = StreamProtocol;
-    type Request = Incoming;
-    type Response = Response;
+    type Request = Incoming<Req>;
+    type Response = Resp;
 
     async fn read_request<T: AsyncRead + Unpin + Send>(
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-    ) -> io::Result<Incoming> {
-        let frame = match read_frame(io, MAX_REQUEST_BYTES, &self.requests).await {
+    ) -> io::Result<Incoming<Req>> {
+        let frame = match read_frame(io, Req::MAX_BYTES, &self.requests).await {
             Err(error) if error.kind() == io::ErrorKind::InvalidData => {
                 return Ok(Incoming::Malformed(error.to_string()));
             }
             other => other?,
         };
-        Ok(match Request::decode(&frame) {
+        Ok(match Req::decode(&frame) {
             Ok(request) => Incoming::Request(request),
             Err(error) => Incoming::Malformed(error.to_string()),
         })
     }
 
-    async fn read_response<T: AsyncRead + Unpin + Send>(
-        &mut self,
-        _: &StreamProtocol,
-        io: &mut T,
-    ) -> io::Result<Response> {
-        Response::decode(&read_frame(io, MAX_MESSAGE_BYTES, &self.responses).await?).map_err(invalid)
+    async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Resp> {
+        Resp::decode(&read_frame(io, Resp::MAX_BYTES, &self.responses).await?).map_err(invalid)
     }
 
     async fn write_request<T: AsyncWrite + Unpin + Send>(
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-        request: Incoming,
+        request: Incoming<Req>,
     ) -> io::Result<()> {
         match request {
             Incoming::Request(request) => write_frame(io, &request.encode()).await,
@@ -189,7 +229,7 @@ impl libp2p::request_response::Codec for SyncCodec {
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-        response: Response,
+        response: Resp,
     ) -> io::Result<()> {
         write_frame(io, &response.encode()).await
     }

@@ -8,7 +8,10 @@
 //! - blocking store work (reading the reconciled set after a withdrawal,
 //!   reading entries for a peer, verifying and storing received entries)
 //!   runs in order on one store thread (verification fans out to every
-//!   core from there) and reports back as a [`Job`] on a bounded channel.
+//!   core from there) and reports back as a [`Job`] on a bounded channel;
+//!   blob work (listing what to fetch, reading groups for a peer, verifying
+//!   and keeping received groups, each synced to disk) runs the same way on
+//!   a blob thread of its own, so a picture never holds up an entry.
 //!   One thread, not tokio's blocking pool: stores are written one at a
 //!   time anyway, and every extra thread that allocates kept its own partly
 //!   used heap pages, which cost a syncing node tens of MB (BENCHMARKS.md);
@@ -26,8 +29,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use convene_protocol::attachment::{BlobHash, NamedBlob};
 use convene_protocol::entry::EntryId;
-use convene_protocol::wire::{ENTRIES_REPLY_BUDGET, MAX_IDS, Request, Response};
+use convene_protocol::wire::{BlobRequest, BlobResponse, ENTRIES_REPLY_BUDGET, GroupData, MAX_IDS, Request, Response};
 use futures::StreamExt;
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
@@ -36,14 +40,17 @@ use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, identify, mdns, ping};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
+use super::BlobPolicy;
 use super::behaviour::{Behaviour, BehaviourEvent};
+use super::blob_fetch::{LISTED, Listed, Listing};
 use super::codec::Incoming;
 use super::explain;
-use super::machine::{Action, Machine, Refusal, Tally, Ticket, refuse};
+use super::machine::{Action, GroupsWritten, Machine, Refusal, Tally, Ticket, refuse};
 use super::reconcile::{self, Session, SyncSet};
 use super::short;
 use super::status::SyncStatus;
 use crate::Node;
+use crate::blobs::{BlobError, Held, group_count};
 use crate::error::NodeError as Error;
 use crate::node::{StoredEntry, now_ms};
 
@@ -57,6 +64,9 @@ const INBOUND_MAX: usize = 64;
 const STORE_QUEUE: usize = 1024;
 /// How often a node whose fetching is paused for a full disk looks again.
 const DISK_CHECK: Duration = Duration::from_secs(2);
+/// Blob replies held back for a peer by the upload rate limit; past them
+/// its blob requests are refused `busy`.
+const DELAYED_PER_PEER: usize = 2;
 
 /// Requests from [`super::SyncHandle`].
 #[derive(Debug)]
@@ -73,6 +83,9 @@ enum Job {
     Started { peer: PeerId, result: Result<(Session, Vec<u8>), Error> },
     Missing { peer: PeerId, ids: Vec<EntryId> },
     Ingested { peer: PeerId, tally: Tally },
+    BlobsListed(Listing),
+    BlobRespond { peer: PeerId, channel: ResponseChannel<BlobResponse>, response: BlobResponse, delayed: bool },
+    GroupsWritten { peer: PeerId, hash: BlobHash, written: GroupsWritten, disk_full: bool },
 }
 
 /// The engine's state; see the module documentation.
@@ -83,14 +96,22 @@ pub(crate) struct Engine {
     pub(crate) listen_addrs: Vec<Multiaddr>,
     pub(crate) reconcile_interval: Duration,
     machine: Machine,
-    /// The machine's ticket for each request in flight.
+    /// The machine's ticket for each request in flight, per protocol.
     tickets: HashMap<OutboundRequestId, Ticket>,
+    blob_tickets: HashMap<OutboundRequestId, Ticket>,
+    blob_policy: BlobPolicy,
+    /// Per peer, when the upload rate limit lets the next blob reply go,
+    /// and how many replies wait for that.
+    upload_free: HashMap<PeerId, Instant>,
+    delayed: HashMap<PeerId, usize>,
     /// Requests of each peer queued for or running on the store thread,
     /// which takes them off as it finishes each.
     inbound: Arc<std::sync::Mutex<HashMap<PeerId, usize>>>,
     set: Arc<SyncSet>,
     /// Work for the store thread, which ends when this is dropped.
     store_work: std::sync::mpsc::SyncSender<StoreWork>,
+    /// Work for the blob thread, likewise.
+    blob_work: std::sync::mpsc::SyncSender<StoreWork>,
     jobs_tx: mpsc::Sender<Job>,
     jobs_rx: mpsc::Receiver<Job>,
     new_entries: broadcast::Receiver<StoredEntry>,
@@ -129,13 +150,13 @@ impl Drop for Release {
     }
 }
 
-/// Starts the store thread: it runs each piece of work in turn until every
-/// sender is gone. A piece that panics is logged, its `on_panic` reported,
-/// and the thread goes on, as one blocking task's panic would leave the
-/// others running.
-fn store_thread() -> std::io::Result<std::sync::mpsc::SyncSender<StoreWork>> {
+/// Starts a worker thread (the store's or the blobs'): it runs each piece
+/// of work in turn until every sender is gone. A piece that panics is
+/// logged, its `on_panic` reported, and the thread goes on, as one blocking
+/// task's panic would leave the others running.
+fn store_thread(name: &str) -> std::io::Result<std::sync::mpsc::SyncSender<StoreWork>> {
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<StoreWork>(STORE_QUEUE);
-    std::thread::Builder::new().name("convene-sync-store".into()).spawn(move || {
+    std::thread::Builder::new().name(name.into()).spawn(move || {
         for StoreWork { run, on_panic, release, jobs } in work_rx {
             let job = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
                 Ok(job) => Some(job),
@@ -161,6 +182,7 @@ impl Engine {
         listen_addrs: Vec<Multiaddr>,
         dial: Vec<Multiaddr>,
         reconcile_interval: Duration,
+        blob_policy: BlobPolicy,
     ) -> std::io::Result<Self> {
         let (jobs_tx, jobs_rx) = mpsc::channel(256);
         let new_entries = node.subscribe();
@@ -177,9 +199,14 @@ impl Engine {
             reconcile_interval,
             machine,
             tickets: HashMap::new(),
+            blob_tickets: HashMap::new(),
+            blob_policy,
+            upload_free: HashMap::new(),
+            delayed: HashMap::new(),
             inbound: Arc::default(),
             set: Arc::new(SyncSet::default()),
-            store_work: store_thread()?,
+            store_work: store_thread("convene-sync-store")?,
+            blob_work: store_thread("convene-sync-blobs")?,
             jobs_tx,
             jobs_rx,
             new_entries,
@@ -217,7 +244,7 @@ impl Engine {
                     self.machine.redial(now);
                     self.machine.retry_announcements(now);
                     if !self.disk_paused {
-                        self.machine.retry_fetches();
+                        self.machine.retry_fetches(now);
                     }
                 }
                 _ = periodic.tick() => self.machine.reconcile_all(),
@@ -257,6 +284,18 @@ impl Engine {
                 result: set.items(node).and_then(reconcile::initiate),
             }),
             Action::Ingest { peer, asked, entries } => self.ingest(peer, asked, entries),
+            Action::SendBlob { peer, request, ticket } => {
+                let request_id = self.swarm.behaviour_mut().blobs.send_request(&peer, request.into());
+                self.blob_tickets.insert(request_id, ticket);
+            }
+            Action::ListBlobs => {
+                let text_only = self.blob_policy.text_only;
+                let on_panic = Job::BlobsListed(Listing::default());
+                self.queue(Thread::Blobs, None, Some(on_panic), move |node, _| {
+                    Job::BlobsListed(list_blobs(node, text_only))
+                });
+            }
+            Action::WriteGroups { peer, blob, groups } => self.write_groups(peer, blob, groups),
             Action::Dial { addr, peer } => {
                 let opts = match peer {
                     Some(peer) => DialOpts::peer_id(peer).addresses(vec![addr.clone()]).build(),
@@ -330,6 +369,7 @@ impl Engine {
                 self.machine.identified(peer_id, connection_id, member, &info.agent_version, now);
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event, now),
+            SwarmEvent::Behaviour(BehaviourEvent::Blobs(event)) => self.on_blob_event(event, now),
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
                 for (_, addr) in found {
                     self.machine.add_target(addr, now);
@@ -374,12 +414,23 @@ impl Engine {
         self.spawn_job_with(None, None, work);
     }
 
-    /// Queues `work` for the store thread. `inbound`: the peer whose
-    /// request it answers (admitted by [`Engine::admit`]), released when the
-    /// work ends. `on_panic`: the job reported should the work panic or not
-    /// fit in the queue, so that no peer waits for a result that never comes.
+    /// Queues `work` for the store thread; see [`Engine::queue`].
     fn spawn_job_with(
         &self,
+        inbound: Option<PeerId>,
+        on_panic: Option<Job>,
+        work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static,
+    ) {
+        self.queue(Thread::Store, inbound, on_panic, work);
+    }
+
+    /// Queues `work` for `thread`. `inbound`: the peer whose request it
+    /// answers (admitted by [`Engine::admit`]), released when the work
+    /// ends. `on_panic`: the job reported should the work panic or not fit
+    /// in the queue, so that no peer waits for a result that never comes.
+    fn queue(
+        &self,
+        thread: Thread,
         inbound: Option<PeerId>,
         on_panic: Option<Job>,
         work: impl FnOnce(&Node, &SyncSet) -> Job + Send + 'static,
@@ -391,7 +442,11 @@ impl Engine {
             release: inbound.map(|peer| Release { counts: self.inbound.clone(), peer }),
             jobs: self.jobs_tx.clone(),
         };
-        if let Err(refused) = self.store_work.try_send(work) {
+        let worker = match thread {
+            Thread::Store => &self.store_work,
+            Thread::Blobs => &self.blob_work,
+        };
+        if let Err(refused) = worker.try_send(work) {
             // Cannot happen within the caps; should it, nothing is left waiting.
             warn!("the sync store queue is full; a job is dropped");
             let (std::sync::mpsc::TrySendError::Full(work) | std::sync::mpsc::TrySendError::Disconnected(work)) =
@@ -521,19 +576,39 @@ impl Engine {
     }
 
     fn on_job(&mut self, job: Job) {
-        if let Job::Ingested { tally, .. } = &job
-            && tally.disk_full
-            && !self.disk_paused
-        {
+        let disk_full = match &job {
+            Job::Ingested { tally, .. } => tally.disk_full,
+            Job::GroupsWritten { disk_full, .. } => *disk_full,
+            _ => false,
+        };
+        if disk_full && !self.disk_paused {
             self.disk_paused = true;
             warn!("the disk is full: fetching from peers is paused until there is room");
         }
         let peer = match &job {
+            Job::BlobsListed(listing) => {
+                self.machine.blobs_listed(listing.clone(), Instant::now());
+                return;
+            }
             Job::Respond { peer, .. }
             | Job::Started { peer, .. }
             | Job::Missing { peer, .. }
-            | Job::Ingested { peer, .. } => *peer,
+            | Job::Ingested { peer, .. }
+            | Job::BlobRespond { peer, .. }
+            | Job::GroupsWritten { peer, .. } => *peer,
         };
+        if let Job::BlobRespond { peer, delayed: true, .. } = &job
+            && let Some(count) = self.delayed.get_mut(peer)
+        {
+            *count -= 1;
+            if *count == 0 {
+                self.delayed.remove(peer);
+            }
+        }
+        if let Job::GroupsWritten { peer, hash, written, .. } = job {
+            // Whether or not the peer is still here, the groups are done.
+            return self.machine.groups_written(peer, hash, written, Instant::now());
+        }
         if !self.machine.known(peer) {
             // It left and was not configured: its row is gone, and so is this.
             return;
@@ -549,7 +624,134 @@ impl Engine {
             }
             Job::Missing { peer, ids } => self.machine.missing(peer, ids, now),
             Job::Ingested { peer, tally } => self.machine.ingested(peer, tally, now),
+            Job::BlobRespond { peer, channel, response, delayed } => {
+                self.blob_respond(peer, channel, response, delayed)
+            }
+            Job::BlobsListed(_) | Job::GroupsWritten { .. } => unreachable!("handled above"),
         }
+    }
+
+    fn on_blob_event(&mut self, event: request_response::Event<Incoming<BlobRequest>, BlobResponse>, now: Instant) {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request { request: Incoming::Request(request), channel, .. } => {
+                    self.on_blob_request(peer, request, channel, now)
+                }
+                request_response::Message::Request { request: Incoming::Malformed(reason), channel, .. } => {
+                    let refused = BlobResponse::Refused(Refusal::Invalid.code().into());
+                    let _ = self.swarm.behaviour_mut().blobs.send_response(channel, refused);
+                    self.machine.malformed(peer, &reason, now);
+                }
+                request_response::Message::Response { request_id, response } => {
+                    if let Some(ticket) = self.blob_tickets.remove(&request_id) {
+                        self.machine.blob_response(peer, ticket, response, now);
+                    }
+                }
+            },
+            request_response::Event::OutboundFailure { peer, request_id, error, .. } => {
+                let Some(ticket) = self.blob_tickets.remove(&request_id) else { return };
+                if matches!(error, request_response::OutboundFailure::UnsupportedProtocols) {
+                    // An older node: it carries no blobs.
+                    self.machine.blobs_unsupported(peer, ticket);
+                } else {
+                    let (failure, words) = explain::outbound_failure(&error);
+                    self.machine.blob_request_failed(peer, ticket, failure, &words, now);
+                }
+            }
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                let (counted, words) = explain::inbound_failure(&error);
+                self.machine.inbound_failed(peer, &words, counted);
+            }
+            request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+
+    /// Serves groups of a whole blob a live document names; with "text
+    /// only", previews alone. A peer past its share of work, or with
+    /// replies held back by the upload limit, is told `busy`.
+    fn on_blob_request(
+        &mut self,
+        peer: PeerId,
+        request: BlobRequest,
+        channel: ResponseChannel<BlobResponse>,
+        now: Instant,
+    ) {
+        self.machine.blob_request(peer, wire_len(&request.encode()), now);
+        let held_back = self.delayed.get(&peer).copied().unwrap_or(0);
+        if held_back >= DELAYED_PER_PEER || !self.admit(peer) {
+            let busy = BlobResponse::Refused(Refusal::Busy.code().into());
+            let _ = self.swarm.behaviour_mut().blobs.send_response(channel, busy);
+            return;
+        }
+        let text_only = self.blob_policy.text_only;
+        self.queue(Thread::Blobs, Some(peer), None, move |node, _| {
+            let response = serve_groups(node, peer, &request, text_only);
+            Job::BlobRespond { peer, channel, response, delayed: false }
+        });
+    }
+
+    /// Sends a blob reply, held back first if the upload limit says so.
+    fn blob_respond(
+        &mut self,
+        peer: PeerId,
+        channel: ResponseChannel<BlobResponse>,
+        response: BlobResponse,
+        delayed: bool,
+    ) {
+        let now = Instant::now();
+        if !delayed && let (Some(limit), BlobResponse::Groups(groups)) = (self.blob_policy.upload_limit, &response) {
+            let bytes: u64 = groups.iter().map(|group| group.data.len() as u64).sum();
+            let free = self.upload_free.get(&peer).copied().unwrap_or(now).max(now);
+            self.upload_free.insert(peer, free + Duration::from_secs_f64(bytes as f64 / limit.max(1) as f64));
+            if free > now {
+                *self.delayed.entry(peer).or_default() += 1;
+                let jobs = self.jobs_tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep_until(free.into()).await;
+                    let _ = jobs.send(Job::BlobRespond { peer, channel, response, delayed: true }).await;
+                });
+                return;
+            }
+        }
+        self.machine.blob_responded(peer, &response, now);
+        let _ = self.swarm.behaviour_mut().blobs.send_response(channel, response);
+    }
+
+    /// Verifies and keeps `groups` of `blob` sent by `peer` (blob thread).
+    fn write_groups(&mut self, peer: PeerId, blob: NamedBlob, groups: Vec<GroupData>) {
+        let indices: Vec<u64> = groups.iter().map(|group| group.index).collect();
+        let on_panic = Job::GroupsWritten {
+            peer,
+            hash: blob.hash,
+            written: GroupsWritten { indices: indices.clone(), ..GroupsWritten::default() },
+            disk_full: false,
+        };
+        self.queue(Thread::Blobs, None, Some(on_panic), move |node, _| {
+            let mut written = GroupsWritten { indices, ..GroupsWritten::default() };
+            let mut disk_full = false;
+            let named = |node: &Node| matches!(node.named_blob(&blob.hash), Ok(Some(named)) if named == blob);
+            if named(node) {
+                for group in groups {
+                    match node.blobs().write_group(&blob.hash, blob.size, group.index, &group.data, &group.proof) {
+                        Ok(_) => written.stored.push(group.index),
+                        Err(error @ BlobError::Tampered { .. }) => written.refused.push(error.to_string()),
+                        Err(error) => {
+                            disk_full = matches!(&error, BlobError::Io { source, .. } if crate::store::space::is_disk_full(source));
+                            warn!(%error, "keeping a blob group from a peer failed");
+                            break;
+                        }
+                    }
+                }
+            }
+            // Withdrawn before or while being written: nothing of it stays.
+            if !named(node) {
+                if let Err(error) = node.blobs().erase(&blob.hash) {
+                    warn!(%error, "erasing a withdrawn blob");
+                }
+                written.gone = true;
+            }
+            Job::GroupsWritten { peer, hash: blob.hash, written, disk_full }
+        });
     }
 
     fn on_new_entries(&mut self, received: Result<StoredEntry, broadcast::error::RecvError>) {
@@ -611,9 +813,86 @@ impl Engine {
             peer_id: self.swarm.local_peer_id().to_string(),
             listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
             paused_disk_full: self.disk_paused,
+            text_only: self.blob_policy.text_only,
             ..self.machine.status(Instant::now(), now_ms())
         }
     }
+}
+
+/// Which worker thread a piece of work runs on.
+#[derive(Clone, Copy)]
+enum Thread {
+    Store,
+    Blobs,
+}
+
+/// Bytes a message takes on the wire, with its length prefix.
+fn wire_len(encoded: &[u8]) -> u64 {
+    encoded.len() as u64 + 4
+}
+
+/// The blobs to fetch, in order (previews first; with `text_only`,
+/// previews alone), the first [`LISTED`] with the groups not held here.
+fn list_blobs(node: &Node, text_only: bool) -> Listing {
+    let wanted = match node.wanted_blobs() {
+        Ok(wanted) => wanted,
+        Err(error) => {
+            warn!(%error, "cannot list the blobs to fetch");
+            return Listing::default();
+        }
+    };
+    let wanted: Vec<NamedBlob> = wanted.into_iter().filter(|blob| !text_only || blob.preview).collect();
+    let wants = wanted
+        .iter()
+        .take(LISTED)
+        .filter_map(|blob| {
+            let missing = match node.blobs().held(&blob.hash, blob.size) {
+                Ok(Held::Whole) => return None,
+                Ok(Held::Partial(held)) => {
+                    held.iter().enumerate().filter(|(_, held)| !**held).map(|(index, _)| index as u64).collect()
+                }
+                Ok(Held::None) => (0..group_count(blob.size)).collect(),
+                Err(error) => {
+                    warn!(%error, "cannot read what is held of a blob");
+                    return None;
+                }
+            };
+            Some(Listed { blob: *blob, missing })
+        })
+        .collect();
+    Listing { wants, count: wanted.len() as u64, bytes: wanted.iter().map(|blob| blob.size).sum() }
+}
+
+/// The groups `request` asks for, from a whole blob a live document names.
+fn serve_groups(node: &Node, peer: PeerId, request: &BlobRequest, text_only: bool) -> BlobResponse {
+    let BlobRequest::Groups { hash, size, indices } = request;
+    let named = match node.named_blob(hash) {
+        Ok(named) => named,
+        Err(error) => {
+            warn!(peer = %short(&peer), %error, "reading a blob's name for a peer");
+            return BlobResponse::Refused(Refusal::Internal.code().into());
+        }
+    };
+    let Some(named) = named.filter(|named| named.size == *size && (named.preview || !text_only)) else {
+        return BlobResponse::Refused(Refusal::Missing.code().into());
+    };
+    if !node.blobs().has(hash) {
+        return BlobResponse::Refused(Refusal::Missing.code().into());
+    }
+    if indices.iter().any(|index| *index >= group_count(named.size)) {
+        return BlobResponse::Refused(Refusal::Invalid.code().into());
+    }
+    let mut groups = Vec::with_capacity(indices.len());
+    for index in indices {
+        match node.blobs().read_group(hash, *index) {
+            Ok(group) => groups.push(GroupData { index: *index, data: group.data, proof: group.proof }),
+            Err(error) => {
+                warn!(peer = %short(&peer), %error, "reading a blob group for a peer");
+                return BlobResponse::Refused(Refusal::Internal.code().into());
+            }
+        }
+    }
+    BlobResponse::Groups(groups)
 }
 
 #[cfg(test)]
@@ -622,7 +901,7 @@ mod tests {
 
     #[test]
     fn a_store_job_that_panics_reports_its_fallback_and_releases_its_peer() {
-        let store = store_thread().unwrap();
+        let store = store_thread("test").unwrap();
         let (jobs_tx, mut jobs) = mpsc::channel(4);
         let peer = PeerId::random();
         let counts: Arc<std::sync::Mutex<HashMap<PeerId, usize>>> = Arc::default();

@@ -17,8 +17,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use convene_protocol::attachment::{BlobHash, NamedBlob};
 use convene_protocol::entry::EntryId;
-use convene_protocol::wire::{MAX_IDS, Request, Response};
+use convene_protocol::wire::{BlobRequest, BlobResponse, GroupData, MAX_IDS, Request, Response};
 use libp2p::multiaddr::Protocol;
 use libp2p::swarm::ConnectionId;
 use libp2p::{Multiaddr, PeerId};
@@ -26,6 +27,7 @@ use tracing::{debug, info, warn};
 
 use super::bans::Bans;
 use super::behaviour::MAX_FOREIGN;
+use super::blob_fetch::{BlobFetch, Listing, Reply};
 use super::gate::ip_of;
 use super::reconcile::{self, Session};
 use super::short;
@@ -42,8 +44,8 @@ use crate::store::IngestOutcome;
 const FETCH_BATCH_START: usize = 8;
 const FETCH_BATCH_MIN: usize = 1;
 const FETCH_BATCH_MAX: usize = 512;
-/// How long a fetch reply should take on the link.
-const REPLY_TARGET: Duration = Duration::from_secs(1);
+/// How long a fetch reply (of entries or blob groups) should take on the link.
+pub(super) const REPLY_TARGET: Duration = Duration::from_secs(1);
 /// `Fetch` requests in flight (or being stored) per peer: two keep the
 /// link busy while a reply is stored; news gets one more.
 const FETCH_IN_FLIGHT: usize = 2;
@@ -85,7 +87,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// Names a request the machine asked to send, so that its reply or failure
 /// finds the fetch or reconciliation it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Ticket(u64);
+pub(crate) struct Ticket(pub(super) u64);
 
 /// What the engine is to do, in the order queued.
 #[derive(Debug)]
@@ -101,6 +103,15 @@ pub(crate) enum Action {
     /// Verify and store `entries`, sent by `peer` for the ids `asked` (store
     /// thread), then report with [`Machine::ingested`].
     Ingest { peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>> },
+    /// Send the blob request `request` to `peer`; its reply or failure
+    /// comes back with `ticket`.
+    SendBlob { peer: PeerId, request: BlobRequest, ticket: Ticket },
+    /// List the blobs to fetch (blob thread), then report with
+    /// [`Machine::blobs_listed`].
+    ListBlobs,
+    /// Verify and keep `groups` of `blob`, sent by `peer` (blob thread),
+    /// then report with [`Machine::groups_written`].
+    WriteGroups { peer: PeerId, blob: NamedBlob, groups: Vec<GroupData> },
     /// Dial `addr`, then report with [`Machine::dialing`].
     Dial { addr: Multiaddr, peer: Option<PeerId> },
     /// Close every connection to `peer`.
@@ -129,6 +140,19 @@ pub(crate) enum Failure {
     Cut,
     /// The stream failed otherwise: counted as an error.
     Lost,
+}
+
+/// What writing a reply's blob groups came to.
+#[derive(Debug, Default)]
+pub(crate) struct GroupsWritten {
+    /// The groups the reply carried.
+    pub(crate) indices: Vec<u64>,
+    /// Those verified and kept.
+    pub(crate) stored: Vec<u64>,
+    /// Why each group that did not verify was refused.
+    pub(crate) refused: Vec<String>,
+    /// No live document names the blob any more (withdrawn meanwhile).
+    pub(crate) gone: bool,
 }
 
 /// What storing a fetched batch came to.
@@ -181,6 +205,9 @@ pub(crate) enum Refusal {
     Internal,
     /// This node has too much work from peers now; ask again later.
     Busy,
+    /// This node does not hold the blob asked for whole (or, with "text
+    /// only", serves previews alone); ask another peer.
+    Missing,
 }
 
 impl Refusal {
@@ -190,6 +217,7 @@ impl Refusal {
             Self::Invalid => "invalid",
             Self::Internal => "internal",
             Self::Busy => "busy",
+            Self::Missing => "missing",
         }
     }
 
@@ -296,6 +324,12 @@ impl Peer {
         self.queue.is_empty() && self.news.is_empty() && self.fetches.is_empty() && self.ingesting == 0
     }
 
+    /// No entry waits to be fetched from it or is in flight: blob groups
+    /// may use the link.
+    fn entries_idle(&self) -> bool {
+        self.queue.is_empty() && self.news.is_empty() && self.fetches.is_empty()
+    }
+
     /// Fetches in flight or being stored.
     fn busy_slots(&self) -> usize {
         self.fetches.len() + self.ingesting
@@ -325,6 +359,8 @@ pub(crate) struct Machine {
     foreign: HashSet<ConnectionId>,
     next_ticket: u64,
     actions: Vec<Action>,
+    /// Blob groups to fetch, and from whom.
+    blobs: BlobFetch,
 }
 
 impl Machine {
@@ -340,6 +376,7 @@ impl Machine {
             foreign: HashSet::new(),
             next_ticket: 0,
             actions: Vec::new(),
+            blobs: BlobFetch::new(),
         }
     }
 
@@ -393,11 +430,13 @@ impl Machine {
     /// Asks to fetch from every connected peer that has ids waiting and a
     /// fetch slot free: what a `busy` refusal put back is asked again on
     /// the engine's next tick, not left for the next reconciliation.
-    pub(crate) fn retry_fetches(&mut self) {
+    pub(crate) fn retry_fetches(&mut self, now: Instant) {
         for (peer, state) in &self.peers {
             let bulk = state.busy_slots() < FETCH_IN_FLIGHT && !state.queue.is_empty();
             let news = state.busy_slots() <= FETCH_IN_FLIGHT && !state.news.is_empty();
-            if state.status.connected && (bulk || news) {
+            let blobs =
+                state.entries_idle() && state.member && (self.blobs.may_ask(*peer, now) || self.blobs.list_due(now));
+            if state.status.connected && (bulk || news || blobs) {
                 self.actions.push(Action::MayFetch(*peer));
             }
         }
@@ -528,6 +567,7 @@ impl Machine {
             return;
         }
         self.connected.remove(&peer);
+        self.blobs.gone(peer);
         if !self.configured(peer) {
             // Nothing is kept for a peer we do not keep a connection to.
             if self.peers.remove(&peer).is_some_and(|state| state.member) {
@@ -818,6 +858,11 @@ impl Machine {
         let state = self.peer(peer);
         state.ingesting = state.ingesting.saturating_sub(1);
         state.status.entries_received += tally.stored;
+        if tally.stored > 0 {
+            // They may name blobs.
+            self.blobs.touch();
+        }
+        let state = self.peer(peer);
         for id in &tally.returned {
             state.wanted.remove(id);
         }
@@ -861,6 +906,7 @@ impl Machine {
 
     /// Reconciles with every connected peer that is due.
     pub(crate) fn reconcile_all(&mut self) {
+        self.blobs.touch();
         let connected: Vec<PeerId> = self.connected.iter().copied().collect();
         for peer in connected {
             self.start_reconcile(peer);
@@ -892,10 +938,145 @@ impl Machine {
                 let take = state.queue.len().min(state.fetch_batch);
                 state.queue.drain(..take).collect()
             } else {
-                return;
+                break;
             };
             let ticket = self.send(peer, Request::Fetch(ids.clone()));
             self.peer(peer).fetches.insert(ticket, Fetch { ids, sent: now });
+        }
+        self.ask_blob(peer, now);
+    }
+
+    /// Asks `peer` for blob groups, if no entry waits to be fetched from
+    /// it (entries go first on every link) and it may hold some this node
+    /// lacks; reads the list of blobs to fetch again first when it is due.
+    fn ask_blob(&mut self, peer: PeerId, now: Instant) {
+        let state = self.peer(peer);
+        if !state.status.connected || !state.member || !state.entries_idle() {
+            return;
+        }
+        if self.blobs.list_due(now) {
+            self.blobs.listing(now);
+            self.actions.push(Action::ListBlobs);
+        }
+        let next = &mut self.next_ticket;
+        let asked = self.blobs.ask(peer, now, |_| {
+            *next += 1;
+            Ticket(*next - 1)
+        });
+        if let Some(request) = asked {
+            let ticket = Ticket(self.next_ticket - 1);
+            self.peer(peer).status.bytes_out += wire_len(&request.encode());
+            self.actions.push(Action::SendBlob { peer, request, ticket });
+        }
+    }
+
+    /// What the blob thread listed to fetch: asked of every connected peer
+    /// that has no entry to send first.
+    pub(crate) fn blobs_listed(&mut self, listing: Listing, now: Instant) {
+        self.blobs.listed(listing);
+        let connected: Vec<PeerId> = self.connected.iter().copied().collect();
+        for peer in connected {
+            if self.blobs.may_ask(peer, now) {
+                self.actions.push(Action::MayFetch(peer));
+            }
+        }
+    }
+
+    /// The reply to the blob request `ticket` of `peer`.
+    pub(crate) fn blob_response(&mut self, peer: PeerId, ticket: Ticket, response: BlobResponse, now: Instant) {
+        let bytes = wire_len(&response.encode());
+        let state = self.peer(peer);
+        state.status.bytes_in += bytes;
+        state.heard = Some(now);
+        match self.blobs.replied(peer, ticket, response, now) {
+            Reply::Write { blob, groups } => {
+                self.peer(peer).status.blob_bytes_received +=
+                    groups.iter().map(|group| group.data.len() as u64).sum::<u64>();
+                self.actions.push(Action::WriteGroups { peer, blob, groups });
+            }
+            Reply::Nothing => {}
+            Reply::Invalid(reason) => self.strike(peer, &reason, now),
+        }
+        self.pump_fetches(peer);
+    }
+
+    /// The blob request `ticket` to `peer` failed.
+    pub(crate) fn blob_request_failed(
+        &mut self,
+        peer: PeerId,
+        ticket: Ticket,
+        failure: Failure,
+        error: &str,
+        now: Instant,
+    ) {
+        self.blobs.failed(peer, ticket);
+        if !self.known(peer) {
+            return;
+        }
+        match failure {
+            Failure::Malformed => self.strike(peer, &format!("malformed blob reply: {error}"), now),
+            Failure::Lost | Failure::OtherNetwork => {
+                let status = &mut self.peer(peer).status;
+                status.errors += 1;
+                status.last_error = Some(error.to_owned());
+            }
+            Failure::Slow | Failure::Cut => debug!(peer = %short(&peer), %error, "blob request failed"),
+        }
+        self.pump_fetches(peer);
+    }
+
+    /// `peer` does not speak the blob protocol (an older node): its blobs
+    /// are asked of others.
+    pub(crate) fn blobs_unsupported(&mut self, peer: PeerId, ticket: Ticket) {
+        self.blobs.failed(peer, ticket);
+        self.blobs.unsupported(peer);
+    }
+
+    /// What writing groups of `hash` from `peer` came to: `stored` verified
+    /// and kept, `refused` did not verify (each counts against the peer),
+    /// the rest of `written` are fetched again; `gone`: withdrawn meanwhile.
+    pub(crate) fn groups_written(&mut self, peer: PeerId, hash: BlobHash, written: GroupsWritten, now: Instant) {
+        let GroupsWritten { indices, stored, refused, gone } = written;
+        self.blobs.written(hash, &indices, &stored, gone);
+        if self.known(peer) {
+            for reason in &refused {
+                warn!(peer = %short(&peer), "dropped a blob group: {reason}");
+            }
+            if !refused.is_empty() {
+                let state = self.peer(peer);
+                state.status.invalid_entries += refused.len() as u64;
+                state.status.last_error = refused.last().cloned();
+                if state.status.invalid_entries + state.strikes >= INVALID_LIMIT {
+                    warn!(peer = %short(&peer), "too many invalid blob groups; disconnecting for {} s", BAN.as_secs());
+                    self.ban(peer, now);
+                    self.actions.push(Action::Disconnect(peer));
+                    return;
+                }
+            }
+        }
+        let connected: Vec<PeerId> = self.connected.iter().copied().collect();
+        for peer in connected {
+            self.pump_fetches(peer);
+        }
+    }
+
+    /// A blob request from `peer`, `bytes` long: counted; it speaks the network's protocols.
+    pub(crate) fn blob_request(&mut self, peer: PeerId, bytes: u64, now: Instant) {
+        let state = self.peer(peer);
+        state.status.bytes_in += bytes;
+        state.member = true;
+        state.heard = Some(now);
+    }
+
+    /// This node answers a blob request of `peer` with `response`.
+    pub(crate) fn blob_responded(&mut self, peer: PeerId, response: &BlobResponse, now: Instant) {
+        if matches!(response, BlobResponse::Refused(code) if code == Refusal::Invalid.code()) {
+            self.strike(peer, "sent an invalid blob request", now);
+        }
+        let state = self.peer(peer);
+        state.status.bytes_out += wire_len(&response.encode());
+        if let BlobResponse::Groups(groups) = response {
+            state.status.blob_bytes_sent += groups.iter().map(|group| group.data.len() as u64).sum::<u64>();
         }
     }
 
@@ -958,10 +1139,13 @@ impl Machine {
             }
         }
         peers.sort_by(|a, b| b.connected.cmp(&a.connected).then(a.peer_id.cmp(&b.peer_id)));
+        let (blobs_waiting, blob_bytes_waiting) = self.blobs.waiting();
         SyncStatus {
             last_sync_ms: peers.iter().filter_map(|peer| peer.last_sync_ms).max(),
             peers,
             entries_waiting: self.waiting_total(),
+            blobs_waiting,
+            blob_bytes_waiting,
             ..SyncStatus::default()
         }
     }
@@ -1216,7 +1400,9 @@ impl Machine {
     /// whether the disk has room).
     fn pump_fetches(&mut self, peer: PeerId) {
         let state = self.peer(peer);
-        if !state.queue.is_empty() || !state.news.is_empty() {
+        // Blob groups are asked for once the entries are (`fetch`); a peer
+        // that holds none now is tried again on the engine's tick.
+        if !state.queue.is_empty() || !state.news.is_empty() || (state.entries_idle() && state.member) {
             self.actions.push(Action::MayFetch(peer));
         }
     }
@@ -1584,13 +1770,13 @@ mod tests {
         let [(first, first_ids), (_, _)] = &sent[..] else { panic!("two fetches: {sent:?}") };
         machine.response(remote, *first, Response::Refused(Refusal::Busy.code().into()), now);
         assert!(machine.actions().is_empty(), "not at once: the peer is busy");
-        machine.retry_fetches();
+        machine.retry_fetches(now);
         assert!(matches!(machine.actions()[..], [Action::MayFetch(peer)] if peer == remote));
         machine.fetch(remote, now);
         let sent = fetches(&machine.actions());
         let [(_, retried)] = &sent[..] else { panic!("one fetch: {sent:?}") };
         assert_eq!(retried, first_ids, "the same ids, in the same order");
-        machine.retry_fetches();
+        machine.retry_fetches(now);
         assert!(machine.actions().is_empty(), "no slot free: nothing to retry");
     }
 

@@ -1,11 +1,14 @@
 //! Sync between nodes over libp2p: TCP + Noise + Yamux, identify and ping,
-//! and Convene's own request/response protocol (`/convene/sync/1/<network
-//! id>`, messages in [`convene_protocol::wire`]).
+//! and Convene's own request/response protocols (`/convene/sync/1/<network
+//! id>` for entries, `/convene/blobs/1/<network id>` for attached files;
+//! messages in [`convene_protocol::wire`]).
 //!
 //! - `engine.rs`: the task that owns the swarm and runs the event loop
 //!   (start here);
 //! - `machine.rs`: per-peer state, dial targets and bans, and every
 //!   decision on them, with no I/O;
+//! - `blob_fetch.rs`: which blob groups to ask which peer for (the
+//!   machine's blob half, no I/O either);
 //! - `bans.rs`: the bounded table of banned peer ids and addresses;
 //! - `gate.rs`: refuses connections from banned addresses;
 //! - `reconcile.rs`: negentropy sessions over the store's entry ids;
@@ -18,6 +21,7 @@
 
 mod bans;
 mod behaviour;
+mod blob_fetch;
 mod codec;
 mod engine;
 mod explain;
@@ -57,6 +61,18 @@ pub struct SyncConfig {
     pub mdns: bool,
     /// How often to reconcile with every connected peer, as a backstop.
     pub reconcile_interval: Duration,
+    /// What the node does with attached files.
+    pub blobs: BlobPolicy,
+}
+
+/// What a node does with attached files (blobs) on its links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BlobPolicy {
+    /// Text and previews only, for a metered link: original files are
+    /// neither fetched nor served.
+    pub text_only: bool,
+    /// Bytes per second of blob groups sent to each peer, at most.
+    pub upload_limit: Option<u64>,
 }
 
 impl Default for SyncConfig {
@@ -66,6 +82,7 @@ impl Default for SyncConfig {
             peers: Vec::new(),
             mdns: false,
             reconcile_interval: Duration::from_secs(30),
+            blobs: BlobPolicy::default(),
         }
     }
 }
@@ -132,6 +149,11 @@ pub fn protocol_name(network: &convene_protocol::network::NetworkId) -> String {
     format!("/convene/sync/1/{network}")
 }
 
+/// The blob protocol's name for a network.
+pub fn blob_protocol_name(network: &convene_protocol::network::NetworkId) -> String {
+    format!("/convene/blobs/1/{network}")
+}
+
 /// A peer id's last 8 characters, for the log.
 fn short(peer: &libp2p::PeerId) -> String {
     let text = peer.to_string();
@@ -143,13 +165,15 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
     let key = peers::node_key(node.data_dir())?;
     let protocol = StreamProtocol::try_from_owned(protocol_name(&node.network()))
         .map_err(|error| NodeError::Sync(error.to_string()))?;
+    let blob_protocol = StreamProtocol::try_from_owned(blob_protocol_name(&node.network()))
+        .map_err(|error| NodeError::Sync(error.to_string()))?;
     let net = |error: &dyn std::fmt::Display| NodeError::Sync(error.to_string());
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
         .map_err(|error| net(&error))?
         .with_behaviour(|key| {
-            behaviour::Behaviour::new(key, protocol.clone(), config.mdns)
+            behaviour::Behaviour::new(key, protocol.clone(), blob_protocol.clone(), config.mdns)
                 .map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>)
         })
         .map_err(|error| net(&error))?
@@ -176,7 +200,7 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
             dial.push(saved);
         }
     }
-    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval)
+    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval, config.blobs)
         .map_err(|error| NodeError::Sync(format!("cannot start the sync engine's store thread: {error}")))?;
     let (commands, receiver) = mpsc::channel(64);
     let task = tokio::spawn(engine.run(receiver));

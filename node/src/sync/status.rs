@@ -19,6 +19,17 @@ pub struct SyncStatus {
     /// kept for this node's own submissions. Resumes by itself.
     #[serde(default)]
     pub paused_disk_full: bool,
+    /// Attached files (and previews) live documents name that are not here
+    /// whole yet: how many, and their bytes.
+    #[serde(default)]
+    pub blobs_waiting: u64,
+    /// See `blobs_waiting`.
+    #[serde(default)]
+    pub blob_bytes_waiting: u64,
+    /// The node carries text and previews only (a metered link): original
+    /// files are neither fetched nor served.
+    #[serde(default)]
+    pub text_only: bool,
 }
 
 impl SyncStatus {
@@ -64,6 +75,12 @@ pub struct PeerStatus {
     /// epoch; now if one is under way).
     #[serde(default)]
     pub next_attempt_ms: Option<u64>,
+    /// Bytes of attached files (blob groups) received from it, verified or not.
+    #[serde(default)]
+    pub blob_bytes_received: u64,
+    /// Bytes of attached files sent to it.
+    #[serde(default)]
+    pub blob_bytes_sent: u64,
     /// Sync protocol bytes received from it.
     pub bytes_in: u64,
     /// Sync protocol bytes sent to it.

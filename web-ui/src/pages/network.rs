@@ -80,6 +80,15 @@ async fn render(
                 dd { code #node-id { (sync.peer_id) } }
                 dt { (ctx.t("net.listen")) }
                 dd { ul { @for addr in &sync.listen_addrs { li { code { (addr) } } } } }
+                dt { (ctx.t("net.files")) }
+                dd {
+                    @if sync.blobs_waiting > 0 {
+                        (fill(ctx.t("net.files_waiting"), &[("n", &sync.blobs_waiting.to_string()), ("mb", &format!("{:.1}", sync.blob_bytes_waiting as f64 / 1e6))]))
+                    } @else {
+                        (ctx.t("net.files_here"))
+                    }
+                    @if sync.text_only { br; small { (ctx.t("net.text_only")) } }
+                }
             }
         }
         h2 { (ctx.t("net.peers")) }
@@ -137,7 +146,12 @@ async fn render(
                                             br; small { (fill(ctx.t("net.receiving"), &[("rate", &format!("{:.1}", rate as f64 / 1000.0)), ("eta", &eta.to_string())])) }
                                         }
                                     }
-                                    td { (peer.bytes_in) " / " (peer.bytes_out) }
+                                    td {
+                                        (peer.bytes_in) " / " (peer.bytes_out)
+                                        @if peer.blob_bytes_received + peer.blob_bytes_sent > 0 {
+                                            br; small { (fill(ctx.t("net.file_bytes"), &[("in", &(peer.blob_bytes_received / 1000).to_string()), ("out", &(peer.blob_bytes_sent / 1000).to_string())])) }
+                                        }
+                                    }
                                     td {
                                         (peer.errors + peer.invalid_entries)
                                         @if let Some(error) = &peer.last_error { br; small dir="auto" title=(ctx.t("net.last_error")) { (error) } }
