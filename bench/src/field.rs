@@ -6,7 +6,14 @@ use std::time::Duration;
 use anyhow::{Result, anyhow, bail};
 use convene_tests::field::{self, Plan, Shape};
 
-pub fn run(reports: usize, rate_kbit: u32, loss_percent: u32, flap: bool) -> Result<()> {
+pub fn run(
+    reports: usize,
+    photos: usize,
+    photo_kb: usize,
+    rate_kbit: u32,
+    loss_percent: u32,
+    flap: bool,
+) -> Result<()> {
     if let Some(why) = field::missing() {
         bail!("the field needs network namespaces: {why}");
     }
@@ -14,6 +21,8 @@ pub fn run(reports: usize, rate_kbit: u32, loss_percent: u32, flap: bool) -> Res
         Shape { rate_kbit, loss_percent, flap: flap.then_some((Duration::from_secs(45), Duration::from_secs(15))) };
     let plan = Plan {
         reports,
+        photos,
+        photo_kb,
         type_after: reports as u64 / 3,
         seed: 7,
         shape: shape.clone(),
@@ -21,7 +30,9 @@ pub fn run(reports: usize, rate_kbit: u32, loss_percent: u32, flap: bool) -> Res
     };
     let outcome = field::run(&plan).map_err(|error| anyhow!(error))?;
     let flapping = if flap { ", cut 15 s of every minute" } else { "" };
-    println!("field: {reports} reports, A–B {rate_kbit} kbit/s, {loss_percent} % loss each way{flapping}");
+    println!(
+        "field: {reports} reports ({photos} with a photo of about {photo_kb} KB), A–B {rate_kbit} kbit/s, {loss_percent} % loss each way{flapping}"
+    );
     println!("| measure | value |");
     println!("| --- | --- |");
     println!("| entries (bytes) | {} ({} B) |", outcome.entries, outcome.entry_bytes);
@@ -34,15 +45,41 @@ pub fn run(reports: usize, rate_kbit: u32, loss_percent: u32, flap: bool) -> Res
     println!("| all text at C | {:.1} s |", outcome.all_at_c.as_secs_f64());
     println!("| link up | {:.0} % of the time |", 100.0 * outcome.up_share);
     println!("| goodput A→B, first entry to last, while up | {:.0} % of the link |", 100.0 * outcome.goodput(&shape));
-    let mut delays: Vec<f64> = outcome.typed.iter().map(|(delay, _)| delay.as_secs_f64()).collect();
-    delays.sort_by(f64::total_cmp);
-    let within = delays.iter().filter(|delay| **delay < 5.0).count();
-    println!(
-        "| reports typed at A mid-transfer reach B | median {:.1} s, max {:.1} s; {within} of {} in < 5 s |",
-        delays.get(delays.len() / 2).copied().unwrap_or_default(),
-        delays.last().copied().unwrap_or_default(),
-        delays.len()
-    );
+    if photos > 0 {
+        let seconds = |at: Option<Duration>| at.map_or("never".to_owned(), |at| format!("{:.1} s", at.as_secs_f64()));
+        println!("| file bytes (photos and previews) | {} B |", outcome.blob_bytes);
+        println!("| first whole photo at B | {} |", seconds(outcome.first_photo_at_b));
+        println!("| every file at C | {} |", seconds(outcome.all_files_at_c));
+        if let Some(goodput) = outcome.goodput_with_files(&shape) {
+            println!("| goodput A→B, text and files, while up | {:.0} % of the link |", 100.0 * goodput);
+        }
+        let twice = outcome.blob_bytes_from_a.saturating_sub(outcome.blob_bytes);
+        println!(
+            "| file bytes B received from A | {} B ({:.1} % sent twice) |",
+            outcome.blob_bytes_from_a,
+            100.0 * twice as f64 / outcome.blob_bytes.max(1) as f64
+        );
+        println!("| B's file bytes only grew | {} |", outcome.b_files_only_grew);
+    }
+    for (during_files, what) in [(false, "text"), (true, "files")] {
+        let mut delays: Vec<f64> = outcome
+            .typed
+            .iter()
+            .filter(|typed| typed.2 == during_files)
+            .map(|(delay, _, _)| delay.as_secs_f64())
+            .collect();
+        if delays.is_empty() {
+            continue;
+        }
+        delays.sort_by(f64::total_cmp);
+        let within = delays.iter().filter(|delay| **delay < 5.0).count();
+        println!(
+            "| reports typed at A while {what} crossed reach B | median {:.1} s, max {:.1} s; {within} of {} in < 5 s |",
+            delays[delays.len() / 2],
+            delays[delays.len() - 1],
+            delays.len()
+        );
+    }
     println!("| B's count only grew | {} |", outcome.b_only_grew);
     println!(
         "| peak memory A / B / C | {:.0} / {:.0} / {:.0} MB |",

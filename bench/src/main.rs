@@ -81,11 +81,17 @@ enum Bench {
     },
     /// Three nodes in network namespaces, A → B → C, A–B a slow lossy link
     /// (needs root, `ip`, `tc`, `nft`): when text arrives, goodput, a
-    /// report typed mid-transfer, memory.
+    /// report typed mid-transfer, photos after text, memory.
     Field {
         /// Reports A holds at the start.
         #[arg(long = "n", default_value_t = 300)]
         n: usize,
+        /// How many of them carry a photo.
+        #[arg(long, default_value_t = 0)]
+        photos: usize,
+        /// The photos' size, KB.
+        #[arg(long, default_value_t = 300)]
+        photo_kb: usize,
         /// Link rate, kbit/s.
         #[arg(long, default_value_t = 64)]
         rate_kbit: u32,
@@ -148,7 +154,9 @@ fn main() -> Result<()> {
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
         Bench::Hostile { n } => hostile::run(&convene()?, *n),
-        Bench::Field { n, rate_kbit, loss, flap } => field::run(*n, *rate_kbit, *loss, *flap),
+        Bench::Field { n, photos, photo_kb, rate_kbit, loss, flap } => {
+            field::run(*n, *photos, *photo_kb, *rate_kbit, *loss, *flap)
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! secretariat C, with the A–B link shaped like a shared rural link: a rate
 //! (`tc tbf`), random loss each way (nftables, on arrival, so lost packets
 //! cost link time as they do on air) and, if asked, cut for a while every
-//! minute. B–C is unshaped. A holds the reports; B and C start empty.
+//! minute. B–C is unshaped. A holds the reports (the first of them with a
+//! photo each, if asked); B and C start empty.
 //!
 //! Used by `convene-bench field` (the numbers in BENCHMARKS.md) and, in a
 //! short version, by `tests/tests/field.rs`. Needs root, `ip`, `tc` and
@@ -34,6 +35,9 @@ pub struct Shape {
 pub struct Plan {
     /// Reports A holds at the start.
     pub reports: usize,
+    /// How many of them carry a photo, and its size in KB.
+    pub photos: usize,
+    pub photo_kb: usize,
     /// Once B holds this many entries, a report is typed at A; then
     /// another a few seconds after each reaches B, while the bulk lasts.
     pub type_after: u64,
@@ -56,11 +60,21 @@ pub struct Outcome {
     pub first_at_c: Duration,
     pub all_at_b: Duration,
     pub all_at_c: Duration,
-    /// Each report typed at A mid-transfer: how long until B held it, and
-    /// how many entries B still lacked then.
-    pub typed: Vec<(Duration, u64)>,
+    /// Each report typed at A mid-transfer: how long until B held it, how
+    /// many entries B still lacked then, and whether it was typed while
+    /// files (not text) were crossing.
+    pub typed: Vec<(Duration, u64, bool)>,
     /// B's entry count never went down.
     pub b_only_grew: bool,
+    /// Bytes of the files (photos and previews) A held at the start.
+    pub blob_bytes: u64,
+    /// When B first held a whole original photo, and when C held every file.
+    pub first_photo_at_b: Option<Duration>,
+    pub all_files_at_c: Option<Duration>,
+    /// Bytes of files B held (whole, or verified groups) never went down.
+    pub b_files_only_grew: bool,
+    /// Bytes of files B received from A (counting any sent twice).
+    pub blob_bytes_from_a: u64,
     /// Share of the time the A–B link was up until B held all.
     pub up_share: f64,
     /// Peak resident memory of A, B and C, MB.
@@ -76,6 +90,15 @@ impl Outcome {
     pub fn goodput(&self, shape: &Shape) -> f64 {
         let up = self.all_at_b.saturating_sub(self.first_at_b).as_secs_f64() * self.up_share;
         self.entry_bytes as f64 / up / (shape.rate_kbit as f64 * 1000.0 / 8.0)
+    }
+
+    /// Entry and file bytes B received per second from its first entry
+    /// until C held every file (B–C is fast), while the link was up, as a
+    /// share of the link's rate.
+    pub fn goodput_with_files(&self, shape: &Shape) -> Option<f64> {
+        let end = self.all_files_at_c?;
+        let up = end.saturating_sub(self.first_at_b).as_secs_f64() * self.up_share;
+        Some((self.entry_bytes + self.blob_bytes) as f64 / up / (shape.rate_kbit as f64 * 1000.0 / 8.0))
     }
 }
 
@@ -260,6 +283,43 @@ impl FieldNode {
     fn log(&self) -> String {
         std::fs::read_to_string(self.node.scratch().join("field-node.log")).unwrap_or_default()
     }
+
+    fn files(&self) -> Files {
+        Files::of(&self.node.data_dir().join("blobs"))
+    }
+}
+
+/// What a node's blob folder holds.
+#[derive(Debug, Default)]
+struct Files {
+    /// Whole files, and those larger than any preview (originals).
+    whole: u64,
+    originals: u64,
+    /// Bytes held: whole files, and verified groups of partial ones.
+    bytes: u64,
+}
+
+impl Files {
+    fn of(dir: &Path) -> Self {
+        let mut files = Self::default();
+        let Ok(folders) = std::fs::read_dir(dir) else { return files };
+        for folder in folders.flatten() {
+            let partial = folder.file_name() == "partial";
+            for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                if partial && name.ends_with(".have") {
+                    let held = std::fs::read(file.path()).unwrap_or_default().iter().filter(|flag| **flag == 1).count();
+                    files.bytes += held as u64 * 16 * 1024;
+                } else if !partial && name.len() == 64 {
+                    let size = file.metadata().map_or(0, |meta| meta.len());
+                    files.whole += 1;
+                    files.bytes += size;
+                    files.originals += u64::from(size > convene_protocol::attachment::MAX_PREVIEW_BYTES);
+                }
+            }
+        }
+        files
+    }
 }
 
 impl Drop for FieldNode {
@@ -277,6 +337,7 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
     let [a, b, c] = [TestNode::init(&network, false), TestNode::init(&network, false), TestNode::init(&network, true)];
     a.run(&["identity", "new", "--name", "hub-a"]).ok();
     let corpus_file = crate::generate_corpus(&a.scratch(), plan.reports, plan.seed);
+    with_photos(&corpus_file, plan.photos, plan.photo_kb)?;
     a.run(&["import", path_str(&corpus_file)]).ok();
     let typed_reports = typed_reports(&a.scratch(), plan.seed, TYPED_MAX)?;
 
@@ -289,6 +350,8 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
     let status = a.status().ok_or("no status from A")?;
     let entries = status["store"]["entries"].as_u64().unwrap_or(0);
     let entry_bytes = status["store"]["entry_bytes"].as_u64().unwrap_or(0);
+    let at_a = a.files();
+    let (blob_bytes, files_total) = (at_a.bytes, at_a.whole);
 
     // Cut the A–B link now and then, counting the time it was down.
     let stop = Arc::new(AtomicBool::new(false));
@@ -315,13 +378,17 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
     let mut all_at_b = None;
     let mut all_at_c = None;
     // The report typed and not yet at B, and when it was; when the last arrived.
-    let mut typing: Option<(String, Instant)> = None;
+    let mut typing: Option<(String, Instant, bool)> = None;
     let mut last_arrived: Option<Instant> = None;
     let mut typed = Vec::new();
     let mut b_only_grew = true;
     let mut last_b = 0;
     let mut total = entries;
-    while all_at_c.is_none() || typing.is_some() || typed.is_empty() {
+    let mut first_photo_at_b = None;
+    let mut all_files_at_c = None;
+    let mut b_files_only_grew = true;
+    let mut last_b_files = 0;
+    while all_at_c.is_none() || typing.is_some() || typed.is_empty() || all_files_at_c.is_none() {
         if started.elapsed() > plan.timeout {
             stop.store(true, Ordering::Relaxed);
             return Err(format!(
@@ -336,7 +403,7 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         b_only_grew &= at_b >= last_b;
         last_b = at_b;
         let due = last_arrived.is_none_or(|at| at.elapsed() >= TYPED_PAUSE)
-            && (typed.is_empty() || all_at_b.is_none())
+            && (typed.is_empty() || all_at_b.is_none() || all_files_at_c.is_none())
             && typed.len() < typed_reports.len();
         if typing.is_none() && at_b >= plan.type_after && due {
             let out = a.node.run(&["submit", path_str(&typed_reports[typed.len()]), "--as", "hub-a"]);
@@ -344,12 +411,12 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
                 return Err(format!("typing a report at A failed: {out}"));
             }
             total += 1;
-            typing = Some((out.stdout.trim().to_owned(), Instant::now()));
+            typing = Some((out.stdout.trim().to_owned(), Instant::now(), all_at_b.is_some()));
         }
-        if let Some((id, at)) = &typing
+        if let Some((id, at, during_files)) = &typing
             && b.holds(id)
         {
-            typed.push((at.elapsed(), total.saturating_sub(b.entries())));
+            typed.push((at.elapsed(), total.saturating_sub(b.entries()), *during_files));
             typing = None;
             last_arrived = Some(Instant::now());
         }
@@ -366,6 +433,15 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         if at_c >= total && all_at_c.is_none() {
             all_at_c = Some(started.elapsed());
         }
+        let files_b = b.files();
+        b_files_only_grew &= files_b.bytes >= last_b_files;
+        last_b_files = files_b.bytes;
+        if files_b.originals > 0 && first_photo_at_b.is_none() {
+            first_photo_at_b = Some(started.elapsed());
+        }
+        if c.files().whole >= files_total && all_files_at_c.is_none() {
+            all_files_at_c = Some(started.elapsed());
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
     stop.store(true, Ordering::Relaxed);
@@ -381,6 +457,13 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
+    let b_peers = b.sync().map(|sync| sync["peers"].clone()).unwrap_or_default();
+    let from_a = b_peers.as_array().into_iter().flatten().find(|peer| {
+        peer["addrs"]
+            .as_array()
+            .is_some_and(|addrs| addrs.iter().any(|addr| addr.as_str().is_some_and(|addr| addr.contains(A_IP))))
+    });
+    let blob_bytes_from_a = from_a.and_then(|peer| peer["blob_bytes_received"].as_u64()).unwrap_or(0);
     let verified = c.node.run(&["verify"]);
     if verified.code != 0 {
         return Err(format!("C does not verify: {verified}"));
@@ -394,6 +477,11 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         all_at_c: all_at_c.unwrap_or_default(),
         typed,
         b_only_grew,
+        blob_bytes,
+        first_photo_at_b,
+        all_files_at_c,
+        b_files_only_grew,
+        blob_bytes_from_a,
         up_share: 1.0 - (down.as_secs_f64() / all_at_b.as_secs_f64()).min(1.0),
         peak_mb: [a.peak_mb(), b.peak_mb(), c.peak_mb()],
         a_peers,
@@ -410,6 +498,34 @@ fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
+}
+
+/// Gives the first `count` reports and case studies of the corpus `file` a
+/// photo of about `kb` KB each (by path, beside the file).
+fn with_photos(file: &Path, count: usize, kb: usize) -> Result<(), String> {
+    if count == 0 {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(file).map_err(|error| error.to_string())?;
+    let dir = file.parent().expect("in a folder");
+    let mut given = 0;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let mut value: Value = serde_json::from_str(line).map_err(|error| error.to_string())?;
+        let kind = value["kind"].as_str().unwrap_or_default();
+        if given < count && (kind == "convening_report" || kind == "case_study") {
+            let name = format!("photo-{given}.jpg");
+            std::fs::write(dir.join(&name), crate::photos::photo_of_about(given as u64 + 1, kb))
+                .map_err(|error| error.to_string())?;
+            value["attachments"] = serde_json::json!([{ "path": name }]);
+            given += 1;
+        }
+        lines.push(value.to_string());
+    }
+    if given < count {
+        return Err(format!("the corpus holds {given} reports and case studies, fewer than {count} photos"));
+    }
+    std::fs::write(file, lines.join("\n") + "\n").map_err(|error| error.to_string())
 }
 
 /// Reports typed at A mid-transfer, at most; and the pause after one

@@ -1,4 +1,5 @@
-//! Photos for tests: a real JPEG carrying location and camera metadata.
+//! Photos for tests: a real JPEG carrying location and camera metadata, and
+//! plain photos of about a given size.
 
 use std::io::Cursor;
 
@@ -61,4 +62,30 @@ pub fn photo_with_gps() -> Vec<u8> {
     xmp.extend_from_slice(&((xmp_body.len() + 2) as u16).to_be_bytes());
     xmp.extend_from_slice(xmp_body);
     [&jpeg[..2], &exif_segment(), &xmp, &jpeg[2..]].concat()
+}
+
+/// A JPEG of about `kb` kilobytes (within a fifth), different for each
+/// `seed`: noise, which JPEG cannot shrink much, sized to fit.
+pub fn photo_of_about(seed: u64, kb: usize) -> Vec<u8> {
+    let target = kb * 1000;
+    let mut side = 400.0f64;
+    loop {
+        let (width, height) = (side as u32, (side * 0.75) as u32);
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let picture = image::RgbImage::from_fn(width, height, |_, _| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
+        });
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(picture)
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .expect("a JPEG encodes");
+        let ratio = target as f64 / jpeg.len() as f64;
+        if (0.8..1.2).contains(&ratio) || width < 16 {
+            return jpeg;
+        }
+        side *= ratio.sqrt();
+    }
 }
