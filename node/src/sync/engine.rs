@@ -64,9 +64,10 @@ const INBOUND_MAX: usize = 64;
 const STORE_QUEUE: usize = 1024;
 /// How often a node whose fetching is paused for a full disk looks again.
 const DISK_CHECK: Duration = Duration::from_secs(2);
-/// Blob replies held back for a peer by the upload rate limit; past them
-/// its blob requests are refused `busy`.
+/// Blob replies (up to 1 MiB each) held back by the upload rate limit, for
+/// one peer and for all; past them blob requests are refused `busy`.
 const DELAYED_PER_PEER: usize = 2;
+const DELAYED_MAX: usize = 32;
 
 /// Requests from [`super::SyncHandle`].
 #[derive(Debug)]
@@ -212,6 +213,8 @@ impl Engine {
             new_entries,
             disk_paused: false,
         };
+        // What waits to arrive shows from the start, peers or not.
+        engine.machine.list_blobs(now);
         engine.carry_out();
         // The set is read now, on the thread starting the node and before
         // it serves, not when the first peer is waiting for it.
@@ -678,7 +681,8 @@ impl Engine {
     ) {
         self.machine.blob_request(peer, wire_len(&request.encode()), now);
         let held_back = self.delayed.get(&peer).copied().unwrap_or(0);
-        if held_back >= DELAYED_PER_PEER || !self.admit(peer) {
+        let held_back_all: usize = self.delayed.values().sum();
+        if held_back >= DELAYED_PER_PEER || held_back_all >= DELAYED_MAX || !self.admit(peer) {
             let busy = BlobResponse::Refused(Refusal::Busy.code().into());
             let _ = self.swarm.behaviour_mut().blobs.send_response(channel, busy);
             return;

@@ -955,8 +955,7 @@ impl Machine {
             return;
         }
         if self.blobs.list_due(now) {
-            self.blobs.listing(now);
-            self.actions.push(Action::ListBlobs);
+            self.list_blobs(now);
         }
         let next = &mut self.next_ticket;
         let asked = self.blobs.ask(peer, now, |_| {
@@ -968,6 +967,12 @@ impl Machine {
             self.peer(peer).status.bytes_out += wire_len(&request.encode());
             self.actions.push(Action::SendBlob { peer, request, ticket });
         }
+    }
+
+    /// Reads the list of blobs to fetch now (as the node starts).
+    pub(crate) fn list_blobs(&mut self, now: Instant) {
+        self.blobs.listing(now);
+        self.actions.push(Action::ListBlobs);
     }
 
     /// What the blob thread listed to fetch: asked of every connected peer
@@ -1588,6 +1593,66 @@ mod tests {
         machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
         machine.identified(remote, connection(1), true, "convene", now);
         machine.actions();
+    }
+
+    fn blob_requests(actions: &[Action]) -> Vec<(Ticket, BlobRequest)> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::SendBlob { request, ticket, .. } => Some((*ticket, request.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blob_groups_wait_until_no_entry_does_and_news_goes_ahead_of_them() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        joined(&mut machine, remote, now);
+        machine.list_blobs(now);
+        assert!(matches!(machine.actions()[..], [Action::ListBlobs]));
+        let photo = NamedBlob { hash: BlobHash([9; 32]), size: 100_000, preview: false };
+        let listed = crate::sync::blob_fetch::Listed { blob: photo, missing: (0..7).collect() };
+        machine.blobs_listed(Listing { wants: vec![listed], count: 1, bytes: 100_000 }, now);
+        machine.actions();
+        // Entries wait: no blob byte is asked for.
+        machine.want(remote, entries(0..3));
+        machine.fetch(remote, now);
+        let actions = machine.actions();
+        let sent = fetches(&actions);
+        assert_eq!(sent.len(), 1);
+        assert!(blob_requests(&actions).is_empty(), "entries first");
+        let entries_back = Response::Entries(vec![vec![0; 10]; 3]);
+        machine.response(remote, sent[0].0, entries_back, now);
+        machine.actions();
+        machine.ingested(remote, Tally { returned: entries(0..3), returned_any: true, ..Tally::default() }, now);
+        assert!(machine.actions().iter().any(|action| matches!(action, Action::MayFetch(peer) if *peer == remote)));
+        machine.fetch(remote, now);
+        let asked = blob_requests(&machine.actions());
+        let [(ticket, BlobRequest::Groups { hash, indices, .. })] = &asked[..] else {
+            panic!("one blob request: {asked:?}")
+        };
+        assert_eq!((*hash, indices.clone()), (photo.hash, vec![0]));
+        // News while a group is in flight is fetched at once, in its slot.
+        machine.missing(remote, vec![entry(50)], now);
+        machine.fetch(remote, now);
+        let actions = machine.actions();
+        assert_eq!(fetches(&actions).len(), 1, "news goes ahead");
+        assert!(blob_requests(&actions).is_empty(), "one blob request in flight per peer");
+        // The group's reply is written on the blob thread; the status counts it.
+        let group = GroupData { index: 0, data: vec![1; 16 * 1024], proof: vec![0; 96] };
+        machine.blob_response(remote, *ticket, BlobResponse::Groups(vec![group]), now);
+        let actions = machine.actions();
+        assert!(actions.iter().any(|action| matches!(action, Action::WriteGroups { blob, .. } if *blob == photo)));
+        assert_eq!(machine.status(now, 0).peers[0].blob_bytes_received, 16 * 1024);
+        assert_eq!(machine.status(now, 0).blobs_waiting, 1);
+        // A group that did not verify counts against the sender.
+        let written =
+            GroupsWritten { indices: vec![0], refused: vec!["hash mismatch".into()], ..GroupsWritten::default() };
+        machine.groups_written(remote, photo.hash, written, now);
+        assert_eq!(machine.status(now, 0).peers[0].invalid_entries, 1);
     }
 
     #[test]
