@@ -40,6 +40,7 @@ use super::behaviour::{Behaviour, BehaviourEvent};
 use super::codec::Incoming;
 use super::explain;
 use super::machine::{Action, Machine, Refusal, Tally, Ticket, refuse};
+use super::nat::Nat;
 use super::reconcile::{self, Session, SyncSet};
 use super::short;
 use super::status::SyncStatus;
@@ -97,6 +98,8 @@ pub(crate) struct Engine {
     /// Fetching is paused: the disk holds less than the sync reserve
     /// (`store/space.rs`) and room to store a batch.
     disk_paused: bool,
+    /// Relays, reservations, and how each peer is reached (`nat.rs`).
+    nat: Nat,
 }
 
 /// A piece of work for the store thread.
@@ -161,6 +164,7 @@ impl Engine {
         listen_addrs: Vec<Multiaddr>,
         dial: Vec<Multiaddr>,
         reconcile_interval: Duration,
+        nat: Nat,
     ) -> std::io::Result<Self> {
         let (jobs_tx, jobs_rx) = mpsc::channel(256);
         let new_entries = node.subscribe();
@@ -184,6 +188,7 @@ impl Engine {
             jobs_rx,
             new_entries,
             disk_paused: false,
+            nat,
         };
         engine.carry_out();
         // The set is read now, on the thread starting the node and before
@@ -219,6 +224,7 @@ impl Engine {
                     if !self.disk_paused {
                         self.machine.retry_fetches();
                     }
+                    self.nat_tick(now);
                 }
                 _ = periodic.tick() => self.machine.reconcile_all(),
                 _ = disk.tick(), if self.disk_paused => self.check_disk(),
@@ -295,6 +301,7 @@ impl Engine {
 
     fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
         let now = Instant::now();
+        self.nat.on_swarm_event(&mut self.swarm, &event, now);
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 info!("listening on {address}");
@@ -302,6 +309,9 @@ impl Engine {
                     self.listen_addrs.push(address);
                 }
             }
+            // A relay's slot ends (or is refused): that address is gone.
+            SwarmEvent::ExpiredListenAddr { address, .. } => self.listen_addrs.retain(|addr| *addr != address),
+            SwarmEvent::ListenerClosed { addresses, .. } => self.listen_addrs.retain(|addr| !addresses.contains(addr)),
             SwarmEvent::ConnectionEstablished { peer_id, connection_id, endpoint, num_established, .. } => {
                 self.machine.connected(
                     peer_id,
@@ -607,11 +617,22 @@ impl Engine {
     }
 
     fn status(&self) -> SyncStatus {
-        SyncStatus {
+        let mut status = SyncStatus {
             peer_id: self.swarm.local_peer_id().to_string(),
             listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
             paused_disk_full: self.disk_paused,
             ..self.machine.status(Instant::now(), now_ms())
+        };
+        self.nat.fill(&mut status);
+        status
+    }
+
+    /// Reserves slots on relays, and reconciles again once relayed
+    /// connections were closed for direct ones (what their requests were
+    /// doing was cut).
+    fn nat_tick(&mut self, now: Instant) {
+        if self.nat.tick(&mut self.swarm, now) {
+            self.machine.reconcile_all();
         }
     }
 }
