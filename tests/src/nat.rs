@@ -68,6 +68,9 @@ pub struct Outcome {
     /// A's row for B and B's rows at the end.
     pub a_sees_b: Value,
     pub b_peers: Value,
+    /// What `convene status` printed at A and at R at the end.
+    pub a_status: String,
+    pub r_status: String,
 }
 
 /// The namespaces and the NATs between them; removed when dropped.
@@ -241,7 +244,11 @@ pub fn run(mapping: Mapping) -> Result<Outcome, String> {
         .log()
         .lines()
         .any(|line| line.contains(" connected") && line.contains(&format!("{relay_id}/p2p-circuit/p2p/{b_id}")));
+    let a_status = a.node.run(&["status"]).stdout;
+    let r_status = r.node.run(&["status"]).stdout;
     Ok(Outcome {
+        a_status,
+        r_status,
         nat,
         met_through_relay,
         b_circuit,

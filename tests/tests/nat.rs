@@ -36,6 +36,19 @@ fn run(mapping: Mapping) -> Option<Outcome> {
         }
     }
     assert_eq!(outcome.a_sees_b["errors"].as_u64(), Some(0), "meeting through a relay is no failure: {outcome:?}");
+    // And `convene status` says so in words.
+    eprintln!("convene status at A:\n{}\nat R:\n{}", outcome.a_status, outcome.r_status);
+    assert!(
+        outcome.a_status.contains("reachable:   behind NAT: peers reach this node through its relay"),
+        "{outcome:?}"
+    );
+    assert!(outcome.a_status.contains("holds a slot; peers add this node as"), "{outcome:?}");
+    let words = if outcome.last_reach.0 == "relayed" { "connected, through relay …" } else { "direct (hole punched" };
+    assert!(outcome.a_status.contains(words), "{outcome:?}");
+    assert!(
+        outcome.r_status.contains("reachable:   public") && outcome.r_status.contains("this node relays"),
+        "{outcome:?}"
+    );
     Some(outcome)
 }
 
