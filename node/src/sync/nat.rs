@@ -148,8 +148,6 @@ pub(crate) struct Nat {
     relays: Vec<Relay>,
     /// How each open connection reaches its peer, and through which relay.
     connections: HashMap<PeerId, HashMap<ConnectionId, (Reach, Option<PeerId>)>>,
-    /// Connections DCUtR reported as punched before they were seen open.
-    punched: HashSet<ConnectionId>,
     status: NatStatus,
     members: Members,
     /// When to reconcile again after closing relayed connections.
@@ -189,7 +187,6 @@ impl Nat {
             relay_server,
             relays,
             connections: HashMap::new(),
-            punched: HashSet::new(),
             status: NatStatus::Unknown,
             members,
             resync_at: None,
@@ -276,13 +273,12 @@ impl Nat {
             SwarmEvent::Behaviour(BehaviourEvent::Relay(event)) => debug!(?event, "relay server"),
             SwarmEvent::Behaviour(BehaviourEvent::Dcutr(dcutr::Event { remote_peer_id, result })) => match result {
                 Ok(connection) => {
+                    // Reported after the connection was seen open.
                     info!(peer = %short(remote_peer_id), "hole punched: a direct connection replaces the relay");
-                    self.punched.insert(*connection);
                     if let Some(reach) =
                         self.connections.get_mut(remote_peer_id).and_then(|open| open.get_mut(connection))
                     {
                         *reach = (Reach::HolePunched, None);
-                        self.punched.remove(connection);
                     }
                 }
                 Err(error) => {
@@ -315,7 +311,7 @@ impl Nat {
         let open = self.connections.entry(peer).or_default();
         let reach = if endpoint.is_relayed() {
             (Reach::Relayed, relay_of(endpoint))
-        } else if self.punched.remove(&connection) || open.values().any(|(reach, _)| *reach == Reach::Relayed) {
+        } else if open.values().any(|(reach, _)| *reach == Reach::Relayed) {
             (Reach::HolePunched, None)
         } else {
             (Reach::Direct, None)
