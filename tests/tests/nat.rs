@@ -4,7 +4,8 @@
 //! relayed connection with a direct one; behind NATs that pick a random
 //! port per connection it cannot, and the relay carries the sync. Each
 //! test prints what it saw. Where namespaces cannot be made (not root, no
-//! `ip`/`nft`), it says so and does nothing.
+//! `ip`/`nft`), it says so and does nothing. Last, on 127.0.0.1: a relay
+//! gives a slot to a node of its network and refuses any other libp2p peer.
 
 use convene_tests::field;
 use convene_tests::nat::{self, Mapping, Outcome};
@@ -64,4 +65,98 @@ fn hubs_behind_symmetric_nats_sync_through_the_relay() {
     if let Some(outcome) = run(Mapping::Random) {
         assert_eq!(outcome.last_reach.0, "relayed", "no hole can be punched through such NATs: {outcome:?}");
     }
+}
+
+/// A libp2p client that asks a relay for a slot: with identify, and with
+/// the sync protocol of `member`'s network if given (so that its identify
+/// names it).
+#[derive(libp2p::swarm::NetworkBehaviour)]
+struct SlotSeeker {
+    relay: libp2p::relay::client::Behaviour,
+    identify: libp2p::identify::Behaviour,
+    sync: libp2p::swarm::behaviour::toggle::Toggle<libp2p::request_response::Behaviour<convene_node::sync::SyncCodec>>,
+}
+
+/// What a relay answered to a request for a slot.
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    Slot,
+    Refused,
+}
+
+/// Asks the relay at `relay` for a slot once both sides identified. A
+/// relay on 127.0.0.1 offers no address of its own in a slot (loopback is
+/// of no use to a hub elsewhere), which libp2p's client reports after the
+/// relay said yes: that counts as a slot here.
+async fn ask_for_a_slot(relay: &libp2p::Multiaddr, member: Option<&convene_protocol::network::NetworkId>) -> Answer {
+    use futures::StreamExt;
+    use libp2p::relay::outbound::hop::{ProtocolViolation, ReserveError};
+    use libp2p::swarm::SwarmEvent;
+    let mut client = convene_tests::peer::relay_swarm(|key, relay| SlotSeeker {
+        relay,
+        identify: libp2p::identify::Behaviour::new(libp2p::identify::Config::new("/seeker/1".into(), key.public())),
+        sync: member
+            .map(|network| {
+                libp2p::request_response::Behaviour::with_codec(
+                    convene_node::sync::SyncCodec::default(),
+                    [(convene_tests::peer::sync_protocol(network), libp2p::request_response::ProtocolSupport::Full)],
+                    libp2p::request_response::Config::default(),
+                )
+            })
+            .into(),
+    });
+    client.dial(relay.clone()).expect("dial the relay");
+    loop {
+        match client.select_next_some().await {
+            SwarmEvent::Behaviour(SlotSeekerEvent::Identify(libp2p::identify::Event::Received { .. })) => break,
+            SwarmEvent::OutgoingConnectionError { error, .. } => panic!("cannot reach the relay: {error}"),
+            _ => {}
+        }
+    }
+    // The relay hears this client's identify as this client hears its own.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    client.listen_on(relay.clone().with(libp2p::multiaddr::Protocol::P2pCircuit)).expect("listen through the relay");
+    loop {
+        match client.select_next_some().await {
+            SwarmEvent::Behaviour(SlotSeekerEvent::Relay(libp2p::relay::client::Event::ReservationReqAccepted {
+                ..
+            })) => return Answer::Slot,
+            SwarmEvent::ListenerClosed { reason: Err(error), .. } => {
+                let mut link: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+                while let Some(current) = link {
+                    // libp2p's `Either` errors pass on their inner error's
+                    // source, so the refusal itself is looked for.
+                    if let Some(refused) = current.downcast_ref::<ReserveError>() {
+                        return match refused {
+                            ReserveError::ResourceLimitExceeded => Answer::Refused,
+                            ReserveError::Protocol(ProtocolViolation::NoAddressesInReservation) => Answer::Slot,
+                            other => panic!("the relay answered otherwise than yes or no: {other:?}"),
+                        };
+                    }
+                    link = match current.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+                        Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                        None => current.source(),
+                    };
+                }
+                panic!("the slot was refused, not by the relay: {error}");
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_relay_gives_slots_to_nodes_of_its_network_only() {
+    let network = convene_tests::Network::create("Relay");
+    let node = convene_tests::TestNode::init(&network, false);
+    let running = node.start_with(&[], &["--relay-server"]);
+    let relay: libp2p::Multiaddr = node.p2p_addr().parse().unwrap();
+    let genesis: convene_protocol::network::Genesis =
+        serde_json::from_str(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
+    let id = genesis.network_id();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let stranger = runtime.block_on(ask_for_a_slot(&relay, None));
+    assert_eq!(stranger, Answer::Refused, "a peer that is not of the network gets no slot\n{}", running.log());
+    let member = runtime.block_on(ask_for_a_slot(&relay, Some(&id)));
+    assert_eq!(member, Answer::Slot, "a node of the network gets a slot\n{}", running.log());
 }
