@@ -115,7 +115,9 @@ pub fn missing() -> Option<String> {
             return Some(format!("`{tool}` is not installed (apt-get install iproute2 nftables)"));
         }
     }
-    let probe = format!("cvprobe{}", std::process::id());
+    // Unique within the process too: tests run side by side.
+    static PROBES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let probe = format!("cvprobe{}-{}", std::process::id(), PROBES.fetch_add(1, Ordering::Relaxed));
     if !sh("ip", &["netns", "add", &probe]) {
         return Some("cannot create a network namespace here".into());
     }
@@ -123,11 +125,11 @@ pub fn missing() -> Option<String> {
     None
 }
 
-fn sh(tool: &str, args: &[&str]) -> bool {
+pub(crate) fn sh(tool: &str, args: &[&str]) -> bool {
     Command::new(tool).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
-fn must(tool: &str, args: &[&str]) -> Result<(), String> {
+pub(crate) fn must(tool: &str, args: &[&str]) -> Result<(), String> {
     let output = Command::new(tool).args(args).output().map_err(|error| format!("{tool}: {error}"))?;
     if output.status.success() {
         Ok(())
@@ -136,11 +138,51 @@ fn must(tool: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// Network namespaces, each with its loopback up; removed when dropped.
+pub(crate) struct Netns {
+    names: Vec<String>,
+}
+
+impl Netns {
+    pub(crate) fn new(names: &[String]) -> Result<Self, String> {
+        let mut made = Self { names: Vec::new() };
+        for name in names {
+            must("ip", &["netns", "add", name])?;
+            made.names.push(name.clone());
+            must("ip", &["-n", name, "link", "set", "dev", "lo", "up"])?;
+        }
+        Ok(made)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        for name in &self.names {
+            sh("ip", &["netns", "del", name]);
+        }
+    }
+}
+
+/// One end of a veth link: namespace, interface, address with prefix length.
+pub(crate) type End<'a> = (&'a str, &'a str, &'a str);
+
+/// A veth link between two namespaces, addressed and up.
+pub(crate) fn veth((left, left_if, left_ip): End<'_>, (right, right_if, right_ip): End<'_>) -> Result<(), String> {
+    must("ip", &["link", "add", "dev", left_if, "type", "veth", "peer", "name", right_if])?;
+    must("ip", &["link", "set", "dev", left_if, "netns", left])?;
+    must("ip", &["link", "set", "dev", right_if, "netns", right])?;
+    must("ip", &["-n", left, "addr", "add", left_ip, "dev", left_if])?;
+    must("ip", &["-n", right, "addr", "add", right_ip, "dev", right_if])?;
+    must("ip", &["-n", left, "link", "set", "dev", left_if, "up"])?;
+    must("ip", &["-n", right, "link", "set", "dev", right_if, "up"])
+}
+
 /// The three namespaces and their links; removed when dropped.
 struct Namespaces {
     names: [String; 3],
     /// A's end of the A–B link (the one cut to flap it).
     a_link: String,
+    _netns: Netns,
 }
 
 const A_IP: &str = "10.231.1.1";
@@ -152,24 +194,14 @@ impl Namespaces {
     fn build(shape: &Shape) -> Result<Self, String> {
         let tag = std::process::id() % 100_000;
         let names = [format!("cvf{tag}a"), format!("cvf{tag}b"), format!("cvf{tag}c")];
-        let made = Self { names: names.clone(), a_link: format!("cvf{tag}ab") };
-        for name in &names {
-            must("ip", &["netns", "add", name])?;
-            must("ip", &["-n", name, "link", "set", "dev", "lo", "up"])?;
-        }
+        let made = Self { names: names.clone(), a_link: format!("cvf{tag}ab"), _netns: Netns::new(&names)? };
         let [a, b, c] = &names;
         let links = [
             (a, format!("cvf{tag}ab"), A_IP, b, format!("cvf{tag}ba"), B_IP_AB),
             (b, format!("cvf{tag}bc"), B_IP_BC, c, format!("cvf{tag}cb"), C_IP),
         ];
         for (left, left_if, left_ip, right, right_if, right_ip) in &links {
-            must("ip", &["link", "add", "dev", left_if, "type", "veth", "peer", "name", right_if])?;
-            must("ip", &["link", "set", "dev", left_if, "netns", left])?;
-            must("ip", &["link", "set", "dev", right_if, "netns", right])?;
-            must("ip", &["-n", left, "addr", "add", &format!("{left_ip}/24"), "dev", left_if])?;
-            must("ip", &["-n", right, "addr", "add", &format!("{right_ip}/24"), "dev", right_if])?;
-            must("ip", &["-n", left, "link", "set", "dev", left_if, "up"])?;
-            must("ip", &["-n", right, "link", "set", "dev", right_if, "up"])?;
+            veth((left, left_if, &format!("{left_ip}/24")), (right, right_if, &format!("{right_ip}/24")))?;
         }
         // The A–B link: rate each way, loss on arrival each way.
         let rate = format!("{}kbit", shape.rate_kbit);
@@ -205,39 +237,38 @@ impl Namespaces {
     }
 }
 
-impl Drop for Namespaces {
-    fn drop(&mut self) {
-        for name in &self.names {
-            sh("ip", &["netns", "del", name]);
-        }
-    }
-}
-
 /// A `convene node run` inside a namespace.
-struct FieldNode {
-    node: TestNode,
+pub(crate) struct FieldNode {
+    pub(crate) node: TestNode,
     child: Option<Child>,
 }
 
 impl FieldNode {
     fn start(node: TestNode, ns: &str, ip: &str, peers: &[String]) -> Result<Self, String> {
+        let mut args = vec!["--listen".to_owned(), format!("/ip4/{ip}/tcp/4701")];
+        for peer in peers {
+            args.extend(["--peer".to_owned(), peer.clone()]);
+        }
+        Self::start_with(node, ns, &args)
+    }
+
+    /// `convene node run ARGS` in `ns` (web UI on the namespace's loopback),
+    /// once its status answers.
+    pub(crate) fn start_with(node: TestNode, ns: &str, args: &[String]) -> Result<Self, String> {
         let log = std::fs::File::create(node.scratch().join("field-node.log")).map_err(|e| e.to_string())?;
-        let listen = format!("/ip4/{ip}/tcp/4701");
         let mut command = Command::new("ip");
         command
             .args(["netns", "exec", ns])
             .arg(convene_bin())
             .arg("--data-dir")
             .arg(node.data_dir())
-            .args(["node", "run", "--listen", &listen, "--http", "127.0.0.1:0"])
+            .args(["node", "run", "--http", "127.0.0.1:0"])
+            .args(args)
             .env_remove("CONVENE_DATA_DIR")
             .env("CONVENE_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log);
-        for peer in peers {
-            command.args(["--peer", peer]);
-        }
         let child = command.spawn().map_err(|error| format!("starting a node in {ns}: {error}"))?;
         let started = Self { node, child: Some(child) };
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -250,12 +281,12 @@ impl FieldNode {
         Ok(started)
     }
 
-    fn status(&self) -> Option<Value> {
+    pub(crate) fn status(&self) -> Option<Value> {
         let run = self.node.run(&["status", "--json"]);
         (run.code == 0).then(|| run.json())
     }
 
-    fn sync(&self) -> Option<Value> {
+    pub(crate) fn sync(&self) -> Option<Value> {
         self.status().map(|status| status["sync"].clone())
     }
 
@@ -263,7 +294,7 @@ impl FieldNode {
         self.status().and_then(|status| status["store"]["entries"].as_u64()).unwrap_or(0)
     }
 
-    fn holds(&self, id: &str) -> bool {
+    pub(crate) fn holds(&self, id: &str) -> bool {
         self.node.run(&["show", id, "--json"]).code == 0
     }
 
@@ -280,7 +311,7 @@ impl FieldNode {
             .unwrap_or(0.0)
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.node.scratch().join("field-node.log")).unwrap_or_default()
     }
 
@@ -534,7 +565,7 @@ const TYPED_MAX: usize = 40;
 const TYPED_PAUSE: Duration = Duration::from_secs(3);
 
 /// `count` reports, each in a file of its own, for A to submit mid-transfer.
-fn typed_reports(dir: &Path, seed: u64, count: usize) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn typed_reports(dir: &Path, seed: u64, count: usize) -> Result<Vec<PathBuf>, String> {
     let lines = dir.join("typed.jsonl");
     corpus::write(&lines, count, seed ^ 0x5eed).map_err(|error| error.to_string())?;
     let text = std::fs::read_to_string(&lines).map_err(|error| error.to_string())?;
@@ -547,7 +578,7 @@ fn typed_reports(dir: &Path, seed: u64, count: usize) -> Result<Vec<PathBuf>, St
     Ok(files)
 }
 
-fn tail(text: &str, lines: usize) -> String {
+pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod corpus;
 pub mod field;
 pub mod floods;
+pub mod nat;
 pub mod peer;
 pub mod photos;
 pub mod proxy;

@@ -9,7 +9,7 @@ use convene_protocol::network::NetworkId;
 use libp2p::identity::Keypair;
 use libp2p::request_response::{self, ProtocolSupport};
 use libp2p::swarm::NetworkBehaviour;
-use libp2p::{StreamProtocol, Swarm, noise, tcp, yamux};
+use libp2p::{StreamProtocol, Swarm, noise, relay, tcp, yamux};
 
 /// A swarm with a fresh identity running `behaviour`. It keeps its side of
 /// a connection open: whoever closes one, it is the node.
@@ -18,6 +18,21 @@ pub fn swarm<B: NetworkBehaviour>(behaviour: impl FnOnce(&Keypair) -> B) -> Swar
         .with_tokio()
         .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
         .expect("TCP transport")
+        .with_behaviour(behaviour)
+        .expect("behaviour")
+        .with_swarm_config(|config| config.with_idle_connection_timeout(Duration::from_secs(600)))
+        .build()
+}
+
+/// Like [`swarm`], with libp2p's relay client: it can ask a relay for a
+/// slot and dial through one.
+pub fn relay_swarm<B: NetworkBehaviour>(behaviour: impl FnOnce(&Keypair, relay::client::Behaviour) -> B) -> Swarm<B> {
+    libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)
+        .expect("TCP transport")
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .expect("relay client")
         .with_behaviour(behaviour)
         .expect("behaviour")
         .with_swarm_config(|config| config.with_idle_connection_timeout(Duration::from_secs(600)))

@@ -841,6 +841,46 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("net.last_error", ["Last error", "Dernière erreur", "Último error", "آخر خطأ"]),
     ("net.listen", ["Listening on", "À l'écoute sur", "Escuchando en", "يستمع على"]),
+    (
+        "net.nat",
+        ["Reachable from outside", "Joignable de l'extérieur", "Accesible desde fuera", "قابلية الوصول من الخارج"],
+    ),
+    (
+        "net.nat_private",
+        [
+            "No: behind NAT; peers reach this node through its relay",
+            "Non : derrière un NAT ; les pairs joignent ce nœud par son relais",
+            "No: detrás de NAT; los pares llegan a este nodo por su relé",
+            "لا: خلف NAT؛ يصل النظراء إلى هذه العقدة عبر مُرحِّلها",
+        ],
+    ),
+    (
+        "net.nat_private_no_relay",
+        [
+            "No: behind NAT, and no relay is configured: peers cannot connect to this node, only it to them",
+            "Non : derrière un NAT, sans relais configuré : les pairs ne peuvent pas se connecter à ce nœud, seul lui peut se connecter à eux",
+            "No: detrás de NAT y sin relé configurado: los pares no pueden conectarse a este nodo, solo él a ellos",
+            "لا: خلف NAT دون مُرحِّل مُعَدّ: لا يستطيع النظراء الاتصال بهذه العقدة، بل هي وحدها تتصل بهم",
+        ],
+    ),
+    (
+        "net.nat_public",
+        [
+            "Yes: peers can connect to this node directly",
+            "Oui : les pairs peuvent se connecter directement à ce nœud",
+            "Sí: los pares pueden conectarse directamente a este nodo",
+            "نعم: يستطيع النظراء الاتصال بهذه العقدة مباشرة",
+        ],
+    ),
+    (
+        "net.nat_unknown",
+        [
+            "Not known yet (peers are asked to dial this node back)",
+            "Pas encore connu (des pairs sont invités à rappeler ce nœud)",
+            "Aún no se sabe (se pide a los pares que llamen de vuelta a este nodo)",
+            "غير معروف بعد (يُطلب من النظراء معاودة الاتصال بهذه العقدة)",
+        ],
+    ),
     ("net.network", ["Network", "Réseau", "Red", "الشبكة"]),
     (
         "net.no_peers",
@@ -863,6 +903,20 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("net.node_id", ["This node's id", "Identifiant de ce nœud", "Identificador de este nodo", "معرّف هذه العقدة"]),
     ("net.peer", ["Peer", "Pair", "Par", "النظير"]),
     ("net.peers", ["Peers", "Pairs", "Pares", "النظراء"]),
+    ("net.reach_direct", ["direct connection", "connexion directe", "conexión directa", "اتصال مباشر"]),
+    (
+        "net.reach_hole_punched",
+        [
+            "direct connection, opened through NAT (hole punching)",
+            "connexion directe, ouverte à travers le NAT (perçage)",
+            "conexión directa, abierta a través de NAT (perforación)",
+            "اتصال مباشر، فُتح عبر NAT (ثقب NAT)",
+        ],
+    ),
+    (
+        "net.reach_relayed",
+        ["through relay {relay}", "par le relais {relay}", "a través del relé {relay}", "عبر المُرحِّل {relay}"],
+    ),
     (
         "net.receiving",
         [
@@ -881,6 +935,34 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "إعادة الاتصال؛ المحاولة التالية عند {time}",
         ],
     ),
+    (
+        "net.relay_reserved",
+        [
+            "holds a slot: peers add this node as",
+            "réserve une place : les pairs ajoutent ce nœud comme",
+            "reserva un hueco: los pares añaden este nodo como",
+            "يحجز مكانًا: يضيف النظراء هذه العقدة بالعنوان",
+        ],
+    ),
+    (
+        "net.relay_server",
+        [
+            "This node relays for hubs of its network behind NAT.",
+            "Ce nœud relaie pour les pôles de son réseau derrière un NAT.",
+            "Este nodo hace de relé para los nodos de su red detrás de NAT.",
+            "تقوم هذه العقدة بالترحيل لمراكز شبكتها الواقعة خلف NAT.",
+        ],
+    ),
+    (
+        "net.relay_waiting",
+        [
+            "no slot yet (connecting, or the relay refused)",
+            "pas encore de place (connexion en cours, ou refus du relais)",
+            "aún sin hueco (conectando, o el relé lo rechazó)",
+            "لا مكان بعد (جارٍ الاتصال، أو رفض المُرحِّل)",
+        ],
+    ),
+    ("net.relays", ["Relays", "Relais", "Relés", "المُرحِّلات"]),
     ("net.removed", ["Peer removed.", "Pair retiré.", "Par quitado.", "أُزيل النظير."]),
     (
         "net.rtt",

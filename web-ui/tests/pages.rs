@@ -528,6 +528,8 @@ async fn network_page_with_sync_lists_and_adds_peers() {
     let page = client.get("/network").await;
     assert!(page.body.contains(r#"id="node-id""#) && page.body.contains("/ip4/127.0.0.1/tcp/"));
     assert!(page.body.contains("0 peers online"), "the status bar");
+    // Whether peers can reach this node, in words: not known before AutoNAT asked anyone.
+    assert!(page.body.contains("Reachable from outside") && page.body.contains("Not known yet"), "{}", page.body);
     let bad = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains(r#"id="e-addr""#) && bad.body.contains(r#"value="not a multiaddr""#));

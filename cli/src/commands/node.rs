@@ -27,11 +27,13 @@ pub enum NodeCommand {
     #[command(after_help = "Examples:\n  convene node run\n  \
         convene node run --listen /ip4/0.0.0.0/tcp/4701 --peer /ip4/192.0.2.7/tcp/4701\n  \
         convene node run --http 127.0.0.1:8080\n  \
-        convene node run --http 0.0.0.0:4700 --http-name hub.lan   # HTTPS for a LAN, login with the token\n\n\
-        convene node run --text-only --blob-upload-limit 16   # a metered link\n\n\
+        convene node run --http 0.0.0.0:4700 --http-name hub.lan   # HTTPS for a LAN, login with the token\n  \
+        convene node run --text-only --blob-upload-limit 16   # a metered link\n  \
+        convene node run --listen /ip4/0.0.0.0/tcp/4701 --relay-server   # a public node relays for hubs behind NAT\n  \
+        convene node run --relay /ip4/203.0.113.5/tcp/4701/p2p/RELAY_ID   # a hub behind NAT\n\n\
         Settings may also come from DATA_DIR/config.toml (keys: listen, peers, http, mdns,\n\
-        sync_interval_secs, text_only, blob_upload_limit_kib); flags win. mDNS is off unless --mdns: announcing a node on a\n\
-        shared network can expose a convener.")]
+        sync_interval_secs, text_only, blob_upload_limit_kib, relay_server, relays); flags win.\n\
+        mDNS is off unless --mdns: announcing a node on a shared network can expose a convener.")]
     Run(RunArgs),
 }
 
@@ -64,6 +66,15 @@ pub struct RunArgs {
     /// Send attached files to each peer at most this fast, in KiB per second.
     #[arg(long, value_name = "KIB_PER_S", value_parser = clap::value_parser!(u64).range(1..))]
     blob_upload_limit: Option<u64>,
+    /// Relay for hubs of this network behind NAT (for a node with a
+    /// public address; reservations and circuits are bounded).
+    #[arg(long)]
+    relay_server: bool,
+    /// Behind NAT: reserve a slot on this relay (repeatable), given as
+    /// /ip4/ADDRESS/tcp/PORT/p2p/RELAY_ID. Peers then reach this node at
+    /// RELAY_ADDRESS/p2p-circuit/p2p/THIS_ID (`convene status` shows it).
+    #[arg(long = "relay", value_name = "MULTIADDR", value_parser = relay_addr)]
+    relays: Vec<Multiaddr>,
 }
 
 /// `DATA_DIR/config.toml`: every key optional.
@@ -84,6 +95,10 @@ struct FileConfig {
     text_only: Option<bool>,
     /// Upload limit for attached files, KiB per second per peer.
     blob_upload_limit_kib: Option<u64>,
+    /// Whether to relay for hubs behind NAT.
+    relay_server: Option<bool>,
+    /// Multiaddrs (with peer id) of relays to reserve a slot on.
+    relays: Option<Vec<Multiaddr>>,
 }
 
 fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
@@ -125,6 +140,18 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
         })?;
     }
     config.peers.extend(args.peers);
+    config.relays = file.relays.unwrap_or_default();
+    for addr in &config.relays {
+        sync::peers::check_relay_addr(addr).map_err(|error| {
+            Failure::new(exit::INVALID, format!("{}/config.toml, relays: {error}", context.data_dir.root().display()))
+        })?;
+    }
+    for addr in args.relays {
+        if !config.relays.contains(&addr) {
+            config.relays.push(addr);
+        }
+    }
+    config.relay_server = args.relay_server || file.relay_server.unwrap_or(false);
     config.mdns = args.mdns || file.mdns.unwrap_or(false);
     config.blobs.text_only = args.text_only || file.text_only.unwrap_or(false);
     config.blobs.upload_limit = args.blob_upload_limit.or(file.blob_upload_limit_kib).map(|kib| kib.max(1) * 1024);
@@ -171,6 +198,12 @@ async fn serve(
     println!("peer id:   {}", status.peer_id);
     for addr in &status.listen_addrs {
         println!("listening: {addr}/p2p/{}", status.peer_id);
+    }
+    if status.relay_server {
+        println!("relay:     relaying for hubs of this network behind NAT");
+    }
+    for relay in &status.relays {
+        println!("relay:     {} (peers reach this node at {} once it holds a slot)", relay.addr, relay.circuit_addr);
     }
     println!("web UI:    {url}/");
     web.announce();
@@ -276,4 +309,11 @@ async fn shutdown_signal() {
 /// A `--peer` value: a multiaddr naming a transport this node dials.
 fn peer_addr(text: &str) -> Result<Multiaddr, String> {
     sync::peers::parse_peer_addr(text).map_err(|error| error.to_string())
+}
+
+/// A `--relay` value: a transport and the relay's peer id.
+fn relay_addr(text: &str) -> Result<Multiaddr, String> {
+    let addr = sync::peers::parse_peer_addr(text).map_err(|error| error.to_string())?;
+    sync::peers::check_relay_addr(&addr).map_err(|error| error.to_string())?;
+    Ok(addr)
 }

@@ -5,7 +5,7 @@ use clap::Args;
 use super::Context;
 use crate::exit::Failure;
 use convene_node::disk::{self as space, DiskSpace};
-use convene_node::sync::PeerStatus;
+use convene_node::sync::{NatStatus, PeerStatus, Reach, SyncStatus};
 
 use crate::output::{format_ms, print_json, shown};
 
@@ -69,6 +69,7 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
             for addr in &sync.listen_addrs {
                 println!("  listening on {addr}");
             }
+            print_reachability(sync);
             let last = sync.last_sync_ms.map_or("never".to_owned(), format_ms);
             println!(
                 "peers:       {} connected; last sync {last}; {} entries waiting",
@@ -116,12 +117,49 @@ fn print_disk(disk: &DiskSpace) {
     }
 }
 
+/// Whether peers can reach this node, its relays, and whether it relays.
+fn print_reachability(sync: &SyncStatus) {
+    let words = match sync.nat {
+        NatStatus::Public => "public: peers can connect to this node directly",
+        NatStatus::Private if sync.relays.is_empty() => {
+            "behind NAT: peers cannot connect to this node, only it to them; give it a relay with --relay"
+        }
+        NatStatus::Private => "behind NAT: peers reach this node through its relay",
+        NatStatus::Unknown => "not known yet (peers are asked to dial this node back)",
+    };
+    println!("reachable:   {words}");
+    for relay in &sync.relays {
+        if relay.reserved {
+            println!("  relay {}: holds a slot; peers add this node as {}", relay.addr, relay.circuit_addr);
+        } else {
+            println!("  relay {}: no slot yet (connecting, or the relay refused)", relay.addr);
+        }
+    }
+    if sync.relay_server {
+        println!("relay:       this node relays for hubs of its network behind NAT");
+    }
+}
+
+/// How a connected peer is reached, in words.
+fn reach_words(peer: &PeerStatus) -> String {
+    match (peer.reached, &peer.relay) {
+        (Some(Reach::Direct), _) => ", direct".to_owned(),
+        (Some(Reach::HolePunched), _) => ", direct (hole punched through NAT)".to_owned(),
+        (Some(Reach::Relayed), Some(relay)) => {
+            format!(", through relay …{}", &relay[relay.len().saturating_sub(8)..])
+        }
+        (Some(Reach::Relayed), None) => ", through a relay".to_owned(),
+        (None, _) => String::new(),
+    }
+}
+
 /// One peer's line and counters.
 pub fn print_peer(peer: &PeerStatus) {
     let id = peer.peer_id.as_deref().unwrap_or("(not yet reached)");
+    let reach = reach_words(peer);
     let state = match (peer.connected, peer.rtt_ms, peer.next_attempt_ms) {
-        (true, Some(rtt), _) => format!("connected (round trip {rtt} ms)"),
-        (true, None, _) => "connected".to_owned(),
+        (true, Some(rtt), _) => format!("connected{reach} (round trip {rtt} ms)"),
+        (true, None, _) => format!("connected{reach}"),
         (false, _, Some(at)) => format!("not connected: reconnecting, next try {}", format_ms(at)),
         (false, _, None) => "not connected".to_owned(),
     };

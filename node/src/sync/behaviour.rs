@@ -1,6 +1,7 @@
 //! The libp2p behaviour a node runs: connection limits, keep-alive for
-//! peers of the network, identify, ping, the sync and blob protocols, and
-//! mDNS only when asked for.
+//! peers of the network, identify, ping, the sync and blob protocols,
+//! mDNS only when asked for, and what hubs behind NAT need (`nat.rs`): the
+//! relay client, DCUtR, AutoNAT, and the relay server only when asked for.
 
 use std::time::Duration;
 
@@ -8,11 +9,12 @@ use convene_protocol::wire::{BlobRequest, BlobResponse};
 use libp2p::identity::Keypair;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
-use libp2p::{StreamProtocol, connection_limits, identify, mdns, ping, request_response};
+use libp2p::{StreamProtocol, autonat, connection_limits, dcutr, identify, mdns, ping, relay, request_response};
 
 use super::codec::SyncCodec;
 use super::gate::Gate;
 use super::keep_alive::KeepAlive;
+use super::nat::{self, Members};
 
 /// A backstop only: a stream fails once nothing moves on it for
 /// `codec::STALL`, and replies are sized to take about a second on the
@@ -50,25 +52,38 @@ pub struct Behaviour {
     pub sync: request_response::Behaviour<SyncCodec>,
     pub blobs: request_response::Behaviour<SyncCodec<BlobRequest, BlobResponse>>,
     pub mdns: Toggle<mdns::tokio::Behaviour>,
+    pub relay_client: relay::client::Behaviour,
+    pub dcutr: dcutr::Behaviour,
+    pub autonat: autonat::Behaviour,
+    pub relay: Toggle<relay::Behaviour>,
+}
+
+/// What a node asks of the behaviour beyond its key and protocol.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The blob protocol's name (`/convene/blobs/1/<network id>`).
+    pub blob_protocol: StreamProtocol,
+    pub mdns: bool,
+    /// Relay for members of the network (`nat::relay_config`).
+    pub relay_server: bool,
+    /// Who is a member now, for the relay server.
+    pub members: Members,
 }
 
 impl Behaviour {
     pub fn new(
         key: &Keypair,
         protocol: StreamProtocol,
-        blob_protocol: StreamProtocol,
-        mdns: bool,
+        relay_client: relay::client::Behaviour,
+        options: &Options,
     ) -> std::io::Result<Self> {
+        let local = key.public().to_peer_id();
         let sync_config =
             request_response::Config::default().with_request_timeout(REQUEST_TIMEOUT).with_max_concurrent_streams(32);
         // A fetcher keeps one blob request in flight per peer.
         let blob_config =
             request_response::Config::default().with_request_timeout(REQUEST_TIMEOUT).with_max_concurrent_streams(8);
-        let mdns = if mdns {
-            Some(mdns::tokio::Behaviour::new(mdns::Config::default(), key.public().to_peer_id())?)
-        } else {
-            None
-        };
+        let mdns = if options.mdns { Some(mdns::tokio::Behaviour::new(mdns::Config::default(), local)?) } else { None };
         let limits = connection_limits::ConnectionLimits::default()
             .with_max_pending_incoming(Some(MAX_PENDING_INCOMING))
             .with_max_pending_outgoing(Some(MAX_PENDING_OUTGOING))
@@ -92,10 +107,23 @@ impl Behaviour {
             ),
             blobs: request_response::Behaviour::with_codec(
                 SyncCodec::default(),
-                [(blob_protocol, request_response::ProtocolSupport::Full)],
+                [(options.blob_protocol.clone(), request_response::ProtocolSupport::Full)],
                 blob_config,
             ),
             mdns: mdns.into(),
+            relay_client,
+            dcutr: dcutr::Behaviour::new(local),
+            autonat: autonat::Behaviour::new(local, nat::autonat_config()),
+            relay: options
+                .relay_server
+                .then(|| {
+                    let mut server = relay::Behaviour::new(local, nat::relay_config(&options.members));
+                    // It relays from the start, rather than once AutoNAT
+                    // finds it public: the operator said it is.
+                    server.set_status(Some(relay::Status::Enable));
+                    server
+                })
+                .into(),
         })
     }
 }

@@ -46,6 +46,7 @@ use super::blob_fetch::{LISTED, Listed, Listing};
 use super::codec::Incoming;
 use super::explain;
 use super::machine::{Action, GroupsWritten, Machine, Refusal, Tally, Ticket, refuse};
+use super::nat::Nat;
 use super::reconcile::{self, Session, SyncSet};
 use super::short;
 use super::status::SyncStatus;
@@ -119,6 +120,8 @@ pub(crate) struct Engine {
     /// Fetching is paused: the disk holds less than the sync reserve
     /// (`store/space.rs`) and room to store a batch.
     disk_paused: bool,
+    /// Relays, reservations, and how each peer is reached (`nat.rs`).
+    nat: Nat,
 }
 
 /// A piece of work for the store thread.
@@ -182,8 +185,8 @@ impl Engine {
         protocol: StreamProtocol,
         listen_addrs: Vec<Multiaddr>,
         dial: Vec<Multiaddr>,
-        reconcile_interval: Duration,
-        blob_policy: BlobPolicy,
+        config: &super::SyncConfig,
+        nat: Nat,
     ) -> std::io::Result<Self> {
         let (jobs_tx, jobs_rx) = mpsc::channel(256);
         let new_entries = node.subscribe();
@@ -197,11 +200,11 @@ impl Engine {
             swarm,
             protocol,
             listen_addrs,
-            reconcile_interval,
+            reconcile_interval: config.reconcile_interval,
             machine,
             tickets: HashMap::new(),
             blob_tickets: HashMap::new(),
-            blob_policy,
+            blob_policy: config.blobs,
             upload_free: HashMap::new(),
             delayed: HashMap::new(),
             inbound: Arc::default(),
@@ -212,6 +215,7 @@ impl Engine {
             jobs_rx,
             new_entries,
             disk_paused: false,
+            nat,
         };
         // What waits to arrive shows from the start, peers or not.
         engine.machine.list_blobs(now);
@@ -249,6 +253,7 @@ impl Engine {
                     if !self.disk_paused {
                         self.machine.retry_fetches(now);
                     }
+                    self.nat_tick(now);
                 }
                 _ = periodic.tick() => self.machine.reconcile_all(),
                 _ = disk.tick(), if self.disk_paused => self.check_disk(),
@@ -337,6 +342,7 @@ impl Engine {
 
     fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
         let now = Instant::now();
+        self.nat.on_swarm_event(&mut self.swarm, &event, now);
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 info!("listening on {address}");
@@ -344,6 +350,9 @@ impl Engine {
                     self.listen_addrs.push(address);
                 }
             }
+            // A relay's slot ends (or is refused): that address is gone.
+            SwarmEvent::ExpiredListenAddr { address, .. } => self.listen_addrs.retain(|addr| *addr != address),
+            SwarmEvent::ListenerClosed { addresses, .. } => self.listen_addrs.retain(|addr| !addresses.contains(addr)),
             SwarmEvent::ConnectionEstablished { peer_id, connection_id, endpoint, num_established, .. } => {
                 self.machine.connected(
                     peer_id,
@@ -813,12 +822,23 @@ impl Engine {
     }
 
     fn status(&self) -> SyncStatus {
-        SyncStatus {
+        let mut status = SyncStatus {
             peer_id: self.swarm.local_peer_id().to_string(),
             listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
             paused_disk_full: self.disk_paused,
             text_only: self.blob_policy.text_only,
             ..self.machine.status(Instant::now(), now_ms())
+        };
+        self.nat.fill(&mut status);
+        status
+    }
+
+    /// Reserves slots on relays, and reconciles again once relayed
+    /// connections were closed for direct ones (what their requests were
+    /// doing was cut).
+    fn nat_tick(&mut self, now: Instant) {
+        if self.nat.tick(&mut self.swarm, now) {
+            self.machine.reconcile_all();
         }
     }
 }

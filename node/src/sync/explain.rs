@@ -34,6 +34,9 @@ pub(crate) fn dial_error(error: &DialError) -> String {
 /// What a failed connection attempt to `addr` means, from the I/O error
 /// under it.
 fn transport_words(addr: &str, error: &io::Error) -> String {
+    if let Some(words) = relay_words(error) {
+        return words;
+    }
     let cause = os_error(error).unwrap_or(error);
     match cause.raw_os_error() {
         Some(111) => format!("nothing answers at {addr}: is the node there running, and on that port?"),
@@ -46,6 +49,24 @@ fn transport_words(addr: &str, error: &io::Error) -> String {
         }
         _ => format!("could not connect to {addr}: {}", innermost(error)),
     }
+}
+
+/// What a relay answered to a dial through it, in words, if that is why
+/// the dial failed.
+fn relay_words(error: &io::Error) -> Option<String> {
+    use libp2p::relay::outbound::hop::ConnectError;
+    let refusal = chain(error).into_iter().find_map(|link| link.downcast_ref::<ConnectError>())?;
+    Some(match refusal {
+        ConnectError::NoReservation => {
+            "the relay holds no slot for that hub: is the hub running, with this relay in its --relay?".into()
+        }
+        ConnectError::ResourceLimitExceeded | ConnectError::PermissionDenied => {
+            "the relay refused: it relays only for nodes of its own network, and only so many at a time".into()
+        }
+        ConnectError::ConnectionFailed => "the relay could not reach that hub".into(),
+        ConnectError::Unsupported => "that node does not relay (is it run with --relay-server?)".into(),
+        ConnectError::Io(_) | ConnectError::Protocol(_) => format!("the relay failed: {}", innermost(error)),
+    })
 }
 
 /// The deepest I/O error in `error`'s chain that carries an OS error code.
@@ -130,6 +151,14 @@ mod tests {
         let words = transport_words("/ip4/192.0.2.1/tcp/4701", &wrapped);
         assert!(words.starts_with("no route to /ip4/192.0.2.1/tcp/4701"), "{words}");
         assert!(!words.contains("os error"), "{words}");
+    }
+
+    #[test]
+    fn a_relay_refusal_says_what_to_check() {
+        use libp2p::relay::outbound::hop::ConnectError;
+        let refused = io::Error::other(libp2p::relay::client::transport::Error::Connect(ConnectError::NoReservation));
+        let words = transport_words("/ip4/192.0.2.1/tcp/4701/p2p-circuit", &refused);
+        assert!(words.contains("holds no slot for that hub"), "{words}");
     }
 
     #[test]

@@ -38,8 +38,12 @@ impl Default for Gate {
     }
 }
 
-/// The IP address a multiaddr starts with, if any.
+/// The IP address a multiaddr starts with, if any; none for an address
+/// through a relay (whose IP address is the relay's, not the peer's).
 pub fn ip_of(addr: &Multiaddr) -> Option<IpAddr> {
+    if addr.iter().any(|part| part == Protocol::P2pCircuit) {
+        return None;
+    }
     addr.iter().find_map(|part| match part {
         Protocol::Ip4(ip) => Some(IpAddr::V4(ip)),
         Protocol::Ip6(ip) => Some(IpAddr::V6(ip)),
@@ -131,5 +135,15 @@ mod tests {
         assert!(gate.handle_pending_inbound_connection(ConnectionId::new_unchecked(3), &local, &other).is_ok());
         gate.ban(ip, Instant::now());
         assert!(gate.handle_pending_inbound_connection(ConnectionId::new_unchecked(4), &local, &remote).is_ok());
+    }
+
+    #[test]
+    fn a_peer_reached_through_a_relay_has_no_address_of_its_own() {
+        let relay = PeerId::random();
+        let hub = PeerId::random();
+        let relayed: Multiaddr =
+            format!("/ip4/203.0.113.7/tcp/4701/p2p/{relay}/p2p-circuit/p2p/{hub}").parse().unwrap();
+        assert_eq!(ip_of(&relayed), None, "banning it must not ban the relay");
+        assert_eq!(ip_of(&"/ip4/203.0.113.7/tcp/4701".parse().unwrap()), "203.0.113.7".parse().ok());
     }
 }

@@ -385,15 +385,19 @@ impl Machine {
         std::mem::take(&mut self.actions)
     }
 
-    /// Keeps a connection to `addr` from now on.
+    /// Keeps a connection to `addr` from now on. Its peer is the last peer
+    /// id in it: through a relay, `…/p2p/RELAY/p2p-circuit/p2p/PEER`.
     pub(crate) fn add_target(&mut self, addr: Multiaddr, now: Instant) {
         if self.targets.iter().any(|target| target.addr == addr) {
             return;
         }
-        let peer = addr.iter().find_map(|part| match part {
-            Protocol::P2p(peer) => Some(peer),
-            _ => None,
-        });
+        let peer = addr
+            .iter()
+            .filter_map(|part| match part {
+                Protocol::P2p(peer) => Some(peer),
+                _ => None,
+            })
+            .last();
         if let Some(peer) = peer {
             self.actions.push(Action::Exempt(peer));
         }
@@ -499,12 +503,16 @@ impl Machine {
         }
     }
 
-    /// A dial failed.
+    /// A dial failed. Only this machine's own dials count as the peer's
+    /// failures: libp2p's (hole punching, AutoNAT's dial-back) fail as a
+    /// matter of course behind NAT.
     pub(crate) fn dial_failed(&mut self, connection: ConnectionId, peer: Option<PeerId>, error: &str) {
-        if let Some(target) = self.targets.iter_mut().find(|target| target.dialing == Some(connection)) {
-            target.dialing = None;
-            debug!(addr = %target.addr, %error, "could not connect; retrying in {:?}", target.backoff);
-        }
+        let Some(target) = self.targets.iter_mut().find(|target| target.dialing == Some(connection)) else {
+            debug!(?peer, %error, "a dial of libp2p's own failed");
+            return;
+        };
+        target.dialing = None;
+        debug!(addr = %target.addr, %error, "could not connect; retrying in {:?}", target.backoff);
         if let Some(peer) = peer
             && self.configured(peer)
         {
@@ -1514,6 +1522,8 @@ mod tests {
             now += wait;
             assert_eq!(attempt(&mut machine, now), 1, "again after {wait:?}");
         }
+        // A failed dial this machine did not ask for (hole punching) is none of the peer's errors.
+        machine.dial_failed(connection(99), Some(remote), "connection refused");
         let failed = row(&machine, remote, now).unwrap();
         assert_eq!(failed.errors, 9);
         assert_eq!(failed.last_error.as_deref(), Some("could not connect: connection refused"));
@@ -1532,6 +1542,22 @@ mod tests {
         assert_eq!(dials(&machine.actions()), 0);
         machine.redial(now + Duration::from_millis(500));
         assert_eq!(dials(&machine.actions()), 1, "the backoff started again from its minimum");
+    }
+
+    #[test]
+    fn a_peer_behind_a_relay_is_known_by_its_own_id_not_the_relays() {
+        let [local, relay, hub] = ids_in_order(3)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let addr: Multiaddr = format!("/ip4/192.0.2.1/tcp/4701/p2p/{relay}/p2p-circuit/p2p/{hub}").parse().unwrap();
+        let now = Instant::now();
+        machine.add_target(addr.clone(), now);
+        assert!(matches!(machine.actions()[..], [Action::Exempt(peer)] if peer == hub));
+        // Connected to the relay: the hub is still dialled, through it.
+        machine.connected(relay, connection(1), &configured(relay), true, true, now);
+        machine.actions();
+        machine.redial(now);
+        assert!(machine.actions().iter().any(|action| matches!(action, Action::Dial { addr: to, peer: Some(peer) }
+            if *to == addr && *peer == hub)));
     }
 
     #[test]

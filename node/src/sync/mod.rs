@@ -16,6 +16,7 @@
 //! - `explain.rs`: libp2p's errors in an operator's words;
 //! - `behaviour.rs`: the composed libp2p behaviour and connection limits;
 //! - `keep_alive.rs`: keeps connections to peers of the network open;
+//! - `nat.rs`: hubs behind NAT: relays, hole punching, reachability;
 //! - `peers.rs`: saved peers and the node's persistent libp2p key;
 //! - `status.rs`: what the engine reports.
 
@@ -28,6 +29,7 @@ mod explain;
 mod gate;
 mod keep_alive;
 mod machine;
+mod nat;
 pub mod peers;
 pub(crate) mod reconcile;
 pub mod status;
@@ -43,7 +45,7 @@ pub use self::behaviour::{
     MAX_PENDING_INCOMING, MAX_PENDING_OUTGOING,
 };
 pub use self::codec::{Incoming, SyncCodec};
-pub use self::status::{PeerStatus, SyncStatus};
+pub use self::status::{NatStatus, PeerStatus, Reach, RelayStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError;
 use engine::{Command, Engine};
@@ -63,6 +65,12 @@ pub struct SyncConfig {
     pub reconcile_interval: Duration,
     /// What the node does with attached files.
     pub blobs: BlobPolicy,
+    /// Relay for hubs of the network behind NAT (a node with a public
+    /// address; `nat.rs`).
+    pub relay_server: bool,
+    /// Relays to reserve a slot on, each `/ip4/…/tcp/PORT/p2p/RELAY_ID`
+    /// ([`peers::check_relay_addr`]); each is also a peer.
+    pub relays: Vec<Multiaddr>,
 }
 
 /// What a node does with attached files (blobs) on its links.
@@ -83,6 +91,8 @@ impl Default for SyncConfig {
             mdns: false,
             reconcile_interval: Duration::from_secs(30),
             blobs: BlobPolicy::default(),
+            relay_server: false,
+            relays: Vec::new(),
         }
     }
 }
@@ -168,12 +178,20 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
     let blob_protocol = StreamProtocol::try_from_owned(blob_protocol_name(&node.network()))
         .map_err(|error| NodeError::Sync(error.to_string()))?;
     let net = |error: &dyn std::fmt::Display| NodeError::Sync(error.to_string());
+    let options = behaviour::Options {
+        blob_protocol,
+        mdns: config.mdns,
+        relay_server: config.relay_server,
+        members: nat::Members::default(),
+    };
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
         .map_err(|error| net(&error))?
-        .with_behaviour(|key| {
-            behaviour::Behaviour::new(key, protocol.clone(), blob_protocol.clone(), config.mdns)
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .map_err(|error| net(&error))?
+        .with_behaviour(|key, relay_client| {
+            behaviour::Behaviour::new(key, protocol.clone(), relay_client, &options)
                 .map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>)
         })
         .map_err(|error| net(&error))?
@@ -195,12 +213,26 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
         }
     }
     let mut dial = config.peers.clone();
+    for relay in &config.relays {
+        if !dial.contains(relay) {
+            dial.push(relay.clone());
+        }
+    }
     for saved in peers::saved_peers(node.data_dir())? {
         if !dial.contains(&saved) {
             dial.push(saved);
         }
     }
-    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, config.reconcile_interval, config.blobs)
+    let nat = nat::Nat::new(
+        &mut swarm,
+        protocol.clone(),
+        config.relay_server,
+        &config.relays,
+        options.members,
+        &listen_addrs,
+        std::time::Instant::now(),
+    );
+    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, &config, nat)
         .map_err(|error| NodeError::Sync(format!("cannot start the sync engine's store thread: {error}")))?;
     let (commands, receiver) = mpsc::channel(64);
     let task = tokio::spawn(engine.run(receiver));

@@ -37,7 +37,8 @@ const EXAMPLE: &str = "/ip4/192.0.2.7/tcp/4701";
 
 /// Parses a peer address typed by someone: a multiaddr that names a
 /// transport (`/ip4`, `/ip6`, `/dns`, `/dns4` or `/dns6`, then `/tcp/PORT`),
-/// optionally followed by `/p2p/PEER_ID`. An empty text and a bare
+/// optionally followed by `/p2p/PEER_ID`, or a hub's address through a
+/// relay (`…/tcp/PORT/p2p/RELAY_ID/p2p-circuit/p2p/HUB_ID`). An empty text and a bare
 /// `IP:PORT` are refused with what to write instead.
 pub fn parse_peer_addr(text: &str) -> Result<Multiaddr, NodeError> {
     let text = text.trim();
@@ -77,23 +78,44 @@ pub fn suggest_peer_addr(text: &str) -> Option<String> {
 }
 
 /// Checks that `addr` names a transport this node dials: an IP address or a
-/// DNS name, then a TCP port, then at most a peer id.
+/// DNS name, then a TCP port, then at most a peer id; or that, then a
+/// relay's peer id, `/p2p-circuit` and the peer id of the hub behind it.
 pub fn check_peer_addr(addr: &Multiaddr) -> Result<(), NodeError> {
+    let rest = transport_tail(addr);
+    if matches!(
+        rest.as_deref(),
+        Some([] | [Protocol::P2p(_)] | [Protocol::P2p(_), Protocol::P2pCircuit, Protocol::P2p(_)])
+    ) {
+        return Ok(());
+    }
+    Err(NodeError::BadPeerAddr(format!(
+        "`{addr}` does not name a transport this node dials: write /ip4/ADDRESS/tcp/PORT (or /ip6/…, /dns/NAME/tcp/PORT), \
+         optionally followed by /p2p/PEER_ID, e.g. {EXAMPLE}; a hub behind a relay: \
+         /ip4/RELAY_ADDRESS/tcp/PORT/p2p/RELAY_ID/p2p-circuit/p2p/HUB_ID"
+    )))
+}
+
+/// Checks that `addr` is a relay's address: a transport and the relay's
+/// peer id, which reserving a slot on it needs.
+pub fn check_relay_addr(addr: &Multiaddr) -> Result<(), NodeError> {
+    if matches!(transport_tail(addr).as_deref(), Some([Protocol::P2p(_)])) {
+        return Ok(());
+    }
+    Err(NodeError::BadPeerAddr(format!(
+        "`{addr}` is not a relay's address: write /ip4/ADDRESS/tcp/PORT/p2p/RELAY_ID (or /ip6/…, /dns/NAME/…), \
+         with the peer id the relay prints when it starts"
+    )))
+}
+
+/// What follows an IP address or DNS name and a TCP port, if `addr` starts so.
+fn transport_tail(addr: &Multiaddr) -> Option<Vec<Protocol<'_>>> {
     let mut parts = addr.iter();
     let host = matches!(
         parts.next(),
         Some(Protocol::Ip4(_) | Protocol::Ip6(_) | Protocol::Dns(_) | Protocol::Dns4(_) | Protocol::Dns6(_))
     );
     let tcp = matches!(parts.next(), Some(Protocol::Tcp(_)));
-    let rest: Vec<Protocol<'_>> = parts.collect();
-    let tail = matches!(rest.as_slice(), [] | [Protocol::P2p(_)]);
-    if host && tcp && tail {
-        return Ok(());
-    }
-    Err(NodeError::BadPeerAddr(format!(
-        "`{addr}` does not name a transport this node dials: write /ip4/ADDRESS/tcp/PORT (or /ip6/…, /dns/NAME/tcp/PORT), \
-         optionally followed by /p2p/PEER_ID, e.g. {EXAMPLE}"
-    )))
+    (host && tcp).then(|| parts.collect())
 }
 
 /// Saves `addr`; returns false if it was already saved. Refuses an address
@@ -174,6 +196,8 @@ mod tests {
             "/dns/hub.example.org/tcp/4701",
             "/dns4/hub.example.org/tcp/4701",
             "/ip4/192.0.2.7/tcp/4701/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA",
+            "/ip4/192.0.2.7/tcp/4701/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA/p2p-circuit/p2p/\
+             12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA",
         ] {
             assert!(parse_peer_addr(good).is_ok(), "{good}");
         }
@@ -181,9 +205,28 @@ mod tests {
         assert!(refusal("   ").contains("empty"));
         assert!(refusal("192.168.1.20:4701").contains("did you mean /ip4/192.168.1.20/tcp/4701?"));
         assert!(refusal("[::1]:4701").contains("did you mean /ip6/::1/tcp/4701?"));
-        for bad in ["/ip4/192.168.1.20", "/tcp/4701", "/ip4/1.2.3.4/udp/4701", "/ip4/1.2.3.4/tcp/1/ws", "hub:4701"] {
+        for bad in [
+            "/ip4/192.168.1.20",
+            "/tcp/4701",
+            "/ip4/1.2.3.4/udp/4701",
+            "/ip4/1.2.3.4/tcp/1/ws",
+            "hub:4701",
+            "/ip4/1.2.3.4/tcp/1/p2p-circuit",
+            "/ip4/1.2.3.4/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA/p2p-circuit",
+        ] {
             let message = refusal(bad);
             assert!(message.contains("/tcp/") || message.contains("multiaddr"), "{bad}: {message}");
         }
+    }
+
+    #[test]
+    fn a_relay_address_carries_the_relay_peer_id() {
+        let id = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
+        let relay: Multiaddr = format!("/ip4/192.0.2.7/tcp/4701/p2p/{id}").parse().unwrap();
+        assert!(check_relay_addr(&relay).is_ok());
+        let bare: Multiaddr = "/ip4/192.0.2.7/tcp/4701".parse().unwrap();
+        assert!(check_relay_addr(&bare).is_err(), "a slot is reserved on a relay known by its peer id");
+        let circuit: Multiaddr = format!("/ip4/192.0.2.7/tcp/4701/p2p/{id}/p2p-circuit/p2p/{id}").parse().unwrap();
+        assert!(check_relay_addr(&circuit).is_err());
     }
 }

@@ -30,6 +30,56 @@ pub struct SyncStatus {
     /// files are neither fetched nor served.
     #[serde(default)]
     pub text_only: bool,
+    /// Whether this node can be reached from outside, as AutoNAT last
+    /// found by asking peers to dial it back.
+    #[serde(default)]
+    pub nat: NatStatus,
+    /// This node relays for hubs of its network behind NAT (`--relay-server`).
+    #[serde(default)]
+    pub relay_server: bool,
+    /// The relays this node is configured with (`--relay`), and whether
+    /// each holds a slot for it.
+    #[serde(default)]
+    pub relays: Vec<RelayStatus>,
+}
+
+/// Whether a node can be reached from outside.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NatStatus {
+    /// Not known yet: no peer has been asked to dial back, or none could be.
+    #[default]
+    Unknown,
+    /// Peers dialled back and reached it: others can connect to it directly.
+    Public,
+    /// Peers could not dial it back: it is behind NAT or a firewall, and
+    /// others reach it through a relay.
+    Private,
+}
+
+/// A relay this node is configured with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RelayStatus {
+    /// The relay's address, with its peer id.
+    pub addr: String,
+    /// The relay holds a slot for this node: peers reach it at `circuit_addr`.
+    pub reserved: bool,
+    /// The address peers add to reach this node through the relay.
+    pub circuit_addr: String,
+}
+
+/// How a connected peer is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// A connection straight to it.
+    Direct,
+    /// Through a relay (`PeerStatus::relay`): limited in time and bytes,
+    /// until a direct connection replaces it.
+    Relayed,
+    /// Straight to it, opened by hole punching (DCUtR) through both NATs
+    /// after first meeting through a relay.
+    HolePunched,
 }
 
 impl SyncStatus {
@@ -68,6 +118,13 @@ pub struct PeerStatus {
     /// While entries arrive from it: seconds until what waits has arrived, at that rate.
     #[serde(default)]
     pub eta_s: Option<u64>,
+    /// While connected: how (directly, through a relay, or directly after
+    /// hole punching).
+    #[serde(default)]
+    pub reached: Option<Reach>,
+    /// While reached through a relay: the relay's peer id.
+    #[serde(default)]
+    pub relay: Option<String>,
     /// The last ping's round trip, while connected.
     #[serde(default)]
     pub rtt_ms: Option<u64>,

@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::bundle::{ImportReport, PartProblem, Selection, parse_date_ms};
-use convene_node::sync::{Multiaddr, SyncHandle};
+use convene_node::sync::{Multiaddr, NatStatus, Reach, SyncHandle, SyncStatus};
 use convene_node::{Node, NodeError};
 use futures::StreamExt;
 use maud::{Markup, html};
@@ -80,6 +80,24 @@ async fn render(
                 dd { code #node-id { (sync.peer_id) } }
                 dt { (ctx.t("net.listen")) }
                 dd { ul { @for addr in &sync.listen_addrs { li { code { (addr) } } } } }
+                dt { (ctx.t("net.nat")) }
+                dd #nat { (ctx.t(nat_key(sync))) }
+                @if !sync.relays.is_empty() {
+                    dt { (ctx.t("net.relays")) }
+                    dd { ul {
+                        @for relay in &sync.relays {
+                            li {
+                                code { (relay.addr) } ": "
+                                @if relay.reserved {
+                                    (ctx.t("net.relay_reserved")) " " code { (relay.circuit_addr) }
+                                } @else {
+                                    (ctx.t("net.relay_waiting"))
+                                }
+                            }
+                        }
+                    } }
+                }
+                @if sync.relay_server { dt { "" } dd { (ctx.t("net.relay_server")) } }
                 dt { (ctx.t("net.files")) }
                 dd {
                     @if sync.blobs_waiting > 0 {
@@ -111,6 +129,9 @@ async fn render(
                                     td {
                                         span.dot.on[peer.connected] {}
                                         @if peer.connected { (ctx.t("net.connected")) } @else { (ctx.t("net.disconnected")) }
+                                        @if let (true, Some(reach)) = (peer.connected, peer.reached) {
+                                            br; small.reach { (reach_words(&ctx, reach, peer.relay.as_deref())) }
+                                        }
                                         @if let (true, Some(ms)) = (peer.connected, peer.rtt_ms) {
                                             br; small { (fill(ctx.t("net.rtt"), &[("ms", &ms.to_string())])) }
                                         }
@@ -203,6 +224,28 @@ async fn render(
     let troubled = imported.as_ref().is_some_and(|report| report.damaged() || report.refused_whole());
     let code = if problem.is_some() || troubled { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(ctx.page_with_status(code, ctx.t("page.network"), body))
+}
+
+/// The string saying whether peers can reach this node.
+fn nat_key(sync: &SyncStatus) -> &'static str {
+    match sync.nat {
+        NatStatus::Public => "net.nat_public",
+        NatStatus::Private if sync.relays.is_empty() => "net.nat_private_no_relay",
+        NatStatus::Private => "net.nat_private",
+        NatStatus::Unknown => "net.nat_unknown",
+    }
+}
+
+/// How a connected peer is reached, in words.
+fn reach_words(ctx: &Ctx, reach: Reach, relay: Option<&str>) -> String {
+    match reach {
+        Reach::Direct => ctx.t("net.reach_direct").to_owned(),
+        Reach::HolePunched => ctx.t("net.reach_hole_punched").to_owned(),
+        Reach::Relayed => {
+            let relay = relay.map_or(String::new(), |id| format!("…{}", &id[id.len().saturating_sub(8)..]));
+            fill(ctx.t("net.reach_relayed"), &[("relay", &relay)])
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -52,7 +52,7 @@ impl App {
             peers: Vec::new(),
             mdns: false,
             reconcile_interval: std::time::Duration::from_secs(30),
-            ..Default::default()
+            ..convene_node::sync::SyncConfig::default()
         };
         let (sync, _engine) = convene_node::sync::start(self.state.node.clone(), config).await.unwrap();
         self.state.sync = Some(sync);
