@@ -703,12 +703,21 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "net.bundle_blobs",
+        [
+            "With photos and files (attached to the submissions it carries)",
+            "Avec les photos et fichiers (joints aux contributions qu'il contient)",
+            "Con las fotos y archivos (adjuntos a las contribuciones que lleva)",
+            "مع الصور والملفات (المرفقة بالمساهمات التي تحملها)",
+        ],
+    ),
+    (
         "net.bundle_damaged",
         [
-            "This bundle is damaged. The entries that verified before the damage were kept; the rest need another copy.",
-            "Ce paquet est endommagé. Les entrées vérifiées avant le dommage ont été gardées ; le reste demande une autre copie.",
-            "Este paquete está dañado. Se guardaron las entradas verificadas antes del daño; el resto necesita otra copia.",
-            "هذه الحزمة تالفة. حُفظت المدخلات التي تم التحقق منها قبل التلف؛ ويحتاج الباقي إلى نسخة أخرى.",
+            "This bundle is damaged. What verified before the damage was kept; the rest needs another copy.",
+            "Ce paquet est endommagé. Ce qui a été vérifié avant le dommage a été gardé ; le reste demande une autre copie.",
+            "Este paquete está dañado. Se guardó lo verificado antes del daño; el resto necesita otra copia.",
+            "هذه الحزمة تالفة. حُفظ ما تم التحقق منه قبل التلف؛ ويحتاج الباقي إلى نسخة أخرى.",
         ],
     ),
     ("net.bundle_download", ["Download a bundle", "Télécharger un paquet", "Descargar un paquete", "تنزيل حزمة"]),
@@ -719,6 +728,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "Fichier de paquet (ou une de ses parties)",
             "Archivo de paquete (o una de sus partes)",
             "ملف الحزمة (أو جزء منه)",
+        ],
+    ),
+    (
+        "net.bundle_files",
+        [
+            "Photos and files: {completed} completed; pieces: {stored} stored, {refused} refused (they did not match the file's hash).",
+            "Photos et fichiers : {completed} complétés ; morceaux : {stored} enregistrés, {refused} refusés (ils ne correspondaient pas à l'empreinte du fichier).",
+            "Fotos y archivos: {completed} completados; partes: {stored} guardadas, {refused} rechazadas (no coincidían con la huella del archivo).",
+            "الصور والملفات: اكتمل {completed}؛ الأجزاء: حُفظ {stored}، ورُفض {refused} (لم تطابق بصمة الملف).",
         ],
     ),
     (
