@@ -157,13 +157,19 @@ pub struct Selection {
     pub without_blobs: bool,
 }
 
+/// A blob a want file lists: its hash, size and what of it is held there.
+type Listed = (BlobHash, u64, Held);
+
+/// The blobs an export carries, in order, each with the groups to write.
+type BlobPlan = Vec<(NamedBlob, Vec<u64>)>;
+
 /// A receiver's summary of what it holds, read from its want file.
 #[derive(Debug, Clone)]
 pub struct Want {
     ids: Vec<EntryId>,
     /// Each blob its documents name, by hash, with its size and what of it
     /// is held there; `None` from a version-1 want file, which does not say.
-    blobs: Option<Vec<(BlobHash, u64, Held)>>,
+    blobs: Option<Vec<Listed>>,
     digest: [u8; 32],
 }
 
@@ -230,14 +236,8 @@ impl Want {
         for _ in 0..count {
             ids.push(EntryId(input.array().map_err(io_error)?));
         }
-        let blobs = if version >= 2 {
-            Some(read_want_blobs(&mut input).map_err(|error| match error {
-                Ok(problem) => bad(problem),
-                Err(error) => io_error(error),
-            })?)
-        } else {
-            None
-        };
+        let blobs =
+            if version >= 2 { Some(read_want_blobs(&mut input).map_err(io_error)?.map_err(bad)?) } else { None };
         let expected = *input.hasher.finalize().as_bytes();
         let mut digest = [0; 32];
         input.inner.read_exact(&mut digest).map_err(io_error)?;
@@ -257,35 +257,35 @@ impl Want {
     }
 }
 
-/// The blobs of a version-2 want file; `Err(Ok(problem))` when they make
-/// no sense, `Err(Err(_))` when the file could not be read.
-fn read_want_blobs<R: Read>(input: &mut Hashed<R>) -> Result<Vec<(BlobHash, u64, Held)>, Result<String, io::Error>> {
-    let count = u64::from_be_bytes(input.array().map_err(Err)?);
+/// The blobs of a version-2 want file; the inner `Err` says why they make
+/// no sense, the outer one that the file could not be read.
+fn read_want_blobs<R: Read>(input: &mut Hashed<R>) -> io::Result<Result<Vec<Listed>, String>> {
+    let count = u64::from_be_bytes(input.array()?);
     if count > MAX_WANT_BLOBS {
-        return Err(Ok(format!("the want file claims {count} blobs; at most {MAX_WANT_BLOBS} are read")));
+        return Ok(Err(format!("the want file claims {count} blobs; at most {MAX_WANT_BLOBS} are read")));
     }
     let mut blobs = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let hash = BlobHash(input.array().map_err(Err)?);
-        let size = u64::from_be_bytes(input.array().map_err(Err)?);
+        let hash = BlobHash(input.array()?);
+        let size = u64::from_be_bytes(input.array()?);
         if size > MAX_FILE_BYTES.max(MAX_PREVIEW_BYTES) {
-            return Err(Ok(format!("the want file claims a blob of {size} bytes, larger than a file may be")));
+            return Ok(Err(format!("the want file claims a blob of {size} bytes, larger than a file may be")));
         }
-        let [state] = input.array().map_err(Err)?;
+        let [state] = input.array()?;
         let held = match state {
             0 => Held::None,
             1 => Held::Whole,
             2 => {
                 let groups = group_count(size) as usize;
                 let mut bits = vec![0; groups.div_ceil(8)];
-                input.take(&mut bits).map_err(Err)?;
+                input.take(&mut bits)?;
                 Held::Partial((0..groups).map(|i| bits[i / 8] & (1 << (i % 8)) != 0).collect())
             }
-            other => return Err(Ok(format!("the want file holds a blob in the unknown state {other}"))),
+            other => return Ok(Err(format!("the want file holds a blob in the unknown state {other}"))),
         };
         blobs.push((hash, size, held));
     }
-    Ok(blobs)
+    Ok(Ok(blobs))
 }
 
 /// What a want file holds, as `bundle want` reports it.
@@ -762,7 +762,8 @@ struct BlobGroup<'a> {
 /// makes no sense.
 fn parse_blob_record(body: &[u8]) -> Result<(BlobHash, u64, Vec<BlobGroup<'_>>), String> {
     let short = || "it ends inside a group".to_owned();
-    let (head, mut rest) = body.split_at_checked(BLOB_HEAD).ok_or_else(|| "it is too short for a blob record".to_owned())?;
+    let (head, mut rest) =
+        body.split_at_checked(BLOB_HEAD).ok_or_else(|| "it is too short for a blob record".to_owned())?;
     let hash = BlobHash(head[..32].try_into().expect("32 bytes"));
     let size = u64::from_be_bytes(head[32..40].try_into().expect("8 bytes"));
     let count = u32::from_be_bytes(head[40..44].try_into().expect("4 bytes"));
@@ -1049,18 +1050,19 @@ impl Node {
         let mut documents = HashSet::new();
         let mut document = None;
         let mut group: Vec<(u64, EntryId)> = Vec::new();
-        let mut write_group = |of: Option<DocumentId>, group: &mut Vec<(u64, EntryId)>, sink: &mut Box<dyn Sink + '_>| {
-            // In the order they were signed: a create before its changes.
-            group.sort_unstable();
-            for (_, id) in group.drain(..) {
-                if let Some(bytes) = self.entry_bytes(&id)? {
-                    sink.record(TAG_ENTRY, &bytes)?;
-                    report.entries += 1;
-                    documents.extend(of);
+        let mut write_group =
+            |of: Option<DocumentId>, group: &mut Vec<(u64, EntryId)>, sink: &mut Box<dyn Sink + '_>| {
+                // In the order they were signed: a create before its changes.
+                group.sort_unstable();
+                for (_, id) in group.drain(..) {
+                    if let Some(bytes) = self.entry_bytes(&id)? {
+                        sink.record(TAG_ENTRY, &bytes)?;
+                        report.entries += 1;
+                        documents.extend(of);
+                    }
                 }
-            }
-            Ok::<(), NodeError>(())
-        };
+                Ok::<(), NodeError>(())
+            };
         for item in self.store().document_entry_items() {
             let (of, timestamp_ms, id) = item?;
             if document != Some(of) {
@@ -1088,11 +1090,7 @@ impl Node {
 
     /// The blobs an export carries, in the order it writes them, each
     /// with the groups to write; and how many it lacks itself.
-    fn blob_plan(
-        &self,
-        selection: &Selection,
-        documents: &HashSet<DocumentId>,
-    ) -> Result<(Vec<(NamedBlob, Vec<u64>)>, u64), NodeError> {
+    fn blob_plan(&self, selection: &Selection, documents: &HashSet<DocumentId>) -> Result<(BlobPlan, u64), NodeError> {
         let want = selection.want.as_ref();
         let mut plan = Vec::new();
         let mut not_here = 0;
@@ -1305,11 +1303,15 @@ impl Node {
                     }
                     let mut body = vec![0; length];
                     input.take(&mut body).map_err(|error| cut(records, error))?;
-                    let (hash, size, groups) = parse_blob_record(&body)
-                        .map_err(|reason| Stop::Damaged(PartProblem::Damaged { reason: format!("record {at}: {reason}") }))?;
+                    let (hash, size, groups) = parse_blob_record(&body).map_err(|reason| {
+                        Stop::Damaged(PartProblem::Damaged { reason: format!("record {at}: {reason}") })
+                    })?;
                     // The documents naming a blob are stored before its groups.
                     if tally.storing(batch) {
-                        tally.store(self, batch).and_then(|()| tally.store(self, &mut Vec::new())).map_err(Stop::Store)?;
+                        tally
+                            .store(self, batch)
+                            .and_then(|()| tally.store(self, &mut Vec::new()))
+                            .map_err(Stop::Store)?;
                         *batch_bytes = 0;
                     }
                     part.groups += groups.len() as u64;

@@ -122,7 +122,7 @@ async fn attached_files_go_in_a_download_unless_unticked_and_an_upload_stores_th
     let mut pdf = b"%PDF-1.4\n".to_vec();
     pdf.extend((0..100_000u32).map(|i| (i * 31 % 251) as u8));
     let stored = a.state.node.store_file("minutes.pdf", &pdf).unwrap();
-    a.state.node.attach(&author, &submitted.id, &[stored.attachment.clone()]).unwrap();
+    a.state.node.attach(&author, &submitted.id, std::slice::from_ref(&stored.attachment)).unwrap();
     let hash = convene_protocol::attachment::BlobHash::parse(&stored.attachment.hash).unwrap();
 
     let mut at_a = a.client();

@@ -184,7 +184,8 @@ fn print_import(report: &ImportReport) {
             ),
             None => "not read".to_owned(),
         };
-        let pieces = if part.groups > 0 { format!(", {} pieces of attached files", part.groups) } else { String::new() };
+        let pieces =
+            if part.groups > 0 { format!(", {} pieces of attached files", part.groups) } else { String::new() };
         match &part.problem {
             None => println!("{}: {what}: {} entries{pieces}, checked whole", part.name, part.entries),
             Some(problem @ (PartProblem::OtherNetwork { .. } | PartProblem::NewerFormat { .. })) => {
@@ -219,10 +220,7 @@ fn print_import(report: &ImportReport) {
         );
     }
     if report.groups_unnamed > 0 {
-        println!(
-            "{} pieces belong to files no submission here names (yet): not stored",
-            report.groups_unnamed
-        );
+        println!("{} pieces belong to files no submission here names (yet): not stored", report.groups_unnamed);
     }
     if report.waiting > 0 {
         println!(

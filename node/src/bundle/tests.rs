@@ -266,7 +266,8 @@ fn since_a_date_carries_only_newer_entries() {
     let author = SecretKey::generate();
     nodes.a.submit(&author, &case_study("Late")).unwrap();
     let file = nodes._dir.path().join("since.bundle");
-    let exported = nodes.a.export_bundle(&file, &Selection { since_ms: Some(cut), ..Selection::default() }, None).unwrap();
+    let exported =
+        nodes.a.export_bundle(&file, &Selection { since_ms: Some(cut), ..Selection::default() }, None).unwrap();
     assert_eq!(exported.entries, 1);
     let report = nodes.b.import_bundle_files(&[file]).unwrap();
     assert_eq!(report.parts[0].header.as_ref().unwrap().since_ms, Some(cut));
@@ -304,7 +305,7 @@ fn attach_pdf(node: &Node, author: &SecretKey, document: &DocumentId, size: usiz
     let mut bytes = b"%PDF-1.4\n".to_vec();
     bytes.extend((0..size - bytes.len()).map(|i| ((i * 7919 + i / 251) % 251) as u8 ^ seed));
     let stored = node.store_file("minutes.pdf", &bytes).unwrap();
-    node.attach(author, document, &[stored.attachment.clone()]).unwrap().unwrap();
+    node.attach(author, document, std::slice::from_ref(&stored.attachment)).unwrap().unwrap();
     (BlobHash::parse(&stored.attachment.hash).unwrap(), bytes)
 }
 
@@ -419,7 +420,10 @@ fn an_altered_group_is_refused_by_name_and_the_rest_of_the_file_kept() {
     assert_eq!((report.new, report.groups_refused, report.groups_stored), (7, 1, 19), "{report:?}");
     let refusal = &report.blob_refusals[0];
     assert_eq!((refusal.blob.as_str(), refusal.group), (large.to_hex().as_str(), Some(3)));
-    assert!(refusal.reason.contains("chunk group 3 of blob") && refusal.reason.contains("hash mismatch"), "{refusal:?}");
+    assert!(
+        refusal.reason.contains("chunk group 3 of blob") && refusal.reason.contains("hash mismatch"),
+        "{refusal:?}"
+    );
     let Held::Partial(flags) = nodes.b.blobs().held(&large, large_bytes.len() as u64).unwrap() else {
         panic!("all but one group of the large file is here")
     };
