@@ -111,8 +111,8 @@ pub const TAG_ENTRY: u8 = 1;
 pub const TAG_BLOB: u8 = 2;
 /// The record that ends a part.
 pub const TAG_TRAILER: u8 = 255;
-/// The largest blob record a reader takes (an export writes at most
-/// [`RECORD_GROUPS`] groups in one, about 64 KiB).
+/// The largest blob record a reader takes (an export writes at most four
+/// groups in one, about 64 KiB).
 pub const MAX_BLOB_RECORD_BYTES: usize = 1024 * 1024 + 1024;
 /// The smallest part: room for the largest entry.
 pub const MIN_PART_BYTES: u64 = 1024 * 1024;
