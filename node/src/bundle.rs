@@ -22,10 +22,11 @@
 //! before originals, smallest first, so a part-limited bundle carries text
 //! first. Import stores a blob's groups only once the entries are stored,
 //! only for a blob a live document names here at that size, each group
-//! through [`BlobStore::write_group`](crate::blobs::BlobStore::write_group),
-//! which checks it against the blob's hash before a byte is written (as
-//! sync does): a group that does not verify is refused with the blob and
-//! group named, and the rest is kept.
+//! through [`BlobStore::write_groups`](crate::blobs::BlobStore::write_groups)
+//! (a run of up to 1 MiB of one blob, synced once), which checks each
+//! against the blob's hash before a byte is written, as sync does: a group
+//! that does not verify is refused with the blob and group named, and the
+//! rest is kept.
 //!
 //! # Bundle format, version 1 (big-endian)
 //!
@@ -92,7 +93,7 @@ use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES, MAX_PREVIEW_BYTES, 
 use convene_protocol::entry::{DocumentId, EntryId, MAX_ENTRY_BYTES};
 use convene_protocol::network::NetworkId;
 
-use crate::blobs::{BlobError, Held, group_count};
+use crate::blobs::{BlobError, Held, Incoming, group_count};
 use crate::error::NodeError;
 use crate::node::{Node, VerifiedBatch, now_ms};
 use crate::store::IngestOutcome;
@@ -128,6 +129,8 @@ const GROUP_HEAD: usize = 8 + 4 + 2;
 /// The most groups an export puts in a record (64 KiB): a part cut short
 /// loses the groups of the record it cuts, no more.
 const RECORD_GROUPS: u32 = 4;
+/// Blob records of one blob written to the store together (one sync).
+const BLOB_BATCH_BYTES: usize = 1024 * 1024;
 
 const TRAILER_BYTES: u32 = 8 + 1 + 32;
 const FLAG_SINCE: u8 = 1;
@@ -750,17 +753,9 @@ impl Sink for FileSink {
     }
 }
 
-/// One chunk group of a blob record, as read.
-#[derive(Debug)]
-struct BlobGroup<'a> {
-    index: u64,
-    data: &'a [u8],
-    proof: &'a [u8],
-}
-
 /// A blob record's body read: the blob's hash, size and groups, or why it
 /// makes no sense.
-fn parse_blob_record(body: &[u8]) -> Result<(BlobHash, u64, Vec<BlobGroup<'_>>), String> {
+fn parse_blob_record(body: &[u8]) -> Result<(BlobHash, u64, Vec<Incoming<'_>>), String> {
     let short = || "it ends inside a group".to_owned();
     let (head, mut rest) =
         body.split_at_checked(BLOB_HEAD).ok_or_else(|| "it is too short for a blob record".to_owned())?;
@@ -775,7 +770,7 @@ fn parse_blob_record(body: &[u8]) -> Result<(BlobHash, u64, Vec<BlobGroup<'_>>),
         let proof_length = usize::from(u16::from_be_bytes(group_head[12..14].try_into().expect("2 bytes")));
         let (data, after) = after.split_at_checked(length).ok_or_else(short)?;
         let (proof, after) = after.split_at_checked(proof_length).ok_or_else(short)?;
-        groups.push(BlobGroup { index, data, proof });
+        groups.push(Incoming { index, data, proof });
         rest = after;
     }
     if !rest.is_empty() {
@@ -796,6 +791,12 @@ struct Tally {
     verifying: Option<Verifying>,
     /// What is held of each blob met so far (read once, kept up to date).
     held: HashMap<BlobHash, Held>,
+    /// Blob records read, of one blob, not yet written.
+    pending: Vec<Vec<u8>>,
+    /// Which blob (hash, size) they are of.
+    pending_blob: Option<(BlobHash, u64)>,
+    /// Their bytes.
+    pending_bytes: usize,
 }
 
 impl Tally {
@@ -844,10 +845,10 @@ impl Tally {
         !batch.is_empty() || self.verifying.is_some()
     }
 
-    /// Checks and stores one blob record's groups, each by
-    /// [`BlobStore::write_group`](crate::blobs::BlobStore::write_group);
+    /// Checks and stores groups of one blob, by
+    /// [`BlobStore::write_groups`](crate::blobs::BlobStore::write_groups);
     /// only a blob a live document names here, at the size it names.
-    fn blob(&mut self, node: &Node, hash: BlobHash, size: u64, groups: &[BlobGroup<'_>]) -> Result<(), NodeError> {
+    fn blob(&mut self, node: &Node, hash: BlobHash, size: u64, groups: &[Incoming<'_>]) -> Result<(), NodeError> {
         let count = groups.len() as u64;
         let Some(named) = node.named_blob(&hash)? else {
             self.report.groups_unnamed += count;
@@ -876,38 +877,65 @@ impl Tally {
         if new_bytes > 0 {
             node.check_blob_room(new_bytes)?;
         }
-        for group in groups {
-            match node.blobs().write_group(&hash, size, group.index, group.data, group.proof) {
-                Ok(progress) => {
-                    if is_held(held, group.index) {
-                        self.report.groups_held += 1;
-                    } else {
-                        self.report.groups_stored += 1;
-                        if let Held::Partial(flags) = held {
-                            flags[group.index as usize] = true;
-                        }
-                    }
-                    if progress.is_whole() && *held != Held::Whole {
-                        self.report.blobs_completed += 1;
-                        *held = Held::Whole;
-                    }
-                }
-                Err(error @ (BlobError::Tampered { .. } | BlobError::SizeMismatch { .. })) => {
-                    self.report.groups_refused += 1;
-                    let reason = error.to_string();
-                    let report = &mut self.report;
-                    if report.blob_refusals.len() < REFUSALS_LISTED {
-                        report.blob_refusals.push(BlobRefusal {
-                            blob: hash.to_hex(),
-                            group: Some(group.index),
-                            reason,
-                        });
+        let (refused, progress) = match node.blobs().write_groups(&hash, size, groups) {
+            Ok(written) => written,
+            Err(error @ BlobError::SizeMismatch { .. }) => {
+                self.report.groups_refused += count;
+                self.refuse_blob(hash, None, error.to_string());
+                return Ok(());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let mut refusals = Vec::new();
+        for (group, refusal) in groups.iter().zip(refused) {
+            match refusal {
+                Some(error) => refusals.push((group.index, error.to_string())),
+                None if is_held(held, group.index) => self.report.groups_held += 1,
+                None => {
+                    self.report.groups_stored += 1;
+                    if let Held::Partial(flags) = held {
+                        flags[group.index as usize] = true;
                     }
                 }
-                Err(error) => return Err(error.into()),
             }
         }
+        if progress.is_whole() && *held != Held::Whole {
+            self.report.blobs_completed += 1;
+            *held = Held::Whole;
+        }
+        for (index, reason) in refusals {
+            self.report.groups_refused += 1;
+            self.refuse_blob(hash, Some(index), reason);
+        }
         Ok(())
+    }
+
+    /// Keeps a blob record (checked) to write with the next ones of the
+    /// same blob: one sync for up to [`BLOB_BATCH_BYTES`] of groups.
+    fn queue_blob(&mut self, node: &Node, hash: BlobHash, size: u64, body: Vec<u8>) -> Result<(), NodeError> {
+        if self.pending_blob.is_some_and(|pending| pending != (hash, size)) {
+            self.flush_blob(node)?;
+        }
+        self.pending_blob = Some((hash, size));
+        self.pending_bytes += body.len();
+        self.pending.push(body);
+        if self.pending_bytes >= BLOB_BATCH_BYTES {
+            self.flush_blob(node)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the blob records kept by [`Tally::queue_blob`].
+    fn flush_blob(&mut self, node: &Node) -> Result<(), NodeError> {
+        let Some((hash, size)) = self.pending_blob.take() else { return Ok(()) };
+        let bodies = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        let mut groups = Vec::new();
+        for body in &bodies {
+            let (_, _, parsed) = parse_blob_record(body).expect("checked when it was read");
+            groups.extend(parsed);
+        }
+        self.blob(node, hash, size, &groups)
     }
 
     fn refuse_blob(&mut self, hash: BlobHash, group: Option<u64>, reason: String) {
@@ -1219,8 +1247,11 @@ impl Node {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
         let outcome = self.read_records(&mut input, &mut part, tally, &mut batch, &mut batch_bytes);
-        // Entries read before any damage verify by themselves: keep them.
-        let stored = tally.store(self, &mut batch).and_then(|()| tally.store(self, &mut Vec::new()));
+        // Entries and groups read before any damage verify by themselves: keep them.
+        let stored = tally
+            .store(self, &mut batch)
+            .and_then(|()| tally.store(self, &mut Vec::new()))
+            .and_then(|()| tally.flush_blob(self));
         match outcome {
             Ok(()) => {}
             Err(Stop::Damaged(problem)) => part.problem = Some(problem),
@@ -1315,7 +1346,8 @@ impl Node {
                         *batch_bytes = 0;
                     }
                     part.groups += groups.len() as u64;
-                    tally.blob(self, hash, size, &groups).map_err(Stop::Store)?;
+                    drop(groups);
+                    tally.queue_blob(self, hash, size, body).map_err(Stop::Store)?;
                 }
                 other => {
                     return Err(Stop::Damaged(PartProblem::Damaged {
