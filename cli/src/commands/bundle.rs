@@ -139,7 +139,7 @@ fn export(context: &Context, args: ExportArgs) -> Result<(), Failure> {
     }
     if args.no_blobs {
         println!("without attached files (--no-blobs)");
-    } else {
+    } else if report.blobs > 0 {
         println!("with {} attached files and previews ({} pieces of 16 KiB)", report.blobs, report.groups);
     }
     if report.blobs_not_here > 0 {
