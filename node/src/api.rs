@@ -53,6 +53,9 @@ pub struct BundleRequest {
     /// Split into parts of at most this many bytes.
     #[serde(default, deserialize_with = "whole_number", skip_serializing_if = "Option::is_none")]
     pub part_size: Option<u64>,
+    /// Entries only, without attached files (photos, PDFs) and previews.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_blobs: bool,
 }
 
 /// A whole number of at least 0, written as JSON Schema's `integer` allows:
@@ -80,7 +83,7 @@ impl BundleRequest {
     /// Writes the bundle it asks for, on `node`.
     pub fn run(&self, node: &crate::Node) -> Result<crate::bundle::ExportReport, crate::NodeError> {
         let want = self.want.as_deref().map(|path| crate::bundle::Want::read(path, &node.network())).transpose()?;
-        let selection = crate::bundle::Selection { since_ms: self.since_ms, want };
+        let selection = crate::bundle::Selection { since_ms: self.since_ms, want, without_blobs: self.no_blobs };
         node.export_bundle(&self.file, &selection, self.part_size)
     }
 }

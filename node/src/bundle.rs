@@ -1,15 +1,32 @@
-//! Bundles: a network's signed entries in a file, for a USB stick carried
-//! to the next town ("a USB stick carried to the next town is a valid
-//! link", `../shared/DOMAIN.md`).
+//! Bundles: a network's signed entries and their attached files (blobs)
+//! in a file, for a USB stick carried to the next town ("a USB stick
+//! carried to the next town is a valid link", `../shared/DOMAIN.md`).
 //!
 //! `convene bundle want FILE` on the receiving node writes a **want file**:
 //! the ids of every entry it holds (withdrawal tombstones and purged ids
-//! included), so the sender leaves them out. `convene bundle export FILE`
-//! writes what the receiver lacks: everything, only entries signed since a
-//! date, or everything the want file does not list. `convene bundle import
-//! FILE…` reads each entry into [`Node::ingest_encoded`], the very path the
-//! sync engine stores a fetched batch by: signature, id, network, size,
-//! write rule, limits, withdrawals; nothing is trusted for being in a file.
+//! included), so the sender leaves them out, and every blob its documents
+//! name with the chunk groups of it held there. `convene bundle export
+//! FILE` writes what the receiver lacks: everything, only entries signed
+//! since a date, or everything the want file does not list. `convene bundle
+//! import FILE…` reads each entry into [`Node::ingest_encoded`], the very
+//! path the sync engine stores a fetched batch by: signature, id, network,
+//! size, write rule, limits, withdrawals; nothing is trusted for being in a
+//! file.
+//!
+//! **Blobs**, unless exported without them: every blob named by a document
+//! some of whose entries the bundle carries (so a bundle of everything
+//! carries every file held here whole), and with a want file also every
+//! blob the receiver names but lacks; minus what the want file says the
+//! receiver holds, group by group (so a blob half carried by an earlier
+//! stick is finished by the next). They come after every entry, previews
+//! before originals, smallest first, so a part-limited bundle carries text
+//! first. Import stores a blob's groups only once the entries are stored,
+//! only for a blob a live document names here at that size, each group
+//! through [`BlobStore::write_groups`](crate::blobs::BlobStore::write_groups)
+//! (a run of up to 1 MiB of one blob, synced once), which checks each
+//! against the blob's hash before a byte is written, as sync does: a group
+//! that does not verify is refused with the blob and group named, and the
+//! rest is kept.
 //!
 //! # Bundle format, version 1 (big-endian)
 //!
@@ -21,7 +38,7 @@
 //! | 1 | format version = 1 |
 //! | 32 | network id |
 //! | 1 + n | the network's name: its length (≤ 255), then UTF-8 |
-//! | 1 | what it holds: bit 0 only entries since a date, bit 1 what a want file lacks (neither: everything) |
+//! | 1 | what it holds: bit 0 only entries since a date, bit 1 what a want file lacks (neither: everything); bit 2 written without blobs |
 //! | 8 | since (ms since the epoch; 0 unless bit 0) |
 //! | 32 | BLAKE3 of the want file (zeros unless bit 1) |
 //! | 8 | created at (ms since the epoch) |
@@ -32,8 +49,15 @@
 //! | tag | body |
 //! | --- | --- |
 //! | 1 | a signed entry's encoding, at most [`MAX_ENTRY_BYTES`] |
-//! | 2 | reserved for blobs (attachments); a reader of this version skips them, counted, up to [`MAX_BLOB_RECORD_BYTES`] |
+//! | 2 | chunk groups of one blob, at most [`MAX_BLOB_RECORD_BYTES`]: its BLAKE3 hash (32) ‖ size (8) ‖ n groups (4) ‖ n × (group index (8) ‖ bytes (4) ‖ proof bytes (2) ‖ the group's bytes ‖ its proof) |
 //! | 255 | the trailer, last: records before it (8) ‖ last part (1: 1 or 0) ‖ BLAKE3 of every byte of the part before the trailer's tag (32) |
+//!
+//! Blob records, which earlier readers skipped unread, keep format 1:
+//! a group is 16 KiB (the last one of a blob perhaps less) and its proof
+//! the chaining values beside its path to the blob's hash (`blobs/tree.rs`);
+//! an export writes at most four groups (64 KiB) in a record, so a part cut
+//! short loses no more than the record it cuts. A part-limited export fills
+//! each part's room, so one blob may continue in the next part.
 //!
 //! Entries come document by document, each document's in the order they
 //! were signed (a create before its changes, a withdrawal last), so a
@@ -44,23 +68,32 @@
 //! entry it reads as it reads it, and a part cut short, altered or garbled
 //! is reported with the reason once the framing or the trailer shows it:
 //! what verified before is kept, a damaged part loses only its own entries.
-//! A part of another network is refused whole, with that network's name.
-//! Nothing is ever read whole: a record is at most an entry's size, and
-//! importing holds one batch of entries.
+//! A group altered inside a record is refused by its hash, named in the
+//! report. A part of another network is refused whole, with that network's
+//! name. Nothing is ever read whole: a record is at most an entry's size or
+//! a blob record's, and importing holds one batch of entries.
 //!
-//! # Want file format, version 1 (big-endian)
+//! # Want file format, version 2 (big-endian)
 //!
-//! `convene-want` (12) ‖ version = 1 (1) ‖ network id (32) ‖ created at
-//! (ms, 8) ‖ count (8) ‖ count entry ids, sorted (32 each) ‖ BLAKE3 of every
-//! byte before (32). 100,000 entries make 3.2 MB.
+//! `convene-want` (12) ‖ version = 2 (1) ‖ network id (32) ‖ created at
+//! (ms, 8) ‖ count (8) ‖ count entry ids, sorted (32 each) ‖ blobs (8) ‖
+//! each blob its documents name, sorted by hash: hash (32) ‖ size (8) ‖
+//! held (1: 0 nothing, 1 whole, 2 some groups, then ⌈groups / 8⌉ bytes,
+//! bit `i % 8` of byte `i / 8` set when group `i` is held) ‖ BLAKE3 of
+//! every byte before (32). 100,000 entries make 3.2 MB, 10,000 blobs
+//! 410 KB. Version 1 (no blobs) is read too: an export for it sends the
+//! blobs of the entries it carries, whole.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use convene_protocol::entry::{EntryId, MAX_ENTRY_BYTES};
+use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES, MAX_PREVIEW_BYTES, NamedBlob};
+use convene_protocol::entry::{DocumentId, EntryId, MAX_ENTRY_BYTES};
 use convene_protocol::network::NetworkId;
 
+use crate::blobs::{BlobError, Held, Incoming, group_count};
 use crate::error::NodeError;
 use crate::node::{Node, VerifiedBatch, now_ms};
 use crate::store::IngestOutcome;
@@ -71,24 +104,38 @@ pub const MAGIC: &[u8; 14] = b"convene-bundle";
 pub const FORMAT_VERSION: u8 = 1;
 /// The first bytes of a want file.
 pub const WANT_MAGIC: &[u8; 12] = b"convene-want";
-/// The want-file format this version writes and reads.
-pub const WANT_VERSION: u8 = 1;
+/// The want-file format this version writes (it reads 1 too).
+pub const WANT_VERSION: u8 = 2;
 /// A record holding a signed entry.
 pub const TAG_ENTRY: u8 = 1;
-/// Reserved: a record holding (a chunk of) a blob.
+/// A record holding chunk groups of one blob.
 pub const TAG_BLOB: u8 = 2;
 /// The record that ends a part.
 pub const TAG_TRAILER: u8 = 255;
-/// The largest blob record a reader skips (a later version's chunks).
+/// The largest blob record a reader takes (an export writes at most four
+/// groups in one, about 64 KiB).
 pub const MAX_BLOB_RECORD_BYTES: usize = 1024 * 1024 + 1024;
 /// The smallest part: room for the largest entry.
 pub const MIN_PART_BYTES: u64 = 1024 * 1024;
 /// The most ids a want file may list (128 MiB of them).
 pub const MAX_WANT_IDS: u64 = 4 * 1024 * 1024;
+/// The most blobs a want file may list.
+pub const MAX_WANT_BLOBS: u64 = 1024 * 1024;
+
+/// A blob record's bytes before its groups: hash, size, group count.
+const BLOB_HEAD: usize = 32 + 8 + 4;
+/// A group's bytes before its data: index, data length, proof length.
+const GROUP_HEAD: usize = 8 + 4 + 2;
+/// The most groups an export puts in a record (64 KiB): a part cut short
+/// loses the groups of the record it cuts, no more.
+const RECORD_GROUPS: u32 = 4;
+/// Blob records of one blob written to the store together (one sync).
+const BLOB_BATCH_BYTES: usize = 1024 * 1024;
 
 const TRAILER_BYTES: u32 = 8 + 1 + 32;
 const FLAG_SINCE: u8 = 1;
 const FLAG_WANT: u8 = 2;
+const FLAG_NO_BLOBS: u8 = 4;
 /// Entries stored per call (one sync each), while the next are verified.
 #[cfg(not(test))]
 const IMPORT_BATCH: usize = 1024;
@@ -106,14 +153,26 @@ const WAITING_TRACKED: usize = 65_536;
 pub struct Selection {
     /// Only entries signed at or after this time (ms since the epoch).
     pub since_ms: Option<u64>,
-    /// Only entries the receiver's want file does not list.
+    /// Only entries the receiver's want file does not list (and only the
+    /// groups of blobs it does not hold).
     pub want: Option<Want>,
+    /// Entries only: no attached files.
+    pub without_blobs: bool,
 }
+
+/// A blob a want file lists: its hash, size and what of it is held there.
+type Listed = (BlobHash, u64, Held);
+
+/// The blobs an export carries, in order, each with the groups to write.
+type BlobPlan = Vec<(NamedBlob, Vec<u64>)>;
 
 /// A receiver's summary of what it holds, read from its want file.
 #[derive(Debug, Clone)]
 pub struct Want {
     ids: Vec<EntryId>,
+    /// Each blob its documents name, by hash, with its size and what of it
+    /// is held there; `None` from a version-1 want file, which does not say.
+    blobs: Option<Vec<Listed>>,
     digest: [u8; 32],
 }
 
@@ -130,6 +189,19 @@ impl Want {
 
     fn holds(&self, id: &EntryId) -> bool {
         self.ids.binary_search(id).is_ok()
+    }
+
+    /// How many blobs the receiver names but does not hold whole (0 from a
+    /// version-1 want file, which does not list them).
+    pub fn blobs_wanted(&self) -> usize {
+        self.blobs.iter().flatten().filter(|(_, _, held)| *held != Held::Whole).count()
+    }
+
+    /// The size the receiver knows the blob by, and what of it it holds.
+    fn blob(&self, hash: &BlobHash) -> Option<(u64, &Held)> {
+        let blobs = self.blobs.as_ref()?;
+        let at = blobs.binary_search_by(|(listed, _, _)| listed.cmp(hash)).ok()?;
+        Some((blobs[at].1, &blobs[at].2))
     }
 
     /// Reads a want file for `network`, checking its checksum.
@@ -149,8 +221,8 @@ impl Want {
             return Err(bad("not a Convene want file (made by `convene bundle want FILE`)".into()));
         }
         let [version] = input.array().map_err(io_error)?;
-        if version != WANT_VERSION {
-            return Err(bad(format!("want file format {version}; this Convene reads format {WANT_VERSION}")));
+        if !(1..=WANT_VERSION).contains(&version) {
+            return Err(bad(format!("want file format {version}; this Convene reads formats 1 to {WANT_VERSION}")));
         }
         let found = NetworkId(input.array().map_err(io_error)?);
         if &found != network {
@@ -167,6 +239,8 @@ impl Want {
         for _ in 0..count {
             ids.push(EntryId(input.array().map_err(io_error)?));
         }
+        let blobs =
+            if version >= 2 { Some(read_want_blobs(&mut input).map_err(io_error)?.map_err(bad)?) } else { None };
         let expected = *input.hasher.finalize().as_bytes();
         let mut digest = [0; 32];
         input.inner.read_exact(&mut digest).map_err(io_error)?;
@@ -179,8 +253,42 @@ impl Want {
         if !ids.is_sorted() {
             return Err(bad("the want file's ids are not sorted".into()));
         }
-        Ok(Self { ids, digest })
+        if blobs.as_ref().is_some_and(|blobs| !blobs.is_sorted_by(|a, b| a.0 < b.0)) {
+            return Err(bad("the want file's blobs are not sorted".into()));
+        }
+        Ok(Self { ids, blobs, digest })
     }
+}
+
+/// The blobs of a version-2 want file; the inner `Err` says why they make
+/// no sense, the outer one that the file could not be read.
+fn read_want_blobs<R: Read>(input: &mut Hashed<R>) -> io::Result<Result<Vec<Listed>, String>> {
+    let count = u64::from_be_bytes(input.array()?);
+    if count > MAX_WANT_BLOBS {
+        return Ok(Err(format!("the want file claims {count} blobs; at most {MAX_WANT_BLOBS} are read")));
+    }
+    let mut blobs = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let hash = BlobHash(input.array()?);
+        let size = u64::from_be_bytes(input.array()?);
+        if size > MAX_FILE_BYTES.max(MAX_PREVIEW_BYTES) {
+            return Ok(Err(format!("the want file claims a blob of {size} bytes, larger than a file may be")));
+        }
+        let [state] = input.array()?;
+        let held = match state {
+            0 => Held::None,
+            1 => Held::Whole,
+            2 => {
+                let groups = group_count(size) as usize;
+                let mut bits = vec![0; groups.div_ceil(8)];
+                input.take(&mut bits)?;
+                Held::Partial((0..groups).map(|i| bits[i / 8] & (1 << (i % 8)) != 0).collect())
+            }
+            other => return Ok(Err(format!("the want file holds a blob in the unknown state {other}"))),
+        };
+        blobs.push((hash, size, held));
+    }
+    Ok(Ok(blobs))
 }
 
 /// What a want file holds, as `bundle want` reports it.
@@ -190,6 +298,9 @@ pub struct WantReport {
     pub file: String,
     /// Entry ids it lists.
     pub ids: u64,
+    /// Blobs this node's documents name that it does not hold whole (the
+    /// file lists them with the groups held, and the whole ones too).
+    pub blobs_wanted: u64,
     /// Its size in bytes.
     pub bytes: u64,
 }
@@ -201,6 +312,13 @@ pub struct ExportReport {
     pub files: Vec<String>,
     /// Entries written.
     pub entries: u64,
+    /// Blobs (attached files and previews) of which groups were written.
+    pub blobs: u64,
+    /// Chunk groups of them written (16 KiB each, the last of a blob less).
+    pub groups: u64,
+    /// Blobs it would have carried that this node does not hold whole
+    /// either (still arriving, or never fetched): left out.
+    pub blobs_not_here: u64,
     /// Bytes written, all parts.
     pub bytes: u64,
 }
@@ -220,6 +338,9 @@ pub struct PartHeader {
     pub created_ms: u64,
     /// Which part (from 1).
     pub part: u32,
+    /// Written without blobs (entries only).
+    #[serde(default)]
+    pub without_blobs: bool,
 }
 
 impl PartHeader {
@@ -239,7 +360,9 @@ impl PartHeader {
         out.push(name.len() as u8);
         out.extend_from_slice(name.as_bytes());
         let want = self.want.as_deref().and_then(|text| hex::decode(text).ok()).filter(|bytes| bytes.len() == 32);
-        let flags = if self.since_ms.is_some() { FLAG_SINCE } else { 0 } | if want.is_some() { FLAG_WANT } else { 0 };
+        let flags = if self.since_ms.is_some() { FLAG_SINCE } else { 0 }
+            | if want.is_some() { FLAG_WANT } else { 0 }
+            | if self.without_blobs { FLAG_NO_BLOBS } else { 0 };
         out.push(flags);
         out.extend_from_slice(&self.since_ms.unwrap_or(0).to_be_bytes());
         out.extend_from_slice(&want.unwrap_or_else(|| vec![0; 32]));
@@ -279,6 +402,7 @@ impl PartHeader {
             want: (flags & FLAG_WANT != 0).then(|| hex::encode(want)),
             created_ms,
             part,
+            without_blobs: flags & FLAG_NO_BLOBS != 0,
         })
     }
 }
@@ -329,7 +453,7 @@ impl std::fmt::Display for PartProblem {
                 "this bundle is for the network \"{name}\" ({network}), not this node's: nothing of it was imported"
             ),
             Self::Damaged { reason } => {
-                write!(f, "the bundle is damaged ({reason}); the entries that verified before the damage were kept")
+                write!(f, "the bundle is damaged ({reason}); what verified before the damage was kept")
             }
             Self::Unreadable { reason } => write!(f, "cannot read it: {reason}"),
         }
@@ -348,8 +472,8 @@ pub struct PartReport {
     pub last: Option<bool>,
     /// Entry records read.
     pub entries: u64,
-    /// Blob records skipped (this version does not store blobs).
-    pub blobs_skipped: u64,
+    /// Blob chunk groups read.
+    pub groups: u64,
     /// Why it was not read whole and checked; `None` when it was.
     pub problem: Option<PartProblem>,
 }
@@ -359,6 +483,17 @@ pub struct PartReport {
 pub struct Refusal {
     /// The entry's id (the hash of its bytes as read).
     pub entry: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A blob's chunk group (or a whole record of them) an import refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BlobRefusal {
+    /// The blob's hash (hex).
+    pub blob: String,
+    /// The group, when one group was refused (not the record's every group).
+    pub group: Option<u64>,
     /// Why.
     pub reason: String,
 }
@@ -379,6 +514,20 @@ pub struct ImportReport {
     pub refused: u64,
     /// The first refusals, with reasons.
     pub refusals: Vec<Refusal>,
+    /// Blobs made whole by this import.
+    pub blobs_completed: u64,
+    /// Chunk groups verified and stored.
+    pub groups_stored: u64,
+    /// Chunk groups verified that this node held already.
+    pub groups_held: u64,
+    /// Chunk groups of blobs no live document here names (yet): not
+    /// stored; a document that arrives later names them, and a bundle or
+    /// a peer brings them again.
+    pub groups_unnamed: u64,
+    /// Chunk groups refused: they did not verify against the blob's hash.
+    pub groups_refused: u64,
+    /// The first refused groups, with the blob, group and reason.
+    pub blob_refusals: Vec<BlobRefusal>,
 }
 
 impl ImportReport {
@@ -483,7 +632,11 @@ impl<W: Write> PartWriter<W> {
 
 /// Where an export's records go.
 trait Sink {
-    fn entry(&mut self, bytes: &[u8]) -> Result<(), NodeError>;
+    fn record(&mut self, tag: u8, body: &[u8]) -> Result<(), NodeError>;
+    /// The largest record body the next [`Sink::record`] takes without
+    /// going over a part's size: what is left of the current part when
+    /// that is at least `at_least`, else what a new part holds.
+    fn room(&self, at_least: usize) -> usize;
     /// Ends the last part; returns the files written and the bytes.
     fn finish(self: Box<Self>) -> Result<(Vec<String>, u64), NodeError>;
 }
@@ -499,8 +652,12 @@ fn download_failed(source: io::Error) -> NodeError {
 }
 
 impl Sink for StreamSink<'_> {
-    fn entry(&mut self, bytes: &[u8]) -> Result<(), NodeError> {
-        self.writer.record(TAG_ENTRY, bytes).map_err(download_failed)
+    fn record(&mut self, tag: u8, body: &[u8]) -> Result<(), NodeError> {
+        self.writer.record(tag, body).map_err(download_failed)
+    }
+
+    fn room(&self, _: usize) -> usize {
+        usize::MAX
     }
 
     fn finish(self: Box<Self>) -> Result<(Vec<String>, u64), NodeError> {
@@ -555,8 +712,18 @@ impl FileSink {
     }
 }
 
+/// A record's tag and length, and the trailer's tag, length and body.
+const RECORD_OVERHEAD: u64 = 5 + 5 + TRAILER_BYTES as u64;
+
 impl Sink for FileSink {
-    fn entry(&mut self, bytes: &[u8]) -> Result<(), NodeError> {
+    fn room(&self, at_least: usize) -> usize {
+        let Some(size) = self.part_size else { return usize::MAX };
+        let fresh = size.saturating_sub(self.header.encode().len() as u64 + RECORD_OVERHEAD);
+        let left = self.current.as_ref().map_or(0, |(_, writer)| size.saturating_sub(writer.bytes + RECORD_OVERHEAD));
+        usize::try_from(if left >= at_least as u64 { left } else { fresh }).unwrap_or(usize::MAX)
+    }
+
+    fn record(&mut self, tag: u8, bytes: &[u8]) -> Result<(), NodeError> {
         let record = 5 + bytes.len() as u64;
         let (part, full) = match &self.current {
             Some((_, writer)) => (
@@ -573,7 +740,7 @@ impl Sink for FileSink {
             self.open(self.header.part)?;
         }
         let (path, writer) = self.current.as_mut().expect("a part is open");
-        writer.record(TAG_ENTRY, bytes).map_err(|source| NodeError::Io { path: path.clone(), source })
+        writer.record(tag, bytes).map_err(|source| NodeError::Io { path: path.clone(), source })
     }
 
     fn finish(mut self: Box<Self>) -> Result<(Vec<String>, u64), NodeError> {
@@ -586,6 +753,32 @@ impl Sink for FileSink {
     }
 }
 
+/// A blob record's body read: the blob's hash, size and groups, or why it
+/// makes no sense.
+fn parse_blob_record(body: &[u8]) -> Result<(BlobHash, u64, Vec<Incoming<'_>>), String> {
+    let short = || "it ends inside a group".to_owned();
+    let (head, mut rest) =
+        body.split_at_checked(BLOB_HEAD).ok_or_else(|| "it is too short for a blob record".to_owned())?;
+    let hash = BlobHash(head[..32].try_into().expect("32 bytes"));
+    let size = u64::from_be_bytes(head[32..40].try_into().expect("8 bytes"));
+    let count = u32::from_be_bytes(head[40..44].try_into().expect("4 bytes"));
+    let mut groups = Vec::with_capacity((count as usize).min(body.len() / GROUP_HEAD));
+    for _ in 0..count {
+        let (group_head, after) = rest.split_at_checked(GROUP_HEAD).ok_or_else(short)?;
+        let index = u64::from_be_bytes(group_head[..8].try_into().expect("8 bytes"));
+        let length = u32::from_be_bytes(group_head[8..12].try_into().expect("4 bytes")) as usize;
+        let proof_length = usize::from(u16::from_be_bytes(group_head[12..14].try_into().expect("2 bytes")));
+        let (data, after) = after.split_at_checked(length).ok_or_else(short)?;
+        let (proof, after) = after.split_at_checked(proof_length).ok_or_else(short)?;
+        groups.push(Incoming { index, data, proof });
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return Err(format!("it has {} bytes after its {count} groups", rest.len()));
+    }
+    Ok((hash, size, groups))
+}
+
 /// A batch being verified on other threads, with its bytes.
 type Verifying = std::thread::JoinHandle<(Vec<Vec<u8>>, VerifiedBatch)>;
 
@@ -596,6 +789,14 @@ struct Tally {
     report: ImportReport,
     waiting: Vec<EntryId>,
     verifying: Option<Verifying>,
+    /// What is held of each blob met so far (read once, kept up to date).
+    held: HashMap<BlobHash, Held>,
+    /// Blob records read, of one blob, not yet written.
+    pending: Vec<Vec<u8>>,
+    /// Which blob (hash, size) they are of.
+    pending_blob: Option<(BlobHash, u64)>,
+    /// Their bytes.
+    pending_bytes: usize,
 }
 
 impl Tally {
@@ -639,6 +840,110 @@ impl Tally {
         }
     }
 
+    /// Whether entries are read but not yet stored.
+    fn storing(&self, batch: &[Vec<u8>]) -> bool {
+        !batch.is_empty() || self.verifying.is_some()
+    }
+
+    /// Checks and stores groups of one blob, by
+    /// [`BlobStore::write_groups`](crate::blobs::BlobStore::write_groups);
+    /// only a blob a live document names here, at the size it names.
+    fn blob(&mut self, node: &Node, hash: BlobHash, size: u64, groups: &[Incoming<'_>]) -> Result<(), NodeError> {
+        let count = groups.len() as u64;
+        let Some(named) = node.named_blob(&hash)? else {
+            self.report.groups_unnamed += count;
+            return Ok(());
+        };
+        if named.size != size {
+            self.report.groups_refused += count;
+            let reason = format!("the bundle gives it {size} bytes, the document here {} bytes", named.size);
+            self.refuse_blob(hash, None, reason);
+            return Ok(());
+        }
+        let held = match self.held.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(match node.blobs().held(&hash, size)? {
+                Held::None => Held::Partial(vec![false; group_count(size) as usize]),
+                other => other,
+            }),
+        };
+        let is_held = |held: &Held, index: u64| match held {
+            Held::Whole => true,
+            Held::Partial(flags) => flags.get(index as usize).copied().unwrap_or(false),
+            Held::None => false,
+        };
+        let new_bytes: u64 =
+            groups.iter().filter(|group| !is_held(held, group.index)).map(|group| group.data.len() as u64).sum();
+        if new_bytes > 0 {
+            node.check_blob_room(new_bytes)?;
+        }
+        let (refused, progress) = match node.blobs().write_groups(&hash, size, groups) {
+            Ok(written) => written,
+            Err(error @ BlobError::SizeMismatch { .. }) => {
+                self.report.groups_refused += count;
+                self.refuse_blob(hash, None, error.to_string());
+                return Ok(());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let mut refusals = Vec::new();
+        for (group, refusal) in groups.iter().zip(refused) {
+            match refusal {
+                Some(error) => refusals.push((group.index, error.to_string())),
+                None if is_held(held, group.index) => self.report.groups_held += 1,
+                None => {
+                    self.report.groups_stored += 1;
+                    if let Held::Partial(flags) = held {
+                        flags[group.index as usize] = true;
+                    }
+                }
+            }
+        }
+        if progress.is_whole() && *held != Held::Whole {
+            self.report.blobs_completed += 1;
+            *held = Held::Whole;
+        }
+        for (index, reason) in refusals {
+            self.report.groups_refused += 1;
+            self.refuse_blob(hash, Some(index), reason);
+        }
+        Ok(())
+    }
+
+    /// Keeps a blob record (checked) to write with the next ones of the
+    /// same blob: one sync for up to [`BLOB_BATCH_BYTES`] of groups.
+    fn queue_blob(&mut self, node: &Node, hash: BlobHash, size: u64, body: Vec<u8>) -> Result<(), NodeError> {
+        if self.pending_blob.is_some_and(|pending| pending != (hash, size)) {
+            self.flush_blob(node)?;
+        }
+        self.pending_blob = Some((hash, size));
+        self.pending_bytes += body.len();
+        self.pending.push(body);
+        if self.pending_bytes >= BLOB_BATCH_BYTES {
+            self.flush_blob(node)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the blob records kept by [`Tally::queue_blob`].
+    fn flush_blob(&mut self, node: &Node) -> Result<(), NodeError> {
+        let Some((hash, size)) = self.pending_blob.take() else { return Ok(()) };
+        let bodies = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        let mut groups = Vec::new();
+        for body in &bodies {
+            let (_, _, parsed) = parse_blob_record(body).expect("checked when it was read");
+            groups.extend(parsed);
+        }
+        self.blob(node, hash, size, &groups)
+    }
+
+    fn refuse_blob(&mut self, hash: BlobHash, group: Option<u64>, reason: String) {
+        if self.report.blob_refusals.len() < REFUSALS_LISTED {
+            self.report.blob_refusals.push(BlobRefusal { blob: hash.to_hex(), group, reason });
+        }
+    }
+
     /// Entries kept aside that a later part let through are new.
     fn finish(mut self, node: &Node) -> Result<ImportReport, NodeError> {
         for id in &self.waiting {
@@ -666,6 +971,12 @@ impl Node {
         }
         ids.sort_unstable();
         ids.dedup();
+        // Sorted by hash, once each.
+        let mut blobs = Vec::new();
+        for blob in self.store().named_blobs()? {
+            let held = self.blobs().held(&blob.hash, blob.size)?;
+            blobs.push((blob, held));
+        }
         let mut hasher = blake3::Hasher::new();
         let mut partial = path.as_os_str().to_owned();
         partial.push(".partial");
@@ -684,12 +995,30 @@ impl Node {
         for id in &ids {
             put(&id.0).map_err(io)?;
         }
+        put(&(blobs.len() as u64).to_be_bytes()).map_err(io)?;
+        for (blob, held) in &blobs {
+            put(&blob.hash.0).map_err(io)?;
+            put(&blob.size.to_be_bytes()).map_err(io)?;
+            match held {
+                Held::None => put(&[0]),
+                Held::Whole => put(&[1]),
+                Held::Partial(flags) => {
+                    let mut bits = vec![0u8; flags.len().div_ceil(8)];
+                    for (index, _) in flags.iter().enumerate().filter(|(_, held)| **held) {
+                        bits[index / 8] |= 1 << (index % 8);
+                    }
+                    put(&[2]).and_then(|()| put(&bits))
+                }
+            }
+            .map_err(io)?;
+        }
         out.write_all(hasher.finalize().as_bytes()).map_err(io)?;
         let file = out.into_inner().map_err(|error| io(error.into_error()))?;
         file.sync_all().map_err(io)?;
         std::fs::rename(&partial, path).map_err(io)?;
         let bytes = std::fs::metadata(path).map_err(io)?.len();
-        Ok(WantReport { file: path.display().to_string(), ids: ids.len() as u64, bytes })
+        let blobs_wanted = blobs.iter().filter(|(_, held)| *held != Held::Whole).count() as u64;
+        Ok(WantReport { file: path.display().to_string(), ids: ids.len() as u64, blobs_wanted, bytes })
     }
 
     /// Writes a bundle of what `selection` asks for to `path`, split into
@@ -739,28 +1068,33 @@ impl Node {
             want: selection.want.as_ref().map(|want| hex::encode(want.digest)),
             created_ms: now_ms(),
             part: 1,
+            without_blobs: selection.without_blobs,
         }
     }
 
     fn export_into(&self, selection: &Selection, mut sink: Box<dyn Sink + '_>) -> Result<ExportReport, NodeError> {
-        let mut entries = 0u64;
+        let mut report = ExportReport::default();
+        // The documents some of whose entries are written: their blobs go too.
+        let mut documents = HashSet::new();
         let mut document = None;
         let mut group: Vec<(u64, EntryId)> = Vec::new();
-        let mut write_group = |group: &mut Vec<(u64, EntryId)>, sink: &mut Box<dyn Sink + '_>| {
-            // In the order they were signed: a create before its changes.
-            group.sort_unstable();
-            for (_, id) in group.drain(..) {
-                if let Some(bytes) = self.entry_bytes(&id)? {
-                    sink.entry(&bytes)?;
-                    entries += 1;
+        let mut write_group =
+            |of: Option<DocumentId>, group: &mut Vec<(u64, EntryId)>, sink: &mut Box<dyn Sink + '_>| {
+                // In the order they were signed: a create before its changes.
+                group.sort_unstable();
+                for (_, id) in group.drain(..) {
+                    if let Some(bytes) = self.entry_bytes(&id)? {
+                        sink.record(TAG_ENTRY, &bytes)?;
+                        report.entries += 1;
+                        documents.extend(of);
+                    }
                 }
-            }
-            Ok::<(), NodeError>(())
-        };
+                Ok::<(), NodeError>(())
+            };
         for item in self.store().document_entry_items() {
             let (of, timestamp_ms, id) = item?;
             if document != Some(of) {
-                write_group(&mut group, &mut sink)?;
+                write_group(document, &mut group, &mut sink)?;
                 document = Some(of);
             }
             let recent = selection.since_ms.is_none_or(|since| timestamp_ms >= since);
@@ -769,9 +1103,91 @@ impl Node {
                 group.push((timestamp_ms, id));
             }
         }
-        write_group(&mut group, &mut sink)?;
-        let (files, bytes) = sink.finish()?;
-        Ok(ExportReport { files, entries, bytes })
+        write_group(document, &mut group, &mut sink)?;
+        if !selection.without_blobs {
+            let (plan, not_here) = self.blob_plan(selection, &documents)?;
+            report.blobs_not_here = not_here;
+            for (blob, groups) in plan {
+                report.groups += self.write_blob(&blob, &groups, &mut *sink)?;
+                report.blobs += 1;
+            }
+        }
+        (report.files, report.bytes) = sink.finish()?;
+        Ok(report)
+    }
+
+    /// The blobs an export carries, in the order it writes them, each
+    /// with the groups to write; and how many it lacks itself.
+    fn blob_plan(&self, selection: &Selection, documents: &HashSet<DocumentId>) -> Result<(BlobPlan, u64), NodeError> {
+        let want = selection.want.as_ref();
+        let mut plan = Vec::new();
+        let mut not_here = 0;
+        let mut last = None;
+        // By blob, then by each document naming it.
+        for item in self.store().blob_namings() {
+            let (blob, document) = item?;
+            let listed = want.and_then(|want| want.blob(&blob.hash));
+            let wanted_there = listed.is_some_and(|(_, held)| *held != Held::Whole);
+            if last == Some(blob.hash) || !(documents.contains(&document) || wanted_there) {
+                continue;
+            }
+            last = Some(blob.hash);
+            let total = group_count(blob.size);
+            let groups: Vec<u64> = match listed {
+                Some((_, Held::Whole)) => continue,
+                Some((size, Held::Partial(flags))) if size == blob.size => {
+                    (0..total).filter(|&index| !flags[index as usize]).collect()
+                }
+                _ => (0..total).collect(),
+            };
+            if !self.blobs().has(&blob.hash) {
+                not_here += 1;
+                continue;
+            }
+            plan.push((blob, groups));
+        }
+        // Previews first, then the smallest originals.
+        plan.sort_by_key(|(blob, _)| (!blob.preview, blob.size));
+        Ok((plan, not_here))
+    }
+
+    /// Writes `groups` of `blob` in records that fit the sink's parts;
+    /// returns how many were written.
+    fn write_blob(&self, blob: &NamedBlob, groups: &[u64], sink: &mut dyn Sink) -> Result<u64, NodeError> {
+        let mut body = Vec::new();
+        let mut count = 0u32;
+        let mut limit = 0;
+        let mut written = 0;
+        let mut flush = |body: &mut Vec<u8>, count: &mut u32, sink: &mut dyn Sink| {
+            body[40..44].copy_from_slice(&count.to_be_bytes());
+            written += u64::from(*count);
+            *count = 0;
+            sink.record(TAG_BLOB, body)
+        };
+        for &index in groups {
+            let group = self.blobs().read_group(&blob.hash, index)?;
+            let need = GROUP_HEAD + group.data.len() + group.proof.len();
+            if count == RECORD_GROUPS || (count > 0 && body.len() + need > limit) {
+                flush(&mut body, &mut count, sink)?;
+            }
+            if count == 0 {
+                body.clear();
+                body.extend_from_slice(&blob.hash.0);
+                body.extend_from_slice(&blob.size.to_be_bytes());
+                body.extend_from_slice(&[0; 4]);
+                limit = sink.room(BLOB_HEAD + need).min(MAX_BLOB_RECORD_BYTES);
+            }
+            body.extend_from_slice(&index.to_be_bytes());
+            body.extend_from_slice(&(group.data.len() as u32).to_be_bytes());
+            body.extend_from_slice(&(group.proof.len() as u16).to_be_bytes());
+            body.extend_from_slice(&group.data);
+            body.extend_from_slice(&group.proof);
+            count += 1;
+        }
+        if count > 0 {
+            flush(&mut body, &mut count, sink)?;
+        }
+        Ok(written)
     }
 
     /// Imports bundle parts from files, in part order whatever order they
@@ -795,7 +1211,7 @@ impl Node {
                     header: None,
                     last: None,
                     entries: 0,
-                    blobs_skipped: 0,
+                    groups: 0,
                     problem: Some(PartProblem::Unreadable { reason: error.to_string() }),
                 }),
             }
@@ -813,7 +1229,7 @@ impl Node {
 
     fn import_part(&self, input: impl Read, name: String, tally: &mut Tally) -> Result<(), NodeError> {
         let mut input = Hashed::new(input);
-        let mut part = PartReport { name, header: None, last: None, entries: 0, blobs_skipped: 0, problem: None };
+        let mut part = PartReport { name, header: None, last: None, entries: 0, groups: 0, problem: None };
         let header = match PartHeader::read(&mut input) {
             Ok(header) => header,
             Err(problem) => {
@@ -831,8 +1247,11 @@ impl Node {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
         let outcome = self.read_records(&mut input, &mut part, tally, &mut batch, &mut batch_bytes);
-        // Entries read before any damage verify by themselves: keep them.
-        let stored = tally.store(self, &mut batch).and_then(|()| tally.store(self, &mut Vec::new()));
+        // Entries and groups read before any damage verify by themselves: keep them.
+        let stored = tally
+            .store(self, &mut batch)
+            .and_then(|()| tally.store(self, &mut Vec::new()))
+            .and_then(|()| tally.flush_blob(self));
         match outcome {
             Ok(()) => {}
             Err(Stop::Damaged(problem)) => part.problem = Some(problem),
@@ -913,14 +1332,22 @@ impl Node {
                             reason: format!("record {at} claims {length} bytes, more than a blob record may hold"),
                         }));
                     }
-                    let mut left = length;
-                    let mut buffer = [0u8; 8192];
-                    while left > 0 {
-                        let now = left.min(buffer.len());
-                        input.take(&mut buffer[..now]).map_err(|error| cut(records, error))?;
-                        left -= now;
+                    let mut body = vec![0; length];
+                    input.take(&mut body).map_err(|error| cut(records, error))?;
+                    let (hash, size, groups) = parse_blob_record(&body).map_err(|reason| {
+                        Stop::Damaged(PartProblem::Damaged { reason: format!("record {at}: {reason}") })
+                    })?;
+                    // The documents naming a blob are stored before its groups.
+                    if tally.storing(batch) {
+                        tally
+                            .store(self, batch)
+                            .and_then(|()| tally.store(self, &mut Vec::new()))
+                            .map_err(Stop::Store)?;
+                        *batch_bytes = 0;
                     }
-                    part.blobs_skipped += 1;
+                    part.groups += groups.len() as u64;
+                    drop(groups);
+                    tally.queue_blob(self, hash, size, body).map_err(Stop::Store)?;
                 }
                 other => {
                     return Err(Stop::Damaged(PartProblem::Damaged {

@@ -648,9 +648,18 @@ impl Node {
         Ok(self.inner.store.blob_is_named(hash)?)
     }
 
-    /// The blob as a live document names it, if one does.
+    /// The blob as a live document names it (its size, whether a
+    /// preview), or `None` when none does.
     pub fn named_blob(&self, hash: &BlobHash) -> Result<Option<NamedBlob>, NodeError> {
         Ok(self.inner.store.named_blob(hash)?)
+    }
+
+    /// Refuses, before a byte is written, `bytes` more of blobs that would
+    /// leave less free space than the store keeps (as a local write does).
+    pub(crate) fn check_blob_room(&self, bytes: u64) -> Result<(), NodeError> {
+        let unreserved = space::disk_reserve_missing(&self.inner.data_dir.store_path());
+        space::check_room(DiskSpace::of(&self.inner.data_dir.blobs_path()), bytes, unreserved)
+            .map_err(|error| NodeError::Store(StoreError::Backend(error)))
     }
 
     /// The blobs live documents name that are not here whole, in the order

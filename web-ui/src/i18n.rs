@@ -703,12 +703,21 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "net.bundle_blobs",
+        [
+            "With photos and files (attached to the submissions it carries)",
+            "Avec les photos et fichiers (joints aux contributions qu'il contient)",
+            "Con las fotos y archivos (adjuntos a las contribuciones que lleva)",
+            "مع الصور والملفات (المرفقة بالمساهمات التي تحملها)",
+        ],
+    ),
+    (
         "net.bundle_damaged",
         [
-            "This bundle is damaged. The entries that verified before the damage were kept; the rest need another copy.",
-            "Ce paquet est endommagé. Les entrées vérifiées avant le dommage ont été gardées ; le reste demande une autre copie.",
-            "Este paquete está dañado. Se guardaron las entradas verificadas antes del daño; el resto necesita otra copia.",
-            "هذه الحزمة تالفة. حُفظت المدخلات التي تم التحقق منها قبل التلف؛ ويحتاج الباقي إلى نسخة أخرى.",
+            "This bundle is damaged. What verified before the damage was kept; the rest needs another copy.",
+            "Ce paquet est endommagé. Ce qui a été vérifié avant le dommage a été gardé ; le reste demande une autre copie.",
+            "Este paquete está dañado. Se guardó lo verificado antes del daño; el resto necesita otra copia.",
+            "هذه الحزمة تالفة. حُفظ ما تم التحقق منه قبل التلف؛ ويحتاج الباقي إلى نسخة أخرى.",
         ],
     ),
     ("net.bundle_download", ["Download a bundle", "Télécharger un paquet", "Descargar un paquete", "تنزيل حزمة"]),
@@ -719,6 +728,15 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "Fichier de paquet (ou une de ses parties)",
             "Archivo de paquete (o una de sus partes)",
             "ملف الحزمة (أو جزء منه)",
+        ],
+    ),
+    (
+        "net.bundle_files",
+        [
+            "Photos and files: {completed} completed; pieces: {stored} stored, {refused} refused (they did not match the file's hash).",
+            "Photos et fichiers : {completed} complétés ; morceaux : {stored} enregistrés, {refused} refusés (ils ne correspondaient pas à l'empreinte du fichier).",
+            "Fotos y archivos: {completed} completados; partes: {stored} guardadas, {refused} rechazadas (no coincidían con la huella del archivo).",
+            "الصور والملفات: اكتمل {completed}؛ الأجزاء: حُفظ {stored}، ورُفض {refused} (لم تطابق بصمة الملف).",
         ],
     ),
     (
@@ -734,10 +752,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "net.bundle_hint",
         [
-            "No link? A bundle is a file of this node's signed entries. Download one, carry it on a USB stick, and import it at the other node: every entry is checked there as sync checks it. From the command line, run convene bundle want FILE at the receiving node first, and the exporting node writes only what it lacks.",
-            "Pas de liaison ? Un paquet est un fichier des entrées signées de ce nœud. Téléchargez-le, transportez-le sur une clé USB et importez-le sur l'autre nœud : chaque entrée y est vérifiée comme la synchronisation la vérifie. En ligne de commande, lancez d'abord convene bundle want FICHIER sur le nœud qui reçoit, et le nœud qui exporte n'écrit que ce qui lui manque.",
-            "¿Sin enlace? Un paquete es un archivo con las entradas firmadas de este nodo. Descárguelo, llévelo en una memoria USB e impórtelo en el otro nodo: allí se comprueba cada entrada como la comprueba la sincronización. Desde la línea de órdenes, ejecute primero convene bundle want ARCHIVO en el nodo que recibe, y el nodo que exporta escribe solo lo que le falta.",
-            "لا يوجد اتصال؟ الحزمة ملف يضم المدخلات الموقّعة لهذه العقدة. نزّلها، وانقلها على ذاكرة USB، واستوردها في العقدة الأخرى: يُتحقق هناك من كل مدخل كما تتحقق منه المزامنة. من سطر الأوامر، شغّل أولًا convene bundle want FILE في العقدة المستقبِلة، فلا تكتب العقدة المصدِّرة إلا ما ينقصها.",
+            "No link? A bundle is a file of this node's signed entries and the photos and files attached to them. Download one, carry it on a USB stick, and import it at the other node: every entry and every piece of a file is checked there as sync checks it. From the command line, run convene bundle want FILE at the receiving node first, and the exporting node writes only what it lacks.",
+            "Pas de liaison ? Un paquet est un fichier des entrées signées de ce nœud et des photos et fichiers qui y sont joints. Téléchargez-le, transportez-le sur une clé USB et importez-le sur l'autre nœud : chaque entrée et chaque morceau de fichier y sont vérifiés comme la synchronisation les vérifie. En ligne de commande, lancez d'abord convene bundle want FICHIER sur le nœud qui reçoit, et le nœud qui exporte n'écrit que ce qui lui manque.",
+            "¿Sin enlace? Un paquete es un archivo con las entradas firmadas de este nodo y las fotos y archivos adjuntos a ellas. Descárguelo, llévelo en una memoria USB e impórtelo en el otro nodo: allí se comprueba cada entrada y cada parte de un archivo como lo hace la sincronización. Desde la línea de órdenes, ejecute primero convene bundle want ARCHIVO en el nodo que recibe, y el nodo que exporta escribe solo lo que le falta.",
+            "لا يوجد اتصال؟ الحزمة ملف يضم المدخلات الموقّعة لهذه العقدة والصور والملفات المرفقة بها. نزّلها، وانقلها على ذاكرة USB، واستوردها في العقدة الأخرى: يُتحقق هناك من كل مدخل ومن كل جزء من كل ملف كما تتحقق منهما المزامنة. من سطر الأوامر، شغّل أولًا convene bundle want FILE في العقدة المستقبِلة، فلا تكتب العقدة المصدِّرة إلا ما ينقصها.",
         ],
     ),
     ("net.bundle_imported", ["Bundle imported:", "Paquet importé :", "Paquete importado:", "استُوردت الحزمة:"]),

@@ -113,3 +113,35 @@ async fn a_downloaded_bundle_uploads_into_another_node() {
     assert!(body.contains("this bundle is for another network"), "{body}");
     assert!(elsewhere.state.node.entry_ids().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn attached_files_go_in_a_download_unless_unticked_and_an_upload_stores_them() {
+    let a = app(false, false);
+    let author = SecretKey::generate();
+    let submitted = a.state.node.submit(&author, &case_study("With minutes")).unwrap();
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend((0..100_000u32).map(|i| (i * 31 % 251) as u8));
+    let stored = a.state.node.store_file("minutes.pdf", &pdf).unwrap();
+    a.state.node.attach(&author, &submitted.id, std::slice::from_ref(&stored.attachment)).unwrap();
+    let hash = convene_protocol::attachment::BlobHash::parse(&stored.attachment.hash).unwrap();
+
+    let mut at_a = a.client();
+    let page = at_a.get("/network").await;
+    assert!(page.body.contains(r#"name="blobs" value="1" checked"#), "ticked by default:\n{}", page.body);
+    // The form sends `since` always, `blobs` when ticked; a bare link carries files.
+    let text_only = at_a.get("/network/bundle?since=").await;
+    let with_files = at_a.get("/network/bundle?since=&blobs=1").await;
+    let bare = at_a.get("/network/bundle").await;
+    assert_eq!(text_only.status, StatusCode::OK);
+    assert!(with_files.raw.len() > text_only.raw.len() + pdf.len(), "{} {}", with_files.raw.len(), text_only.raw.len());
+    assert_eq!(bare.raw.len(), with_files.raw.len());
+
+    let b = sibling(&a);
+    let mut at_b = b.client();
+    let csrf = upload_csrf(&at_b.get("/network").await);
+    let (status, body) = upload(&b, &at_b, &csrf, &with_files.raw).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Bundle imported: 2 new"), "{body}");
+    assert!(body.contains("Photos and files: 1 completed; pieces: 7 stored, 0 refused"), "{body}");
+    assert_eq!(b.state.node.blob(&hash).unwrap(), pdf);
+}

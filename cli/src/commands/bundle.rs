@@ -1,4 +1,5 @@
-//! `convene bundle want|export|import`: entries carried on a USB stick.
+//! `convene bundle want|export|import`: entries and their attached files
+//! carried on a USB stick.
 
 use std::path::{Path, PathBuf};
 
@@ -16,16 +17,19 @@ pub enum BundleCommand {
     /// On the receiving node: write a small file listing what it holds,
     /// to carry to the node that exports.
     Want(WantArgs),
-    /// Write what another node lacks to a file (everything unless told).
+    /// Write what another node lacks to a file (everything unless told),
+    /// with the photos and files its submissions attach.
     Export(ExportArgs),
-    /// Check and store every entry of bundle files (any parts, any order).
+    /// Check and store every entry and file chunk of bundle files (any
+    /// parts, any order).
     Import(ImportArgs),
 }
 
 /// Arguments of `convene bundle want`.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  convene bundle want /media/usb/village-hall.want\n\n\
-    Lists the ids of every entry this node holds (32 bytes each: 100,000 entries make 3.2 MB).\n\
+    Lists the ids of every entry this node holds (32 bytes each: 100,000 entries make 3.2 MB),\n\
+    and the attached files its submissions name with the parts of each already here.\n\
     The exporting node then writes only what is missing here: convene bundle export FILE --want WANT_FILE")]
 pub struct WantArgs {
     /// Where to write it.
@@ -40,6 +44,8 @@ pub struct WantArgs {
 #[command(after_help = "Examples:\n  convene bundle export /media/usb/reports.bundle\n  \
     convene bundle export /media/usb/reports.bundle --since 2026-11-01\n  \
     convene bundle export /media/usb/reports.bundle --want /media/usb/village-hall.want --part-size 100M\n\n\
+    Photos and files attached to the submissions it carries go too, after every entry (previews first),\n\
+    so a bundle cut short or split still carries all the text first; --no-blobs leaves them out.\n\
     With --part-size the bundle is split into FILE.001, FILE.002, …: each part is checked on its own,\n\
     so a damaged one loses only its own entries. Import takes any of them, in any order.")]
 pub struct ExportArgs {
@@ -54,6 +60,9 @@ pub struct ExportArgs {
     /// Split into parts of at most this size (bytes, or with K, M, G: 100M; at least 1M).
     #[arg(long, value_name = "SIZE")]
     part_size: Option<String>,
+    /// Entries only: leave out attached photos and files.
+    #[arg(long)]
+    no_blobs: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -63,9 +72,10 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  convene bundle import /media/usb/reports.bundle\n  \
     convene bundle import /media/usb/reports.bundle.*\n\n\
-    Every entry is checked as sync checks it (signature, network, write rule, limits, withdrawals).\n\
+    Every entry is checked as sync checks it (signature, network, write rule, limits, withdrawals),\n\
+    and every 16 KiB piece of an attached file against the file's hash before it is written.\n\
     A damaged part keeps what verified before the damage; a bundle of another network is refused.\n\
-    Exits with 6 when a part is damaged, 5 when one is refused whole or entries were refused.")]
+    Exits with 6 when a part is damaged, 5 when one is refused whole or entries or pieces were refused.")]
 pub struct ImportArgs {
     /// Bundle files or parts.
     #[arg(required = true)]
@@ -96,6 +106,9 @@ fn want(context: &Context, args: WantArgs) -> Result<(), Failure> {
         return print_json(&report);
     }
     println!("wrote {}: {} entry ids ({} bytes)", report.file, report.ids, report.bytes);
+    if report.blobs_wanted > 0 {
+        println!("it asks for {} attached files not (wholly) here", report.blobs_wanted);
+    }
     println!("carry it to the other node and run there: convene bundle export FILE --want {}", report.file);
     Ok(())
 }
@@ -108,6 +121,7 @@ fn export(context: &Context, args: ExportArgs) -> Result<(), Failure> {
         since_ms,
         want: args.want.as_deref().map(absolute).transpose()?,
         part_size,
+        no_blobs: args.no_blobs,
     };
     let report: ExportReport = context.access()?.bundle_export(&request)?;
     if args.json {
@@ -122,6 +136,17 @@ fn export(context: &Context, args: ExportArgs) -> Result<(), Failure> {
     );
     for file in &report.files {
         println!("  {file}");
+    }
+    if args.no_blobs {
+        println!("without attached files (--no-blobs)");
+    } else if report.blobs > 0 {
+        println!("with {} attached files and previews ({} pieces of 16 KiB)", report.blobs, report.groups);
+    }
+    if report.blobs_not_here > 0 {
+        println!(
+            "{} attached files are not whole on this node either (still arriving): left out",
+            report.blobs_not_here
+        );
     }
     Ok(())
 }
@@ -140,6 +165,8 @@ fn import(context: &Context, args: ImportArgs) -> Result<(), Failure> {
         Err(Failure::new(exit::REFUSED, "a bundle was refused whole"))
     } else if report.refused > 0 {
         Err(Failure::new(exit::REFUSED, format!("{} entries were refused", report.refused)))
+    } else if report.groups_refused > 0 {
+        Err(Failure::new(exit::REFUSED, format!("{} pieces of attached files were refused", report.groups_refused)))
     } else {
         Ok(())
     }
@@ -157,15 +184,16 @@ fn print_import(report: &ImportReport) {
             ),
             None => "not read".to_owned(),
         };
+        let pieces =
+            if part.groups > 0 { format!(", {} pieces of attached files", part.groups) } else { String::new() };
         match &part.problem {
-            None => println!("{}: {what}: {} entries, checked whole", part.name, part.entries),
+            None => println!("{}: {what}: {} entries{pieces}, checked whole", part.name, part.entries),
             Some(problem @ (PartProblem::OtherNetwork { .. } | PartProblem::NewerFormat { .. })) => {
                 println!("{}: REFUSED: {problem}", part.name);
             }
-            Some(problem) => println!("{}: {what}: {} entries read; DAMAGED: {problem}", part.name, part.entries),
-        }
-        if part.blobs_skipped > 0 {
-            println!("  {} blob records skipped: this version of Convene does not store blobs", part.blobs_skipped);
+            Some(problem) => {
+                println!("{}: {what}: {} entries{pieces} read; DAMAGED: {problem}", part.name, part.entries);
+            }
         }
     }
     for refusal in &report.refusals {
@@ -174,10 +202,26 @@ fn print_import(report: &ImportReport) {
     if report.refused as usize > report.refusals.len() {
         println!("… and {} more refused", report.refused as usize - report.refusals.len());
     }
+    for refusal in &report.blob_refusals {
+        match refusal.group {
+            Some(group) => println!("REFUSED piece {group} of file {}: {}", refusal.blob, refusal.reason),
+            None => println!("REFUSED file {}: {}", refusal.blob, refusal.reason),
+        }
+    }
     println!(
         "{} new, {} already held, {} refused, {} waiting for entries they build on",
         report.new, report.already_held, report.refused, report.waiting
     );
+    let pieces = report.groups_stored + report.groups_held + report.groups_unnamed + report.groups_refused;
+    if pieces > 0 {
+        println!(
+            "attached files: {} completed; pieces: {} stored, {} already here, {} refused",
+            report.blobs_completed, report.groups_stored, report.groups_held, report.groups_refused
+        );
+    }
+    if report.groups_unnamed > 0 {
+        println!("{} pieces belong to files no submission here names (yet): not stored", report.groups_unnamed);
+    }
     if report.waiting > 0 {
         println!(
             "entries that wait are stored once what they build on arrives (another part, or a peer); \

@@ -18,8 +18,9 @@
 //!
 //! The API a transfer needs: [`BlobStore::held`] (which groups are here),
 //! [`BlobStore::read_group`] (a group and its proof, from a whole blob),
-//! [`BlobStore::write_group`] (verify and keep a group), [`BlobStore::has`]
-//! (whole?) and [`BlobStore::erase`].
+//! [`BlobStore::write_group`] (verify and keep a group;
+//! [`BlobStore::write_groups`] several of one blob with one sync),
+//! [`BlobStore::has`] (whole?) and [`BlobStore::erase`].
 
 pub mod preview;
 pub mod tree;
@@ -91,6 +92,17 @@ pub struct Group {
     pub data: Vec<u8>,
     /// The CVs of the subtrees beside its path, top down, 32 bytes each.
     pub proof: Vec<u8>,
+}
+
+/// A group to keep with [`BlobStore::write_groups`].
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// Which group.
+    pub index: u64,
+    /// Its bytes.
+    pub data: &'a [u8],
+    /// Its proof.
+    pub proof: &'a [u8],
 }
 
 /// Where a blob being received stands after a group was written.
@@ -249,15 +261,7 @@ impl BlobStore {
     /// and nothing is written.
     pub fn write_group(&self, hash: &BlobHash, size: u64, index: u64, data: &[u8], proof: &[u8]) -> Result<Progress> {
         let total = group_count(size);
-        let cv = tree::verify(&hash.0, size, index, data, proof).map_err(|mismatch| BlobError::Tampered {
-            hash: *hash,
-            index,
-            why: match mismatch {
-                tree::Mismatch::Length => "wrong length or no such group",
-                tree::Mismatch::ProofLength => "wrong proof length",
-                tree::Mismatch::Hash => "hash mismatch",
-            },
-        })?;
+        let cv = tree::verify(&hash.0, size, index, data, proof).map_err(|mismatch| tampered(hash, index, mismatch))?;
         let _writer = self.lock();
         if self.has(hash) {
             return Ok(Progress { held: total, total });
@@ -296,19 +300,102 @@ impl BlobStore {
         }
         let held = have.iter().filter(|flag| **flag == 1).count() as u64;
         if held == total {
-            let path = self.path(hash);
-            let parent = path.parent().expect("in a folder");
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
-            // After a crash between the two moves, the CVs may be in place already.
-            if cvs_path.exists() {
-                fs::rename(&cvs_path, self.cvs_path(hash)).map_err(io_error(&cvs_path))?;
-            }
-            fs::rename(&data_path, &path).map_err(io_error(&data_path))?;
-            sync_dir(parent)?;
-            fs::remove_file(&have_path).map_err(io_error(&have_path))?;
-            sync_dir(&self.dir.join("partial"))?;
+            self.move_into_place(hash)?;
         }
         Ok(Progress { held, total })
+    }
+
+    /// [`BlobStore::write_group`] for several groups of one blob: each is
+    /// verified, those that verify are written and synced together (their
+    /// bytes and CVs, then their `.have` bytes: one sync of each file, not
+    /// one per group). Returns, in order, why each group was refused
+    /// (`None` when kept), and where the blob stands.
+    pub fn write_groups(
+        &self,
+        hash: &BlobHash,
+        size: u64,
+        groups: &[Incoming<'_>],
+    ) -> Result<(Vec<Option<BlobError>>, Progress)> {
+        let total = group_count(size);
+        let mut refused = Vec::with_capacity(groups.len());
+        let mut good = Vec::with_capacity(groups.len());
+        for group in groups {
+            match tree::verify(&hash.0, size, group.index, group.data, group.proof) {
+                Ok(cv) => {
+                    refused.push(None);
+                    good.push((group, cv));
+                }
+                Err(mismatch) => refused.push(Some(tampered(hash, group.index, mismatch))),
+            }
+        }
+        if total == 1 {
+            // The blob whole in one group: written atomically as it is.
+            let progress = match good.first() {
+                Some((group, _)) => self.write_group(hash, size, 0, group.data, group.proof)?,
+                None => Progress { held: u64::from(self.has(hash)), total },
+            };
+            return Ok((refused, progress));
+        }
+        let _writer = self.lock();
+        if self.has(hash) {
+            return Ok((refused, Progress { held: total, total }));
+        }
+        let data_path = self.partial_path(hash, "");
+        let cvs_path = self.partial_path(hash, "cvs");
+        let have_path = self.partial_path(hash, "have");
+        let open =
+            |path: &Path| OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path);
+        let have_file = open(&have_path).map_err(io_error(&have_path))?;
+        let mut have = Vec::new();
+        (&have_file).read_to_end(&mut have).map_err(io_error(&have_path))?;
+        have.resize(total as usize, 0);
+        let new: Vec<_> = good.iter().filter(|(group, _)| have[group.index as usize] != 1).collect();
+        if !new.is_empty() {
+            let file = open(&data_path).map_err(io_error(&data_path))?;
+            let held_size = file.metadata().map_err(io_error(&data_path))?.len();
+            if held_size == 0 && !have.contains(&1) {
+                file.set_len(size).map_err(io_error(&data_path))?;
+                sync_dir(&self.dir.join("partial"))?;
+            } else if held_size != size {
+                return Err(BlobError::SizeMismatch { hash: *hash, held: held_size, claimed: size });
+            }
+            let cvs = open(&cvs_path).map_err(io_error(&cvs_path))?;
+            for (group, cv) in &new {
+                file.write_all_at(group.data, group.index * GROUP_BYTES).map_err(io_error(&data_path))?;
+                cvs.write_all_at(cv, group.index * 32).map_err(io_error(&cvs_path))?;
+            }
+            file.sync_data().map_err(io_error(&data_path))?;
+            cvs.sync_data().map_err(io_error(&cvs_path))?;
+            // Only now, with their bytes on disk, are the groups marked held.
+            for (group, _) in &new {
+                have_file.write_all_at(&[1], group.index).map_err(io_error(&have_path))?;
+                have[group.index as usize] = 1;
+            }
+            have_file.sync_data().map_err(io_error(&have_path))?;
+        }
+        let held = have.iter().filter(|flag| **flag == 1).count() as u64;
+        if held == total {
+            self.move_into_place(hash)?;
+        }
+        Ok((refused, Progress { held, total }))
+    }
+
+    /// Moves a partial blob whose every group is held to its place.
+    fn move_into_place(&self, hash: &BlobHash) -> Result<()> {
+        let data_path = self.partial_path(hash, "");
+        let cvs_path = self.partial_path(hash, "cvs");
+        let have_path = self.partial_path(hash, "have");
+        let path = self.path(hash);
+        let parent = path.parent().expect("in a folder");
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        // After a crash between the two moves, the CVs may be in place already.
+        if cvs_path.exists() {
+            fs::rename(&cvs_path, self.cvs_path(hash)).map_err(io_error(&cvs_path))?;
+        }
+        fs::rename(&data_path, &path).map_err(io_error(&data_path))?;
+        sync_dir(parent)?;
+        fs::remove_file(&have_path).map_err(io_error(&have_path))?;
+        sync_dir(&self.dir.join("partial"))
     }
 
     /// Erases the blob `hash` from disk, whole or partial: its bytes are
@@ -342,6 +429,16 @@ impl BlobStore {
         }
         Ok(())
     }
+}
+
+/// A group refused: what did not match.
+fn tampered(hash: &BlobHash, index: u64, mismatch: tree::Mismatch) -> BlobError {
+    let why = match mismatch {
+        tree::Mismatch::Length => "wrong length or no such group",
+        tree::Mismatch::ProofLength => "wrong proof length",
+        tree::Mismatch::Hash => "hash mismatch",
+    };
+    BlobError::Tampered { hash: *hash, index, why }
 }
 
 /// Writes `bytes` to `path` (0600) atomically: temporary file, fsync, rename, fsync of the folder.
@@ -432,6 +529,49 @@ mod tests {
         let small = source.insert(b"small").unwrap();
         assert!(target.write_group(&small, 5, 0, b"smalL", &[]).is_err());
         assert!(!target.has(&small));
+    }
+
+    #[test]
+    fn groups_written_together_are_each_checked_and_resume_like_single_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = BlobStore::open(&dir.path().join("a")).unwrap();
+        let target = BlobStore::open(&dir.path().join("b")).unwrap();
+        let bytes = blob(200_000);
+        let size = bytes.len() as u64;
+        let hash = source.insert(&bytes).unwrap();
+        let groups: Vec<Group> = (0..group_count(size)).map(|index| source.read_group(&hash, index).unwrap()).collect();
+        let incoming = |range: std::ops::Range<u64>| -> Vec<Incoming<'_>> {
+            range
+                .map(|index| Incoming {
+                    index,
+                    data: &groups[index as usize].data,
+                    proof: &groups[index as usize].proof,
+                })
+                .collect()
+        };
+        // Groups 0 to 4, the third altered: it alone is refused.
+        let mut altered = groups[2].data.clone();
+        altered[7] ^= 1;
+        let mut first = incoming(0..5);
+        first[2].data = &altered;
+        let (refused, progress) = target.write_groups(&hash, size, &first).unwrap();
+        assert!(matches!(refused[2], Some(BlobError::Tampered { index: 2, why: "hash mismatch", .. })), "{refused:?}");
+        assert_eq!(refused.iter().filter(|refusal| refusal.is_some()).count(), 1);
+        assert_eq!(progress, Progress { held: 4, total: group_count(size) });
+        let Held::Partial(flags) = target.held(&hash, size).unwrap() else { panic!("partial expected") };
+        assert_eq!(&flags[..6], &[true, true, false, true, true, false]);
+        // The rest, one group again among them: the blob is whole.
+        let (refused, progress) = target.write_groups(&hash, size, &incoming(2..group_count(size))).unwrap();
+        assert!(refused.iter().all(Option::is_none) && progress.is_whole());
+        assert_eq!(target.read(&hash).unwrap(), bytes);
+        assert_eq!(fs::read_dir(dir.path().join("b/partial")).unwrap().count(), 0);
+        // A blob of one group, refused then whole.
+        let small = source.insert(b"small").unwrap();
+        let bad = [Incoming { index: 0, data: b"smalL", proof: &[] }];
+        let (refused, progress) = target.write_groups(&small, 5, &bad).unwrap();
+        assert!(refused[0].is_some() && progress.held == 0);
+        let good = [Incoming { index: 0, data: b"small", proof: &[] }];
+        assert!(target.write_groups(&small, 5, &good).unwrap().1.is_whole());
     }
 
     #[test]

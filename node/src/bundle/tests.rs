@@ -1,11 +1,14 @@
 //! Bundles between two nodes of one network (and a third of another): a
-//! round trip, damage that keeps what verified, parts in any order, and a
-//! want file that makes an export carry exactly the difference.
+//! round trip, damage that keeps what verified, parts in any order, a
+//! want file that makes an export carry exactly the difference, and
+//! attached files: carried after the entries, resumed group by group,
+//! refused group by group when altered.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use convene_protocol::entry::EntryId;
+use convene_protocol::attachment::BlobHash;
+use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::Genesis;
 use serde_json::{Value, json};
@@ -111,7 +114,7 @@ fn a_cut_bundle_keeps_the_entries_before_the_cut() {
     let report = nodes.b.import_bundle_files(&[file]).unwrap();
     let problem = report.parts[0].problem.clone().unwrap();
     assert!(matches!(&problem, PartProblem::Damaged { reason } if reason.contains("cut short")), "{problem}");
-    assert!(problem.to_string().contains("were kept"));
+    assert!(problem.to_string().contains("was kept"));
     assert!(report.damaged());
     assert!(report.new > 0 && report.new < exported.entries, "{report:?}");
     assert_eq!(report.refused, 0);
@@ -225,10 +228,10 @@ fn a_want_file_makes_the_export_exactly_the_difference() {
     let want_file = nodes._dir.path().join("b.want");
     let want_report = nodes.b.write_want(&want_file).unwrap();
     assert_eq!(want_report.ids as usize, ids(&nodes.b).len());
-    assert_eq!(want_report.bytes, 12 + 1 + 32 + 8 + 8 + 32 * want_report.ids + 32);
+    assert_eq!(want_report.bytes, 12 + 1 + 32 + 8 + 8 + 32 * want_report.ids + 8 + 32);
     let want = Want::read(&want_file, &nodes.a.network()).unwrap();
     let file = nodes._dir.path().join("difference.bundle");
-    let selection = Selection { since_ms: None, want: Some(want) };
+    let selection = Selection { want: Some(want), ..Selection::default() };
     let exported = nodes.a.export_bundle(&file, &selection, None).unwrap();
     assert_eq!(exported.entries, 7);
 
@@ -241,7 +244,8 @@ fn a_want_file_makes_the_export_exactly_the_difference() {
     let error = Want::read(&want_file, &nodes.other.network()).unwrap_err();
     assert!(error.to_string().contains("network"), "{error}");
     let mut bytes = std::fs::read(&want_file).unwrap();
-    let last = bytes.len() - 40;
+    // The last id's last byte (the blob count and the checksum follow).
+    let last = bytes.len() - 32 - 8 - 1;
     bytes[last] ^= 1;
     std::fs::write(&want_file, &bytes).unwrap();
     let error = Want::read(&want_file, &nodes.a.network()).unwrap_err();
@@ -262,7 +266,8 @@ fn since_a_date_carries_only_newer_entries() {
     let author = SecretKey::generate();
     nodes.a.submit(&author, &case_study("Late")).unwrap();
     let file = nodes._dir.path().join("since.bundle");
-    let exported = nodes.a.export_bundle(&file, &Selection { since_ms: Some(cut), want: None }, None).unwrap();
+    let exported =
+        nodes.a.export_bundle(&file, &Selection { since_ms: Some(cut), ..Selection::default() }, None).unwrap();
     assert_eq!(exported.entries, 1);
     let report = nodes.b.import_bundle_files(&[file]).unwrap();
     assert_eq!(report.parts[0].header.as_ref().unwrap().since_ms, Some(cut));
@@ -293,4 +298,157 @@ fn dates_and_sizes_parse() {
     assert_eq!(parse_size("4096"), Ok(4096));
     assert!(parse_size("lots").is_err());
     assert!(MIN_PART_BYTES as usize > MAX_ENTRY_BYTES + 200);
+}
+
+/// A PDF of `size` bytes (a PDF is stored as given), attached to `document`.
+fn attach_pdf(node: &Node, author: &SecretKey, document: &DocumentId, size: usize, seed: u8) -> (BlobHash, Vec<u8>) {
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.extend((0..size - bytes.len()).map(|i| ((i * 7919 + i / 251) % 251) as u8 ^ seed));
+    let stored = node.store_file("minutes.pdf", &bytes).unwrap();
+    node.attach(author, document, std::slice::from_ref(&stored.attachment)).unwrap().unwrap();
+    (BlobHash::parse(&stored.attachment.hash).unwrap(), bytes)
+}
+
+/// Five submissions at A, two with a PDF: 300,000 bytes (19 groups) and
+/// 5,000 (one).
+fn with_files(nodes: &Nodes) -> (SecretKey, DocumentId, [(BlobHash, Vec<u8>); 2]) {
+    let author = SecretKey::generate();
+    let inputs: Vec<Value> = (0..5).map(|n| case_study(&format!("Report {n}"))).collect();
+    let ids: Vec<DocumentId> =
+        nodes.a.submit_many(&author, &inputs).unwrap().into_iter().map(|done| done.unwrap().id).collect();
+    let large = attach_pdf(&nodes.a, &author, &ids[0], 300_000, 1);
+    let small = attach_pdf(&nodes.a, &author, &ids[1], 5_000, 2);
+    (author, ids[0], [large, small])
+}
+
+#[test]
+fn attached_files_travel_after_the_entries_and_a_text_only_bundle_carries_none() {
+    let nodes = nodes();
+    let (_, _, [(large, large_bytes), (small, small_bytes)]) = with_files(&nodes);
+    let file = nodes._dir.path().join("files.bundle");
+    let exported = nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    assert_eq!((exported.entries, exported.blobs, exported.groups, exported.blobs_not_here), (7, 2, 20, 0));
+
+    let report = nodes.b.import_bundle_files(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(report.parts[0].problem, None, "{report:?}");
+    assert_eq!(report.parts[0].groups, 20);
+    assert_eq!((report.new, report.blobs_completed, report.groups_stored, report.groups_refused), (7, 2, 20, 0));
+    assert_eq!(nodes.b.blob(&large).unwrap(), large_bytes);
+    assert_eq!(nodes.b.blob(&small).unwrap(), small_bytes);
+    assert!(nodes.b.wanted_blobs().unwrap().is_empty());
+    // Again: every group verified, none stored twice.
+    let again = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert_eq!((again.blobs_completed, again.groups_stored, again.groups_held), (0, 0, 20), "{again:?}");
+
+    // The smaller file comes first; the entries before both.
+    let mut bytes = Vec::new();
+    nodes.a.export_bundle_to(&mut bytes, &everything()).unwrap();
+    let at = |needle: &[u8]| bytes.windows(needle.len()).position(|window| window == needle).unwrap();
+    for id in ids(&nodes.a) {
+        assert!(at(&nodes.a.entry_bytes(&id).unwrap().unwrap()) < at(&small.0));
+    }
+    assert!(at(&small.0) < at(&large.0));
+
+    // Text only: no groups, and C wants both files after it.
+    let text = nodes._dir.path().join("text.bundle");
+    let selection = Selection { without_blobs: true, ..Selection::default() };
+    let exported = nodes.a.export_bundle(&text, &selection, None).unwrap();
+    assert_eq!((exported.entries, exported.blobs, exported.groups), (7, 0, 0));
+    let c = node_of(nodes._dir.path(), "c", nodes.a.genesis());
+    let report = c.import_bundle_files(&[text]).unwrap();
+    assert!(report.parts[0].header.as_ref().unwrap().without_blobs);
+    assert_eq!((report.new, report.parts[0].groups), (7, 0));
+    assert!(!c.blobs().has(&large) && !c.blobs().has(&small));
+    let want = c.write_want(&nodes._dir.path().join("c.want")).unwrap();
+    assert_eq!(want.blobs_wanted, 2);
+}
+
+#[test]
+fn a_part_cut_mid_file_is_resumed_by_the_next_stick_from_a_want_file() {
+    let nodes = nodes();
+    let (_, _, [(large, large_bytes), _]) = with_files(&nodes);
+    let file = nodes._dir.path().join("split.bundle");
+    let part_size = 96 * 1024;
+    let exported = nodes.a.export_parts(&file, &everything(), Some(part_size)).unwrap();
+    assert!(exported.files.len() >= 4, "{exported:?}");
+    for part in &exported.files {
+        assert!(std::fs::metadata(part).unwrap().len() <= part_size, "{part}");
+    }
+    // The first stick holds the first two parts only: the text, the small
+    // file and part of the large one.
+    let first: Vec<PathBuf> = exported.files[..2].iter().map(PathBuf::from).collect();
+    let report = nodes.b.import_bundle_files(&first).unwrap();
+    assert_eq!(report.new, 7, "{report:?}");
+    assert_eq!(report.blobs_completed, 1, "{report:?}");
+    let Held::Partial(flags) = nodes.b.blobs().held(&large, large_bytes.len() as u64).unwrap() else {
+        panic!("part of the large file is here: {report:?}")
+    };
+    let held = flags.iter().filter(|held| **held).count() as u64;
+    assert!(held > 0 && held < 19, "{held}");
+
+    // B's want file lists what it holds of it; A sends only the rest.
+    let want_file = nodes._dir.path().join("b.want");
+    let want_report = nodes.b.write_want(&want_file).unwrap();
+    assert_eq!(want_report.blobs_wanted, 1);
+    let want = Want::read(&want_file, &nodes.a.network()).unwrap();
+    assert_eq!(want.blobs_wanted(), 1);
+    let rest = nodes._dir.path().join("rest.bundle");
+    let exported = nodes.a.export_bundle(&rest, &Selection { want: Some(want), ..Selection::default() }, None).unwrap();
+    assert_eq!((exported.entries, exported.blobs, exported.groups), (0, 1, 19 - held), "{exported:?}");
+    let report = nodes.b.import_bundle_files(&[rest]).unwrap();
+    assert_eq!((report.blobs_completed, report.groups_stored, report.groups_held), (1, 19 - held, 0), "{report:?}");
+    assert_eq!(nodes.b.blob(&large).unwrap(), large_bytes);
+}
+
+#[test]
+fn an_altered_group_is_refused_by_name_and_the_rest_of_the_file_kept() {
+    let nodes = nodes();
+    let (_, _, [(large, large_bytes), _]) = with_files(&nodes);
+    let file = nodes._dir.path().join("altered.bundle");
+    nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let group = nodes.a.blobs().read_group(&large, 3).unwrap();
+    let at = bytes.windows(group.data.len()).position(|window| window == group.data).unwrap();
+    bytes[at + 100] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
+
+    let report = nodes.b.import_bundle_files(std::slice::from_ref(&file)).unwrap();
+    assert!(
+        matches!(&report.parts[0].problem, Some(PartProblem::Damaged { reason }) if reason.contains("checksum")),
+        "{report:?}"
+    );
+    assert_eq!((report.new, report.groups_refused, report.groups_stored), (7, 1, 19), "{report:?}");
+    let refusal = &report.blob_refusals[0];
+    assert_eq!((refusal.blob.as_str(), refusal.group), (large.to_hex().as_str(), Some(3)));
+    assert!(
+        refusal.reason.contains("chunk group 3 of blob") && refusal.reason.contains("hash mismatch"),
+        "{refusal:?}"
+    );
+    let Held::Partial(flags) = nodes.b.blobs().held(&large, large_bytes.len() as u64).unwrap() else {
+        panic!("all but one group of the large file is here")
+    };
+    assert_eq!(flags.iter().enumerate().filter(|(_, held)| !**held).map(|(index, _)| index).collect::<Vec<_>>(), [3]);
+    // A good copy finishes it.
+    let good = nodes._dir.path().join("good.bundle");
+    nodes.a.export_bundle(&good, &everything(), None).unwrap();
+    let report = nodes.b.import_bundle_files(&[good]).unwrap();
+    assert_eq!((report.blobs_completed, report.groups_stored, report.groups_held), (1, 1, 19), "{report:?}");
+    assert_eq!(nodes.b.blob(&large).unwrap(), large_bytes);
+}
+
+#[test]
+fn a_file_no_document_here_names_is_not_stored() {
+    let nodes = nodes();
+    let (author, document, [(large, _), _]) = with_files(&nodes);
+    let text = nodes._dir.path().join("text.bundle");
+    nodes.a.export_bundle(&text, &Selection { without_blobs: true, ..Selection::default() }, None).unwrap();
+    nodes.b.import_bundle_files(&[text]).unwrap();
+    // At B, the report naming the large file is withdrawn before its files arrive.
+    nodes.b.withdraw(&author, &document, "not for publication").unwrap();
+    let file = nodes._dir.path().join("files.bundle");
+    nodes.a.export_bundle(&file, &everything(), None).unwrap();
+    let report = nodes.b.import_bundle_files(&[file]).unwrap();
+    assert_eq!((report.groups_unnamed, report.groups_stored, report.blobs_completed), (19, 1, 1), "{report:?}");
+    assert!(!nodes.b.blobs().has(&large));
+    assert_eq!(nodes.b.blobs().held(&large, 300_000).unwrap(), Held::None);
 }

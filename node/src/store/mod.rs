@@ -425,6 +425,19 @@ impl<B: Backend> Store<B> {
         Ok(out)
     }
 
+    /// Every blob a live document names, with each document naming it, by
+    /// blob (a blob several documents name comes once per document).
+    pub fn blob_namings(&self) -> impl Iterator<Item = Result<(NamedBlob, DocumentId), StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::BLOB_REF]).map(|pair| {
+            let (key, value) = pair?;
+            let damaged = || StoreError::Damaged(hex(&key));
+            let hash = keys::blob_at(&key, 0).ok_or_else(damaged)?;
+            let document = DocumentId(keys::id_at(&key, 32).ok_or_else(damaged)?);
+            let (size, preview) = keys::read_blob_ref_value(&value).ok_or_else(damaged)?;
+            Ok((NamedBlob { hash, size, preview }, document))
+        })
+    }
+
     /// Erases from disk each blob a withdrawal dropped that no live
     /// document names any more.
     fn erase_blobs(&self) -> Result<(), StoreError> {

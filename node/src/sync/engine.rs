@@ -51,7 +51,7 @@ use super::reconcile::{self, Session, SyncSet};
 use super::short;
 use super::status::SyncStatus;
 use crate::Node;
-use crate::blobs::{BlobError, Held, group_count};
+use crate::blobs::{self, BlobError, Held, group_count};
 use crate::error::NodeError as Error;
 use crate::node::{StoredEntry, now_ms};
 
@@ -743,15 +743,30 @@ impl Engine {
             let mut written = GroupsWritten { indices, ..GroupsWritten::default() };
             let mut disk_full = false;
             let named = |node: &Node| matches!(node.named_blob(&blob.hash), Ok(Some(named)) if named == blob);
+            let bytes: u64 = groups.iter().map(|group| group.data.len() as u64).sum();
             if named(node) {
-                for group in groups {
-                    match node.blobs().write_group(&blob.hash, blob.size, group.index, &group.data, &group.proof) {
-                        Ok(_) => written.stored.push(group.index),
-                        Err(error @ BlobError::Tampered { .. }) => written.refused.push(error.to_string()),
+                if let Err(error) = node.check_blob_room(bytes) {
+                    // Fetched again once there is room (the engine pauses fetching).
+                    debug!(%error, "no room for blob groups from a peer");
+                    disk_full = true;
+                } else {
+                    let incoming: Vec<blobs::Incoming<'_>> = groups
+                        .iter()
+                        .map(|group| blobs::Incoming { index: group.index, data: &group.data, proof: &group.proof })
+                        .collect();
+                    // Verified one by one, written and synced together.
+                    match node.blobs().write_groups(&blob.hash, blob.size, &incoming) {
+                        Ok((refused, _)) => {
+                            for (group, refusal) in groups.iter().zip(refused) {
+                                match refusal {
+                                    None => written.stored.push(group.index),
+                                    Some(error) => written.refused.push(error.to_string()),
+                                }
+                            }
+                        }
                         Err(error) => {
                             disk_full = matches!(&error, BlobError::Io { source, .. } if crate::store::space::is_disk_full(source));
-                            warn!(%error, "keeping a blob group from a peer failed");
-                            break;
+                            warn!(%error, "keeping blob groups from a peer failed");
                         }
                     }
                 }

@@ -201,12 +201,18 @@ async fn render(
         }
         h2 #bundles { (ctx.t("net.bundle")) }
         p { (ctx.t("net.bundle_hint")) }
-        pre dir="ltr" { code { "convene bundle want FILE\nconvene bundle export FILE [--since DATE] [--want WANT_FILE] [--part-size 100M]\nconvene bundle import FILE…" } }
+        pre dir="ltr" { code { "convene bundle want FILE\nconvene bundle export FILE [--since DATE] [--want WANT_FILE] [--part-size 100M] [--no-blobs]\nconvene bundle import FILE…" } }
         @if ctx.allowed {
             form method="get" action="/network/bundle" {
                 div.field {
                     label for="f-since" { (ctx.t("net.bundle_since")) }
                     input #f-since type="date" name="since";
+                }
+                div.field {
+                    label {
+                        input #f-blobs type="checkbox" name="blobs" value="1" checked;
+                        " " (ctx.t("net.bundle_blobs"))
+                    }
                 }
                 div.actions { button type="submit" { (ctx.t("net.bundle_download")) } }
             }
@@ -318,6 +324,15 @@ fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
                 (report.refused) " " (ctx.t("net.bundle_refused")) ", "
                 (report.waiting) " " (ctx.t("net.bundle_waiting")) "."
             }
+            @if report.groups_stored + report.groups_held + report.groups_refused + report.groups_unnamed > 0 {
+                p {
+                    (fill(ctx.t("net.bundle_files"), &[
+                        ("completed", &report.blobs_completed.to_string()),
+                        ("stored", &report.groups_stored.to_string()),
+                        ("refused", &report.groups_refused.to_string()),
+                    ]))
+                }
+            }
             @for part in &report.parts {
                 @match &part.problem {
                     None => {}
@@ -333,10 +348,13 @@ fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
                     }
                 }
             }
-            @if !report.refusals.is_empty() {
+            @if !report.refusals.is_empty() || !report.blob_refusals.is_empty() {
                 ul {
                     @for refusal in report.refusals.iter().take(10) {
                         li { code { (&refusal.entry[..12]) } " " small dir="ltr" { (refusal.reason) } }
+                    }
+                    @for refusal in report.blob_refusals.iter().take(10) {
+                        li { code { (&refusal.blob[..12]) } " " small dir="ltr" { (refusal.reason) } }
                     }
                 }
             }
@@ -344,11 +362,20 @@ fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
     }
 }
 
-/// `?since=YYYY-MM-DD` of a download.
+/// `?since=YYYY-MM-DD&blobs=1` of a download. The form always sends
+/// `since` (perhaps empty), and `blobs` only when its box is ticked; a
+/// bare link carries photos and files, as `convene bundle export` does.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct BundleQuery {
-    since: String,
+    since: Option<String>,
+    blobs: Option<String>,
+}
+
+impl BundleQuery {
+    fn without_blobs(&self) -> bool {
+        self.since.is_some() && self.blobs.is_none()
+    }
 }
 
 /// Writes into a bounded channel a response body reads from: a download
@@ -387,14 +414,16 @@ impl Write for ChannelWriter {
 }
 
 /// `GET /network/bundle`: a bundle of this node's entries (all, or signed
-/// since `since`), streamed as it is written.
+/// since `since`) and, unless unticked, their attached files, streamed as
+/// it is written.
 pub(crate) async fn download_bundle(
     ctx: Ctx,
     State(state): State<WebState>,
     Query(query): Query<BundleQuery>,
 ) -> Result<Response, PageError> {
     ctx.require_login()?;
-    let since_ms = match query.since.trim() {
+    let without_blobs = query.without_blobs();
+    let since_ms = match query.since.as_deref().unwrap_or_default().trim() {
         "" => None,
         text => Some(parse_date_ms(text).map_err(|_| {
             PageError::Shown(ctx.lang, StatusCode::BAD_REQUEST, ctx.t("net.bundle_bad_date").to_owned())
@@ -404,7 +433,7 @@ pub(crate) async fn download_bundle(
     let node = state.node.clone();
     tokio::task::spawn_blocking(move || {
         let mut out = ChannelWriter { sender: sender.clone(), buffer: Vec::with_capacity(ChannelWriter::CHUNK) };
-        if let Err(error) = node.export_bundle_to(&mut out, &Selection { since_ms, want: None }) {
+        if let Err(error) = node.export_bundle_to(&mut out, &Selection { since_ms, want: None, without_blobs }) {
             // The download ends short: the receiver's import sees it cut.
             tracing::warn!(%error, "writing a bundle for a download");
             let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
