@@ -488,12 +488,9 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
+    let a_id = a.sync().map(|sync| sync["peer_id"].clone()).unwrap_or_default();
     let b_peers = b.sync().map(|sync| sync["peers"].clone()).unwrap_or_default();
-    let from_a = b_peers.as_array().into_iter().flatten().find(|peer| {
-        peer["addrs"]
-            .as_array()
-            .is_some_and(|addrs| addrs.iter().any(|addr| addr.as_str().is_some_and(|addr| addr.contains(A_IP))))
-    });
+    let from_a = b_peers.as_array().into_iter().flatten().find(|peer| peer["peer_id"] == a_id);
     let blob_bytes_from_a = from_a.and_then(|peer| peer["blob_bytes_received"].as_u64()).unwrap_or(0);
     let verified = c.node.run(&["verify"]);
     if verified.code != 0 {
