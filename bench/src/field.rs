@@ -43,7 +43,9 @@ pub fn run(
     );
     println!("| all text at B | {:.1} s |", outcome.all_at_b.as_secs_f64());
     println!("| all text at C | {:.1} s |", outcome.all_at_c.as_secs_f64());
-    println!("| link up | {:.0} % of the time |", 100.0 * outcome.up_share);
+    let end = outcome.all_files_at_c.unwrap_or(outcome.all_at_b).max(outcome.all_at_b);
+    let up = outcome.up_between(Duration::ZERO, end).as_secs_f64() / end.as_secs_f64();
+    println!("| link up | {:.0} % of the time ({} cuts) |", 100.0 * up, outcome.cuts.len());
     println!("| goodput A→B, first entry to last, while up | {:.0} % of the link |", 100.0 * outcome.goodput(&shape));
     if photos > 0 {
         let seconds = |at: Option<Duration>| at.map_or("never".to_owned(), |at| format!("{:.1} s", at.as_secs_f64()));

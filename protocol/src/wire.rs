@@ -28,15 +28,20 @@
 //! | tag | blob request | body |
 //! | --- | --- | --- |
 //! | 1 | `Groups` | 32-byte BLAKE3 hash ‖ u64 size ‖ u32 count ‖ count × u64 group index (≤ [`MAX_GROUPS`]) |
+//! | 2 | `Piece` | 32-byte BLAKE3 hash ‖ u64 size ‖ u64 group index ‖ u32 offset ‖ u32 length (within the group) |
 //!
 //! | tag | blob response | body |
 //! | --- | --- | --- |
 //! | 1 | `Groups` | u32 count ‖ count × (u64 index ‖ u32 length ‖ bytes (≤ [`GROUP_BYTES`]) ‖ u16 length ‖ proof (≤ [`MAX_PROOF_BYTES`])) |
 //! | 2 | `Refused` | as the sync protocol's `Refused` |
+//! | 3 | `Piece` | u64 index ‖ u32 offset ‖ u32 length ‖ bytes ‖ u16 length ‖ proof (the group's, with its last piece only) |
 //!
 //! A group is 16 KiB of the blob at a multiple of 16 KiB, and its proof the
 //! chaining values beside its path in the blob's BLAKE3 tree, so the
-//! receiver checks each group against the hash before keeping a byte.
+//! receiver checks each group against the hash before keeping a byte. On a
+//! link where a group takes more than a second, it is asked for in pieces
+//! (kept in memory until the group is whole and verified), so that a
+//! report's text never waits long behind a picture.
 
 use crate::attachment::BlobHash;
 use crate::bytes::Reader;
@@ -215,6 +220,19 @@ pub enum BlobRequest {
         /// Group indices, at most [`MAX_GROUPS`].
         indices: Vec<u64>,
     },
+    /// Send me `len` bytes at `offset` of group `index` of the blob `hash`.
+    Piece {
+        /// The blob.
+        hash: BlobHash,
+        /// Its size, as the document naming it says.
+        size: u64,
+        /// Which group.
+        index: u64,
+        /// Where in the group.
+        offset: u32,
+        /// How many bytes.
+        len: u32,
+    },
 }
 
 /// One group of a blob with its proof.
@@ -235,39 +253,70 @@ pub enum BlobResponse {
     Groups(Vec<GroupData>),
     /// Not answered, with the reason (`missing`: not held whole here).
     Refused(String),
+    /// The piece asked for; `data.proof` is the group's proof with the
+    /// group's last piece, and empty otherwise.
+    Piece {
+        /// Where in the group the bytes start.
+        offset: u32,
+        /// The group's index, the bytes, and the proof (see above).
+        data: GroupData,
+    },
 }
 
 impl BlobRequest {
     /// The encoded message (without the frame length).
     pub fn encode(&self) -> Vec<u8> {
-        let Self::Groups { hash, size, indices } = self;
-        let mut out = vec![WIRE_VERSION, 1];
-        out.extend_from_slice(&hash.0);
-        out.extend_from_slice(&size.to_be_bytes());
-        out.extend_from_slice(&(indices.len() as u32).to_be_bytes());
-        for index in indices {
-            out.extend_from_slice(&index.to_be_bytes());
+        match self {
+            Self::Groups { hash, size, indices } => {
+                let mut out = vec![WIRE_VERSION, 1];
+                out.extend_from_slice(&hash.0);
+                out.extend_from_slice(&size.to_be_bytes());
+                out.extend_from_slice(&(indices.len() as u32).to_be_bytes());
+                for index in indices {
+                    out.extend_from_slice(&index.to_be_bytes());
+                }
+                out
+            }
+            Self::Piece { hash, size, index, offset, len } => {
+                let mut out = vec![WIRE_VERSION, 2];
+                out.extend_from_slice(&hash.0);
+                out.extend_from_slice(&size.to_be_bytes());
+                out.extend_from_slice(&index.to_be_bytes());
+                out.extend_from_slice(&offset.to_be_bytes());
+                out.extend_from_slice(&len.to_be_bytes());
+                out
+            }
         }
-        out
     }
 
     /// Decodes a message, enforcing every limit.
     pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
         let (tag, mut reader) = open(bytes)?;
-        if tag != 1 {
+        if tag != 1 && tag != 2 {
             return Err(WireError::UnknownTag(tag));
         }
         let hash = BlobHash(reader.array().ok_or(WireError::Malformed("truncated hash"))?);
         let size = reader.u64().ok_or(WireError::Malformed("truncated size"))?;
-        let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
-        if count > MAX_GROUPS {
-            return Err(WireError::Malformed("too many groups"));
-        }
-        let indices = (0..count)
-            .map(|_| reader.u64().ok_or(WireError::Malformed("truncated index")))
-            .collect::<Result<_, _>>()?;
+        let request = if tag == 1 {
+            let count = reader.u32().ok_or(WireError::Malformed("truncated count"))? as usize;
+            if count > MAX_GROUPS {
+                return Err(WireError::Malformed("too many groups"));
+            }
+            let indices = (0..count)
+                .map(|_| reader.u64().ok_or(WireError::Malformed("truncated index")))
+                .collect::<Result<_, _>>()?;
+            Self::Groups { hash, size, indices }
+        } else {
+            let index = reader.u64().ok_or(WireError::Malformed("truncated index"))?;
+            let offset = reader.u32().ok_or(WireError::Malformed("truncated offset"))?;
+            let len = reader.u32().ok_or(WireError::Malformed("truncated length"))?;
+            if offset as usize >= GROUP_BYTES || len == 0 || (offset as usize + len as usize) > GROUP_BYTES {
+                return Err(WireError::Malformed("a piece outside its group"));
+            }
+            Self::Piece { hash, size, index, offset, len }
+        };
         finish(&reader)?;
-        Ok(Self::Groups { hash, size, indices })
+        Ok(request)
     }
 }
 
@@ -280,15 +329,20 @@ impl BlobResponse {
                 out.extend_from_slice(&(groups.len() as u32).to_be_bytes());
                 for group in groups {
                     out.extend_from_slice(&group.index.to_be_bytes());
-                    put_bytes(&mut out, &group.data);
-                    out.extend_from_slice(&(group.proof.len() as u16).to_be_bytes());
-                    out.extend_from_slice(&group.proof);
+                    put_group_bytes(&mut out, group);
                 }
                 out
             }
             Self::Refused(reason) => {
                 let mut out = Response::Refused(reason.clone()).encode();
                 out[1] = 2;
+                out
+            }
+            Self::Piece { offset, data } => {
+                let mut out = vec![WIRE_VERSION, 3];
+                out.extend_from_slice(&data.index.to_be_bytes());
+                out.extend_from_slice(&offset.to_be_bytes());
+                put_group_bytes(&mut out, data);
                 out
             }
         }
@@ -306,17 +360,20 @@ impl BlobResponse {
                 let mut groups = Vec::with_capacity(count);
                 for _ in 0..count {
                     let index = reader.u64().ok_or(WireError::Malformed("truncated index"))?;
-                    let data = get_bytes(&mut reader, GROUP_BYTES)?;
-                    let length =
-                        reader.array::<2>().map(u16::from_be_bytes).ok_or(WireError::Malformed("truncated"))?;
-                    if usize::from(length) > MAX_PROOF_BYTES || length % 32 != 0 {
-                        return Err(WireError::Malformed("a proof is not whole chaining values within its limit"));
-                    }
-                    let proof = reader.take(length.into()).ok_or(WireError::Malformed("truncated proof"))?.to_vec();
-                    groups.push(GroupData { index, data, proof });
+                    groups.push(get_group_bytes(&mut reader, index)?);
                 }
                 finish(&reader)?;
                 Ok(Self::Groups(groups))
+            }
+            3 => {
+                let index = reader.u64().ok_or(WireError::Malformed("truncated index"))?;
+                let offset = reader.u32().ok_or(WireError::Malformed("truncated offset"))?;
+                let data = get_group_bytes(&mut reader, index)?;
+                if offset as usize + data.data.len() > GROUP_BYTES {
+                    return Err(WireError::Malformed("a piece outside its group"));
+                }
+                finish(&reader)?;
+                Ok(Self::Piece { offset, data })
             }
             2 => {
                 let mut as_sync = bytes.to_vec();
@@ -329,6 +386,23 @@ impl BlobResponse {
             other => Err(WireError::UnknownTag(other)),
         }
     }
+}
+
+/// A group's (or piece's) bytes and proof: u32 length ‖ bytes ‖ u16 length ‖ proof.
+fn put_group_bytes(out: &mut Vec<u8>, group: &GroupData) {
+    put_bytes(out, &group.data);
+    out.extend_from_slice(&(group.proof.len() as u16).to_be_bytes());
+    out.extend_from_slice(&group.proof);
+}
+
+fn get_group_bytes(reader: &mut Reader<'_>, index: u64) -> Result<GroupData, WireError> {
+    let data = get_bytes(reader, GROUP_BYTES)?;
+    let length = reader.array::<2>().map(u16::from_be_bytes).ok_or(WireError::Malformed("truncated"))?;
+    if usize::from(length) > MAX_PROOF_BYTES || length % 32 != 0 {
+        return Err(WireError::Malformed("a proof is not whole chaining values within its limit"));
+    }
+    let proof = reader.take(length.into()).ok_or(WireError::Malformed("truncated proof"))?.to_vec();
+    Ok(GroupData { index, data, proof })
 }
 
 fn open(bytes: &[u8]) -> Result<(u8, Reader<'_>), WireError> {
@@ -429,6 +503,18 @@ mod tests {
         assert_eq!(BlobResponse::decode(&groups.encode()), Ok(groups));
         let refused = BlobResponse::Refused("missing".into());
         assert_eq!(BlobResponse::decode(&refused.encode()), Ok(refused));
+        let piece = BlobRequest::Piece { hash, size: 100_000, index: 3, offset: 4096, len: 4096 };
+        assert_eq!(BlobRequest::decode(&piece.encode()), Ok(piece));
+        let outside = BlobRequest::Piece { hash, size: 100_000, index: 3, offset: 16_000, len: 4096 };
+        assert!(BlobRequest::decode(&outside.encode()).is_err());
+        let empty = BlobRequest::Piece { hash, size: 100_000, index: 3, offset: 0, len: 0 };
+        assert!(BlobRequest::decode(&empty.encode()).is_err());
+        let data = GroupData { index: 3, data: vec![7; 4096], proof: vec![1; 64] };
+        let piece = BlobResponse::Piece { offset: 12_288, data };
+        assert_eq!(BlobResponse::decode(&piece.encode()), Ok(piece));
+        let past =
+            BlobResponse::Piece { offset: 12_289, data: GroupData { index: 3, data: vec![7; 4096], proof: vec![] } };
+        assert!(BlobResponse::decode(&past.encode()).is_err());
         let too_many = BlobRequest::Groups { hash, size: 1, indices: vec![0; MAX_GROUPS + 1] };
         assert_eq!(BlobRequest::decode(&too_many.encode()), Err(WireError::Malformed("too many groups")));
         let oversized =

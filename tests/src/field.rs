@@ -75,8 +75,8 @@ pub struct Outcome {
     pub b_files_only_grew: bool,
     /// Bytes of files B received from A (counting any sent twice).
     pub blob_bytes_from_a: u64,
-    /// Share of the time the A–B link was up until B held all.
-    pub up_share: f64,
+    /// When the A–B link was cut, from the start of the nodes: (from, to).
+    pub cuts: Vec<(Duration, Duration)>,
     /// Peak resident memory of A, B and C, MB.
     pub peak_mb: [f64; 3],
     /// A's status of B, and C's of B, at the end (`convene status --json` `sync.peers`).
@@ -88,17 +88,22 @@ impl Outcome {
     /// while the link was up, as a share of the link's rate (the start:
     /// connecting, identifying and reconciling, is counted apart).
     pub fn goodput(&self, shape: &Shape) -> f64 {
-        let up = self.all_at_b.saturating_sub(self.first_at_b).as_secs_f64() * self.up_share;
-        self.entry_bytes as f64 / up / (shape.rate_kbit as f64 * 1000.0 / 8.0)
+        let up = self.up_between(self.first_at_b, self.all_at_b);
+        self.entry_bytes as f64 / up.as_secs_f64() / (shape.rate_kbit as f64 * 1000.0 / 8.0)
+    }
+
+    /// How long the A–B link was up between `from` and `to`.
+    pub fn up_between(&self, from: Duration, to: Duration) -> Duration {
+        let down: Duration = self.cuts.iter().map(|(cut, back)| (*back).min(to).saturating_sub((*cut).max(from))).sum();
+        to.saturating_sub(from).saturating_sub(down)
     }
 
     /// Entry and file bytes B received per second from its first entry
     /// until C held every file (B–C is fast), while the link was up, as a
     /// share of the link's rate.
     pub fn goodput_with_files(&self, shape: &Shape) -> Option<f64> {
-        let end = self.all_files_at_c?;
-        let up = end.saturating_sub(self.first_at_b).as_secs_f64() * self.up_share;
-        Some((self.entry_bytes + self.blob_bytes) as f64 / up / (shape.rate_kbit as f64 * 1000.0 / 8.0))
+        let up = self.up_between(self.first_at_b, self.all_files_at_c?);
+        Some((self.entry_bytes + self.blob_bytes) as f64 / up.as_secs_f64() / (shape.rate_kbit as f64 * 1000.0 / 8.0))
     }
 }
 
@@ -389,18 +394,18 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
     let flapper = plan.shape.flap.map(|(up, down)| {
         let (stop, ns, link) = (stop.clone(), na.clone(), spaces.a_link.clone());
         std::thread::spawn(move || {
-            let mut down_total = Duration::ZERO;
+            let mut cuts = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 if sleep_unless(&stop, up) {
                     break;
                 }
-                let cut = Instant::now();
+                let cut = started.elapsed();
                 sh("ip", &["-n", &ns, "link", "set", "dev", &link, "down"]);
                 sleep_unless(&stop, down);
                 sh("ip", &["-n", &ns, "link", "set", "dev", &link, "up"]);
-                down_total += cut.elapsed();
+                cuts.push((cut, started.elapsed()));
             }
-            down_total
+            cuts
         })
     });
 
@@ -476,7 +481,7 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         std::thread::sleep(Duration::from_millis(100));
     }
     stop.store(true, Ordering::Relaxed);
-    let down = flapper.map(|thread| thread.join().unwrap_or_default()).unwrap_or_default();
+    let cuts = flapper.map(|thread| thread.join().unwrap_or_default()).unwrap_or_default();
     let all_at_b = all_at_b.unwrap_or_else(|| started.elapsed());
     // B's receipts (its announcements of what it stored) may still be on the
     // way to A: what A says of B is read once they are in, or after a minute.
@@ -510,7 +515,7 @@ pub fn run(plan: &Plan) -> Result<Outcome, String> {
         all_files_at_c,
         b_files_only_grew,
         blob_bytes_from_a,
-        up_share: 1.0 - (down.as_secs_f64() / all_at_b.as_secs_f64()).min(1.0),
+        cuts,
         peak_mb: [a.peak_mb(), b.peak_mb(), c.peak_mb()],
         a_peers,
     })

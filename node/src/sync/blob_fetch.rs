@@ -9,7 +9,9 @@
 //! while no entry waits to be fetched from it, so on every link entries go
 //! before any blob byte; one blob request is in flight per peer, sized (like
 //! entry fetches) toward a reply a second on the link, so news never waits
-//! long behind a picture. Different peers fetch different groups of one
+//! long behind a picture: where one 16 KiB group takes longer than that, a
+//! group is asked for in pieces (2 to 16 KiB), kept in memory until the
+//! group is whole and can be verified (a cut loses at most that group). Different peers fetch different groups of one
 //! blob at once; a peer that lacks a blob is not asked for it again for a
 //! while.
 
@@ -17,8 +19,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use convene_protocol::attachment::{BlobHash, NamedBlob};
-use convene_protocol::wire::{BlobRequest, BlobResponse, GroupData, MAX_GROUPS};
+use convene_protocol::wire::{BlobRequest, BlobResponse, GROUP_BYTES, GroupData, MAX_GROUPS};
 use libp2p::PeerId;
+
+use crate::blobs::group_span;
 
 use super::machine::{REPLY_TARGET, Refusal, Ticket};
 
@@ -32,6 +36,8 @@ const LIST_EVERY: Duration = Duration::from_secs(1);
 /// Groups in a peer's first request: one group (16 KiB) takes two seconds
 /// on a 64 kbit/s link; faster links double it each reply.
 const BATCH_START: usize = 1;
+/// The smallest piece asked for on a slow link.
+const PIECE_MIN: usize = 2 * 1024;
 
 /// A blob to fetch, as the store found it: its groups not held here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +81,24 @@ struct Asking {
     ticket: Ticket,
     hash: BlobHash,
     indices: Vec<u64>,
+    /// A piece of the one group in `indices`, at this offset.
+    piece_at: Option<u32>,
     sent: Instant,
+}
+
+/// A group arriving in pieces from one peer, not verified yet.
+struct Assembly {
+    hash: BlobHash,
+    index: u64,
+    data: Vec<u8>,
 }
 
 struct PeerState {
     asking: Option<Asking>,
     batch: usize,
+    /// On a link where a whole group takes too long: the bytes of a piece.
+    piece: Option<usize>,
+    assembly: Option<Assembly>,
     /// When the last reply came: a request sent while another reply was
     /// arriving is timed from then.
     last_reply: Option<Instant>,
@@ -90,7 +108,7 @@ struct PeerState {
 
 impl Default for PeerState {
     fn default() -> Self {
-        Self { asking: None, batch: BATCH_START, last_reply: None, unsupported: false }
+        Self { asking: None, batch: BATCH_START, piece: None, assembly: None, last_reply: None, unsupported: false }
     }
 }
 
@@ -173,17 +191,40 @@ impl BlobFetch {
         if state.asking.is_some() || state.unsupported {
             return None;
         }
-        let batch = state.batch;
+        let (batch, piece) = (state.batch, state.piece);
+        // The next piece of a group under way from this peer, if its blob is still wanted.
+        if let Some(assembly) = state.assembly.take()
+            && let Some(want) = self.wants.iter().find(|want| want.blob.hash == assembly.hash)
+        {
+            let (hash, size, index) = (want.blob.hash, want.blob.size, assembly.index);
+            let offset = assembly.data.len();
+            let len = piece.unwrap_or(GROUP_BYTES).min(group_span(size, index).1 as usize - offset);
+            let request = BlobRequest::Piece { hash, size, index, offset: offset as u32, len: len as u32 };
+            let ticket = ticket(&request);
+            let state = self.peers.entry(peer).or_default();
+            state.assembly = Some(assembly);
+            state.asking =
+                Some(Asking { ticket, hash, indices: vec![index], piece_at: Some(offset as u32), sent: now });
+            return Some(request);
+        }
         let want = self.wants.iter_mut().find(|want| !want.missing.is_empty() && !want.absent_at(peer, now))?;
-        let indices: Vec<u64> = want.missing.iter().copied().take(batch).collect();
+        let (hash, size) = (want.blob.hash, want.blob.size);
+        let indices: Vec<u64> = want.missing.iter().copied().take(if piece.is_some() { 1 } else { batch }).collect();
         for index in &indices {
             want.missing.remove(index);
             want.in_flight.insert(*index, peer);
         }
-        let request = BlobRequest::Groups { hash: want.blob.hash, size: want.blob.size, indices: indices.clone() };
+        let (request, piece_at) = match piece {
+            // A piece of a group longer than one piece; a short last group whole.
+            Some(piece) if (group_span(size, indices[0]).1 as usize) > piece => {
+                let index = indices[0];
+                self.peers.entry(peer).or_default().assembly = Some(Assembly { hash, index, data: Vec::new() });
+                (BlobRequest::Piece { hash, size, index, offset: 0, len: piece as u32 }, Some(0))
+            }
+            _ => (BlobRequest::Groups { hash, size, indices: indices.clone() }, None),
+        };
         let ticket = ticket(&request);
-        let hash = want.blob.hash;
-        self.peers.entry(peer).or_default().asking = Some(Asking { ticket, hash, indices, sent: now });
+        self.peers.entry(peer).or_default().asking = Some(Asking { ticket, hash, indices, piece_at, sent: now });
         Some(request)
     }
 
@@ -193,10 +234,43 @@ impl BlobFetch {
         if state.asking.as_ref().is_none_or(|asking| asking.ticket != ticket) {
             return Reply::Nothing;
         }
-        let Asking { hash, indices, sent, .. } = state.asking.take().expect("checked");
+        let Asking { hash, indices, sent, piece_at, .. } = state.asking.take().expect("checked");
         let start = state.last_reply.map_or(sent, |last| last.max(sent));
         state.last_reply = Some(now);
+        let took = now.saturating_duration_since(start).max(Duration::from_millis(1));
+        let factor = (REPLY_TARGET.as_secs_f64() / took.as_secs_f64()).clamp(0.5, 2.0);
         match response {
+            BlobResponse::Piece { offset, data: piece } => {
+                let asked = piece_at == Some(offset) && indices == [piece.index];
+                let Some(mut assembly) = state.assembly.take().filter(|assembly| asked && assembly.hash == hash) else {
+                    self.give_back(hash, &indices);
+                    return Reply::Invalid(format!("sent a piece of blob {hash} that was not asked for"));
+                };
+                // Pieces follow the link like groups; past a whole group, whole groups again.
+                let size = state.piece.unwrap_or(GROUP_BYTES) as f64 * factor;
+                state.piece = (size < GROUP_BYTES as f64).then(|| (size as usize / 1024 * 1024).max(PIECE_MIN));
+                assembly.data.extend_from_slice(&piece.data);
+                let Some(want) = self.wants.iter().find(|want| want.blob.hash == hash) else {
+                    self.give_back(hash, &indices);
+                    return Reply::Nothing;
+                };
+                let whole = group_span(want.blob.size, assembly.index).1 as usize;
+                if piece.data.is_empty() || assembly.data.len() > whole {
+                    self.give_back(hash, &indices);
+                    return Reply::Invalid(format!("sent a piece of blob {hash} that does not fit its group"));
+                }
+                if assembly.data.len() < whole {
+                    self.peers.get_mut(&peer).expect("asked").assembly = Some(assembly);
+                    return Reply::Nothing;
+                }
+                let group = GroupData { index: assembly.index, data: assembly.data, proof: piece.proof };
+                Reply::Write { blob: want.blob, groups: vec![group] }
+            }
+            BlobResponse::Groups(_) if piece_at.is_some() => {
+                state.assembly = None;
+                self.give_back(hash, &indices);
+                Reply::Invalid(format!("sent whole groups of blob {hash} for a piece"))
+            }
             BlobResponse::Groups(groups) => {
                 if let Some(stray) = groups.iter().find(|group| !indices.contains(&group.index)) {
                     self.give_back(hash, &indices);
@@ -206,10 +280,12 @@ impl BlobFetch {
                     ));
                 }
                 // Toward a reply of `REPLY_TARGET`, as entry fetches: grown
-                // only by a whole reply, shrunk by any slow one.
-                let took = now.saturating_duration_since(start).max(Duration::from_millis(1));
-                let factor = (REPLY_TARGET.as_secs_f64() / took.as_secs_f64()).clamp(0.5, 2.0);
-                if factor < 1.0 || groups.len() >= indices.len() {
+                // only by a whole reply, shrunk by any slow one; below one
+                // group, in pieces.
+                if factor < 1.0 && state.batch == 1 && groups.len() == 1 {
+                    let size = GROUP_BYTES as f64 * factor;
+                    state.piece = Some((size as usize / 1024 * 1024).max(PIECE_MIN));
+                } else if factor < 1.0 || groups.len() >= indices.len() {
                     state.batch = ((state.batch as f64 * factor).round() as usize).clamp(1, MAX_GROUPS);
                 }
                 let returned: Vec<u64> = groups.iter().map(|group| group.index).collect();
@@ -222,6 +298,7 @@ impl BlobFetch {
                 }
             }
             BlobResponse::Refused(code) => {
+                state.assembly = None;
                 self.give_back(hash, &indices);
                 if code != Refusal::Busy.code()
                     && let Some(want) = self.wants.iter_mut().find(|want| want.blob.hash == hash)
@@ -242,6 +319,9 @@ impl BlobFetch {
         }
         let Asking { hash, indices, .. } = state.asking.take().expect("checked");
         state.batch = (state.batch / 2).max(1);
+        state.piece = state.piece.map(|piece| (piece / 2 / 1024 * 1024).max(PIECE_MIN));
+        // What arrived of a group in pieces is not verifiable alone: it goes.
+        state.assembly = None;
         self.give_back(hash, &indices);
     }
 
@@ -323,7 +403,7 @@ mod tests {
     }
 
     fn groups(request: &BlobRequest) -> Vec<GroupData> {
-        let BlobRequest::Groups { indices, .. } = request;
+        let BlobRequest::Groups { indices, .. } = request else { panic!("whole groups asked: {request:?}") };
         indices.iter().map(|index| GroupData { index: *index, data: vec![0; 4], proof: vec![] }).collect()
     }
 
@@ -361,6 +441,48 @@ mod tests {
         let c = PeerId::random();
         let (_, fourth) = ask(&mut fetch, c, now, &mut next).unwrap();
         assert_eq!(fourth, BlobRequest::Groups { hash: photo.hash, size: 200_000, indices: vec![7] });
+    }
+
+    #[test]
+    fn on_a_slow_link_a_group_comes_in_pieces_assembled_before_it_is_written() {
+        let a = PeerId::random();
+        let now = Instant::now();
+        let mut next = 0;
+        let mut fetch = BlobFetch::new();
+        let photo = blob(2, 60_000, false);
+        fetch.listed(listing(&[(photo, vec![0, 1, 2])]));
+        // A whole group took 4 s: half a group next, in pieces.
+        let (ticket, request) = ask(&mut fetch, a, now, &mut next).unwrap();
+        let later = now + Duration::from_secs(4);
+        assert!(matches!(fetch.replied(a, ticket, BlobResponse::Groups(groups(&request)), later), Reply::Write { .. }));
+        fetch.written(photo.hash, &[0], &[0], false);
+        let (ticket, request) = ask(&mut fetch, a, later, &mut next).unwrap();
+        assert_eq!(request, BlobRequest::Piece { hash: photo.hash, size: 60_000, index: 1, offset: 0, len: 8192 });
+        let piece = |index: u64, offset: u32, len: usize, proof: Vec<u8>| BlobResponse::Piece {
+            offset,
+            data: GroupData { index, data: vec![offset as u8; len], proof },
+        };
+        // Pieces that take a second each: the same size again.
+        let second = |n: u64| later + Duration::from_secs(n);
+        assert_eq!(fetch.replied(a, ticket, piece(1, 0, 8192, vec![]), second(1)), Reply::Nothing, "not whole yet");
+        let (ticket, request) = ask(&mut fetch, a, second(1), &mut next).unwrap();
+        assert_eq!(request, BlobRequest::Piece { hash: photo.hash, size: 60_000, index: 1, offset: 8192, len: 8192 });
+        let Reply::Write { groups, .. } = fetch.replied(a, ticket, piece(1, 8192, 8192, vec![5; 64]), second(2)) else {
+            panic!("the group is whole")
+        };
+        assert_eq!(groups[0].data.len(), 16_384);
+        assert_eq!((groups[0].data[0], groups[0].data[8192], groups[0].proof.len()), (0, 0, 64));
+        // A piece out of order is invalid; a failure drops what arrived of the group.
+        let (ticket, _) = ask(&mut fetch, a, second(2), &mut next).unwrap();
+        assert!(matches!(fetch.replied(a, ticket, piece(2, 4096, 8192, vec![]), second(3)), Reply::Invalid(_)));
+        let (ticket, request) = ask(&mut fetch, a, second(3), &mut next).unwrap();
+        assert_eq!(request, BlobRequest::Piece { hash: photo.hash, size: 60_000, index: 2, offset: 0, len: 8192 });
+        assert_eq!(fetch.replied(a, ticket, piece(2, 0, 8192, vec![]), second(4)), Reply::Nothing);
+        let (ticket, request) = ask(&mut fetch, a, second(4), &mut next).unwrap();
+        assert!(matches!(request, BlobRequest::Piece { index: 2, offset: 8192, .. }), "{request:?}");
+        fetch.failed(a, ticket);
+        let (_, request) = ask(&mut fetch, a, second(4), &mut next).unwrap();
+        assert!(matches!(request, BlobRequest::Piece { index: 2, offset: 0, len: 4096, .. }), "halved: {request:?}");
     }
 
     #[test]

@@ -902,9 +902,15 @@ fn list_blobs(node: &Node, text_only: bool) -> Listing {
     Listing { wants, count: wanted.len() as u64, bytes: wanted.iter().map(|blob| blob.size).sum() }
 }
 
-/// The groups `request` asks for, from a whole blob a live document names.
+/// The groups (or the piece of one) `request` asks for, from a whole blob
+/// a live document names.
 fn serve_groups(node: &Node, peer: PeerId, request: &BlobRequest, text_only: bool) -> BlobResponse {
-    let BlobRequest::Groups { hash, size, indices } = request;
+    let (hash, size, indices, piece) = match request {
+        BlobRequest::Groups { hash, size, indices } => (hash, *size, &indices[..], None),
+        BlobRequest::Piece { hash, size, index, offset, len } => {
+            (hash, *size, std::slice::from_ref(index), Some((*offset as usize, *len as usize)))
+        }
+    };
     let named = match node.named_blob(hash) {
         Ok(named) => named,
         Err(error) => {
@@ -912,7 +918,7 @@ fn serve_groups(node: &Node, peer: PeerId, request: &BlobRequest, text_only: boo
             return BlobResponse::Refused(Refusal::Internal.code().into());
         }
     };
-    let Some(named) = named.filter(|named| named.size == *size && (named.preview || !text_only)) else {
+    let Some(named) = named.filter(|named| named.size == size && (named.preview || !text_only)) else {
         return BlobResponse::Refused(Refusal::Missing.code().into());
     };
     if !node.blobs().has(hash) {
@@ -921,14 +927,30 @@ fn serve_groups(node: &Node, peer: PeerId, request: &BlobRequest, text_only: boo
     if indices.iter().any(|index| *index >= group_count(named.size)) {
         return BlobResponse::Refused(Refusal::Invalid.code().into());
     }
+    let read = |index: u64| {
+        node.blobs().read_group(hash, index).map_err(|error| {
+            warn!(peer = %short(&peer), %error, "reading a blob group for a peer");
+            BlobResponse::Refused(Refusal::Internal.code().into())
+        })
+    };
+    if let Some((offset, len)) = piece {
+        let group = match read(indices[0]) {
+            Ok(group) => group,
+            Err(refused) => return refused,
+        };
+        let Some(bytes) = group.data.get(offset..offset + len) else {
+            return BlobResponse::Refused(Refusal::Invalid.code().into());
+        };
+        // The proof goes with the group's last piece.
+        let proof = if offset + len == group.data.len() { group.proof } else { Vec::new() };
+        let data = GroupData { index: indices[0], data: bytes.to_vec(), proof };
+        return BlobResponse::Piece { offset: offset as u32, data };
+    }
     let mut groups = Vec::with_capacity(indices.len());
     for index in indices {
-        match node.blobs().read_group(hash, *index) {
+        match read(*index) {
             Ok(group) => groups.push(GroupData { index: *index, data: group.data, proof: group.proof }),
-            Err(error) => {
-                warn!(peer = %short(&peer), %error, "reading a blob group for a peer");
-                return BlobResponse::Refused(Refusal::Internal.code().into());
-            }
+            Err(refused) => return refused,
         }
     }
     BlobResponse::Groups(groups)
