@@ -26,7 +26,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 const PING_INTERVAL: Duration = Duration::from_secs(5);
 const PING_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connection limits (ARCHITECTURE.md, "Connections"). Configured peers
+/// Connection limits (`docs/design/sync.md`, "Connections"). Configured peers
 /// bypass them (the engine tells `limits` their peer ids).
 pub const MAX_PENDING_INCOMING: u32 = 16;
 pub const MAX_PENDING_OUTGOING: u32 = 32;

@@ -32,7 +32,7 @@ use super::behaviour::{Behaviour, BehaviourEvent};
 use super::short;
 use super::status::{NatStatus, PeerStatus, Reach, RelayStatus, SyncStatus};
 
-/// Relay server limits (ARCHITECTURE.md, "Hubs behind NAT"). A circuit
+/// Relay server limits (`docs/design/sync.md`, "Hubs behind NAT"). A circuit
 /// carries a hub's sync traffic until DCUtR replaces it or a limit closes
 /// it; the hub then connects through the relay again and the sync goes on
 /// where it stopped.
