@@ -30,18 +30,10 @@ fn measured(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration,
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("running convene {args:?}"))?;
-    let status_file = format!("/proc/{}/status", child.id());
+    let pid = child.id();
     let mut peak_kb = 0.0f64;
     while child.try_wait()?.is_none() {
-        if let Ok(status) = std::fs::read_to_string(&status_file) {
-            let hwm = status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .unwrap_or(0.0);
-            peak_kb = peak_kb.max(hwm);
-        }
+        peak_kb = peak_kb.max(convene_tests::resident_kb(pid, "VmHWM:") as f64);
         std::thread::sleep(Duration::from_millis(2));
     }
     let elapsed = started.elapsed();

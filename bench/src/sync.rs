@@ -108,16 +108,7 @@ impl BenchNode {
     /// Resident and peak resident memory of the running node, in MB.
     pub fn memory_mb(&self) -> Result<(f64, f64)> {
         let pid = self.child.as_ref().context("not running")?.id();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let field = |name: &str| -> f64 {
-            status
-                .lines()
-                .find(|line| line.starts_with(name))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .unwrap_or(0.0)
-                / 1024.0
-        };
+        let field = |name: &str| convene_tests::resident_kb(pid, name) as f64 / 1024.0;
         Ok((field("VmRSS:"), field("VmHWM:")))
     }
 

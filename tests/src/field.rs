@@ -306,14 +306,7 @@ impl FieldNode {
     fn peak_mb(&self) -> f64 {
         let Some(child) = &self.child else { return 0.0 };
         // `ip netns exec` execs the node: same pid.
-        std::fs::read_to_string(format!("/proc/{}/status", child.id()))
-            .ok()
-            .and_then(|status| {
-                status.lines().find(|line| line.starts_with("VmHWM:")).and_then(|line| {
-                    line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0)
-                })
-            })
-            .unwrap_or(0.0)
+        crate::resident_kb(child.id(), "VmHWM:") as f64 / 1024.0
     }
 
     pub(crate) fn log(&self) -> String {

@@ -81,16 +81,6 @@ impl Codec for RawCodec {
     }
 }
 
-/// A field of `/proc/PID/status` in kB (`VmRSS:`, `VmHWM:`); 0 if unreadable.
-pub fn resident_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// What the floods did, counted as they go.
 #[derive(Debug, Default)]
 pub struct Counts {

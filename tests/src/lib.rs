@@ -196,6 +196,16 @@ fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> R
     Run::from_output(shown, output)
 }
 
+/// A field of `/proc/PID/status` in kB (`VmRSS:`, `VmHWM:`); 0 if unreadable.
+pub fn resident_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// Polls `condition` until it holds or `timeout` passes; panics with
 /// `what` (and whatever `describe` says about the state) on time-out.
 pub fn wait_until(what: &str, timeout: std::time::Duration, condition: impl FnMut() -> bool) {

@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use convene_protocol::network::Genesis;
-use convene_tests::floods::{self, Counts, resident_kb};
+use convene_tests::floods::{self, Counts};
+use convene_tests::resident_kb;
 use convene_tests::{Network, TestNode, generate_corpus, path_str, peer, wait_until_or};
 use libp2p::Multiaddr;
 
