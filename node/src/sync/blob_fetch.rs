@@ -337,8 +337,13 @@ impl BlobFetch {
 
     /// Every connection to `peer` closed: what it was asked for is asked of others.
     pub(crate) fn gone(&mut self, peer: PeerId) {
-        if let Some(PeerState { asking: Some(Asking { hash, indices, .. }), .. }) = self.peers.remove(&peer) {
+        let Some(state) = self.peers.remove(&peer) else { return };
+        if let Some(Asking { hash, indices, .. }) = state.asking {
             self.give_back(hash, &indices);
+        }
+        // A group it was sending in pieces, between two of them.
+        if let Some(Assembly { hash, index, .. }) = state.assembly {
+            self.give_back(hash, &[index]);
         }
     }
 
@@ -490,6 +495,27 @@ mod tests {
             matches!(request, BlobRequest::Piece { index: 2, offset: 0, len: 8192, .. }),
             "from the group's start, no smaller than half a group: {request:?}"
         );
+    }
+
+    #[test]
+    fn a_peer_gone_between_two_pieces_gives_its_group_back() {
+        let (b, c) = (PeerId::random(), PeerId::random());
+        let now = Instant::now();
+        let mut next = 0;
+        let mut fetch = BlobFetch::new();
+        let photo = blob(2, 60_000, false);
+        fetch.listed(listing(&[(photo, vec![0, 1, 2])]));
+        let (ticket, request) = ask(&mut fetch, b, now, &mut next).unwrap();
+        let slow = now + Duration::from_secs(4);
+        fetch.replied(b, ticket, BlobResponse::Groups(groups(&request)), slow);
+        fetch.written(photo.hash, &[0], &[0], false);
+        let (ticket, request) = ask(&mut fetch, b, slow, &mut next).unwrap();
+        assert_eq!(request, BlobRequest::Piece { hash: photo.hash, size: 60_000, index: 1, offset: 0, len: 8192 });
+        let piece = BlobResponse::Piece { offset: 0, data: GroupData { index: 1, data: vec![1; 8192], proof: vec![] } };
+        assert_eq!(fetch.replied(b, ticket, piece, slow + Duration::from_secs(1)), Reply::Nothing);
+        fetch.gone(b);
+        let (_, request) = ask(&mut fetch, c, slow, &mut next).unwrap();
+        assert_eq!(request, BlobRequest::Groups { hash: photo.hash, size: 60_000, indices: vec![1] });
     }
 
     #[test]
