@@ -231,9 +231,15 @@ pub fn run(mapping: Mapping) -> Result<Outcome, String> {
     })?;
     let nat = [nat_of(&r), nat_of(&a), nat_of(&b)].map(Option::unwrap_or_default);
 
-    // Hole punching has had its chance by now (it is tried at once on a
-    // relayed connection); a few seconds more for the status to settle.
-    std::thread::sleep(Duration::from_secs(3));
+    // Hole punching is tried at once on a relayed connection; either hub
+    // logs how it ended, and A's row of B then says how B is reached.
+    wait("hole punching to succeed or fail, and A's status to say so", Duration::from_secs(60), &all, || {
+        let logs = [a.log(), b.log()];
+        let punched = logs.iter().any(|log| log.contains("hole punched: a direct connection"));
+        let not = logs.iter().any(|log| log.contains("no hole punched"));
+        let (reached, _) = reach(&row(&a.sync().unwrap_or_default(), &b_id));
+        (punched && reached == "hole-punched") || (not && !punched && reached == "relayed")
+    })?;
     let a_sync = a.sync().unwrap_or_default();
     let a_sees_b = row(&a_sync, &b_id);
     let b_peers = b.sync().map(|sync| sync["peers"].clone()).unwrap_or_default();

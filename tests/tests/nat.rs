@@ -106,15 +106,17 @@ async fn ask_for_a_slot(relay: &libp2p::Multiaddr, member: Option<&convene_proto
             .into(),
     });
     client.dial(relay.clone()).expect("dial the relay");
-    loop {
+    // The relay decides on a slot by what the client said in identify: the
+    // client asks once it has both heard the relay's and sent its own.
+    let (mut heard, mut told) = (false, false);
+    while !(heard && told) {
         match client.select_next_some().await {
-            SwarmEvent::Behaviour(SlotSeekerEvent::Identify(libp2p::identify::Event::Received { .. })) => break,
+            SwarmEvent::Behaviour(SlotSeekerEvent::Identify(libp2p::identify::Event::Received { .. })) => heard = true,
+            SwarmEvent::Behaviour(SlotSeekerEvent::Identify(libp2p::identify::Event::Sent { .. })) => told = true,
             SwarmEvent::OutgoingConnectionError { error, .. } => panic!("cannot reach the relay: {error}"),
             _ => {}
         }
     }
-    // The relay hears this client's identify as this client hears its own.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     client.listen_on(relay.clone().with(libp2p::multiaddr::Protocol::P2pCircuit)).expect("listen through the relay");
     loop {
         match client.select_next_some().await {
