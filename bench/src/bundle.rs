@@ -124,18 +124,10 @@ fn blobs(convene: &Path) -> Result<()> {
     if ids.len() < FILES / 2 {
         bail!("{} submissions take attachments; {} needed", ids.len(), FILES / 2);
     }
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
     for (index, pair) in (0..FILES).collect::<Vec<_>>().chunks(2).enumerate() {
         let mut paths = Vec::new();
         for file in pair {
-            let mut bytes = b"%PDF-1.4\n".to_vec();
-            while bytes.len() < FILE_BYTES {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                bytes.extend_from_slice(&state.to_le_bytes());
-            }
-            bytes.truncate(FILE_BYTES);
+            let bytes = convene_tests::photos::pdf_of(*file as u64 + 1, FILE_BYTES);
             let path = scratch.path().join(format!("file-{file}.pdf"));
             std::fs::write(&path, &bytes)?;
             paths.push(utf8(&path)?);

@@ -345,11 +345,16 @@ impl Drop for RunningNode {
 pub struct XorShift(pub u64);
 
 impl XorShift {
-    /// A number below `bound`.
-    pub fn below(&mut self, bound: u64) -> u64 {
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
-        self.0 % bound
+        self.0
+    }
+
+    /// A number below `bound`.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
     }
 }

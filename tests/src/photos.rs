@@ -71,11 +71,9 @@ pub fn photo_of_about(seed: u64, kb: usize) -> Vec<u8> {
     let mut side = 400.0f64;
     loop {
         let (width, height) = (side as u32, (side * 0.75) as u32);
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut noise = crate::XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let picture = image::RgbImage::from_fn(width, height, |_, _| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = noise.next_u64();
             image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
         });
         let mut jpeg = Vec::new();
@@ -88,4 +86,16 @@ pub fn photo_of_about(seed: u64, kb: usize) -> Vec<u8> {
         }
         side *= ratio.sqrt();
     }
+}
+
+/// A PDF of exactly `size` bytes that does not compress, different for
+/// each `seed` (a PDF is stored as given, with no preview).
+pub fn pdf_of(seed: u64, size: usize) -> Vec<u8> {
+    let mut noise = crate::XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    while bytes.len() < size {
+        bytes.extend_from_slice(&noise.next_u64().to_le_bytes());
+    }
+    bytes.truncate(size);
+    bytes
 }

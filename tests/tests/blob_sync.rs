@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use convene_tests::photos::photo_with_gps;
+use convene_tests::photos::{pdf_of, photo_with_gps};
 use convene_tests::{Network, TestNode, generate_corpus, path_str, wait_until, wait_until_or};
 use serde_json::Value;
 
@@ -28,20 +28,6 @@ fn groups_held(node: &TestNode, hash: &str) -> u64 {
     std::fs::read(have_path(node, hash)).map_or(0, |have| have.iter().filter(|flag| **flag == 1).count() as u64)
 }
 
-/// A PDF of `size` bytes that does not compress (PDFs are kept as given).
-fn pdf(size: usize) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.7\n".to_vec();
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    while bytes.len() < size {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        bytes.extend_from_slice(&x.to_le_bytes());
-    }
-    bytes.truncate(size);
-    bytes
-}
-
 /// A hub with one report carrying a photo and a PDF of `pdf_size` bytes:
 /// the report's id and its attachments (photo first).
 fn hub_with_files(network: &Network, pdf_size: usize) -> (TestNode, String, Vec<Value>) {
@@ -59,7 +45,7 @@ fn hub_with_files(network: &Network, pdf_size: usize) -> (TestNode, String, Vec<
     let photo = scratch.join("photo.jpg");
     std::fs::write(&photo, photo_with_gps()).unwrap();
     let notes = scratch.join("notes.pdf");
-    std::fs::write(&notes, pdf(pdf_size)).unwrap();
+    std::fs::write(&notes, pdf_of(1, pdf_size)).unwrap();
     hub.run(&["attach", &id, path_str(&photo), path_str(&notes)]).ok();
     let shown = hub.run(&["show", &id, "--json"]).ok().json();
     let attachments = shown["fields"]["attachments"].as_array().expect("attachments").clone();
