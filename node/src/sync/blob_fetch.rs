@@ -174,6 +174,12 @@ impl BlobFetch {
         (self.count, self.bytes)
     }
 
+    /// Whether there may be blob groups to ask for: some wanted, or the
+    /// list out of date.
+    pub(crate) fn has_work(&self) -> bool {
+        self.dirty || self.wants.iter().any(|want| !want.missing.is_empty())
+    }
+
     /// Whether `peer` has no blob request in flight and holds, as far as
     /// is known, a group this node lacks that no one is fetching.
     pub(crate) fn may_ask(&self, peer: PeerId, now: Instant) -> bool {
@@ -184,13 +190,8 @@ impl BlobFetch {
         self.wants.iter().any(|want| !want.missing.is_empty() && !want.absent_at(peer, now))
     }
 
-    /// The next request to `peer`, if any, with the ticket `ticket` gives it.
-    pub(crate) fn ask(
-        &mut self,
-        peer: PeerId,
-        now: Instant,
-        ticket: impl FnOnce(&BlobRequest) -> Ticket,
-    ) -> Option<BlobRequest> {
+    /// The next request to `peer`, if any, to be sent with `ticket`.
+    pub(crate) fn ask(&mut self, peer: PeerId, now: Instant, ticket: Ticket) -> Option<BlobRequest> {
         let state = self.peers.entry(peer).or_default();
         if state.asking.is_some() || state.unsupported {
             return None;
@@ -204,7 +205,6 @@ impl BlobFetch {
             let offset = assembly.data.len();
             let len = piece.unwrap_or(GROUP_BYTES).min(group_span(size, index).1 as usize - offset);
             let request = BlobRequest::Piece { hash, size, index, offset: offset as u32, len: len as u32 };
-            let ticket = ticket(&request);
             let state = self.peers.entry(peer).or_default();
             state.assembly = Some(assembly);
             state.asking =
@@ -227,7 +227,6 @@ impl BlobFetch {
             }
             _ => (BlobRequest::Groups { hash, size, indices: indices.clone() }, None),
         };
-        let ticket = ticket(&request);
         self.peers.entry(peer).or_default().asking = Some(Asking { ticket, hash, indices, piece_at, sent: now });
         Some(request)
     }
@@ -297,8 +296,7 @@ impl BlobFetch {
                 self.give_back(hash, &unreturned);
                 match self.wants.iter().find(|want| want.blob.hash == hash) {
                     Some(want) if !groups.is_empty() => Reply::Write { blob: want.blob, groups },
-                    Some(_) => Reply::Nothing,
-                    None => Reply::Nothing,
+                    _ => Reply::Nothing,
                 }
             }
             BlobResponse::Refused(code) => {
@@ -402,13 +400,8 @@ mod tests {
     }
 
     fn ask(fetch: &mut BlobFetch, peer: PeerId, now: Instant, next: &mut u64) -> Option<(Ticket, BlobRequest)> {
-        let mut given = None;
-        let request = fetch.ask(peer, now, |_| {
-            *next += 1;
-            given = Some(Ticket(*next));
-            Ticket(*next)
-        })?;
-        Some((given.expect("a ticket"), request))
+        *next += 1;
+        Some((Ticket(*next), fetch.ask(peer, now, Ticket(*next))?))
     }
 
     fn groups(request: &BlobRequest) -> Vec<GroupData> {

@@ -588,27 +588,23 @@ impl Engine {
     }
 
     fn on_job(&mut self, job: Job) {
-        let disk_full = match &job {
-            Job::Ingested { tally, .. } => tally.disk_full,
-            Job::GroupsWritten { disk_full, .. } => *disk_full,
-            _ => false,
-        };
-        if disk_full && !self.disk_paused {
-            self.disk_paused = true;
-            warn!("the disk is full: fetching from peers is paused until there is room");
-        }
-        let peer = match &job {
-            Job::BlobsListed(listing) => {
-                self.machine.blobs_listed(listing.clone(), Instant::now());
-                return;
+        let now = Instant::now();
+        // Jobs that stand whether or not their peer is still here.
+        let job = match job {
+            Job::BlobsListed(listing) => return self.machine.blobs_listed(listing, now),
+            Job::GroupsWritten { peer, hash, written, disk_full } => {
+                if disk_full {
+                    self.pause_for_full_disk();
+                }
+                return self.machine.groups_written(peer, hash, written, now);
             }
-            Job::Respond { peer, .. }
-            | Job::Started { peer, .. }
-            | Job::Missing { peer, .. }
-            | Job::Ingested { peer, .. }
-            | Job::BlobRespond { peer, .. }
-            | Job::GroupsWritten { peer, .. } => *peer,
+            job => job,
         };
+        if let Job::Ingested { tally, .. } = &job
+            && tally.disk_full
+        {
+            self.pause_for_full_disk();
+        }
         if let Job::BlobRespond { peer, delayed: true, .. } = &job
             && let Some(count) = self.delayed.get_mut(peer)
         {
@@ -617,15 +613,18 @@ impl Engine {
                 self.delayed.remove(peer);
             }
         }
-        if let Job::GroupsWritten { peer, hash, written, .. } = job {
-            // Whether or not the peer is still here, the groups are done.
-            return self.machine.groups_written(peer, hash, written, Instant::now());
-        }
+        let peer = match &job {
+            Job::Respond { peer, .. }
+            | Job::Started { peer, .. }
+            | Job::Missing { peer, .. }
+            | Job::Ingested { peer, .. }
+            | Job::BlobRespond { peer, .. } => *peer,
+            Job::BlobsListed(_) | Job::GroupsWritten { .. } => unreachable!("handled above"),
+        };
         if !self.machine.known(peer) {
             // It left and was not configured: its row is gone, and so is this.
             return;
         }
-        let now = Instant::now();
         match job {
             Job::Respond { peer, channel, response, sent } => {
                 self.machine.responded(peer, &response, &sent, now);
@@ -640,6 +639,14 @@ impl Engine {
                 self.blob_respond(peer, channel, response, delayed)
             }
             Job::BlobsListed(_) | Job::GroupsWritten { .. } => unreachable!("handled above"),
+        }
+    }
+
+    /// Storing failed on a full disk: fetching pauses until there is room.
+    fn pause_for_full_disk(&mut self) {
+        if !self.disk_paused {
+            self.disk_paused = true;
+            warn!("the disk is full: fetching from peers is paused until there is room");
         }
     }
 

@@ -965,13 +965,9 @@ impl Machine {
         if self.blobs.list_due(now) {
             self.list_blobs(now);
         }
-        let next = &mut self.next_ticket;
-        let asked = self.blobs.ask(peer, now, |_| {
-            *next += 1;
-            Ticket(*next - 1)
-        });
-        if let Some(request) = asked {
-            let ticket = Ticket(self.next_ticket - 1);
+        let ticket = Ticket(self.next_ticket);
+        if let Some(request) = self.blobs.ask(peer, now, ticket) {
+            self.next_ticket += 1;
             self.peer(peer).status.bytes_out += wire_len(&request.encode());
             self.actions.push(Action::SendBlob { peer, request, ticket });
         }
@@ -1412,10 +1408,11 @@ impl Machine {
     /// Asks the engine to fetch from `peer` when ids wait (it first looks
     /// whether the disk has room).
     fn pump_fetches(&mut self, peer: PeerId) {
+        let blobs = self.blobs.has_work();
         let state = self.peer(peer);
         // Blob groups are asked for once the entries are (`fetch`); a peer
         // that holds none now is tried again on the engine's tick.
-        if !state.queue.is_empty() || !state.news.is_empty() || (state.entries_idle() && state.member) {
+        if !state.queue.is_empty() || !state.news.is_empty() || (blobs && state.entries_idle() && state.member) {
             self.actions.push(Action::MayFetch(peer));
         }
     }
