@@ -260,53 +260,15 @@ impl BlobStore {
     /// A group that does not verify is refused ([`BlobError::Tampered`])
     /// and nothing is written.
     pub fn write_group(&self, hash: &BlobHash, size: u64, index: u64, data: &[u8], proof: &[u8]) -> Result<Progress> {
-        let total = group_count(size);
-        let cv = tree::verify(&hash.0, size, index, data, proof).map_err(|mismatch| tampered(hash, index, mismatch))?;
-        let _writer = self.lock();
-        if self.has(hash) {
-            return Ok(Progress { held: total, total });
+        let (mut refused, progress) = self.write_groups(hash, size, &[Incoming { index, data, proof }])?;
+        match refused.pop().flatten() {
+            Some(tampered) => Err(tampered),
+            None => Ok(progress),
         }
-        if total == 1 {
-            write_atomic(&self.path(hash), data)?;
-            return Ok(Progress { held: 1, total });
-        }
-        let data_path = self.partial_path(hash, "");
-        let cvs_path = self.partial_path(hash, "cvs");
-        let have_path = self.partial_path(hash, "have");
-        let open =
-            |path: &Path| OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path);
-        let file = open(&data_path).map_err(io_error(&data_path))?;
-        let held_size = file.metadata().map_err(io_error(&data_path))?.len();
-        let have_file = open(&have_path).map_err(io_error(&have_path))?;
-        let mut have = Vec::new();
-        (&have_file).read_to_end(&mut have).map_err(io_error(&have_path))?;
-        if held_size == 0 && !have.contains(&1) {
-            file.set_len(size).map_err(io_error(&data_path))?;
-            sync_dir(&self.dir.join("partial"))?;
-        } else if held_size != size {
-            return Err(BlobError::SizeMismatch { hash: *hash, held: held_size, claimed: size });
-        }
-        have.resize(total as usize, 0);
-        if have[index as usize] != 1 {
-            let cvs = open(&cvs_path).map_err(io_error(&cvs_path))?;
-            file.write_all_at(data, index * GROUP_BYTES).map_err(io_error(&data_path))?;
-            cvs.write_all_at(&cv, index * 32).map_err(io_error(&cvs_path))?;
-            file.sync_data().map_err(io_error(&data_path))?;
-            cvs.sync_data().map_err(io_error(&cvs_path))?;
-            // Only now, with its bytes on disk, is the group marked held.
-            have_file.write_all_at(&[1], index).map_err(io_error(&have_path))?;
-            have_file.sync_data().map_err(io_error(&have_path))?;
-            have[index as usize] = 1;
-        }
-        let held = have.iter().filter(|flag| **flag == 1).count() as u64;
-        if held == total {
-            self.move_into_place(hash)?;
-        }
-        Ok(Progress { held, total })
     }
 
-    /// [`BlobStore::write_group`] for several groups of one blob: each is
-    /// verified, those that verify are written and synced together (their
+    /// Several groups of one blob: each is verified as by
+    /// [`BlobStore::write_group`], those that verify are written and synced together (their
     /// bytes and CVs, then their `.have` bytes: one sync of each file, not
     /// one per group). Returns, in order, why each group was refused
     /// (`None` when kept), and where the blob stands.
@@ -328,17 +290,15 @@ impl BlobStore {
                 Err(mismatch) => refused.push(Some(tampered(hash, group.index, mismatch))),
             }
         }
-        if total == 1 {
-            // The blob whole in one group: written atomically as it is.
-            let progress = match good.first() {
-                Some((group, _)) => self.write_group(hash, size, 0, group.data, group.proof)?,
-                None => Progress { held: u64::from(self.has(hash)), total },
-            };
-            return Ok((refused, progress));
-        }
         let _writer = self.lock();
         if self.has(hash) {
             return Ok((refused, Progress { held: total, total }));
+        }
+        if total == 1 {
+            // The blob whole in one group: written atomically as it is.
+            let Some((group, _)) = good.first() else { return Ok((refused, Progress { held: 0, total })) };
+            write_atomic(&self.path(hash), group.data)?;
+            return Ok((refused, Progress { held: 1, total }));
         }
         let data_path = self.partial_path(hash, "");
         let cvs_path = self.partial_path(hash, "cvs");
