@@ -17,6 +17,7 @@ mod api;
 pub mod bidi;
 #[cfg(test)]
 mod contrast;
+pub mod dates;
 mod error;
 pub mod guard;
 pub mod i18n;

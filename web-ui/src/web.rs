@@ -24,7 +24,7 @@ use convene_node::sync::SyncStatus;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::WebState;
-use crate::i18n::{Lang, tr};
+use crate::i18n::{Arg, Lang, tr, tr_args};
 
 /// The stylesheet, embedded.
 pub const STYLE_CSS: &str = include_str!("../assets/style.css");
@@ -134,6 +134,17 @@ impl Ctx {
         tr(self.lang, key)
     }
 
+    /// A UI message with arguments in the visitor's language (a count
+    /// picks its plural form).
+    pub fn tf(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        tr_args(self.lang, key, args)
+    }
+
+    /// A moment as a `<time>` in the visitor's language.
+    pub fn moment(&self, ms: u64) -> Markup {
+        crate::dates::moment(self.lang, ms)
+    }
+
     /// The CSRF token for this visitor's forms.
     pub fn csrf_token(&self) -> String {
         blake3::keyed_hash(&self.csrf_key, self.nonce.as_bytes()).to_hex().to_string()
@@ -231,13 +242,13 @@ fn sync_bar(ctx: &Ctx) -> Markup {
                 Some(sync) => {
                     a href="/network" {
                         span.dot.on[sync.connected() > 0] {}
-                        (sync.connected()) " " (ctx.t("sync.peers_online"))
+                        (ctx.tf("sync.peers_online", &[("n", Arg::Count(sync.connected() as u64))]))
                         " · " (ctx.t("sync.last")) ": "
                         @match sync.last_sync_ms {
-                            Some(ms) => (format_time(ms)),
+                            Some(ms) => (ctx.moment(ms)),
                             None => (ctx.t("sync.never")),
                         }
-                        " · " (sync.entries_waiting) " " (ctx.t("sync.entries_waiting"))
+                        " · " (ctx.tf("sync.entries_waiting", &[("n", Arg::Count(sync.entries_waiting as u64))]))
                         @if sync.paused_disk_full {
                             " · " strong { (ctx.t("sync.paused_disk_full")) }
                         }
@@ -272,7 +283,7 @@ pub fn format_time(ms: u64) -> String {
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -329,7 +340,11 @@ fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
             Lang::Fr | Lang::Es => space::mb(bytes).replace('.', ","),
             _ => space::mb(bytes),
         };
-        return Some(crate::i18n::fill(tr(lang, "error.disk_full"), &[("free", &mb(free)), ("needed", &mb(needed))]));
+        return Some(tr_args(
+            lang,
+            "error.disk_full",
+            &[("free", Arg::Text(&mb(free))), ("needed", Arg::Text(&mb(needed)))],
+        ));
     }
     let (key, name) = match error {
         NodeError::IdentityExists(name) => ("error.identity_exists", name.as_str()),
@@ -346,7 +361,10 @@ fn refusal_words(lang: Lang, error: &NodeError) -> Option<String> {
         NodeError::TooManyDrafts { .. } => ("error.too_many_drafts", ""),
         _ => return None,
     };
-    Some(crate::i18n::fill(tr(lang, key), &[("name", name)]))
+    if name.is_empty() {
+        return Some(tr(lang, key).to_owned());
+    }
+    Some(tr_args(lang, key, &[("name", Arg::Text(&crate::i18n::isolate(name)))]))
 }
 
 impl IntoResponse for PageError {

@@ -562,9 +562,13 @@ async fn refusals_by_the_node_are_in_the_visitors_language() {
     let mut client = with_identity(&app, "ama").await;
     client.headers.push(("accept-language".into(), "es".into()));
     let taken = client.submit_form("/identities", "/identities", &[("name", "ama")]).await;
-    assert!(taken.body.contains("Ya existe una identidad llamada «ama»; elija otro nombre."), "{}", taken.body);
+    assert!(
+        taken.body.contains("Ya existe una identidad llamada «\u{2068}ama\u{2069}»; elija otro nombre."),
+        "{}",
+        taken.body
+    );
     let bad = client.submit_form("/identities", "/identities", &[("name", "a b")]).await;
-    assert!(bad.body.contains("«a b» no puede ser un nombre de identidad"), "{}", bad.body);
+    assert!(bad.body.contains("«\u{2068}a b\u{2069}» no puede ser un nombre de identidad"), "{}", bad.body);
     let address = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
     assert!(address.body.contains("Esta no es una dirección de par."), "{}", address.body);
     for english in ["already exists", "not a valid", "is not a peer"] {
@@ -659,7 +663,7 @@ async fn a_file_is_attached_with_the_form_kept_by_an_edit_and_removed_when_ticke
     let sent = client.request(Method::POST, &uri, Some(&content_type), body).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = client.get(&sent.location()).await;
-    assert!(page.body.contains("minutes.pdf: a PDF may carry its author"), "the convener is told");
+    assert!(page.body.contains("\u{2068}minutes.pdf\u{2069}: a PDF may carry its author"), "the convener is told");
     let path = sent.location().split('?').next().unwrap().to_owned();
     let id = path.trim_start_matches("/s/").to_owned();
     let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;

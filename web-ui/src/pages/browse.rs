@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::WebState;
+use crate::i18n::Arg;
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, encode_query};
 
@@ -51,6 +52,13 @@ impl BrowseQuery {
         }
     }
 
+    /// Whether a filter other than the words is set.
+    fn filtering(&self) -> bool {
+        [&self.kind, &self.country, &self.principle, &self.risk, &self.stage, &self.language, &self.from, &self.to]
+            .iter()
+            .any(|value| !value.trim().is_empty())
+    }
+
     /// The query string of these filters at another offset.
     fn at(&self, offset: usize) -> String {
         let pairs = [
@@ -85,53 +93,83 @@ pub(crate) async fn page(
     let page = blocking(ctx.lang, &state, move |node| node.list(&filter, offset, PAGE_SIZE)).await?;
     let taxonomy = Taxonomy::v1();
     let lang = ctx.lang.code();
+    let pages = page.total.div_ceil(PAGE_SIZE).max(1);
+    let past_end = page.total > 0 && offset >= page.total;
+    let last_page = (pages - 1) * PAGE_SIZE;
+    let pages_arg = Arg::Count(pages as u64);
     let body = html! {
+        section.welcome {
+            p { (ctx.t("home.welcome")) }
+            p { a.button #welcome-write href="/new" { (ctx.t("home.write")) } }
+        }
         form.filters method="get" action="/" role="search" {
-            div.field {
-                label for="q-text" { (ctx.t("browse.text")) }
-                input #q-text type="search" name="text" dir="auto" value=(query.text);
+            div.search {
+                div.field {
+                    label for="q-text" { (ctx.t("browse.text")) }
+                    input #q-text type="search" name="text" dir="auto" value=(query.text);
+                }
+                div.actions { button type="submit" { (ctx.t("action.filter")) } }
             }
-            div.field {
-                label for="q-kind" { (ctx.t("common.kind")) }
-                select #q-kind name="kind" {
-                    option value="" { (ctx.t("browse.all")) }
-                    @for kind in SubmissionKind::ALL {
-                        option value=(kind.as_str()) selected[query.kind == kind.as_str()] { (kind_label(&ctx, kind)) }
+            // Folded unless a filter is set: on a phone the results come
+            // first; without JavaScript the summary still opens it.
+            details.more-filters open[query.filtering()] {
+                summary { (ctx.t("browse.filters")) }
+                div.filter-grid {
+                    div.field {
+                        label for="q-kind" { (ctx.t("common.kind")) }
+                        select #q-kind name="kind" {
+                            option value="" { (ctx.t("browse.all")) }
+                            @for kind in SubmissionKind::ALL {
+                                option value=(kind.as_str()) selected[query.kind == kind.as_str()] { (kind_label(&ctx, kind)) }
+                            }
+                        }
+                    }
+                    (code_select(&ctx, "principle", ctx.t("field.principles"), &taxonomy.principles, &query.principle))
+                    (code_select(&ctx, "risk", ctx.t("field.risks"), &taxonomy.risks, &query.risk))
+                    (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
+                    div.field {
+                        label for="q-country" { (ctx.t("field.country")) }
+                        input #q-country name="country" maxlength="2" size="3" dir="auto" value=(query.country);
+                    }
+                    div.field {
+                        label for="q-language" { (ctx.t("common.language")) }
+                        input #q-language name="language" maxlength="16" size="6" dir="auto" value=(query.language);
+                    }
+                    div.field {
+                        label for="q-from" { (ctx.t("browse.from")) }
+                        input #q-from type="date" name="from" value=(query.from);
+                    }
+                    div.field {
+                        label for="q-to" { (ctx.t("browse.to")) }
+                        input #q-to type="date" name="to" value=(query.to);
                     }
                 }
+                div.actions { button type="submit" { (ctx.t("action.filter")) } }
             }
-            (code_select(&ctx, "principle", ctx.t("field.principles"), &taxonomy.principles, &query.principle))
-            (code_select(&ctx, "risk", ctx.t("field.risks"), &taxonomy.risks, &query.risk))
-            (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
-            div.field {
-                label for="q-country" { (ctx.t("field.country")) }
-                input #q-country name="country" maxlength="2" size="3" dir="auto" value=(query.country);
-            }
-            div.field {
-                label for="q-language" { (ctx.t("common.language")) }
-                input #q-language name="language" maxlength="16" size="6" dir="auto" value=(query.language);
-            }
-            div.field {
-                label for="q-from" { (ctx.t("browse.from")) }
-                input #q-from type="date" name="from" value=(query.from);
-            }
-            div.field {
-                label for="q-to" { (ctx.t("browse.to")) }
-                input #q-to type="date" name="to" value=(query.to);
-            }
-            div.actions { button type="submit" { (ctx.t("action.filter")) } }
         }
-        p #result-count { (page.total) " " (ctx.t("browse.results")) }
-        @if page.rows.is_empty() {
-            p { (ctx.t("browse.empty")) }
+        @if page.total == 0 {
+            p #result-count { (ctx.t("browse.empty")) }
         } @else {
+            p #result-count {
+                (ctx.tf("browse.results", &[("n", Arg::Count(page.total as u64))]))
+                @if !past_end {
+                    " · " span #page-of { (ctx.tf("browse.page", &[("page", Arg::Count((offset / PAGE_SIZE + 1) as u64)), ("pages", pages_arg)])) }
+                }
+            }
+        }
+        @if past_end {
+            p #past-end {
+                (ctx.tf("browse.past_end", &[("pages", pages_arg)])) " "
+                a href={ "/" (query.at(last_page)) } { (ctx.t("browse.last_page")) }
+            }
+        } @else if !page.rows.is_empty() {
             ol.results start=(offset + 1) {
                 @for row in &page.rows {
                     li {
                         a href={ "/s/" (row.id) } { bdi { (row.summary.title) } }
                         div.meta {
                             span.kind { (kind_label(&ctx, row.summary.kind)) }
-                            @if let Some(date) = &row.summary.date { " · " (date) }
+                            @if let Some(date) = &row.summary.date { " · " (crate::dates::date(ctx.lang, date)) }
                             @if let Some(country) = &row.summary.country { " · " bdi { (country) } }
                             " · " bdi lang=(row.summary.language) { (row.summary.language) }
                         }
@@ -141,12 +179,14 @@ pub(crate) async fn page(
                 }
             }
         }
-        nav.paging aria-label=(ctx.t("browse.pages")) {
-            @if offset > 0 {
-                a rel="prev" href={ "/" (query.at(offset.saturating_sub(PAGE_SIZE))) } { (ctx.t("browse.prev")) }
-            }
-            @if offset + PAGE_SIZE < page.total {
-                a rel="next" href={ "/" (query.at(offset + PAGE_SIZE)) } { (ctx.t("browse.next")) }
+        @if page.total > PAGE_SIZE && !past_end {
+            nav.paging aria-label=(ctx.t("browse.pages")) {
+                @if offset > 0 {
+                    a rel="prev" href={ "/" (query.at(offset.saturating_sub(PAGE_SIZE))) } { (ctx.t("browse.prev")) }
+                }
+                @if offset + PAGE_SIZE < page.total {
+                    a rel="next" href={ "/" (query.at(offset + PAGE_SIZE)) } { (ctx.t("browse.next")) }
+                }
             }
         }
     };

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use convene_protocol::kinds::SubmissionKind;
 
 use crate::WebState;
-use crate::i18n::fill;
+use crate::i18n::Arg;
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
@@ -71,7 +71,7 @@ async fn render(
                     @for (kind, count) in &status.store.documents {
                         li { (count) " × " (SubmissionKind::parse(kind).map(|kind| kind_label(&ctx, kind)).unwrap_or(kind.as_str())) }
                     }
-                    li { (status.store.entries) " " (ctx.t("net.entries_signed")) " (" (status.store.entry_bytes / 1024) " KiB)" }
+                     li { (ctx.tf("net.entries_signed", &[("n", Arg::Count(status.store.entries as u64))])) " (" (status.store.entry_bytes / 1024) " KiB)" }
                     @if status.store.withdrawn > 0 { li { (status.store.withdrawn) " × " (ctx.t("sub.entry.withdraw")) } }
                 }
             }
@@ -101,7 +101,7 @@ async fn render(
                 dt { (ctx.t("net.files")) }
                 dd {
                     @if sync.blobs_waiting > 0 {
-                        (fill(ctx.t("net.files_waiting"), &[("n", &sync.blobs_waiting.to_string()), ("mb", &format!("{:.1}", sync.blob_bytes_waiting as f64 / 1e6))]))
+                        (ctx.tf("net.files_waiting", &[("n", Arg::Count(sync.blobs_waiting as u64)), ("mb", Arg::Text(&format!("{:.1}", sync.blob_bytes_waiting as f64 / 1e6)))]))
                     } @else {
                         (ctx.t("net.files_here"))
                     }
@@ -133,10 +133,10 @@ async fn render(
                                             br; small.reach { (reach_words(&ctx, reach, peer.relay.as_deref())) }
                                         }
                                         @if let (true, Some(ms)) = (peer.connected, peer.rtt_ms) {
-                                            br; small { (fill(ctx.t("net.rtt"), &[("ms", &ms.to_string())])) }
+                                            br; small { (ctx.tf("net.rtt", &[("ms", Arg::Count(ms as u64))])) }
                                         }
                                         @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
-                                            br; small { (fill(ctx.t("net.reconnecting"), &[("time", &format_time(at))])) }
+                                            br; small { (ctx.tf("net.reconnecting", &[("time", Arg::Text(&crate::dates::date_time_text(ctx.lang, at)))])) }
                                         }
                                         br;
                                         @match &peer.peer_id {
@@ -154,23 +154,23 @@ async fn render(
                                             }
                                         }
                                     }
-                                    td { @match peer.last_sync_ms { Some(ms) => (format_time(ms)), None => (ctx.t("sync.never")) } }
+                                    td { @match peer.last_sync_ms { Some(ms) => (ctx.moment(ms)), None => (ctx.t("sync.never")) } }
                                     td {
                                         (peer.entries_received) " / " (peer.entries_sent)
                                         @if peer.unconfirmed > 0 {
-                                            br; small { (fill(ctx.t("net.awaiting_receipt"), &[("n", &peer.unconfirmed.to_string())])) }
+                                            br; small { (ctx.tf("net.awaiting_receipt", &[("n", Arg::Count(peer.unconfirmed as u64))])) }
                                         }
                                         @if peer.waiting > 0 {
-                                            br; small { (fill(ctx.t("net.waiting"), &[("n", &peer.waiting.to_string())])) }
+                                            br; small { (ctx.tf("net.waiting", &[("n", Arg::Count(peer.waiting as u64))])) }
                                         }
                                         @if let (Some(rate), Some(eta)) = (peer.receiving_bytes_per_s, peer.eta_s) {
-                                            br; small { (fill(ctx.t("net.receiving"), &[("rate", &format!("{:.1}", rate as f64 / 1000.0)), ("eta", &eta.to_string())])) }
+                                            br; small { (ctx.tf("net.receiving", &[("rate", Arg::Text(&format!("{:.1}", rate as f64 / 1000.0))), ("eta", Arg::Count(eta as u64))])) }
                                         }
                                     }
                                     td {
                                         (peer.bytes_in) " / " (peer.bytes_out)
                                         @if peer.blob_bytes_received + peer.blob_bytes_sent > 0 {
-                                            br; small { (fill(ctx.t("net.file_bytes"), &[("in", &(peer.blob_bytes_received / 1000).to_string()), ("out", &(peer.blob_bytes_sent / 1000).to_string())])) }
+                                            br; small { (ctx.tf("net.file_bytes", &[("in", Arg::Count(peer.blob_bytes_received / 1000)), ("out", Arg::Count(peer.blob_bytes_sent / 1000))])) }
                                         }
                                     }
                                     td {
@@ -249,7 +249,7 @@ fn reach_words(ctx: &Ctx, reach: Reach, relay: Option<&str>) -> String {
         Reach::HolePunched => ctx.t("net.reach_hole_punched").to_owned(),
         Reach::Relayed => {
             let relay = relay.map_or(String::new(), |id| format!("…{}", &id[id.len().saturating_sub(8)..]));
-            fill(ctx.t("net.reach_relayed"), &[("relay", &relay)])
+            ctx.tf("net.reach_relayed", &[("relay", Arg::Text(&relay))])
         }
     }
 }
@@ -285,7 +285,7 @@ pub(crate) async fn add_peer(
         Err(_) => {
             let mut message = ctx.t("net.bad_addr").to_owned();
             if let Some(meant) = convene_node::sync::peers::suggest_peer_addr(&typed) {
-                message = format!("{message} {}", fill(ctx.t("net.did_you_mean"), &[("addr", &meant)]));
+                message = format!("{message} {}", ctx.tf("net.did_you_mean", &[("addr", Arg::Text(&meant))]));
             }
             return render(ctx, state, None, Some((typed, message)), None).await;
         }
@@ -326,10 +326,10 @@ fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
             }
             @if report.groups_stored + report.groups_held + report.groups_refused + report.groups_unnamed > 0 {
                 p {
-                    (fill(ctx.t("net.bundle_files"), &[
-                        ("completed", &report.blobs_completed.to_string()),
-                        ("stored", &report.groups_stored.to_string()),
-                        ("refused", &report.groups_refused.to_string()),
+                    (ctx.tf("net.bundle_files", &[
+                        ("completed", Arg::Count(report.blobs_completed as u64)),
+                        ("stored", Arg::Count(report.groups_stored as u64)),
+                        ("refused", Arg::Count(report.groups_refused as u64)),
                     ]))
                 }
             }

@@ -19,10 +19,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::WebState;
-use crate::i18n::fill;
+use crate::i18n::{Arg, isolate};
 use crate::pages::form::{code_words, short_label};
 use crate::pages::write::kind_label;
-use crate::web::{Ctx, PageError, blocking, format_time, notice};
+use crate::web::{Ctx, PageError, blocking, notice};
 
 /// Attached files: each preview (when here), and a link to the original
 /// once it has arrived, or word that it has not.
@@ -33,7 +33,7 @@ fn attachments(ctx: &Ctx, value: &Value, here: &HashSet<String>) -> Markup {
             @for attachment in &list {
                 li {
                     @if let Some(preview) = attachment.preview.as_ref().filter(|preview| here.contains(&preview.hash)) {
-                        img.preview src={ "/blobs/" (preview.hash) } alt=(fill(ctx.t("attachment.preview_of"), &[("name", &attachment.name)]));
+                        img.preview src={ "/blobs/" (preview.hash) } alt=(ctx.tf("attachment.preview_of", &[("name", Arg::Text(&attachment.name))]));
                     }
                     bdi { (attachment.name) } " (" (attachment.media_type.as_str()) ", " (kilobytes(attachment.size)) ") "
                     @if here.contains(&attachment.hash) {
@@ -75,11 +75,14 @@ fn cleaned_notes(ctx: &Ctx, cleaned: &str, fields: &serde_json::Map<String, Valu
                 .map(Removed::as_str)
                 .collect();
             if attachment.media_type == MediaType::Pdf {
-                Some(fill(ctx.t("attachment.pdf_note"), &[("name", &attachment.name)]))
+                Some(ctx.tf("attachment.pdf_note", &[("name", Arg::Text(&isolate(&attachment.name)))]))
             } else if removed.is_empty() {
                 None
             } else {
-                Some(fill(ctx.t("attachment.removed"), &[("what", &removed.join(", ")), ("name", &attachment.name)]))
+                Some(ctx.tf(
+                    "attachment.removed",
+                    &[("what", Arg::Text(&removed.join(", "))), ("name", Arg::Text(&isolate(&attachment.name)))],
+                ))
             }
         })
         .collect()
@@ -165,7 +168,7 @@ pub(crate) async fn page(
             dt { (ctx.t("common.author")) }
             dd { code.did { (row.creator) } }
             dt { (ctx.t("sub.created")) }
-            dd { (format_time(row.created_ms)) }
+            dd { (ctx.moment(row.created_ms)) }
             @for field in row.kind.spec().fields.iter().filter(|field| field.slot != Some(Slot::Title)) {
                 @if field.sealed {
                     dt { (short_label(&ctx, field.key)) }
@@ -178,12 +181,12 @@ pub(crate) async fn page(
         }
         h2 { (ctx.t("sub.changes")) }
         @if view.history_total > view.history.len() {
-            p.hint { (fill(ctx.t("sub.earlier"), &[("n", &(view.history_total - view.history.len()).to_string())])) }
+            p.hint { (ctx.tf("sub.earlier", &[("n", Arg::Count((view.history_total - view.history.len()) as u64))])) }
         }
         ol.history {
             @for item in &view.history {
                 li {
-                    (format_time(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind)) " · "
+                    (ctx.moment(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind)) " · "
                     code.did { (item.author) }
                 }
             }
@@ -193,7 +196,7 @@ pub(crate) async fn page(
         @if let Some(sync) = &ctx.sync {
             ul {
                 @for peer in sync.peers.iter().filter(|peer| peer.last_sync_ms.is_some_and(|ms| ms >= row.updated_ms)) {
-                    li { code { (peer.peer_id.as_deref().unwrap_or("?")) } " · " (ctx.t("sync.last")) " " (format_time(peer.last_sync_ms.unwrap_or(0))) }
+                    li { code { (peer.peer_id.as_deref().unwrap_or("?")) } " · " (ctx.t("sync.last")) " " (ctx.moment(peer.last_sync_ms.unwrap_or(0))) }
                 }
             }
         }

@@ -368,7 +368,7 @@ pub(crate) async fn drafts_page(ctx: Ctx, State(state): State<WebState>) -> Resu
                             bdi { (draft.title().unwrap_or(ctx.t("drafts.untitled"))) }
                         }
                         " · " (kind_label(&ctx, draft.kind))
-                        " · " (ctx.t("drafts.updated")) " " (format_time(draft.updated_ms))
+                        " · " (ctx.t("drafts.updated")) " " (ctx.moment(draft.updated_ms))
                         " "
                         a.button href={ "/new/" (draft.kind.as_str()) "?draft=" (draft.id) } { (ctx.t("action.resume")) }
                         form.inline method="post" action={ "/drafts/" (draft.id) "/discard" } {
