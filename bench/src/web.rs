@@ -1,6 +1,7 @@
 //! `convene-bench web`: server time of the web UI's pages on a node holding
 //! N submissions, measured over HTTP on 127.0.0.1 against a real
-//! `convene node run` (mDNS off), as p50 / p95 / max per page.
+//! `convene node run` (mDNS off), as p50 / p95 / max per page; then the
+//! node's resident memory and what its list index says it holds.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -46,14 +47,16 @@ pub fn pages(convene: &Path, n: usize, repeat: usize) -> Result<()> {
     if ids.is_empty() {
         bail!("the node lists nothing");
     }
+    let log = scratch.path().join("node.log");
     let child = Command::new(convene)
         .arg("--data-dir")
         .arg(&data)
         .args(["node", "run", "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log)?)
         .spawn()?;
+    let pid = child.id();
     let _node = Node(child);
     let node_file = data.join("node.json");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -78,6 +81,11 @@ pub fn pages(convene: &Path, n: usize, repeat: usize) -> Result<()> {
             vec!["/?kind=convening_report&country=KE&from=2024-01-01&to=2026-12-31&text=digital".into()],
         ),
         ("browse, deep page (offset n/2)", vec![format!("/?offset={}", n / 2)]),
+        ("search, a word of the insights (wheelchair)", vec!["/?text=wheelchair".into()]),
+        ("search, two words (offline counter)", vec!["/?text=offline+counter".into()]),
+        ("search, a common beginning (pay)", vec!["/?text=pay".into()]),
+        ("search, a word + country + principle", vec!["/?text=consent&country=KE&principle=F1".into()]),
+        ("search, past the last page", vec![format!("/?text=wheelchair&offset={n}")]),
         ("submission page", ids.iter().map(|id| format!("/s/{id}")).collect()),
     ];
     println!("| submissions | page | requests | p50 | p95 | max | bytes |");
@@ -102,6 +110,13 @@ pub fn pages(convene: &Path, n: usize, repeat: usize) -> Result<()> {
         let p95 = percentile(&mut samples, 0.95);
         let max = percentile(&mut samples, 1.0);
         println!("| {n} | {name} | {repeat} | {:.1} ms | {:.1} ms | {:.1} ms | {bytes} |", ms(p50), ms(p95), ms(max));
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status.lines().find(|line| line.starts_with("VmRSS:")).unwrap_or("VmRSS: ?");
+    println!("\nnode {rss}");
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    if let Some(line) = logged.lines().find(|line| line.contains("list index:")) {
+        println!("node log: {}", line.trim());
     }
     Ok(())
 }

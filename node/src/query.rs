@@ -25,7 +25,8 @@ pub struct Filter {
     pub from: Option<String>,
     /// Dates on or before this `YYYY-MM-DD`.
     pub to: Option<String>,
-    /// Words that must all appear in the title (case-insensitive).
+    /// Words that must all begin words of the public text: title, summary,
+    /// insights, lessons and the other text fields (case-insensitive).
     pub text: Option<String>,
 }
 

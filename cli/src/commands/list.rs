@@ -40,7 +40,8 @@ pub struct ListArgs {
     /// Only those dated on or before this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
-    /// Only those whose title holds all these words.
+    /// Only those with words beginning with each of these in their public
+    /// text (title, summary, insights, lessons, ...).
     #[arg(long, value_name = "WORDS")]
     search: Option<String>,
     /// How many to show; 0 for all.

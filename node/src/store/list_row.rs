@@ -3,8 +3,10 @@
 //!
 //! Layout: created (u64 BE) ‖ kind (its code in the table of kinds, u8) ‖ creator ‖ title ‖ language ‖
 //! country? ‖ date? ‖ principles ‖ risks ‖ stages ‖ dpi types ‖ stakeholder
-//! groups, where a text is `u16 length ‖ UTF-8`, an optional text is `u8 flag
-//! ‖ text`, and a list is `u8 count ‖ texts`. The document id is the key.
+//! groups ‖ words?, where a text is `u16 length ‖ UTF-8`, an optional text is `u8 flag
+//! ‖ text`, a list is `u8 count ‖ texts`, and the words (what a search
+//! finds it by, `words.rs`) are `u32 length ‖ UTF-8`, absent from rows
+//! stored before there were words. The document id is the key.
 
 use convene_protocol::entry::DocumentId;
 use convene_protocol::kinds::SubmissionKind;
@@ -36,8 +38,8 @@ fn put_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-/// Encodes a row (its id is the key, not part of the value).
-pub(crate) fn encode(row: &ListRow) -> Vec<u8> {
+/// Encodes a row and its words (its id is the key, not part of the value).
+pub(crate) fn encode(row: &ListRow, words: &str) -> Vec<u8> {
     let summary = &row.summary;
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(&row.created_ms.to_be_bytes());
@@ -56,6 +58,8 @@ pub(crate) fn encode(row: &ListRow) -> Vec<u8> {
     ] {
         put_list(&mut out, list);
     }
+    out.extend_from_slice(&(words.len() as u32).to_be_bytes());
+    out.extend_from_slice(words.as_bytes());
     out
 }
 
@@ -92,6 +96,12 @@ impl Cursor<'_> {
 
 /// Decodes a row stored under `id`; `None` when the bytes are damaged.
 pub(crate) fn decode(id: DocumentId, bytes: &[u8]) -> Option<ListRow> {
+    decode_with_words(id, bytes).map(|(row, _)| row)
+}
+
+/// Decodes a row stored under `id` and its words (empty in a row stored
+/// before there were words); `None` when the bytes are damaged.
+pub(crate) fn decode_with_words(id: DocumentId, bytes: &[u8]) -> Option<(ListRow, String)> {
     let mut cursor = Cursor(bytes);
     let created_ms = u64::from_be_bytes(cursor.take(8)?.try_into().ok()?);
     let kind = SubmissionKind::from_code(cursor.byte()?)?;
@@ -108,7 +118,13 @@ pub(crate) fn decode(id: DocumentId, bytes: &[u8]) -> Option<ListRow> {
         dpi_types: cursor.list()?,
         stakeholder_groups: cursor.list()?,
     };
-    cursor.0.is_empty().then_some(ListRow { id, creator, created_ms, summary })
+    let words = if cursor.0.is_empty() {
+        String::new()
+    } else {
+        let length = u32::from_be_bytes(cursor.take(4)?.try_into().ok()?) as usize;
+        String::from_utf8(cursor.take(length)?.to_vec()).ok()?
+    };
+    cursor.0.is_empty().then_some((ListRow { id, creator, created_ms, summary }, words))
 }
 
 #[cfg(test)]
@@ -134,9 +150,12 @@ mod tests {
                 stakeholder_groups: vec![],
             },
         };
-        let bytes = encode(&row);
+        let bytes = encode(&row, "paiements numériques dakar");
         assert_eq!(bytes[8], 1, "a case study is stored with its code, as before the table had codes");
         assert_eq!(decode(row.id, &bytes), Some(row.clone()));
+        assert_eq!(decode_with_words(row.id, &bytes), Some((row.clone(), "paiements numériques dakar".into())));
+        let without_words = &bytes[..bytes.len() - 4 - "paiements numériques dakar".len()];
+        assert_eq!(decode_with_words(row.id, without_words), Some((row.clone(), String::new())), "an older row");
         assert_eq!(decode(row.id, &bytes[..bytes.len() - 1]), None);
         let mut longer = bytes.clone();
         longer.push(0);

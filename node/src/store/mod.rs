@@ -23,6 +23,7 @@ pub mod space;
 #[cfg(test)]
 mod tests;
 mod validity;
+mod words;
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -331,7 +332,8 @@ struct ShownRow {
 /// How an ingested entry changes the list index.
 enum Listing {
     Unchanged,
-    Put(Box<ListRow>),
+    /// A row and its words.
+    Put(Box<ListRow>, String),
     Remove(u64, DocumentId),
 }
 
@@ -496,7 +498,7 @@ impl<B: Backend> Store<B> {
             for listing in listings {
                 match listing {
                     Listing::Unchanged => {}
-                    Listing::Put(row) => index.insert(&row),
+                    Listing::Put(row, words) => index.insert(&row, &words),
                     Listing::Remove(created_ms, id) => index.remove(created_ms, id),
                 }
             }
@@ -682,12 +684,13 @@ impl<B: Backend> Store<B> {
             let old = self.row_span(document)?;
             let rebuilt = self.document_entries(document).ok().and_then(|entries| {
                 let row = head_from_entries(document, &entries).ok().flatten()?.row;
-                Some(ListRow {
+                let listed = ListRow {
                     id: *document,
                     creator: row.creator.to_did_key(),
                     created_ms: row.created_ms,
                     summary: Summary::from_fields(row.kind, &row.fields),
-                })
+                };
+                Some((listed, words::of_fields(row.kind, &row.fields)))
             });
             if let Some(old) = old {
                 pending.batch.put(keys::erase(old), Vec::new());
@@ -699,8 +702,8 @@ impl<B: Backend> Store<B> {
             }
             self.docs().remove(document);
             match rebuilt {
-                Some(row) => {
-                    let encoded = list_row::encode(&row);
+                Some((row, words)) => {
+                    let encoded = list_row::encode(&row, &words);
                     let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
                     pending.pack.extend_from_slice(&encoded);
                     pending.batch.put(keys::doc(keys::LIST_ROW, document), span.encode());
@@ -887,11 +890,12 @@ impl<B: Backend> Store<B> {
                         batch.put(keys::erase(old), Vec::new());
                     }
                 }
-                let encoded = list_row::encode(&row);
+                let words = words::of_fields(shown.kind, &shown.fields);
+                let encoded = list_row::encode(&row, &words);
                 let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
                 pending.pack.extend_from_slice(&encoded);
                 batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
-                listing = Listing::Put(Box::new(row));
+                listing = Listing::Put(Box::new(row), words);
                 if let Some(head) = shown.head {
                     if let Some(old) = self.head_span(&document)? {
                         batch.put(keys::erase(old), Vec::new());
@@ -1287,11 +1291,16 @@ impl<B: Backend> Store<B> {
 
     /// One document's list row.
     pub fn list_row(&self, document: &DocumentId) -> Result<Option<ListRow>, StoreError> {
+        Ok(self.list_row_with_words(document)?.map(|(row, _)| row))
+    }
+
+    /// One document's list row and its words.
+    fn list_row_with_words(&self, document: &DocumentId) -> Result<Option<(ListRow, String)>, StoreError> {
         // An edit stored between reading the span and the bytes may have
         // erased the old row: the second read finds the new one.
         for attempt in 0..2 {
             let Some(span) = self.row_span(document)? else { return Ok(None) };
-            match list_row::decode(*document, &self.pack.read(span)?) {
+            match list_row::decode_with_words(*document, &self.pack.read(span)?) {
                 Some(row) => return Ok(Some(row)),
                 None if attempt == 0 => continue,
                 None => {}
@@ -1336,7 +1345,7 @@ impl<B: Backend> Store<B> {
         if slot.is_none() {
             // A row that can be neither read nor built again is left out
             // (`convene verify` names its damaged entries); listing goes on.
-            let rows = self.list_rows().filter(|row| match row {
+            let rows = self.rows_with_words().filter(|row| match row {
                 Err(StoreError::Damaged(why)) => {
                     tracing::warn!("leaving a document out of the list: {why}");
                     false
@@ -1346,6 +1355,28 @@ impl<B: Backend> Store<B> {
             *slot = Some(ListIndex::build(rows)?);
         }
         Ok(())
+    }
+
+    /// Every list row and its words, in key order, for the list index.
+    fn rows_with_words(&self) -> impl Iterator<Item = Result<(ListRow, String), StoreError>> + '_ {
+        self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
+            let (key, value) = pair?;
+            let damaged = || StoreError::Damaged(format!("list row {}", hex(&key)));
+            let id = DocumentId(keys::id_at(&key, 0).ok_or_else(damaged)?);
+            let span = Span::decode(&value).ok_or_else(damaged)?;
+            let read = self.pack.read(span).ok().and_then(|bytes| list_row::decode_with_words(id, &bytes));
+            match read {
+                Some(row) => Ok(row),
+                // Replaced by an edit while this scan ran, or damaged on
+                // disk: built again from the document's entries (found by
+                // its title alone until it is next stored).
+                None => self
+                    .list_row_with_words(&id)
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| self.rebuilt_row(&id).map(|row| (row, String::new())), Ok),
+            }
+        })
     }
 
     /// Every list row, in key order.

@@ -433,7 +433,7 @@ fn a_store_that_kept_list_rows_in_sled_moves_them_to_the_pack() {
         // Back to format 2: the row itself in sled, no recorded pack end.
         let row = store.list_row(&document).unwrap().unwrap();
         let mut batch = WriteBatch::default();
-        batch.put(keys::doc(keys::LIST_ROW, &document), list_row::encode(&row));
+        batch.put(keys::doc(keys::LIST_ROW, &document), list_row::encode(&row, ""));
         batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_ROWS_IN_SLED]);
         batch.delete(keys::PACK_END.to_vec());
         store.backend.apply(batch).unwrap();

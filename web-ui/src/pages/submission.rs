@@ -267,6 +267,7 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) 
         (Shape::CodeList { codes, .. }, Value::Array(items)) => html! {
             ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }
         },
+        (Shape::Date, Value::String(text)) => crate::dates::date(ctx.lang, text),
         (Shape::Text { .. } | Shape::LongText { .. }, Value::String(text)) => html! { span.text dir="auto" { (text) } },
         (_, Value::Array(items)) => html! {
             ul {
