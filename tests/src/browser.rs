@@ -214,6 +214,18 @@ impl Browser {
         self.call("POST", "/actions", Some(actions));
     }
 
+    /// Makes the page's viewport `width` × `height` CSS pixels, as a
+    /// phone's (390 × 844) with `mobile`, through Chromium's device
+    /// emulation (a window cannot be made that narrow).
+    pub fn set_viewport(&self, width: u32, height: u32, mobile: bool) {
+        let params = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params })),
+        );
+    }
+
     /// Waits until `condition(self)` holds.
     pub fn wait_for(&self, what: &str, mut condition: impl FnMut(&Browser) -> bool) {
         wait_until_or(

@@ -383,8 +383,8 @@ fn a_photo_attached_in_the_form_loses_its_location_and_shows_its_preview() {
     std::fs::write(&photo, convene_tests::photos::photo_with_gps()).unwrap();
     let browser = Browser::start();
     for (lang, title, removed) in [
-        ("en", "Convening with a photo", "Removed location and camera data (EXIF, XMP) from hall.jpg."),
-        ("ar", "اجتماع مع صورة", "أُزيلت بيانات الموقع والكاميرا (EXIF, XMP) من hall.jpg."),
+        ("en", "Convening with a photo", "Removed location and camera data (EXIF, XMP) from \u{2068}hall.jpg\u{2069}."),
+        ("ar", "اجتماع مع صورة", "أُزيلت بيانات الموقع والكاميرا (EXIF, XMP) من \u{2068}hall.jpg\u{2069}."),
     ] {
         browser.goto(&format!("{base}/lang/{lang}?back=/"));
         browser.goto(&format!("{base}/new/convening_report"));
@@ -425,4 +425,113 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
     }
     out
+}
+
+/// Where the first and the last character of the first text in `css` are
+/// drawn, and how the element is laid out: `[tag, direction, unicode-bidi,
+/// left of the first character, left of the last, the page's dir]`.
+const TEXT_ENDS: &str = r#"
+const element = document.querySelector(arguments[0]);
+const text = element.firstChild;
+const range = document.createRange();
+range.setStart(text, 0); range.setEnd(text, 1);
+const first = range.getBoundingClientRect().left;
+range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+const last = range.getBoundingClientRect().left;
+const style = getComputedStyle(element);
+return [element.tagName, style.direction, style.unicodeBidi, first, last, document.documentElement.dir];
+"#;
+
+#[test]
+fn the_home_page_welcomes_searches_every_text_and_pages_in_english_and_arabic_on_desktop_and_phone() {
+    let network = Network::create("Browse");
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    // 60 generated submissions and one whose words are known.
+    let mut lines: Vec<String> = convene_tests::corpus::lines(60, 11).collect();
+    let mut known: Value = lines
+        .iter()
+        .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
+        .find(|submission| submission["kind"] == "convening_report")
+        .expect("a report");
+    known["title"] = "Water points in Kisumu.".into();
+    known["language"] = "en".into();
+    known["convened_on"] = "2026-11-20".into();
+    known["insights"] = serde_json::json!(["Zebracrossing outreach reached every ward"]);
+    lines.push(known.to_string());
+    let corpus = hub.scratch().join("corpus.jsonl");
+    std::fs::write(&corpus, lines.join("\n") + "\n").expect("write the corpus");
+    hub.run(&["import", corpus.to_str().expect("utf-8")]).ok();
+    let run = hub.start(&[]);
+    let base = ui_url(&hub);
+    let browser = Browser::start();
+    let text =
+        |b: &Browser, css: &str| b.execute(&format!("return document.querySelector({css:?}).textContent;"), vec![]);
+    for (width, height, phone) in [(1200, 900, false), (390, 844, true)] {
+        browser.set_viewport(width, height, phone);
+        for (lang, page_1, page_2, page_3) in [
+            ("en", "Page 1 of 3", "Page 2 of 3", "Page 3 of 3"),
+            ("ar", "الصفحة 1 من 3", "الصفحة 2 من 3", "الصفحة 3 من 3"),
+        ] {
+            let what = format!("{lang}, {width} × {height}");
+            browser.goto(&format!("{base}/lang/{lang}?back=/"));
+            assert_eq!(browser.execute("return window.innerWidth;", vec![]), width, "{what}: the viewport");
+
+            // The welcome leads to Write.
+            browser.click("#welcome-write");
+            browser.wait_for("the Write page", |b| b.url().ends_with("/new"));
+
+            // The results come first: the filters are folded and the first
+            // result is on the first screen.
+            browser.goto(&format!("{base}/"));
+            assert_eq!(browser.property("details.more-filters", "open"), false, "{what}: filters folded");
+            let bottom = browser.execute(
+                "return document.querySelector('ol.results li').getBoundingClientRect().bottom <= window.innerHeight;",
+                vec![],
+            );
+            assert_eq!(bottom, true, "{what}: the first result is within the first screen");
+
+            // Page x of y, the next page, and past the last one.
+            assert_eq!(text(&browser, "#page-of"), page_1, "{what}");
+            browser.click("a[rel=next]");
+            browser.wait_for("page 2", |b| b.url().contains("offset=25"));
+            assert_eq!(text(&browser, "#page-of"), page_2, "{what}");
+            browser.goto(&format!("{base}/?offset=500"));
+            assert!(browser.find_all("#past-end").len() == 1, "{what}: past the end is said");
+            assert!(browser.find_all("ol.results").is_empty() && browser.find_all("#page-of").is_empty(), "{what}");
+            assert!(!browser.source().contains("Nothing matches"), "{what}: not 'nothing matches' beside a count");
+            browser.click("#past-end a");
+            browser.wait_for("the last page", |b| b.url().contains("offset=50"));
+            assert_eq!(text(&browser, "#page-of"), page_3, "{what}");
+
+            // A word of the insights finds its submission.
+            browser.goto(&format!("{base}/"));
+            browser.type_in("#q-text", "zebracrossing");
+            browser.press(ENTER);
+            browser.wait_for("the search", |b| b.url().contains("text=zebracrossing"));
+            let found = browser.find_all("ol.results > li");
+            assert_eq!(found.len(), 1, "{what}: one result");
+            assert_eq!(text(&browser, "ol.results a bdi"), "Water points in Kisumu.", "{what}");
+
+            // The English title keeps its full stop at its end, in an
+            // isolating element, and the date follows the page's language.
+            let ends = browser.execute(TEXT_ENDS, vec![Value::from("ol.results a bdi")]);
+            assert_eq!(ends[0], "BDI", "{what}: {ends}");
+            assert_eq!(ends[1], "ltr", "{what}: {ends}");
+            assert_eq!(ends[2], "isolate", "{what}: {ends}");
+            assert!(ends[4].as_f64() > ends[3].as_f64(), "{what}: the full stop is drawn after the words: {ends}");
+            assert_eq!(ends[5], if lang == "ar" { "rtl" } else { "ltr" }, "{what}");
+            let date = if lang == "ar" { "20\u{200F}/11\u{200F}/2026" } else { "Nov 20, 2026" };
+            assert_eq!(text(&browser, "ol.results time"), date, "{what}");
+            assert_eq!(browser.property("ol.results time", "dateTime"), "2026-11-20", "{what}");
+            // And on the submission's own page.
+            browser.click("ol.results a");
+            browser.wait_for("the submission", |b| b.url().contains("/s/"));
+            let ends = browser.execute(TEXT_ENDS, vec![Value::from("h1 bdi")]);
+            assert!(ends[4].as_f64() > ends[3].as_f64(), "{what}: the heading's full stop: {ends}");
+            assert!(browser.source().contains(date), "{what}: the date of the convening");
+        }
+    }
+    drop(browser);
+    run.stop();
 }
