@@ -248,7 +248,7 @@ fn sync_bar(ctx: &Ctx) -> Markup {
                             Some(ms) => (ctx.moment(ms)),
                             None => (ctx.t("sync.never")),
                         }
-                        " · " (ctx.tf("sync.entries_waiting", &[("n", Arg::Count(sync.entries_waiting as u64))]))
+                        " · " (ctx.tf("sync.entries_waiting", &[("n", Arg::Count(sync.entries_waiting))]))
                         @if sync.paused_disk_full {
                             " · " strong { (ctx.t("sync.paused_disk_full")) }
                         }

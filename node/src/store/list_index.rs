@@ -149,7 +149,11 @@ impl Words {
     /// a bit set.
     fn matching(&self, prefix: &str) -> Vec<u64> {
         let mut bits = vec![0u64; (self.slots as usize).div_ceil(64)];
-        for (_, &number) in self.numbers.range::<str, _>((Bound::Included(prefix), Bound::Unbounded)).take_while(|(word, _)| word.starts_with(prefix)) {
+        for (_, &number) in self
+            .numbers
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(word, _)| word.starts_with(prefix))
+        {
             for &slot in &self.postings[number as usize] {
                 bits[slot as usize / 64] |= 1 << (slot % 64);
             }
@@ -421,7 +425,10 @@ mod tests {
         assert_eq!(ids(&index, &text("العدالة")), [3]);
         assert_eq!(ids(&index, &text("dakar")), [2], "titles are searched too");
         assert_eq!(ids(&index, &text("airobi")), Vec::<u8>::new(), "the middle of a word is not its beginning");
-        assert_eq!(ids(&index, &Filter { text: Some("offline".into()), principle: Some("O3".into()), ..Filter::default() }), Vec::<u8>::new());
+        assert_eq!(
+            ids(&index, &Filter { text: Some("offline".into()), principle: Some("O3".into()), ..Filter::default() }),
+            Vec::<u8>::new()
+        );
 
         // An edit replaces the words; a removal frees the slot, which the
         // next document takes without inheriting the old words.

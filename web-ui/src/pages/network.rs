@@ -101,7 +101,7 @@ async fn render(
                 dt { (ctx.t("net.files")) }
                 dd {
                     @if sync.blobs_waiting > 0 {
-                        (ctx.tf("net.files_waiting", &[("n", Arg::Count(sync.blobs_waiting as u64)), ("mb", Arg::Text(&format!("{:.1}", sync.blob_bytes_waiting as f64 / 1e6)))]))
+                        (ctx.tf("net.files_waiting", &[("n", Arg::Count(sync.blobs_waiting)), ("mb", Arg::Text(&format!("{:.1}", sync.blob_bytes_waiting as f64 / 1e6)))]))
                     } @else {
                         (ctx.t("net.files_here"))
                     }
@@ -133,7 +133,7 @@ async fn render(
                                             br; small.reach { (reach_words(&ctx, reach, peer.relay.as_deref())) }
                                         }
                                         @if let (true, Some(ms)) = (peer.connected, peer.rtt_ms) {
-                                            br; small { (ctx.tf("net.rtt", &[("ms", Arg::Count(ms as u64))])) }
+                                            br; small { (ctx.tf("net.rtt", &[("ms", Arg::Count(ms))])) }
                                         }
                                         @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
                                             br; small { (ctx.tf("net.reconnecting", &[("time", Arg::Text(&crate::dates::date_time_text(ctx.lang, at)))])) }
@@ -158,13 +158,13 @@ async fn render(
                                     td {
                                         (peer.entries_received) " / " (peer.entries_sent)
                                         @if peer.unconfirmed > 0 {
-                                            br; small { (ctx.tf("net.awaiting_receipt", &[("n", Arg::Count(peer.unconfirmed as u64))])) }
+                                            br; small { (ctx.tf("net.awaiting_receipt", &[("n", Arg::Count(peer.unconfirmed))])) }
                                         }
                                         @if peer.waiting > 0 {
-                                            br; small { (ctx.tf("net.waiting", &[("n", Arg::Count(peer.waiting as u64))])) }
+                                            br; small { (ctx.tf("net.waiting", &[("n", Arg::Count(peer.waiting))])) }
                                         }
                                         @if let (Some(rate), Some(eta)) = (peer.receiving_bytes_per_s, peer.eta_s) {
-                                            br; small { (ctx.tf("net.receiving", &[("rate", Arg::Text(&format!("{:.1}", rate as f64 / 1000.0))), ("eta", Arg::Count(eta as u64))])) }
+                                            br; small { (ctx.tf("net.receiving", &[("rate", Arg::Text(&format!("{:.1}", rate as f64 / 1000.0))), ("eta", Arg::Count(eta))])) }
                                         }
                                     }
                                     td {
@@ -327,9 +327,9 @@ fn import_notice(ctx: &Ctx, report: &ImportReport) -> Markup {
             @if report.groups_stored + report.groups_held + report.groups_refused + report.groups_unnamed > 0 {
                 p {
                     (ctx.tf("net.bundle_files", &[
-                        ("completed", Arg::Count(report.blobs_completed as u64)),
-                        ("stored", Arg::Count(report.groups_stored as u64)),
-                        ("refused", Arg::Count(report.groups_refused as u64)),
+                        ("completed", Arg::Count(report.blobs_completed)),
+                        ("stored", Arg::Count(report.groups_stored)),
+                        ("refused", Arg::Count(report.groups_refused)),
                     ]))
                 }
             }
