@@ -530,6 +530,14 @@ fn the_home_page_welcomes_searches_every_text_and_pages_in_english_and_arabic_on
             let ends = browser.execute(TEXT_ENDS, vec![Value::from("h1 bdi")]);
             assert!(ends[4].as_f64() > ends[3].as_f64(), "{what}: the heading's full stop: {ends}");
             assert!(browser.source().contains(date), "{what}: the date of the convening");
+            // A moment reads in the page's direction: its first character
+            // (the day's) is drawn before its last (the zone's).
+            let ends = browser.execute(TEXT_ENDS, vec![Value::from("dl.fields time")]);
+            let (first, last) = (ends[3].as_f64().expect("a place"), ends[4].as_f64().expect("a place"));
+            assert!(
+                if lang == "ar" { first > last } else { first < last },
+                "{what}: a moment in reading order: {ends}"
+            );
         }
     }
     drop(browser);
