@@ -184,6 +184,18 @@ async fn paging() {
     let second = client.get("/?offset=25").await;
     assert_eq!(second.body.matches("/s/").count(), 5);
     assert!(second.body.contains(r#"rel="prev""#));
+    assert!(first.body.contains("Page 1 of 2") && second.body.contains("Page 2 of 2"));
+    // Past the last page: the count, that the page is past the end, and the
+    // way to the last page; never "Nothing matches" beside the count.
+    let past = client.get("/?offset=75&text=report").await;
+    assert!(past.body.contains("30 submissions match"), "{}", past.body);
+    assert!(past.body.contains("This page is past the end: the results fill 2 pages."), "{}", past.body);
+    assert!(past.body.contains(r#"href="/?offset=25&amp;text=report""#), "{}", past.body);
+    assert!(!past.body.contains("Nothing matches") && !past.body.contains("Page 4"), "{}", past.body);
+    let one = client.get("/?text=number+07").await;
+    assert!(one.body.contains("1 submission matches"), "{}", one.body);
+    let none = client.get("/?text=nowhere").await;
+    assert!(none.body.contains("Nothing matches") && !none.body.contains("0 submissions"), "{}", none.body);
 }
 
 #[tokio::test]
