@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::WebState;
 use crate::pages::form::{self, FormSpec, Values};
-use crate::web::{Ctx, PageError, blocking, format_time, notice};
+use crate::web::{Ctx, PageError, blocking, notice};
 use convene_node::drafts;
 
 /// Largest body of a submission form: every file it may attach, and room
@@ -349,7 +349,10 @@ pub(crate) async fn autosave(
     let Some(draft) = draft else {
         return Ok((StatusCode::GONE, Json(serde_json::json!({ "gone": true }))).into_response());
     };
-    Ok(Json(serde_json::json!({ "draft": draft.id, "saved": format_time(draft.updated_ms) })).into_response())
+    Ok(Json(
+        serde_json::json!({ "draft": draft.id, "saved": crate::dates::date_time_text(ctx.lang, draft.updated_ms) }),
+    )
+    .into_response())
 }
 
 /// `GET /drafts`: every draft, with resume and discard.
