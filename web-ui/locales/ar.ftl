@@ -50,6 +50,7 @@ common-colon = :{" "}
 common-date = التاريخ
 common-kind = النوع
 common-language = اللغة
+common-list_separator = ،{" "}
 common-no = لا
 common-none = لا شيء
 common-title = العنوان

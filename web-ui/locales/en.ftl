@@ -41,6 +41,7 @@ common-colon = :{" "}
 common-date = Date
 common-kind = Kind
 common-language = Language
+common-list_separator = ,{" "}
 common-no = No
 common-none = None
 common-title = Title

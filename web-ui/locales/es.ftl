@@ -41,6 +41,7 @@ common-colon = :{" "}
 common-date = Fecha
 common-kind = Tipo
 common-language = Idioma
+common-list_separator = ,{" "}
 common-no = No
 common-none = Ninguno
 common-title = Título

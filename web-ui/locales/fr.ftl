@@ -41,6 +41,7 @@ common-colon = {" "}:{" "}
 common-date = Date
 common-kind = Type
 common-language = Langue
+common-list_separator = ,{" "}
 common-no = Non
 common-none = Aucun
 common-title = Titre

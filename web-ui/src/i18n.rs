@@ -312,6 +312,7 @@ mod tests {
         assert_eq!(tr(Lang::En, "action.edit"), "Edit");
         assert_eq!(tr(Lang::Ar, "action.edit"), "تعديل");
         assert_eq!(tr(Lang::Fr, "common.colon"), " : ", "spaces kept");
+        assert_eq!(tr(Lang::Ar, "common.list_separator"), "، ", "the Arabic comma");
         assert_eq!(tr(Lang::En, "no.such_key"), "?");
         assert!(!has("no.such_key"));
         assert!(has("browse.results"), "a message with arguments is a message");

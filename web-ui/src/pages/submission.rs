@@ -256,7 +256,7 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) 
                 .collect();
             html! {
                 @for (index, (member, value)) in given.into_iter().enumerate() {
-                    @if index > 0 && !value.is_array() { ", " }
+                    @if index > 0 && !value.is_array() { (ctx.t("common.list_separator")) }
                     (field_value(ctx, member, value, here))
                 }
             }
