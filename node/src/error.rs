@@ -116,6 +116,9 @@ pub enum NodeError {
     /// A peer address that does not name a transport (the message says what would).
     #[error("{0}")]
     BadPeerAddr(String),
+    /// A hub name that cannot be one.
+    #[error("{0}")]
+    BadHubName(#[from] crate::sync::hub::HubNameError),
     /// The network layer failed.
     #[error("network: {0}")]
     Sync(String),
@@ -180,6 +183,7 @@ impl NodeError {
             | Self::NotJson(_)
             | Self::Entry(_)
             | Self::BadIdentityName(_)
+            | Self::BadHubName(_)
             | Self::File { .. }
             | Self::DraftTooLarge { .. }
             | Self::WantFile { .. } => ErrorClass::Invalid,

@@ -1,9 +1,10 @@
-//! `convene network create` and `convene init`.
+//! `convene network create`, `convene init` and `convene hub-name`.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use convene_node::data_dir::{SecretariatKeys, write_atomic};
+use convene_node::sync::hub;
 use convene_node::{NodeError, now_ms};
 use convene_protocol::network::Genesis;
 
@@ -30,12 +31,18 @@ pub enum NetworkCommand {
 
 /// Arguments of `convene init`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  convene init --network genesis.json                 # a hub\n  \
-    convene init --network genesis.json --secretariat-key secretariat-secret.json   # the secretariat")]
+#[command(
+    after_help = "Examples:\n  convene init --network genesis.json --hub-name \"Lakeside Hub, Kisumu\"   # a hub\n  \
+    convene init --network genesis.json --secretariat-key secretariat-secret.json   # the secretariat"
+)]
 pub struct InitArgs {
     /// The network's genesis.json (from the secretariat).
     #[arg(long, value_name = "GENESIS")]
     network: PathBuf,
+    /// What peers call this node (at most 64 characters, any script);
+    /// signed by the node's key. Change it later with `convene hub-name`.
+    #[arg(long, value_name = "NAME")]
+    hub_name: Option<String>,
     /// The secretariat's secret keys: only on the secretariat's own node.
     #[arg(long, value_name = "FILE")]
     secretariat_key: Option<PathBuf>,
@@ -75,6 +82,9 @@ pub fn init(context: &Context, args: InitArgs) -> Result<(), Failure> {
     let genesis = Genesis::from_json(&text)
         .map_err(|error| Failure::new(INVALID, format!("{}: {error}", args.network.display())))?;
     let secretariat = args.secretariat_key.as_deref().map(SecretariatKeys::read).transpose()?;
+    if let Some(name) = &args.hub_name {
+        hub::check_name(name).map_err(|error| Failure::new(INVALID, error.to_string()))?;
+    }
     match context.data_dir.init(&genesis, secretariat.as_ref()) {
         Err(NodeError::AlreadyInitialised { same_network: true, .. }) => {
             println!("{} is already set up for network `{}`", context.data_dir.root().display(), shown(&genesis.name));
@@ -91,6 +101,44 @@ pub fn init(context: &Context, args: InitArgs) -> Result<(), Failure> {
     );
     if secretariat.is_some() {
         println!("this node holds the secretariat's keys: it can reveal sealed contact details");
+    }
+    if let Some(name) = &args.hub_name {
+        println!("hub name: {}", shown(&hub::set_hub_name(&context.data_dir, name)?));
+    }
+    Ok(())
+}
+
+/// Arguments of `convene hub-name`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  convene hub-name \"Lakeside Hub, Kisumu\"\n  convene hub-name          # shows it"
+)]
+pub struct HubNameArgs {
+    /// The new name (at most 64 characters, any script, no line breaks);
+    /// without it, the name is shown.
+    name: Option<String>,
+}
+
+/// Runs `convene hub-name`.
+pub fn hub_name(context: &Context, args: HubNameArgs) -> Result<(), Failure> {
+    match args.name {
+        None => match hub::hub_name(&context.data_dir)? {
+            Some(name) => println!("{}", shown(&name)),
+            None => {
+                println!("no hub name yet: peers see this node's short peer id; set one with `convene hub-name NAME`")
+            }
+        },
+        Some(name) => {
+            let name = hub::set_hub_name(&context.data_dir, &name)
+                .map_err(|error| Failure::new(INVALID, error.to_string()))?;
+            println!("hub name: {}", shown(&name));
+            if let Some(kept) = super::node::file_config(&context.data_dir)?.hub_name {
+                println!("but {}/config.toml sets hub_name = {kept:?}, which wins", context.data_dir.root().display());
+            }
+            if context.data_dir.root().join("node.json").exists() {
+                println!("the running node signs and sends it to its peers from its next start");
+            }
+        }
     }
     Ok(())
 }
