@@ -50,7 +50,7 @@ fn transport_words(addr: &str, error: &io::Error) -> (Code, String) {
         return found;
     }
     let cause = os_error(error).unwrap_or(error);
-    match cause.raw_os_error() {
+    match cause.raw_os_error().or_else(|| os_code_in_words(&innermost(error))) {
         Some(111) => {
             (Code::Refused, format!("nothing answers at {addr}: is the node there running, and on that port?"))
         }
@@ -104,6 +104,12 @@ fn os_error(error: &io::Error) -> Option<&io::Error> {
         }
     }
     found
+}
+
+/// The OS error code a message ends with (`… (os error 111)`): a link of
+/// the chain that is not an `io::Error` may still carry one in its words.
+fn os_code_in_words(words: &str) -> Option<i32> {
+    words.strip_suffix(')')?.rsplit_once("(os error ")?.1.parse().ok()
 }
 
 /// The last message in `error`'s chain: the specific one.
@@ -178,6 +184,22 @@ mod tests {
         assert_eq!(code, Code::Unreachable);
         assert!(words.starts_with("no route to /ip4/192.0.2.1/tcp/4701"), "{words}");
         assert!(!words.contains("os error"), "{words}");
+    }
+
+    #[test]
+    fn an_os_error_code_is_read_from_words_when_no_link_carries_it() {
+        #[derive(Debug)]
+        struct Opaque;
+        impl std::fmt::Display for Opaque {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Connection refused (os error 111)")
+            }
+        }
+        impl std::error::Error for Opaque {}
+        let (code, words) = transport_words("/ip4/127.0.0.1/tcp/9", &io::Error::other(Opaque));
+        assert_eq!(code, Code::Refused, "{words}");
+        assert_eq!(os_code_in_words("no route (os error 113)"), Some(113));
+        assert_eq!(os_code_in_words("no code here"), None);
     }
 
     #[test]
