@@ -848,16 +848,20 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
             "{n} بانتظار الوصول ({mb} ميغابايت)",
         ],
     ),
+    ("net.hub_name", ["Hub name", "Nom du hub", "Nombre del hub", "اسم المركز"]),
     (
-        "net.id_unknown",
+        "net.hub_name_none",
         [
-            "id known once connected",
-            "identifiant connu une fois connecté",
-            "identificador conocido al conectar",
-            "يُعرف المعرّف عند الاتصال",
+            "Not set: peers see this node's short id. Set one with",
+            "Pas encore défini : les pairs voient l'identifiant court de ce nœud. Définissez-le avec",
+            "Sin definir: los pares ven el identificador corto de este nodo. Defínalo con",
+            "غير محدد: يرى النظراء المعرّف المختصر لهذه العقدة. حدّده بالأمر",
         ],
     ),
-    ("net.last_error", ["Last error", "Dernière erreur", "Último error", "آخر خطأ"]),
+    (
+        "net.is_secretariat",
+        ["the secretariat's node", "le nœud du secrétariat", "el nodo de la secretaría", "عقدة الأمانة"],
+    ),
     ("net.listen", ["Listening on", "À l'écoute sur", "Escuchando en", "يستمع على"]),
     (
         "net.nat",
@@ -920,7 +924,161 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("net.node_id", ["This node's id", "Identifiant de ce nœud", "Identificador de este nodo", "معرّف هذه العقدة"]),
     ("net.peer", ["Peer", "Pair", "Par", "النظير"]),
+    ("net.peer_id", ["Peer id", "Identifiant du pair", "Identificador del par", "معرّف النظير"]),
     ("net.peers", ["Peers", "Pairs", "Pares", "النظراء"]),
+    (
+        "net.problem_banned",
+        [
+            "Banned here for 10 minutes: it sent invalid data. If it keeps happening, tell its operator.",
+            "Banni ici pour 10 minutes : il a envoyé des données invalides. Si cela se répète, prévenez son opérateur.",
+            "Bloqueado aquí durante 10 minutos: envió datos no válidos. Si se repite, avise a su operador.",
+            "محظور هنا لمدة 10 دقائق: أرسل بيانات غير صالحة. إذا تكرر ذلك، أبلغ مشغّله.",
+        ],
+    ),
+    (
+        "net.problem_closed",
+        [
+            "{addr} closed the connection at once: it may not be a Convene node. Check the address and the port.",
+            "{addr} a fermé la connexion aussitôt : ce n'est peut-être pas un nœud Convene. Vérifiez l'adresse et le port.",
+            "{addr} cerró la conexión enseguida: quizá no sea un nodo Convene. Compruebe la dirección y el puerto.",
+            "أغلق {addr} الاتصال فورًا: قد لا تكون عقدة Convene. تحقّق من العنوان والمنفذ.",
+        ],
+    ),
+    (
+        "net.problem_invalid_data",
+        [
+            "It sent invalid data, which was dropped. If it keeps happening, tell its operator.",
+            "Il a envoyé des données invalides, qui ont été écartées. Si cela se répète, prévenez son opérateur.",
+            "Envió datos no válidos, que se descartaron. Si se repite, avise a su operador.",
+            "أرسل بيانات غير صالحة فأُهملت. إذا تكرر ذلك، أبلغ مشغّله.",
+        ],
+    ),
+    (
+        "net.problem_itself",
+        [
+            "{addr} is this node itself: remove this peer.",
+            "{addr} est ce nœud lui-même : retirez ce pair.",
+            "{addr} es este mismo nodo: quite este par.",
+            "{addr} هو هذه العقدة نفسها: أزِل هذا النظير.",
+        ],
+    ),
+    (
+        "net.problem_link",
+        [
+            "The link failed. It is tried again by itself; the node's log says more.",
+            "La liaison a échoué. Une nouvelle tentative se fait d'elle-même ; le journal du nœud en dit plus.",
+            "El enlace falló. Se vuelve a intentar solo; el registro del nodo da más detalles.",
+            "فشل الاتصال. ستُعاد المحاولة تلقائيًا؛ وفي سجل العقدة مزيد من التفاصيل.",
+        ],
+    ),
+    (
+        "net.problem_not_dialable",
+        [
+            "This address cannot be reached: write it as /ip4/ADDRESS/tcp/PORT, remove this peer and add it again.",
+            "Cette adresse ne peut pas être jointe : écrivez-la sous la forme /ip4/ADRESSE/tcp/PORT, retirez ce pair et ajoutez-le à nouveau.",
+            "No se puede llegar a esta dirección: escríbala como /ip4/DIRECCIÓN/tcp/PUERTO, quite este par y añádalo de nuevo.",
+            "لا يمكن الوصول إلى هذا العنوان: اكتبه بالشكل \u{200e}/ip4/العنوان/tcp/المنفذ\u{200e} ثم أزِل هذا النظير وأضِفه من جديد.",
+        ],
+    ),
+    (
+        "net.problem_not_relay",
+        [
+            "That node does not relay: ask its operator to run it with --relay-server.",
+            "Ce nœud ne relaie pas : demandez à son opérateur de le lancer avec --relay-server.",
+            "Ese nodo no retransmite: pida a su operador que lo ejecute con --relay-server.",
+            "تلك العقدة لا تعمل مُرحِّلًا: اطلب من مشغّلها تشغيلها مع \u{200e}--relay-server\u{200e}.",
+        ],
+    ),
+    (
+        "net.problem_offline",
+        [
+            "This machine is not connected to any network: check its cable or Wi-Fi.",
+            "Cette machine n'est connectée à aucun réseau : vérifiez son câble ou son Wi-Fi.",
+            "Este equipo no está conectado a ninguna red: compruebe el cable o el wifi.",
+            "هذا الجهاز غير متصل بأي شبكة: تحقّق من الكابل أو شبكة Wi-Fi.",
+        ],
+    ),
+    (
+        "net.problem_other_network",
+        [
+            "This node is on another network: nothing is exchanged with it. Check that both use the same genesis.json.",
+            "Ce nœud est sur un autre réseau : rien n'est échangé avec lui. Vérifiez que les deux utilisent le même genesis.json.",
+            "Este nodo está en otra red: no se intercambia nada con él. Compruebe que ambos usan el mismo genesis.json.",
+            "هذه العقدة على شبكة أخرى: لا يُتبادل معها شيء. تحقّق من أن كليهما يستخدم ملف genesis.json نفسه.",
+        ],
+    ),
+    (
+        "net.problem_refused",
+        [
+            "Nothing answers at {addr}. Is the node there running, and on that port? Check the address with its operator.",
+            "Rien ne répond à {addr}. Le nœud y tourne-t-il, et sur ce port ? Vérifiez l'adresse avec son opérateur.",
+            "Nada responde en {addr}. ¿Está funcionando el nodo allí, y en ese puerto? Compruebe la dirección con su operador.",
+            "لا شيء يجيب على {addr}. هل العقدة هناك تعمل، وعلى هذا المنفذ؟ تحقّق من العنوان مع مشغّلها.",
+        ],
+    ),
+    (
+        "net.problem_relay_failed",
+        [
+            "The relay could not reach that hub. It is tried again by itself.",
+            "Le relais n'a pas pu joindre ce hub. Une nouvelle tentative se fait d'elle-même.",
+            "El relé no pudo llegar a ese hub. Se vuelve a intentar solo.",
+            "تعذّر على المُرحِّل الوصول إلى ذلك المركز. ستُعاد المحاولة تلقائيًا.",
+        ],
+    ),
+    (
+        "net.problem_relay_no_slot",
+        [
+            "The relay holds no place for that hub: is the hub running, with this relay in its --relay?",
+            "Le relais ne réserve aucune place pour ce hub : le hub tourne-t-il, avec ce relais dans son --relay ?",
+            "El relé no reserva lugar para ese hub: ¿está funcionando el hub, con este relé en su --relay?",
+            "لا يحجز المُرحِّل مكانًا لذلك المركز: هل المركز يعمل، وهذا المُرحِّل في خيار \u{200e}--relay\u{200e} لديه؟",
+        ],
+    ),
+    (
+        "net.problem_relay_refused",
+        [
+            "The relay refused: it relays only for its own network, and only so many at a time.",
+            "Le relais a refusé : il ne relaie que pour son propre réseau, et pour un nombre limité à la fois.",
+            "El relé se negó: solo retransmite para su propia red, y a unos pocos a la vez.",
+            "رفض المُرحِّل: لا يُرحِّل إلا لشبكته، ولعدد محدود في كل مرة.",
+        ],
+    ),
+    (
+        "net.problem_silent",
+        [
+            "The link went silent. The node reconnects by itself when it answers again.",
+            "La liaison est devenue muette. Le nœud se reconnecte de lui-même dès qu'elle répond à nouveau.",
+            "El enlace dejó de responder. El nodo se reconecta solo cuando vuelva a responder.",
+            "انقطع الرد على الاتصال. ستعيد العقدة الاتصال تلقائيًا عندما يعود الرد.",
+        ],
+    ),
+    (
+        "net.problem_timed_out",
+        [
+            "No answer from {addr} in time: the link may be down or very slow. It is tried again by itself.",
+            "Pas de réponse de {addr} à temps : la liaison est peut-être coupée ou très lente. Une nouvelle tentative se fait d'elle-même.",
+            "Sin respuesta de {addr} a tiempo: el enlace puede estar caído o ser muy lento. Se vuelve a intentar solo.",
+            "لم يصل رد من {addr} في الوقت المحدد: قد يكون الاتصال مقطوعًا أو بطيئًا جدًا. ستُعاد المحاولة تلقائيًا.",
+        ],
+    ),
+    (
+        "net.problem_unreachable",
+        [
+            "No route to {addr}: the link is down or the address is wrong. Check the cable or Wi-Fi, and the address.",
+            "Aucune route vers {addr} : la liaison est coupée ou l'adresse est fausse. Vérifiez le câble ou le Wi-Fi, et l'adresse.",
+            "No hay ruta hacia {addr}: el enlace está caído o la dirección es errónea. Compruebe el cable o el wifi, y la dirección.",
+            "لا يوجد مسار إلى {addr}: الاتصال مقطوع أو العنوان خاطئ. تحقّق من الكابل أو شبكة Wi-Fi، ومن العنوان.",
+        ],
+    ),
+    (
+        "net.problem_wrong_peer",
+        [
+            "Another node answered at {addr}: the hub may have a new key. Remove this peer and add it again with the address its operator gives.",
+            "Un autre nœud a répondu à {addr} : le hub a peut-être une nouvelle clé. Retirez ce pair et ajoutez-le à nouveau avec l'adresse que donne son opérateur.",
+            "Otro nodo respondió en {addr}: puede que el hub tenga una clave nueva. Quite este par y añádalo de nuevo con la dirección que dé su operador.",
+            "أجابت عقدة أخرى على {addr}: ربما للمركز مفتاح جديد. أزِل هذا النظير وأضِفه من جديد بالعنوان الذي يعطيه مشغّله.",
+        ],
+    ),
     ("net.reach_direct", ["direct connection", "connexion directe", "conexión directa", "اتصال مباشر"]),
     (
         "net.reach_hole_punched",
@@ -1055,6 +1213,67 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("sub.entry.create", ["created", "créé", "creado", "أُنشئ"]),
     ("sub.entry.grant", ["co-author added", "co-auteur ajouté", "coautor añadido", "أضيف مؤلف مشارك"]),
     ("sub.entry.withdraw", ["withdrawn", "retiré", "retirado", "سُحب"]),
+    ("sub.held_by", ["Which hubs have it", "Quels hubs l'ont", "Qué hubs lo tienen", "المراكز التي لديها"]),
+    (
+        "sub.held_by_hint",
+        [
+            "As of the last sync with each peer.",
+            "D'après la dernière synchronisation avec chaque pair.",
+            "Según la última sincronización con cada par.",
+            "بحسب آخر مزامنة مع كل نظير.",
+        ],
+    ),
+    (
+        "sub.held_here",
+        ["Stored on this node.", "Stockée sur ce nœud.", "Guardado en este nodo.", "مخزنة على هذه العقدة."],
+    ),
+    (
+        "sub.held_here_secretariat",
+        [
+            "This is the secretariat's node: it has it.",
+            "Ceci est le nœud du secrétariat : il l'a.",
+            "Este es el nodo de la secretaría: lo tiene.",
+            "هذه عقدة الأمانة: وهي لديها.",
+        ],
+    ),
+    ("sub.held_no", ["does not have it yet", "ne l'a pas encore", "aún no lo tiene", "ليست لديه بعد"]),
+    (
+        "sub.held_none",
+        [
+            "No peer has synced with this node yet.",
+            "Aucun pair ne s'est encore synchronisé avec ce nœud.",
+            "Ningún par se ha sincronizado aún con este nodo.",
+            "لم يتزامن أي نظير مع هذه العقدة بعد.",
+        ],
+    ),
+    (
+        "sub.held_secretariat_no",
+        [
+            "The secretariat's node does not have it yet.",
+            "Le nœud du secrétariat ne l'a pas encore.",
+            "El nodo de la secretaría aún no lo tiene.",
+            "ليست لدى عقدة الأمانة بعد.",
+        ],
+    ),
+    (
+        "sub.held_secretariat_unknown",
+        [
+            "Not known yet whether the secretariat's node has it: it has not synced with this node.",
+            "On ne sait pas encore si le nœud du secrétariat l'a : il ne s'est pas synchronisé avec ce nœud.",
+            "Aún no se sabe si el nodo de la secretaría lo tiene: no se ha sincronizado con este nodo.",
+            "لا يُعرف بعد إن كانت لدى عقدة الأمانة: لم تتزامن مع هذه العقدة.",
+        ],
+    ),
+    (
+        "sub.held_secretariat_yes",
+        [
+            "The secretariat's node has it.",
+            "Le nœud du secrétariat l'a.",
+            "El nodo de la secretaría lo tiene.",
+            "هي لدى عقدة الأمانة.",
+        ],
+    ),
+    ("sub.held_yes", ["has it", "l'a", "lo tiene", "لديه"]),
     (
         "sub.saved",
         [
@@ -1070,15 +1289,6 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ),
     ("sub.verified", ["Signatures verified", "Signatures vérifiées", "Firmas verificadas", "تم التحقق من التوقيعات"]),
     ("sub.where", ["Where it is", "Où elle se trouve", "Dónde está", "أين توجد"]),
-    (
-        "sub.where_text",
-        [
-            "Stored on this node. Peers that synced since it was stored hold it too.",
-            "Stockée sur ce nœud. Les pairs synchronisés depuis la détiennent aussi.",
-            "Guardado en este nodo. Los pares sincronizados desde entonces también lo tienen.",
-            "مخزنة على هذه العقدة، ولدى النظراء الذين تزامنوا منذ ذلك الحين.",
-        ],
-    ),
     (
         "sub.withdrawn",
         [

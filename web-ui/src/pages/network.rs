@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::bundle::{ImportReport, PartProblem, Selection, parse_date_ms};
-use convene_node::sync::{Multiaddr, NatStatus, Reach, SyncHandle, SyncStatus};
+use convene_node::sync::{Multiaddr, NatStatus, PeerStatus, Problem, ProblemCode, Reach, SyncHandle, SyncStatus};
 use convene_node::{Node, NodeError};
 use futures::StreamExt;
 use maud::{Markup, html};
@@ -76,6 +76,13 @@ async fn render(
                 }
             }
             @if let Some(sync) = &ctx.sync {
+                dt { (ctx.t("net.hub_name")) }
+                dd #hub-name {
+                    @match &sync.hub_name {
+                        Some(name) => { bdi { (name) } }
+                        None => { (ctx.t("net.hub_name_none")) " " code { "convene hub-name NAME" } }
+                    }
+                }
                 dt { (ctx.t("net.node_id")) }
                 dd { code #node-id { (sync.peer_id) } }
                 dt { (ctx.t("net.listen")) }
@@ -109,12 +116,14 @@ async fn render(
                 }
             }
         }
-        h2 { (ctx.t("net.peers")) }
+        h2 #peers-h { (ctx.t("net.peers")) }
         @match &ctx.sync {
             None => { p { (ctx.t("net.no_sync")) } }
             Some(sync) if sync.peers.is_empty() => { p { (ctx.t("net.no_peers")) } }
             Some(sync) => {
-                div.scroll {
+                // On a phone the table scrolls within its own region, named
+                // by the heading and reachable from the keyboard.
+                div.scroll role="region" aria-labelledby="peers-h" tabindex="0" {
                     table.peers {
                         thead { tr {
                             th scope="col" { (ctx.t("net.peer")) }
@@ -127,6 +136,8 @@ async fn render(
                             @for peer in &sync.peers {
                                 tr {
                                     td {
+                                        (peer_name(&ctx, peer))
+                                        br;
                                         span.dot.on[peer.connected] {}
                                         @if peer.connected { (ctx.t("net.connected")) } @else { (ctx.t("net.disconnected")) }
                                         @if let (true, Some(reach)) = (peer.connected, peer.reached) {
@@ -137,11 +148,6 @@ async fn render(
                                         }
                                         @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
                                             br; small { (fill(ctx.t("net.reconnecting"), &[("time", &format_time(at))])) }
-                                        }
-                                        br;
-                                        @match &peer.peer_id {
-                                            Some(id) => { code { (id) } }
-                                            None => { small { (ctx.t("net.id_unknown")) } }
                                         }
                                         @for addr in &peer.addrs {
                                             br; code { (addr) }
@@ -175,7 +181,7 @@ async fn render(
                                     }
                                     td {
                                         (peer.errors + peer.invalid_entries)
-                                        @if let Some(error) = &peer.last_error { br; small dir="auto" title=(ctx.t("net.last_error")) { (error) } }
+                                        @if let Some(problem) = &peer.problem { br; small.problem { (problem_words(&ctx, problem)) } }
                                     }
                                 }
                             }
@@ -230,6 +236,49 @@ async fn render(
     let troubled = imported.as_ref().is_some_and(|report| report.damaged() || report.refused_whole());
     let code = if problem.is_some() || troubled { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(ctx.page_with_status(code, ctx.t("page.network"), body))
+}
+
+/// A peer's name as shown: its hub name (and whether it is the
+/// secretariat's node), else its short peer id, else the address it was
+/// added by; the whole peer id on a line of its own.
+fn peer_name(ctx: &Ctx, peer: &PeerStatus) -> Markup {
+    html! {
+        strong.peer-name { bdi { (peer.display_name()) } }
+        @if peer.secretariat { " · " (ctx.t("net.is_secretariat")) }
+        @if let Some(id) = &peer.peer_id { br; small { code title=(ctx.t("net.peer_id")) { (id) } } }
+    }
+}
+
+/// A peer's problem in the page's language: what happened and what to do,
+/// with the address it concerns kept left-to-right.
+fn problem_words(ctx: &Ctx, problem: &Problem) -> Markup {
+    let key = match problem.code {
+        ProblemCode::Refused => "net.problem_refused",
+        ProblemCode::Unreachable => "net.problem_unreachable",
+        ProblemCode::Offline => "net.problem_offline",
+        ProblemCode::TimedOut => "net.problem_timed_out",
+        ProblemCode::Closed => "net.problem_closed",
+        ProblemCode::NotDialable => "net.problem_not_dialable",
+        ProblemCode::WrongPeer => "net.problem_wrong_peer",
+        ProblemCode::Itself => "net.problem_itself",
+        ProblemCode::OtherNetwork => "net.problem_other_network",
+        ProblemCode::Banned => "net.problem_banned",
+        ProblemCode::InvalidData => "net.problem_invalid_data",
+        ProblemCode::Silent => "net.problem_silent",
+        ProblemCode::RelayNoSlot => "net.problem_relay_no_slot",
+        ProblemCode::RelayRefused => "net.problem_relay_refused",
+        ProblemCode::RelayFailed => "net.problem_relay_failed",
+        ProblemCode::NotRelay => "net.problem_not_relay",
+        ProblemCode::Link => "net.problem_link",
+    };
+    let words = ctx.t(key);
+    match words.split_once("{addr}") {
+        Some((before, after)) => {
+            let addr = problem.addr.as_deref().unwrap_or_default();
+            html! { (before) code dir="ltr" { (addr) } (after) }
+        }
+        None => html! { (words) },
+    }
 }
 
 /// The string saying whether peers can reach this node.

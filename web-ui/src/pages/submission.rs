@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use convene_node::sync::Holder;
 use convene_node::{NodeError, SubmissionView};
 use std::collections::HashSet;
 
@@ -147,6 +148,10 @@ pub(crate) async fn page(
             html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
         return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
     };
+    let holders = match &state.sync {
+        Some(sync) => sync.holders(view.history.iter().map(|item| item.entry).collect()).await.ok(),
+        None => None,
+    };
     let row = &view.row;
     let author_here = identities.iter().find(|info| info.public_key == row.creator);
     let body = html! {
@@ -189,14 +194,7 @@ pub(crate) async fn page(
             }
         }
         h2 { (ctx.t("sub.where")) }
-        p { (ctx.t("sub.where_text")) }
-        @if let Some(sync) = &ctx.sync {
-            ul {
-                @for peer in sync.peers.iter().filter(|peer| peer.last_sync_ms.is_some_and(|ms| ms >= row.updated_ms)) {
-                    li { code { (peer.peer_id.as_deref().unwrap_or("?")) } " · " (ctx.t("sync.last")) " " (format_time(peer.last_sync_ms.unwrap_or(0))) }
-                }
-            }
-        }
+        (held_by(&ctx, secretariat, holders.as_deref()))
         @if let Some(author) = author_here {
             p.actions {
                 a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
@@ -207,6 +205,43 @@ pub(crate) async fn page(
     };
     let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
     Ok(ctx.page(&title, body))
+}
+
+/// Which hubs hold the submission's newest changes, and whether the
+/// secretariat's node does, as of the last sync with each peer (`None`:
+/// this node does not sync).
+fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Markup {
+    let secretariat = holders.and_then(|holders| holders.iter().find(|holder| holder.secretariat));
+    html! {
+        p { (ctx.t("sub.held_here")) }
+        @if secretariat_here {
+            p #held-secretariat { (ctx.t("sub.held_here_secretariat")) }
+        } @else if let Some(holders) = holders {
+            p #held-secretariat {
+                @match secretariat {
+                    Some(holder) if holder.holds => { "✔ " (ctx.t("sub.held_secretariat_yes")) }
+                    Some(_) => { (ctx.t("sub.held_secretariat_no")) }
+                    None => { (ctx.t("sub.held_secretariat_unknown")) }
+                }
+            }
+            @if holders.is_empty() {
+                p { (ctx.t("sub.held_none")) }
+            } @else {
+                p.hint { (ctx.t("sub.held_by_hint")) }
+                ul #held-by aria-label=(ctx.t("sub.held_by")) {
+                    @for holder in holders {
+                        li {
+                            strong { bdi title=(holder.peer_id) { (holder.display_name()) } }
+                            @if holder.secretariat { " (" (ctx.t("net.is_secretariat")) ")" }
+                            " · "
+                            @if holder.holds { (ctx.t("sub.held_yes")) } @else { (ctx.t("sub.held_no")) }
+                            " · " small { (ctx.t("sync.last")) " " (format_time(holder.as_of_ms)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The submission a full id or unique prefix names, read off the async threads.
