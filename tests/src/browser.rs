@@ -1,11 +1,13 @@
 //! A minimal WebDriver client (W3C protocol over HTTP, with reqwest) that
 //! drives Debian's headless Chromium through `chromedriver`, for the web
 //! UI's real-browser tests and nothing else: open a page, find elements,
-//! type, click, read the page.
+//! type, click, read the page, set the viewport, and check the page with
+//! axe-core.
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -18,6 +20,50 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// The axe-core release the accessibility checks run (`scripts/test`
+/// installs it from npm into the cache directory [`axe_path`] names).
+pub const AXE_VERSION: &str = "4.14.1";
+
+/// Where axe-core's `axe.min.js` is: `CONVENE_AXE`, else where
+/// `scripts/test` installs it
+/// (`~/.cache/convene/axe-core-VERSION/node_modules/axe-core/axe.min.js`).
+pub fn axe_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("CONVENE_AXE") {
+        return PathBuf::from(path);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join(format!("convene/axe-core-{AXE_VERSION}/node_modules/axe-core/axe.min.js"))
+}
+
+/// axe-core's script, read once.
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = axe_path();
+        std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!(
+                "{}: {error}: the accessibility checks need axe-core {AXE_VERSION}; scripts/test installs it \
+                 (npm install --prefix ~/.cache/convene/axe-core-{AXE_VERSION} axe-core@{AXE_VERSION}), or set CONVENE_AXE",
+                path.display()
+            )
+        })
+    })
+}
+
+/// Runs axe-core (every rule of its default set) on the page and hands
+/// back each violation as `rule: help`, then each offending node.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then((results) => done(results.violations.map((violation) =>
+    `${violation.id} (${violation.impact}): ${violation.help}\n      ` +
+    violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary.replace(/\s+/g, ' ')}`).join('\n      '))))
+  .catch((error) => done([`axe failed: ${error}`]));
+"#;
 
 /// The Tab key, for [`Browser::press`].
 pub const TAB: &str = "\u{E004}";
@@ -212,6 +258,41 @@ impl Browser {
             "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }]
         }] });
         self.call("POST", "/actions", Some(actions));
+    }
+
+    /// Sets the viewport to `width` × `height` CSS pixels (a phone is
+    /// 390 × 844), as a phone's: narrow, touch, no scroll bars taking room.
+    pub fn viewport(&self, width: u32, height: u32) {
+        let mobile = width < 600;
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": { "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }
+            })),
+        );
+    }
+
+    /// axe-core's violations on the page as it is now, in words; empty when
+    /// it finds none.
+    pub fn axe_violations(&self) -> Vec<String> {
+        let loaded = self.execute("return typeof axe !== 'undefined';", vec![]);
+        if loaded != Value::Bool(true) {
+            // It sets `window.axe` itself.
+            self.execute(&format!("{}\nreturn true;", axe_source()), vec![]);
+        }
+        let found = self.call("POST", "/execute/async", Some(json!({ "script": AXE_RUN, "args": [] })));
+        found.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    }
+
+    /// Whether the page is wider than the viewport (something is cut off or
+    /// must be scrolled sideways): the page's width and the viewport's.
+    pub fn overflow(&self) -> Option<(u64, u64)> {
+        let widths = self.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]);
+        let page = widths[0].as_u64().unwrap_or_default();
+        let viewport = widths[1].as_u64().unwrap_or_default();
+        (page > viewport).then_some((page, viewport))
     }
 
     /// Waits until `condition(self)` holds.
