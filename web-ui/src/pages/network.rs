@@ -121,8 +121,9 @@ async fn render(
             None => { p { (ctx.t("net.no_sync")) } }
             Some(sync) if sync.peers.is_empty() => { p { (ctx.t("net.no_peers")) } }
             Some(sync) => {
-                // On a phone the table scrolls within its own region, named
-                // by the heading and reachable from the keyboard.
+                // On a phone each peer's row is a card (`style.css`); the
+                // table may still scroll within its own region, named by
+                // the heading and reachable from the keyboard.
                 div.scroll role="region" aria-labelledby="peers-h" tabindex="0" {
                     table.peers {
                         thead { tr {
@@ -149,6 +150,10 @@ async fn render(
                                         @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
                                             br; small { (fill(ctx.t("net.reconnecting"), &[("time", &format_time(at))])) }
                                         }
+                                        // Why it is not connected, first thing, where a phone shows it.
+                                        @if let (false, Some(problem)) = (peer.connected, &peer.problem) {
+                                            br; span.problem { (problem_words(&ctx, problem)) }
+                                        }
                                         @for addr in &peer.addrs {
                                             br; code { (addr) }
                                             @if ctx.allowed {
@@ -160,8 +165,8 @@ async fn render(
                                             }
                                         }
                                     }
-                                    td { @match peer.last_sync_ms { Some(ms) => (format_time(ms)), None => (ctx.t("sync.never")) } }
-                                    td {
+                                    td data-label=(ctx.t("sync.last")) { @match peer.last_sync_ms { Some(ms) => (format_time(ms)), None => (ctx.t("sync.never")) } }
+                                    td data-label=(ctx.t("net.entries")) {
                                         (peer.entries_received) " / " (peer.entries_sent)
                                         @if peer.unconfirmed > 0 {
                                             br; small { (fill(ctx.t("net.awaiting_receipt"), &[("n", &peer.unconfirmed.to_string())])) }
@@ -173,15 +178,15 @@ async fn render(
                                             br; small { (fill(ctx.t("net.receiving"), &[("rate", &format!("{:.1}", rate as f64 / 1000.0)), ("eta", &eta.to_string())])) }
                                         }
                                     }
-                                    td {
+                                    td data-label=(ctx.t("net.bytes")) {
                                         (peer.bytes_in) " / " (peer.bytes_out)
                                         @if peer.blob_bytes_received + peer.blob_bytes_sent > 0 {
                                             br; small { (fill(ctx.t("net.file_bytes"), &[("in", &(peer.blob_bytes_received / 1000).to_string()), ("out", &(peer.blob_bytes_sent / 1000).to_string())])) }
                                         }
                                     }
-                                    td {
+                                    td data-label=(ctx.t("net.errors")) {
                                         (peer.errors + peer.invalid_entries)
-                                        @if let Some(problem) = &peer.problem { br; small.problem { (problem_words(&ctx, problem)) } }
+                                        @if let (true, Some(problem)) = (peer.connected, &peer.problem) { br; small.problem { (problem_words(&ctx, problem)) } }
                                     }
                                 }
                             }
