@@ -558,6 +558,17 @@ fn a_submission_page_says_whether_the_secretariat_has_it() {
         }
         browser.viewport(DESKTOP.0, DESKTOP.1);
     }
+    // On the secretariat's node: it says so, and lists the hub (which has
+    // no name) by its short peer id as holding it.
+    let hub_id = hub.sync_status()["peer_id"].as_str().unwrap().to_owned();
+    let short = format!("…{}", &hub_id[hub_id.len() - 8..]);
+    let there = page.replace(&base, &ui_url(&secretariat));
+    browser.goto(&format!("{}/lang/en?back=/", ui_url(&secretariat)));
+    browser.wait_for("the hub listed as holding it", |b| {
+        b.goto(&there);
+        b.source().contains(&format!("{short}</bdi></strong> · has it"))
+    });
+    assert!(browser.source().contains("This is the secretariat's node: it has it."));
     drop(browser);
     run_hub.stop();
     run_secretariat.stop();

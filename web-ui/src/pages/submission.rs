@@ -216,7 +216,7 @@ fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Mar
         p { (ctx.t("sub.held_here")) }
         @if secretariat_here {
             p #held-secretariat { (ctx.t("sub.held_here_secretariat")) }
-        } @else if let Some(holders) = holders {
+        } @else if holders.is_some() {
             p #held-secretariat {
                 @match secretariat {
                     Some(holder) if holder.holds => { "✔ " (ctx.t("sub.held_secretariat_yes")) }
@@ -224,6 +224,8 @@ fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Mar
                     None => { (ctx.t("sub.held_secretariat_unknown")) }
                 }
             }
+        }
+        @if let Some(holders) = holders {
             @if holders.is_empty() {
                 p { (ctx.t("sub.held_none")) }
             } @else {
