@@ -542,6 +542,11 @@ async fn network_page_with_sync_lists_and_adds_peers() {
     let named = r#"<strong class="peer-name"><bdi>/ip4/127.0.0.1/tcp/9</bdi></strong>"#;
     assert!(page.body.contains(named) && !page.body.contains(">?<"), "no bare question mark");
 
+    // A multiaddr of a transport the node does not dial, in the page's words.
+    let udp = client.submit_form("/network", "/network/peers", &[("addr", "/ip4/127.0.0.1/udp/9")]).await;
+    assert_eq!(udp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(udp.body.contains("This is not a peer address."), "{}", udp.body);
+
     // `IP:PORT` is refused with the address that was meant.
     let typed = client.submit_form("/network", "/network/peers", &[("addr", "192.168.1.20:4701")]).await;
     assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);

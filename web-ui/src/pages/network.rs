@@ -346,6 +346,12 @@ pub(crate) async fn add_peer(
     };
     match sync.add_peer(&state.node, addr).await {
         Ok(_) => Ok(Redirect::to("/network?added=true").into_response()),
+        // A multiaddr that names no transport this node dials: said in
+        // the page's language, not the node's English.
+        Err(NodeError::BadPeerAddr(_)) => {
+            let message = ctx.t("net.bad_addr").to_owned();
+            render(ctx, state, None, Some((typed, message)), None).await
+        }
         Err(error) => match PageError::node(ctx.lang, error) {
             PageError::Shown(_, _, message) => render(ctx, state, None, Some((typed, message)), None).await,
             other => Err(other),
