@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use convene_protocol::attachment::{self, Attachment, BlobHash, NamedBlob, Preview};
+use convene_protocol::attachment::{self, Attachment, BlobHash, Limits, NamedBlob, Preview};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
@@ -256,7 +256,7 @@ impl Node {
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
         let blobs = BlobStore::open(&data_dir.blobs_path())?;
-        let store = Store::open(&data_dir.store_path(), network)?.with_blobs(blobs)?;
+        let store = Store::open(&data_dir.store_path(), network)?.with_limits(genesis.limits()).with_blobs(blobs)?;
         let (stored, _) = tokio::sync::broadcast::channel(4096);
         Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
     }
@@ -269,6 +269,11 @@ impl Node {
     /// The network's genesis.
     pub fn genesis(&self) -> &Genesis {
         &self.inner.genesis
+    }
+
+    /// What the network lets a submission attach.
+    pub fn limits(&self) -> Limits {
+        self.inner.genesis.limits()
     }
 
     /// The network id.
@@ -381,7 +386,7 @@ impl Node {
         input: &Value,
         timestamp_ms: u64,
     ) -> Result<Prepared, NodeError> {
-        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        let validated = schema::validate_submission(input, &self.limits()).map_err(NodeError::Invalid)?;
         // The same author submitting the same content gets the same document:
         // re-running an interrupted import stores nothing twice.
         let nonce = document_nonce(&author.public(), input);
@@ -555,7 +560,7 @@ impl Node {
         if author.public() != row.creator && !self.inner.store.is_granted(id, &author.public())? {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
-        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        let validated = schema::validate_submission(input, &self.limits()).map_err(NodeError::Invalid)?;
         if validated.kind != row.kind {
             return Err(NodeError::Refused(IngestError::KindChanged {
                 from: row.kind.as_str(),
@@ -683,7 +688,8 @@ impl Node {
     pub fn store_file(&self, name: &str, bytes: &[u8]) -> Result<StoredFile, NodeError> {
         let name = attachment::file_name(name);
         let file_error = |problem: String| NodeError::File { name: name.clone(), problem };
-        let cleaned = attachment::clean(bytes).map_err(|error| file_error(error.to_string()))?;
+        let cleaned =
+            attachment::clean(bytes, self.limits().file_bytes).map_err(|error| file_error(error.to_string()))?;
         // A full disk refuses it before a byte is written, as it does a local
         // write (a file and its preview, with room to spare, and the store's
         // disk reserve made again first).
@@ -727,7 +733,7 @@ impl Node {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
         let kind = head.row.kind;
-        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments { .. })) {
+        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments)) {
             return Err(NodeError::NoAttachments { kind: kind.as_str() });
         }
         if attachments.is_empty() {
@@ -749,7 +755,7 @@ impl Node {
             }
         }
         fields.insert("attachments".into(), serde_json::to_value(&list).expect("attachments serialise"));
-        schema::validate_public(&fields).map_err(NodeError::Invalid)?;
+        schema::validate_public(&fields, &self.limits()).map_err(NodeError::Invalid)?;
         self.sign_edit(author, id, &head, &fields)
     }
 

@@ -534,10 +534,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "form.attachment_hint",
         [
-            "Up to 10 MB a file, 25 MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.",
-            "Jusqu'à 10 Mo par fichier, 25 Mo en tout. Les données de lieu et d'appareil sont retirées des photos avant leur enregistrement ; un PDF est gardé tel quel et peut porter le nom de son auteur.",
-            "Hasta 10 MB por archivo, 25 MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.",
-            "حتى 10 ميغابايت للملف و25 ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
+            "Up to {files} files of at most {file_mb} MB each, {total_mb} MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.",
+            "Jusqu'à {files} fichiers d'au plus {file_mb} Mo chacun, {total_mb} Mo en tout. Les données de lieu et d'appareil sont retirées des photos avant leur enregistrement ; un PDF est gardé tel quel et peut porter le nom de son auteur.",
+            "Hasta {files} archivos de {file_mb} MB como máximo cada uno, {total_mb} MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.",
+            "حتى {files} ملفًا، لا يزيد كل منها على {file_mb} ميغابايت، و{total_mb} ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
         ],
     ),
     ("form.attachment_remove", ["Remove", "Retirer", "Quitar", "إزالة"]),

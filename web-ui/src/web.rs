@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use convene_node::NodeError;
 use convene_node::disk as space;
 use convene_node::sync::SyncStatus;
+use convene_protocol::attachment::Limits;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::WebState;
@@ -65,6 +66,8 @@ pub struct Ctx {
     pub path: String,
     /// The sync engine's status, for the status bar.
     pub sync: Option<SyncStatus>,
+    /// What the network lets a submission attach, for the forms.
+    pub limits: Limits,
     csrf_key: [u8; 32],
 }
 
@@ -92,6 +95,7 @@ impl FromRequestParts<WebState> for Ctx {
             signer: cookie(headers, "signer").filter(|name| name.len() <= 64),
             path,
             sync,
+            limits: state.node.limits(),
             csrf_key: csrf_key(state),
         })
     }
@@ -110,6 +114,7 @@ impl Ctx {
             signer: None,
             path: "/".into(),
             sync: None,
+            limits: Limits::DEFAULT,
             csrf_key: [0; 32],
         }
     }

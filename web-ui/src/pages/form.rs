@@ -15,6 +15,7 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
 
+use crate::i18n::fill;
 use crate::web::Ctx;
 
 /// A form's values as posted: names repeat for checkboxes and quotes.
@@ -105,7 +106,7 @@ fn field_value(field: &Field, values: &Values) -> Option<Value> {
             }
         }
         Shape::Country => non_empty(&given.to_uppercase()),
-        Shape::Attachments { .. } => {
+        Shape::Attachments => {
             // Kept: the stored attachments, as JSON in hidden inputs, but
             // those ticked for removal; new files are added by the handler.
             let removed = values.all(&remove_key(field.key));
@@ -169,7 +170,7 @@ fn push_values(field: &Field, value: &Value, out: &mut Vec<(String, String)>) {
             }
         }
         (Shape::Flag, Value::Bool(flag)) => push(if *flag { "yes" } else { "no" }),
-        (Shape::Attachments { .. }, Value::Array(items)) => items.iter().for_each(|item| push(&item.to_string())),
+        (Shape::Attachments, Value::Array(items)) => items.iter().for_each(|item| push(&item.to_string())),
         (Shape::TextList { paragraphs: false, .. }, Value::Array(items)) => {
             push(&items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"));
         }
@@ -339,7 +340,8 @@ impl Form<'_> {
             Shape::Code(codes) => choices(ctx, key, "radio", *codes, values, message),
             Shape::CodeList { codes, .. } => choices(ctx, key, "checkbox", *codes, values, message),
             Shape::Flag => flag(ctx, key, values, message),
-            Shape::Attachments { .. } => attachments(ctx, key, values, message),
+            Shape::Attachments if ctx.limits.files == 0 => html! {},
+            Shape::Attachments => attachments(ctx, key, values, message),
         }
     }
 }
@@ -375,10 +377,24 @@ fn attachments(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) 
             input type="file" id=(format!("f-{files}")) name=(files) multiple accept=(accepted_types())
                 aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=(described_by(name, &message).map_or(format!("h-{files}"), |error| format!("h-{files} {error}")));
-            p.hint #{ "h-" (files) } { (ctx.t("form.attachment_hint")) }
+            p.hint #{ "h-" (files) } { (attachment_hint(ctx)) }
             (error_line(name, &message))
         }
     }
+}
+
+/// What the network lets a submission attach, and what happens to a
+/// file's metadata.
+fn attachment_hint(ctx: &Ctx) -> String {
+    let mb = |bytes: u64| format!("{}", bytes as f64 / 1e6);
+    fill(
+        ctx.t("form.attachment_hint"),
+        &[
+            ("files", &ctx.limits.files.to_string()),
+            ("file_mb", &mb(ctx.limits.file_bytes)),
+            ("total_mb", &mb(ctx.limits.submission_bytes)),
+        ],
+    )
 }
 
 /// The field's label for an error path (`quotes[2]` → "Quotes …"), or the
@@ -542,6 +558,7 @@ fn flag(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Mark
 #[cfg(test)]
 mod tests {
     use super::*;
+    use convene_protocol::attachment::Limits;
     use convene_protocol::kinds::SubmissionKind;
     use convene_protocol::schema::validate_submission;
 
@@ -573,10 +590,32 @@ mod tests {
     }
 
     #[test]
+    fn the_files_field_states_the_networks_limits_and_goes_in_a_text_only_network() {
+        let spec = |kind| FormSpec {
+            kind,
+            action: "/new/case_study".into(),
+            draft: None,
+            identities: &[],
+            signer: None,
+            editing: false,
+            signer_error: None,
+        };
+        let case_study = SubmissionKind::CaseStudy.spec();
+        let mut ctx = Ctx::for_test(crate::i18n::Lang::En);
+        ctx.limits = Limits { files: 3, file_bytes: 2_500_000, submission_bytes: 5_000_000 };
+        let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
+        assert!(page.contains("Up to 3 files of at most 2.5 MB each, 5 MB in all."), "{page}");
+        assert!(page.contains(r#"type="file""#));
+        ctx.limits.files = 0;
+        let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
+        assert!(!page.contains(r#"type="file""#) && !page.contains("Up to"), "a text-only network offers no files");
+    }
+
+    #[test]
     fn a_filled_report_validates_and_round_trips() {
         let report = SubmissionKind::ConveningReport.spec();
         let submission = to_submission(report, &report_values());
-        let validated = validate_submission(&submission).unwrap_or_else(|errors| panic!("{errors}"));
+        let validated = validate_submission(&submission, &Limits::DEFAULT).unwrap_or_else(|errors| panic!("{errors}"));
         assert_eq!(validated.fields["host_organizations"], json!(["Hub A", "Hub B"]));
         assert_eq!(validated.fields["location"]["country"], json!("KE"));
         let back = from_fields(report, &validated.fields);
@@ -585,7 +624,7 @@ mod tests {
         let mut again = back.clone();
         again.0.push(("contact_name".into(), "Ama".into()));
         again.0.push(("contact_email".into(), "ama@example.org".into()));
-        let resubmitted = validate_submission(&to_submission(report, &again)).unwrap();
+        let resubmitted = validate_submission(&to_submission(report, &again), &Limits::DEFAULT).unwrap();
         assert_eq!(resubmitted.fields, validated.fields);
     }
 
@@ -618,7 +657,7 @@ mod tests {
     #[test]
     fn every_error_path_has_a_form_field() {
         for kind in SubmissionKind::specs() {
-            let errors = validate_submission(&to_submission(kind, &Values::default())).unwrap_err();
+            let errors = validate_submission(&to_submission(kind, &Values::default()), &Limits::DEFAULT).unwrap_err();
             let names = form_names(kind);
             for error in &errors.0 {
                 assert!(

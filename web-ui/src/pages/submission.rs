@@ -259,7 +259,7 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) 
             }
         }
         (Shape::Flag, Value::Bool(yes)) => html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) },
-        (Shape::Attachments { .. }, Value::Array(_)) => attachments(ctx, value, here),
+        (Shape::Attachments, Value::Array(_)) => attachments(ctx, value, here),
         (Shape::Code(codes), Value::String(code)) => html! { bdi { (code_words(ctx, field.key, *codes, code)) } },
         (Shape::CodeList { codes, .. }, Value::Array(items)) => html! {
             ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::NodeError;
 use convene_node::api::StoredFile;
-use convene_protocol::attachment::MAX_SUBMISSION_BYTES;
+use convene_protocol::attachment::Limits;
 use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::problem::{Problem, ValidationErrors};
 use convene_protocol::problem_words;
@@ -20,9 +20,11 @@ use crate::pages::form::{self, FormSpec, Values};
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 use convene_node::drafts;
 
-/// Largest body of a submission form: every file it may attach, and room
-/// for the fields and the metadata removed.
-pub(crate) const MAX_FORM_BYTES: usize = MAX_SUBMISSION_BYTES as usize + 2 * 1024 * 1024;
+/// Largest body of a submission form in a network with these `limits`:
+/// every file it may attach, and room for the fields and the metadata removed.
+pub(crate) fn max_form_bytes(limits: &Limits) -> usize {
+    limits.submission_bytes as usize + 2 * 1024 * 1024
+}
 
 fn parse_kind(ctx: &Ctx, text: &str) -> Result<SubmissionKind, PageError> {
     SubmissionKind::parse(text).ok_or(PageError::NotFound(ctx.lang))
@@ -110,7 +112,7 @@ pub(crate) async fn new_post(
     request: Request,
 ) -> Result<Response, PageError> {
     let kind = parse_kind(&ctx, &kind)?;
-    let (mut values, files) = read_form(&ctx, query, request).await?;
+    let (mut values, files) = read_form(&ctx, &state.node.limits(), query, request).await?;
     ctx.require_login()?;
     let notes = match store_files(&ctx, &state, kind, &mut values, files).await? {
         Ok(notes) => notes,
@@ -202,7 +204,12 @@ type Files = Vec<(String, String, Vec<u8>)>;
 /// Reads a posted submission form. A multipart form (the one pages send,
 /// with files) carries its CSRF token in the address, checked before a
 /// byte of the body is read; a plain form carries it in its fields.
-async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Values, Files), PageError> {
+async fn read_form(
+    ctx: &Ctx,
+    limits: &Limits,
+    query: CsrfQuery,
+    request: Request,
+) -> Result<(Values, Files), PageError> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -225,8 +232,8 @@ async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Val
             problem_words::words(
                 ctx.lang.code(),
                 &Problem::FilesTooLarge {
-                    mb: (MAX_FORM_BYTES as u64).div_ceil(1_000_000),
-                    max_mb: MAX_SUBMISSION_BYTES / 1_000_000,
+                    mb: (max_form_bytes(limits) as u64).div_ceil(1_000_000),
+                    max_mb: limits.submission_bytes / 1_000_000,
                 },
             ),
         )
@@ -269,7 +276,7 @@ async fn store_files(
         .spec()
         .fields
         .iter()
-        .filter(|field| matches!(field.shape, Shape::Attachments { .. }))
+        .filter(|field| matches!(field.shape, Shape::Attachments))
         .map(|field| field.key)
         .collect();
     let stored = blocking(ctx.lang, state, move |node| {
@@ -433,7 +440,7 @@ pub(crate) async fn edit_post(
     Query(query): Query<CsrfQuery>,
     request: Request,
 ) -> Result<Response, PageError> {
-    let (mut values, files) = read_form(&ctx, query, request).await?;
+    let (mut values, files) = read_form(&ctx, &state.node.limits(), query, request).await?;
     ctx.require_login()?;
     let kind = parse_kind(&ctx, values.get("kind"))?;
     let stored = store_files(&ctx, &state, kind, &mut values, files).await?;
