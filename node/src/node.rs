@@ -2,6 +2,7 @@
 //! web UI are thin over it; the sync engine reads and writes the store
 //! through it too.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -157,6 +158,10 @@ pub struct HistoryItem {
     pub author: PublicKey,
     /// When (ms since the epoch).
     pub timestamp_ms: u64,
+    /// The top-level fields it changed (`sealed_contact` for the contact);
+    /// empty for a create (it sets them all) and a withdrawal.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// The result of re-verifying the store.
@@ -515,6 +520,26 @@ impl Node {
         }
     }
 
+    /// The fields each change of `latest` (the newest entries of document
+    /// `id`, oldest first, of `total`) changed, replaying the document's
+    /// changes in the order they were signed.
+    fn fields_touched(
+        &self,
+        id: &DocumentId,
+        latest: &[Entry],
+        total: usize,
+    ) -> Result<HashMap<EntryId, Vec<String>>, NodeError> {
+        let mut all = if latest.len() == total { latest.to_vec() } else { self.inner.store.document_entries(id)? };
+        all.retain(|entry| entry.header().kind != EntryKind::Withdraw);
+        all.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
+        let ids: Vec<EntryId> = all.iter().map(Entry::id).collect();
+        let changes = all.iter().map(|entry| document::ParsedChange::parse(entry.payload())).collect::<Result<_, _>>();
+        let touched = changes.and_then(document::fields_touched).map_err(|error| {
+            NodeError::Store(StoreError::Damaged(format!("document {id}: its stored changes do not build: {error}")))
+        })?;
+        Ok(ids.into_iter().zip(touched).collect())
+    }
+
     /// One submission with its history; verifies its entries as it reads them.
     pub fn show(&self, id: &DocumentId) -> Result<SubmissionView, NodeError> {
         if self.inner.store.tombstone(id)?.is_some() {
@@ -523,6 +548,7 @@ impl Node {
         let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         // Decoding re-verifies each entry listed.
         let (entries, history_total) = self.inner.store.latest_entries(id, HISTORY_SHOWN)?;
+        let touched = self.fields_touched(id, &entries, history_total)?;
         let history = entries
             .iter()
             .map(|entry| HistoryItem {
@@ -530,6 +556,11 @@ impl Node {
                 kind: entry.header().kind,
                 author: entry.header().author,
                 timestamp_ms: entry.header().timestamp_ms,
+                fields: if entry.header().kind == EntryKind::Change {
+                    touched.get(&entry.id()).cloned().unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         Ok(SubmissionView { row, history, history_total, signatures_verified: true })
@@ -560,7 +591,7 @@ impl Node {
         if author.public() != row.creator && !self.inner.store.is_granted(id, &author.public())? {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
-        let validated = schema::validate_submission(input, &self.limits()).map_err(NodeError::Invalid)?;
+        let validated = schema::validate_edit(input, &self.limits()).map_err(NodeError::Invalid)?;
         if validated.kind != row.kind {
             return Err(NodeError::Refused(IngestError::KindChanged {
                 from: row.kind.as_str(),

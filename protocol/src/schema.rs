@@ -79,26 +79,40 @@ pub struct Validated {
 /// corpus generator, with `kind` and a clear `contact`), reporting every bad
 /// field at once. Attachments are held to the network's `limits`.
 pub fn validate_submission(input: &Value, limits: &Limits) -> Result<Validated, ValidationErrors> {
-    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input, limits)?;
+    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input, limits, Mode::Submission)?;
+    let contact = sealed.remove("contact").and_then(|contact| serde_json::from_value(contact).ok());
+    Ok(Validated { kind: SubmissionKind::ALL[index], fields: public, contact })
+}
+
+/// Validates the new fields of an edit: as [`validate_submission`], but a
+/// sealed field left out (the editor cannot read the sealed contact back,
+/// so did not retype it) is no fault: the stored sealed value stays.
+pub fn validate_edit(input: &Value, limits: &Limits) -> Result<Validated, ValidationErrors> {
+    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input, limits, Mode::Edit)?;
     let contact = sealed.remove("contact").and_then(|contact| serde_json::from_value(contact).ok());
     Ok(Validated { kind: SubmissionKind::ALL[index], fields: public, contact })
 }
 
 /// Validates an interchange submission whose `kind` is one of `kinds`.
 pub fn validate_in(kinds: &[&'static Kind], input: &Value, limits: &Limits) -> Result<Checked, ValidationErrors> {
-    let (index, public, sealed) = check_submission(kinds, input, limits)?;
+    let (index, public, sealed) = check_submission(kinds, input, limits, Mode::Submission)?;
     Ok(Checked { kind: kinds[index], public, sealed })
 }
 
 /// The index in `kinds` of the submission's kind, its public fields and its sealed ones.
 type Split = (usize, Map<String, Value>, Map<String, Value>);
 
-fn check_submission(kinds: &[&'static Kind], input: &Value, limits: &Limits) -> Result<Split, ValidationErrors> {
+fn check_submission(
+    kinds: &[&'static Kind],
+    input: &Value,
+    limits: &Limits,
+    mode: Mode,
+) -> Result<Split, ValidationErrors> {
     let Some(object) = input.as_object() else {
         let problem = Problem::WrongType { expected: Expected::Fields, found: JsonType::of(input) };
         return Err(ValidationErrors(vec![FieldError { path: WHOLE.into(), problem }]));
     };
-    let mut check = Check::new(object, Mode::Submission, limits);
+    let mut check = Check::new(object, mode, limits);
     let Some(index) = check.kind(kinds) else { return Err(ValidationErrors(check.errors)) };
     let sealed = check.fields_of(kinds[index]);
     check.finish().map(|public| (index, public, sealed))
@@ -216,6 +230,8 @@ impl Summary {
 enum Mode {
     /// Interchange JSON, with sealed fields in clear.
     Submission,
+    /// Interchange JSON of an edit: a sealed field may be left out (kept).
+    Edit,
     /// A stored document's public fields, with sealed fields only sealed.
     Public,
 }
@@ -296,6 +312,9 @@ impl<'a> Check<'a> {
         for field in kind.fields {
             if field.sealed && self.mode == Mode::Public {
                 self.sealed_text(field);
+                continue;
+            }
+            if field.sealed && self.mode == Mode::Edit && self.get(field.name).is_none() {
                 continue;
             }
             if let Ok(Some(value)) = self.value(field, field.name, self.get(field.name)) {

@@ -857,3 +857,17 @@ fn attachments_given_alone_are_checked_and_normalised_like_the_field() {
     assert_eq!(paths, ["attachments[0].name", "attachments[1].size"]);
     assert!(validate_attachments(&json!([]), &Limits::DEFAULT).unwrap().is_empty());
 }
+
+#[test]
+fn an_edit_may_leave_the_sealed_contact_out_and_it_is_still_checked_when_given() {
+    use convene_protocol::schema::validate_edit;
+    let mut value = report();
+    value.as_object_mut().unwrap().remove("contact");
+    assert!(validate_submission(&value, &Limits::DEFAULT).is_err(), "a new submission needs its contact");
+    let edit = validate_edit(&value, &Limits::DEFAULT).unwrap();
+    assert_eq!(edit.contact, None);
+    assert!(!edit.fields.contains_key("contact"));
+    let bad = with(report(), "contact.email", Some(json!("not an address")));
+    let errors = validate_edit(&bad, &Limits::DEFAULT).unwrap_err();
+    assert_eq!(errors.0[0].path, "contact.email");
+}

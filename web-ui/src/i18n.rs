@@ -218,6 +218,16 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("drafts.untitled", ["(untitled)", "(sans titre)", "(sin título)", "(بلا عنوان)"]),
     ("drafts.updated", ["Last saved", "Dernier enregistrement", "Guardado por última vez", "آخر حفظ"]),
     (
+        "edit.back",
+        [
+            "Back to the submission, without saving",
+            "Retour à la soumission, sans enregistrer",
+            "Volver al envío, sin guardar",
+            "العودة إلى المساهمة دون حفظ",
+        ],
+    ),
+    ("edit.title", ["Edit “{title}”", "Modifier « {title} »", "Editar «{title}»", "تعديل «{title}»"]),
+    (
         "error.ambiguous",
         [
             "Several submissions start with that id; give more of it.",
@@ -553,10 +563,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "form.edit_sealed_note",
         [
-            "The contact is sealed and cannot be read back here: enter it again.",
-            "Le contact est scellé et ne peut pas être relu ici : saisissez-le à nouveau.",
-            "El contacto está sellado y no se puede leer aquí: escríbalo de nuevo.",
-            "جهة الاتصال مختومة ولا يمكن قراءتها هنا: أدخلها مرة أخرى.",
+            "The contact on record is sealed and cannot be shown here. Leave these boxes empty to keep it, or fill both to replace it.",
+            "Le contact enregistré est scellé et ne peut pas être affiché ici. Laissez ces cases vides pour le garder, ou remplissez-les toutes deux pour le remplacer.",
+            "El contacto registrado está sellado y no se puede mostrar aquí. Deje estas casillas vacías para conservarlo, o rellene ambas para sustituirlo.",
+            "جهة الاتصال المسجلة مختومة ولا يمكن عرضها هنا. اترك هذين الحقلين فارغين للإبقاء عليها، أو املأهما معًا لاستبدالها.",
         ],
     ),
     ("form.item", ["Item", "Élément", "Elemento", "العنصر"]),

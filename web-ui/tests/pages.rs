@@ -409,13 +409,32 @@ async fn edit_signs_a_change_and_withdraw_confirms_first() {
     assert!(page.body.contains(&format!(r#"href="{path}/edit""#)), "the author sees edit");
     let form = client.get(&format!("{path}/edit")).await;
     assert!(form.body.contains(r#"value="Before the edit""#));
+    assert!(form.body.contains("<h1><bdi>Edit “Before the edit”</bdi></h1>"), "says what is edited");
+    assert!(form.body.contains(&format!(r#"<a href="{path}">← Back to the submission, without saving</a>"#)));
+    assert!(form.body.contains("Leave these boxes empty to keep it"), "the contact kept unless replaced");
+    let id = app.state.node.resolve(path.trim_start_matches("/s/")).unwrap();
+    let sealed = |app: &App| app.state.node.show(&id).unwrap().row.fields["sealed_contact"].clone();
+    let contact_before = sealed(&app);
+    // The sealed contact cannot be shown: left empty, it stays.
+    let mut pairs: Vec<_> =
+        report_pairs("Before the edit").into_iter().filter(|(name, _)| !name.starts_with("contact_")).collect();
+    pairs.push(("kind", "convening_report"));
+    pairs.retain(|(name, _)| *name != "summary");
+    pairs.push(("summary", "A new summary"));
+    let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_eq!(sealed(&app), contact_before, "the contact on record is kept");
+    let page = client.get(&path).await;
+    assert!(page.body.contains("changed: Summary of the discussion ·"), "the history says which fields: {}", page.body);
+    // Retyped, it is sealed anew.
     let mut pairs = report_pairs("After the edit");
     pairs.push(("kind", "convening_report"));
     let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_ne!(sealed(&app), contact_before, "a new contact replaces it");
     let page = client.get(&path).await;
     assert!(page.body.contains("After the edit"));
-    assert!(page.body.contains("changed"), "the history shows the change");
+    assert!(page.body.contains("Contact person"), "the history names the contact among the fields changed");
     // An invalid edit shows messages.
     let bad = client
         .submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &[("kind", "convening_report"), ("title", "")])

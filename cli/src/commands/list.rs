@@ -150,7 +150,8 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         println!("  ({} earlier entries not listed)", view.history_total - view.history.len());
     }
     for item in &view.history {
-        println!("  {}  {:?}  by {}", format_ms(item.timestamp_ms), item.kind, item.author);
+        let fields = if item.fields.is_empty() { String::new() } else { format!(" {}", item.fields.join(", ")) };
+        println!("  {}  {:?}{fields}  by {}", format_ms(item.timestamp_ms), item.kind, item.author);
     }
     Ok(())
 }

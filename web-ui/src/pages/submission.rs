@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use axum::http::header;
 use convene_protocol::attachment::{Attachment, BlobHash, MediaType, Removed};
 use convene_protocol::entry::EntryKind;
-use convene_protocol::kinds::{Field, Shape, Slot};
+use convene_protocol::kinds::{Field, Shape, Slot, SubmissionKind};
 use convene_protocol::schema::{Contact, sealed_name};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -183,8 +183,11 @@ pub(crate) async fn page(
         ol.history {
             @for item in &view.history {
                 li {
-                    (format_time(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind)) " · "
-                    code.did { (item.author) }
+                    (format_time(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind))
+                    @if !item.fields.is_empty() {
+                        ": " (touched_words(&ctx, row.kind, &item.fields))
+                    }
+                    " · " code.did { (item.author) }
                 }
             }
         }
@@ -216,6 +219,18 @@ pub(crate) async fn show(ctx: &Ctx, state: &WebState, id: String) -> Result<Subm
         node.show(&id)
     })
     .await
+}
+
+/// The fields a change touched, by their labels in the page's language.
+fn touched_words(ctx: &Ctx, kind: SubmissionKind, names: &[String]) -> String {
+    let label = |name: &String| {
+        let name = name.strip_prefix("sealed_").unwrap_or(name);
+        match kind.spec().fields.iter().find(|field| field.name == name) {
+            Some(field) => short_label(ctx, field.key).to_owned(),
+            None => name.to_owned(),
+        }
+    };
+    names.iter().map(label).collect::<Vec<_>>().join(", ")
 }
 
 fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {

@@ -12,10 +12,12 @@ use convene_protocol::attachment::Limits;
 use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::problem::{Problem, ValidationErrors};
 use convene_protocol::problem_words;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::WebState;
+use crate::i18n::fill;
 use crate::pages::form::{self, FormSpec, Values};
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 use convene_node::drafts;
@@ -429,7 +431,22 @@ pub(crate) async fn edit_form(
         editing: true,
         signer_error: None,
     };
-    Ok(ctx.page(ctx.t("page.edit"), form::render(&ctx, &spec, &values, None)))
+    let title = view.row.fields.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let body = edit_body(&ctx, &view.row.id.to_string(), form::render(&ctx, &spec, &values, None));
+    Ok(ctx.page(&edit_title(&ctx, &title), body))
+}
+
+/// The edit page's title: which submission is being edited.
+fn edit_title(ctx: &Ctx, title: &str) -> String {
+    if title.trim().is_empty() { ctx.t("page.edit").to_owned() } else { fill(ctx.t("edit.title"), &[("title", title)]) }
+}
+
+/// The edit form with a way back to the submission, unchanged.
+fn edit_body(ctx: &Ctx, id: &str, form: Markup) -> Markup {
+    html! {
+        p { a href={ "/s/" (id) } { "← " (ctx.t("edit.back")) } }
+        (form)
+    }
 }
 
 /// `POST /s/{id}/edit`: sign a change.
@@ -478,8 +495,9 @@ pub(crate) async fn edit_post(
                 editing: true,
                 signer_error,
             };
-            let body = form::render(&ctx, &spec, &values, errors.as_ref());
-            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
+            let body = edit_body(&ctx, &id.to_string(), form::render(&ctx, &spec, &values, errors.as_ref()));
+            let title = edit_title(&ctx, values.get("title"));
+            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &title, body))
         }
     }
 }
