@@ -204,6 +204,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("common.none", ["None", "Aucun", "Ninguno", "لا شيء"]),
     ("common.title", ["Title", "Titre", "Título", "العنوان"]),
     ("common.yes", ["Yes", "Oui", "Sí", "نعم"]),
+    ("common.you", ["you ({name})", "vous ({name})", "usted ({name})", "أنت ({name})"]),
     ("drafts.empty", ["No drafts.", "Aucun brouillon.", "No hay borradores.", "لا توجد مسودات."]),
     (
         "drafts.intro",
@@ -248,10 +249,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "error.bad_identity_name",
         [
-            "“{name}” cannot be an identity name: use 1 to 64 letters, digits, -, _ or .",
-            "« {name} » ne peut pas être un nom d'identité : utilisez de 1 à 64 lettres, chiffres, -, _ ou .",
-            "«{name}» no puede ser un nombre de identidad: use de 1 a 64 letras, cifras, -, _ o .",
-            "لا يصلح «{name}» اسمًا لهوية: استخدم من 1 إلى 64 حرفًا أو رقمًا أو - أو _ أو .",
+            "“{name}” cannot be an identity name: give a name of 1 to 64 characters, on one line.",
+            "« {name} » ne peut pas être un nom d'identité : donnez un nom de 1 à 64 caractères, sur une ligne.",
+            "«{name}» no puede ser un nombre de identidad: escriba un nombre de 1 a 64 caracteres, en una línea.",
+            "لا يصلح «{name}» اسمًا لهوية: اكتب اسمًا من 1 إلى 64 حرفًا في سطر واحد.",
         ],
     ),
     (
@@ -622,10 +623,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "ident.name",
         [
-            "Name (letters, digits, - _ .)",
-            "Nom (lettres, chiffres, - _ .)",
-            "Nombre (letras, dígitos, - _ .)",
-            "الاسم (حروف لاتينية وأرقام و- _ .)",
+            "Your name, as others should see it (e.g. Amina Okafor)",
+            "Votre nom, tel que les autres le verront (p. ex. Amina Okafor)",
+            "Su nombre, tal como lo verán los demás (p. ej., Amina Okafor)",
+            "اسمك كما سيراه الآخرون (مثل أمينة أوكافور)",
         ],
     ),
     ("ident.new", ["New identity", "Nouvelle identité", "Nueva identidad", "هوية جديدة"]),

@@ -113,19 +113,21 @@ async fn identities_show_did_key_never_the_secret() {
     let mut client = with_identity(&app, "hub-kisumu").await;
     let page = client.get("/identities").await;
     assert!(page.body.contains("hub-kisumu") && page.body.contains("did:key:z"), "{}", page.body);
-    let file = std::fs::read_to_string(app.dir.path().join("node/identities/hub-kisumu.json")).unwrap();
-    let file: serde_json::Value = serde_json::from_str(&file).unwrap();
-    let secret = file["secret_seed"].as_str().unwrap();
-    assert!(!page.body.contains(secret));
-    let bad = client.submit_form("/identities", "/identities", &[("name", "../evil")]).await;
+    let (hub, secret) = app.state.node.data_dir().identity(Some("hub-kisumu")).unwrap();
+    assert!(!page.body.contains(&secret.to_seed_hex().to_string()));
+    let bad = client.submit_form("/identities", "/identities", &[("name", "two\nlines")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains(r#"id="e-name""#) && bad.body.contains("../evil"));
-    let again = client.submit_form("/identities", "/identities", &[("name", "second")]).await;
+    assert!(bad.body.contains(r#"id="e-name""#) && bad.body.contains("on one line"), "{}", bad.body);
+    let taken = client.submit_form("/identities", "/identities", &[("name", "HUB-KISUMU")]).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "names are the same in any letter case");
+    // A person's name, in any script, with spaces.
+    let again = client.submit_form("/identities", "/identities", &[("name", "أمينة أوكافور")]).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
-    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("second"));
+    let (second, _) = app.state.node.data_dir().identity(Some("أمينة أوكافور")).unwrap();
+    assert_eq!(client.cookies.get("signer"), Some(&second.public_key.to_did_key()), "chosen by its key");
     let chosen = client.submit_form("/identities", "/identities/choose", &[("name", "hub-kisumu")]).await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER);
-    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("hub-kisumu"));
+    assert_eq!(client.cookies.get("signer"), Some(&hub.public_key.to_did_key()));
     let form = client.get("/new/case_study").await;
     assert!(form.body.contains(r#"<option value="hub-kisumu" selected>"#), "the chosen identity is preselected");
 }
@@ -139,6 +141,7 @@ async fn a_report_submitted_by_form_is_stored_listed_and_shown() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Village hall convening on digital ID"));
     assert!(page.body.contains("did:key:z"));
+    assert!(page.body.contains("<strong>you (\u{2068}ama\u{2069})</strong>"), "the node's own identity, by name");
     assert!(page.body.contains("Signatures verified"));
     assert!(page.body.contains("F1 Do no harm"), "codes with titles");
     assert!(page.body.contains("Sealed: only the secretariat"), "the contact is sealed");
@@ -582,8 +585,9 @@ async fn refusals_by_the_node_are_in_the_visitors_language() {
     client.headers.push(("accept-language".into(), "es".into()));
     let taken = client.submit_form("/identities", "/identities", &[("name", "ama")]).await;
     assert!(taken.body.contains("Ya existe una identidad llamada «ama»; elija otro nombre."), "{}", taken.body);
-    let bad = client.submit_form("/identities", "/identities", &[("name", "a b")]).await;
-    assert!(bad.body.contains("«a b» no puede ser un nombre de identidad"), "{}", bad.body);
+    let long = "x".repeat(65);
+    let bad = client.submit_form("/identities", "/identities", &[("name", &long)]).await;
+    assert!(bad.body.contains(&format!("«{long}» no puede ser un nombre de identidad")), "{}", bad.body);
     let address = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
     assert!(address.body.contains("Esta no es una dirección de par."), "{}", address.body);
     for english in ["already exists", "not a valid", "is not a peer"] {

@@ -6,12 +6,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use convene_node::data_dir::IdentityInfo;
 use convene_node::{NodeError, SubmissionView};
 use std::collections::HashSet;
 
 use axum::http::header;
 use convene_protocol::attachment::{Attachment, BlobHash, MediaType, Removed};
 use convene_protocol::entry::EntryKind;
+use convene_protocol::keys::PublicKey;
 use convene_protocol::kinds::{Field, Shape, Slot, SubmissionKind};
 use convene_protocol::schema::{Contact, sealed_name};
 use maud::{Markup, html};
@@ -163,7 +165,7 @@ pub(crate) async fn page(
         }
         dl.fields {
             dt { (ctx.t("common.author")) }
-            dd { code.did { (row.creator) } }
+            dd { (author_words(&ctx, &row.creator, &identities)) }
             dt { (ctx.t("sub.created")) }
             dd { (format_time(row.created_ms)) }
             @for field in row.kind.spec().fields.iter().filter(|field| field.slot != Some(Slot::Title)) {
@@ -187,7 +189,7 @@ pub(crate) async fn page(
                     @if !item.fields.is_empty() {
                         ": " (touched_words(&ctx, row.kind, &item.fields))
                     }
-                    " · " code.did { (item.author) }
+                    " · " (author_words(&ctx, &item.author, &identities))
                 }
             }
         }
@@ -204,7 +206,7 @@ pub(crate) async fn page(
             p.actions {
                 a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
                 " "
-                a.button.danger href={ "/s/" (row.id) "/withdraw?as=" (author.name) } { (ctx.t("action.withdraw")) }
+                a.button.danger href={ "/s/" (row.id) "/withdraw?as=" (author.public_key.to_did_key()) } { (ctx.t("action.withdraw")) }
             }
         }
     };
@@ -219,6 +221,17 @@ pub(crate) async fn show(ctx: &Ctx, state: &WebState, id: String) -> Result<Subm
         node.show(&id)
     })
     .await
+}
+
+/// Who signed: "you (Amina)" for one of this node's identities, with the
+/// `did:key` every node shows (names stay on the node that holds them).
+fn author_words(ctx: &Ctx, key: &PublicKey, identities: &[IdentityInfo]) -> Markup {
+    html! {
+        @if let Some(info) = identities.iter().find(|info| info.public_key == *key) {
+            strong { (fill(ctx.t("common.you"), &[("name", &format!("\u{2068}{}\u{2069}", info.name))])) } " "
+        }
+        code.did { (key) }
+    }
 }
 
 /// The fields a change touched, by their labels in the page's language.

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::NodeError;
 use convene_node::api::StoredFile;
+use convene_node::data_dir::IdentityInfo;
 use convene_protocol::attachment::Limits;
 use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::problem::{Problem, ValidationErrors};
@@ -57,9 +58,11 @@ pub(crate) struct NewQuery {
     saved: bool,
 }
 
-async fn identity_names(ctx: &Ctx, state: &WebState) -> Result<Vec<String>, PageError> {
+/// The node's identity names, and the one to sign with (see [`chosen_signer`]).
+async fn signers(ctx: &Ctx, state: &WebState, values: &Values) -> Result<(Vec<String>, Option<String>), PageError> {
     let list = blocking(ctx.lang, state, |node| node.data_dir().identities()).await?;
-    Ok(list.into_iter().map(|info| info.name).collect())
+    let signer = chosen_signer(ctx, values, &list);
+    Ok((list.into_iter().map(|info| info.name).collect(), signer))
 }
 
 /// `GET /new/{kind}`: an empty form, or a resumed draft.
@@ -79,8 +82,7 @@ pub(crate) async fn new_form(
         values = Values(draft.values);
         draft_id = Some(draft.id);
     }
-    let identities = identity_names(&ctx, &state).await?;
-    let signer = chosen_signer(&ctx, &values, &identities);
+    let (identities, signer) = signers(&ctx, &state, &values).await?;
     let spec = FormSpec {
         kind: kind.spec(),
         action: format!("/new/{}", kind.as_str()),
@@ -97,12 +99,14 @@ pub(crate) async fn new_form(
     Ok(ctx.page(kind_label(&ctx, kind), body))
 }
 
-fn chosen_signer(ctx: &Ctx, values: &Values, identities: &[String]) -> Option<String> {
+/// The identity a form signs with: the one posted, else the one chosen on
+/// the identities page, else the first.
+fn chosen_signer(ctx: &Ctx, values: &Values, identities: &[IdentityInfo]) -> Option<String> {
     let posted = values.get("identity");
-    if identities.iter().any(|name| name == posted) {
-        return Some(posted.to_owned());
+    if let Some(info) = identities.iter().find(|info| info.name == posted) {
+        return Some(info.name.clone());
     }
-    ctx.signer.clone().filter(|name| identities.contains(name)).or_else(|| identities.first().cloned())
+    ctx.signer_among(identities).or_else(|| identities.first().map(|info| info.name.clone()))
 }
 
 /// `POST /new/{kind}`: save a draft, or sign and submit.
@@ -119,8 +123,7 @@ pub(crate) async fn new_post(
     let notes = match store_files(&ctx, &state, kind, &mut values, files).await? {
         Ok(notes) => notes,
         Err(message) => {
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let draft = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
             let spec = FormSpec {
                 kind: kind.spec(),
@@ -177,8 +180,7 @@ pub(crate) async fn new_post(
             })
             .await?;
             let (errors, signer_error) = refusal(&ctx, error)?;
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let spec = FormSpec {
                 kind: kind.spec(),
                 action: format!("/new/{}", kind.as_str()),
@@ -420,8 +422,7 @@ pub(crate) async fn edit_form(
     ctx.require_login()?;
     let view = crate::pages::submission::show(&ctx, &state, id).await?;
     let values = form::from_fields(view.row.kind.spec(), &view.row.fields);
-    let identities = identity_names(&ctx, &state).await?;
-    let signer = chosen_signer(&ctx, &values, &identities);
+    let (identities, signer) = signers(&ctx, &state, &values).await?;
     let spec = FormSpec {
         kind: view.row.kind.spec(),
         action: format!("/s/{}/edit", view.row.id),
@@ -484,8 +485,7 @@ pub(crate) async fn edit_post(
                 NodeError::File { problem, .. } => (None, Some(problem)),
                 error => refusal(&ctx, error)?,
             };
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let spec = FormSpec {
                 kind: kind.spec(),
                 action: format!("/s/{id}/edit"),
