@@ -621,11 +621,13 @@ impl<'a> Check<'a> {
     /// A whole number in `min..=max`; one written with a fraction (`24.0`)
     /// is a whole number, as in JSON Schema.
     fn count(&mut self, path: &str, value: &Value, (min, max): (u64, u64)) -> Result<u64, ()> {
-        let whole = value.as_u64().or_else(|| {
-            value.as_f64().filter(|n| n.fract() == 0.0 && (0.0..=max as f64 + 1.0).contains(n)).map(|n| n as u64)
-        });
+        // A whole number, negative ones too ("-3 is out of range", not "not a number").
+        let whole = value
+            .as_i64()
+            .or_else(|| value.as_u64().map(|_| i64::MAX))
+            .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 1e18).map(|n| n as i64));
         match whole {
-            Some(count) if (min..=max).contains(&count) => Ok(count),
+            Some(count) if count >= 0 && (min..=max).contains(&(count as u64)) => Ok(count as u64),
             Some(count) => self.reject(path, Problem::OutOfRange { value: count, min, max }),
             None if value.is_number() => {
                 self.reject(path, Problem::NotWholeNumber { value: short(&value.to_string()) })

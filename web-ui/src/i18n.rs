@@ -585,6 +585,16 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("form.optional", ["optional", "facultatif", "opcional", "اختياري"]),
+    ("form.required", ["required", "obligatoire", "obligatorio", "مطلوب"]),
+    (
+        "form.required_unless_online",
+        [
+            "required unless the convening is online",
+            "obligatoire sauf si la réunion est en ligne",
+            "obligatorio salvo si la reunión es en línea",
+            "مطلوب ما لم يكن اللقاء عبر الإنترنت",
+        ],
+    ),
     (
         "form.sealed_note",
         [

@@ -98,11 +98,18 @@ fn field_value(field: &Field, values: &Values) -> Option<Value> {
             _ => None,
         },
         Shape::Count { .. } => {
+            // A number typed is sent as one ("-3" is out of range, "2.5" not
+            // whole); anything else as the text it is.
             let count = given.trim();
-            match count.parse::<u64>() {
-                Ok(number) => Some(json!(number)),
-                Err(_) if count.is_empty() => None,
-                Err(_) => Some(json!(count)),
+            if count.is_empty() {
+                None
+            } else if let Ok(number) = count.parse::<i64>() {
+                Some(json!(number))
+            } else {
+                match count.parse::<f64>() {
+                    Ok(number) if number.is_finite() => Some(json!(number)),
+                    _ => Some(json!(count)),
+                }
             }
         }
         Shape::Country => non_empty(&given.to_uppercase()),
@@ -230,7 +237,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
     let errors: &[FieldError] = errors.map(|errors| errors.0.as_slice()).unwrap_or_default();
     let names = form_names(kind);
     let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(kind, &error.path));
-    let form = Form { ctx, kind, values, errors, editing: spec.editing };
+    let form = Form { ctx, kind, values, errors, editing: spec.editing, sealed_group: false };
     // The CSRF token rides in the address too: a multipart body is checked
     // before it is read.
     let action = format!("{}?csrf={}", spec.action, ctx.csrf_token());
@@ -290,12 +297,15 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
 }
 
 /// What rendering a field needs.
+#[derive(Clone, Copy)]
 struct Form<'a> {
     ctx: &'a Ctx,
     kind: &'a Kind,
     values: &'a Values,
     errors: &'a [FieldError],
     editing: bool,
+    /// Rendering the members of a sealed group.
+    sealed_group: bool,
 }
 
 impl Form<'_> {
@@ -314,32 +324,34 @@ impl Form<'_> {
     fn field(&self, field: &Field) -> Markup {
         let (ctx, values, key) = (self.ctx, self.values, field.key);
         let message = self.message(key);
+        // What cannot be shown (the sealed contact) may be left empty in an edit.
+        let need = if self.editing && (self.sealed_group || field.sealed) { Need::Optional } else { field.need };
         match &field.shape {
             Shape::Group(members) => html! {
                 fieldset id=[field.sealed.then(|| format!("f-{key}"))] {
                     legend {
-                        (ctx.t(&label_key(key)))
-                        @if field.need == Need::Optional { " (" (ctx.t("form.optional")) ")" }
+                        (label_words(ctx, key, need))
+                        @if need == Need::Optional { " " span.need { "(" (ctx.t("form.optional")) ")" } }
                     }
                     @if field.sealed {
                         p.hint { (ctx.t("form.sealed_note")) }
                         @if self.editing { p.hint { (ctx.t("form.edit_sealed_note")) } }
                     }
-                    @for member in *members { (self.field(member)) }
+                    @for member in *members { (Form { sealed_group: field.sealed, ..*self }.field(member)) }
                 }
             },
-            Shape::Text { .. } => text_input(ctx, key, values, message, "text", None),
-            Shape::Language => text_input(ctx, key, values, message, "text", None),
-            Shape::Country => text_input(ctx, key, values, message, "text", Some(2)),
-            Shape::Date => text_input(ctx, key, values, message, "date", None),
-            Shape::Email => text_input(ctx, key, values, message, "email", None),
-            Shape::Count { .. } => text_input(ctx, key, values, message, "number", None),
-            Shape::LongText { .. } => textarea(ctx, key, values, message, 8),
-            Shape::TextList { paragraphs: false, .. } => textarea(ctx, key, values, message, 4),
-            Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, key, *max, values, message),
-            Shape::Code(codes) => choices(ctx, key, "radio", *codes, values, message),
-            Shape::CodeList { codes, .. } => choices(ctx, key, "checkbox", *codes, values, message),
-            Shape::Flag => flag(ctx, key, values, message),
+            Shape::Text { .. } => text_input(ctx, (field, need), values, message, "text", None),
+            Shape::Language => text_input(ctx, (field, need), values, message, "text", None),
+            Shape::Country => text_input(ctx, (field, need), values, message, "text", Some(2)),
+            Shape::Date => text_input(ctx, (field, need), values, message, "date", None),
+            Shape::Email => text_input(ctx, (field, need), values, message, "email", None),
+            Shape::Count { .. } => text_input(ctx, (field, need), values, message, "number", None),
+            Shape::LongText { .. } => textarea(ctx, (field, need), values, message, 8),
+            Shape::TextList { paragraphs: false, .. } => textarea(ctx, (field, need), values, message, 4),
+            Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, (field, need), *max, values, message),
+            Shape::Code(codes) => choices(ctx, (field, need), "radio", *codes, values, message),
+            Shape::CodeList { codes, .. } => choices(ctx, (field, need), "checkbox", *codes, values, message),
+            Shape::Flag => flag(ctx, (field, need), values, message),
             Shape::Attachments if ctx.limits.files == 0 => html! {},
             Shape::Attachments => attachments(ctx, key, values, message),
         }
@@ -397,6 +409,21 @@ fn attachment_hint(ctx: &Ctx) -> String {
     )
 }
 
+/// A field's label, saying when it must be filled (in words, for sight
+/// and screen readers alike): "(required)", or "(required unless online)"
+/// for a place.
+fn label_words(ctx: &Ctx, name: &str, need: Need) -> Markup {
+    let note = match need {
+        Need::Required => Some("form.required"),
+        Need::UnlessOnline => Some("form.required_unless_online"),
+        Need::Optional => None,
+    };
+    html! {
+        (ctx.t(&label_key(name)))
+        @if let Some(note) = note { " " span.need { "(" (ctx.t(note)) ")" } }
+    }
+}
+
 /// The field's label for an error path (`quotes[2]` → "Quotes …"), or the
 /// path itself when the form has no such field.
 fn field_words(ctx: &Ctx, kind: &Kind, path: &str) -> String {
@@ -450,17 +477,19 @@ fn described_by(name: &str, message: &Option<String>) -> Option<String> {
 
 fn text_input(
     ctx: &Ctx,
-    name: &str,
+    (field, need): (&Field, Need),
     values: &Values,
     message: Option<String>,
     input_type: &str,
     max_length: Option<u32>,
 ) -> Markup {
+    let name = field.key;
     html! {
         div.field.invalid[message.is_some()] {
-            label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
             input id={ "f-" (name) } name=(name) type=(input_type) value=(values.get(name)) dir="auto"
-                maxlength=[max_length] aria-invalid=[message.as_ref().map(|_| "true")]
+                maxlength=[max_length] aria-required=[(need == Need::Required).then_some("true")]
+                aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)]
                 min=[(input_type == "number").then_some("1")];
             (error_line(name, &message))
@@ -468,11 +497,13 @@ fn text_input(
     }
 }
 
-fn textarea(ctx: &Ctx, name: &str, values: &Values, message: Option<String>, rows: u32) -> Markup {
+fn textarea(ctx: &Ctx, (field, need): (&Field, Need), values: &Values, message: Option<String>, rows: u32) -> Markup {
+    let name = field.key;
     html! {
         div.field.invalid[message.is_some()] {
-            label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
-            textarea id={ "f-" (name) } name=(name) rows=(rows) dir="auto" aria-invalid=[message.as_ref().map(|_| "true")]
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
+            textarea id={ "f-" (name) } name=(name) rows=(rows) dir="auto"
+                aria-required=[(need == Need::Required).then_some("true")] aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)] { (values.get(name)) }
             (error_line(name, &message))
         }
@@ -507,10 +538,18 @@ pub fn code_words(ctx: &Ctx, key: &str, codes: Codes, code: &str) -> String {
 }
 
 /// Radio buttons (one code) or checkboxes (codes) for each code of `codes`.
-fn choices(ctx: &Ctx, name: &str, input_type: &str, codes: Codes, values: &Values, message: Option<String>) -> Markup {
+fn choices(
+    ctx: &Ctx,
+    (field, need): (&Field, Need),
+    input_type: &str,
+    codes: Codes,
+    values: &Values,
+    message: Option<String>,
+) -> Markup {
+    let name = field.key;
     html! {
         fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for code in codes.codes() {
                 label.choice {
                     input type=(input_type) name=(name) value=(code) checked[values.has(name, code)];
@@ -523,11 +562,18 @@ fn choices(ctx: &Ctx, name: &str, input_type: &str, codes: Codes, values: &Value
 }
 
 /// One box per item of a list of paragraphs, as many as it may hold.
-fn paragraphs(ctx: &Ctx, name: &str, max: usize, values: &Values, message: Option<String>) -> Markup {
+fn paragraphs(
+    ctx: &Ctx,
+    (field, need): (&Field, Need),
+    max: usize,
+    values: &Values,
+    message: Option<String>,
+) -> Markup {
+    let name = field.key;
     let given = values.all(name);
     html! {
         fieldset.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for index in 0..max {
                 div.field {
                     label for={ "f-" (name) "-" (index + 1) } { (ctx.t(&item_key(name))) " " (index + 1) }
@@ -540,10 +586,11 @@ fn paragraphs(ctx: &Ctx, name: &str, max: usize, values: &Values, message: Optio
 }
 
 /// Yes and no, in the field's own words.
-fn flag(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Markup {
+fn flag(ctx: &Ctx, (field, need): (&Field, Need), values: &Values, message: Option<String>) -> Markup {
+    let name = field.key;
     html! {
         fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for answer in ["yes", "no"] {
                 label.choice {
                     input type="radio" name=(name) value=(answer) checked[values.has(name, answer)];
@@ -609,6 +656,45 @@ mod tests {
         ctx.limits.files = 0;
         let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
         assert!(!page.contains(r#"type="file""#) && !page.contains("Up to"), "a text-only network offers no files");
+    }
+
+    #[test]
+    fn required_fields_say_so_and_a_count_typed_wrong_gets_the_right_message() {
+        let report = SubmissionKind::ConveningReport.spec();
+        let spec = FormSpec {
+            kind: report,
+            action: "/new/convening_report".into(),
+            draft: None,
+            identities: &[],
+            signer: None,
+            editing: false,
+            signer_error: None,
+        };
+        let ctx = Ctx::for_test(crate::i18n::Lang::En);
+        let page = render(&ctx, &spec, &Values::default(), None).into_string();
+        assert!(page.contains(r#"Title <span class="need">(required)</span>"#), "{page}");
+        assert!(page.contains(r#"name="title" type="text" value="" dir="auto" aria-required="true""#), "{page}");
+        let required = report.fields.iter().filter(|field| field.need == Need::Required && !field.sealed).count();
+        assert!(page.matches("(required)").count() >= required, "every required field is marked");
+        assert!(page.contains("(required unless the convening is online)"));
+        // Editing: the sealed contact may be left empty, so it is not marked required.
+        let editing = render(&ctx, &FormSpec { editing: true, ..spec }, &Values::default(), None).into_string();
+        let contact = &editing[editing.find(r#"id="f-contact""#).unwrap()..];
+        let contact = &contact[..contact.find("</fieldset>").unwrap()];
+        assert!(!contact.contains("required"), "{contact}");
+
+        for (typed, message) in [
+            ("-3", "-3 is out of range: give a number from 1 to"),
+            ("2.5", "2.5 is not a whole number."),
+            ("twelve", "Must be a number, not text."),
+        ] {
+            let mut values = report_values();
+            values.0.retain(|(name, _)| name != "participants_count");
+            values.0.push(("participants_count".into(), typed.into()));
+            let errors = validate_submission(&to_submission(report, &values), &Limits::DEFAULT).unwrap_err();
+            let words = problem_words::words("en", &errors.0[0].problem);
+            assert!(words.starts_with(message), "{typed}: {words}");
+        }
     }
 
     #[test]
