@@ -67,7 +67,7 @@ impl Lang {
         accept.and_then(best_accepted).unwrap_or(Lang::En)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -397,10 +397,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "field.country",
         [
-            "Country (two-letter code, e.g. KE)",
-            "Pays (code à deux lettres, ex. KE)",
-            "País (código de dos letras, p. ej. KE)",
-            "البلد (رمز من حرفين، مثل KE)",
+            "Country (type its name, e.g. Kenya)",
+            "Pays (tapez son nom, ex. Kenya)",
+            "País (escriba su nombre, p. ej. Kenia)",
+            "البلد (اكتب اسمه، مثل كينيا)",
         ],
     ),
     ("field.date", ["Planned date", "Date prévue", "Fecha prevista", "التاريخ المقرر"]),
@@ -438,10 +438,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "field.language",
         [
-            "Language of the text (e.g. en, fr, es, ar)",
-            "Langue du texte (ex. en, fr, es, ar)",
-            "Idioma del texto (p. ej. en, fr, es, ar)",
-            "لغة النص (مثل en وfr وes وar)",
+            "Language of the text (type its name, e.g. English)",
+            "Langue du texte (tapez son nom, ex. français)",
+            "Idioma del texto (escriba su nombre, p. ej. español)",
+            "لغة النص (اكتب اسمها، مثل العربية)",
         ],
     ),
     (

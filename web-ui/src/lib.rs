@@ -20,6 +20,7 @@ mod contrast;
 mod error;
 pub mod guard;
 pub mod i18n;
+mod names;
 #[cfg(test)]
 mod new_kind_tests;
 mod openapi;

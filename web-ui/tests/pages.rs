@@ -714,3 +714,37 @@ async fn a_file_is_attached_with_the_form_kept_by_an_edit_and_removed_when_ticke
     let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;
     assert!(fields.get("attachments").is_none(), "removed: {fields:?}");
 }
+
+#[tokio::test]
+async fn country_and_language_are_chosen_by_name_in_the_pages_language() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let form = client.get("/new/convening_report").await;
+    assert!(form.body.contains(r#"list="countries""#) && form.body.contains(r#"<option value="Nigeria">"#));
+    assert!(form.body.contains(r#"<option value="French">"#), "languages by name");
+    let mut pairs: Vec<_> =
+        report_pairs("Named").into_iter().filter(|(name, _)| !matches!(*name, "country" | "language")).collect();
+    pairs.extend([("country", "nigeria"), ("language", "French")]);
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let path = answer.location().trim_end_matches("?saved=true").to_owned();
+    let id = app.state.node.resolve(path.trim_start_matches("/s/")).unwrap();
+    let fields = app.state.node.show(&id).unwrap().row.fields;
+    assert_eq!(
+        (&fields["location"]["country"], &fields["language"]),
+        (&serde_json::json!("NG"), &serde_json::json!("fr")),
+        "stored as codes"
+    );
+    // Shown by name, in the page's language; the edit form offers the name back.
+    assert!(client.get(&path).await.body.contains("<bdi>Nigeria</bdi>"));
+    assert!(client.get(&format!("{path}/edit")).await.body.contains(r#"value="Nigeria""#));
+    client.headers.push(("accept-language".into(), "ar".into()));
+    let arabic = client.get(&path).await;
+    assert!(arabic.body.contains("<bdi>نيجيريا</bdi>") && arabic.body.contains("<bdi>الفرنسية</bdi>"));
+    // A name nobody knows is not cut to two letters: it is refused as typed.
+    let mut pairs: Vec<_> = report_pairs("Unknown").into_iter().filter(|(name, _)| *name != "country").collect();
+    pairs.push(("country", "Atlantis"));
+    let refused = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"value="Atlantis""#), "kept as typed");
+}

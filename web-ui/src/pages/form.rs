@@ -16,6 +16,7 @@ use maud::{Markup, html};
 use serde_json::{Map, Value, json};
 
 use crate::i18n::fill;
+use crate::names;
 use crate::web::Ctx;
 
 /// A form's values as posted: names repeat for checkboxes and quotes.
@@ -112,7 +113,9 @@ fn field_value(field: &Field, values: &Values) -> Option<Value> {
                 }
             }
         }
-        Shape::Country => non_empty(&given.to_uppercase()),
+        // A name in any UI language or a code; else as typed, for validation to word.
+        Shape::Country => non_empty(names::country_code(given).unwrap_or(given.trim())),
+        Shape::Language => non_empty(names::language_code(given).unwrap_or(given.trim())),
         Shape::Attachments => {
             // Kept: the stored attachments, as JSON in hidden inputs, but
             // those ticked for removal; new files are added by the handler.
@@ -149,7 +152,10 @@ fn accepted_types() -> String {
 fn member_value(member: &Field, values: &Values) -> Option<Value> {
     match &member.shape {
         Shape::Text { .. } | Shape::LongText { .. } | Shape::Email => Some(json!(values.get(member.key).trim())),
-        Shape::Country => Some(json!(values.get(member.key).trim().to_uppercase())),
+        Shape::Country => {
+            let given = values.get(member.key).trim();
+            Some(json!(names::country_code(given).unwrap_or(given)))
+        }
         _ => field_value(member, values),
     }
 }
@@ -283,6 +289,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                     (error_line("identity", &spec.signer_error))
                 }
             }
+            (names::datalists(ctx.lang))
             div.actions {
                 @if spec.editing {
                     button type="submit" name="action" value="submit" { (ctx.t("action.save_edit")) }
@@ -340,12 +347,18 @@ impl Form<'_> {
                     @for member in *members { (Form { sealed_group: field.sealed, ..*self }.field(member)) }
                 }
             },
-            Shape::Text { .. } => text_input(ctx, (field, need), values, message, "text", None),
-            Shape::Language => text_input(ctx, (field, need), values, message, "text", None),
-            Shape::Country => text_input(ctx, (field, need), values, message, "text", Some(2)),
-            Shape::Date => text_input(ctx, (field, need), values, message, "date", None),
-            Shape::Email => text_input(ctx, (field, need), values, message, "email", None),
-            Shape::Count { .. } => text_input(ctx, (field, need), values, message, "number", None),
+            Shape::Text { .. } => text_input(ctx, (field, need), values, message, "text"),
+            Shape::Language => {
+                let shown = names::shown_language(ctx.lang, values.get(key));
+                by_name(ctx, (field, need), &shown, names::LANGUAGES, message)
+            }
+            Shape::Country => {
+                let shown = names::shown_country(ctx.lang, values.get(key));
+                by_name(ctx, (field, need), &shown, names::COUNTRIES, message)
+            }
+            Shape::Date => text_input(ctx, (field, need), values, message, "date"),
+            Shape::Email => text_input(ctx, (field, need), values, message, "email"),
+            Shape::Count { .. } => text_input(ctx, (field, need), values, message, "number"),
             Shape::LongText { .. } => textarea(ctx, (field, need), values, message, 8),
             Shape::TextList { paragraphs: false, .. } => textarea(ctx, (field, need), values, message, 4),
             Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, (field, need), *max, values, message),
@@ -481,17 +494,33 @@ fn text_input(
     values: &Values,
     message: Option<String>,
     input_type: &str,
-    max_length: Option<u32>,
 ) -> Markup {
     let name = field.key;
     html! {
         div.field.invalid[message.is_some()] {
             label for={ "f-" (name) } { (label_words(ctx, name, need)) }
             input id={ "f-" (name) } name=(name) type=(input_type) value=(values.get(name)) dir="auto"
-                maxlength=[max_length] aria-required=[(need == Need::Required).then_some("true")]
+                aria-required=[(need == Need::Required).then_some("true")]
                 aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)]
                 min=[(input_type == "number").then_some("1")];
+            (error_line(name, &message))
+        }
+    }
+}
+
+/// A country or a language, typed or chosen by name from the page's list
+/// `list` (a `<datalist>`: the browser offers the names as one types, no
+/// script needed); `shown` is the stored code's name.
+fn by_name(ctx: &Ctx, (field, need): (&Field, Need), shown: &str, list: &str, message: Option<String>) -> Markup {
+    let name = field.key;
+    html! {
+        div.field.invalid[message.is_some()] {
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
+            input id={ "f-" (name) } name=(name) type="text" value=(shown) dir="auto" list=(list) autocomplete="off"
+                aria-required=[(need == Need::Required).then_some("true")]
+                aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-describedby=[described_by(name, &message)];
             (error_line(name, &message))
         }
     }

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::WebState;
 use crate::i18n::fill;
+use crate::names;
 use crate::pages::form::{code_words, short_label};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
@@ -293,6 +294,8 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) 
             ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }
         },
         (Shape::Text { .. } | Shape::LongText { .. }, Value::String(text)) => html! { span.text dir="auto" { (text) } },
+        (Shape::Country, Value::String(code)) => html! { bdi { (names::shown_country(ctx.lang, code)) } },
+        (Shape::Language, Value::String(tag)) => html! { bdi { (names::shown_language(ctx.lang, tag)) } },
         (_, Value::Array(items)) => html! {
             ul {
                 @for item in items {
