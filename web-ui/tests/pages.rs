@@ -243,7 +243,10 @@ async fn validation_messages_are_in_the_visitors_language() {
         ("e-convened_on", "Ce champ est obligatoire."),
         ("e-participants_count", "Doit être un nombre, pas du texte."),
         ("e-contact_email", "Cette adresse électronique n'a pas de @."),
-        ("e-country", "« KEN » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE."),
+        (
+            "e-country",
+            "« KEN » n'est pas un pays : choisissez-en un par son nom, ou donnez son code à deux lettres (ex. KE).",
+        ),
         ("e-quotes", "Citation 2 : Trop long : 2001 caractères, 2000 au plus."),
     ] {
         assert_eq!(text_of(&answer.body, id), french, "#{id}");

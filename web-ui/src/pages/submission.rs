@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convene_node::data_dir::IdentityInfo;
-use convene_node::{NodeError, SubmissionView};
+use convene_node::{NodeError, SubmissionView, drafts};
 use std::collections::HashSet;
 
 use axum::http::header;
@@ -15,7 +15,7 @@ use convene_protocol::attachment::{Attachment, BlobHash, MediaType, Removed};
 use convene_protocol::entry::EntryKind;
 use convene_protocol::keys::PublicKey;
 use convene_protocol::kinds::{Field, Shape, Slot, SubmissionKind};
-use convene_protocol::schema::{Contact, sealed_name};
+use convene_protocol::schema::{self, Contact, sealed_name};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::WebState;
 use crate::i18n::fill;
 use crate::names;
-use crate::pages::form::{code_words, short_label};
+use crate::pages::form::{self, code_words, short_label};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, format_time, notice};
 
@@ -365,7 +365,16 @@ pub(crate) async fn withdraw(
         let signer = (!form.identity.is_empty()).then_some(form.identity.as_str());
         let (_, secret) = node.data_dir().identity(signer)?;
         let id = node.resolve(&id)?;
-        node.withdraw(&secret, &id, form.reason.trim())
+        let row = node.show(&id)?.row;
+        node.withdraw(&secret, &id, form.reason.trim())?;
+        // A draft of what was withdrawn keeps its text and contact nowhere.
+        let mut public = row.fields;
+        public.remove("sealed_contact");
+        let limits = node.limits();
+        drafts::discard_where(node.data_dir(), |draft| {
+            let typed = form::to_submission(draft.kind.spec(), &form::Values(draft.values.clone()));
+            draft.kind == row.kind && schema::validate_submission(&typed, &limits).is_ok_and(|ok| ok.fields == public)
+        })
     })
     .await?;
     let body = html! { p role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };

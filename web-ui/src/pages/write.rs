@@ -75,7 +75,9 @@ pub(crate) async fn new_form(
     ctx.require_login()?;
     let mut kind = parse_kind(&ctx, &kind)?;
     let mut values = Values(vec![("language".into(), ctx.lang.code().into())]);
-    let mut draft_id = None;
+    // One form being written, one draft: its id is given now, so every
+    // save of this page writes the same draft.
+    let mut draft_id = Some(drafts::new_draft_id());
     if let Some(id) = query.draft {
         let draft = blocking(ctx.lang, &state, move |node| drafts::load(node.data_dir(), &id)).await?;
         kind = draft.kind;
@@ -353,7 +355,7 @@ pub(crate) async fn autosave(
     let kept = values.for_draft();
     let draft = blocking(ctx.lang, &state, move |node| match draft_id {
         // A draft that is gone was submitted or discarded: not brought back.
-        Some(id) => drafts::update_existing(node.data_dir(), &id, kind, kept),
+        Some(id) => drafts::autosave(node.data_dir(), &id, kind, kept),
         None => drafts::save_values(node.data_dir(), None, kind, kept).map(Some),
     })
     .await?;
