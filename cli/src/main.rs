@@ -34,7 +34,8 @@ struct Cli {
     #[arg(long, global = true, env = "CONVENE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
-    /// Which identity signs (see `convene identity list`); optional when there is only one.
+    /// Which identity signs: its name (any letter case) or its did:key (see
+    /// `convene identity list`); optional when there is only one.
     #[arg(long = "as", global = true, env = "CONVENE_IDENTITY", value_name = "NAME")]
     identity: Option<String>,
 

@@ -79,7 +79,9 @@ pub enum NodeError {
     #[error("an identity named `{0}` already exists; choose another name")]
     IdentityExists(String),
     /// A name that cannot be a file name.
-    #[error("`{0}` is not a valid identity name: use 1 to 64 letters, digits, `-`, `_` or `.`")]
+    #[error(
+        "`{0}` is not a valid identity name: use 1 to 64 characters (any letters, digits, spaces), no control characters"
+    )]
     BadIdentityName(String),
     /// The submission is not valid.
     #[error("the submission is not valid:\n{0}")]

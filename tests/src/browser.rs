@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::wait_until_or;
+use crate::{TestNode, wait_until_or};
 
 /// Where Debian installs them (`apt-get install chromium chromium-driver`).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -69,6 +69,37 @@ axe.run(document, { resultTypes: ['violations'] })
 pub const TAB: &str = "\u{E004}";
 /// The Enter key, for [`Browser::press`].
 pub const ENTER: &str = "\u{E007}";
+
+/// The web UI's address, from the running node's `node.json`.
+pub fn ui_url(node: &TestNode) -> String {
+    let text = std::fs::read_to_string(node.data_dir().join("node.json")).expect("node.json");
+    let running: Value = serde_json::from_str(&text).expect("node.json is JSON");
+    running["url"].as_str().expect("a url").trim_end_matches('/').to_owned()
+}
+
+/// Fills the convening report form with `title` (everything else valid).
+pub fn fill_report(browser: &Browser, title: &str) {
+    browser.type_in("#f-title", title);
+    browser.execute("document.getElementById('f-convened_on').value = '2025-03-14';", vec![]);
+    browser.click("input[name=format][value=hybrid]");
+    browser.type_in("#f-country", "KE");
+    browser.type_in("#f-locality", "Kisumu");
+    browser.type_in("#f-host_organizations", "Lakeside Hub\nKisumu Civic Lab");
+    browser.type_in("#f-contact_name", "Ama Mensah");
+    browser.type_in("#f-contact_email", "ama@example.org");
+    browser.click("input[name=purposes][value=capture_learnings]");
+    browser.click("input[name=dpi_types][value=digital_id]");
+    browser.type_in("#f-participants_count", "24");
+    browser.click("input[name=stakeholder_groups][value=civil_society]");
+    browser.click("input[name=stakeholder_groups][value=government]");
+    browser.click("input[name=principles][value=F1]");
+    browser.click("input[name=risks][value=RS1]");
+    browser.click("input[name=lifecycle_stages][value=L4]");
+    browser.type_in("#f-summary", "We discussed enrolment without exclusion.");
+    browser.type_in("#f-insights", "Offer an offline fallback\nPublish data-sharing agreements");
+    browser.type_in("#f-quotes-1", "Nobody should be turned away at the clinic.");
+    browser.click("input[name=consent_to_publish][value=yes]");
+}
 
 /// A running chromedriver with one headless Chromium session.
 #[derive(Debug)]

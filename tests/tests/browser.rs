@@ -4,40 +4,9 @@
 
 use std::time::Duration;
 
-use convene_tests::browser::{Browser, ENTER, TAB};
+use convene_tests::browser::{Browser, ENTER, TAB, fill_report, ui_url};
 use convene_tests::{Network, TestNode, wait_until};
 use serde_json::Value;
-
-/// The web UI's address, from the running node's `node.json`.
-fn ui_url(node: &TestNode) -> String {
-    let text = std::fs::read_to_string(node.data_dir().join("node.json")).expect("node.json");
-    let running: Value = serde_json::from_str(&text).expect("node.json is JSON");
-    running["url"].as_str().expect("a url").trim_end_matches('/').to_owned()
-}
-
-/// Fills the convening report form with `title` (everything else valid).
-fn fill_report(browser: &Browser, title: &str) {
-    browser.type_in("#f-title", title);
-    browser.execute("document.getElementById('f-convened_on').value = '2025-03-14';", vec![]);
-    browser.click("input[name=format][value=hybrid]");
-    browser.type_in("#f-country", "KE");
-    browser.type_in("#f-locality", "Kisumu");
-    browser.type_in("#f-host_organizations", "Lakeside Hub\nKisumu Civic Lab");
-    browser.type_in("#f-contact_name", "Ama Mensah");
-    browser.type_in("#f-contact_email", "ama@example.org");
-    browser.click("input[name=purposes][value=capture_learnings]");
-    browser.click("input[name=dpi_types][value=digital_id]");
-    browser.type_in("#f-participants_count", "24");
-    browser.click("input[name=stakeholder_groups][value=civil_society]");
-    browser.click("input[name=stakeholder_groups][value=government]");
-    browser.click("input[name=principles][value=F1]");
-    browser.click("input[name=risks][value=RS1]");
-    browser.click("input[name=lifecycle_stages][value=L4]");
-    browser.type_in("#f-summary", "We discussed enrolment without exclusion.");
-    browser.type_in("#f-insights", "Offer an offline fallback\nPublish data-sharing agreements");
-    browser.type_in("#f-quotes-1", "Nobody should be turned away at the clinic.");
-    browser.click("input[name=consent_to_publish][value=yes]");
-}
 
 #[test]
 fn a_report_written_in_the_browser_is_listed_and_reaches_a_second_node() {
@@ -359,9 +328,9 @@ fn every_main_page_passes_the_accessibility_checks_in_english_and_arabic() {
             assert_accessible(&browser, lang, &format!("{kind} with errors"));
             assert_keyboard_focus_visible(&browser, kind, 12);
         }
-        // An identity name that is refused.
+        // An identity name that is refused (blank).
         browser.goto(&format!("{base}/identities"));
-        browser.type_in("#f-name", "../no");
+        browser.type_in("#f-name", "   ");
         browser.click("form[action='/identities'] button[type=submit]");
         browser.wait_for("the message", |b| !b.find_all("#e-name").is_empty());
         assert_accessible(&browser, lang, "identities with an error");

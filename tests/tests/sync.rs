@@ -126,9 +126,12 @@ fn a_line_carries_reports_and_withdrawals_between_nodes_that_never_meet() {
     assert_eq!(a.sync_status()["peers"].as_array().unwrap().len(), 1, "A only ever meets B");
 
     // The convener carries their key to C and withdraws there.
-    std::fs::create_dir_all(c.data_dir().join("identities")).unwrap();
-    std::fs::copy(a.data_dir().join("identities/convener.json"), c.data_dir().join("identities/convener.json"))
-        .unwrap();
+    let carried = c.data_dir().join("identities");
+    std::fs::create_dir_all(&carried).unwrap();
+    for file in std::fs::read_dir(a.data_dir().join("identities")).unwrap() {
+        let file = file.unwrap();
+        std::fs::copy(file.path(), carried.join(file.file_name())).unwrap();
+    }
     c.run(&["withdraw", &report, "--reason", "asked by the community"]).ok();
     wait_until("the withdrawal purges the report at A", CONVERGE, || !a.ids().contains(&report));
     a.run(&["show", &report]).expect_code(5);

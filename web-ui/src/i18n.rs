@@ -67,7 +67,7 @@ impl Lang {
         accept.and_then(best_accepted).unwrap_or(Lang::En)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -204,6 +204,7 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("common.none", ["None", "Aucun", "Ninguno", "لا شيء"]),
     ("common.title", ["Title", "Titre", "Título", "العنوان"]),
     ("common.yes", ["Yes", "Oui", "Sí", "نعم"]),
+    ("common.you", ["you ({name})", "vous ({name})", "usted ({name})", "أنت ({name})"]),
     ("drafts.empty", ["No drafts.", "Aucun brouillon.", "No hay borradores.", "لا توجد مسودات."]),
     (
         "drafts.intro",
@@ -217,6 +218,16 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     ("drafts.saved", ["Draft saved.", "Brouillon enregistré.", "Borrador guardado.", "تم حفظ المسودة."]),
     ("drafts.untitled", ["(untitled)", "(sans titre)", "(sin título)", "(بلا عنوان)"]),
     ("drafts.updated", ["Last saved", "Dernier enregistrement", "Guardado por última vez", "آخر حفظ"]),
+    (
+        "edit.back",
+        [
+            "Back to the submission, without saving",
+            "Retour à la soumission, sans enregistrer",
+            "Volver al envío, sin guardar",
+            "العودة إلى المساهمة دون حفظ",
+        ],
+    ),
+    ("edit.title", ["Edit “{title}”", "Modifier « {title} »", "Editar «{title}»", "تعديل «{title}»"]),
     (
         "error.ambiguous",
         [
@@ -238,10 +249,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "error.bad_identity_name",
         [
-            "“{name}” cannot be an identity name: use 1 to 64 letters, digits, -, _ or .",
-            "« {name} » ne peut pas être un nom d'identité : utilisez de 1 à 64 lettres, chiffres, -, _ ou .",
-            "«{name}» no puede ser un nombre de identidad: use de 1 a 64 letras, cifras, -, _ o .",
-            "لا يصلح «{name}» اسمًا لهوية: استخدم من 1 إلى 64 حرفًا أو رقمًا أو - أو _ أو .",
+            "“{name}” cannot be an identity name: give a name of 1 to 64 characters, on one line.",
+            "« {name} » ne peut pas être un nom d'identité : donnez un nom de 1 à 64 caractères, sur une ligne.",
+            "«{name}» no puede ser un nombre de identidad: escriba un nombre de 1 a 64 caracteres, en una línea.",
+            "لا يصلح «{name}» اسمًا لهوية: اكتب اسمًا من 1 إلى 64 حرفًا في سطر واحد.",
         ],
     ),
     (
@@ -386,10 +397,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "field.country",
         [
-            "Country (two-letter code, e.g. KE)",
-            "Pays (code à deux lettres, ex. KE)",
-            "País (código de dos letras, p. ej. KE)",
-            "البلد (رمز من حرفين، مثل KE)",
+            "Country (type its name, e.g. Kenya)",
+            "Pays (tapez son nom, ex. Kenya)",
+            "País (escriba su nombre, p. ej. Kenia)",
+            "البلد (اكتب اسمه، مثل كينيا)",
         ],
     ),
     ("field.date", ["Planned date", "Date prévue", "Fecha prevista", "التاريخ المقرر"]),
@@ -427,10 +438,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "field.language",
         [
-            "Language of the text (e.g. en, fr, es, ar)",
-            "Langue du texte (ex. en, fr, es, ar)",
-            "Idioma del texto (p. ej. en, fr, es, ar)",
-            "لغة النص (مثل en وfr وes وar)",
+            "Language of the text (type its name, e.g. English)",
+            "Langue du texte (tapez son nom, ex. français)",
+            "Idioma del texto (escriba su nombre, p. ej. español)",
+            "لغة النص (اكتب اسمها، مثل العربية)",
         ],
     ),
     (
@@ -534,10 +545,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "form.attachment_hint",
         [
-            "Up to 10 MB a file, 25 MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.",
-            "Jusqu'à 10 Mo par fichier, 25 Mo en tout. Les données de lieu et d'appareil sont retirées des photos avant leur enregistrement ; un PDF est gardé tel quel et peut porter le nom de son auteur.",
-            "Hasta 10 MB por archivo, 25 MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.",
-            "حتى 10 ميغابايت للملف و25 ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
+            "Up to {files} files of at most {file_mb} MB each, {total_mb} MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.",
+            "Jusqu'à {files} fichiers d'au plus {file_mb} Mo chacun, {total_mb} Mo en tout. Les données de lieu et d'appareil sont retirées des photos avant leur enregistrement ; un PDF est gardé tel quel et peut porter le nom de son auteur.",
+            "Hasta {files} archivos de {file_mb} MB como máximo cada uno, {total_mb} MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.",
+            "حتى {files} ملفًا، لا يزيد كل منها على {file_mb} ميغابايت، و{total_mb} ميغابايت للمجموع. تُزال بيانات الموقع والكاميرا من الصور قبل حفظها؛ ويُحفظ ملف PDF كما هو وقد يحمل اسم كاتبه.",
         ],
     ),
     ("form.attachment_remove", ["Remove", "Retirer", "Quitar", "إزالة"]),
@@ -553,10 +564,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "form.edit_sealed_note",
         [
-            "The contact is sealed and cannot be read back here: enter it again.",
-            "Le contact est scellé et ne peut pas être relu ici : saisissez-le à nouveau.",
-            "El contacto está sellado y no se puede leer aquí: escríbalo de nuevo.",
-            "جهة الاتصال مختومة ولا يمكن قراءتها هنا: أدخلها مرة أخرى.",
+            "The contact on record is sealed and cannot be shown here. Leave these boxes empty to keep it, or fill both to replace it.",
+            "Le contact enregistré est scellé et ne peut pas être affiché ici. Laissez ces cases vides pour le garder, ou remplissez-les toutes deux pour le remplacer.",
+            "El contacto registrado está sellado y no se puede mostrar aquí. Deje estas casillas vacías para conservarlo, o rellene ambas para sustituirlo.",
+            "جهة الاتصال المسجلة مختومة ولا يمكن عرضها هنا. اترك هذين الحقلين فارغين للإبقاء عليها، أو املأهما معًا لاستبدالها.",
         ],
     ),
     ("form.item", ["Item", "Élément", "Elemento", "العنصر"]),
@@ -574,6 +585,16 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("form.optional", ["optional", "facultatif", "opcional", "اختياري"]),
+    ("form.required", ["required", "obligatoire", "obligatorio", "مطلوب"]),
+    (
+        "form.required_unless_online",
+        [
+            "required unless the convening is online",
+            "obligatoire sauf si la réunion est en ligne",
+            "obligatorio salvo si la reunión es en línea",
+            "مطلوب ما لم يكن اللقاء عبر الإنترنت",
+        ],
+    ),
     (
         "form.sealed_note",
         [
@@ -612,10 +633,10 @@ pub static STRINGS: &[(&str, [&str; 4])] = &[
     (
         "ident.name",
         [
-            "Name (letters, digits, - _ .)",
-            "Nom (lettres, chiffres, - _ .)",
-            "Nombre (letras, dígitos, - _ .)",
-            "الاسم (حروف لاتينية وأرقام و- _ .)",
+            "Your name, as others should see it (e.g. Amina Okafor)",
+            "Votre nom, tel que les autres le verront (p. ex. Amina Okafor)",
+            "Su nombre, tal como lo verán los demás (p. ej., Amina Okafor)",
+            "اسمك كما سيراه الآخرون (مثل أمينة أوكافور)",
         ],
     ),
     ("ident.new", ["New identity", "Nouvelle identité", "Nueva identidad", "هوية جديدة"]),

@@ -502,10 +502,10 @@ pub(crate) async fn download_bundle(
     let stream = futures::stream::poll_fn(move |context| receiver.poll_recv(context));
     let day = |ms: u64| format_time(ms).chars().take(10).collect::<String>();
     let today = day(convene_node::now_ms());
-    let name = match since_ms {
-        None => format!("convene-{today}.bundle"),
-        Some(since) => format!("convene-{today}-since-{}.bundle", day(since)),
-    };
+    // The name says what the stick carries: since when, and whether files.
+    let since = since_ms.map(|since| format!("-since-{}", day(since))).unwrap_or_default();
+    let files = if without_blobs { "-text-only" } else { "" };
+    let name = format!("convene-{today}{since}{files}.bundle");
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
