@@ -530,7 +530,7 @@ impl Node {
         total: usize,
     ) -> Result<HashMap<EntryId, Vec<String>>, NodeError> {
         let mut all = if latest.len() == total { latest.to_vec() } else { self.inner.store.document_entries(id)? };
-        all.retain(|entry| entry.header().kind != EntryKind::Withdraw);
+        all.retain(|entry| matches!(entry.header().kind, EntryKind::Create | EntryKind::Change));
         all.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
         let ids: Vec<EntryId> = all.iter().map(Entry::id).collect();
         let changes = all.iter().map(|entry| document::ParsedChange::parse(entry.payload())).collect::<Result<_, _>>();
