@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use convene_node::data_dir::SecretariatKeys;
 use convene_node::{DataDir, Node, now_ms};
+use convene_protocol::attachment::Limits;
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::Genesis;
 use serde_json::{Value, json};
@@ -48,7 +49,7 @@ pub fn run(changes: usize) -> Result<()> {
     let shm = std::path::Path::new("/dev/shm");
     let scratch = if shm.is_dir() { tempfile::tempdir_in(shm)? } else { tempfile::tempdir()? };
     let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Bench", now_ms(), &keys.signing, keys.encryption.public())?;
+    let genesis = Genesis::create("Bench", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT)?;
     let author_node = node(&scratch.path().join("author"), &genesis, &keys)?;
     let receiver = node(&scratch.path().join("receiver"), &genesis, &keys)?;
     let author = SecretKey::generate();

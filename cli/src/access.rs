@@ -32,7 +32,7 @@ use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
-use convene_protocol::attachment::Attachment;
+use convene_protocol::attachment::{Attachment, Limits};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -392,6 +392,14 @@ impl Access {
                 let field = |key: &str| answer[key].as_str().unwrap_or_default().to_owned();
                 Ok((field("id"), field("entry")))
             }
+        }
+    }
+
+    /// What the network lets a submission attach (from its genesis).
+    pub fn limits(&self) -> Result<Limits, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.limits()),
+            Self::Remote(remote) => Ok(remote.data_dir.genesis()?.limits()),
         }
     }
 

@@ -34,7 +34,8 @@ struct Cli {
     #[arg(long, global = true, env = "CONVENE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
-    /// Which identity signs (see `convene identity list`); optional when there is only one.
+    /// Which identity signs: its name (any letter case) or its did:key (see
+    /// `convene identity list`); optional when there is only one.
     #[arg(long = "as", global = true, env = "CONVENE_IDENTITY", value_name = "NAME")]
     identity: Option<String>,
 
@@ -52,6 +53,8 @@ enum Command {
     Network(commands::network::NetworkCommand),
     /// Set up this node's data directory for a network.
     Init(commands::network::InitArgs),
+    /// Show or set this node's hub name, which its peers see.
+    HubName(commands::network::HubNameArgs),
     /// Sign and store one submission given as JSON.
     Submit(commands::submit::SubmitArgs),
     /// Sign and store every submission of a JSON Lines file.
@@ -115,6 +118,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Identity(command) => commands::identity::run(&context, command),
         Command::Network(command) => commands::network::run(command),
         Command::Init(args) => commands::network::init(&context, args),
+        Command::HubName(args) => commands::network::hub_name(&context, args),
         Command::Submit(args) => commands::submit::submit(&context, args),
         Command::Import(args) => commands::submit::import(&context, args),
         Command::List(args) => commands::list::list(&context, args),

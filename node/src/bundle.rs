@@ -89,7 +89,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES, MAX_PREVIEW_BYTES, NamedBlob};
+use convene_protocol::attachment::{BlobHash, Limits, NamedBlob};
 use convene_protocol::entry::{DocumentId, EntryId, MAX_ENTRY_BYTES};
 use convene_protocol::network::NetworkId;
 
@@ -271,7 +271,7 @@ fn read_want_blobs<R: Read>(input: &mut Hashed<R>) -> io::Result<Result<Vec<List
     for _ in 0..count {
         let hash = BlobHash(input.array()?);
         let size = u64::from_be_bytes(input.array()?);
-        if size > MAX_FILE_BYTES.max(MAX_PREVIEW_BYTES) {
+        if size > Limits::CEILING.file_bytes {
             return Ok(Err(format!("the want file claims a blob of {size} bytes, larger than a file may be")));
         }
         let [state] = input.array()?;

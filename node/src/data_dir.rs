@@ -172,26 +172,33 @@ impl DataDir {
         SecretariatKeys::read(&path).map(Some)
     }
 
-    /// Creates a new identity named `name`.
+    /// Creates a new identity called `name`: a person's name in any script,
+    /// spaces allowed. Its file is named after its key, never shown.
     pub fn create_identity(&self, name: &str) -> Result<IdentityInfo, NodeError> {
-        check_identity_name(name)?;
-        let path = self.identities_dir().join(format!("{name}.json"));
-        if path.exists() {
-            return Err(NodeError::IdentityExists(name.to_owned()));
+        let name = check_identity_name(name)?;
+        if self.identities()?.iter().any(|info| same_name(&info.name, &name)) {
+            return Err(NodeError::IdentityExists(name));
         }
         create_private_dir(&self.identities_dir())?;
         let secret = SecretKey::generate();
+        let path = self.identities_dir().join(format!("{}.json", &hex::encode(secret.public().as_bytes())[..16]));
         let file = IdentityFile {
-            name: name.to_owned(),
+            name: name.clone(),
             public_key: secret.public(),
             secret_seed: secret.to_seed_hex().to_string(),
         };
         write_private(&path, &serde_json::to_vec_pretty(&file).expect("serialises"))?;
-        Ok(IdentityInfo { name: name.to_owned(), public_key: secret.public() })
+        Ok(IdentityInfo { name, public_key: secret.public() })
     }
 
     /// Every identity, by name.
     pub fn identities(&self) -> Result<Vec<IdentityInfo>, NodeError> {
+        let files = self.identity_files()?;
+        Ok(files.into_iter().map(|(_, file)| IdentityInfo { name: file.name, public_key: file.public_key }).collect())
+    }
+
+    /// Every identity file with its path, by name.
+    fn identity_files(&self) -> Result<Vec<(PathBuf, IdentityFile)>, NodeError> {
         let dir = self.identities_dir();
         let mut out = Vec::new();
         let listing = match fs::read_dir(&dir) {
@@ -203,36 +210,36 @@ impl DataDir {
             let path = item.map_err(|source| NodeError::Io { path: dir.clone(), source })?.path();
             if path.extension().is_some_and(|ext| ext == "json") {
                 let file = read_identity(&path)?;
-                out.push(IdentityInfo { name: file.name, public_key: file.public_key });
+                out.push((path, file));
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
         Ok(out)
     }
 
-    /// The secret key of identity `name`, or of the only identity when
-    /// `name` is `None`.
+    /// The secret key of the identity called `name` (its name, in any
+    /// letter case, or its `did:key`), or of the only identity when `name`
+    /// is `None`.
     pub fn identity(&self, name: Option<&str>) -> Result<(IdentityInfo, SecretKey), NodeError> {
-        let name = match name {
-            Some(name) => name.to_owned(),
-            None => {
-                let all = self.identities()?;
-                match all.as_slice() {
-                    [] => return Err(NodeError::NoIdentity),
-                    [only] => only.name.clone(),
-                    _ => {
-                        let names = all.iter().map(|info| info.name.as_str()).collect::<Vec<_>>().join(", ");
-                        return Err(NodeError::WhichIdentity(names));
-                    }
-                }
+        let mut files = self.identity_files()?;
+        let index = match name {
+            Some(name) => {
+                let wanted = name.trim();
+                files
+                    .iter()
+                    .position(|(_, file)| same_name(&file.name, wanted) || file.public_key.to_did_key() == wanted)
+                    .ok_or_else(|| NodeError::UnknownIdentity(name.to_owned()))?
             }
+            None => match files.as_slice() {
+                [] => return Err(NodeError::NoIdentity),
+                [_] => 0,
+                _ => {
+                    let names = files.iter().map(|(_, file)| file.name.as_str()).collect::<Vec<_>>().join(", ");
+                    return Err(NodeError::WhichIdentity(names));
+                }
+            },
         };
-        check_identity_name(&name)?;
-        let path = self.identities_dir().join(format!("{name}.json"));
-        if !path.exists() {
-            return Err(NodeError::UnknownIdentity(name));
-        }
-        let file = read_identity(&path)?;
+        let (path, file) = files.swap_remove(index);
         let secret = SecretKey::from_seed_hex(&file.secret_seed)
             .map_err(|error| NodeError::BadFile { path: path.clone(), problem: error.to_string() })?;
         if secret.public() != file.public_key {
@@ -242,16 +249,29 @@ impl DataDir {
     }
 }
 
+/// Whether two identity names are the same name (letter case aside).
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 fn read_identity(path: &Path) -> Result<IdentityFile, NodeError> {
     serde_json::from_str(&read_to_string(path)?)
         .map_err(|error| NodeError::BadFile { path: path.to_owned(), problem: error.to_string() })
 }
 
-fn check_identity_name(name: &str) -> Result<(), NodeError> {
-    let ok = (1..=64).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && !name.starts_with('.');
-    if ok { Ok(()) } else { Err(NodeError::BadIdentityName(name.to_owned())) }
+/// Most characters in an identity's name.
+pub const MAX_IDENTITY_NAME_CHARS: usize = 64;
+
+/// An identity's name, trimmed: 1 to 64 characters of any script, spaces
+/// allowed, no control characters.
+fn check_identity_name(name: &str) -> Result<String, NodeError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if (1..=MAX_IDENTITY_NAME_CHARS).contains(&chars) && !name.chars().any(char::is_control) {
+        Ok(name.to_owned())
+    } else {
+        Err(NodeError::BadIdentityName(name.to_owned()))
+    }
 }
 
 fn read_to_string(path: &Path) -> Result<String, NodeError> {

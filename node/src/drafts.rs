@@ -10,11 +10,16 @@
 //! readable by the node's owner only and the pages that show them need a
 //! login when the server is bound beyond loopback.
 //!
+//! One form being written is one draft: the page gets a draft id when it
+//! is rendered, and every autosave, "save draft" and failed submit of that
+//! page writes that one draft.
+//!
 //! A draft lives only until what it holds is stored: a submit erases its
-//! draft and every other draft with the same content, and an autosave that
-//! arrives for a draft no longer there (sent as the page was left, or from
-//! a tab that lost the race) is refused rather than bringing the text and
-//! the contact back.
+//! draft and every other draft with the same content. An erased draft's id
+//! is remembered as closed (`DATA_DIR/drafts/closed/ID`, an empty file, kept
+//! for a week), so an autosave that arrives after (sent as the page was
+//! left, or from a tab that lost the race) is refused rather than bringing
+//! the text and the contact back.
 
 use std::fs;
 use std::path::PathBuf;
@@ -156,16 +161,17 @@ pub fn discard_where(data_dir: &DataDir, same: impl Fn(&Draft) -> bool) -> Resul
     Ok(count)
 }
 
-/// Saves `values` into the existing draft `id`; `None` when that draft is
-/// gone (submitted or discarded), in which case nothing is written.
-pub fn update_existing(
+/// Saves `values` as the draft `id` of a form being written (made or
+/// updated); `None` when that draft was erased (submitted or discarded), in
+/// which case nothing is written.
+pub fn autosave(
     data_dir: &DataDir,
     id: &str,
     kind: SubmissionKind,
     values: Vec<(String, String)>,
 ) -> Result<Option<Draft>, NodeError> {
     let _files = lock_files();
-    if !is_draft_id(id) || !draft_path(data_dir, id).exists() {
+    if !is_draft_id(id) || closed_path(data_dir, id).exists() {
         return Ok(None);
     }
     let draft = Draft { id: id.to_owned(), kind, updated_ms: now_ms(), values };
@@ -173,10 +179,29 @@ pub fn update_existing(
     Ok(Some(draft))
 }
 
+/// How long an erased draft's id is remembered.
+const CLOSED_FOR: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+fn closed_path(data_dir: &DataDir, id: &str) -> PathBuf {
+    drafts_dir(data_dir).join("closed").join(id)
+}
+
+/// Erases the draft `id` and remembers it as closed (forgetting ids closed
+/// more than a week ago).
 fn discard_locked(data_dir: &DataDir, id: &str) -> Result<(), NodeError> {
     if !is_draft_id(id) {
         return Err(NodeError::NotFound(id.to_owned()));
     }
+    let closed = drafts_dir(data_dir).join("closed");
+    fs::create_dir_all(&closed).map_err(io(closed.clone()))?;
+    for old in fs::read_dir(&closed).map_err(io(closed.clone()))?.flatten() {
+        let age = old.metadata().and_then(|meta| meta.modified()).ok().and_then(|at| at.elapsed().ok());
+        if age.is_some_and(|age| age > CLOSED_FOR) {
+            let _ = fs::remove_file(old.path());
+        }
+    }
+    let marker = closed_path(data_dir, id);
+    fs::write(&marker, b"").map_err(io(marker))?;
     let path = draft_path(data_dir, id);
     match fs::remove_file(&path) {
         Ok(()) => Ok(()),
@@ -232,9 +257,15 @@ mod tests {
         assert_eq!(erased, 2);
         assert_eq!(list(&data_dir).unwrap().iter().map(|draft| draft.id.clone()).collect::<Vec<_>>(), [other.id]);
         for id in [first.id, second.id] {
-            assert!(update_existing(&data_dir, &id, SubmissionKind::CaseStudy, values.clone()).unwrap().is_none());
+            assert!(autosave(&data_dir, &id, SubmissionKind::CaseStudy, values.clone()).unwrap().is_none());
             assert!(load(&data_dir, &id).is_err(), "an autosave after the submit writes nothing");
         }
+        // A form's id: its first autosave makes the draft, the next update it.
+        let id = new_draft_id();
+        let saved = autosave(&data_dir, &id, SubmissionKind::CaseStudy, values.clone()).unwrap().unwrap();
+        autosave(&data_dir, &id, SubmissionKind::CaseStudy, vec![("title".into(), "Sent, edited".into())]).unwrap();
+        assert_eq!(load(&data_dir, &saved.id).unwrap().title(), Some("Sent, edited"));
+        assert_eq!(list(&data_dir).unwrap().len(), 2, "one draft per form");
     }
 
     #[test]

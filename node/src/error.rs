@@ -79,7 +79,9 @@ pub enum NodeError {
     #[error("an identity named `{0}` already exists; choose another name")]
     IdentityExists(String),
     /// A name that cannot be a file name.
-    #[error("`{0}` is not a valid identity name: use 1 to 64 letters, digits, `-`, `_` or `.`")]
+    #[error(
+        "`{0}` is not a valid identity name: use 1 to 64 characters (any letters, digits, spaces), no control characters"
+    )]
     BadIdentityName(String),
     /// The submission is not valid.
     #[error("the submission is not valid:\n{0}")]
@@ -116,6 +118,9 @@ pub enum NodeError {
     /// A peer address that does not name a transport (the message says what would).
     #[error("{0}")]
     BadPeerAddr(String),
+    /// A hub name that cannot be one.
+    #[error("{0}")]
+    BadHubName(#[from] crate::sync::hub::HubNameError),
     /// The network layer failed.
     #[error("network: {0}")]
     Sync(String),
@@ -180,6 +185,7 @@ impl NodeError {
             | Self::NotJson(_)
             | Self::Entry(_)
             | Self::BadIdentityName(_)
+            | Self::BadHubName(_)
             | Self::File { .. }
             | Self::DraftTooLarge { .. }
             | Self::WantFile { .. } => ErrorClass::Invalid,

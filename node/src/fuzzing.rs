@@ -3,6 +3,8 @@
 //! (`node/tests/fuzz_corpus.rs`), so both run exactly the same code. Not an
 //! API.
 
+use convene_protocol::attachment::Limits;
+
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
 use convene_protocol::fuzzing::{NETWORK, creator};
@@ -82,7 +84,7 @@ pub fn import_lines(data: &[u8]) {
     let mut lines = Lines::with_limit(data, 4096);
     while let Ok(Some(read)) = lines.next_line() {
         let Line::Json(value) = read.line else { continue };
-        let Ok(validated) = schema::validate_submission(&value) else { continue };
+        let Ok(validated) = schema::validate_submission(&value, &Limits::DEFAULT) else { continue };
         let author = creator();
         let change = document::create_change(&author.public(), &validated.fields, 1_700_000_000_000);
         let header = EntryHeader {
@@ -121,7 +123,7 @@ pub fn seeds(fixture: &str) -> Vec<(&'static str, Vec<u8>)> {
     let mut entries = Vec::new();
     for line in fixture.lines().take(3) {
         let value: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
-        let validated = schema::validate_submission(&value).expect("fixture line is valid");
+        let validated = schema::validate_submission(&value, &Limits::DEFAULT).expect("fixture line is valid");
         let change = document::create_change(&author.public(), &validated.fields, 1);
         seeds.push(("entry_signed", [&[0u8, 0][..], change.bytes()].concat()));
         let create = Entry::sign_change(header(EntryKind::Create, &author), change, &author).unwrap();

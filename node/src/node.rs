@@ -2,10 +2,11 @@
 //! web UI are thin over it; the sync engine reads and writes the store
 //! through it too.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use convene_protocol::attachment::{self, Attachment, BlobHash, NamedBlob, Preview};
+use convene_protocol::attachment::{self, Attachment, BlobHash, Limits, NamedBlob, Preview};
 use convene_protocol::document;
 use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind};
 use convene_protocol::keys::{PublicKey, SecretKey};
@@ -157,6 +158,10 @@ pub struct HistoryItem {
     pub author: PublicKey,
     /// When (ms since the epoch).
     pub timestamp_ms: u64,
+    /// The top-level fields it changed (`sealed_contact` for the contact);
+    /// empty for a create (it sets them all) and a withdrawal.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// The result of re-verifying the store.
@@ -256,7 +261,7 @@ impl Node {
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
         let blobs = BlobStore::open(&data_dir.blobs_path())?;
-        let store = Store::open(&data_dir.store_path(), network)?.with_blobs(blobs)?;
+        let store = Store::open(&data_dir.store_path(), network)?.with_limits(genesis.limits()).with_blobs(blobs)?;
         let (stored, _) = tokio::sync::broadcast::channel(4096);
         Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
     }
@@ -269,6 +274,11 @@ impl Node {
     /// The network's genesis.
     pub fn genesis(&self) -> &Genesis {
         &self.inner.genesis
+    }
+
+    /// What the network lets a submission attach.
+    pub fn limits(&self) -> Limits {
+        self.inner.genesis.limits()
     }
 
     /// The network id.
@@ -381,7 +391,7 @@ impl Node {
         input: &Value,
         timestamp_ms: u64,
     ) -> Result<Prepared, NodeError> {
-        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        let validated = schema::validate_submission(input, &self.limits()).map_err(NodeError::Invalid)?;
         // The same author submitting the same content gets the same document:
         // re-running an interrupted import stores nothing twice.
         let nonce = document_nonce(&author.public(), input);
@@ -510,6 +520,26 @@ impl Node {
         }
     }
 
+    /// The fields each change of `latest` (the newest entries of document
+    /// `id`, oldest first, of `total`) changed, replaying the document's
+    /// changes in the order they were signed.
+    fn fields_touched(
+        &self,
+        id: &DocumentId,
+        latest: &[Entry],
+        total: usize,
+    ) -> Result<HashMap<EntryId, Vec<String>>, NodeError> {
+        let mut all = if latest.len() == total { latest.to_vec() } else { self.inner.store.document_entries(id)? };
+        all.retain(|entry| matches!(entry.header().kind, EntryKind::Create | EntryKind::Change));
+        all.sort_by_key(|entry| (entry.header().timestamp_ms, entry.id()));
+        let ids: Vec<EntryId> = all.iter().map(Entry::id).collect();
+        let changes = all.iter().map(|entry| document::ParsedChange::parse(entry.payload())).collect::<Result<_, _>>();
+        let touched = changes.and_then(document::fields_touched).map_err(|error| {
+            NodeError::Store(StoreError::Damaged(format!("document {id}: its stored changes do not build: {error}")))
+        })?;
+        Ok(ids.into_iter().zip(touched).collect())
+    }
+
     /// One submission with its history; verifies its entries as it reads them.
     pub fn show(&self, id: &DocumentId) -> Result<SubmissionView, NodeError> {
         if self.inner.store.tombstone(id)?.is_some() {
@@ -518,6 +548,7 @@ impl Node {
         let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
         // Decoding re-verifies each entry listed.
         let (entries, history_total) = self.inner.store.latest_entries(id, HISTORY_SHOWN)?;
+        let touched = self.fields_touched(id, &entries, history_total)?;
         let history = entries
             .iter()
             .map(|entry| HistoryItem {
@@ -525,6 +556,11 @@ impl Node {
                 kind: entry.header().kind,
                 author: entry.header().author,
                 timestamp_ms: entry.header().timestamp_ms,
+                fields: if entry.header().kind == EntryKind::Change {
+                    touched.get(&entry.id()).cloned().unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         Ok(SubmissionView { row, history, history_total, signatures_verified: true })
@@ -555,7 +591,7 @@ impl Node {
         if author.public() != row.creator && !self.inner.store.is_granted(id, &author.public())? {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
-        let validated = schema::validate_submission(input).map_err(NodeError::Invalid)?;
+        let validated = schema::validate_edit(input, &self.limits()).map_err(NodeError::Invalid)?;
         if validated.kind != row.kind {
             return Err(NodeError::Refused(IngestError::KindChanged {
                 from: row.kind.as_str(),
@@ -683,7 +719,8 @@ impl Node {
     pub fn store_file(&self, name: &str, bytes: &[u8]) -> Result<StoredFile, NodeError> {
         let name = attachment::file_name(name);
         let file_error = |problem: String| NodeError::File { name: name.clone(), problem };
-        let cleaned = attachment::clean(bytes).map_err(|error| file_error(error.to_string()))?;
+        let cleaned =
+            attachment::clean(bytes, self.limits().file_bytes).map_err(|error| file_error(error.to_string()))?;
         // A full disk refuses it before a byte is written, as it does a local
         // write (a file and its preview, with room to spare, and the store's
         // disk reserve made again first).
@@ -727,7 +764,7 @@ impl Node {
             return Err(NodeError::Refused(IngestError::NotGranted { author: author.public(), document: *id }));
         }
         let kind = head.row.kind;
-        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments { .. })) {
+        if !kind.spec().fields.iter().any(|field| matches!(field.shape, Shape::Attachments)) {
             return Err(NodeError::NoAttachments { kind: kind.as_str() });
         }
         if attachments.is_empty() {
@@ -749,7 +786,7 @@ impl Node {
             }
         }
         fields.insert("attachments".into(), serde_json::to_value(&list).expect("attachments serialise"));
-        schema::validate_public(&fields).map_err(NodeError::Invalid)?;
+        schema::validate_public(&fields, &self.limits()).map_err(NodeError::Invalid)?;
         self.sign_edit(author, id, &head, &fields)
     }
 

@@ -6,6 +6,7 @@
 use convene_node::blobs::Held;
 use convene_node::data_dir::SecretariatKeys;
 use convene_node::{DataDir, Node, NodeError, now_ms};
+use convene_protocol::attachment::Limits;
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::Genesis;
 use serde_json::{Value, json};
@@ -37,7 +38,7 @@ fn pdf(size: usize, seed: u8) -> Vec<u8> {
 #[test]
 fn attached_blobs_are_named_listed_and_erased_with_the_last_document_naming_them() {
     let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public()).unwrap();
+    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
     let (_dir, data_dir) = node(&genesis, &keys);
     let node = Node::open(data_dir).unwrap();
     let author = SecretKey::generate();
@@ -65,7 +66,7 @@ fn attached_blobs_are_named_listed_and_erased_with_the_last_document_naming_them
 #[test]
 fn a_node_lacking_blobs_lists_them_and_receives_them_in_verified_groups_across_a_restart() {
     let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public()).unwrap();
+    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
     let (_a, a_dir) = node(&genesis, &keys);
     let (_b, b_dir) = node(&genesis, &keys);
     let a = Node::open(a_dir).unwrap();

@@ -4,6 +4,7 @@
 use convene_node::IngestOutcome;
 use convene_node::data_dir::SecretariatKeys;
 use convene_node::{DataDir, Node, NodeError, now_ms};
+use convene_protocol::attachment::Limits;
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
 use convene_protocol::keys::SecretKey;
@@ -23,7 +24,7 @@ fn case_study(title: &str, name: &str) -> Value {
 fn secretariat_node() -> (tempfile::TempDir, Node) {
     let dir = tempfile::tempdir().unwrap();
     let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public()).unwrap();
+    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
     let data_dir = DataDir::new(dir.path());
     data_dir.init(&genesis, Some(&keys)).unwrap();
     (dir, Node::open(data_dir).unwrap())

@@ -24,12 +24,48 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Most attachments a submission holds.
-pub const MAX_ATTACHMENTS: usize = 20;
-/// Largest attached file, in bytes (after metadata is removed).
-pub const MAX_FILE_BYTES: u64 = 10_000_000;
-/// Largest total of a submission's attached files, in bytes (previews not counted).
-pub const MAX_SUBMISSION_BYTES: u64 = 25_000_000;
+/// What a network allows a submission to attach, set by the secretariat in
+/// the network's genesis (a genesis without them gets [`Limits::DEFAULT`]).
+/// Every node checks documents against its network's limits, at the
+/// author's node and on arrival, so no node stores or fetches more than the
+/// network agreed to carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Most files a submission may attach (0: text only).
+    pub files: u16,
+    /// Largest attached file, in bytes (after metadata is removed).
+    pub file_bytes: u64,
+    /// Largest total of a submission's attached files, in bytes (previews not counted).
+    pub submission_bytes: u64,
+}
+
+impl Limits {
+    /// A network's limits unless its genesis sets others.
+    pub const DEFAULT: Limits = Limits { files: 20, file_bytes: 10_000_000, submission_bytes: 25_000_000 };
+    /// The most any network may set: what every node is built to carry.
+    pub const CEILING: Limits = Limits { files: 64, file_bytes: 100_000_000, submission_bytes: 250_000_000 };
+
+    /// Whether a network may set these: each at most [`Limits::CEILING`],
+    /// a file at least as large as the largest preview, and a submission's
+    /// total at least one whole file.
+    pub fn check(&self) -> Result<(), String> {
+        let ceiling = Self::CEILING;
+        if self.files > ceiling.files {
+            return Err(format!("at most {} files a submission may be allowed", ceiling.files));
+        }
+        if !(MAX_PREVIEW_BYTES..=ceiling.file_bytes).contains(&self.file_bytes) {
+            return Err(format!("a file's limit must be {MAX_PREVIEW_BYTES} to {} bytes", ceiling.file_bytes));
+        }
+        if !(self.file_bytes..=ceiling.submission_bytes).contains(&self.submission_bytes) {
+            return Err(format!(
+                "a submission's limit must be at least a file's ({} bytes) and at most {} bytes",
+                self.file_bytes, ceiling.submission_bytes
+            ));
+        }
+        Ok(())
+    }
+}
 /// Largest preview, in bytes (the node makes them under 20 KB).
 pub const MAX_PREVIEW_BYTES: u64 = 64 * 1024;
 /// Longest file name, in characters.
@@ -293,7 +329,7 @@ pub enum FileError {
     /// Empty.
     #[error("the file is empty")]
     Empty,
-    /// Larger than [`MAX_FILE_BYTES`].
+    /// Larger than the network allows ([`Limits::file_bytes`]).
     #[error("the file is {size} bytes; at most {max} may be attached")]
     TooLarge {
         /// Its size.
@@ -309,13 +345,14 @@ pub enum FileError {
     Damaged(&'static str),
 }
 
-/// Checks a file to attach and removes its location and device metadata.
-pub fn clean(bytes: &[u8]) -> Result<Cleaned, FileError> {
+/// Checks a file to attach (at most `max_bytes`, the network's
+/// [`Limits::file_bytes`]) and removes its location and device metadata.
+pub fn clean(bytes: &[u8], max_bytes: u64) -> Result<Cleaned, FileError> {
     if bytes.is_empty() {
         return Err(FileError::Empty);
     }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge { size: bytes.len() as u64, max: MAX_FILE_BYTES });
+    if bytes.len() as u64 > max_bytes {
+        return Err(FileError::TooLarge { size: bytes.len() as u64, max: max_bytes });
     }
     let media_type = MediaType::sniff(bytes).ok_or(FileError::UnknownType)?;
     let mut removed = Vec::new();
@@ -561,7 +598,7 @@ mod tests {
     #[test]
     fn jpeg_loses_exif_xmp_comments_and_trailer_and_keeps_the_picture() {
         let input = jpeg_with_metadata();
-        let cleaned = clean(&input).unwrap();
+        let cleaned = clean(&input, Limits::DEFAULT.file_bytes).unwrap();
         assert_eq!(cleaned.media_type, MediaType::Jpeg);
         assert_eq!(cleaned.removed, [Removed::Exif, Removed::Xmp, Removed::Comments, Removed::Other]);
         assert_eq!(cleaned.orientation, Some(6));
@@ -572,7 +609,7 @@ mod tests {
         assert!(find(&cleaned.bytes, &[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56, 0xFF, 0xD9]));
         assert!(cleaned.report("photo.jpg").unwrap().contains("(EXIF, XMP, comments, other) from photo.jpg"));
         // Cleaning again changes nothing.
-        let again = clean(&cleaned.bytes).unwrap();
+        let again = clean(&cleaned.bytes, Limits::DEFAULT.file_bytes).unwrap();
         assert_eq!(again.bytes, cleaned.bytes);
         assert!(again.removed.is_empty());
     }
@@ -592,7 +629,7 @@ mod tests {
         chunk(&mut input, b"tIME", &[7, 0xE6, 1, 1, 0, 0, 0]);
         chunk(&mut input, b"IDAT", b"pixels");
         chunk(&mut input, b"IEND", b"");
-        let cleaned = clean(&input).unwrap();
+        let cleaned = clean(&input, Limits::DEFAULT.file_bytes).unwrap();
         assert_eq!(cleaned.removed, [Removed::Exif, Removed::Comments, Removed::Time]);
         assert!(!find(&cleaned.bytes, b"Alice") && !find(&cleaned.bytes, b"GPS"));
         assert!(find(&cleaned.bytes, b"pixels") && find(&cleaned.bytes, b"IEND"));
@@ -616,7 +653,7 @@ mod tests {
         let mut input = b"RIFF".to_vec();
         input.extend_from_slice(&(body.len() as u32).to_le_bytes());
         input.extend_from_slice(&body);
-        let cleaned = clean(&input).unwrap();
+        let cleaned = clean(&input, Limits::DEFAULT.file_bytes).unwrap();
         assert_eq!(cleaned.media_type, MediaType::Webp);
         assert_eq!(cleaned.removed, [Removed::Exif, Removed::Xmp]);
         assert!(!find(&cleaned.bytes, b"GPS") && !find(&cleaned.bytes, b"xmpmeta"));
@@ -627,12 +664,15 @@ mod tests {
 
     #[test]
     fn types_come_from_the_bytes_and_pdfs_are_kept_whole_with_a_warning() {
-        assert_eq!(clean(b"GIF89a....").unwrap_err(), FileError::UnknownType);
-        assert_eq!(clean(b"").unwrap_err(), FileError::Empty);
-        let pdf = clean(b"%PDF-1.7\n/Author (Alice)").unwrap();
+        assert_eq!(clean(b"GIF89a....", Limits::DEFAULT.file_bytes).unwrap_err(), FileError::UnknownType);
+        assert_eq!(clean(b"", Limits::DEFAULT.file_bytes).unwrap_err(), FileError::Empty);
+        let pdf = clean(b"%PDF-1.7\n/Author (Alice)", Limits::DEFAULT.file_bytes).unwrap();
         assert_eq!(pdf.media_type, MediaType::Pdf);
         assert!(pdf.report("notes.pdf").unwrap().contains("may carry"));
-        assert_eq!(clean(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF]).unwrap_err(), FileError::Damaged("JPEG"));
+        assert_eq!(
+            clean(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF], Limits::DEFAULT.file_bytes).unwrap_err(),
+            FileError::Damaged("JPEG")
+        );
     }
 
     #[test]
@@ -662,7 +702,7 @@ mod tests {
             let head: &[u8] = [&b"\xFF\xD8\xFF"[..], PNG_SIGNATURE, b"RIFF\x10\0\0\0WEBP", b"%PDF-"][kind];
             let mut input = head.to_vec();
             input.extend_from_slice(&tail);
-            let _ = clean(&input);
+            let _ = clean(&input, Limits::DEFAULT.file_bytes);
         }
 
         #[test]
@@ -672,7 +712,7 @@ mod tests {
                 input[flip] ^= 1 << bit;
             }
             input.truncate(cut.max(3));
-            let _ = clean(&input);
+            let _ = clean(&input, Limits::DEFAULT.file_bytes);
         }
     }
 }

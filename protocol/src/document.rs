@@ -287,6 +287,24 @@ impl Doc {
     }
 }
 
+/// For each of `changes`, applied in the order given, the top-level fields
+/// whose value it changed (set, altered or removed), sorted: what a history
+/// says each change touched. A change whose dependencies come later in the
+/// list touches nothing until they arrive.
+pub fn fields_touched(changes: Vec<ParsedChange>) -> Result<Vec<Vec<String>>, DocumentError> {
+    let mut doc = Doc::build(Vec::new())?;
+    let mut before = Map::new();
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        doc.apply(change)?;
+        let after = doc.fields()?;
+        let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        out.push(names.into_iter().filter(|name| before.get(*name) != after.get(*name)).cloned().collect());
+        before = after;
+    }
+    Ok(out)
+}
+
 /// The fields of the document that `changes` build together (in any order;
 /// a change whose dependencies are not among them is left out).
 pub fn materialise_parsed(changes: Vec<ParsedChange>) -> Result<Map<String, Json>, DocumentError> {
@@ -361,20 +379,6 @@ fn first_change_fields(change: &Change) -> Option<Result<Map<String, Json>, Docu
         };
     }
     Some(Ok(out))
-}
-
-/// One entry per change in a document's history, oldest first: who and when.
-pub fn history(changes: &[Vec<u8>]) -> Result<Vec<(PublicKey, i64)>, DocumentError> {
-    let mut out = Vec::with_capacity(changes.len());
-    for bytes in changes {
-        let change = parse_change(bytes).map_err(DocumentError::Load)?;
-        let actor: [u8; 32] =
-            change.actor_id().to_bytes().try_into().map_err(|_| DocumentError::Load("actor".into()))?;
-        let key = PublicKey::from_bytes(actor).map_err(|error| DocumentError::Load(error.to_string()))?;
-        out.push((key, change.timestamp()));
-    }
-    out.sort_by_key(|(_, time)| *time);
-    Ok(out)
 }
 
 fn load(changes: &[Vec<u8>]) -> Result<AutoCommit, DocumentError> {
@@ -537,6 +541,21 @@ mod tests {
         .as_object()
         .unwrap()
         .clone()
+    }
+
+    #[test]
+    fn each_change_names_the_fields_it_touched() {
+        let author = SecretKey::from_seed([1; 32]).public();
+        let create: Vec<u8> = create_change(&author, &fields(), 5).into();
+        let mut edited = fields();
+        edited.insert("title".into(), json!("Kisumu, again"));
+        edited["participants"]["count"] = json!(13);
+        edited.remove("consent_to_publish");
+        let edit: Vec<u8> = edit_change(std::slice::from_ref(&create), &author, &edited, 6).unwrap().unwrap().into();
+        let parsed = [&create, &edit].map(|bytes| ParsedChange::parse(bytes).unwrap());
+        let touched = fields_touched(parsed.to_vec()).unwrap();
+        assert_eq!(touched[0], ["consent_to_publish", "insights", "kind", "participants", "title"]);
+        assert_eq!(touched[1], ["consent_to_publish", "participants", "title"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::attachment::{MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MediaType};
+use crate::attachment::{Limits, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MediaType};
 use crate::kinds::{Field, Kind, MAX_CODES, MAX_EMAIL_BYTES, Need, Shape};
 use crate::schema::{MAX_CODE_CHARS, MAX_PUBLIC_BYTES};
 use crate::text_rules::country_codes;
@@ -24,8 +24,9 @@ const LANGUAGE_PATTERN: &str = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$";
 /// The schemas of a submission of one of `kinds`, by component name:
 /// `Submission` (one of the kinds, by their `kind`), one per kind
 /// (`ConveningReport`), one per sealed group (`Contact`), and `Country`,
-/// `Date` and `Language`, which they refer to.
-pub fn submission_schemas(kinds: &[&Kind]) -> Map<String, Value> {
+/// `Date` and `Language`, which they refer to. Attachments are described
+/// within the network's `limits`.
+pub fn submission_schemas(kinds: &[&Kind], limits: &Limits) -> Map<String, Value> {
     let mut schemas = Map::new();
     let refs: Vec<Value> = kinds.iter().map(|kind| json!({ "$ref": reference(&pascal(kind.name)) })).collect();
     let mapping: Map<String, Value> =
@@ -46,9 +47,9 @@ pub fn submission_schemas(kinds: &[&Kind]) -> Map<String, Value> {
         }),
     );
     for kind in kinds {
-        schemas.insert(pascal(kind.name), kind_schema(kind));
+        schemas.insert(pascal(kind.name), kind_schema(kind, limits));
         for field in kind.fields.iter().filter(|field| field.sealed) {
-            let mut schema = group_schema(field.members());
+            let mut schema = group_schema(field.members(), limits);
             schema.insert(
                 "description".into(),
                 json!("Sealed by the node to the secretariat; never stored or relayed in clear"),
@@ -81,12 +82,12 @@ pub fn submission_schemas(kinds: &[&Kind]) -> Map<String, Value> {
 }
 
 /// The schema of one kind: an object of exactly its fields.
-fn kind_schema(kind: &Kind) -> Value {
+fn kind_schema(kind: &Kind, limits: &Limits) -> Value {
     let mut properties = Map::new();
     properties.insert("kind".into(), json!({ "type": "string", "const": kind.name }));
     let mut required = vec![json!("kind")];
     for field in kind.fields {
-        properties.insert(field.name.into(), field_schema(field));
+        properties.insert(field.name.into(), field_schema(field, limits));
         if field.need == Need::Required {
             required.push(json!(field.name));
         }
@@ -103,7 +104,7 @@ fn kind_schema(kind: &Kind) -> Value {
         let mut needed: Vec<&str> =
             field.members().iter().filter(|member| member.need == Need::Required).map(|member| member.name).collect();
         needed.push(place.name);
-        let strict = shape_schema(&place.shape, Need::Required);
+        let strict = shape_schema(&place.shape, Need::Required, limits);
         schema["if"] = json!({ "properties": { "format": { "const": "online" } } });
         schema["else"] = json!({
             "properties": { field.name: { "required": needed, "properties": { place.name: strict } } }
@@ -113,7 +114,7 @@ fn kind_schema(kind: &Kind) -> Value {
 }
 
 /// The schema of a field's value: a sealed group by reference, the rest by shape.
-fn field_schema(field: &Field) -> Value {
+fn field_schema(field: &Field, limits: &Limits) -> Value {
     if field.sealed {
         let reference = json!({ "$ref": reference(&pascal(field.name)) });
         return if field.need == Need::Required {
@@ -122,7 +123,7 @@ fn field_schema(field: &Field) -> Value {
             json!({ "oneOf": [{ "type": "null" }, reference] })
         };
     }
-    let mut schema = shape_schema(&field.shape, field.need);
+    let mut schema = shape_schema(&field.shape, field.need, limits);
     if field.need == Need::UnlessOnline {
         schema["description"] = json!("May be empty only when the format is online");
     }
@@ -130,7 +131,7 @@ fn field_schema(field: &Field) -> Value {
 }
 
 /// The schema of a value of `shape`; one not required may also be `null`.
-fn shape_schema(shape: &Shape, need: Need) -> Value {
+fn shape_schema(shape: &Shape, need: Need, limits: &Limits) -> Value {
     let required = need == Need::Required;
     let nullable = |kind: &str| if required { json!(kind) } else { json!([kind, "null"]) };
     let text = |max_chars: usize| {
@@ -145,7 +146,7 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
     let schema = match shape {
         Shape::Text { max_chars } | Shape::LongText { max_chars } => return text(*max_chars),
         Shape::TextList { min, max, max_chars, .. } => {
-            let item = shape_schema(&Shape::Text { max_chars: *max_chars }, Need::Required);
+            let item = shape_schema(&Shape::Text { max_chars: *max_chars }, Need::Required, limits);
             return json!({ "type": nullable("array"), "minItems": min, "maxItems": max, "items": item });
         }
         Shape::CodeList { codes, min } => {
@@ -159,8 +160,8 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
         Shape::Email => json!({ "type": "string", "maxLength": MAX_EMAIL_BYTES, "pattern": EMAIL_PATTERN }),
         Shape::Count { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Shape::Flag => json!({ "type": "boolean" }),
-        Shape::Group(members) => Value::Object(group_schema(members)),
-        Shape::Attachments { max } => {
+        Shape::Group(members) => Value::Object(group_schema(members, limits)),
+        Shape::Attachments => {
             let blob = |max_size: u64| {
                 json!({
                     "type": "object",
@@ -172,7 +173,7 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
                     },
                 })
             };
-            let mut item = blob(MAX_FILE_BYTES);
+            let mut item = blob(limits.file_bytes);
             item["required"] = json!(["hash", "size", "type", "name"]);
             item["properties"]["type"] = json!({ "type": "string", "enum": MediaType::ALL.map(MediaType::as_str) });
             item["properties"]["name"] = json!({
@@ -182,18 +183,18 @@ fn shape_schema(shape: &Shape, need: Need) -> Value {
                 "pattern": FILE_NAME_PATTERN,
             });
             item["properties"]["preview"] = json!({ "oneOf": [{ "type": "null" }, blob(MAX_PREVIEW_BYTES)] });
-            return json!({ "type": nullable("array"), "maxItems": max, "items": item });
+            return json!({ "type": nullable("array"), "maxItems": limits.files, "items": item });
         }
     };
     if required { schema } else { json!({ "oneOf": [{ "type": "null" }, schema] }) }
 }
 
 /// An object of exactly `members`.
-fn group_schema(members: &[Field]) -> Map<String, Value> {
+fn group_schema(members: &[Field], limits: &Limits) -> Map<String, Value> {
     let required: Vec<&str> =
         members.iter().filter(|member| member.need == Need::Required).map(|member| member.name).collect();
     let properties: Map<String, Value> =
-        members.iter().map(|member| (member.name.to_owned(), field_schema(member))).collect();
+        members.iter().map(|member| (member.name.to_owned(), field_schema(member, limits))).collect();
     let mut schema = Map::new();
     schema.insert("type".into(), json!("object"));
     schema.insert("additionalProperties".into(), json!(false));

@@ -12,7 +12,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::attachment::MAX_ATTACHMENTS;
 use crate::taxonomy::{Taxonomy, Term};
 
 /// Longest title, in characters.
@@ -122,11 +121,9 @@ pub enum Shape {
     Group(&'static [Field]),
     /// Attached files ([`crate::attachment::Attachment`]): each an object
     /// `{hash, size, type, name, preview?: {hash, size}}` naming a blob,
-    /// within the limits of [`crate::attachment`] (each file, and all together).
-    Attachments {
-        /// Most files.
-        max: usize,
-    },
+    /// within the network's [`crate::attachment::Limits`] (how many, each
+    /// file, and all together).
+    Attachments,
 }
 
 /// Where the codes of a [`Shape::Code`] or [`Shape::CodeList`] come from.
@@ -328,7 +325,7 @@ const LIFECYCLE_STAGES: Field = field("lifecycle_stages", codes(TermList::Lifecy
     .slot(Slot::LifecycleStages)
     .column("lifecycle_stages");
 const CONSENT: Field = field("consent_to_publish", Shape::Flag).column("consent_to_publish");
-const ATTACHMENTS: Field = field("attachments", Shape::Attachments { max: MAX_ATTACHMENTS }).optional();
+const ATTACHMENTS: Field = field("attachments", Shape::Attachments).optional();
 const LONG_TEXT: Shape = Shape::LongText { max_chars: MAX_TEXT_CHARS };
 
 /// What came out of a convening: summary, insights, quotes.

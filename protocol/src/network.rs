@@ -3,6 +3,7 @@
 //! so two networks with the same name are still different networks, and a
 //! node can never be talked into another network's secretariat keys.
 
+use crate::attachment::Limits;
 use crate::keys::{EncryptionPublicKey, PublicKey, SecretKey};
 
 const GENESIS_CONTEXT: &[u8] = b"convene-genesis-v1\0";
@@ -26,6 +27,9 @@ pub enum GenesisError {
     /// The signature does not match.
     #[error("genesis signature does not verify: the file was altered; ask the secretariat for a fresh copy")]
     BadSignature,
+    /// Attachment limits no node is built to carry.
+    #[error("the network's attachment limits are out of range: {0}")]
+    BadLimits(String),
     /// A malformed signature field.
     #[error("genesis signature is not 64 bytes of hex")]
     MalformedSignature,
@@ -45,6 +49,10 @@ pub struct Genesis {
     pub secretariat_signing_key: PublicKey,
     /// The key personal data is sealed to.
     pub secretariat_encryption_key: EncryptionPublicKey,
+    /// What a submission may attach; [`Limits::DEFAULT`] when left out
+    /// (genesis files made before networks set them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_limits: Option<Limits>,
     /// ed25519 signature by the signing key over the fields above, hex.
     pub signature: String,
 }
@@ -56,6 +64,7 @@ impl Genesis {
         created_at_ms: u64,
         signing: &SecretKey,
         encryption: EncryptionPublicKey,
+        limits: Limits,
     ) -> Result<Self, GenesisError> {
         let mut genesis = Self {
             version: 1,
@@ -63,9 +72,11 @@ impl Genesis {
             created_at_ms,
             secretariat_signing_key: signing.public(),
             secretariat_encryption_key: encryption,
+            attachment_limits: Some(limits),
             signature: String::new(),
         };
         genesis.check_name()?;
+        genesis.check_limits()?;
         genesis.signature = hex::encode(signing.sign(&genesis.signing_bytes()));
         Ok(genesis)
     }
@@ -83,6 +94,7 @@ impl Genesis {
             return Err(GenesisError::UnsupportedVersion(self.version));
         }
         self.check_name()?;
+        self.check_limits()?;
         let signature = self.signature_bytes()?;
         if !self.secretariat_signing_key.verify(&self.signing_bytes(), &signature) {
             return Err(GenesisError::BadSignature);
@@ -96,6 +108,15 @@ impl Genesis {
         hasher.update(&self.signing_bytes());
         hasher.update(&self.signature_bytes().unwrap_or([0; 64]));
         NetworkId(*hasher.finalize().as_bytes())
+    }
+
+    /// What a submission may attach in this network.
+    pub fn limits(&self) -> Limits {
+        self.attachment_limits.unwrap_or(Limits::DEFAULT)
+    }
+
+    fn check_limits(&self) -> Result<(), GenesisError> {
+        self.limits().check().map_err(GenesisError::BadLimits)
     }
 
     fn check_name(&self) -> Result<(), GenesisError> {
@@ -121,6 +142,14 @@ impl Genesis {
         out.extend_from_slice(&self.created_at_ms.to_be_bytes());
         out.extend_from_slice(self.secretariat_signing_key.as_bytes());
         out.extend_from_slice(&self.secretariat_encryption_key.0);
+        // Appended only when set, so files made before limits still verify
+        // (their signed bytes end with the key, which has a fixed length).
+        if let Some(limits) = self.attachment_limits {
+            out.push(1);
+            out.extend_from_slice(&limits.files.to_be_bytes());
+            out.extend_from_slice(&limits.file_bytes.to_be_bytes());
+            out.extend_from_slice(&limits.submission_bytes.to_be_bytes());
+        }
         out
     }
 }
@@ -134,7 +163,7 @@ mod tests {
     fn genesis_round_trips_and_detects_edits() {
         let signing = SecretKey::from_seed([4; 32]);
         let encryption = EncryptionSecretKey::generate().public();
-        let genesis = Genesis::create("Demo", 1, &signing, encryption).unwrap();
+        let genesis = Genesis::create("Demo", 1, &signing, encryption, Limits::DEFAULT).unwrap();
         let text = serde_json::to_string_pretty(&genesis).unwrap();
         let again = Genesis::from_json(&text).unwrap();
         assert_eq!(again.network_id(), genesis.network_id());
@@ -143,10 +172,45 @@ mod tests {
     }
 
     #[test]
+    fn attachment_limits_are_signed_and_bounded() {
+        let signing = SecretKey::from_seed([4; 32]);
+        let encryption = EncryptionSecretKey::generate().public();
+        let small = Limits { files: 3, file_bytes: 2_000_000, submission_bytes: 5_000_000 };
+        let genesis = Genesis::create("Demo", 1, &signing, encryption, small).unwrap();
+        let text = serde_json::to_string(&genesis).unwrap();
+        assert_eq!(Genesis::from_json(&text).unwrap().limits(), small);
+        // Raising a limit in the file breaks the signature.
+        let raised = text.replace("\"files\":3", "\"files\":30");
+        assert!(matches!(Genesis::from_json(&raised), Err(GenesisError::BadSignature)));
+        // A genesis made before limits (none signed) verifies, with the defaults.
+        let mut old = genesis.clone();
+        old.attachment_limits = None;
+        old.signature = hex::encode(signing.sign(&old.signing_bytes()));
+        let old = Genesis::from_json(&serde_json::to_string(&old).unwrap()).unwrap();
+        assert_eq!(old.limits(), Limits::DEFAULT);
+        assert_ne!(old.network_id(), genesis.network_id());
+        // Nothing past what every node is built to carry.
+        for limits in [
+            Limits { files: Limits::CEILING.files + 1, ..small },
+            Limits {
+                file_bytes: Limits::CEILING.file_bytes + 1,
+                submission_bytes: Limits::CEILING.submission_bytes,
+                ..small
+            },
+            Limits { submission_bytes: small.file_bytes - 1, ..small },
+            Limits { file_bytes: 10, ..small },
+        ] {
+            let refused = Genesis::create("Demo", 1, &signing, encryption, limits);
+            assert!(matches!(refused, Err(GenesisError::BadLimits(_))), "{limits:?}");
+        }
+        assert!(Genesis::create("Demo", 1, &signing, encryption, Limits { files: 0, ..small }).is_ok());
+    }
+
+    #[test]
     fn same_name_gives_different_networks() {
         let encryption = EncryptionSecretKey::generate().public();
-        let a = Genesis::create("Demo", 1, &SecretKey::from_seed([1; 32]), encryption).unwrap();
-        let b = Genesis::create("Demo", 1, &SecretKey::from_seed([2; 32]), encryption).unwrap();
+        let a = Genesis::create("Demo", 1, &SecretKey::from_seed([1; 32]), encryption, Limits::DEFAULT).unwrap();
+        let b = Genesis::create("Demo", 1, &SecretKey::from_seed([2; 32]), encryption, Limits::DEFAULT).unwrap();
         assert_ne!(a.network_id(), b.network_id());
     }
 }

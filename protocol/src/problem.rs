@@ -106,8 +106,8 @@ pub enum Problem {
     },
     /// A count outside `min..=max`.
     OutOfRange {
-        /// The number given.
-        value: u64,
+        /// The number given (one past `i64` counts as `i64::MAX`).
+        value: i64,
         /// The least allowed.
         min: u64,
         /// The most allowed.

@@ -154,10 +154,10 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     (
         "problem.bad_country",
         [
-            "“{value}” is not a country code: use two capital letters, e.g. KE.",
-            "« {value} » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE.",
-            "«{value}» no es un código de país: use dos letras mayúsculas, p. ej. KE.",
-            "«{value}» ليس رمز بلد: استخدم حرفين لاتينيين كبيرين، مثل KE.",
+            "“{value}” is not a country: choose one by its name, or give its two-letter code (e.g. KE).",
+            "« {value} » n'est pas un pays : choisissez-en un par son nom, ou donnez son code à deux lettres (ex. KE).",
+            "«{value}» no es un país: elija uno por su nombre, o indique su código de dos letras (p. ej. KE).",
+            "«{value}» ليس بلدًا: اختر بلدًا باسمه، أو أدخل رمزه المكوّن من حرفين (مثل KE).",
         ],
     ),
     (

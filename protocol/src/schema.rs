@@ -23,9 +23,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::attachment::{
-    Attachment, BlobHash, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MAX_SUBMISSION_BYTES, MediaType,
-};
+use crate::attachment::{Attachment, BlobHash, Limits, MAX_NAME_CHARS, MAX_PREVIEW_BYTES, MediaType};
 use crate::kinds::{CASE_STUDY, Codes, Field, Kind, MAX_CODES, Need, Shape, Slot, SubmissionKind};
 use crate::problem::{Expected, FieldError, JsonType, Problem, ValidationErrors, WHOLE};
 use crate::text_rules::{
@@ -79,28 +77,42 @@ pub struct Validated {
 
 /// Validates an interchange submission (the JSON of `DOMAIN.md` and the
 /// corpus generator, with `kind` and a clear `contact`), reporting every bad
-/// field at once.
-pub fn validate_submission(input: &Value) -> Result<Validated, ValidationErrors> {
-    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input)?;
+/// field at once. Attachments are held to the network's `limits`.
+pub fn validate_submission(input: &Value, limits: &Limits) -> Result<Validated, ValidationErrors> {
+    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input, limits, Mode::Submission)?;
+    let contact = sealed.remove("contact").and_then(|contact| serde_json::from_value(contact).ok());
+    Ok(Validated { kind: SubmissionKind::ALL[index], fields: public, contact })
+}
+
+/// Validates the new fields of an edit: as [`validate_submission`], but a
+/// sealed field left out (the editor cannot read the sealed contact back,
+/// so did not retype it) is no fault: the stored sealed value stays.
+pub fn validate_edit(input: &Value, limits: &Limits) -> Result<Validated, ValidationErrors> {
+    let (index, public, mut sealed) = check_submission(&SubmissionKind::specs(), input, limits, Mode::Edit)?;
     let contact = sealed.remove("contact").and_then(|contact| serde_json::from_value(contact).ok());
     Ok(Validated { kind: SubmissionKind::ALL[index], fields: public, contact })
 }
 
 /// Validates an interchange submission whose `kind` is one of `kinds`.
-pub fn validate_in(kinds: &[&'static Kind], input: &Value) -> Result<Checked, ValidationErrors> {
-    let (index, public, sealed) = check_submission(kinds, input)?;
+pub fn validate_in(kinds: &[&'static Kind], input: &Value, limits: &Limits) -> Result<Checked, ValidationErrors> {
+    let (index, public, sealed) = check_submission(kinds, input, limits, Mode::Submission)?;
     Ok(Checked { kind: kinds[index], public, sealed })
 }
 
 /// The index in `kinds` of the submission's kind, its public fields and its sealed ones.
 type Split = (usize, Map<String, Value>, Map<String, Value>);
 
-fn check_submission(kinds: &[&'static Kind], input: &Value) -> Result<Split, ValidationErrors> {
+fn check_submission(
+    kinds: &[&'static Kind],
+    input: &Value,
+    limits: &Limits,
+    mode: Mode,
+) -> Result<Split, ValidationErrors> {
     let Some(object) = input.as_object() else {
         let problem = Problem::WrongType { expected: Expected::Fields, found: JsonType::of(input) };
         return Err(ValidationErrors(vec![FieldError { path: WHOLE.into(), problem }]));
     };
-    let mut check = Check::new(object, Mode::Submission);
+    let mut check = Check::new(object, mode, limits);
     let Some(index) = check.kind(kinds) else { return Err(ValidationErrors(check.errors)) };
     let sealed = check.fields_of(kinds[index]);
     check.finish().map(|public| (index, public, sealed))
@@ -109,8 +121,8 @@ fn check_submission(kinds: &[&'static Kind], input: &Value) -> Result<Split, Val
 /// Validates the public fields of a stored document: the same rules, but a
 /// sealed field in clear is refused and its `sealed_…` string is allowed
 /// (and not looked into). Returns the document's kind.
-pub fn validate_public(fields: &Map<String, Value>) -> Result<SubmissionKind, ValidationErrors> {
-    let mut check = Check::new(fields, Mode::Public);
+pub fn validate_public(fields: &Map<String, Value>, limits: &Limits) -> Result<SubmissionKind, ValidationErrors> {
+    let mut check = Check::new(fields, Mode::Public, limits);
     let Some(index) = check.kind(&SubmissionKind::specs()) else { return Err(ValidationErrors(check.errors)) };
     check.fields_of(SubmissionKind::ALL[index].spec());
     check.finish()?;
@@ -119,10 +131,10 @@ pub fn validate_public(fields: &Map<String, Value>) -> Result<SubmissionKind, Va
 
 /// Checks and normalises a list of attachments given on its own (as the
 /// `attachments` field of a report or case study), reporting every bad one.
-pub fn validate_attachments(value: &Value) -> Result<Vec<Attachment>, ValidationErrors> {
+pub fn validate_attachments(value: &Value, limits: &Limits) -> Result<Vec<Attachment>, ValidationErrors> {
     let field = CASE_STUDY.field("attachments").expect("case studies have attachments");
     let empty = Map::new();
-    let mut check = Check::new(&empty, Mode::Submission);
+    let mut check = Check::new(&empty, Mode::Submission, limits);
     let checked = check.value(field, field.name, Some(value));
     match checked {
         Ok(checked) if check.errors.is_empty() => {
@@ -218,6 +230,8 @@ impl Summary {
 enum Mode {
     /// Interchange JSON, with sealed fields in clear.
     Submission,
+    /// Interchange JSON of an edit: a sealed field may be left out (kept).
+    Edit,
     /// A stored document's public fields, with sealed fields only sealed.
     Public,
 }
@@ -226,6 +240,7 @@ enum Mode {
 struct Check<'a> {
     input: &'a Map<String, Value>,
     mode: Mode,
+    limits: &'a Limits,
     errors: Vec<FieldError>,
     out: Map<String, Value>,
 }
@@ -234,8 +249,8 @@ struct Check<'a> {
 type Checking<T> = Result<Option<T>, ()>;
 
 impl<'a> Check<'a> {
-    fn new(input: &'a Map<String, Value>, mode: Mode) -> Self {
-        Self { input, mode, errors: Vec::new(), out: Map::new() }
+    fn new(input: &'a Map<String, Value>, mode: Mode, limits: &'a Limits) -> Self {
+        Self { input, mode, limits, errors: Vec::new(), out: Map::new() }
     }
 
     fn fail(&mut self, path: &str, problem: Problem) {
@@ -297,6 +312,9 @@ impl<'a> Check<'a> {
         for field in kind.fields {
             if field.sealed && self.mode == Mode::Public {
                 self.sealed_text(field);
+                continue;
+            }
+            if field.sealed && self.mode == Mode::Edit && self.get(field.name).is_none() {
                 continue;
             }
             if let Ok(Some(value)) = self.value(field, field.name, self.get(field.name)) {
@@ -440,8 +458,9 @@ impl<'a> Check<'a> {
                 Some(Value::Bool(flag)) => Ok(Some(Value::Bool(*flag))),
                 Some(other) => self.reject(path, wrong_type(Expected::Boolean, other)),
             },
-            Shape::Attachments { max } => {
-                let Some(items) = self.list(path, value, field.need, (0, *max))? else { return Ok(None) };
+            Shape::Attachments => {
+                let max = usize::from(self.limits.files);
+                let Some(items) = self.list(path, value, field.need, (0, max))? else { return Ok(None) };
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.iter().enumerate() {
                     if let Ok(attachment) = self.attachment(&format!("{path}[{index}]"), item) {
@@ -452,8 +471,8 @@ impl<'a> Check<'a> {
                     return Err(());
                 }
                 let total: u64 = out.iter().filter_map(|item| item.get("size").and_then(Value::as_u64)).sum();
-                if total > MAX_SUBMISSION_BYTES {
-                    let (mb, max_mb) = (total.div_ceil(1_000_000), MAX_SUBMISSION_BYTES / 1_000_000);
+                if total > self.limits.submission_bytes {
+                    let (mb, max_mb) = (total.div_ceil(1_000_000), self.limits.submission_bytes / 1_000_000);
                     return self.reject(path, Problem::FilesTooLarge { mb, max_mb });
                 }
                 Ok(Some(Value::Array(out)))
@@ -495,7 +514,7 @@ impl<'a> Check<'a> {
             good = false;
         }
         let hash = self.blob_hash(&format!("{path}.hash"), object.get("hash"));
-        let size = self.blob_size(&format!("{path}.size"), object.get("size"), MAX_FILE_BYTES);
+        let size = self.blob_size(&format!("{path}.size"), object.get("size"), self.limits.file_bytes);
         let media_type = match object.get("type").filter(|value| !value.is_null()) {
             None => self.reject(&format!("{path}.type"), Problem::Missing),
             Some(value) => match check_code(value, Codes::Fixed(&MEDIA_TYPES)) {
@@ -602,11 +621,13 @@ impl<'a> Check<'a> {
     /// A whole number in `min..=max`; one written with a fraction (`24.0`)
     /// is a whole number, as in JSON Schema.
     fn count(&mut self, path: &str, value: &Value, (min, max): (u64, u64)) -> Result<u64, ()> {
-        let whole = value.as_u64().or_else(|| {
-            value.as_f64().filter(|n| n.fract() == 0.0 && (0.0..=max as f64 + 1.0).contains(n)).map(|n| n as u64)
-        });
+        // A whole number, negative ones too ("-3 is out of range", not "not a number").
+        let whole = value
+            .as_i64()
+            .or_else(|| value.as_u64().map(|_| i64::MAX))
+            .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 1e18).map(|n| n as i64));
         match whole {
-            Some(count) if (min..=max).contains(&count) => Ok(count),
+            Some(count) if count >= 0 && (min..=max).contains(&(count as u64)) => Ok(count as u64),
             Some(count) => self.reject(path, Problem::OutOfRange { value: count, min, max }),
             None if value.is_number() => {
                 self.reject(path, Problem::NotWholeNumber { value: short(&value.to_string()) })

@@ -1,5 +1,6 @@
 //! Property tests: every encoding round-trips, and any altered byte fails.
 
+use convene_protocol::attachment::Limits;
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryKind, MAX_WITHDRAW_REASON_BYTES};
 use convene_protocol::keys::{EncryptionSecretKey, PublicKey, SecretKey};
@@ -92,7 +93,7 @@ proptest! {
     fn genesis_round_trips(name in "[a-zA-Z0-9 ]{1,40}", created in any::<u64>()) {
         prop_assume!(!name.trim().is_empty());
         let signing = SecretKey::from_seed([5; 32]);
-        let genesis = Genesis::create(&name, created, &signing, EncryptionSecretKey::generate().public()).unwrap();
+        let genesis = Genesis::create(&name, created, &signing, EncryptionSecretKey::generate().public(), Limits::DEFAULT).unwrap();
         let again = Genesis::from_json(&serde_json::to_string(&genesis).unwrap()).unwrap();
         prop_assert_eq!(again.network_id(), genesis.network_id());
     }

@@ -2,6 +2,8 @@
 //! every kind, good and bad; several errors at once; the generated corpus;
 //! stored documents; summaries; the taxonomy.
 
+use convene_protocol::attachment::Limits;
+
 use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::problem::{DateFlaw, EmailFlaw, Expected, FieldError, JsonType, Problem, ValidationErrors};
 use convene_protocol::schema::{Contact, Summary, validate_public, validate_submission};
@@ -78,14 +80,14 @@ fn with(mut value: Value, path: &str, new: Option<Value>) -> Value {
 }
 
 fn errors_of(value: &Value) -> Vec<FieldError> {
-    match validate_submission(value) {
+    match validate_submission(value, &Limits::DEFAULT) {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0,
     }
 }
 
 fn assert_valid(value: &Value) {
-    if let Err(errors) = validate_submission(value) {
+    if let Err(errors) = validate_submission(value, &Limits::DEFAULT) {
         panic!("expected valid:\n{errors}\n{value:#}");
     }
 }
@@ -105,7 +107,8 @@ fn every_generated_submission_is_valid_and_so_are_its_public_fields() {
     assert_eq!(corpus.len(), 20);
     let mut kinds = std::collections::BTreeSet::new();
     for value in corpus {
-        let validated = validate_submission(&value).unwrap_or_else(|errors| panic!("{errors}\n{value}"));
+        let validated =
+            validate_submission(&value, &Limits::DEFAULT).unwrap_or_else(|errors| panic!("{errors}\n{value}"));
         kinds.insert(validated.kind);
         assert_eq!(validated.fields["kind"], value["kind"]);
         assert_eq!(validated.contact, serde_json::from_value::<Contact>(value["contact"].clone()).ok());
@@ -114,10 +117,10 @@ fn every_generated_submission_is_valid_and_so_are_its_public_fields() {
         public.remove("contact");
         assert_eq!(&validated.fields, &public, "generated values are already normal");
 
-        assert_eq!(validate_public(&validated.fields).unwrap(), validated.kind);
+        assert_eq!(validate_public(&validated.fields, &Limits::DEFAULT).unwrap(), validated.kind);
         let mut stored = validated.fields.clone();
         stored.insert("sealed_contact".into(), json!("9f86d081884c7d659a2feaa0c55ad015"));
-        assert_eq!(validate_public(&stored).unwrap(), validated.kind);
+        assert_eq!(validate_public(&stored, &Limits::DEFAULT).unwrap(), validated.kind);
     }
     assert!(kinds.contains(&SubmissionKind::ConveningReport) && kinds.contains(&SubmissionKind::CaseStudy));
 }
@@ -125,13 +128,17 @@ fn every_generated_submission_is_valid_and_so_are_its_public_fields() {
 #[test]
 fn the_examples_of_each_kind_are_valid() {
     for kind in SubmissionKind::ALL {
-        let validated = validate_submission(&example(kind)).unwrap();
+        let validated = validate_submission(&example(kind), &Limits::DEFAULT).unwrap();
         assert_eq!(validated.kind, kind);
-        assert_eq!(validate_public(&validated.fields).unwrap(), kind);
+        assert_eq!(validate_public(&validated.fields, &Limits::DEFAULT).unwrap(), kind);
     }
-    let validated = validate_submission(&report()).unwrap();
+    let validated = validate_submission(&report(), &Limits::DEFAULT).unwrap();
     assert_eq!(validated.contact, Some(Contact { name: "Amina Okafor".into(), email: "amina@example.org".into() }));
-    assert_eq!(validate_submission(&announcement()).unwrap().contact, None, "an announcement's contact is optional");
+    assert_eq!(
+        validate_submission(&announcement(), &Limits::DEFAULT).unwrap().contact,
+        None,
+        "an announcement's contact is optional"
+    );
 }
 
 #[test]
@@ -433,7 +440,7 @@ fn each_bad_field_is_named_with_what_is_allowed() {
 fn messages_say_in_english_which_field_and_what_is_wrong() {
     let error = assert_one_error(&with(report(), "location.country", Some(json!("Kenya"))), "location.country");
     let text = error.to_string();
-    assert!(text.starts_with("field `location.country`: “Kenya” is not a country code"), "{text}");
+    assert!(text.starts_with("field `location.country`: “Kenya” is not a country:"), "{text}");
     assert!(text.contains("KE"), "{text}");
 
     let error = assert_one_error(&with(report(), "location.country", Some(json!("ke"))), "location.country");
@@ -479,7 +486,7 @@ fn messages_say_in_english_which_field_and_what_is_wrong() {
 #[test]
 fn contact_details_are_never_quoted_back() {
     let value = with(report(), "contact", Some(json!({"name": "Secret Name", "email": "secret.person@nowhere"})));
-    let errors = validate_submission(&value).unwrap_err();
+    let errors = validate_submission(&value, &Limits::DEFAULT).unwrap_err();
     assert_eq!(errors.0.len(), 1, "{errors}");
     let text = errors.to_string();
     assert!(!text.contains("secret") && !text.contains("Secret"), "{text}");
@@ -496,7 +503,7 @@ fn several_bad_fields_are_reported_together() {
     value["participants"]["count"] = json!(0);
     value["consent_to_publish"] = json!(null);
     value["mood"] = json!("happy");
-    let errors = validate_submission(&value).unwrap_err();
+    let errors = validate_submission(&value, &Limits::DEFAULT).unwrap_err();
     let fields: Vec<&str> = errors.0.iter().map(|error| error.path.as_str()).collect();
     assert_eq!(
         fields,
@@ -524,7 +531,7 @@ fn several_bad_fields_are_reported_together() {
 
 #[test]
 fn errors_serialise_for_a_form() {
-    let errors = validate_submission(&with(report(), "title", Some(json!("")))).unwrap_err();
+    let errors = validate_submission(&with(report(), "title", Some(json!(""))), &Limits::DEFAULT).unwrap_err();
     let value = serde_json::to_value(&errors).unwrap();
     let list = value.as_array().unwrap();
     assert_eq!(list.len(), 1);
@@ -602,7 +609,8 @@ fn every_error_says_what_is_wrong_without_words_too() {
     let errors = serde_json::to_string(&errors_of(&with(report(), "contact.email", Some(json!("secret @x"))))).unwrap();
     assert!(!errors.contains("secret"), "{errors}");
     // Serialised with a code and its parameters, without words.
-    let errors = validate_submission(&with(report(), "title", Some(json!("x".repeat(301))))).unwrap_err();
+    let errors =
+        validate_submission(&with(report(), "title", Some(json!("x".repeat(301)))), &Limits::DEFAULT).unwrap_err();
     let value = serde_json::to_value(&errors).unwrap();
     assert_eq!(value[0]["problem"], json!({"code": "too_long", "length": 301, "max": 300}));
 }
@@ -610,13 +618,13 @@ fn every_error_says_what_is_wrong_without_words_too() {
 #[test]
 fn kinds_and_shapes_are_checked_first() {
     for bad in [json!([]), json!("report"), json!(null), json!({"title": "no kind"}), json!({"kind": "poem"})] {
-        let errors = validate_submission(&bad).unwrap_err();
+        let errors = validate_submission(&bad, &Limits::DEFAULT).unwrap_err();
         assert_eq!(errors.0.len(), 1, "{errors}");
     }
-    let errors = validate_submission(&json!({"kind": "poem"})).unwrap_err();
+    let errors = validate_submission(&json!({"kind": "poem"}), &Limits::DEFAULT).unwrap_err();
     assert_eq!(errors.0[0].path, "kind");
     assert!(errors.to_string().contains("convening_report"), "{errors}");
-    let errors = validate_submission(&json!({"kind": "case_study"})).unwrap_err();
+    let errors = validate_submission(&json!({"kind": "case_study"}), &Limits::DEFAULT).unwrap_err();
     assert!(errors.0.len() > 10, "every missing field is named: {errors}");
 }
 
@@ -631,7 +639,7 @@ fn values_are_normalised() {
     value["contact"] = json!({"name": " Amina ", "email": " amina@example.org "});
     value["location"] = json!({"country": "KE"});
     value["format"] = json!("online");
-    let validated = validate_submission(&value).unwrap();
+    let validated = validate_submission(&value, &Limits::DEFAULT).unwrap();
     let fields = &validated.fields;
     assert_eq!(fields["title"], "Kisumu");
     assert_eq!(fields["language"], "pt-BR");
@@ -644,41 +652,41 @@ fn values_are_normalised() {
     let mut optional = announcement();
     optional["description"] = json!("   ");
     optional["principles"] = json!(null);
-    let fields = validate_submission(&optional).unwrap().fields;
+    let fields = validate_submission(&optional, &Limits::DEFAULT).unwrap().fields;
     assert!(!fields.contains_key("description") && !fields.contains_key("principles"), "{fields:?}");
 }
 
 #[test]
 fn stored_documents_never_hold_a_clear_contact() {
-    let fields = validate_submission(&report()).unwrap().fields;
+    let fields = validate_submission(&report(), &Limits::DEFAULT).unwrap().fields;
     let mut stored = fields.clone();
     stored.insert("contact".into(), json!({"name": "x", "email": "x@example.org"}));
-    let errors = validate_public(&stored).unwrap_err();
+    let errors = validate_public(&stored, &Limits::DEFAULT).unwrap_err();
     assert_eq!(errors.0.len(), 1);
     assert_eq!(errors.0[0].path, "contact");
     assert_eq!(errors.0[0].problem, Problem::ClearContact);
 
     let mut stored = fields.clone();
     stored.insert("sealed_contact".into(), json!({"name": "x"}));
-    assert_eq!(validate_public(&stored).unwrap_err().0[0].path, "sealed_contact");
+    assert_eq!(validate_public(&stored, &Limits::DEFAULT).unwrap_err().0[0].path, "sealed_contact");
 
     let mut stored = fields.clone();
     stored.insert("sealed_contact".into(), json!("anything at all: it is not looked into"));
-    assert_eq!(validate_public(&stored).unwrap(), SubmissionKind::ConveningReport);
+    assert_eq!(validate_public(&stored, &Limits::DEFAULT).unwrap(), SubmissionKind::ConveningReport);
 
     let mut stored = fields;
     stored.insert("title".into(), json!(""));
     stored.remove("summary");
-    let errors = validate_public(&stored).unwrap_err();
+    let errors = validate_public(&stored, &Limits::DEFAULT).unwrap_err();
     assert_eq!(errors.0.len(), 2, "{errors}");
-    assert!(validate_public(&Map::new()).is_err());
+    assert!(validate_public(&Map::new(), &Limits::DEFAULT).is_err());
 }
 
 #[test]
 fn a_submission_too_large_as_a_whole_is_refused() {
     // Each insight is within bounds, but together they would not fit one entry.
     let value = with(report(), "insights", Some(json!(vec!["é".repeat(2_000); 50])));
-    let errors = validate_submission(&value).unwrap_err();
+    let errors = validate_submission(&value, &Limits::DEFAULT).unwrap_err();
     assert_eq!(errors.0.len(), 1, "{errors}");
     assert_eq!(errors.0[0].path, "(submission)");
     assert!(matches!(errors.0[0].problem, Problem::TooLarge { max_kib: 192, .. }), "{errors}");
@@ -686,7 +694,7 @@ fn a_submission_too_large_as_a_whole_is_refused() {
 
 #[test]
 fn summaries_carry_what_listings_and_filters_need() {
-    let validated = validate_submission(&report()).unwrap();
+    let validated = validate_submission(&report(), &Limits::DEFAULT).unwrap();
     let summary = Summary::from_fields(validated.kind, &validated.fields);
     assert_eq!(
         summary,
@@ -704,7 +712,7 @@ fn summaries_carry_what_listings_and_filters_need() {
         }
     );
 
-    let case = validate_submission(&case_study()).unwrap();
+    let case = validate_submission(&case_study(), &Limits::DEFAULT).unwrap();
     let summary = Summary::from_fields(case.kind, &case.fields);
     assert_eq!(summary.kind, SubmissionKind::CaseStudy);
     assert_eq!(summary.country.as_deref(), Some("SN"));
@@ -712,7 +720,7 @@ fn summaries_carry_what_listings_and_filters_need() {
     assert_eq!(summary.lifecycle_stages, ["L3", "L4"]);
     assert!(summary.stakeholder_groups.is_empty());
 
-    let announced = validate_submission(&announcement()).unwrap();
+    let announced = validate_submission(&announcement(), &Limits::DEFAULT).unwrap();
     let summary = Summary::from_fields(announced.kind, &announced.fields);
     assert_eq!(summary.date.as_deref(), Some("2026-05-12"));
     assert_eq!(summary.country.as_deref(), Some("GH"));
@@ -724,7 +732,7 @@ fn summaries_carry_what_listings_and_filters_need() {
     assert_eq!(empty.title, "");
 
     for value in corpus() {
-        let validated = validate_submission(&value).unwrap();
+        let validated = validate_submission(&value, &Limits::DEFAULT).unwrap();
         let summary = Summary::from_fields(validated.kind, &validated.fields);
         assert_eq!(summary.title, value["title"].as_str().unwrap());
         assert!(summary.country.is_some());
@@ -779,7 +787,7 @@ fn any_json() -> impl Strategy<Value = Value> {
 proptest! {
     #[test]
     fn any_title_is_accepted_or_rejected_without_panicking(title in ".{0,400}") {
-        let result = validate_submission(&with(report(), "title", Some(json!(title.clone()))));
+        let result = validate_submission(&with(report(), "title", Some(json!(title.clone()))), &Limits::DEFAULT);
         let trimmed = title.trim();
         let acceptable = !trimmed.is_empty() && trimmed.chars().count() <= 300
             && !trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
@@ -794,7 +802,7 @@ proptest! {
     #[test]
     fn long_titles_are_rejected(extra in 1usize..2_000, c in "[a-zA-Zé漢ا]") {
         let title = c.repeat(300 + extra);
-        let errors = validate_submission(&with(report(), "title", Some(json!(title)))).unwrap_err();
+        let errors = validate_submission(&with(report(), "title", Some(json!(title))), &Limits::DEFAULT).unwrap_err();
         prop_assert_eq!(&errors.0[0].path, "title");
     }
 
@@ -807,9 +815,9 @@ proptest! {
         let value = example(kind);
         let field = index.get(kind.spec().fields).name;
         let value = with(value, field, Some(new));
-        match validate_submission(&value) {
+        match validate_submission(&value, &Limits::DEFAULT) {
             Ok(validated) => {
-                prop_assert_eq!(validate_public(&validated.fields), Ok(kind));
+                prop_assert_eq!(validate_public(&validated.fields, &Limits::DEFAULT), Ok(kind));
                 let _ = Summary::from_fields(kind, &validated.fields);
             }
             Err(errors) => {
@@ -820,7 +828,7 @@ proptest! {
             }
         }
         if let Some(object) = value.as_object() {
-            let _ = validate_public(object);
+            let _ = validate_public(object, &Limits::DEFAULT);
             let _ = Summary::from_fields(kind, object);
         }
     }
@@ -837,12 +845,29 @@ fn attachment(key: &str, value: Value) -> Value {
 fn attachments_given_alone_are_checked_and_normalised_like_the_field() {
     use convene_protocol::schema::validate_attachments;
     let given = json!([attachment("size", json!(503.0)), attachment("name", json!("  minutes.pdf "))]);
-    let checked = validate_attachments(&given).unwrap();
+    let checked = validate_attachments(&given, &Limits::DEFAULT).unwrap();
     assert_eq!(checked[0].size, 503, "a whole number written with a fraction is a whole number");
     assert_eq!(checked[1].name, "minutes.pdf", "trimmed");
-    let errors = validate_attachments(&json!([attachment("name", json!("a\tb.pdf")), attachment("size", json!(0))]))
-        .unwrap_err();
+    let errors = validate_attachments(
+        &json!([attachment("name", json!("a\tb.pdf")), attachment("size", json!(0))]),
+        &Limits::DEFAULT,
+    )
+    .unwrap_err();
     let paths: Vec<&str> = errors.0.iter().map(|error| error.path.as_str()).collect();
     assert_eq!(paths, ["attachments[0].name", "attachments[1].size"]);
-    assert!(validate_attachments(&json!([])).unwrap().is_empty());
+    assert!(validate_attachments(&json!([]), &Limits::DEFAULT).unwrap().is_empty());
+}
+
+#[test]
+fn an_edit_may_leave_the_sealed_contact_out_and_it_is_still_checked_when_given() {
+    use convene_protocol::schema::validate_edit;
+    let mut value = report();
+    value.as_object_mut().unwrap().remove("contact");
+    assert!(validate_submission(&value, &Limits::DEFAULT).is_err(), "a new submission needs its contact");
+    let edit = validate_edit(&value, &Limits::DEFAULT).unwrap();
+    assert_eq!(edit.contact, None);
+    assert!(!edit.fields.contains_key("contact"));
+    let bad = with(report(), "contact.email", Some(json!("not an address")));
+    let errors = validate_edit(&bad, &Limits::DEFAULT).unwrap_err();
+    assert_eq!(errors.0[0].path, "contact.email");
 }

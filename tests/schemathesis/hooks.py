@@ -46,7 +46,8 @@ def loopback(addr):
     return addr
 
 
-# protocol/src/attachment.rs (tests/tests/schemathesis.rs checks they agree).
+# The test network's attachment limits: Limits::DEFAULT in protocol/src/attachment.rs
+# (tests/tests/schemathesis.rs checks they agree).
 MAX_FILE_BYTES = 10_000_000
 MAX_SUBMISSION_BYTES = 25_000_000
 

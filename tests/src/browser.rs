@@ -1,16 +1,18 @@
 //! A minimal WebDriver client (W3C protocol over HTTP, with reqwest) that
 //! drives Debian's headless Chromium through `chromedriver`, for the web
 //! UI's real-browser tests and nothing else: open a page, find elements,
-//! type, click, read the page.
+//! type, click, read the page, set the viewport, and check the page with
+//! axe-core.
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::wait_until_or;
+use crate::{TestNode, wait_until_or};
 
 /// Where Debian installs them (`apt-get install chromium chromium-driver`).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -19,10 +21,85 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The axe-core release the accessibility checks run (`scripts/test`
+/// installs it from npm into the cache directory [`axe_path`] names).
+pub const AXE_VERSION: &str = "4.14.1";
+
+/// Where axe-core's `axe.min.js` is: `CONVENE_AXE`, else where
+/// `scripts/test` installs it
+/// (`~/.cache/convene/axe-core-VERSION/node_modules/axe-core/axe.min.js`).
+pub fn axe_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("CONVENE_AXE") {
+        return PathBuf::from(path);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join(format!("convene/axe-core-{AXE_VERSION}/node_modules/axe-core/axe.min.js"))
+}
+
+/// axe-core's script, read once.
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = axe_path();
+        std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!(
+                "{}: {error}: the accessibility checks need axe-core {AXE_VERSION}; scripts/test installs it \
+                 (npm install --prefix ~/.cache/convene/axe-core-{AXE_VERSION} axe-core@{AXE_VERSION}), or set CONVENE_AXE",
+                path.display()
+            )
+        })
+    })
+}
+
+/// Runs axe-core (every rule of its default set) on the page and hands
+/// back each violation as `rule: help`, then each offending node.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then((results) => done(results.violations.map((violation) =>
+    `${violation.id} (${violation.impact}): ${violation.help}\n      ` +
+    violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary.replace(/\s+/g, ' ')}`).join('\n      '))))
+  .catch((error) => done([`axe failed: ${error}`]));
+"#;
+
 /// The Tab key, for [`Browser::press`].
 pub const TAB: &str = "\u{E004}";
 /// The Enter key, for [`Browser::press`].
 pub const ENTER: &str = "\u{E007}";
+
+/// The web UI's address, from the running node's `node.json`.
+pub fn ui_url(node: &TestNode) -> String {
+    let text = std::fs::read_to_string(node.data_dir().join("node.json")).expect("node.json");
+    let running: Value = serde_json::from_str(&text).expect("node.json is JSON");
+    running["url"].as_str().expect("a url").trim_end_matches('/').to_owned()
+}
+
+/// Fills the convening report form with `title` (everything else valid).
+pub fn fill_report(browser: &Browser, title: &str) {
+    browser.type_in("#f-title", title);
+    browser.execute("document.getElementById('f-convened_on').value = '2025-03-14';", vec![]);
+    browser.click("input[name=format][value=hybrid]");
+    browser.type_in("#f-country", "KE");
+    browser.type_in("#f-locality", "Kisumu");
+    browser.type_in("#f-host_organizations", "Lakeside Hub\nKisumu Civic Lab");
+    browser.type_in("#f-contact_name", "Ama Mensah");
+    browser.type_in("#f-contact_email", "ama@example.org");
+    browser.click("input[name=purposes][value=capture_learnings]");
+    browser.click("input[name=dpi_types][value=digital_id]");
+    browser.type_in("#f-participants_count", "24");
+    browser.click("input[name=stakeholder_groups][value=civil_society]");
+    browser.click("input[name=stakeholder_groups][value=government]");
+    browser.click("input[name=principles][value=F1]");
+    browser.click("input[name=risks][value=RS1]");
+    browser.click("input[name=lifecycle_stages][value=L4]");
+    browser.type_in("#f-summary", "We discussed enrolment without exclusion.");
+    browser.type_in("#f-insights", "Offer an offline fallback\nPublish data-sharing agreements");
+    browser.type_in("#f-quotes-1", "Nobody should be turned away at the clinic.");
+    browser.click("input[name=consent_to_publish][value=yes]");
+}
 
 /// A running chromedriver with one headless Chromium session.
 #[derive(Debug)]
@@ -214,16 +291,39 @@ impl Browser {
         self.call("POST", "/actions", Some(actions));
     }
 
-    /// Makes the page's viewport `width` × `height` CSS pixels, as a
-    /// phone's (390 × 844) with `mobile`, through Chromium's device
-    /// emulation (a window cannot be made that narrow).
-    pub fn set_viewport(&self, width: u32, height: u32, mobile: bool) {
-        let params = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile });
+    /// Sets the viewport to `width` × `height` CSS pixels (a phone is
+    /// 390 × 844), as a phone's: narrow, touch, no scroll bars taking room.
+    pub fn viewport(&self, width: u32, height: u32) {
+        let mobile = width < 600;
         self.call(
             "POST",
             "/goog/cdp/execute",
-            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params })),
+            Some(json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": { "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }
+            })),
         );
+    }
+
+    /// axe-core's violations on the page as it is now, in words; empty when
+    /// it finds none.
+    pub fn axe_violations(&self) -> Vec<String> {
+        let loaded = self.execute("return typeof axe !== 'undefined';", vec![]);
+        if loaded != Value::Bool(true) {
+            // It sets `window.axe` itself.
+            self.execute(&format!("{}\nreturn true;", axe_source()), vec![]);
+        }
+        let found = self.call("POST", "/execute/async", Some(json!({ "script": AXE_RUN, "args": [] })));
+        found.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    }
+
+    /// Whether the page is wider than the viewport (something is cut off or
+    /// must be scrolled sideways): the page's width and the viewport's.
+    pub fn overflow(&self) -> Option<(u64, u64)> {
+        let widths = self.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]);
+        let page = widths[0].as_u64().unwrap_or_default();
+        let viewport = widths[1].as_u64().unwrap_or_default();
+        (page > viewport).then_some((page, viewport))
     }
 
     /// Waits until `condition(self)` holds.

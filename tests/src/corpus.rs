@@ -292,7 +292,7 @@ fn submission(random: &mut Random, kind: &Kind, number: usize) -> Map<String, Va
 /// Whether a field is given: all are but attachments (a generated corpus
 /// has no files).
 fn generated(field: &Field) -> bool {
-    !matches!(field.shape, Shape::Attachments { .. })
+    !matches!(field.shape, Shape::Attachments)
 }
 
 /// A value of `field` of `kind`, given the fields generated so far
@@ -343,7 +343,7 @@ fn value(
         Shape::Language => json!(language),
         Shape::Email => json!(format!("{}.{}@example.net", plain(setting.person.0), plain(setting.person.1))),
         Shape::Flag => json!(random.flag()),
-        Shape::Attachments { .. } => json!([]),
+        Shape::Attachments => json!([]),
         Shape::Group(members) => {
             let mut group = Map::new();
             for member in members.iter().filter(|member| generated(member)) {
@@ -357,6 +357,8 @@ fn value(
 
 #[cfg(test)]
 mod tests {
+    use convene_protocol::attachment::Limits;
+
     use super::*;
 
     #[test]
@@ -368,7 +370,8 @@ mod tests {
         let mut languages = std::collections::BTreeSet::new();
         for line in &first {
             let value: Value = serde_json::from_str(line).unwrap();
-            convene_protocol::schema::validate_submission(&value).unwrap_or_else(|errors| panic!("{line}\n{errors:?}"));
+            convene_protocol::schema::validate_submission(&value, &Limits::DEFAULT)
+                .unwrap_or_else(|errors| panic!("{line}\n{errors:?}"));
             kinds.insert(value["kind"].as_str().unwrap().to_owned());
             languages.insert(value["language"].as_str().unwrap().to_owned());
         }

@@ -329,24 +329,39 @@ struct Files {
 }
 
 impl Files {
+    /// Each blob counted once: whole, or by the exact bytes of its verified
+    /// groups (a partial file has the blob's size; its last group is short),
+    /// so finishing a file never looks like losing bytes.
     fn of(dir: &Path) -> Self {
+        const GROUP: u64 = 16 * 1024;
         let mut files = Self::default();
+        // Partial ones first: one finished between the two readings is then
+        // seen whole in the second, and counted once.
+        let mut partial_bytes = std::collections::HashMap::new();
+        let partial = dir.join("partial");
+        for file in std::fs::read_dir(&partial).into_iter().flatten().flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let Some(hash) = name.strip_suffix(".have") else { continue };
+            let size = std::fs::metadata(partial.join(hash)).map_or(0, |meta| meta.len());
+            let flags = std::fs::read(file.path()).unwrap_or_default();
+            let held = flags.iter().enumerate().filter(|(_, flag)| **flag == 1);
+            let bytes: u64 = held.map(|(index, _)| GROUP.min(size.saturating_sub(index as u64 * GROUP))).sum();
+            partial_bytes.insert(hash.to_owned(), bytes);
+        }
         let Ok(folders) = std::fs::read_dir(dir) else { return files };
-        for folder in folders.flatten() {
-            let partial = folder.file_name() == "partial";
+        for folder in folders.flatten().filter(|folder| folder.file_name() != "partial") {
             for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
                 let name = file.file_name().to_string_lossy().into_owned();
-                if partial && name.ends_with(".have") {
-                    let held = std::fs::read(file.path()).unwrap_or_default().iter().filter(|flag| **flag == 1).count();
-                    files.bytes += held as u64 * 16 * 1024;
-                } else if !partial && name.len() == 64 {
+                if name.len() == 64 {
                     let size = file.metadata().map_or(0, |meta| meta.len());
                     files.whole += 1;
                     files.bytes += size;
                     files.originals += u64::from(size > convene_protocol::attachment::MAX_PREVIEW_BYTES);
+                    partial_bytes.remove(&name);
                 }
             }
         }
+        files.bytes += partial_bytes.values().sum::<u64>();
         files
     }
 }

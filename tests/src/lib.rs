@@ -100,10 +100,17 @@ pub struct Network {
 impl Network {
     /// Creates a network with the real binary.
     pub fn create(name: &str) -> Self {
+        Self::create_with(name, &[])
+    }
+
+    /// A new network made with more `network create` arguments (such as
+    /// its attachment limits).
+    pub fn create_with(name: &str, more: &[&str]) -> Self {
         let dir = TempDir::new().expect("temporary directory");
         let out = dir.path().join("net");
-        let run = run_convene(None, &["network", "create", "--name", name, "--out", path_str(&out)], None);
-        run.ok();
+        let mut args = vec!["network", "create", "--name", name, "--out", path_str(&out)];
+        args.extend_from_slice(more);
+        run_convene(None, &args, None).ok();
         Self { dir }
     }
 
@@ -178,7 +185,9 @@ pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
 
-fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
+/// Runs `convene args…` on `data_dir` (none: a command that needs no
+/// node, such as `network create`), with `stdin` if given.
+pub fn run_convene(data_dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = Command::new(convene_bin());
     command.env_remove("CONVENE_DATA_DIR").env_remove("CONVENE_IDENTITY");
     if let Some(dir) = data_dir {

@@ -115,3 +115,49 @@ fn a_photo_loses_its_location_and_travels_with_a_small_preview() {
     assert!(!blob_path(&hub, hash).exists(), "the photo is erased");
     assert!(!blob_path(&hub, preview_hash).exists(), "its preview too");
 }
+
+#[test]
+fn the_network_sets_what_a_submission_may_attach() {
+    // Out of range: refused with the range, and nothing written.
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("net");
+    let refused = convene_tests::run_convene(
+        None,
+        &["network", "create", "--name", "Big", "--out", path_str(&out), "--max-file-mb", "500"],
+        None,
+    )
+    .expect_code(3);
+    assert!(refused.stderr.contains("attachment limits are out of range"), "{refused}");
+    assert!(!out.join("genesis.json").exists());
+
+    let network = Network::create_with("Small files", &["--max-files", "1", "--max-file-mb", "1"]);
+    let genesis: Value = serde_json::from_str(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
+    assert_eq!(
+        genesis["attachment_limits"],
+        json!({ "files": 1, "file_bytes": 1_000_000, "submission_bytes": 25_000_000 })
+    );
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "amina"]).ok();
+    let scratch = hub.scratch();
+    let id = hub.run_with_stdin(&["submit", "-"], &report(&scratch, 9).to_string()).ok().stdout.trim().to_owned();
+
+    // A file past the network's limit: refused, saying the limit.
+    let large = scratch.join("large.pdf");
+    std::fs::write(&large, convene_tests::photos::pdf_of(1, 1_200_000)).unwrap();
+    let refused = hub.run(&["attach", &id, path_str(&large)]).expect_code(3);
+    assert!(refused.stderr.contains("at most 1000000"), "{refused}");
+
+    // Two files where one is allowed: refused, saying how many.
+    std::fs::write(scratch.join("a.pdf"), b"%PDF-1.4\n1\n%%EOF\n").unwrap();
+    std::fs::write(scratch.join("b.pdf"), b"%PDF-1.4\n2\n%%EOF\n").unwrap();
+    let mut two = report(&scratch, 10);
+    two["attachments"] = json!([{ "path": "a.pdf" }, { "path": "b.pdf" }]);
+    let lines = scratch.join("two.jsonl");
+    std::fs::write(&lines, format!("{two}\n")).unwrap();
+    let refused = hub.run(&["import", path_str(&lines)]);
+    assert!(refused.stderr.contains("`attachments`: 2 given; at most 1 allowed"), "{refused}");
+
+    // One small file: fine.
+    let attached = hub.run(&["attach", &id, path_str(&scratch.join("a.pdf"))]).ok();
+    assert!(attached.stdout.contains("a.pdf") || attached.stderr.contains("a.pdf"), "{attached}");
+}

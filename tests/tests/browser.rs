@@ -4,40 +4,9 @@
 
 use std::time::Duration;
 
-use convene_tests::browser::{Browser, ENTER, TAB};
+use convene_tests::browser::{Browser, ENTER, TAB, fill_report, ui_url};
 use convene_tests::{Network, TestNode, wait_until};
 use serde_json::Value;
-
-/// The web UI's address, from the running node's `node.json`.
-fn ui_url(node: &TestNode) -> String {
-    let text = std::fs::read_to_string(node.data_dir().join("node.json")).expect("node.json");
-    let running: Value = serde_json::from_str(&text).expect("node.json is JSON");
-    running["url"].as_str().expect("a url").trim_end_matches('/').to_owned()
-}
-
-/// Fills the convening report form with `title` (everything else valid).
-fn fill_report(browser: &Browser, title: &str) {
-    browser.type_in("#f-title", title);
-    browser.execute("document.getElementById('f-convened_on').value = '2025-03-14';", vec![]);
-    browser.click("input[name=format][value=hybrid]");
-    browser.type_in("#f-country", "KE");
-    browser.type_in("#f-locality", "Kisumu");
-    browser.type_in("#f-host_organizations", "Lakeside Hub\nKisumu Civic Lab");
-    browser.type_in("#f-contact_name", "Ama Mensah");
-    browser.type_in("#f-contact_email", "ama@example.org");
-    browser.click("input[name=purposes][value=capture_learnings]");
-    browser.click("input[name=dpi_types][value=digital_id]");
-    browser.type_in("#f-participants_count", "24");
-    browser.click("input[name=stakeholder_groups][value=civil_society]");
-    browser.click("input[name=stakeholder_groups][value=government]");
-    browser.click("input[name=principles][value=F1]");
-    browser.click("input[name=risks][value=RS1]");
-    browser.click("input[name=lifecycle_stages][value=L4]");
-    browser.type_in("#f-summary", "We discussed enrolment without exclusion.");
-    browser.type_in("#f-insights", "Offer an offline fallback\nPublish data-sharing agreements");
-    browser.type_in("#f-quotes-1", "Nobody should be turned away at the clinic.");
-    browser.click("input[name=consent_to_publish][value=yes]");
-}
 
 #[test]
 fn a_report_written_in_the_browser_is_listed_and_reaches_a_second_node() {
@@ -243,12 +212,28 @@ return {
 };
 "#;
 
-/// Runs [`ACCESSIBILITY_CHECKS`] on the current page and fails with every
-/// problem found.
+/// A phone's viewport, and a desktop's.
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1200, 900);
+
+/// Runs [`ACCESSIBILITY_CHECKS`] and axe-core on the current page, at a
+/// desktop's size and then a phone's, and fails with every problem found.
+/// The page is left at a desktop's size.
 fn assert_accessible(browser: &Browser, lang: &str, what: &str) {
     let problems = browser.execute(ACCESSIBILITY_CHECKS, vec![Value::from(lang)]);
     let problems: Vec<&str> = problems.as_array().expect("a list").iter().filter_map(Value::as_str).collect();
     assert!(problems.is_empty(), "{what} ({lang}, {}):\n  {}", browser.url(), problems.join("\n  "));
+    for (width, height) in [DESKTOP, PHONE] {
+        browser.viewport(width, height);
+        let violations = browser.axe_violations();
+        assert!(
+            violations.is_empty(),
+            "axe-core on {what} ({lang}, {width} × {height}, {}):\n  {}",
+            browser.url(),
+            violations.join("\n  ")
+        );
+    }
+    browser.viewport(DESKTOP.0, DESKTOP.1);
 }
 
 /// Tabs through the next `stops` focusable elements from where the focus
@@ -309,10 +294,16 @@ fn every_main_page_passes_the_accessibility_checks_in_english_and_arabic() {
             "{defect}: {found:?}"
         );
     }
+    // So does axe-core.
+    let found = browser.axe_violations().join("\n");
+    for rule in ["label", "button-name"] {
+        assert!(found.contains(rule), "axe-core finds {rule}:\n{found}");
+    }
 
     for lang in ["en", "ar"] {
         browser.goto(&format!("{base}/lang/{lang}?back=/"));
         let pages = [
+            ("login", format!("{base}/login")),
             ("browse", format!("{base}/")),
             ("list, filtered", format!("{base}/?kind=convening_report&principle=F1")),
             ("a submission", submission.clone()),
@@ -337,9 +328,9 @@ fn every_main_page_passes_the_accessibility_checks_in_english_and_arabic() {
             assert_accessible(&browser, lang, &format!("{kind} with errors"));
             assert_keyboard_focus_visible(&browser, kind, 12);
         }
-        // An identity name that is refused.
+        // An identity name that is refused (blank).
         browser.goto(&format!("{base}/identities"));
-        browser.type_in("#f-name", "../no");
+        browser.type_in("#f-name", "   ");
         browser.click("form[action='/identities'] button[type=submit]");
         browser.wait_for("the message", |b| !b.find_all("#e-name").is_empty());
         assert_accessible(&browser, lang, "identities with an error");
@@ -467,8 +458,8 @@ fn the_home_page_welcomes_searches_every_text_and_pages_in_english_and_arabic_on
     let browser = Browser::start();
     let text =
         |b: &Browser, css: &str| b.execute(&format!("return document.querySelector({css:?}).textContent;"), vec![]);
-    for (width, height, phone) in [(1200, 900, false), (390, 844, true)] {
-        browser.set_viewport(width, height, phone);
+    for (width, height) in [DESKTOP, PHONE] {
+        browser.viewport(width, height);
         for (lang, page_1, page_2, page_3) in [
             ("en", "Page 1 of 3", "Page 2 of 3", "Page 3 of 3"),
             ("ar", "الصفحة 1 من 3", "الصفحة 2 من 3", "الصفحة 3 من 3"),
@@ -542,4 +533,129 @@ fn the_home_page_welcomes_searches_every_text_and_pages_in_english_and_arabic_on
     }
     drop(browser);
     run.stop();
+}
+
+/// The Network page as a hub operator uses it: peers by their hub names
+/// (the id kept at hand), a peer that cannot be reached said in plain
+/// words in the page's language, `IP:port` answered with the address that
+/// was meant, removing a peer without JavaScript, and nothing cut off on a
+/// phone.
+#[test]
+fn the_network_page_names_hubs_says_what_is_wrong_in_plain_words_and_fits_a_phone() {
+    let network = Network::create("Hubs");
+    let secretariat = TestNode::init(&network, true);
+    secretariat.run(&["hub-name", "Secretariat, Nairobi"]).ok();
+    let hub = TestNode::init(&network, false);
+    hub.run(&["hub-name", "Lakeside Hub"]).ok();
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    let run_secretariat = secretariat.start(&[]);
+    let run_hub = hub.start(&[secretariat.p2p_addr()]);
+    let base = ui_url(&hub);
+    let browser = Browser::start();
+
+    browser.goto(&format!("{base}/network"));
+    browser.wait_for("the secretariat by its name", |b| {
+        b.goto(&format!("{base}/network"));
+        b.source().contains("Secretariat, Nairobi")
+    });
+    let own = browser.execute("return document.getElementById('hub-name').textContent;", vec![]);
+    assert!(own.as_str().unwrap_or_default().contains("Lakeside Hub"), "{own}");
+    let secretariat_id = secretariat.sync_status()["peer_id"].as_str().unwrap().to_owned();
+    assert!(browser.source().contains(&secretariat_id), "the peer id is kept at hand");
+
+    // A peer that is not there: 127.0.0.1 on a port nothing listens on,
+    // added without /p2p/.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let unreachable = format!("/ip4/127.0.0.1/tcp/{closed}");
+    // Typed as IP:port, it is answered with the address that was meant.
+    browser.type_in("#f-addr", &format!("127.0.0.1:{closed}"));
+    browser.click("form[action='/network/peers'] button[type=submit]");
+    browser.wait_for("the suggestion", |b| b.source().contains(&unreachable));
+    assert_eq!(browser.property("#f-addr", "value"), format!("127.0.0.1:{closed}"));
+    browser.execute("document.getElementById('f-addr').value = '';", vec![]);
+    browser.type_in("#f-addr", &unreachable);
+    browser.click("form[action='/network/peers'] button[type=submit]");
+    browser.wait_for("the peer added", |b| b.url().contains("added=true"));
+
+    for (lang, words) in [("en", "Nothing answers at"), ("ar", "لا شيء يجيب على")] {
+        browser.goto(&format!("{base}/lang/{lang}?back=/network"));
+        browser.wait_for("the problem in plain words", |b| {
+            b.goto(&format!("{base}/network"));
+            b.source().contains(words)
+        });
+        let page = browser.source();
+        assert!(!page.contains("os error") && !page.contains("Transport"), "no libp2p text: {page}");
+        assert!(!page.contains(">?<"), "no \"?\" for a peer without an id");
+        for (width, height) in [DESKTOP, PHONE] {
+            browser.viewport(width, height);
+            assert_eq!(browser.overflow(), None, "{lang}, {width} px: nothing is cut off");
+            let violations = browser.axe_violations();
+            assert!(violations.is_empty(), "axe-core, {lang}, {width} px:\n  {}", violations.join("\n  "));
+        }
+        browser.viewport(DESKTOP.0, DESKTOP.1);
+    }
+
+    // Removing it is a plain form (the page's script handles only the
+    // write forms), so it works without JavaScript.
+    browser.goto(&format!("{base}/network"));
+    let form =
+        format!("form[method=post][action='/network/peers/remove']:has(input[name=addr][value='{unreachable}'])");
+    assert_eq!(browser.find_all(&form).len(), 1, "one remove button for it");
+    assert_eq!(browser.find_all(&format!("{form} input[name=csrf]")).len(), 1);
+    browser.click(&format!("{form} button[type=submit]"));
+    browser.wait_for("the peer removed", |b| b.url().contains("removed=true"));
+    assert!(!browser.source().contains(&unreachable));
+    assert!(browser.source().contains("Secretariat, Nairobi"), "the other peer stays");
+    drop(browser);
+    run_hub.stop();
+    run_secretariat.stop();
+}
+
+/// A submission's page says which hubs hold it and whether the
+/// secretariat's node does, as of the last sync with each.
+#[test]
+fn a_submission_page_says_whether_the_secretariat_has_it() {
+    let network = Network::create("Held");
+    let secretariat = TestNode::init(&network, true);
+    secretariat.run(&["hub-name", "Secretariat"]).ok();
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "convener"]).ok();
+    let run_secretariat = secretariat.start(&[]);
+    let run_hub = hub.start(&[secretariat.p2p_addr()]);
+    let base = ui_url(&hub);
+    let browser = Browser::start();
+    browser.goto(&format!("{base}/new/convening_report"));
+    fill_report(&browser, "Held by the secretariat");
+    browser.click("button[name=action][value=submit]");
+    browser.wait_for("the stored submission", |b| b.url().contains("/s/"));
+    let page = browser.url().split('?').next().unwrap_or_default().to_owned();
+    for (lang, words) in [("en", "The secretariat's node has it."), ("ar", "هي لدى عقدة الأمانة.")] {
+        browser.goto(&format!("{base}/lang/{lang}?back=/"));
+        browser.wait_for("the secretariat's receipt", |b| {
+            b.goto(&page);
+            b.source().contains(words)
+        });
+        assert!(browser.find_all("#held-by li").len() == 1, "{lang}: one peer listed");
+        assert!(browser.source().contains("Secretariat"));
+        for (width, height) in [DESKTOP, PHONE] {
+            browser.viewport(width, height);
+            let violations = browser.axe_violations();
+            assert!(violations.is_empty(), "axe-core, {lang}, {width} px:\n  {}", violations.join("\n  "));
+        }
+        browser.viewport(DESKTOP.0, DESKTOP.1);
+    }
+    // On the secretariat's node: it says so, and lists the hub (which has
+    // no name) by its short peer id as holding it.
+    let hub_id = hub.sync_status()["peer_id"].as_str().unwrap().to_owned();
+    let short = format!("…{}", &hub_id[hub_id.len() - 8..]);
+    let there = page.replace(&base, &ui_url(&secretariat));
+    browser.goto(&format!("{}/lang/en?back=/", ui_url(&secretariat)));
+    browser.wait_for("the hub listed as holding it", |b| {
+        b.goto(&there);
+        b.source().contains(&format!("{short}</bdi></strong> · has it"))
+    });
+    assert!(browser.source().contains("This is the secretariat's node: it has it."));
+    drop(browser);
+    run_hub.stop();
+    run_secretariat.stop();
 }

@@ -9,6 +9,13 @@ fn first_lines(path: &std::path::Path, n: usize) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().take(n).map(str::to_owned).collect()
 }
 
+/// A report of the generated corpus, as a line of JSON.
+fn first_report(node: &TestNode) -> String {
+    let corpus = generate_corpus(&node.scratch(), 4, 3);
+    let lines = first_lines(&corpus, 4);
+    lines.into_iter().find(|line| line.contains("convening_report")).expect("a report in four")
+}
+
 fn hub_with_identity(network: &Network, secretariat: bool) -> TestNode {
     let node = TestNode::init(network, secretariat);
     node.run(&["identity", "new", "--name", "amina"]).ok();
@@ -21,13 +28,31 @@ fn identities_show_did_keys_and_keep_secrets_private() {
     let node = TestNode::init(&network, false);
     let created = node.run(&["identity", "new", "--name", "amina"]).ok();
     assert!(created.stdout.contains("did:key:z6Mk"), "{created}");
-    node.run(&["identity", "new", "--name", "amina"]).expect_code(5);
-    node.run(&["identity", "new", "--name", "../evil"]).expect_code(3);
+    node.run(&["identity", "new", "--name", "Amina"]).expect_code(5);
+    node.run(&["identity", "new", "--name", "two\nlines"]).expect_code(3);
     let listed = node.run(&["identity", "list", "--json"]).ok().json();
     assert_eq!(listed[0]["name"], "amina");
     assert!(listed[0]["public_key"].as_str().unwrap().starts_with("did:key:z6Mk"));
+    // A name is a person's, in any script: its file is named after its key.
+    for name in ["Amina Okafor", "أمينة", "../evil"] {
+        node.run(&["identity", "new", "--name", name]).ok();
+    }
+    let files: Vec<String> = std::fs::read_dir(node.data_dir().join("identities"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    assert!(files.iter().all(|file| file.len() == 21 && file.ends_with(".json")), "{files:?}");
+    let id = node.run_with_stdin(&["submit", "--as", "amina okafor", "-"], &first_report(&node)).ok();
+    let shown = node.run(&["show", id.stdout.trim()]).ok();
+    assert!(shown.stdout.contains("author:    you (Amina Okafor), did:key:z6Mk"), "{shown}");
 
-    let file = node.data_dir().join("identities/amina.json");
+    let amina = listed[0]["public_key"].as_str().unwrap();
+    let file = std::fs::read_dir(node.data_dir().join("identities"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| std::fs::read_to_string(path).unwrap().contains(amina))
+        .unwrap();
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "identity file must be readable by its owner only");
     let secret: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();

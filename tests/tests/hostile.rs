@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use convene_node::sync::Incoming;
+use convene_protocol::attachment::Limits;
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryId, EntryKind, MAX_ENTRY_BYTES};
 use convene_protocol::keys::SecretKey;
@@ -46,7 +47,7 @@ fn a_hostile_peer_cannot_plant_anything_and_honest_sync_continues() {
     let corpus = generate_corpus(&target.scratch(), 2, 70);
     let lines: Vec<Value> =
         std::fs::read_to_string(corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let mut fields = schema::validate_submission(&lines[0]).unwrap().fields;
+    let mut fields = schema::validate_submission(&lines[0], &Limits::DEFAULT).unwrap().fields;
     fields.insert("sealed_contact".into(), Value::String("00".into()));
     let attacker = SecretKey::from_seed([66; 32]);
     let victim = SecretKey::from_seed([67; 32]);

@@ -10,7 +10,7 @@
 
 use std::process::Command;
 
-use convene_protocol::attachment::{MAX_FILE_BYTES, MAX_SUBMISSION_BYTES};
+use convene_protocol::attachment::Limits;
 use convene_tests::{Network, TestNode, repo_root};
 use serde_json::Value;
 
@@ -49,9 +49,13 @@ fn the_hooks_know_the_limits_on_attached_files() {
         }
         out
     };
-    for (name, value) in [("MAX_FILE_BYTES", MAX_FILE_BYTES), ("MAX_SUBMISSION_BYTES", MAX_SUBMISSION_BYTES)] {
+    let limits = Limits::DEFAULT;
+    for (name, value) in [("MAX_FILE_BYTES", limits.file_bytes), ("MAX_SUBMISSION_BYTES", limits.submission_bytes)] {
         let line = format!("{name} = {}", python(value));
-        assert!(hooks.contains(&line), "tests/schemathesis/hooks.py must say {line} (protocol/src/attachment.rs)");
+        assert!(
+            hooks.contains(&line),
+            "tests/schemathesis/hooks.py must say {line} (Limits::DEFAULT in protocol/src/attachment.rs, the test network's limits)"
+        );
     }
 }
 

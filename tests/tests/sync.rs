@@ -68,6 +68,51 @@ fn two_nodes_converge_in_both_directions() {
 }
 
 #[test]
+fn two_nodes_see_each_others_signed_hub_names_and_which_is_the_secretariats() {
+    let network = Network::create("Names");
+    let secretariat = TestNode::uninitialised();
+    let genesis = network.genesis();
+    let key = network.secretariat_key();
+    secretariat
+        .run(&[
+            "init",
+            "--network",
+            path_str(&genesis),
+            "--secretariat-key",
+            path_str(&key),
+            "--hub-name",
+            "Secretariat, Nairobi",
+        ])
+        .ok();
+    let hub = TestNode::init(&network, false);
+    hub.run(&["hub-name", "Lake\nside"]).expect_code(3);
+    hub.run(&["hub-name", &"x".repeat(65)]).expect_code(3);
+    hub.run(&["hub-name", "مركز كيسومو"]).ok();
+    assert_eq!(hub.run(&["hub-name"]).ok().stdout.trim(), "مركز كيسومو");
+    let run_secretariat = secretariat.start(&[]);
+    let run_hub = hub.start(&[secretariat.p2p_addr()]);
+    let named = |node: &TestNode, name: &str, is_secretariat: bool| {
+        let status = node.run(&["status", "--json"]).ok().json();
+        status["sync"]["peers"].as_array().is_some_and(|peers| {
+            peers.iter().any(|peer| peer["hub_name"] == name && peer["secretariat"] == is_secretariat)
+        })
+    };
+    wait_until("the hub sees the secretariat's name, vouched for", CONVERGE, || {
+        named(&hub, "Secretariat, Nairobi", true)
+    });
+    wait_until("the secretariat sees the hub's name", CONVERGE, || named(&secretariat, "مركز كيسومو", false));
+    let own = hub.run(&["status", "--json"]).ok().json();
+    assert_eq!(own["sync"]["hub_name"], "مركز كيسومو");
+    assert_eq!(own["sync"]["hub_records_refused"], 0);
+    let text = hub.run(&["status"]).ok().stdout;
+    assert!(text.contains("Secretariat, Nairobi (the secretariat's node)"), "{text}");
+    let peers = secretariat.run(&["peers", "list"]).ok().stdout;
+    assert!(peers.contains("مركز كيسومو"), "{peers}");
+    run_hub.stop();
+    run_secretariat.stop();
+}
+
+#[test]
 fn a_line_carries_reports_and_withdrawals_between_nodes_that_never_meet() {
     let network = Network::create("Line");
     let a = hub(&network, false);
@@ -81,9 +126,12 @@ fn a_line_carries_reports_and_withdrawals_between_nodes_that_never_meet() {
     assert_eq!(a.sync_status()["peers"].as_array().unwrap().len(), 1, "A only ever meets B");
 
     // The convener carries their key to C and withdraws there.
-    std::fs::create_dir_all(c.data_dir().join("identities")).unwrap();
-    std::fs::copy(a.data_dir().join("identities/convener.json"), c.data_dir().join("identities/convener.json"))
-        .unwrap();
+    let carried = c.data_dir().join("identities");
+    std::fs::create_dir_all(&carried).unwrap();
+    for file in std::fs::read_dir(a.data_dir().join("identities")).unwrap() {
+        let file = file.unwrap();
+        std::fs::copy(file.path(), carried.join(file.file_name())).unwrap();
+    }
     c.run(&["withdraw", &report, "--reason", "asked by the community"]).ok();
     wait_until("the withdrawal purges the report at A", CONVERGE, || !a.ids().contains(&report));
     a.run(&["show", &report]).expect_code(5);

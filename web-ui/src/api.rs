@@ -24,7 +24,7 @@ use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
 use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
-use convene_protocol::attachment::{BlobHash, MAX_FILE_BYTES};
+use convene_protocol::attachment::{BlobHash, Limits};
 use convene_protocol::schema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -37,9 +37,13 @@ const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Longest file name given to `/blobs` (folders included; the node keeps the last 200 characters' worth).
 const MAX_GIVEN_NAME_CHARS: usize = 1000;
 /// Largest file sent to `/blobs`: the largest attachment, and room for metadata to remove.
-const MAX_UPLOAD_BYTES: usize = MAX_FILE_BYTES as usize + 1024 * 1024;
+/// Largest body of a file upload in a network with these `limits`: the
+/// largest file, and room for the metadata removed.
+fn max_upload_bytes(limits: &Limits) -> usize {
+    limits.file_bytes as usize + 1024 * 1024
+}
 
-pub(crate) fn router() -> Router<WebState> {
+pub(crate) fn router(limits: &Limits) -> Router<WebState> {
     Router::new()
         .route("/health", get(health))
         .route("/status", get(status))
@@ -49,7 +53,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/submissions/{id}", get(show))
         .route("/submissions/{id}/withdraw", post(withdraw))
         .route("/submissions/{id}/attachments", post(attach))
-        .route("/blobs", post(upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/blobs", post(upload).layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes(limits))))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
         .route("/verify", post(verify))
         .route("/bundle/want", post(bundle_want))
@@ -266,11 +270,12 @@ async fn upload(
     if query.name.chars().count() > MAX_GIVEN_NAME_CHARS {
         return Err(ApiError::bad_request(format!("a file name may be at most {MAX_GIVEN_NAME_CHARS} characters")));
     }
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_UPLOAD_BYTES).await.map_err(|_| {
+    let limits = state.node.limits();
+    let bytes = axum::body::to_bytes(request.into_body(), max_upload_bytes(&limits)).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "usage",
-            format!("a file may be at most {MAX_FILE_BYTES} bytes once its metadata is removed"),
+            format!("this network lets a file be at most {} bytes once its metadata is removed", limits.file_bytes),
         )
     })?;
     let stored = blocking(&state.node, move |node| node.store_file(&query.name, &bytes)).await?;
@@ -296,7 +301,8 @@ async fn attach(
                 return Err(NodeError::FileNotHere(hash));
             }
         }
-        let attachments = schema::validate_attachments(&Value::Array(body.attachments)).map_err(NodeError::Invalid)?;
+        let attachments = schema::validate_attachments(&Value::Array(body.attachments), &node.limits())
+            .map_err(NodeError::Invalid)?;
         node.attach(&secret, &id, &attachments)
     })
     .await?;

@@ -26,6 +26,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "input:not([type=checkbox]):not([type=radio]),select,textarea",
     ),
     (".hint", "color", "html"),
+    (".need", "color", "html"),
     (".error", "color", "html"),
     (".error", "color", ".errors"),
     (".meta", "color", "html"),
@@ -43,7 +44,11 @@ const NON_TEXT: &[(&str, &str, &str)] = &[
     (":focus-visible,input[type=date]:focus-within", "outline", ".errors"),
     ("header :focus-visible", "outline-color", "header"),
     ("input:not([type=checkbox]):not([type=radio]),select,textarea", "border", "html"),
-    (".invalid input,.invalid textarea,fieldset.invalid", "border-color", "html"),
+    (
+        ".invalid input:not([type=checkbox]):not([type=radio]),.invalid textarea,fieldset.invalid",
+        "border-color",
+        "html",
+    ),
 ];
 
 /// Colours that carry no information of their own: the sync dots always

@@ -78,7 +78,7 @@ impl Lang {
         accept.and_then(best_accepted).unwrap_or(Lang::En)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }

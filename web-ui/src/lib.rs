@@ -21,6 +21,7 @@ pub mod dates;
 mod error;
 pub mod guard;
 pub mod i18n;
+mod names;
 #[cfg(test)]
 mod new_kind_tests;
 mod openapi;
@@ -75,9 +76,10 @@ impl WebState {
 
 /// The whole HTTP surface, behind the request guard.
 pub fn router(state: WebState) -> Router {
+    let limits = state.node.limits();
     Router::new()
-        .nest("/api/v1", api::router().route("/openapi.json", axum::routing::get(openapi::document)))
-        .merge(pages::router())
+        .nest("/api/v1", api::router(&limits).route("/openapi.json", axum::routing::get(openapi::document(&limits))))
+        .merge(pages::router(&limits))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::check))
         // Pages, styles and scripts gzipped for a browser that takes it:
         // hubs pay for every kilobyte (the home page: 19 KB, 4 KB gzipped).

@@ -4,6 +4,7 @@
 //! generated JSON Schema describes it, with no change anywhere else.
 
 use convene_node::export::{csv_columns, csv_header, csv_line};
+use convene_protocol::attachment::Limits;
 use convene_protocol::json_schema::submission_schemas;
 use convene_protocol::kinds::{Codes, Field, Kind, Shape, Slot, field};
 use convene_protocol::problem::Problem;
@@ -82,7 +83,7 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
     }
 
     // Validation: the form's values are a valid field visit, its host sealed.
-    let checked = validate_in(&[&FIELD_VISIT], &to_submission(&FIELD_VISIT, &filled())).unwrap();
+    let checked = validate_in(&[&FIELD_VISIT], &to_submission(&FIELD_VISIT, &filled()), &Limits::DEFAULT).unwrap();
     assert_eq!(checked.public["title"], "Clinic visit in Gulu");
     assert_eq!(checked.public["sites"], json!(["clinic", "school"]), "codes are sorted");
     assert_eq!(checked.public["notes"], json!(["Queues were long."]));
@@ -93,7 +94,7 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
     bad["sites"] = json!(["zoo"]);
     bad["host"] = Value::Null;
     bad["weather"] = json!("sunny");
-    let problems: Vec<(String, Problem)> = validate_in(&[&FIELD_VISIT], &bad)
+    let problems: Vec<(String, Problem)> = validate_in(&[&FIELD_VISIT], &bad, &Limits::DEFAULT)
         .unwrap_err()
         .0
         .into_iter()
@@ -109,7 +110,7 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
             ("weather".into(), Problem::UnknownField { suggestion: None }),
         ]
     );
-    let errors = validate_in(&[&FIELD_VISIT], &bad).unwrap_err();
+    let errors = validate_in(&[&FIELD_VISIT], &bad, &Limits::DEFAULT).unwrap_err();
     let page = render(&ctx, &spec, &filled(), Some(&errors)).into_string();
     assert!(page.contains(r##"<a href="#f-host_name">"##), "an error on the group is shown at its first field");
 
@@ -125,7 +126,7 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
     );
 
     // The generated schema: exactly its fields, with their limits; the host as a sealed group.
-    let schemas = submission_schemas(&[&FIELD_VISIT]);
+    let schemas = submission_schemas(&[&FIELD_VISIT], &Limits::DEFAULT);
     let visit = &schemas["FieldVisit"];
     let properties: Vec<&str> = visit["properties"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(properties, ["host", "kind", "notes", "public", "sites", "title", "visited_on", "visitors"]);

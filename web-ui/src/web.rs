@@ -19,8 +19,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use convene_node::NodeError;
+use convene_node::data_dir::IdentityInfo;
 use convene_node::disk as space;
 use convene_node::sync::SyncStatus;
+use convene_protocol::attachment::Limits;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::WebState;
@@ -59,12 +61,15 @@ pub struct Ctx {
     pub allowed: bool,
     /// Whether a login is needed at all.
     pub require_token: bool,
-    /// The identity chosen to sign (the `signer` cookie).
+    /// The identity chosen to sign (the `signer` cookie: its `did:key`, or
+    /// its name as cookies set before names could be anything held).
     pub signer: Option<String>,
     /// The path asked for, for the language switcher and login.
     pub path: String,
     /// The sync engine's status, for the status bar.
     pub sync: Option<SyncStatus>,
+    /// What the network lets a submission attach, for the forms.
+    pub limits: Limits,
     csrf_key: [u8; 32],
 }
 
@@ -89,9 +94,10 @@ impl FromRequestParts<WebState> for Ctx {
             new_nonce,
             allowed: !state.require_token || logged_in,
             require_token: state.require_token,
-            signer: cookie(headers, "signer").filter(|name| name.len() <= 64),
+            signer: cookie(headers, "signer").filter(|value| value.len() <= 64),
             path,
             sync,
+            limits: state.node.limits(),
             csrf_key: csrf_key(state),
         })
     }
@@ -110,6 +116,7 @@ impl Ctx {
             signer: None,
             path: "/".into(),
             sync: None,
+            limits: Limits::DEFAULT,
             csrf_key: [0; 32],
         }
     }
@@ -160,6 +167,14 @@ impl Ctx {
     pub fn check_csrf(&self, presented: Option<&str>) -> Result<(), PageError> {
         let ok = !self.new_nonce && presented.is_some_and(|token| constant_eq(token, &self.csrf_token()));
         if ok { Ok(()) } else { Err(PageError::Csrf) }
+    }
+
+    /// The name of the identity among `identities` that the `signer`
+    /// cookie chose, if any.
+    pub fn signer_among(&self, identities: &[IdentityInfo]) -> Option<String> {
+        let chosen = self.signer.as_deref()?;
+        let info = identities.iter().find(|info| info.public_key.to_did_key() == chosen || info.name == chosen)?;
+        Some(info.name.clone())
     }
 
     /// Refuses a visitor who must log in first.

@@ -79,7 +79,11 @@ async fn a_downloaded_bundle_uploads_into_another_node() {
     assert_eq!(download.status, StatusCode::OK);
     let disposition = download.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
     assert!(disposition.starts_with("attachment; filename=\"convene-"), "{disposition}");
+    assert!(disposition.ends_with(".bundle\"") && !disposition.contains("text-only"), "{disposition}");
     assert!(download.raw.starts_with(b"convene-bundle"));
+    let text_only = at_a.get("/network/bundle?since=2020-01-01").await;
+    let disposition = text_only.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+    assert!(disposition.ends_with("-since-2020-01-01-text-only.bundle\""), "says it carries no files: {disposition}");
     let bad_date = at_a.get("/network/bundle?since=yesterday").await;
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
 

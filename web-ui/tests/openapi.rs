@@ -536,10 +536,11 @@ fn references(value: &Value, out: &mut Vec<String>) {
 
 #[tokio::test]
 async fn the_served_submission_schema_is_the_tables_and_every_reference_resolves() {
+    use convene_protocol::attachment::Limits;
     use convene_protocol::kinds::{self, SubmissionKind};
     let doc: Value = serde_json::from_str(&app(false, false).client().get("/api/v1/openapi.json").await.body).unwrap();
     let schemas = &doc["components"]["schemas"];
-    let generated = convene_protocol::json_schema::submission_schemas(&SubmissionKind::specs());
+    let generated = convene_protocol::json_schema::submission_schemas(&SubmissionKind::specs(), &Limits::DEFAULT);
     for (name, schema) in &generated {
         assert_eq!(&schemas[name], schema, "{name}");
     }

@@ -113,19 +113,21 @@ async fn identities_show_did_key_never_the_secret() {
     let mut client = with_identity(&app, "hub-kisumu").await;
     let page = client.get("/identities").await;
     assert!(page.body.contains("hub-kisumu") && page.body.contains("did:key:z"), "{}", page.body);
-    let file = std::fs::read_to_string(app.dir.path().join("node/identities/hub-kisumu.json")).unwrap();
-    let file: serde_json::Value = serde_json::from_str(&file).unwrap();
-    let secret = file["secret_seed"].as_str().unwrap();
-    assert!(!page.body.contains(secret));
-    let bad = client.submit_form("/identities", "/identities", &[("name", "../evil")]).await;
+    let (hub, secret) = app.state.node.data_dir().identity(Some("hub-kisumu")).unwrap();
+    assert!(!page.body.contains(&secret.to_seed_hex().to_string()));
+    let bad = client.submit_form("/identities", "/identities", &[("name", "two\nlines")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains(r#"id="e-name""#) && bad.body.contains("../evil"));
-    let again = client.submit_form("/identities", "/identities", &[("name", "second")]).await;
+    assert!(bad.body.contains(r#"id="e-name""#) && bad.body.contains("on one line"), "{}", bad.body);
+    let taken = client.submit_form("/identities", "/identities", &[("name", "HUB-KISUMU")]).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "names are the same in any letter case");
+    // A person's name, in any script, with spaces.
+    let again = client.submit_form("/identities", "/identities", &[("name", "أمينة أوكافور")]).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
-    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("second"));
+    let (second, _) = app.state.node.data_dir().identity(Some("أمينة أوكافور")).unwrap();
+    assert_eq!(client.cookies.get("signer"), Some(&second.public_key.to_did_key()), "chosen by its key");
     let chosen = client.submit_form("/identities", "/identities/choose", &[("name", "hub-kisumu")]).await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER);
-    assert_eq!(client.cookies.get("signer").map(String::as_str), Some("hub-kisumu"));
+    assert_eq!(client.cookies.get("signer"), Some(&hub.public_key.to_did_key()));
     let form = client.get("/new/case_study").await;
     assert!(form.body.contains(r#"<option value="hub-kisumu" selected>"#), "the chosen identity is preselected");
 }
@@ -139,6 +141,7 @@ async fn a_report_submitted_by_form_is_stored_listed_and_shown() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Village hall convening on digital ID"));
     assert!(page.body.contains("did:key:z"));
+    assert!(page.body.contains("<strong>you (\u{2068}ama\u{2069})</strong>"), "the node's own identity, by name");
     assert!(page.body.contains("Signatures verified"));
     assert!(page.body.contains("F1 Do no harm"), "codes with titles");
     assert!(page.body.contains("Sealed: only the secretariat"), "the contact is sealed");
@@ -252,7 +255,10 @@ async fn validation_messages_are_in_the_visitors_language() {
         ("e-convened_on", "Ce champ est obligatoire."),
         ("e-participants_count", "Doit être un nombre, pas du texte."),
         ("e-contact_email", "Cette adresse électronique n'a pas de @."),
-        ("e-country", "« KEN » n'est pas un code de pays : utilisez deux lettres majuscules, ex. KE."),
+        (
+            "e-country",
+            "« KEN » n'est pas un pays : choisissez-en un par son nom, ou donnez son code à deux lettres (ex. KE).",
+        ),
         ("e-quotes", "Citation 2 : Trop long : 2001 caractères, 2000 au plus."),
     ] {
         assert_eq!(text_of(&answer.body, id), french, "#{id}");
@@ -421,13 +427,32 @@ async fn edit_signs_a_change_and_withdraw_confirms_first() {
     assert!(page.body.contains(&format!(r#"href="{path}/edit""#)), "the author sees edit");
     let form = client.get(&format!("{path}/edit")).await;
     assert!(form.body.contains(r#"value="Before the edit""#));
+    assert!(form.body.contains("<h1><bdi>Edit “\u{2068}Before the edit\u{2069}”</bdi></h1>"), "says what is edited");
+    assert!(form.body.contains(&format!(r#"<a href="{path}">← Back to the submission, without saving</a>"#)));
+    assert!(form.body.contains("Leave these boxes empty to keep it"), "the contact kept unless replaced");
+    let id = app.state.node.resolve(path.trim_start_matches("/s/")).unwrap();
+    let sealed = |app: &App| app.state.node.show(&id).unwrap().row.fields["sealed_contact"].clone();
+    let contact_before = sealed(&app);
+    // The sealed contact cannot be shown: left empty, it stays.
+    let mut pairs: Vec<_> =
+        report_pairs("Before the edit").into_iter().filter(|(name, _)| !name.starts_with("contact_")).collect();
+    pairs.push(("kind", "convening_report"));
+    pairs.retain(|(name, _)| *name != "summary");
+    pairs.push(("summary", "A new summary"));
+    let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_eq!(sealed(&app), contact_before, "the contact on record is kept");
+    let page = client.get(&path).await;
+    assert!(page.body.contains("changed: Summary of the discussion ·"), "the history says which fields: {}", page.body);
+    // Retyped, it is sealed anew.
     let mut pairs = report_pairs("After the edit");
     pairs.push(("kind", "convening_report"));
     let edited = client.submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &pairs).await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_ne!(sealed(&app), contact_before, "a new contact replaces it");
     let page = client.get(&path).await;
     assert!(page.body.contains("After the edit"));
-    assert!(page.body.contains("changed"), "the history shows the change");
+    assert!(page.body.contains("Contact person"), "the history names the contact among the fields changed");
     // An invalid edit shows messages.
     let bad = client
         .submit_form(&format!("{path}/edit"), &format!("{path}/edit"), &[("kind", "convening_report"), ("title", "")])
@@ -550,7 +575,14 @@ async fn network_page_with_sync_lists_and_adds_peers() {
     let page = client.get(&added.location()).await;
     assert!(page.body.contains("Peer added"));
     assert!(page.body.contains("/ip4/127.0.0.1/tcp/9"), "the peer is listed");
-    assert!(page.body.contains("id known once connected") && !page.body.contains(">?<"), "no bare question mark");
+    // Added without /p2p/, it is named by its address until it is reached.
+    let named = r#"<strong class="peer-name"><bdi>/ip4/127.0.0.1/tcp/9</bdi></strong>"#;
+    assert!(page.body.contains(named) && !page.body.contains(">?<"), "no bare question mark");
+
+    // A multiaddr of a transport the node does not dial, in the page's words.
+    let udp = client.submit_form("/network", "/network/peers", &[("addr", "/ip4/127.0.0.1/udp/9")]).await;
+    assert_eq!(udp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(udp.body.contains("This is not a peer address."), "{}", udp.body);
 
     // `IP:PORT` is refused with the address that was meant.
     let typed = client.submit_form("/network", "/network/peers", &[("addr", "192.168.1.20:4701")]).await;
@@ -579,8 +611,13 @@ async fn refusals_by_the_node_are_in_the_visitors_language() {
         "{}",
         taken.body
     );
-    let bad = client.submit_form("/identities", "/identities", &[("name", "a b")]).await;
-    assert!(bad.body.contains("«\u{2068}a b\u{2069}» no puede ser un nombre de identidad"), "{}", bad.body);
+    let long = "x".repeat(65);
+    let bad = client.submit_form("/identities", "/identities", &[("name", &long)]).await;
+    assert!(
+        bad.body.contains(&format!("«\u{2068}{long}\u{2069}» no puede ser un nombre de identidad")),
+        "{}",
+        bad.body
+    );
     let address = client.submit_form("/network", "/network/peers", &[("addr", "not a multiaddr")]).await;
     assert!(address.body.contains("Esta no es una dirección de par."), "{}", address.body);
     for english in ["already exists", "not a valid", "is not a peer"] {
@@ -706,4 +743,38 @@ async fn a_file_is_attached_with_the_form_kept_by_an_edit_and_removed_when_ticke
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
     let fields = app.state.node.show(&app.state.node.resolve(&id).unwrap()).unwrap().row.fields;
     assert!(fields.get("attachments").is_none(), "removed: {fields:?}");
+}
+
+#[tokio::test]
+async fn country_and_language_are_chosen_by_name_in_the_pages_language() {
+    let app = app(false, false);
+    let mut client = with_identity(&app, "ama").await;
+    let form = client.get("/new/convening_report").await;
+    assert!(form.body.contains(r#"list="countries""#) && form.body.contains(r#"<option value="Nigeria">"#));
+    assert!(form.body.contains(r#"<option value="French">"#), "languages by name");
+    let mut pairs: Vec<_> =
+        report_pairs("Named").into_iter().filter(|(name, _)| !matches!(*name, "country" | "language")).collect();
+    pairs.extend([("country", "nigeria"), ("language", "French")]);
+    let answer = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let path = answer.location().trim_end_matches("?saved=true").to_owned();
+    let id = app.state.node.resolve(path.trim_start_matches("/s/")).unwrap();
+    let fields = app.state.node.show(&id).unwrap().row.fields;
+    assert_eq!(
+        (&fields["location"]["country"], &fields["language"]),
+        (&serde_json::json!("NG"), &serde_json::json!("fr")),
+        "stored as codes"
+    );
+    // Shown by name, in the page's language; the edit form offers the name back.
+    assert!(client.get(&path).await.body.contains("<bdi>Nigeria</bdi>"));
+    assert!(client.get(&format!("{path}/edit")).await.body.contains(r#"value="Nigeria""#));
+    client.headers.push(("accept-language".into(), "ar".into()));
+    let arabic = client.get(&path).await;
+    assert!(arabic.body.contains("<bdi>نيجيريا</bdi>") && arabic.body.contains("<bdi>الفرنسية</bdi>"));
+    // A name nobody knows is not cut to two letters: it is refused as typed.
+    let mut pairs: Vec<_> = report_pairs("Unknown").into_iter().filter(|(name, _)| *name != "country").collect();
+    pairs.push(("country", "Atlantis"));
+    let refused = client.submit_form("/new/convening_report", "/new/convening_report", &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"value="Atlantis""#), "kept as typed");
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use convene_node::api::StoredFile;
-use convene_protocol::attachment::{Attachment, MAX_FILE_BYTES};
+use convene_protocol::attachment::Attachment;
 use convene_protocol::kinds::{Shape, SubmissionKind};
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ pub fn run(context: &Context, args: AttachArgs) -> Result<(), Failure> {
 
 /// Reads the file at `path`, stores it to attach, and says what was removed.
 fn store(access: &Access, path: &Path) -> Result<StoredFile, Failure> {
-    let bytes = read(path)?;
+    let bytes = read(path, access.limits()?.file_bytes)?;
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let stored = access.store_file(&name, &bytes)?;
     if let Some(note) = &stored.note {
@@ -51,12 +51,14 @@ fn store(access: &Access, path: &Path) -> Result<StoredFile, Failure> {
     Ok(stored)
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+/// The file at `path`, refused unread when it is much larger than the
+/// network's `max_bytes` a file.
+fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Failure> {
     let failure = |why: String| Failure::new(exit::INVALID, format!("{}: {why}", path.display()));
     let size = std::fs::metadata(path).map_err(|error| failure(error.to_string()))?.len();
     // Metadata is removed before the limit applies: allow a little more.
-    if size > MAX_FILE_BYTES + 1024 * 1024 {
-        return Err(failure(format!("{size} bytes; at most {MAX_FILE_BYTES} may be attached")));
+    if size > max_bytes + 1024 * 1024 {
+        return Err(failure(format!("{size} bytes; this network lets a file be at most {max_bytes} bytes")));
     }
     std::fs::read(path).map_err(|error| failure(error.to_string()))
 }
@@ -68,7 +70,7 @@ pub fn resolve_paths(access: &Access, base: &Path, submission: &mut Value) -> Re
     let Some(kind) = submission.get("kind").and_then(Value::as_str).and_then(SubmissionKind::parse) else {
         return Ok(());
     };
-    for field in kind.spec().fields.iter().filter(|field| matches!(field.shape, Shape::Attachments { .. })) {
+    for field in kind.spec().fields.iter().filter(|field| matches!(field.shape, Shape::Attachments)) {
         let Some(items) = submission.get_mut(field.name).and_then(Value::as_array_mut) else { continue };
         for item in items.iter_mut() {
             let Some(path) = item.get("path").and_then(Value::as_str) else { continue };

@@ -10,9 +10,12 @@ use crate::output::print_json;
 #[derive(Debug, Subcommand)]
 pub enum IdentityCommand {
     /// Create a new ed25519 identity; its secret stays in a file only you can read.
-    #[command(after_help = "Example:\n  convene identity new --name amina")]
+    #[command(
+        after_help = "Examples:\n  convene identity new --name \"Amina Okafor\"\n  convene identity new --name أمينة"
+    )]
     New {
-        /// A local name for it (letters, digits, `-`, `_`, `.`).
+        /// Its name: a person's name in any script, spaces allowed (1 to 64
+        /// characters). `--as` takes it in any letter case, or the did:key.
         #[arg(long)]
         name: String,
     },

@@ -4,6 +4,7 @@ use clap::Args;
 use convene_node::api::Shown;
 use convene_node::query::Filter;
 use convene_protocol::attachment::Attachment;
+use convene_protocol::keys::PublicKey;
 use convene_protocol::kinds::SubmissionKind;
 use serde_json::Value;
 
@@ -124,11 +125,17 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         return print_json(&Shown { view, contact });
     }
     let row = &view.row;
+    let identities = context.data_dir.identities().unwrap_or_default();
+    // "you (Amina)" for this node's own identities.
+    let author = |key: &PublicKey| match identities.iter().find(|info| info.public_key == *key) {
+        Some(info) => format!("you ({}), {key}", shown(&info.name)),
+        None => key.to_string(),
+    };
     let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("");
     println!("{}", shown(title));
     println!("  id:        {}", row.id);
     println!("  kind:      {}", row.kind.as_str());
-    println!("  author:    {}", row.creator);
+    println!("  author:    {}", author(&row.creator));
     println!("  created:   {}", format_ms(row.created_ms));
     if row.updated_ms != row.created_ms {
         println!("  updated:   {}", format_ms(row.updated_ms));
@@ -151,7 +158,8 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         println!("  ({} earlier entries not listed)", view.history_total - view.history.len());
     }
     for item in &view.history {
-        println!("  {}  {:?}  by {}", format_ms(item.timestamp_ms), item.kind, item.author);
+        let fields = if item.fields.is_empty() { String::new() } else { format!(" {}", item.fields.join(", ")) };
+        println!("  {}  {:?}{fields}  by {}", format_ms(item.timestamp_ms), item.kind, author(&item.author));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use convene_node::data_dir::write_private;
-use convene_node::sync::{self, Multiaddr, SyncConfig};
+use convene_node::sync::{self, Multiaddr, SyncConfig, hub};
 use convene_node::{DataDir, Node};
 use convene_web::WebState;
 
@@ -32,7 +32,8 @@ pub enum NodeCommand {
         convene node run --listen /ip4/0.0.0.0/tcp/4701 --relay-server   # a public node relays for hubs behind NAT\n  \
         convene node run --relay /ip4/203.0.113.5/tcp/4701/p2p/RELAY_ID   # a hub behind NAT\n\n\
         Settings may also come from DATA_DIR/config.toml (keys: listen, peers, http, mdns,\n\
-        sync_interval_secs, text_only, blob_upload_limit_kib, relay_server, relays); flags win.\n\
+        sync_interval_secs, text_only, blob_upload_limit_kib, relay_server, relays, hub_name); flags win;\n\
+        hub_name there wins over `convene hub-name`.\n\
         mDNS is off unless --mdns: announcing a node on a shared network can expose a convener.")]
     Run(RunArgs),
 }
@@ -80,7 +81,7 @@ pub struct RunArgs {
 /// `DATA_DIR/config.toml`: every key optional.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileConfig {
+pub(crate) struct FileConfig {
     /// Multiaddrs to listen on.
     listen: Option<Vec<Multiaddr>>,
     /// Multiaddrs of peers to keep connected to.
@@ -99,9 +100,11 @@ struct FileConfig {
     relay_server: Option<bool>,
     /// Multiaddrs (with peer id) of relays to reserve a slot on.
     relays: Option<Vec<Multiaddr>>,
+    /// What peers call this node (else `convene hub-name`'s).
+    pub(crate) hub_name: Option<String>,
 }
 
-fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
+pub(crate) fn file_config(data_dir: &DataDir) -> Result<FileConfig, Failure> {
     let path = data_dir.root().join("config.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -151,6 +154,12 @@ pub fn run(context: &Context, command: NodeCommand) -> Result<(), Failure> {
             config.relays.push(addr);
         }
     }
+    config.hub_name = match &file.hub_name {
+        Some(name) => Some(hub::check_name(name).map_err(|error| {
+            Failure::new(exit::INVALID, format!("{}/config.toml, hub_name: {error}", context.data_dir.root().display()))
+        })?),
+        None => hub::hub_name(&context.data_dir)?,
+    };
     config.relay_server = args.relay_server || file.relay_server.unwrap_or(false);
     config.mdns = args.mdns || file.mdns.unwrap_or(false);
     config.blobs.text_only = args.text_only || file.text_only.unwrap_or(false);

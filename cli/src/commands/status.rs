@@ -65,7 +65,13 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
     match &full.sync {
         None => println!("node:        not running (start it with `convene node run`)"),
         Some(sync) => {
-            println!("node:        running, peer id {}", sync.peer_id);
+            match &sync.hub_name {
+                Some(name) => println!("node:        running as hub `{}`, peer id {}", shown(name), sync.peer_id),
+                None => println!(
+                    "node:        running, peer id {} (no hub name: set one with `convene hub-name NAME`)",
+                    sync.peer_id
+                ),
+            }
             for addr in &sync.listen_addrs {
                 println!("  listening on {addr}");
             }
@@ -92,6 +98,9 @@ pub fn run(context: &Context, args: StatusArgs) -> Result<(), Failure> {
                 println!(
                     "sync:        PAUSED: the disk is nearly full; fetching from peers waits until there is room (the rest is kept for this node's own submissions) and resumes by itself"
                 );
+            }
+            if sync.hub_records_refused > 0 {
+                println!("hub names:   {} refused (forged, oversized or malformed): ignored", sync.hub_records_refused);
             }
             for peer in &sync.peers {
                 print_peer(peer);
@@ -155,7 +164,12 @@ fn reach_words(peer: &PeerStatus) -> String {
 
 /// One peer's line and counters.
 pub fn print_peer(peer: &PeerStatus) {
-    let id = peer.peer_id.as_deref().unwrap_or("(not yet reached)");
+    let secretariat = if peer.secretariat { " (the secretariat's node)" } else { "" };
+    let id = match (&peer.hub_name, &peer.peer_id) {
+        (Some(name), Some(id)) => format!("{}{secretariat}  {id}", shown(name)),
+        (None, Some(id)) => id.clone(),
+        (_, None) => "(not yet reached)".to_owned(),
+    };
     let reach = reach_words(peer);
     let state = match (peer.connected, peer.rtt_ms, peer.next_attempt_ms) {
         (true, Some(rtt), _) => format!("connected{reach} (round trip {rtt} ms)"),

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use convene_protocol::attachment::{Attachment, BlobHash, NamedBlob};
+use convene_protocol::attachment::{Attachment, BlobHash, Limits, NamedBlob};
 use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
@@ -247,6 +247,8 @@ pub struct Store<B = SledBackend> {
     /// The entries' bytes; `backend` holds where each lies.
     pack: Pack,
     network: NetworkId,
+    /// What the network lets a document attach ([`Store::with_limits`]).
+    limits: Limits,
     /// One writer at a time: an entry's checks and writes must not
     /// interleave with another's (say, a create and its change).
     writer: Mutex<()>,
@@ -364,6 +366,7 @@ impl Store<SledBackend> {
             blobs: None,
             pack,
             network,
+            limits: Limits::DEFAULT,
             writer: Mutex::new(()),
             counts: Mutex::new(None),
             list_index: RwLock::new(None),
@@ -385,6 +388,13 @@ impl Store<SledBackend> {
 }
 
 impl<B: Backend> Store<B> {
+    /// The store checking documents against the network's attachment
+    /// `limits` (without this, [`Limits::DEFAULT`]).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// The store with its blob store, whose blobs a withdrawal erases
     /// (those a crash kept from being erased go now).
     pub fn with_blobs(mut self, blobs: BlobStore) -> Result<Self, StoreError> {
@@ -683,7 +693,7 @@ impl<B: Backend> Store<B> {
         for document in documents {
             let old = self.row_span(document)?;
             let rebuilt = self.document_entries(document).ok().and_then(|entries| {
-                let row = head_from_entries(document, &entries).ok().flatten()?.row;
+                let row = head_from_entries(document, &entries, &self.limits).ok().flatten()?.row;
                 let listed = ListRow {
                     id: *document,
                     creator: row.creator.to_did_key(),
@@ -988,7 +998,7 @@ impl<B: Backend> Store<B> {
                 Err(error) => return Ok(Checked::Rejected(error.into())),
             },
         };
-        let kind = match schema::validate_public(&fields) {
+        let kind = match schema::validate_public(&fields, &self.limits) {
             Ok(kind) => kind,
             Err(errors) => return Ok(Checked::Rejected(IngestError::Invalid(errors))),
         };
@@ -1038,7 +1048,7 @@ impl<B: Backend> Store<B> {
             Ok(past) => past,
             Err(missing) => return Ok(Checked::Deferred(Awaited::Change(missing))),
         };
-        if let Err(fault) = history.check_change(&past, &parsed) {
+        if let Err(fault) = history.check_change(&past, &parsed, &self.limits) {
             return Ok(Checked::Rejected(fault.into()));
         }
         history.push(entry.clone(), parsed);
@@ -1064,7 +1074,7 @@ impl<B: Backend> Store<B> {
             Ok(fields) => fields,
             Err(error) => return Ok(Checked::Rejected(IngestError::ChangeUnbuildable(error))),
         };
-        let kind = match schema::validate_public(&fields) {
+        let kind = match schema::validate_public(&fields, &self.limits) {
             Ok(kind) => kind,
             Err(errors) => return Ok(Checked::Rejected(IngestError::ChangeInvalid(errors))),
         };
@@ -1095,7 +1105,7 @@ impl<B: Backend> Store<B> {
     /// stored.
     fn shown(&self, entry: &Entry, history: &History, recount: bool) -> Result<Checked, StoreError> {
         let document = entry.document();
-        let head = head_of(&document, entry.header().nonce, history)?
+        let head = head_of(&document, entry.header().nonce, history, &self.limits)?
             .ok_or_else(|| StoreError::Damaged(format!("document {document}: no create")))?;
         Ok(Checked::Shown(Box::new(ShownRow {
             fields: head.row.fields.clone(),
@@ -1122,7 +1132,7 @@ impl<B: Backend> Store<B> {
                 None => tracing::warn!("head record of {document} is damaged; built again from its entries"),
             }
         }
-        head_from_entries(document, &self.document_entries(document)?)
+        head_from_entries(document, &self.document_entries(document)?, &self.limits)
     }
 
     /// Where a document's head record lies in the pack.
@@ -1401,8 +1411,9 @@ impl<B: Backend> Store<B> {
     fn rebuilt_row(&self, document: &DocumentId) -> Result<ListRow, StoreError> {
         let damaged = |why: String| StoreError::Damaged(format!("list row {document}: {why}"));
         let entries = self.document_entries(document).map_err(|error| damaged(error.to_string()))?;
-        let row =
-            head_from_entries(document, &entries)?.ok_or_else(|| damaged("its first entry is missing".into()))?.row;
+        let row = head_from_entries(document, &entries, &self.limits)?
+            .ok_or_else(|| damaged("its first entry is missing".into()))?
+            .row;
         tracing::warn!("list row of {document} could not be read from entries.pack; built again from its entries");
         Ok(ListRow {
             id: *document,
@@ -1544,19 +1555,24 @@ impl<B: Backend> Store<B> {
 /// The head record that `entries` (all of a document's stored entries)
 /// make, as the store shows the document (`validity.rs`); `None` while it
 /// has no create.
-fn head_from_entries(document: &DocumentId, entries: &[Entry]) -> Result<Option<Head>, StoreError> {
+fn head_from_entries(document: &DocumentId, entries: &[Entry], limits: &Limits) -> Result<Option<Head>, StoreError> {
     let Some(nonce) = entries.first().map(|entry| entry.header().nonce) else { return Ok(None) };
     let history =
         History::of(entries.to_vec()).map_err(|error| StoreError::Damaged(format!("document {document}: {error}")))?;
-    head_of(document, nonce, &history)
+    head_of(document, nonce, &history, limits)
 }
 
 /// The head record of `document` (creator's nonce `nonce`) once `history`
 /// is stored; `None` without a create.
-fn head_of(document: &DocumentId, nonce: [u8; 16], history: &History) -> Result<Option<Head>, StoreError> {
+fn head_of(
+    document: &DocumentId,
+    nonce: [u8; 16],
+    history: &History,
+    limits: &Limits,
+) -> Result<Option<Head>, StoreError> {
     // Every stored create and change was checked when it was stored:
     // failing now means the store was altered.
-    let shown = history.shown().map_err(|why| StoreError::Damaged(format!("document {document}: {why}")))?;
+    let shown = history.shown(limits).map_err(|why| StoreError::Damaged(format!("document {document}: {why}")))?;
     Ok(shown.map(|shown| Head {
         row: DocumentRow {
             id: *document,

@@ -1,6 +1,7 @@
 //! Store tests on a real sled directory: the write rule, out-of-order
 //! arrival, withdrawal and tamper detection.
 
+use convene_protocol::attachment::Limits;
 use convene_protocol::document;
 use convene_protocol::entry::{Entry, EntryHeader, EntryKind};
 use convene_protocol::keys::SecretKey;
@@ -136,6 +137,42 @@ fn invalid_content_and_wrong_networks_are_refused() {
         sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &fields("A"), 1));
     let outcome = other.ingest([(good, None)]).unwrap();
     assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::WrongNetwork { .. })]));
+}
+
+#[test]
+fn a_document_past_the_networks_attachment_limits_is_refused_on_arrival() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits { files: 1, file_bytes: 1_000_000, submission_bytes: 1_000_000 };
+    let store = Store::open(&dir.path().join("store"), NETWORK).unwrap().with_limits(limits);
+    let file = |byte: u8, size: u64| json!({ "hash": hex::encode([byte; 32]), "size": size, "type": "application/pdf", "name": "minutes.pdf" });
+    let with_files = |title: &str, files: Value| {
+        let mut fields = fields(title);
+        fields.insert("attachments".into(), files);
+        fields
+    };
+    let creator = SecretKey::from_seed([1; 32]);
+    let create = |fields: &Map<String, Value>| {
+        sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), fields, 1))
+    };
+    // Valid under the default limits, not under this network's.
+    for (what, files) in
+        [("two files", json!([file(1, 1000), file(2, 1000)])), ("a file past the limit", json!([file(1, 1_000_001)]))]
+    {
+        let outcome = store.ingest([(create(&with_files("A", files)), None)]).unwrap();
+        assert!(
+            matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::Invalid(_))]),
+            "{what}: {outcome:?}"
+        );
+    }
+    // Within them: stored; a change that adds a second file is refused.
+    let first = create(&with_files("A", json!([file(1, 1000)])));
+    assert!(stored(store.ingest([(first.clone(), None)]).unwrap()));
+    let more = with_files("A", json!([file(1, 1000), file(2, 1000)]));
+    let edit = document::edit_change(&[first.payload().to_vec()], &creator.public(), &more, 2).unwrap().unwrap();
+    let change = sign(&creator, &creator, EntryKind::Change, 2, edit);
+    let outcome = store.ingest([(change, None)]).unwrap();
+    assert!(matches!(outcome.as_slice(), [IngestOutcome::Rejected(IngestError::ChangeInvalid(_))]), "{outcome:?}");
+    assert_eq!(store.counts().unwrap().entries, 1);
 }
 
 #[test]
@@ -645,7 +682,9 @@ fn a_change_past_the_document_limits_is_refused_whichever_way_it_is_checked() {
     let row = on_head.row(&document).unwrap().unwrap();
     assert_eq!(
         Some(row),
-        head_from_entries(&document, &on_head.document_entries(&document).unwrap()).unwrap().map(|head| head.row)
+        head_from_entries(&document, &on_head.document_entries(&document).unwrap(), &Limits::DEFAULT)
+            .unwrap()
+            .map(|head| head.row)
     );
     assert_eq!(on_head.row(&document).unwrap().unwrap().changes as usize, refused - 1);
     // A long history is listed from its newest entries, oldest first.

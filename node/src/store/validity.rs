@@ -21,6 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use convene_protocol::attachment::Limits;
 use convene_protocol::change_limits::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHANGES};
 use convene_protocol::document::{self, ChangeHash, Doc, DocumentError, ParsedChange};
 use convene_protocol::entry::{Entry, EntryKind};
@@ -151,6 +152,7 @@ impl History {
         &self,
         past: &[usize],
         parsed: &ParsedChange,
+        limits: &Limits,
     ) -> Result<(Map<String, Value>, SubmissionKind), ChangeFault> {
         let creates: Vec<usize> =
             past.iter().copied().filter(|&index| self.items[index].0.header().kind == EntryKind::Create).collect();
@@ -168,7 +170,7 @@ impl History {
         let mut changes: Vec<ParsedChange> = past.iter().map(|&index| self.items[index].1.clone()).collect();
         changes.push(parsed.clone());
         let fields = document::materialise_parsed(changes).map_err(ChangeFault::Unbuildable)?;
-        let kind = schema::validate_public(&fields).map_err(ChangeFault::Invalid)?;
+        let kind = schema::validate_public(&fields, limits).map_err(ChangeFault::Invalid)?;
         // The create was checked when it was stored: its kind is valid.
         let created =
             document::materialise_parsed(vec![self.items[create].1.clone()]).map_err(ChangeFault::Unbuildable)?;
@@ -183,7 +185,7 @@ impl History {
     /// without a create. An error means that no head builds a valid
     /// submission, which the checks made when storing rule out: the store
     /// was altered.
-    pub(crate) fn shown(&self) -> Result<Option<Shown>, String> {
+    pub(crate) fn shown(&self, limits: &Limits) -> Result<Option<Shown>, String> {
         let creates = self.items.iter().filter(|(entry, _)| entry.header().kind == EntryKind::Create);
         let Some(creator) = creates.clone().next().map(|(entry, _)| entry.header().creator) else {
             return Ok(None);
@@ -195,7 +197,7 @@ impl History {
         let all = self.items.iter().map(|(_, parsed)| parsed.clone()).collect();
         let merged = document::materialise_parsed(all).map_err(|error| error.to_string());
         let why = match merged
-            .and_then(|fields| Ok((schema::validate_public(&fields).map_err(|e| e.to_string())?, fields)))
+            .and_then(|fields| Ok((schema::validate_public(&fields, limits).map_err(|e| e.to_string())?, fields)))
         {
             Ok((kind, fields)) => return Ok(Some(shown(fields, kind))),
             Err(why) => why,
@@ -213,7 +215,7 @@ impl History {
             past.push(head);
             let changes = past.iter().map(|&index| self.items[index].1.clone()).collect();
             if let Ok(fields) = document::materialise_parsed(changes)
-                && let Ok(kind) = schema::validate_public(&fields)
+                && let Ok(kind) = schema::validate_public(&fields, limits)
             {
                 return Ok(Some(shown(fields, kind)));
             }

@@ -61,6 +61,8 @@ pub struct Behaviour {
 /// What a node asks of the behaviour beyond its key and protocol.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What identify tells peers of the software, and the hub record (`hub.rs`).
+    pub agent_version: String,
     /// The blob protocol's name (`/convene/blobs/1/<network id>`).
     pub blob_protocol: StreamProtocol,
     pub mdns: bool,
@@ -97,7 +99,7 @@ impl Behaviour {
             keep_alive: KeepAlive::new(protocol.clone()),
             identify: identify::Behaviour::new(
                 identify::Config::new("/convene/id/1".into(), key.public())
-                    .with_agent_version(format!("convene/{}", env!("CARGO_PKG_VERSION"))),
+                    .with_agent_version(options.agent_version.clone()),
             ),
             ping: ping::Behaviour::new(ping::Config::new().with_interval(PING_INTERVAL).with_timeout(PING_TIMEOUT)),
             sync: request_response::Behaviour::with_codec(

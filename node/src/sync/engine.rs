@@ -45,11 +45,12 @@ use super::behaviour::{Behaviour, BehaviourEvent};
 use super::blob_fetch::{LISTED, Listed, Listing};
 use super::codec::Incoming;
 use super::explain;
+use super::hub;
 use super::machine::{Action, GroupsWritten, Machine, Refusal, Tally, Ticket, refuse};
 use super::nat::Nat;
 use super::reconcile::{self, Session, SyncSet};
 use super::short;
-use super::status::SyncStatus;
+use super::status::{Holder, SyncStatus};
 use crate::Node;
 use crate::blobs::{self, BlobError, Held, group_count};
 use crate::error::NodeError as Error;
@@ -74,6 +75,7 @@ const DELAYED_MAX: usize = 32;
 #[derive(Debug)]
 pub(crate) enum Command {
     Status(oneshot::Sender<SyncStatus>),
+    Holders(Vec<EntryId>, oneshot::Sender<Vec<Holder>>),
     AddPeer(Multiaddr),
     RemovePeer(Multiaddr),
     Shutdown,
@@ -122,6 +124,8 @@ pub(crate) struct Engine {
     disk_paused: bool,
     /// Relays, reservations, and how each peer is reached (`nat.rs`).
     nat: Nat,
+    /// This node's hub name, as its record tells peers.
+    pub(crate) hub_name: Option<String>,
 }
 
 /// A piece of work for the store thread.
@@ -216,6 +220,7 @@ impl Engine {
             new_entries,
             disk_paused: false,
             nat,
+            hub_name: None,
         };
         // What waits to arrive shows from the start, peers or not.
         engine.machine.list_blobs(now);
@@ -334,6 +339,9 @@ impl Engine {
             Command::Status(reply) => {
                 let _ = reply.send(self.status());
             }
+            Command::Holders(ids, reply) => {
+                let _ = reply.send(self.machine.holders(&ids, Instant::now(), now_ms()));
+            }
             Command::AddPeer(addr) => self.machine.add_target(addr, Instant::now()),
             Command::RemovePeer(addr) => self.machine.remove_target(&addr),
             Command::Shutdown => {}
@@ -367,7 +375,8 @@ impl Engine {
                 self.machine.disconnected(peer_id, connection_id, num_established, &cause, now);
             }
             SwarmEvent::OutgoingConnectionError { connection_id, peer_id, error } => {
-                self.machine.dial_failed(connection_id, peer_id, &explain::dial_error(&error));
+                let (problem, words) = explain::dial_error(&error);
+                self.machine.dial_failed(connection_id, peer_id, problem, &words);
             }
             SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event { peer, connection, result })) => {
                 self.machine.ping(peer, connection, result.ok(), now);
@@ -378,7 +387,18 @@ impl Engine {
                 info,
             })) => {
                 let member = info.protocols.contains(&self.protocol);
-                self.machine.identified(peer_id, connection_id, member, &info.agent_version, now);
+                let record = if info.public_key.to_peer_id() == peer_id {
+                    let genesis = self.node.genesis();
+                    hub::from_agent_version(
+                        &info.agent_version,
+                        &info.public_key,
+                        &self.node.network(),
+                        &genesis.secretariat_signing_key,
+                    )
+                } else {
+                    Err(hub::HubNameError::Forged)
+                };
+                self.machine.identified(peer_id, connection_id, member, &info.agent_version, record, now);
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event, now),
             SwarmEvent::Behaviour(BehaviourEvent::Blobs(event)) => self.on_blob_event(event, now),
@@ -846,6 +866,7 @@ impl Engine {
     fn status(&self) -> SyncStatus {
         let mut status = SyncStatus {
             peer_id: self.swarm.local_peer_id().to_string(),
+            hub_name: self.hub_name.clone(),
             listen_addrs: self.listen_addrs.iter().map(ToString::to_string).collect(),
             paused_disk_full: self.disk_paused,
             text_only: self.blob_policy.text_only,

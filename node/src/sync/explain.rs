@@ -9,63 +9,87 @@ use libp2p::request_response::{InboundFailure, OutboundFailure};
 use libp2p::swarm::DialError;
 
 use super::machine::Failure;
+use super::status::{Problem, ProblemCode as Code};
 
-/// Why a dial failed, in words.
-pub(crate) fn dial_error(error: &DialError) -> String {
+/// Why a dial failed: its code, and in words.
+pub(crate) fn dial_error(error: &DialError) -> (Problem, String) {
     match error {
         DialError::Transport(attempts) => match attempts.first() {
-            Some((addr, TransportError::Other(error))) => transport_words(&addr.to_string(), error),
-            Some((addr, TransportError::MultiaddrNotSupported(_))) => {
-                format!("{addr} is not an address this node can dial (it needs /ip4/…/tcp/PORT or /dns/…/tcp/PORT)")
+            Some((addr, TransportError::Other(error))) => {
+                let (code, words) = transport_words(&addr.to_string(), error);
+                (Problem::at(code, addr), words)
             }
-            None => "no address to dial".into(),
+            Some((addr, TransportError::MultiaddrNotSupported(_))) => (
+                Problem::at(Code::NotDialable, addr),
+                format!("{addr} is not an address this node can dial (it needs /ip4/…/tcp/PORT or /dns/…/tcp/PORT)"),
+            ),
+            None => (Problem::new(Code::NotDialable), "no address to dial".into()),
         },
-        DialError::WrongPeerId { obtained, address } => format!(
-            "another node answered at {address} (peer id {obtained}): the hub may have a new key; add it again with \
-             the address its operator gives"
+        DialError::WrongPeerId { obtained, address } => (
+            Problem::at(Code::WrongPeer, address),
+            format!(
+                "another node answered at {address} (peer id {obtained}): the hub may have a new key; add it again \
+                 with the address its operator gives"
+            ),
         ),
-        DialError::LocalPeerId { address } => format!("{address} is this node itself"),
-        DialError::Denied { .. } => "the connection limits refused it".into(),
-        DialError::NoAddresses => "no address to dial".into(),
-        DialError::Aborted | DialError::DialPeerConditionFalse(_) => "the attempt was called off".into(),
+        DialError::LocalPeerId { address } => {
+            (Problem::at(Code::Itself, address), format!("{address} is this node itself"))
+        }
+        DialError::Denied { .. } => (Problem::new(Code::Link), "the connection limits refused it".into()),
+        DialError::NoAddresses => (Problem::new(Code::NotDialable), "no address to dial".into()),
+        DialError::Aborted | DialError::DialPeerConditionFalse(_) => {
+            (Problem::new(Code::Link), "the attempt was called off".into())
+        }
     }
 }
 
 /// What a failed connection attempt to `addr` means, from the I/O error
-/// under it.
-fn transport_words(addr: &str, error: &io::Error) -> String {
-    if let Some(words) = relay_words(error) {
-        return words;
+/// under it: its code, and in words.
+fn transport_words(addr: &str, error: &io::Error) -> (Code, String) {
+    if let Some(found) = relay_words(error) {
+        return found;
     }
     let cause = os_error(error).unwrap_or(error);
-    match cause.raw_os_error() {
-        Some(111) => format!("nothing answers at {addr}: is the node there running, and on that port?"),
-        Some(113) | Some(112) => format!("no route to {addr}: the link to it is down, or the address is wrong"),
-        Some(101) => format!("this machine has no network route to {addr}: check its connection"),
-        Some(110) => format!("no answer from {addr}: the link may be down or very slow"),
-        Some(104) | Some(32) => format!("{addr} closed the connection at once: it may not be a Convene node"),
-        _ if cause.kind() == io::ErrorKind::TimedOut => {
-            format!("no answer from {addr}: the link may be down or very slow")
+    match cause.raw_os_error().or_else(|| os_code_in_words(&innermost(error))) {
+        Some(111) => {
+            (Code::Refused, format!("nothing answers at {addr}: is the node there running, and on that port?"))
         }
-        _ => format!("could not connect to {addr}: {}", innermost(error)),
+        Some(113) | Some(112) => {
+            (Code::Unreachable, format!("no route to {addr}: the link to it is down, or the address is wrong"))
+        }
+        Some(101) => (Code::Offline, format!("this machine has no network route to {addr}: check its connection")),
+        Some(110) => (Code::TimedOut, format!("no answer from {addr}: the link may be down or very slow")),
+        Some(104) | Some(32) => {
+            (Code::Closed, format!("{addr} closed the connection at once: it may not be a Convene node"))
+        }
+        _ if cause.kind() == io::ErrorKind::TimedOut => {
+            (Code::TimedOut, format!("no answer from {addr}: the link may be down or very slow"))
+        }
+        _ => (Code::Link, format!("could not connect to {addr}: {}", innermost(error))),
     }
 }
 
-/// What a relay answered to a dial through it, in words, if that is why
-/// the dial failed.
-fn relay_words(error: &io::Error) -> Option<String> {
+/// What a relay answered to a dial through it, if that is why the dial
+/// failed: its code, and in words.
+fn relay_words(error: &io::Error) -> Option<(Code, String)> {
     use libp2p::relay::outbound::hop::ConnectError;
     let refusal = chain(error).into_iter().find_map(|link| link.downcast_ref::<ConnectError>())?;
     Some(match refusal {
-        ConnectError::NoReservation => {
-            "the relay holds no slot for that hub: is the hub running, with this relay in its --relay?".into()
+        ConnectError::NoReservation => (
+            Code::RelayNoSlot,
+            "the relay holds no slot for that hub: is the hub running, with this relay in its --relay?".into(),
+        ),
+        ConnectError::ResourceLimitExceeded | ConnectError::PermissionDenied => (
+            Code::RelayRefused,
+            "the relay refused: it relays only for nodes of its own network, and only so many at a time".into(),
+        ),
+        ConnectError::ConnectionFailed => (Code::RelayFailed, "the relay could not reach that hub".into()),
+        ConnectError::Unsupported => {
+            (Code::NotRelay, "that node does not relay (is it run with --relay-server?)".into())
         }
-        ConnectError::ResourceLimitExceeded | ConnectError::PermissionDenied => {
-            "the relay refused: it relays only for nodes of its own network, and only so many at a time".into()
+        ConnectError::Io(_) | ConnectError::Protocol(_) => {
+            (Code::RelayFailed, format!("the relay failed: {}", innermost(error)))
         }
-        ConnectError::ConnectionFailed => "the relay could not reach that hub".into(),
-        ConnectError::Unsupported => "that node does not relay (is it run with --relay-server?)".into(),
-        ConnectError::Io(_) | ConnectError::Protocol(_) => format!("the relay failed: {}", innermost(error)),
     })
 }
 
@@ -80,6 +104,12 @@ fn os_error(error: &io::Error) -> Option<&io::Error> {
         }
     }
     found
+}
+
+/// The OS error code a message ends with (`… (os error 111)`): a link of
+/// the chain that is not an `io::Error` may still carry one in its words.
+fn os_code_in_words(words: &str) -> Option<i32> {
+    words.strip_suffix(')')?.rsplit_once("(os error ")?.1.parse().ok()
 }
 
 /// The last message in `error`'s chain: the specific one.
@@ -146,18 +176,38 @@ mod tests {
     #[test]
     fn connection_errors_say_what_to_check() {
         let refused = io::Error::from_raw_os_error(111);
-        assert!(transport_words("/ip4/192.0.2.1/tcp/4701", &refused).contains("is the node there running"));
+        let (code, words) = transport_words("/ip4/192.0.2.1/tcp/4701", &refused);
+        assert_eq!(code, Code::Refused);
+        assert!(words.contains("is the node there running"));
         let wrapped = io::Error::other(io::Error::from_raw_os_error(113));
-        let words = transport_words("/ip4/192.0.2.1/tcp/4701", &wrapped);
+        let (code, words) = transport_words("/ip4/192.0.2.1/tcp/4701", &wrapped);
+        assert_eq!(code, Code::Unreachable);
         assert!(words.starts_with("no route to /ip4/192.0.2.1/tcp/4701"), "{words}");
         assert!(!words.contains("os error"), "{words}");
+    }
+
+    #[test]
+    fn an_os_error_code_is_read_from_words_when_no_link_carries_it() {
+        #[derive(Debug)]
+        struct Opaque;
+        impl std::fmt::Display for Opaque {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Connection refused (os error 111)")
+            }
+        }
+        impl std::error::Error for Opaque {}
+        let (code, words) = transport_words("/ip4/127.0.0.1/tcp/9", &io::Error::other(Opaque));
+        assert_eq!(code, Code::Refused, "{words}");
+        assert_eq!(os_code_in_words("no route (os error 113)"), Some(113));
+        assert_eq!(os_code_in_words("no code here"), None);
     }
 
     #[test]
     fn a_relay_refusal_says_what_to_check() {
         use libp2p::relay::outbound::hop::ConnectError;
         let refused = io::Error::other(libp2p::relay::client::transport::Error::Connect(ConnectError::NoReservation));
-        let words = transport_words("/ip4/192.0.2.1/tcp/4701/p2p-circuit", &refused);
+        let (code, words) = transport_words("/ip4/192.0.2.1/tcp/4701/p2p-circuit", &refused);
+        assert_eq!(code, Code::RelayNoSlot);
         assert!(words.contains("holds no slot for that hub"), "{words}");
     }
 

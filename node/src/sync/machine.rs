@@ -29,9 +29,11 @@ use super::bans::Bans;
 use super::behaviour::MAX_FOREIGN;
 use super::blob_fetch::{BlobFetch, Listing, Reply};
 use super::gate::ip_of;
+use super::holdings::Holdings;
+use super::hub::{HubNameError, HubRecord};
 use super::reconcile::{self, Session};
 use super::short;
-use super::status::{PeerStatus, SyncStatus};
+use super::status::{Holder, PeerStatus, Problem, ProblemCode, SyncStatus};
 use crate::error::NodeError;
 use crate::store::IngestOutcome;
 
@@ -210,6 +212,18 @@ pub(crate) enum Refusal {
     Missing,
 }
 
+impl Failure {
+    /// The problem a counted failure is shown as.
+    fn code(self) -> ProblemCode {
+        match self {
+            Self::Malformed => ProblemCode::InvalidData,
+            Self::OtherNetwork => ProblemCode::OtherNetwork,
+            Self::Slow => ProblemCode::TimedOut,
+            Self::Cut | Self::Lost => ProblemCode::Link,
+        }
+    }
+}
+
 impl Refusal {
     /// The code sent to the peer.
     pub(crate) fn code(self) -> &'static str {
@@ -255,6 +269,10 @@ struct DialTarget {
     backoff: Duration,
     /// The dial under way, if any.
     dialing: Option<ConnectionId>,
+    /// Failed dials, and the last failure: a target added without a peer
+    /// id has no peer row to show them in until it is first reached.
+    errors: u64,
+    failure: Option<(Problem, String)>,
 }
 
 /// A fetch in flight.
@@ -316,6 +334,8 @@ struct Peer {
     fetch_failures: u32,
     /// The address it connected from, for an address ban.
     ip: Option<IpAddr>,
+    /// Which of this node's entries it lacks, as far as sync knows.
+    holdings: Holdings,
 }
 
 impl Peer {
@@ -361,6 +381,8 @@ pub(crate) struct Machine {
     actions: Vec<Action>,
     /// Blob groups to fetch, and from whom.
     blobs: BlobFetch,
+    /// Hub records peers sent that were refused (`hub.rs`).
+    hub_records_refused: u64,
 }
 
 impl Machine {
@@ -377,6 +399,7 @@ impl Machine {
             next_ticket: 0,
             actions: Vec::new(),
             blobs: BlobFetch::new(),
+            hub_records_refused: 0,
         }
     }
 
@@ -401,7 +424,15 @@ impl Machine {
         if let Some(peer) = peer {
             self.actions.push(Action::Exempt(peer));
         }
-        self.targets.push(DialTarget { addr, peer, next_attempt: now, backoff: BACKOFF_MIN, dialing: None });
+        self.targets.push(DialTarget {
+            addr,
+            peer,
+            next_attempt: now,
+            backoff: BACKOFF_MIN,
+            dialing: None,
+            errors: 0,
+            failure: None,
+        });
     }
 
     /// Stops keeping a connection to `addr`, and drops it.
@@ -487,9 +518,10 @@ impl Machine {
                     return;
                 }
                 info!(peer = %short(&peer), "no answer to a ping and nothing else heard: the link is down; reconnecting");
-                state.status.errors += 1;
-                state.status.last_error =
-                    Some("the link went silent (no answer to a ping): reconnecting when it answers again".into());
+                state.status.fail(
+                    Problem::new(ProblemCode::Silent),
+                    "the link went silent (no answer to a ping): reconnecting when it answers again".into(),
+                );
                 state.status.rtt_ms = None;
                 self.actions.push(Action::Close(connection));
             }
@@ -506,19 +538,26 @@ impl Machine {
     /// A dial failed. Only this machine's own dials count as the peer's
     /// failures: libp2p's (hole punching, AutoNAT's dial-back) fail as a
     /// matter of course behind NAT.
-    pub(crate) fn dial_failed(&mut self, connection: ConnectionId, peer: Option<PeerId>, error: &str) {
+    pub(crate) fn dial_failed(
+        &mut self,
+        connection: ConnectionId,
+        peer: Option<PeerId>,
+        problem: Problem,
+        error: &str,
+    ) {
         let Some(target) = self.targets.iter_mut().find(|target| target.dialing == Some(connection)) else {
             debug!(?peer, %error, "a dial of libp2p's own failed");
             return;
         };
         target.dialing = None;
         debug!(addr = %target.addr, %error, "could not connect; retrying in {:?}", target.backoff);
+        let words = format!("could not connect: {error}");
+        target.errors += 1;
+        target.failure = Some((problem.clone(), words.clone()));
         if let Some(peer) = peer
             && self.configured(peer)
         {
-            let status = &mut self.peer(peer).status;
-            status.errors += 1;
-            status.last_error = Some(format!("could not connect: {error}"));
+            self.peer(peer).status.fail(problem, words);
         }
     }
 
@@ -537,6 +576,7 @@ impl Machine {
             target.dialing = None;
             target.peer = Some(peer);
             target.backoff = BACKOFF_MIN;
+            target.failure = None;
             self.actions.push(Action::Exempt(peer));
         }
         if self.banned.is_banned(&peer, now) {
@@ -589,6 +629,7 @@ impl Machine {
         let state = self.peer(peer);
         state.status.connected = false;
         state.session = None;
+        state.holdings.session_dropped();
         state.reconcile_request = None;
         state.reconciled = false;
         if !state.fetches.is_empty() {
@@ -613,15 +654,28 @@ impl Machine {
     }
 
     /// `peer` identified on `connection`; `member`: it speaks the network's
-    /// sync protocol.
+    /// sync protocol; `record`: the hub record it sent, checked (`hub.rs`).
     pub(crate) fn identified(
         &mut self,
         peer: PeerId,
         connection: ConnectionId,
         member: bool,
         agent: &str,
+        record: Result<Option<HubRecord>, HubNameError>,
         now: Instant,
     ) {
+        match record {
+            Ok(Some(record)) if member || self.configured(peer) => {
+                let status = &mut self.peer(peer).status;
+                status.hub_name = Some(record.name);
+                status.secretariat = record.secretariat;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.hub_records_refused += 1;
+                warn!(peer = %short(&peer), %error, "ignored the hub record a peer sent");
+            }
+        }
         if member {
             let state = self.peer(peer);
             if !state.member {
@@ -647,6 +701,7 @@ impl Machine {
         state.member = true;
         state.heard = Some(now);
         if let Request::Announce(ids) = request {
+            state.holdings.holds(ids);
             // It stored these: a receipt for those this node sent it.
             for id in ids {
                 if state.unconfirmed.remove(id) {
@@ -682,6 +737,7 @@ impl Machine {
         if matches!(response, Response::Reconcile(_)) && state.session.is_none() {
             // The peer is reconciling with us: once nothing is left to
             // fetch, that counts as a sync on this side too.
+            state.holdings.answered();
             state.reconciled = true;
             self.maybe_synced(peer, now);
         }
@@ -768,12 +824,13 @@ impl Machine {
         if counted {
             state.status.errors += 1;
             if !state.other_network {
-                state.status.last_error = Some(error.to_owned());
+                state.status.note(Problem::new(failure.code()), error.to_owned());
             }
         }
         if state.reconcile_request == Some(ticket) {
             state.reconcile_request = None;
             state.session = None;
+            state.holdings.session_dropped();
         }
         if let Some(ids) = state.announcing.remove(&ticket) {
             if failure != Failure::Cut {
@@ -819,9 +876,7 @@ impl Machine {
         if !self.known(peer) || !counted {
             return;
         }
-        let status = &mut self.peer(peer).status;
-        status.errors += 1;
-        status.last_error = Some(error.to_owned());
+        self.peer(peer).status.fail(Problem::new(ProblemCode::Link), error.to_owned());
     }
 
     /// What [`Action::StartReconcile`] came to: a session and its first
@@ -837,6 +892,7 @@ impl Machine {
                 let ticket = self.send(peer, Request::Reconcile(message));
                 let state = self.peer(peer);
                 state.session = Some(session);
+                state.holdings.session_started();
                 state.reconcile_request = Some(ticket);
                 state.session_rounds = 1;
                 state.session_bytes = bytes;
@@ -871,6 +927,7 @@ impl Machine {
             self.blobs.touch();
         }
         let state = self.peer(peer);
+        state.holdings.holds(&tally.returned);
         for id in &tally.returned {
             state.wanted.remove(id);
         }
@@ -885,7 +942,9 @@ impl Machine {
         }
         if !tally.invalid.is_empty() {
             state.status.invalid_entries += tally.invalid.len() as u64;
-            state.status.last_error = tally.invalid.last().cloned();
+            if let Some(last) = tally.invalid.last() {
+                state.status.note(Problem::new(ProblemCode::InvalidData), last.clone());
+            }
             for reason in &tally.invalid {
                 warn!(peer = %short(&peer), "dropped an invalid entry: {reason}");
             }
@@ -904,6 +963,10 @@ impl Machine {
     /// network. The peer an entry came from is told too: for it, the
     /// announcement is the receipt that counts the entry as sent.
     pub(crate) fn announce(&mut self, ids: &[EntryId]) {
+        // Each peer lacks them until it says it stored them (or sent them).
+        for state in self.peers.values_mut() {
+            state.holdings.lacks(ids);
+        }
         let connected: Vec<PeerId> = self.connected.iter().copied().filter(|peer| self.syncs(*peer)).collect();
         for peer in connected {
             for chunk in ids.chunks(MAX_IDS) {
@@ -1025,9 +1088,7 @@ impl Machine {
         match failure {
             Failure::Malformed => self.strike(peer, &format!("malformed blob reply: {error}"), now),
             Failure::Lost | Failure::OtherNetwork => {
-                let status = &mut self.peer(peer).status;
-                status.errors += 1;
-                status.last_error = Some(error.to_owned());
+                self.peer(peer).status.fail(Problem::new(failure.code()), error.to_owned());
             }
             Failure::Slow | Failure::Cut => debug!(peer = %short(&peer), %error, "blob request failed"),
         }
@@ -1054,7 +1115,9 @@ impl Machine {
             if !refused.is_empty() {
                 let state = self.peer(peer);
                 state.status.invalid_entries += refused.len() as u64;
-                state.status.last_error = refused.last().cloned();
+                if let Some(last) = refused.last() {
+                    state.status.note(Problem::new(ProblemCode::InvalidData), last.clone());
+                }
                 if state.status.invalid_entries + state.strikes >= INVALID_LIMIT {
                     warn!(peer = %short(&peer), "too many invalid blob groups; disconnecting for {} s", BAN.as_secs());
                     self.ban(peer, now);
@@ -1143,6 +1206,9 @@ impl Machine {
                     peer_id: target.peer.map(|peer| peer.to_string()),
                     addrs: vec![addr],
                     next_attempt_ms,
+                    errors: target.errors,
+                    last_error: target.failure.as_ref().map(|(_, words)| words.clone()),
+                    problem: target.failure.as_ref().map(|(problem, _)| problem.clone()),
                     ..PeerStatus::default()
                 }),
             }
@@ -1155,8 +1221,33 @@ impl Machine {
             entries_waiting: self.waiting_total(),
             blobs_waiting,
             blob_bytes_waiting,
+            hub_records_refused: self.hub_records_refused,
             ..SyncStatus::default()
         }
+    }
+
+    /// The peers of the network whose holdings of `ids` (a document's
+    /// entries) sync knows, and whether each holds them all, as of the
+    /// last sync with it (`now_ms` since the epoch is `now`).
+    pub(crate) fn holders(&self, ids: &[EntryId], now: Instant, now_ms: u64) -> Vec<Holder> {
+        let mut holders: Vec<Holder> = self
+            .peers
+            .iter()
+            .filter(|(id, _)| self.syncs(**id))
+            .filter_map(|(_, peer)| {
+                let holds = peer.holdings.has_all(ids, &peer.unconfirmed)?;
+                let synced = peer.synced_at?;
+                Some(Holder {
+                    peer_id: peer.status.peer_id.clone().unwrap_or_default(),
+                    hub_name: peer.status.hub_name.clone(),
+                    secretariat: peer.status.secretariat,
+                    holds,
+                    as_of_ms: now_ms.saturating_sub(now.saturating_duration_since(synced).as_millis() as u64),
+                })
+            })
+            .collect();
+        holders.sort_by(|a, b| b.secretariat.cmp(&a.secretariat).then(a.peer_id.cmp(&b.peer_id)));
+        holders
     }
 
     fn peer(&mut self, peer: PeerId) -> &mut Peer {
@@ -1205,9 +1296,7 @@ impl Machine {
 
     fn note_error(&mut self, peer: PeerId, message: String) {
         debug!(peer = %short(&peer), %message);
-        let status = &mut self.peer(peer).status;
-        status.errors += 1;
-        status.last_error = Some(message);
+        self.peer(peer).status.fail(Problem::new(ProblemCode::Link), message);
     }
 
     /// Bans `peer` for `BAN`; once `BANS_PER_ADDRESS` peer ids from one
@@ -1215,6 +1304,10 @@ impl Machine {
     fn ban(&mut self, peer: PeerId, now: Instant) {
         let ip = self.peers.get(&peer).and_then(|state| state.ip);
         self.banned.ban(peer, now, now + BAN, ip);
+        if let Some(state) = self.peers.get_mut(&peer) {
+            let words = format!("banned for {} minutes: it sent too much invalid data", BAN.as_secs() / 60);
+            state.status.note(Problem::new(ProblemCode::Banned), words);
+        }
         if let Some(ip) = ip
             && self.banned.notes(now).filter(|from| **from == Some(ip)).count() >= BANS_PER_ADDRESS
         {
@@ -1228,8 +1321,7 @@ impl Machine {
     fn strike(&mut self, peer: PeerId, reason: &str, now: Instant) {
         let state = self.peer(peer);
         state.strikes += 1;
-        state.status.errors += 1;
-        state.status.last_error = Some(reason.to_owned());
+        state.status.fail(Problem::new(ProblemCode::InvalidData), reason.to_owned());
         warn!(peer = %short(&peer), "{reason}");
         if state.strikes + state.status.invalid_entries >= INVALID_LIMIT {
             warn!(peer = %short(&peer), "too much invalid data; disconnecting for {} s", BAN.as_secs());
@@ -1267,8 +1359,9 @@ impl Machine {
         );
         let state = self.peer(peer);
         state.other_network = true;
-        state.status.errors += 1;
-        state.status.last_error = Some("on another network: entries are never exchanged".into());
+        state
+            .status
+            .fail(Problem::new(ProblemCode::OtherNetwork), "on another network: entries are never exchanged".into());
         for target in self.targets.iter_mut().filter(|target| target.peer == Some(peer)) {
             target.backoff = BACKOFF_MAX;
             target.next_attempt = now + BACKOFF_MAX;
@@ -1348,8 +1441,10 @@ impl Machine {
             state.wanted.remove(&id);
         }
         state.fetch_failures = 0;
-        state.status.last_error =
-            Some(format!("{given_up} entries could not be fetched; the next reconciliation asks again"));
+        state.status.note(
+            Problem::new(ProblemCode::Link),
+            format!("{given_up} entries could not be fetched; the next reconciliation asks again"),
+        );
         debug!(peer = %short(&peer), given_up, "fetches keep failing; giving up what waits");
     }
 
@@ -1376,6 +1471,8 @@ impl Machine {
         self.peer(peer).session_bytes += wire_len(reply);
         match reconcile::step(&mut session, reply) {
             Ok(reconcile::Step { have, need, next }) => {
+                let lacked: Vec<EntryId> = have.iter().copied().map(EntryId).collect();
+                self.peer(peer).holdings.found(&lacked);
                 self.want(peer, need.into_iter().map(EntryId));
                 for chunk in have.chunks(MAX_IDS) {
                     self.send_announce(peer, chunk.iter().copied().map(EntryId).collect());
@@ -1392,6 +1489,7 @@ impl Machine {
                     }
                     None => {
                         let state = self.peer(peer);
+                        state.holdings.session_ended();
                         state.reconciled = true;
                         state.status.reconcile_rounds = state.session_rounds;
                         state.status.reconcile_bytes = state.session_bytes;
@@ -1508,7 +1606,12 @@ mod tests {
             if dialled > 0 {
                 n += 1;
                 machine.dialing(&addr, connection(n));
-                machine.dial_failed(connection(n), Some(remote), "connection refused");
+                machine.dial_failed(
+                    connection(n),
+                    Some(remote),
+                    Problem::new(ProblemCode::Refused),
+                    "connection refused",
+                );
             }
             dialled
         };
@@ -1520,7 +1623,7 @@ mod tests {
             assert_eq!(attempt(&mut machine, now), 1, "again after {wait:?}");
         }
         // A failed dial this machine did not ask for (hole punching) is none of the peer's errors.
-        machine.dial_failed(connection(99), Some(remote), "connection refused");
+        machine.dial_failed(connection(99), Some(remote), Problem::new(ProblemCode::Refused), "connection refused");
         let failed = row(&machine, remote, now).unwrap();
         assert_eq!(failed.errors, 9);
         assert_eq!(failed.last_error.as_deref(), Some("could not connect: connection refused"));
@@ -1565,7 +1668,7 @@ mod tests {
         let shared = from("203.0.113.9");
         for (n, peer) in [first, second].into_iter().enumerate() {
             machine.connected(peer, connection(n), &shared, false, true, now);
-            machine.identified(peer, connection(n), true, "convene", now);
+            machine.identified(peer, connection(n), true, "convene", Ok(None), now);
             for strike in 1..INVALID_LIMIT {
                 machine.malformed(peer, "not a request", now);
                 assert!(!disconnects(&machine.actions(), peer), "still welcome after {strike}");
@@ -1579,7 +1682,8 @@ mod tests {
             assert_eq!(address_banned, n + 1 == BANS_PER_ADDRESS, "after {} banned ids", n + 1);
             let row = row(&machine, peer, now).unwrap();
             assert_eq!(row.errors, INVALID_LIMIT);
-            assert_eq!(row.last_error.as_deref(), Some("malformed request: not a request"));
+            assert_eq!(row.last_error.as_deref(), Some("banned for 10 minutes: it sent too much invalid data"));
+            assert_eq!(row.problem, Some(Problem::new(ProblemCode::Banned)));
         }
         // A banned id that comes back is disconnected until its ban ends.
         machine.connected(first, connection(10), &from("198.51.100.1"), false, true, now + BAN / 2);
@@ -1614,7 +1718,7 @@ mod tests {
     /// A peer of the network, connected and identified.
     fn joined(machine: &mut Machine, remote: PeerId, now: Instant) {
         machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
-        machine.identified(remote, connection(1), true, "convene", now);
+        machine.identified(remote, connection(1), true, "convene", Ok(None), now);
         machine.actions();
     }
 
@@ -1850,7 +1954,7 @@ mod tests {
         let mut machine = Machine::new(local, PROTOCOL.into());
         let now = Instant::now();
         machine.connected(remote, connection(1), &from("192.0.2.7"), false, true, now);
-        machine.identified(remote, connection(1), true, "convene", now);
+        machine.identified(remote, connection(1), true, "convene", Ok(None), now);
         machine.missing(remote, entries(0..40), now);
         machine.actions();
         machine.fetch(remote, now);
@@ -1961,7 +2065,7 @@ mod tests {
         let mut machine = Machine::new(local, PROTOCOL.into());
         let now = Instant::now();
         machine.connected(remote, connection(1), &from("192.0.2.8"), false, true, now);
-        machine.identified(remote, connection(1), true, "convene", now);
+        machine.identified(remote, connection(1), true, "convene", Ok(None), now);
         for _ in 0..INVALID_LIMIT - 3 {
             machine.malformed(remote, "garbage", now);
         }
@@ -2004,5 +2108,35 @@ mod tests {
             assert!(["internal", "invalid"].contains(&reason.as_str()), "{reason}");
             assert!(!reason.contains("convene-data") && !reason.contains("disk"), "{reason}");
         }
+    }
+
+    #[test]
+    fn a_peer_added_without_its_id_shows_why_it_cannot_be_reached_and_a_peer_shows_its_signed_name() {
+        let [local, remote] = ids_in_order(2)[..] else { unreachable!() };
+        let mut machine = Machine::new(local, PROTOCOL.into());
+        let now = Instant::now();
+        let bare: Multiaddr = "/ip4/127.0.0.1/tcp/9".parse().unwrap();
+        machine.add_target(bare.clone(), now);
+        machine.redial(now);
+        assert_eq!(dials(&machine.actions()), 1);
+        machine.dialing(&bare, connection(1));
+        let refused = Problem::at(ProblemCode::Refused, &bare);
+        machine.dial_failed(connection(1), None, refused.clone(), "nothing answers");
+        let status = machine.status(now, 0);
+        let [unreached] = &status.peers[..] else { panic!("one row: {:?}", status.peers) };
+        assert_eq!((unreached.peer_id.as_deref(), unreached.errors), (None, 1));
+        assert_eq!(unreached.problem.as_ref(), Some(&refused));
+        assert_eq!(unreached.display_name(), "/ip4/127.0.0.1/tcp/9", "its address, never \"?\"");
+
+        // A peer of the network with a signed name; a refused record is counted.
+        machine.connected(remote, connection(2), &from("192.0.2.5"), false, true, now);
+        let record = HubRecord { name: "Lakeside Hub".into(), secretariat: true };
+        machine.identified(remote, connection(2), true, "convene", Ok(Some(record)), now);
+        let named = row(&machine, remote, now).unwrap();
+        assert_eq!((named.hub_name.as_deref(), named.secretariat), (Some("Lakeside Hub"), true));
+        assert_eq!(named.display_name(), "Lakeside Hub");
+        machine.identified(remote, connection(2), true, "convene", Err(HubNameError::Forged), now);
+        assert_eq!(machine.status(now, 0).hub_records_refused, 1);
+        assert_eq!(row(&machine, remote, now).unwrap().hub_name.as_deref(), Some("Lakeside Hub"), "kept");
     }
 }

@@ -17,6 +17,8 @@
 //! - `behaviour.rs`: the composed libp2p behaviour and connection limits;
 //! - `keep_alive.rs`: keeps connections to peers of the network open;
 //! - `nat.rs`: hubs behind NAT: relays, hole punching, reachability;
+//! - `holdings.rs`: which of this node's entries each peer lacks;
+//! - `hub.rs`: the hub name and the signed record that carries it to peers;
 //! - `peers.rs`: saved peers and the node's persistent libp2p key;
 //! - `status.rs`: what the engine reports.
 
@@ -27,6 +29,8 @@ mod codec;
 mod engine;
 mod explain;
 mod gate;
+mod holdings;
+pub mod hub;
 mod keep_alive;
 mod machine;
 mod nat;
@@ -45,7 +49,7 @@ pub use self::behaviour::{
     MAX_PENDING_INCOMING, MAX_PENDING_OUTGOING,
 };
 pub use self::codec::{Incoming, SyncCodec};
-pub use self::status::{NatStatus, PeerStatus, Reach, RelayStatus, SyncStatus};
+pub use self::status::{Holder, NatStatus, PeerStatus, Problem, ProblemCode, Reach, RelayStatus, SyncStatus};
 use crate::Node;
 use crate::error::NodeError;
 use engine::{Command, Engine};
@@ -71,6 +75,9 @@ pub struct SyncConfig {
     /// Relays to reserve a slot on, each `/ip4/…/tcp/PORT/p2p/RELAY_ID`
     /// ([`peers::check_relay_addr`]); each is also a peer.
     pub relays: Vec<Multiaddr>,
+    /// What peers call this node ([`hub::check_name`]); signed and sent to
+    /// them (`hub.rs`).
+    pub hub_name: Option<String>,
 }
 
 /// What a node does with attached files (blobs) on its links.
@@ -93,6 +100,7 @@ impl Default for SyncConfig {
             blobs: BlobPolicy::default(),
             relay_server: false,
             relays: Vec::new(),
+            hub_name: None,
         }
     }
 }
@@ -147,6 +155,15 @@ impl SyncHandle {
         Ok(removed)
     }
 
+    /// The peers of the network that hold every one of `ids` (a
+    /// document's newest entries) or not, as of the last sync with each;
+    /// peers whose holdings sync does not know are left out.
+    pub async fn holders(&self, ids: Vec<convene_protocol::entry::EntryId>) -> Result<Vec<Holder>, NodeError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(Command::Holders(ids, reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())
+    }
+
     /// Stops the engine.
     pub async fn shutdown(&self) {
         let _ = self.commands.send(Command::Shutdown).await;
@@ -178,7 +195,16 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
     let blob_protocol = StreamProtocol::try_from_owned(blob_protocol_name(&node.network()))
         .map_err(|error| NodeError::Sync(error.to_string()))?;
     let net = |error: &dyn std::fmt::Display| NodeError::Sync(error.to_string());
+    let hub_name = config.hub_name.clone();
+    let record = match &hub_name {
+        Some(name) => {
+            let secretariat = node.data_dir().secretariat()?;
+            Some(hub::sign(&key, &node.network(), name, secretariat.as_ref().map(|keys| &keys.signing))?)
+        }
+        None => None,
+    };
     let options = behaviour::Options {
+        agent_version: hub::agent_version(record.as_deref()),
         blob_protocol,
         mdns: config.mdns,
         relay_server: config.relay_server,
@@ -232,8 +258,9 @@ pub async fn start(node: Node, config: SyncConfig) -> Result<(SyncHandle, JoinHa
         &listen_addrs,
         std::time::Instant::now(),
     );
-    let engine = Engine::new(node, swarm, protocol, listen_addrs, dial, &config, nat)
+    let mut engine = Engine::new(node, swarm, protocol, listen_addrs, dial, &config, nat)
         .map_err(|error| NodeError::Sync(format!("cannot start the sync engine's store thread: {error}")))?;
+    engine.hub_name = hub_name;
     let (commands, receiver) = mpsc::channel(64);
     let task = tokio::spawn(engine.run(receiver));
     Ok((SyncHandle { commands }, task))

@@ -6,6 +6,13 @@
 pub struct SyncStatus {
     /// This node's libp2p peer id.
     pub peer_id: String,
+    /// This node's hub name (`convene hub-name`), signed and sent to peers.
+    #[serde(default)]
+    pub hub_name: Option<String>,
+    /// Hub records peers sent that were refused (forged, oversized,
+    /// malformed, or a name with control characters): ignored, and counted.
+    #[serde(default)]
+    pub hub_records_refused: u64,
     /// Addresses the node listens on (multiaddrs).
     pub listen_addrs: Vec<String>,
     /// Every peer known: configured, saved or seen.
@@ -89,11 +96,81 @@ impl SyncStatus {
     }
 }
 
+/// Why the last attempt to reach or sync with a peer failed, as a code
+/// the web UI words in the page's language (the CLI and the log use
+/// `PeerStatus::last_error`, in English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// Nothing listens at the address (connection refused).
+    Refused,
+    /// No route to the address: the link is down or the address wrong.
+    Unreachable,
+    /// This machine has no route to the network.
+    Offline,
+    /// No answer in time.
+    TimedOut,
+    /// It closed the connection at once: maybe not a Convene node.
+    Closed,
+    /// Not an address this node can dial.
+    NotDialable,
+    /// Another node answered at the address (another peer id).
+    WrongPeer,
+    /// The address is this node's own.
+    Itself,
+    /// A node of another network.
+    OtherNetwork,
+    /// Banned here for sending invalid data.
+    Banned,
+    /// It sent invalid entries or messages.
+    InvalidData,
+    /// The link went silent (no answer to pings).
+    Silent,
+    /// The relay holds no slot for that hub.
+    RelayNoSlot,
+    /// The relay refused to relay.
+    RelayRefused,
+    /// The relay could not reach that hub, or failed.
+    RelayFailed,
+    /// The node asked to relay does not relay.
+    NotRelay,
+    /// Another failure on the link.
+    Link,
+}
+
+/// A problem with a peer: its code, and the address it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// What kind of problem.
+    pub code: ProblemCode,
+    /// The address it concerns, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+}
+
+impl Problem {
+    /// A problem with no address.
+    pub fn new(code: ProblemCode) -> Self {
+        Self { code, addr: None }
+    }
+
+    /// A problem with the address `addr`.
+    pub fn at(code: ProblemCode, addr: impl ToString) -> Self {
+        Self { code, addr: Some(addr.to_string()) }
+    }
+}
+
 /// One peer as the sync engine knows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PeerStatus {
     /// Its libp2p peer id, once known.
     pub peer_id: Option<String>,
+    /// Its hub name, from the record it signed (`hub.rs`), once it sent one.
+    #[serde(default)]
+    pub hub_name: Option<String>,
+    /// The secretariat's key vouches that it is the secretariat's node.
+    #[serde(default)]
+    pub secretariat: bool,
     /// The addresses we dial it at.
     pub addrs: Vec<String>,
     /// Whether a connection is open now.
@@ -155,4 +232,55 @@ pub struct PeerStatus {
     pub errors: u64,
     /// The last error, in words.
     pub last_error: Option<String>,
+    /// The last error, as a code and the address it concerns.
+    #[serde(default)]
+    pub problem: Option<Problem>,
+}
+
+impl PeerStatus {
+    /// Counts a failure: `problem`, in English `words`.
+    pub(crate) fn fail(&mut self, problem: Problem, words: String) {
+        self.errors += 1;
+        self.note(problem, words);
+    }
+
+    /// Notes `problem` (in English `words`) as the last one, uncounted.
+    pub(crate) fn note(&mut self, problem: Problem, words: String) {
+        self.last_error = Some(words);
+        self.problem = Some(problem);
+    }
+
+    /// How the peer is shown: its hub name, else its short peer id, else
+    /// (never reached, added without `/p2p/…`) its first address.
+    pub fn display_name(&self) -> String {
+        match (&self.hub_name, &self.peer_id, self.addrs.first()) {
+            (Some(name), _, _) => name.clone(),
+            (None, Some(id), _) => super::hub::short_id(id),
+            (None, None, Some(addr)) => addr.clone(),
+            (None, None, None) => String::new(),
+        }
+    }
+}
+
+/// A peer of the network and whether it holds a document's newest entries,
+/// as of the last sync with it (what a submission's page says).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Holder {
+    /// Its peer id.
+    pub peer_id: String,
+    /// Its hub name, if it sent one.
+    pub hub_name: Option<String>,
+    /// It is the secretariat's node (vouched for by the secretariat's key).
+    pub secretariat: bool,
+    /// It holds them all.
+    pub holds: bool,
+    /// When the last sync with it completed (ms since the epoch).
+    pub as_of_ms: u64,
+}
+
+impl Holder {
+    /// How it is shown: its hub name, else its short peer id.
+    pub fn display_name(&self) -> String {
+        self.hub_name.clone().unwrap_or_else(|| super::hub::short_id(&self.peer_id))
+    }
 }

@@ -15,6 +15,8 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
 
+use crate::i18n::Arg;
+use crate::names;
 use crate::web::Ctx;
 
 /// A form's values as posted: names repeat for checkboxes and quotes.
@@ -97,15 +99,24 @@ fn field_value(field: &Field, values: &Values) -> Option<Value> {
             _ => None,
         },
         Shape::Count { .. } => {
+            // A number typed is sent as one ("-3" is out of range, "2.5" not
+            // whole); anything else as the text it is.
             let count = given.trim();
-            match count.parse::<u64>() {
-                Ok(number) => Some(json!(number)),
-                Err(_) if count.is_empty() => None,
-                Err(_) => Some(json!(count)),
+            if count.is_empty() {
+                None
+            } else if let Ok(number) = count.parse::<i64>() {
+                Some(json!(number))
+            } else {
+                match count.parse::<f64>() {
+                    Ok(number) if number.is_finite() => Some(json!(number)),
+                    _ => Some(json!(count)),
+                }
             }
         }
-        Shape::Country => non_empty(&given.to_uppercase()),
-        Shape::Attachments { .. } => {
+        // A name in any UI language or a code; else as typed, for validation to word.
+        Shape::Country => non_empty(names::country_code(given).unwrap_or(given.trim())),
+        Shape::Language => non_empty(names::language_code(given).unwrap_or(given.trim())),
+        Shape::Attachments => {
             // Kept: the stored attachments, as JSON in hidden inputs, but
             // those ticked for removal; new files are added by the handler.
             let removed = values.all(&remove_key(field.key));
@@ -141,7 +152,10 @@ fn accepted_types() -> String {
 fn member_value(member: &Field, values: &Values) -> Option<Value> {
     match &member.shape {
         Shape::Text { .. } | Shape::LongText { .. } | Shape::Email => Some(json!(values.get(member.key).trim())),
-        Shape::Country => Some(json!(values.get(member.key).trim().to_uppercase())),
+        Shape::Country => {
+            let given = values.get(member.key).trim();
+            Some(json!(names::country_code(given).unwrap_or(given)))
+        }
         _ => field_value(member, values),
     }
 }
@@ -169,7 +183,7 @@ fn push_values(field: &Field, value: &Value, out: &mut Vec<(String, String)>) {
             }
         }
         (Shape::Flag, Value::Bool(flag)) => push(if *flag { "yes" } else { "no" }),
-        (Shape::Attachments { .. }, Value::Array(items)) => items.iter().for_each(|item| push(&item.to_string())),
+        (Shape::Attachments, Value::Array(items)) => items.iter().for_each(|item| push(&item.to_string())),
         (Shape::TextList { paragraphs: false, .. }, Value::Array(items)) => {
             push(&items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"));
         }
@@ -229,7 +243,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
     let errors: &[FieldError] = errors.map(|errors| errors.0.as_slice()).unwrap_or_default();
     let names = form_names(kind);
     let placed = |error: &FieldError| names.iter().any(|name| *name == form_name(kind, &error.path));
-    let form = Form { ctx, kind, values, errors, editing: spec.editing };
+    let form = Form { ctx, kind, values, errors, editing: spec.editing, sealed_group: false };
     // The CSRF token rides in the address too: a multipart body is checked
     // before it is read.
     let action = format!("{}?csrf={}", spec.action, ctx.csrf_token());
@@ -275,6 +289,7 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
                     (error_line("identity", &spec.signer_error))
                 }
             }
+            (names::datalists(ctx.lang))
             div.actions {
                 @if spec.editing {
                     button type="submit" name="action" value="submit" { (ctx.t("action.save_edit")) }
@@ -289,12 +304,15 @@ pub fn render(ctx: &Ctx, spec: &FormSpec<'_>, values: &Values, errors: Option<&V
 }
 
 /// What rendering a field needs.
+#[derive(Clone, Copy)]
 struct Form<'a> {
     ctx: &'a Ctx,
     kind: &'a Kind,
     values: &'a Values,
     errors: &'a [FieldError],
     editing: bool,
+    /// Rendering the members of a sealed group.
+    sealed_group: bool,
 }
 
 impl Form<'_> {
@@ -313,33 +331,42 @@ impl Form<'_> {
     fn field(&self, field: &Field) -> Markup {
         let (ctx, values, key) = (self.ctx, self.values, field.key);
         let message = self.message(key);
+        // What cannot be shown (the sealed contact) may be left empty in an edit.
+        let need = if self.editing && (self.sealed_group || field.sealed) { Need::Optional } else { field.need };
         match &field.shape {
             Shape::Group(members) => html! {
                 fieldset id=[field.sealed.then(|| format!("f-{key}"))] {
                     legend {
-                        (ctx.t(&label_key(key)))
-                        @if field.need == Need::Optional { " (" (ctx.t("form.optional")) ")" }
+                        (label_words(ctx, key, need))
+                        @if need == Need::Optional { " " span.need { "(" (ctx.t("form.optional")) ")" } }
                     }
                     @if field.sealed {
                         p.hint { (ctx.t("form.sealed_note")) }
                         @if self.editing { p.hint { (ctx.t("form.edit_sealed_note")) } }
                     }
-                    @for member in *members { (self.field(member)) }
+                    @for member in *members { (Form { sealed_group: field.sealed, ..*self }.field(member)) }
                 }
             },
-            Shape::Text { .. } => text_input(ctx, key, values, message, "text", None),
-            Shape::Language => text_input(ctx, key, values, message, "text", None),
-            Shape::Country => text_input(ctx, key, values, message, "text", Some(2)),
-            Shape::Date => text_input(ctx, key, values, message, "date", None),
-            Shape::Email => text_input(ctx, key, values, message, "email", None),
-            Shape::Count { .. } => text_input(ctx, key, values, message, "number", None),
-            Shape::LongText { .. } => textarea(ctx, key, values, message, 8),
-            Shape::TextList { paragraphs: false, .. } => textarea(ctx, key, values, message, 4),
-            Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, key, *max, values, message),
-            Shape::Code(codes) => choices(ctx, key, "radio", *codes, values, message),
-            Shape::CodeList { codes, .. } => choices(ctx, key, "checkbox", *codes, values, message),
-            Shape::Flag => flag(ctx, key, values, message),
-            Shape::Attachments { .. } => attachments(ctx, key, values, message),
+            Shape::Text { .. } => text_input(ctx, (field, need), values, message, "text"),
+            Shape::Language => {
+                let shown = names::shown_language(ctx.lang, values.get(key));
+                by_name(ctx, (field, need), &shown, names::LANGUAGES, message)
+            }
+            Shape::Country => {
+                let shown = names::shown_country(ctx.lang, values.get(key));
+                by_name(ctx, (field, need), &shown, names::COUNTRIES, message)
+            }
+            Shape::Date => text_input(ctx, (field, need), values, message, "date"),
+            Shape::Email => text_input(ctx, (field, need), values, message, "email"),
+            Shape::Count { .. } => text_input(ctx, (field, need), values, message, "number"),
+            Shape::LongText { .. } => textarea(ctx, (field, need), values, message, 8),
+            Shape::TextList { paragraphs: false, .. } => textarea(ctx, (field, need), values, message, 4),
+            Shape::TextList { paragraphs: true, max, .. } => paragraphs(ctx, (field, need), *max, values, message),
+            Shape::Code(codes) => choices(ctx, (field, need), "radio", *codes, values, message),
+            Shape::CodeList { codes, .. } => choices(ctx, (field, need), "checkbox", *codes, values, message),
+            Shape::Flag => flag(ctx, (field, need), values, message),
+            Shape::Attachments if ctx.limits.files == 0 => html! {},
+            Shape::Attachments => attachments(ctx, key, values, message),
         }
     }
 }
@@ -375,9 +402,39 @@ fn attachments(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) 
             input type="file" id=(format!("f-{files}")) name=(files) multiple accept=(accepted_types())
                 aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=(described_by(name, &message).map_or(format!("h-{files}"), |error| format!("h-{files} {error}")));
-            p.hint #{ "h-" (files) } { (ctx.t("form.attachment_hint")) }
+            p.hint #{ "h-" (files) } { (attachment_hint(ctx)) }
             (error_line(name, &message))
         }
+    }
+}
+
+/// What the network lets a submission attach, and what happens to a
+/// file's metadata.
+fn attachment_hint(ctx: &Ctx) -> String {
+    let mb = |bytes: u64| format!("{}", bytes as f64 / 1e6);
+    let (file_mb, total_mb) = (mb(ctx.limits.file_bytes), mb(ctx.limits.submission_bytes));
+    ctx.tf(
+        "form.attachment_hint",
+        &[
+            ("files", Arg::Count(u64::from(ctx.limits.files))),
+            ("file_mb", Arg::Text(&file_mb)),
+            ("total_mb", Arg::Text(&total_mb)),
+        ],
+    )
+}
+
+/// A field's label, saying when it must be filled (in words, for sight
+/// and screen readers alike): "(required)", or "(required unless online)"
+/// for a place.
+fn label_words(ctx: &Ctx, name: &str, need: Need) -> Markup {
+    let note = match need {
+        Need::Required => Some("form.required"),
+        Need::UnlessOnline => Some("form.required_unless_online"),
+        Need::Optional => None,
+    };
+    html! {
+        (ctx.t(&label_key(name)))
+        @if let Some(note) = note { " " span.need { "(" (ctx.t(note)) ")" } }
     }
 }
 
@@ -434,17 +491,18 @@ fn described_by(name: &str, message: &Option<String>) -> Option<String> {
 
 fn text_input(
     ctx: &Ctx,
-    name: &str,
+    (field, need): (&Field, Need),
     values: &Values,
     message: Option<String>,
     input_type: &str,
-    max_length: Option<u32>,
 ) -> Markup {
+    let name = field.key;
     html! {
         div.field.invalid[message.is_some()] {
-            label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
             input id={ "f-" (name) } name=(name) type=(input_type) value=(values.get(name)) dir="auto"
-                maxlength=[max_length] aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-required=[(need == Need::Required).then_some("true")]
+                aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)]
                 min=[(input_type == "number").then_some("1")];
             (error_line(name, &message))
@@ -452,11 +510,30 @@ fn text_input(
     }
 }
 
-fn textarea(ctx: &Ctx, name: &str, values: &Values, message: Option<String>, rows: u32) -> Markup {
+/// A country or a language, typed or chosen by name from the page's list
+/// `list` (a `<datalist>`: the browser offers the names as one types, no
+/// script needed); `shown` is the stored code's name.
+fn by_name(ctx: &Ctx, (field, need): (&Field, Need), shown: &str, list: &str, message: Option<String>) -> Markup {
+    let name = field.key;
     html! {
         div.field.invalid[message.is_some()] {
-            label for={ "f-" (name) } { (ctx.t(&label_key(name))) }
-            textarea id={ "f-" (name) } name=(name) rows=(rows) dir="auto" aria-invalid=[message.as_ref().map(|_| "true")]
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
+            input id={ "f-" (name) } name=(name) type="text" value=(shown) dir="auto" list=(list) autocomplete="off"
+                aria-required=[(need == Need::Required).then_some("true")]
+                aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-describedby=[described_by(name, &message)];
+            (error_line(name, &message))
+        }
+    }
+}
+
+fn textarea(ctx: &Ctx, (field, need): (&Field, Need), values: &Values, message: Option<String>, rows: u32) -> Markup {
+    let name = field.key;
+    html! {
+        div.field.invalid[message.is_some()] {
+            label for={ "f-" (name) } { (label_words(ctx, name, need)) }
+            textarea id={ "f-" (name) } name=(name) rows=(rows) dir="auto"
+                aria-required=[(need == Need::Required).then_some("true")] aria-invalid=[message.as_ref().map(|_| "true")]
                 aria-describedby=[described_by(name, &message)] { (values.get(name)) }
             (error_line(name, &message))
         }
@@ -491,10 +568,18 @@ pub fn code_words(ctx: &Ctx, key: &str, codes: Codes, code: &str) -> String {
 }
 
 /// Radio buttons (one code) or checkboxes (codes) for each code of `codes`.
-fn choices(ctx: &Ctx, name: &str, input_type: &str, codes: Codes, values: &Values, message: Option<String>) -> Markup {
+fn choices(
+    ctx: &Ctx,
+    (field, need): (&Field, Need),
+    input_type: &str,
+    codes: Codes,
+    values: &Values,
+    message: Option<String>,
+) -> Markup {
+    let name = field.key;
     html! {
         fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for code in codes.codes() {
                 label.choice {
                     input type=(input_type) name=(name) value=(code) checked[values.has(name, code)];
@@ -507,11 +592,18 @@ fn choices(ctx: &Ctx, name: &str, input_type: &str, codes: Codes, values: &Value
 }
 
 /// One box per item of a list of paragraphs, as many as it may hold.
-fn paragraphs(ctx: &Ctx, name: &str, max: usize, values: &Values, message: Option<String>) -> Markup {
+fn paragraphs(
+    ctx: &Ctx,
+    (field, need): (&Field, Need),
+    max: usize,
+    values: &Values,
+    message: Option<String>,
+) -> Markup {
+    let name = field.key;
     let given = values.all(name);
     html! {
         fieldset.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for index in 0..max {
                 div.field {
                     label for={ "f-" (name) "-" (index + 1) } { (ctx.t(&item_key(name))) " " (index + 1) }
@@ -524,10 +616,11 @@ fn paragraphs(ctx: &Ctx, name: &str, max: usize, values: &Values, message: Optio
 }
 
 /// Yes and no, in the field's own words.
-fn flag(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Markup {
+fn flag(ctx: &Ctx, (field, need): (&Field, Need), values: &Values, message: Option<String>) -> Markup {
+    let name = field.key;
     html! {
         fieldset.choices.invalid[message.is_some()] id={ "f-" (name) } aria-describedby=[described_by(name, &message)] {
-            legend { (ctx.t(&label_key(name))) }
+            legend { (label_words(ctx, name, need)) }
             @for answer in ["yes", "no"] {
                 label.choice {
                     input type="radio" name=(name) value=(answer) checked[values.has(name, answer)];
@@ -542,6 +635,7 @@ fn flag(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) -> Mark
 #[cfg(test)]
 mod tests {
     use super::*;
+    use convene_protocol::attachment::Limits;
     use convene_protocol::kinds::SubmissionKind;
     use convene_protocol::schema::validate_submission;
 
@@ -573,10 +667,71 @@ mod tests {
     }
 
     #[test]
+    fn the_files_field_states_the_networks_limits_and_goes_in_a_text_only_network() {
+        let spec = |kind| FormSpec {
+            kind,
+            action: "/new/case_study".into(),
+            draft: None,
+            identities: &[],
+            signer: None,
+            editing: false,
+            signer_error: None,
+        };
+        let case_study = SubmissionKind::CaseStudy.spec();
+        let mut ctx = Ctx::for_test(crate::i18n::Lang::En);
+        ctx.limits = Limits { files: 3, file_bytes: 2_500_000, submission_bytes: 5_000_000 };
+        let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
+        assert!(page.contains("Up to 3 files of at most 2.5 MB each, 5 MB in all."), "{page}");
+        assert!(page.contains(r#"type="file""#));
+        ctx.limits.files = 0;
+        let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
+        assert!(!page.contains(r#"type="file""#) && !page.contains("Up to"), "a text-only network offers no files");
+    }
+
+    #[test]
+    fn required_fields_say_so_and_a_count_typed_wrong_gets_the_right_message() {
+        let report = SubmissionKind::ConveningReport.spec();
+        let spec = FormSpec {
+            kind: report,
+            action: "/new/convening_report".into(),
+            draft: None,
+            identities: &[],
+            signer: None,
+            editing: false,
+            signer_error: None,
+        };
+        let ctx = Ctx::for_test(crate::i18n::Lang::En);
+        let page = render(&ctx, &spec, &Values::default(), None).into_string();
+        assert!(page.contains(r#"Title <span class="need">(required)</span>"#), "{page}");
+        assert!(page.contains(r#"name="title" type="text" value="" dir="auto" aria-required="true""#), "{page}");
+        let required = report.fields.iter().filter(|field| field.need == Need::Required && !field.sealed).count();
+        assert!(page.matches("(required)").count() >= required, "every required field is marked");
+        assert!(page.contains("(required unless the convening is online)"));
+        // Editing: the sealed contact may be left empty, so it is not marked required.
+        let editing = render(&ctx, &FormSpec { editing: true, ..spec }, &Values::default(), None).into_string();
+        let contact = &editing[editing.find(r#"id="f-contact""#).unwrap()..];
+        let contact = &contact[..contact.find("</fieldset>").unwrap()];
+        assert!(!contact.contains("required"), "{contact}");
+
+        for (typed, message) in [
+            ("-3", "-3 is out of range: give a number from 1 to"),
+            ("2.5", "2.5 is not a whole number."),
+            ("twelve", "Must be a number, not text."),
+        ] {
+            let mut values = report_values();
+            values.0.retain(|(name, _)| name != "participants_count");
+            values.0.push(("participants_count".into(), typed.into()));
+            let errors = validate_submission(&to_submission(report, &values), &Limits::DEFAULT).unwrap_err();
+            let words = problem_words::words("en", &errors.0[0].problem);
+            assert!(words.starts_with(message), "{typed}: {words}");
+        }
+    }
+
+    #[test]
     fn a_filled_report_validates_and_round_trips() {
         let report = SubmissionKind::ConveningReport.spec();
         let submission = to_submission(report, &report_values());
-        let validated = validate_submission(&submission).unwrap_or_else(|errors| panic!("{errors}"));
+        let validated = validate_submission(&submission, &Limits::DEFAULT).unwrap_or_else(|errors| panic!("{errors}"));
         assert_eq!(validated.fields["host_organizations"], json!(["Hub A", "Hub B"]));
         assert_eq!(validated.fields["location"]["country"], json!("KE"));
         let back = from_fields(report, &validated.fields);
@@ -585,7 +740,7 @@ mod tests {
         let mut again = back.clone();
         again.0.push(("contact_name".into(), "Ama".into()));
         again.0.push(("contact_email".into(), "ama@example.org".into()));
-        let resubmitted = validate_submission(&to_submission(report, &again)).unwrap();
+        let resubmitted = validate_submission(&to_submission(report, &again), &Limits::DEFAULT).unwrap();
         assert_eq!(resubmitted.fields, validated.fields);
     }
 
@@ -618,7 +773,7 @@ mod tests {
     #[test]
     fn every_error_path_has_a_form_field() {
         for kind in SubmissionKind::specs() {
-            let errors = validate_submission(&to_submission(kind, &Values::default())).unwrap_err();
+            let errors = validate_submission(&to_submission(kind, &Values::default()), &Limits::DEFAULT).unwrap_err();
             let names = form_names(kind);
             for error in &errors.0 {
                 assert!(

@@ -19,8 +19,7 @@ pub(crate) async fn page(ctx: Ctx, State(state): State<WebState>) -> Result<Resp
 async fn render(ctx: Ctx, state: WebState, problem: Option<(String, String)>) -> Result<Response, PageError> {
     ctx.require_login()?;
     let list = blocking(ctx.lang, &state, |node| node.data_dir().identities()).await?;
-    let signer = ctx.signer.clone().filter(|name| list.iter().any(|info| &info.name == name));
-    let signer = signer.or_else(|| list.first().map(|info| info.name.clone()));
+    let signer = ctx.signer_among(&list).or_else(|| list.first().map(|info| info.name.clone()));
     let (typed, message) = problem.clone().unwrap_or_default();
     let body = html! {
         p { (ctx.t("ident.intro")) }
@@ -85,7 +84,7 @@ pub(crate) async fn create(
     .await
     .map_err(|error| PageError::join(ctx.lang, error))?;
     match created {
-        Ok(info) => Ok(choose_cookie(&info.name, "/identities")),
+        Ok(info) => Ok(choose_cookie(&info.public_key.to_did_key(), "/identities")),
         Err(error) => match PageError::node(ctx.lang, error) {
             PageError::Shown(_, _, message) => render(ctx, state, Some((name, message))).await,
             other => Err(other),
@@ -103,13 +102,13 @@ pub(crate) async fn choose(
     ctx.require_login()?;
     let name = form.name.clone();
     let (info, _) = blocking(ctx.lang, &state, move |node| node.data_dir().identity(Some(&name))).await?;
-    Ok(choose_cookie(&info.name, "/identities"))
+    Ok(choose_cookie(&info.public_key.to_did_key(), "/identities"))
 }
 
-fn choose_cookie(name: &str, back: &str) -> Response {
+/// Chooses the identity `did` (a `did:key`, ASCII whatever the name) to sign by default.
+fn choose_cookie(did: &str, back: &str) -> Response {
     let mut response = Redirect::to(back).into_response();
-    // Identity names are [A-Za-z0-9._-]: safe in a cookie.
-    if let Ok(value) = HeaderValue::from_str(&format!("signer={name}; Path=/; SameSite=Strict; Max-Age=31536000")) {
+    if let Ok(value) = HeaderValue::from_str(&format!("signer={did}; Path=/; SameSite=Strict; Max-Age=31536000")) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response

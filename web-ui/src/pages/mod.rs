@@ -11,24 +11,25 @@ pub mod write;
 
 use axum::Router;
 use axum::routing::{get, post};
+use convene_protocol::attachment::Limits;
 
 use crate::WebState;
 use crate::web;
 
 /// The body limit of a submission form, which may carry files.
-fn form_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(write::MAX_FORM_BYTES)
+fn form_limit(limits: &Limits) -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(write::max_form_bytes(limits))
 }
 
 /// Every page route, with the security headers.
-pub(crate) fn router() -> Router<WebState> {
+pub(crate) fn router(limits: &Limits) -> Router<WebState> {
     Router::new()
         .route("/", get(browse::page))
         .route("/s/{id}", get(submission::page))
-        .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post).layer(form_limit()))
+        .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post).layer(form_limit(limits)))
         .route("/s/{id}/withdraw", get(submission::withdraw_confirm).post(submission::withdraw))
         .route("/new", get(write::choose))
-        .route("/new/{kind}", get(write::new_form).post(write::new_post).layer(form_limit()))
+        .route("/new/{kind}", get(write::new_form).post(write::new_post).layer(form_limit(limits)))
         .route("/blobs/{hash}", get(submission::blob))
         .route("/drafts", get(write::drafts_page))
         .route("/drafts/autosave", post(write::autosave))

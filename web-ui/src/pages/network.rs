@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::bundle::{ImportReport, PartProblem, Selection, parse_date_ms};
-use convene_node::sync::{Multiaddr, NatStatus, Reach, SyncHandle, SyncStatus};
+use convene_node::sync::{Multiaddr, NatStatus, PeerStatus, Problem, ProblemCode, Reach, SyncHandle, SyncStatus};
 use convene_node::{Node, NodeError};
 use futures::StreamExt;
 use maud::{Markup, html};
@@ -76,6 +76,13 @@ async fn render(
                 }
             }
             @if let Some(sync) = &ctx.sync {
+                dt { (ctx.t("net.hub_name")) }
+                dd #hub-name {
+                    @match &sync.hub_name {
+                        Some(name) => { bdi { (name) } }
+                        None => { (ctx.t("net.hub_name_none")) " " code { "convene hub-name NAME" } }
+                    }
+                }
                 dt { (ctx.t("net.node_id")) }
                 dd { code #node-id { (sync.peer_id) } }
                 dt { (ctx.t("net.listen")) }
@@ -109,12 +116,15 @@ async fn render(
                 }
             }
         }
-        h2 { (ctx.t("net.peers")) }
+        h2 #peers-h { (ctx.t("net.peers")) }
         @match &ctx.sync {
             None => { p { (ctx.t("net.no_sync")) } }
             Some(sync) if sync.peers.is_empty() => { p { (ctx.t("net.no_peers")) } }
             Some(sync) => {
-                div.scroll {
+                // On a phone each peer's row is a card (`style.css`); the
+                // table may still scroll within its own region, named by
+                // the heading and reachable from the keyboard.
+                div.scroll role="region" aria-labelledby="peers-h" tabindex="0" {
                     table.peers {
                         thead { tr {
                             th scope="col" { (ctx.t("net.peer")) }
@@ -127,6 +137,8 @@ async fn render(
                             @for peer in &sync.peers {
                                 tr {
                                     td {
+                                        (peer_name(&ctx, peer))
+                                        br;
                                         span.dot.on[peer.connected] {}
                                         @if peer.connected { (ctx.t("net.connected")) } @else { (ctx.t("net.disconnected")) }
                                         @if let (true, Some(reach)) = (peer.connected, peer.reached) {
@@ -138,10 +150,9 @@ async fn render(
                                         @if let (false, Some(at)) = (peer.connected, peer.next_attempt_ms) {
                                             br; small { (ctx.tf("net.reconnecting", &[("time", Arg::Text(&crate::dates::date_time_text(ctx.lang, at)))])) }
                                         }
-                                        br;
-                                        @match &peer.peer_id {
-                                            Some(id) => { code { (id) } }
-                                            None => { small { (ctx.t("net.id_unknown")) } }
+                                        // Why it is not connected, first thing, where a phone shows it.
+                                        @if let (false, Some(problem)) = (peer.connected, &peer.problem) {
+                                            br; span.problem { (problem_words(&ctx, problem)) }
                                         }
                                         @for addr in &peer.addrs {
                                             br; code { (addr) }
@@ -154,8 +165,8 @@ async fn render(
                                             }
                                         }
                                     }
-                                    td { @match peer.last_sync_ms { Some(ms) => (ctx.moment(ms)), None => (ctx.t("sync.never")) } }
-                                    td {
+                                    td data-label=(ctx.t("sync.last")) { @match peer.last_sync_ms { Some(ms) => (ctx.moment(ms)), None => (ctx.t("sync.never")) } }
+                                    td data-label=(ctx.t("net.entries")) {
                                         (peer.entries_received) " / " (peer.entries_sent)
                                         @if peer.unconfirmed > 0 {
                                             br; small { (ctx.tf("net.awaiting_receipt", &[("n", Arg::Count(peer.unconfirmed))])) }
@@ -167,15 +178,15 @@ async fn render(
                                             br; small { (ctx.tf("net.receiving", &[("rate", Arg::Text(&format!("{:.1}", rate as f64 / 1000.0))), ("eta", Arg::Count(eta))])) }
                                         }
                                     }
-                                    td {
+                                    td data-label=(ctx.t("net.bytes")) {
                                         (peer.bytes_in) " / " (peer.bytes_out)
                                         @if peer.blob_bytes_received + peer.blob_bytes_sent > 0 {
                                             br; small { (ctx.tf("net.file_bytes", &[("in", Arg::Count(peer.blob_bytes_received / 1000)), ("out", Arg::Count(peer.blob_bytes_sent / 1000))])) }
                                         }
                                     }
-                                    td {
+                                    td data-label=(ctx.t("net.errors")) {
                                         (peer.errors + peer.invalid_entries)
-                                        @if let Some(error) = &peer.last_error { br; small dir="auto" title=(ctx.t("net.last_error")) { (error) } }
+                                        @if let (true, Some(problem)) = (peer.connected, &peer.problem) { br; small.problem { (problem_words(&ctx, problem)) } }
                                     }
                                 }
                             }
@@ -230,6 +241,49 @@ async fn render(
     let troubled = imported.as_ref().is_some_and(|report| report.damaged() || report.refused_whole());
     let code = if problem.is_some() || troubled { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(ctx.page_with_status(code, ctx.t("page.network"), body))
+}
+
+/// A peer's name as shown: its hub name (and whether it is the
+/// secretariat's node), else its short peer id, else the address it was
+/// added by; the whole peer id on a line of its own.
+fn peer_name(ctx: &Ctx, peer: &PeerStatus) -> Markup {
+    html! {
+        strong.peer-name { bdi { (peer.display_name()) } }
+        @if peer.secretariat { " · " (ctx.t("net.is_secretariat")) }
+        @if let Some(id) = &peer.peer_id { br; small { code title=(ctx.t("net.peer_id")) { (id) } } }
+    }
+}
+
+/// A peer's problem in the page's language: what happened and what to do,
+/// with the address it concerns kept left-to-right.
+fn problem_words(ctx: &Ctx, problem: &Problem) -> Markup {
+    let key = match problem.code {
+        ProblemCode::Refused => "net.problem_refused",
+        ProblemCode::Unreachable => "net.problem_unreachable",
+        ProblemCode::Offline => "net.problem_offline",
+        ProblemCode::TimedOut => "net.problem_timed_out",
+        ProblemCode::Closed => "net.problem_closed",
+        ProblemCode::NotDialable => "net.problem_not_dialable",
+        ProblemCode::WrongPeer => "net.problem_wrong_peer",
+        ProblemCode::Itself => "net.problem_itself",
+        ProblemCode::OtherNetwork => "net.problem_other_network",
+        ProblemCode::Banned => "net.problem_banned",
+        ProblemCode::InvalidData => "net.problem_invalid_data",
+        ProblemCode::Silent => "net.problem_silent",
+        ProblemCode::RelayNoSlot => "net.problem_relay_no_slot",
+        ProblemCode::RelayRefused => "net.problem_relay_refused",
+        ProblemCode::RelayFailed => "net.problem_relay_failed",
+        ProblemCode::NotRelay => "net.problem_not_relay",
+        ProblemCode::Link => "net.problem_link",
+    };
+    let words = ctx.t(key);
+    match words.split_once("{addr}") {
+        Some((before, after)) => {
+            let addr = problem.addr.as_deref().unwrap_or_default();
+            html! { (before) code dir="ltr" { (addr) } (after) }
+        }
+        None => html! { (words) },
+    }
 }
 
 /// The string saying whether peers can reach this node.
@@ -292,6 +346,12 @@ pub(crate) async fn add_peer(
     };
     match sync.add_peer(&state.node, addr).await {
         Ok(_) => Ok(Redirect::to("/network?added=true").into_response()),
+        // A multiaddr that names no transport this node dials: said in
+        // the page's language, not the node's English.
+        Err(NodeError::BadPeerAddr(_)) => {
+            let message = ctx.t("net.bad_addr").to_owned();
+            render(ctx, state, None, Some((typed, message)), None).await
+        }
         Err(error) => match PageError::node(ctx.lang, error) {
             PageError::Shown(_, _, message) => render(ctx, state, None, Some((typed, message)), None).await,
             other => Err(other),
@@ -442,10 +502,10 @@ pub(crate) async fn download_bundle(
     let stream = futures::stream::poll_fn(move |context| receiver.poll_recv(context));
     let day = |ms: u64| format_time(ms).chars().take(10).collect::<String>();
     let today = day(convene_node::now_ms());
-    let name = match since_ms {
-        None => format!("convene-{today}.bundle"),
-        Some(since) => format!("convene-{today}-since-{}.bundle", day(since)),
-    };
+    // The name says what the stick carries: since when, and whether files.
+    let since = since_ms.map(|since| format!("-since-{}", day(since))).unwrap_or_default();
+    let files = if without_blobs { "-text-only" } else { "" };
+    let name = format!("convene-{today}{since}{files}.bundle");
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),

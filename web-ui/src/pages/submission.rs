@@ -6,21 +6,25 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use convene_node::{NodeError, SubmissionView};
+use convene_node::data_dir::IdentityInfo;
+use convene_node::sync::Holder;
+use convene_node::{NodeError, SubmissionView, drafts};
 use std::collections::HashSet;
 
 use axum::http::header;
 use convene_protocol::attachment::{Attachment, BlobHash, MediaType, Removed};
 use convene_protocol::entry::EntryKind;
-use convene_protocol::kinds::{Field, Shape, Slot};
-use convene_protocol::schema::{Contact, sealed_name};
+use convene_protocol::keys::PublicKey;
+use convene_protocol::kinds::{Field, Shape, Slot, SubmissionKind};
+use convene_protocol::schema::{self, Contact, sealed_name};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::WebState;
 use crate::i18n::{Arg, isolate};
-use crate::pages::form::{code_words, short_label};
+use crate::names;
+use crate::pages::form::{self, code_words, short_label};
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, notice};
 
@@ -150,6 +154,10 @@ pub(crate) async fn page(
             html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
         return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
     };
+    let holders = match &state.sync {
+        Some(sync) => sync.holders(view.history.iter().map(|item| item.entry).collect()).await.ok(),
+        None => None,
+    };
     let row = &view.row;
     let author_here = identities.iter().find(|info| info.public_key == row.creator);
     let body = html! {
@@ -166,7 +174,7 @@ pub(crate) async fn page(
         }
         dl.fields {
             dt { (ctx.t("common.author")) }
-            dd { code.did { (row.creator) } }
+            dd { (author_words(&ctx, &row.creator, &identities)) }
             dt { (ctx.t("sub.created")) }
             dd { (ctx.moment(row.created_ms)) }
             @for field in row.kind.spec().fields.iter().filter(|field| field.slot != Some(Slot::Title)) {
@@ -186,30 +194,65 @@ pub(crate) async fn page(
         ol.history {
             @for item in &view.history {
                 li {
-                    (ctx.moment(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind)) " · "
-                    code.did { (item.author) }
+                    (ctx.moment(item.timestamp_ms)) " · " (entry_kind(&ctx, item.kind))
+                    @if !item.fields.is_empty() {
+                        ": " (touched_words(&ctx, row.kind, &item.fields))
+                    }
+                    " · " (author_words(&ctx, &item.author, &identities))
                 }
             }
         }
         h2 { (ctx.t("sub.where")) }
-        p { (ctx.t("sub.where_text")) }
-        @if let Some(sync) = &ctx.sync {
-            ul {
-                @for peer in sync.peers.iter().filter(|peer| peer.last_sync_ms.is_some_and(|ms| ms >= row.updated_ms)) {
-                    li { code { (peer.peer_id.as_deref().unwrap_or("?")) } " · " (ctx.t("sync.last")) " " (ctx.moment(peer.last_sync_ms.unwrap_or(0))) }
-                }
-            }
-        }
+        (held_by(&ctx, secretariat, holders.as_deref()))
         @if let Some(author) = author_here {
             p.actions {
                 a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
                 " "
-                a.button.danger href={ "/s/" (row.id) "/withdraw?as=" (author.name) } { (ctx.t("action.withdraw")) }
+                a.button.danger href={ "/s/" (row.id) "/withdraw?as=" (author.public_key.to_did_key()) } { (ctx.t("action.withdraw")) }
             }
         }
     };
     let title = row.fields.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
     Ok(ctx.page(&title, body))
+}
+
+/// Which hubs hold the submission's newest changes, and whether the
+/// secretariat's node does, as of the last sync with each peer (`None`:
+/// this node does not sync).
+fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Markup {
+    let secretariat = holders.and_then(|holders| holders.iter().find(|holder| holder.secretariat));
+    html! {
+        p { (ctx.t("sub.held_here")) }
+        @if secretariat_here {
+            p #held-secretariat { (ctx.t("sub.held_here_secretariat")) }
+        } @else if holders.is_some() {
+            p #held-secretariat {
+                @match secretariat {
+                    Some(holder) if holder.holds => { "✔ " (ctx.t("sub.held_secretariat_yes")) }
+                    Some(_) => { (ctx.t("sub.held_secretariat_no")) }
+                    None => { (ctx.t("sub.held_secretariat_unknown")) }
+                }
+            }
+        }
+        @if let Some(holders) = holders {
+            @if holders.is_empty() {
+                p { (ctx.t("sub.held_none")) }
+            } @else {
+                p.hint { (ctx.t("sub.held_by_hint")) }
+                ul #held-by aria-label=(ctx.t("sub.held_by")) {
+                    @for holder in holders {
+                        li {
+                            strong { bdi title=(holder.peer_id) { (holder.display_name()) } }
+                            @if holder.secretariat { " (" (ctx.t("net.is_secretariat")) ")" }
+                            " · "
+                            @if holder.holds { (ctx.t("sub.held_yes")) } @else { (ctx.t("sub.held_no")) }
+                            " · " small { (ctx.t("sync.last")) " " (ctx.moment(holder.as_of_ms)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The submission a full id or unique prefix names, read off the async threads.
@@ -219,6 +262,29 @@ pub(crate) async fn show(ctx: &Ctx, state: &WebState, id: String) -> Result<Subm
         node.show(&id)
     })
     .await
+}
+
+/// Who signed: "you (Amina)" for one of this node's identities, with the
+/// `did:key` every node shows (names stay on the node that holds them).
+fn author_words(ctx: &Ctx, key: &PublicKey, identities: &[IdentityInfo]) -> Markup {
+    html! {
+        @if let Some(info) = identities.iter().find(|info| info.public_key == *key) {
+            strong { (ctx.tf("common.you", &[("name", Arg::Text(&isolate(&info.name)))])) } " "
+        }
+        code.did { (key) }
+    }
+}
+
+/// The fields a change touched, by their labels in the page's language.
+fn touched_words(ctx: &Ctx, kind: SubmissionKind, names: &[String]) -> String {
+    let label = |name: &String| {
+        let name = name.strip_prefix("sealed_").unwrap_or(name);
+        match kind.spec().fields.iter().find(|field| field.name == name) {
+            Some(field) => short_label(ctx, field.key).to_owned(),
+            None => name.to_owned(),
+        }
+    };
+    names.iter().map(label).collect::<Vec<_>>().join(", ")
 }
 
 fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {
@@ -262,13 +328,15 @@ fn field_value(ctx: &Ctx, field: &Field, value: &Value, here: &HashSet<String>) 
             }
         }
         (Shape::Flag, Value::Bool(yes)) => html! { (if *yes { ctx.t("common.yes") } else { ctx.t("common.no") }) },
-        (Shape::Attachments { .. }, Value::Array(_)) => attachments(ctx, value, here),
+        (Shape::Attachments, Value::Array(_)) => attachments(ctx, value, here),
         (Shape::Code(codes), Value::String(code)) => html! { bdi { (code_words(ctx, field.key, *codes, code)) } },
         (Shape::CodeList { codes, .. }, Value::Array(items)) => html! {
             ul { @for code in items.iter().filter_map(Value::as_str) { li { bdi { (code_words(ctx, field.key, *codes, code)) } } } }
         },
         (Shape::Date, Value::String(text)) => crate::dates::date(ctx.lang, text),
         (Shape::Text { .. } | Shape::LongText { .. }, Value::String(text)) => html! { span.text dir="auto" { (text) } },
+        (Shape::Country, Value::String(code)) => html! { bdi { (names::shown_country(ctx.lang, code)) } },
+        (Shape::Language, Value::String(tag)) => html! { bdi { (names::shown_language(ctx.lang, tag)) } },
         (_, Value::Array(items)) => html! {
             ul {
                 @for item in items {
@@ -338,7 +406,16 @@ pub(crate) async fn withdraw(
         let signer = (!form.identity.is_empty()).then_some(form.identity.as_str());
         let (_, secret) = node.data_dir().identity(signer)?;
         let id = node.resolve(&id)?;
-        node.withdraw(&secret, &id, form.reason.trim())
+        let row = node.show(&id)?.row;
+        node.withdraw(&secret, &id, form.reason.trim())?;
+        // A draft of what was withdrawn keeps its text and contact nowhere.
+        let mut public = row.fields;
+        public.remove("sealed_contact");
+        let limits = node.limits();
+        drafts::discard_where(node.data_dir(), |draft| {
+            let typed = form::to_submission(draft.kind.spec(), &form::Values(draft.values.clone()));
+            draft.kind == row.kind && schema::validate_submission(&typed, &limits).is_ok_and(|ok| ok.fields == public)
+        })
     })
     .await?;
     let body = html! { p role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };

@@ -8,21 +8,26 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use convene_node::NodeError;
 use convene_node::api::StoredFile;
-use convene_protocol::attachment::MAX_SUBMISSION_BYTES;
+use convene_node::data_dir::IdentityInfo;
+use convene_protocol::attachment::Limits;
 use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::problem::{Problem, ValidationErrors};
 use convene_protocol::problem_words;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::WebState;
+use crate::i18n::{Arg, isolate};
 use crate::pages::form::{self, FormSpec, Values};
 use crate::web::{Ctx, PageError, blocking, notice};
 use convene_node::drafts;
 
-/// Largest body of a submission form: every file it may attach, and room
-/// for the fields and the metadata removed.
-pub(crate) const MAX_FORM_BYTES: usize = MAX_SUBMISSION_BYTES as usize + 2 * 1024 * 1024;
+/// Largest body of a submission form in a network with these `limits`:
+/// every file it may attach, and room for the fields and the metadata removed.
+pub(crate) fn max_form_bytes(limits: &Limits) -> usize {
+    limits.submission_bytes as usize + 2 * 1024 * 1024
+}
 
 fn parse_kind(ctx: &Ctx, text: &str) -> Result<SubmissionKind, PageError> {
     SubmissionKind::parse(text).ok_or(PageError::NotFound(ctx.lang))
@@ -53,9 +58,11 @@ pub(crate) struct NewQuery {
     saved: bool,
 }
 
-async fn identity_names(ctx: &Ctx, state: &WebState) -> Result<Vec<String>, PageError> {
+/// The node's identity names, and the one to sign with (see [`chosen_signer`]).
+async fn signers(ctx: &Ctx, state: &WebState, values: &Values) -> Result<(Vec<String>, Option<String>), PageError> {
     let list = blocking(ctx.lang, state, |node| node.data_dir().identities()).await?;
-    Ok(list.into_iter().map(|info| info.name).collect())
+    let signer = chosen_signer(ctx, values, &list);
+    Ok((list.into_iter().map(|info| info.name).collect(), signer))
 }
 
 /// `GET /new/{kind}`: an empty form, or a resumed draft.
@@ -68,15 +75,16 @@ pub(crate) async fn new_form(
     ctx.require_login()?;
     let mut kind = parse_kind(&ctx, &kind)?;
     let mut values = Values(vec![("language".into(), ctx.lang.code().into())]);
-    let mut draft_id = None;
+    // One form being written, one draft: its id is given now, so every
+    // save of this page writes the same draft.
+    let mut draft_id = Some(drafts::new_draft_id());
     if let Some(id) = query.draft {
         let draft = blocking(ctx.lang, &state, move |node| drafts::load(node.data_dir(), &id)).await?;
         kind = draft.kind;
         values = Values(draft.values);
         draft_id = Some(draft.id);
     }
-    let identities = identity_names(&ctx, &state).await?;
-    let signer = chosen_signer(&ctx, &values, &identities);
+    let (identities, signer) = signers(&ctx, &state, &values).await?;
     let spec = FormSpec {
         kind: kind.spec(),
         action: format!("/new/{}", kind.as_str()),
@@ -93,12 +101,14 @@ pub(crate) async fn new_form(
     Ok(ctx.page(kind_label(&ctx, kind), body))
 }
 
-fn chosen_signer(ctx: &Ctx, values: &Values, identities: &[String]) -> Option<String> {
+/// The identity a form signs with: the one posted, else the one chosen on
+/// the identities page, else the first.
+fn chosen_signer(ctx: &Ctx, values: &Values, identities: &[IdentityInfo]) -> Option<String> {
     let posted = values.get("identity");
-    if identities.iter().any(|name| name == posted) {
-        return Some(posted.to_owned());
+    if let Some(info) = identities.iter().find(|info| info.name == posted) {
+        return Some(info.name.clone());
     }
-    ctx.signer.clone().filter(|name| identities.contains(name)).or_else(|| identities.first().cloned())
+    ctx.signer_among(identities).or_else(|| identities.first().map(|info| info.name.clone()))
 }
 
 /// `POST /new/{kind}`: save a draft, or sign and submit.
@@ -110,13 +120,12 @@ pub(crate) async fn new_post(
     request: Request,
 ) -> Result<Response, PageError> {
     let kind = parse_kind(&ctx, &kind)?;
-    let (mut values, files) = read_form(&ctx, query, request).await?;
+    let (mut values, files) = read_form(&ctx, &state.node.limits(), query, request).await?;
     ctx.require_login()?;
     let notes = match store_files(&ctx, &state, kind, &mut values, files).await? {
         Ok(notes) => notes,
         Err(message) => {
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let draft = Some(values.get("draft").to_owned()).filter(|id| drafts::is_draft_id(id));
             let spec = FormSpec {
                 kind: kind.spec(),
@@ -173,8 +182,7 @@ pub(crate) async fn new_post(
             })
             .await?;
             let (errors, signer_error) = refusal(&ctx, error)?;
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let spec = FormSpec {
                 kind: kind.spec(),
                 action: format!("/new/{}", kind.as_str()),
@@ -202,7 +210,12 @@ type Files = Vec<(String, String, Vec<u8>)>;
 /// Reads a posted submission form. A multipart form (the one pages send,
 /// with files) carries its CSRF token in the address, checked before a
 /// byte of the body is read; a plain form carries it in its fields.
-async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Values, Files), PageError> {
+async fn read_form(
+    ctx: &Ctx,
+    limits: &Limits,
+    query: CsrfQuery,
+    request: Request,
+) -> Result<(Values, Files), PageError> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -225,8 +238,8 @@ async fn read_form(ctx: &Ctx, query: CsrfQuery, request: Request) -> Result<(Val
             problem_words::words(
                 ctx.lang.code(),
                 &Problem::FilesTooLarge {
-                    mb: (MAX_FORM_BYTES as u64).div_ceil(1_000_000),
-                    max_mb: MAX_SUBMISSION_BYTES / 1_000_000,
+                    mb: (max_form_bytes(limits) as u64).div_ceil(1_000_000),
+                    max_mb: limits.submission_bytes / 1_000_000,
                 },
             ),
         )
@@ -269,7 +282,7 @@ async fn store_files(
         .spec()
         .fields
         .iter()
-        .filter(|field| matches!(field.shape, Shape::Attachments { .. }))
+        .filter(|field| matches!(field.shape, Shape::Attachments))
         .map(|field| field.key)
         .collect();
     let stored = blocking(ctx.lang, state, move |node| {
@@ -342,7 +355,7 @@ pub(crate) async fn autosave(
     let kept = values.for_draft();
     let draft = blocking(ctx.lang, &state, move |node| match draft_id {
         // A draft that is gone was submitted or discarded: not brought back.
-        Some(id) => drafts::update_existing(node.data_dir(), &id, kind, kept),
+        Some(id) => drafts::autosave(node.data_dir(), &id, kind, kept),
         None => drafts::save_values(node.data_dir(), None, kind, kept).map(Some),
     })
     .await?;
@@ -414,8 +427,7 @@ pub(crate) async fn edit_form(
     ctx.require_login()?;
     let view = crate::pages::submission::show(&ctx, &state, id).await?;
     let values = form::from_fields(view.row.kind.spec(), &view.row.fields);
-    let identities = identity_names(&ctx, &state).await?;
-    let signer = chosen_signer(&ctx, &values, &identities);
+    let (identities, signer) = signers(&ctx, &state, &values).await?;
     let spec = FormSpec {
         kind: view.row.kind.spec(),
         action: format!("/s/{}/edit", view.row.id),
@@ -425,7 +437,26 @@ pub(crate) async fn edit_form(
         editing: true,
         signer_error: None,
     };
-    Ok(ctx.page(ctx.t("page.edit"), form::render(&ctx, &spec, &values, None)))
+    let title = view.row.fields.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let body = edit_body(&ctx, &view.row.id.to_string(), form::render(&ctx, &spec, &values, None));
+    Ok(ctx.page(&edit_title(&ctx, &title), body))
+}
+
+/// The edit page's title: which submission is being edited.
+fn edit_title(ctx: &Ctx, title: &str) -> String {
+    if title.trim().is_empty() {
+        ctx.t("page.edit").to_owned()
+    } else {
+        ctx.tf("edit.title", &[("title", Arg::Text(&isolate(title)))])
+    }
+}
+
+/// The edit form with a way back to the submission, unchanged.
+fn edit_body(ctx: &Ctx, id: &str, form: Markup) -> Markup {
+    html! {
+        p { a href={ "/s/" (id) } { "← " (ctx.t("edit.back")) } }
+        (form)
+    }
 }
 
 /// `POST /s/{id}/edit`: sign a change.
@@ -436,7 +467,7 @@ pub(crate) async fn edit_post(
     Query(query): Query<CsrfQuery>,
     request: Request,
 ) -> Result<Response, PageError> {
-    let (mut values, files) = read_form(&ctx, query, request).await?;
+    let (mut values, files) = read_form(&ctx, &state.node.limits(), query, request).await?;
     ctx.require_login()?;
     let kind = parse_kind(&ctx, values.get("kind"))?;
     let stored = store_files(&ctx, &state, kind, &mut values, files).await?;
@@ -463,8 +494,7 @@ pub(crate) async fn edit_post(
                 NodeError::File { problem, .. } => (None, Some(problem)),
                 error => refusal(&ctx, error)?,
             };
-            let identities = identity_names(&ctx, &state).await?;
-            let signer = chosen_signer(&ctx, &values, &identities);
+            let (identities, signer) = signers(&ctx, &state, &values).await?;
             let spec = FormSpec {
                 kind: kind.spec(),
                 action: format!("/s/{id}/edit"),
@@ -474,8 +504,9 @@ pub(crate) async fn edit_post(
                 editing: true,
                 signer_error,
             };
-            let body = form::render(&ctx, &spec, &values, errors.as_ref());
-            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("page.edit"), body))
+            let body = edit_body(&ctx, &id.to_string(), form::render(&ctx, &spec, &values, errors.as_ref()));
+            let title = edit_title(&ctx, values.get("title"));
+            Ok(ctx.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &title, body))
         }
     }
 }

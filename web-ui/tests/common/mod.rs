@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use convene_node::data_dir::SecretariatKeys;
 use convene_node::{DataDir, Node};
+use convene_protocol::attachment::Limits;
 use convene_protocol::network::Genesis;
 use convene_web::WebState;
 use tempfile::TempDir;
@@ -36,7 +37,7 @@ pub fn app(secretariat: bool, require_token: bool) -> App {
 pub fn app_with(secretariat: bool, guard: convene_web::Guard) -> App {
     let dir = tempfile::tempdir().unwrap();
     let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Test network", 1, &keys.signing, keys.encryption.public()).unwrap();
+    let genesis = Genesis::create("Test network", 1, &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
     let data_dir = DataDir::new(dir.path().join("node"));
     data_dir.init(&genesis, secretariat.then_some(&keys)).unwrap();
     let node = Node::open(data_dir).unwrap();
