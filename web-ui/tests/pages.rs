@@ -771,6 +771,17 @@ async fn country_and_language_are_chosen_by_name_in_the_pages_language() {
     client.headers.push(("accept-language".into(), "ar".into()));
     let arabic = client.get(&path).await;
     assert!(arabic.body.contains("<bdi>نيجيريا</bdi>") && arabic.body.contains("<bdi>الفرنسية</bdi>"));
+    // The filters take names too, in any of the four languages, and show the name.
+    for query in [
+        "/?country=Nigeria",
+        "/?country=ng",
+        "/?language=franc%C3%A9s",
+        "/?country=%D9%86%D9%8A%D8%AC%D9%8A%D8%B1%D9%8A%D8%A7",
+    ] {
+        let found = client.get(query).await;
+        assert!(found.body.contains("Named"), "{query}: {}", found.body);
+    }
+    assert!(!client.get("/?country=Kenya").await.body.contains("Named"));
     // A name nobody knows is not cut to two letters: it is refused as typed.
     let mut pairs: Vec<_> = report_pairs("Unknown").into_iter().filter(|(name, _)| *name != "country").collect();
     pairs.push(("country", "Atlantis"));

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::WebState;
 use crate::i18n::Arg;
+use crate::names;
 use crate::pages::write::kind_label;
 use crate::web::{Ctx, PageError, blocking, encode_query};
 
@@ -41,11 +42,14 @@ impl BrowseQuery {
     fn filter(&self) -> Filter {
         Filter {
             kind: SubmissionKind::parse(self.kind.trim()),
-            country: some(&self.country).map(|country| country.to_uppercase()),
+            // A name in any UI language, or a code.
+            country: some(&self.country)
+                .map(|country| names::country_code(&country).map_or_else(|| country.to_uppercase(), str::to_owned)),
             principle: some(&self.principle),
             risk: some(&self.risk),
             stage: some(&self.stage),
-            language: some(&self.language),
+            language: some(&self.language)
+                .map(|language| names::language_code(&language).map_or(language, str::to_owned)),
             from: some(&self.from),
             to: some(&self.to),
             text: some(&self.text),
@@ -129,11 +133,13 @@ pub(crate) async fn page(
                     (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
                     div.field {
                         label for="q-country" { (ctx.t("field.country")) }
-                        input #q-country name="country" maxlength="2" size="3" dir="auto" value=(query.country);
+                        input #q-country name="country" list=(names::COUNTRIES) autocomplete="off" dir="auto"
+                            value=(names::shown_country(ctx.lang, &query.country));
                     }
                     div.field {
                         label for="q-language" { (ctx.t("common.language")) }
-                        input #q-language name="language" maxlength="16" size="6" dir="auto" value=(query.language);
+                        input #q-language name="language" list=(names::LANGUAGES) autocomplete="off" dir="auto"
+                            value=(names::shown_language(ctx.lang, &query.language));
                     }
                     div.field {
                         label for="q-from" { (ctx.t("browse.from")) }
@@ -143,6 +149,7 @@ pub(crate) async fn page(
                         label for="q-to" { (ctx.t("browse.to")) }
                         input #q-to type="date" name="to" value=(query.to);
                     }
+                    (names::datalists(ctx.lang))
                 }
                 div.actions { button type="submit" { (ctx.t("action.filter")) } }
             }
@@ -170,8 +177,8 @@ pub(crate) async fn page(
                         div.meta {
                             span.kind { (kind_label(&ctx, row.summary.kind)) }
                             @if let Some(date) = &row.summary.date { " · " (crate::dates::date(ctx.lang, date)) }
-                            @if let Some(country) = &row.summary.country { " · " bdi { (country) } }
-                            " · " bdi lang=(row.summary.language) { (row.summary.language) }
+                            @if let Some(country) = &row.summary.country { " · " bdi { (names::shown_country(ctx.lang, country)) } }
+                            " · " bdi { (names::shown_language(ctx.lang, &row.summary.language)) }
                         }
                         @let codes = row.summary.principles.iter().chain(&row.summary.risks).chain(&row.summary.lifecycle_stages);
                         div.codes { @for code in codes { span.code title=(code_title(taxonomy, code, lang)) { (code) } " " } }
