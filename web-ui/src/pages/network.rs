@@ -276,8 +276,10 @@ fn problem_words(ctx: &Ctx, problem: &Problem) -> Markup {
         ProblemCode::NotRelay => "net.problem_not_relay",
         ProblemCode::Link => "net.problem_link",
     };
-    let words = ctx.t(key);
-    match words.split_once("{addr}") {
+    // The address goes where the message puts it, in its own element.
+    const ADDR: &str = "\u{E000}";
+    let words = ctx.tf(key, &[("addr", Arg::Text(ADDR))]);
+    match words.split_once(ADDR) {
         Some((before, after)) => {
             let addr = problem.addr.as_deref().unwrap_or_default();
             html! { (before) code dir="ltr" { (addr) } (after) }
