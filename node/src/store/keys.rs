@@ -30,8 +30,11 @@ use super::pack::Span;
 
 pub(crate) const FORMAT: &[u8] = b"V";
 /// The format [`FORMAT`] holds; version 1 kept entries inside sled, version
-/// 2 list rows.
-pub(crate) const FORMAT_VERSION: u8 = 3;
+/// 2 list rows, version 3 rows without their search words.
+pub(crate) const FORMAT_VERSION: u8 = 4;
+/// The format whose list rows may lack their search words: opened by
+/// building the rows again.
+pub(crate) const FORMAT_ROWS_WITHOUT_WORDS: u8 = 3;
 /// The format that kept list rows inside sled: opened by moving them out.
 pub(crate) const FORMAT_ROWS_IN_SLED: u8 = 2;
 pub(crate) const PACK_END: &[u8] = b"N";

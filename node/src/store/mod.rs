@@ -346,7 +346,7 @@ impl Store<SledBackend> {
         let backend = SledBackend::open(path)?;
         let format = backend.get(keys::FORMAT)?;
         match format.as_deref() {
-            Some([keys::FORMAT_VERSION] | [keys::FORMAT_ROWS_IN_SLED]) => {}
+            Some([keys::FORMAT_VERSION] | [keys::FORMAT_ROWS_WITHOUT_WORDS] | [keys::FORMAT_ROWS_IN_SLED]) => {}
             Some(_) => return Err(StoreError::OldFormat(path.display().to_string())),
             None if backend.scan_prefix(&[keys::ENTRY]).next().is_some() => {
                 return Err(StoreError::OldFormat(path.display().to_string()));
@@ -378,6 +378,9 @@ impl Store<SledBackend> {
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
             store.move_rows_to_pack()?;
+        }
+        if matches!(format.as_deref(), Some([keys::FORMAT_ROWS_IN_SLED] | [keys::FORMAT_ROWS_WITHOUT_WORDS])) {
+            store.add_words_to_rows()?;
         }
         // On a full disk, these wait for the next open (space.rs).
         store.unless_full("repairing the pack's tail", Self::repair_pack_tail)?;
@@ -755,6 +758,29 @@ impl<B: Backend> Store<B> {
         batch.put(keys::PACK_END.to_vec(), self.pack.end().to_be_bytes().to_vec());
         batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_VERSION]);
         self.backend.apply(batch)?;
+        Ok(self.backend.flush()?)
+    }
+
+    /// Opens a store of format 3, whose rows may lack their search words
+    /// (rows stored before search read every text): every row is built
+    /// again from its entries, a thousand documents a batch, and the format
+    /// becomes 4. Once, at the first open after the upgrade.
+    fn add_words_to_rows(&self) -> Result<(), StoreError> {
+        let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut documents = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::LIST_ROW]) {
+            let (key, _) = pair?;
+            let id = keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            documents.push(DocumentId(id));
+        }
+        tracing::info!(documents = documents.len(), "building list rows again with their search words (once)");
+        for chunk in documents.chunks(1000) {
+            self.rebuild_rows(&chunk.iter().copied().collect())?;
+        }
+        let mut batch = WriteBatch::default();
+        batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_VERSION]);
+        self.backend.apply(batch)?;
+        *self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
         Ok(self.backend.flush()?)
     }
 

@@ -482,6 +482,38 @@ fn a_store_that_kept_list_rows_in_sled_moves_them_to_the_pack() {
     assert_eq!(store.list_rows().count(), 1);
 }
 
+#[test]
+fn rows_stored_without_their_search_words_get_them_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let creator = SecretKey::from_seed([1; 32]);
+    let mut old = fields("Old");
+    old.insert("context".into(), json!("Waterpoint outreach in every ward"));
+    let create = sign(&creator, &creator, EntryKind::Create, 1, document::create_change(&creator.public(), &old, 1));
+    let document = create.document();
+    let search = Filter { text: Some("waterpoint".into()), ..Filter::default() };
+    {
+        let store = Store::open(&path, NETWORK).unwrap();
+        store.ingest([(create, None)]).unwrap();
+        assert_eq!(store.list(&search, 0, 10).unwrap().rows.len(), 1);
+        // Back to format 3: the row as it was stored before it held words.
+        let row = store.list_row(&document).unwrap().unwrap();
+        let encoded = list_row::encode(&row, "");
+        let span = Span { offset: store.pack.end(), len: encoded.len() as u32 };
+        store.pack.append(&encoded).unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
+        batch.put(keys::PACK_END.to_vec(), store.pack.end().to_be_bytes().to_vec());
+        batch.put(keys::FORMAT.to_vec(), vec![keys::FORMAT_ROWS_WITHOUT_WORDS]);
+        store.backend.apply(batch).unwrap();
+        store.backend.flush().unwrap();
+        assert_eq!(store.list(&Filter::default(), 0, 10).unwrap().rows.len(), 1);
+    }
+    let store = Store::open(&path, NETWORK).unwrap();
+    assert_eq!(store.backend.get(keys::FORMAT).unwrap(), Some(vec![keys::FORMAT_VERSION]));
+    assert_eq!(store.list(&search, 0, 10).unwrap().rows.len(), 1, "found by a word of its context again");
+}
+
 fn three_documents(creator: &SecretKey) -> Vec<Entry> {
     (1..=3u8)
         .map(|n| {
