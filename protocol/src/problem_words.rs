@@ -172,10 +172,10 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     (
         "problem.bad_language_tag",
         [
-            "“{value}” is not a language code: write one such as en, fr, es, ar or pt-BR.",
-            "« {value} » n'est pas un code de langue : écrivez-en un comme en, fr, es, ar ou pt-BR.",
-            "«{value}» no es un código de idioma: escriba uno como en, fr, es, ar o pt-BR.",
-            "«{value}» ليس رمز لغة: اكتب رمزًا مثل en أو fr أو es أو ar أو pt-BR.",
+            "“{value}” is not a language: choose one by its name, or give its code (e.g. en, fr, es, ar, pt-BR).",
+            "« {value} » n'est pas une langue : choisissez-en une par son nom, ou donnez son code (ex. en, fr, es, ar, pt-BR).",
+            "«{value}» no es un idioma: elija uno por su nombre, o indique su código (p. ej. en, fr, es, ar, pt-BR).",
+            "«{value}» ليست لغة: اختر لغة باسمها، أو أدخل رمزها (مثل en أو fr أو es أو ar أو pt-BR).",
         ],
     ),
     (
@@ -298,10 +298,10 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     (
         "problem.empty",
         [
-            "This is empty: please fill it in.",
-            "Ce champ est vide : veuillez le remplir.",
-            "Este campo está vacío: rellénelo, por favor.",
-            "هذا الحقل فارغ: يرجى ملؤه.",
+            "This is required: please fill it in.",
+            "Ce champ est obligatoire : veuillez le remplir.",
+            "Este campo es obligatorio: rellénelo, por favor.",
+            "هذا الحقل مطلوب: يرجى ملؤه.",
         ],
     ),
     (
@@ -315,7 +315,12 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     ),
     (
         "problem.missing",
-        ["This is required.", "Ce champ est obligatoire.", "Este campo es obligatorio.", "هذا الحقل مطلوب."],
+        [
+            "This is required: please fill it in.",
+            "Ce champ est obligatoire : veuillez le remplir.",
+            "Este campo es obligatorio: rellénelo, por favor.",
+            "هذا الحقل مطلوب: يرجى ملؤه.",
+        ],
     ),
     (
         "problem.not_a_file_name",

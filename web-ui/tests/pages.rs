@@ -252,7 +252,7 @@ async fn validation_messages_are_in_the_visitors_language() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
     assert!(answer.body.contains(r#"<html lang="fr" dir="ltr">"#));
     for (id, french) in [
-        ("e-convened_on", "Ce champ est obligatoire."),
+        ("e-convened_on", "Ce champ est obligatoire : veuillez le remplir."),
         ("e-participants_count", "Doit être un nombre, pas du texte."),
         ("e-contact_email", "Cette adresse électronique n'a pas de @."),
         (
