@@ -147,6 +147,27 @@ pub enum NodeError {
     /// A bundle part size too small to hold an entry.
     #[error("a bundle part of {0} bytes cannot hold the largest entry; give at least 1M")]
     PartTooSmall(u64),
+    /// A desk request by a node that holds no key for it.
+    #[error(
+        "only the secretariat's node (holding secretariat-secret.json) or a curator it granted (`--as NAME`) can do this"
+    )]
+    NoDeskKey,
+    /// A desk request signed by a key the secretariat has not granted.
+    #[error("{0} is not a curator: the secretariat grants curators with `convene curator grant DID_KEY`")]
+    NotCurator(convene_protocol::keys::PublicKey),
+    /// A request that does not say what to do, or says it wrongly.
+    #[error("{0}")]
+    Usage(String),
+    /// A submission the secretariat hid, seen from a node that is not its author's.
+    #[error("submission {id} was hidden by the secretariat ({reason}){}", if text.is_empty() { String::new() } else { format!(": {text}") })]
+    Hidden {
+        /// The submission.
+        id: DocumentId,
+        /// Why, as a code (spam, abuse, unlawful, other).
+        reason: &'static str,
+        /// Why, in words.
+        text: String,
+    },
     /// Sealed data that does not open.
     #[error("the sealed contact details of {0} cannot be opened with this node's secretariat key")]
     Unsealable(DocumentId),
@@ -200,11 +221,13 @@ impl NodeError {
             | Self::NoAttachments { .. }
             | Self::FileNotHere(_)
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
-            Self::NotSecretariat => ErrorClass::NotSecretariat,
+            Self::NotSecretariat | Self::NoDeskKey | Self::NotCurator(_) => ErrorClass::NotSecretariat,
+            Self::Hidden { .. } => ErrorClass::NotFound,
             Self::NoIdentity
             | Self::WhichIdentity(_)
             | Self::NotInitialised { .. }
             | Self::BadPeerAddr(_)
+            | Self::Usage(_)
             | Self::PartTooSmall(_) => ErrorClass::Usage,
             Self::Store(StoreError::Backend(BackendError::Io(_)))
             | Self::Io { .. }

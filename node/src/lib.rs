@@ -28,10 +28,13 @@ mod node;
 
 pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
+pub use node::desk::{DeskRequest, DeskView, Note};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
     VerifiedBatch, VerifyReport, now_ms,
 };
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;
-pub use store::{BackendError, DocumentRow, IngestError, IngestOutcome, ListRow, Repair, StoreCounts, StoreError};
+pub use store::{
+    BackendError, DocumentRow, IngestError, IngestOutcome, ListRow, Moderation, Repair, StoreCounts, StoreError,
+};

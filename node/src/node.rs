@@ -24,6 +24,10 @@ use crate::query::{Filter, Page};
 use crate::store::space::{self, DiskSpace};
 use crate::store::{BackendError, DocumentRow, Head, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
 
+pub(crate) mod desk;
+
+use desk::DeskView;
+
 /// A cloneable handle to an open node.
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -141,6 +145,11 @@ pub struct SubmissionView {
     pub history_total: usize,
     /// Whether every entry listed verified just now.
     pub signatures_verified: bool,
+    /// Its place on the secretariat's desk: received, status, tags, a
+    /// moderation hiding it (shown whole only to its author's node and the
+    /// secretariat's).
+    #[serde(default)]
+    pub desk: DeskView,
 }
 
 /// Most entries of a document's history [`Node::show`] lists: what a
@@ -261,7 +270,10 @@ impl Node {
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
         let blobs = BlobStore::open(&data_dir.blobs_path())?;
-        let store = Store::open(&data_dir.store_path(), network)?.with_limits(genesis.limits()).with_blobs(blobs)?;
+        let store = Store::open(&data_dir.store_path(), network)?
+            .with_limits(genesis.limits())
+            .with_blobs(blobs)?
+            .with_desk(genesis.secretariat_signing_key, secretariat.is_some())?;
         let (stored, _) = tokio::sync::broadcast::channel(4096);
         Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
     }
@@ -485,7 +497,13 @@ impl Node {
 
     /// Lists submissions matching `filter`, newest first, `offset`/`limit` paged.
     pub fn list(&self, filter: &Filter, offset: usize, limit: usize) -> Result<Page, NodeError> {
-        Ok(self.inner.store.list(filter, offset, limit)?)
+        let mut page = self.inner.store.list(filter, offset, limit)?;
+        for row in &mut page.rows {
+            if let Ok(creator) = row.creator.parse::<PublicKey>() {
+                row.desk = Some(self.desk_view(&row.id, &creator)?);
+            }
+        }
+        Ok(page)
     }
 
     /// Builds the list index and the status counts now rather than on the
@@ -546,6 +564,17 @@ impl Node {
             return Err(NodeError::Withdrawn(*id));
         }
         let row = self.inner.store.row(id)?.ok_or_else(|| NodeError::NotFound(id.to_string()))?;
+        let desk = self.desk_view(id, &row.creator)?;
+        if let Some(moderation) = &desk.moderation
+            && !self.is_secretariat()
+            && !self.inner.data_dir.identities()?.iter().any(|identity| identity.public_key == row.creator)
+        {
+            return Err(NodeError::Hidden {
+                id: *id,
+                reason: moderation.reason.as_str(),
+                text: moderation.text.clone(),
+            });
+        }
         // Decoding re-verifies each entry listed.
         let (entries, history_total) = self.inner.store.latest_entries(id, HISTORY_SHOWN)?;
         let touched = self.fields_touched(id, &entries, history_total)?;
@@ -563,7 +592,7 @@ impl Node {
                 },
             })
             .collect();
-        Ok(SubmissionView { row, history, history_total, signatures_verified: true })
+        Ok(SubmissionView { row, history, history_total, signatures_verified: true, desk })
     }
 
     /// Opens the sealed contact details: only on the secretariat's node.

@@ -14,7 +14,7 @@
 //! | 16 | document nonce |
 //! | 32 | author's public key |
 //! | 8 | timestamp, milliseconds since the Unix epoch |
-//! | 1 | entry kind (1 create, 2 change, 3 grant, 4 withdraw) |
+//! | 1 | entry kind (1 create, 2 change, 3 grant, 4 withdraw, 5 statement) |
 //! | 4 | payload length `n` (at most [`MAX_PAYLOAD_BYTES`]) |
 //! | n | payload |
 //! | 64 | ed25519 signature by the author over `"convene-entry-v1\0"` and every byte above |
@@ -78,6 +78,9 @@ pub enum EntryKind {
     Grant,
     /// The creator withdraws the document: every node purges its content.
     Withdraw,
+    /// A statement of the secretariat's desk (`statement.rs`): its own
+    /// one-entry document, by its creator.
+    Statement,
 }
 
 impl EntryKind {
@@ -87,6 +90,7 @@ impl EntryKind {
             Self::Change => 2,
             Self::Grant => 3,
             Self::Withdraw => 4,
+            Self::Statement => 5,
         }
     }
 
@@ -96,6 +100,7 @@ impl EntryKind {
             2 => Self::Change,
             3 => Self::Grant,
             4 => Self::Withdraw,
+            5 => Self::Statement,
             _ => return None,
         })
     }
@@ -206,7 +211,9 @@ impl Entry {
         match header.kind {
             EntryKind::Create if header.author != header.creator => return Err(EntryError::NotCreator("create it")),
             EntryKind::Create | EntryKind::Change => {}
-            EntryKind::Grant | EntryKind::Withdraw => return Err(bad("a change belongs in a create or change entry")),
+            EntryKind::Grant | EntryKind::Withdraw | EntryKind::Statement => {
+                return Err(bad("a change belongs in a create or change entry"));
+            }
         }
         if *change.author() != header.author {
             return Err(bad("the change's actor is not the entry's author"));
@@ -386,6 +393,13 @@ fn check_payload(header: &EntryHeader, payload: &[u8]) -> Result<Option<automerg
                 return Err(bad("reason is too long"));
             }
             std::str::from_utf8(payload).map_err(|_| bad("reason is not UTF-8 text"))?;
+            Ok(None)
+        }
+        EntryKind::Statement => {
+            if header.author != header.creator {
+                return Err(EntryError::NotCreator("make a statement"));
+            }
+            crate::statement::Signed::decode(payload).map_err(|error| bad(&error.to_string()))?;
             Ok(None)
         }
     }

@@ -38,7 +38,8 @@ pub fn entry_decode(data: &[u8]) {
 /// with a key other than the creator's.
 pub fn entry_signed(data: &[u8]) {
     let [kind, flags, payload @ ..] = data else { return };
-    let kind = [EntryKind::Create, EntryKind::Change, EntryKind::Grant, EntryKind::Withdraw][usize::from(kind % 4)];
+    let kind = [EntryKind::Create, EntryKind::Change, EntryKind::Grant, EntryKind::Withdraw, EntryKind::Statement]
+        [usize::from(kind % 5)];
     let creator = creator();
     let author = if flags & 1 == 1 { other_author() } else { self::creator() };
     let header = EntryHeader {

@@ -11,6 +11,8 @@
 //! - [`document`]: how a submission's fields become automerge changes and back;
 //! - [`change_limits`]: the limits every change is held to before automerge reads it;
 //! - [`seal`]: personal data sealed to the secretariat;
+//! - [`statement`]: the secretariat's desk (receipts, curation, moderation)
+//!   as signed entries, and who may make them;
 //! - [`kinds`]: the table of kinds of submission and their fields, which
 //!   [`schema`] (validation and summary), [`json_schema`] and every other
 //!   crate read; [`taxonomy`] and [`text_rules`]: the codes and texts they hold;
@@ -38,6 +40,7 @@ pub mod problem;
 pub mod problem_words;
 pub mod schema;
 pub mod seal;
+pub mod statement;
 pub mod taxonomy;
 pub mod text_rules;
 pub mod wire;

@@ -17,6 +17,7 @@
 //! | `B` | blob hash ‖ document id | size (8, BE) ‖ 1 for a preview, 0 for an original: a live document names the blob (an attached file or its preview) in some change |
 //! | `A` | document id ‖ blob hash | empty: the same, found from the document |
 //! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
+//! | `Y` `U` `K` `Q` `L` `J` `O` `F` | | the secretariat's desk: see `desk.rs` |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
@@ -51,6 +52,14 @@ pub(crate) const REPAIR: u8 = b'R';
 pub(crate) const BLOB_REF: u8 = b'B';
 pub(crate) const DOC_BLOB: u8 = b'A';
 pub(crate) const BLOB_ERASE: u8 = b'X';
+pub(crate) const ABOUT: u8 = b'Y';
+pub(crate) const DESK_STATE: u8 = b'U';
+pub(crate) const RECEIPT: u8 = b'K';
+pub(crate) const UNACKNOWLEDGED: u8 = b'Q';
+pub(crate) const CURATOR: u8 = b'L';
+pub(crate) const MODERATION_PURGE: u8 = b'J';
+pub(crate) const BLOCKED: u8 = b'O';
+pub(crate) const REFOLD: &[u8] = b"F";
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])
@@ -124,6 +133,38 @@ pub(crate) fn blob_refs(hash: &BlobHash) -> Vec<u8> {
 /// The blob hash at `at` in a key.
 pub(crate) fn blob_at(key: &[u8], at: usize) -> Option<BlobHash> {
     Some(BlobHash(key.get(1 + at..1 + at + 32)?.try_into().ok()?))
+}
+
+pub(crate) fn about(subject: &[u8; 32], statement: &EntryId) -> Vec<u8> {
+    prefixed(ABOUT, &[subject, &statement.0])
+}
+
+pub(crate) fn about_prefix(subject: &[u8; 32]) -> Vec<u8> {
+    prefixed(ABOUT, &[subject])
+}
+
+pub(crate) fn desk_state(subject: &[u8; 32]) -> Vec<u8> {
+    prefixed(DESK_STATE, &[subject])
+}
+
+pub(crate) fn receipt(id: &EntryId) -> Vec<u8> {
+    prefixed(RECEIPT, &[&id.0])
+}
+
+pub(crate) fn unacknowledged(id: &EntryId) -> Vec<u8> {
+    prefixed(UNACKNOWLEDGED, &[&id.0])
+}
+
+pub(crate) fn curator(key: &PublicKey, timestamp_ms: u64, statement: &EntryId) -> Vec<u8> {
+    prefixed(CURATOR, &[key.as_bytes(), &timestamp_ms.to_be_bytes(), &statement.0])
+}
+
+pub(crate) fn curator_prefix(key: &PublicKey) -> Vec<u8> {
+    prefixed(CURATOR, &[key.as_bytes()])
+}
+
+pub(crate) fn blocked(key: &PublicKey) -> Vec<u8> {
+    prefixed(BLOCKED, &[key.as_bytes()])
 }
 
 pub(crate) fn erase(span: Span) -> Vec<u8> {

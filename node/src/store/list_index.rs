@@ -331,6 +331,7 @@ mod tests {
                 dpi_types: vec![],
                 stakeholder_groups: vec![],
             },
+            desk: None,
         }
     }
 

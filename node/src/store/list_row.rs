@@ -124,7 +124,7 @@ pub(crate) fn decode_with_words(id: DocumentId, bytes: &[u8]) -> Option<(ListRow
         let length = u32::from_be_bytes(cursor.take(4)?.try_into().ok()?) as usize;
         String::from_utf8(cursor.take(length)?.to_vec()).ok()?
     };
-    cursor.0.is_empty().then_some((ListRow { id, creator, created_ms, summary }, words))
+    cursor.0.is_empty().then_some((ListRow { id, creator, created_ms, summary, desk: None }, words))
 }
 
 #[cfg(test)]
@@ -149,6 +149,7 @@ mod tests {
                 dpi_types: vec!["payments".into()],
                 stakeholder_groups: vec![],
             },
+            desk: None,
         };
         let bytes = encode(&row, "paiements numériques dakar");
         assert_eq!(bytes[8], 1, "a case study is stored with its code, as before the table had codes");

@@ -13,6 +13,9 @@ mod backend;
 #[cfg(test)]
 mod converge_tests;
 mod deferred;
+mod desk;
+#[cfg(test)]
+mod desk_tests;
 mod doc_cache;
 mod head;
 mod keys;
@@ -51,6 +54,9 @@ use validity::{ChangeFault, History, within_limits};
 
 pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
 pub use deferred::Awaited;
+pub(crate) use desk::DeskState;
+pub use desk::Moderation;
+pub(crate) use desk::TAGS_SUBJECT;
 
 /// A document as materialised from its entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -84,6 +90,9 @@ pub struct ListRow {
     /// Its searchable public fields.
     #[serde(flatten)]
     pub summary: Summary,
+    /// Its place on the secretariat's desk, when listed (not stored with the row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<crate::DeskView>,
 }
 
 /// What happened to one entry offered to [`Store::ingest`].
@@ -107,6 +116,15 @@ pub enum IngestError {
     /// The document was withdrawn by its author.
     #[error("document {0} was withdrawn by its author; its entries are purged and cannot be stored again")]
     Withdrawn(DocumentId),
+    /// The secretariat purged the document.
+    #[error("document {0} was purged by the secretariat; its entries cannot be stored again")]
+    Purged(DocumentId),
+    /// The secretariat blocked the key.
+    #[error("{0} is blocked by the secretariat; its entries are refused")]
+    Blocked(PublicKey),
+    /// A statement signed by a key that may not make it.
+    #[error("statement refused: {0}")]
+    Statement(String),
     /// The entry belongs to another network.
     #[error("entry belongs to network {found}, not this node's network {expected}")]
     WrongNetwork {
@@ -173,8 +191,10 @@ impl IngestError {
     /// may have relayed the entry before it knew better, or not at all.
     pub fn blames_sender(&self) -> bool {
         match self {
-            Self::WrongNetwork { .. } | Self::Invalid(_) | Self::Document(_) => true,
+            Self::WrongNetwork { .. } | Self::Invalid(_) | Self::Document(_) | Self::Statement(_) => true,
             Self::Withdrawn(_)
+            | Self::Purged(_)
+            | Self::Blocked(_)
             | Self::NotGranted { .. }
             | Self::ChangeInvalid(_)
             | Self::ChangeUnbuildable(_)
@@ -265,6 +285,13 @@ pub struct Store<B = SledBackend> {
     deferred: Mutex<Deferred>,
     /// Documents recently changed, kept built.
     docs: Mutex<DocCache>,
+    /// The key the network's statements answer to ([`Store::with_desk`]);
+    /// without it, statements are refused.
+    secretariat: Option<PublicKey>,
+    /// The secretariat's own store: what it stores, it acknowledges.
+    acknowledges: bool,
+    /// What the desk hides from listing (`desk.rs`).
+    hidden: RwLock<desk::Hidden>,
 }
 
 /// What [`Store::ingest_reporting`] did.
@@ -306,6 +333,14 @@ struct Pending {
     found_again: u64,
     /// Documents built with their new change, kept once it is written.
     docs: Vec<(DocumentId, Doc, Vec<ChangeHash>, usize)>,
+    /// The curators changed: every desk subject is folded again once written.
+    refold: bool,
+    /// Desk subjects whose state changed, for the hidden set.
+    hidden: Vec<([u8; 32], DeskState)>,
+    /// Documents purged by moderation.
+    purged: Vec<DocumentId>,
+    /// Keys blocked.
+    blocked: Vec<PublicKey>,
 }
 
 /// A create's or change's verdict, and what its document then shows.
@@ -374,6 +409,9 @@ impl Store<SledBackend> {
             set_aside_generation: AtomicU64::new(0),
             deferred: Mutex::new(Deferred::default()),
             docs: Mutex::new(DocCache::default()),
+            secretariat: None,
+            acknowledges: false,
+            hidden: RwLock::new(desk::Hidden::default()),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -396,6 +434,16 @@ impl<B: Backend> Store<B> {
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The store answering statements to the network's `secretariat` key
+    /// (and, on the secretariat's own node, acknowledging what it stores),
+    /// with what the desk hides loaded.
+    pub fn with_desk(mut self, secretariat: PublicKey, acknowledges: bool) -> Result<Self, StoreError> {
+        self.secretariat = Some(secretariat);
+        self.acknowledges = acknowledges;
+        self.open_desk()?;
+        Ok(self)
     }
 
     /// The store with its blob store, whose blobs a withdrawal erases
@@ -539,10 +587,16 @@ impl<B: Backend> Store<B> {
                     None => break,
                 },
             };
-            if pending.documents.contains(&entry.document()) {
+            // A statement is written alone: what it changes, later
+            // entries see (`desk.rs`).
+            let statement = desk::is_statement(&entry);
+            if statement || pending.documents.contains(&entry.document()) {
                 self.apply(std::mem::take(&mut pending), listings)?;
             }
             let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
+            if statement {
+                self.apply(std::mem::take(&mut pending), listings)?;
+            }
             if matches!(outcome, IngestOutcome::Stored) {
                 wrote = true;
                 woken.extend(self.waiting_for(&entry));
@@ -702,6 +756,7 @@ impl<B: Backend> Store<B> {
                     creator: row.creator.to_did_key(),
                     created_ms: row.created_ms,
                     summary: Summary::from_fields(row.kind, &row.fields),
+                    desk: None,
                 };
                 Some((listed, words::of_fields(row.kind, &row.fields)))
             });
@@ -815,7 +870,7 @@ impl<B: Backend> Store<B> {
             self.pack.append(&pending.pack)?;
             pending.batch.put(keys::PACK_END.to_vec(), self.pack.end().to_be_bytes().to_vec());
         }
-        if let Err(error) = self.backend.apply(pending.batch) {
+        if let Err(error) = self.backend.apply(std::mem::take(&mut pending.batch)) {
             *self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
             // Nothing points at the bytes just appended: erase them now.
             if let Err(cut) = self.pack.cut_back(start) {
@@ -823,7 +878,11 @@ impl<B: Backend> Store<B> {
             }
             return Err(error.into());
         }
-        listings.extend(pending.listings);
+        listings.extend(std::mem::take(&mut pending.listings));
+        self.applied_desk(&mut pending);
+        if pending.refold {
+            self.refold_all(listings)?;
+        }
         let mut docs = self.docs();
         for (document, doc, heads, bytes) in pending.docs {
             docs.put(document, doc, heads, bytes);
@@ -867,6 +926,9 @@ impl<B: Backend> Store<B> {
         if let Some(awaited) = self.deferred().awaited(&id) {
             return Ok(IngestOutcome::Deferred(awaited));
         }
+        if let Some(refused) = self.moderated(entry) {
+            return Ok(IngestOutcome::Rejected(refused));
+        }
         // Entries are purged only by a withdrawal, whose tombstone stays:
         // without one there is nothing purged to look for. Of concurrent
         // withdrawals, the one with the smallest id is the tombstone, in
@@ -908,6 +970,7 @@ impl<B: Backend> Store<B> {
                     creator: shown.creator.to_did_key(),
                     created_ms: shown.created_ms,
                     summary: Summary::from_fields(shown.kind, &shown.fields),
+                    desk: None,
                 };
                 let old = if known { self.row_span(&document)? } else { None };
                 match old {
@@ -931,7 +994,10 @@ impl<B: Backend> Store<B> {
                 let span = Span { offset: self.pack.end() + pending.pack.len() as u64, len: encoded.len() as u32 };
                 pending.pack.extend_from_slice(&encoded);
                 batch.put(keys::doc(keys::LIST_ROW, &document), span.encode());
-                listing = Listing::Put(Box::new(row), words);
+                if !self.hidden().hides(&document, &row.creator) {
+                    listing = Listing::Put(Box::new(row), words);
+                }
+                self.to_acknowledge(entry, &mut batch)?;
                 if let Some(head) = shown.head {
                     if let Some(old) = self.head_span(&document)? {
                         batch.put(keys::erase(old), Vec::new());
@@ -948,6 +1014,11 @@ impl<B: Backend> Store<B> {
             EntryKind::Grant => {
                 let grantee = entry.granted_key().expect("verified grant payload");
                 batch.put(keys::grant(&document, &grantee), Vec::new());
+            }
+            EntryKind::Statement => {
+                if let Err(refused) = self.ingest_statement(entry, &mut batch, pending)? {
+                    return Ok(IngestOutcome::Rejected(refused));
+                }
             }
             EntryKind::Withdraw => {
                 pending.recount = true;
@@ -998,7 +1069,7 @@ impl<B: Backend> Store<B> {
                 Some(key) => Awaited::Grant(key),
                 None => return Vec::new(),
             },
-            EntryKind::Withdraw => return Vec::new(),
+            EntryKind::Withdraw | EntryKind::Statement => return Vec::new(),
         };
         deferred.take_waiting(&document, awaited)
     }
@@ -1249,6 +1320,18 @@ impl<B: Backend> Store<B> {
         Ok((out, total))
     }
 
+    /// Each stored entry of a document with its time, from the index records.
+    pub fn document_entry_times(&self, document: &DocumentId) -> Result<Vec<(u64, EntryId)>, StoreError> {
+        let mut out = Vec::new();
+        for pair in self.backend.scan_prefix(&keys::doc(keys::DOC_ENTRY, document)) {
+            let (key, value) = pair?;
+            let (id, timestamp, _) =
+                keys::read_doc_entry(&key, &value).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            out.push((timestamp, id));
+        }
+        Ok(out)
+    }
+
     /// Where each stored entry of a document lies in the pack.
     fn document_spans(&self, document: &DocumentId) -> Result<Vec<(EntryId, Span)>, StoreError> {
         let mut out = Vec::new();
@@ -1268,7 +1351,6 @@ impl<B: Backend> Store<B> {
     }
 
     /// One entry, verified again as it is read.
-    #[cfg(test)]
     pub fn entry(&self, id: &EntryId) -> Result<Option<Entry>, StoreError> {
         match self.span(id)? {
             None => Ok(None),
@@ -1381,12 +1463,14 @@ impl<B: Backend> Store<B> {
         if slot.is_none() {
             // A row that can be neither read nor built again is left out
             // (`convene verify` names its damaged entries); listing goes on.
+            let hidden = self.hidden();
             let rows = self.rows_with_words().filter(|row| match row {
                 Err(StoreError::Damaged(why)) => {
                     tracing::warn!("leaving a document out of the list: {why}");
                     false
                 }
-                _ => true,
+                Ok((row, _)) => !hidden.hides(&row.id, &row.creator),
+                Err(_) => true,
             });
             *slot = Some(ListIndex::build(rows)?);
         }
@@ -1446,11 +1530,12 @@ impl<B: Backend> Store<B> {
             creator: row.creator.to_did_key(),
             created_ms: row.created_ms,
             summary: Summary::from_fields(row.kind, &row.fields),
+            desk: None,
         })
     }
 
-    /// Every live document, in id order, built from its entries: 256 at a
-    /// time, on every core.
+    /// Every live document the desk does not hide, in id order, built from
+    /// its entries: 256 at a time, on every core.
     pub fn rows(&self) -> impl Iterator<Item = Result<DocumentRow, StoreError>> + '_ {
         use rayon::prelude::*;
         let mut ids = self.backend.scan_prefix(&[keys::LIST_ROW]).map(|pair| {
@@ -1464,6 +1549,8 @@ impl<B: Backend> Store<B> {
         })
         .flatten()
         .filter_map(Result::transpose)
+        // What the desk hides is in no export.
+        .filter(|row| row.as_ref().map_or(true, |row| !self.is_hidden(&row.id, &row.creator)))
     }
 
     /// Document ids starting with the hex `prefix` (for short ids).

@@ -1,0 +1,698 @@
+//! Statements: the secretariat's desk as signed entries.
+//!
+//! A statement is an entry of kind [`EntryKind::Statement`] whose creator is
+//! its author (so it is its own one-entry document, synced, bundled and
+//! stored like any other entry). It says something about the corpus
+//! without touching an author's text: a receipt, a curation, a moderation,
+//! a curator's grant or revocation, the list of tags.
+//!
+//! **Who may say what** is a property of the entry and the network's
+//! genesis alone ([`Signed::authority`]), so every node reaches the same
+//! verdict in any order: the secretariat's signing key may say anything; a
+//! curator may curate, moderate and keep the tags, and proves it by
+//! carrying the secretariat's signed grant inside its statement (the
+//! `delegation`). A revocation takes effect when statements are read:
+//! a revoked curator's statements dated after it count for nothing.
+//!
+//! ## Encoding, version 1 (integers big-endian)
+//!
+//! `1 ‖ delegation: 0 | 1 ‖ u32 length ‖ encoded grant entry ‖ tag ‖ body`,
+//! the body by tag: 1 receipt `u16 n ‖ n entry ids`; 2 curate `document ‖
+//! flags ‖ [status] ‖ [u8 n ‖ n tags] ‖ [u16 length ‖ sealed note]`; 3
+//! moderate `subject tag (1 document, 2 author) ‖ 32 bytes ‖ action ‖ reason
+//! ‖ u16 length ‖ text`; 4 curator `key ‖ 0 revoke | 1 grant`; 5 tag list
+//! `u16 n ‖ n × (u8 length ‖ code ‖ u8 length ‖ title)`. Text is UTF-8 and
+//! every length is bounded below; nothing may follow the body.
+
+use std::str::FromStr;
+
+use crate::bytes::Reader;
+use crate::entry::{DocumentId, Entry, EntryId, EntryKind};
+use crate::keys::PublicKey;
+use crate::network::NetworkId;
+
+/// The encoding version this crate writes and reads.
+pub const STATEMENT_VERSION: u8 = 1;
+/// Most entries one receipt acknowledges (32 bytes each: 128 KiB).
+pub const MAX_RECEIPT_ENTRIES: usize = 4_096;
+/// Most tags on one submission.
+pub const MAX_TAGS: usize = 32;
+/// Longest tag code, in bytes: lowercase ASCII letters, digits, `-` and `_`.
+pub const MAX_TAG_BYTES: usize = 40;
+/// Most tags the secretariat's list holds.
+pub const MAX_TAG_LIST: usize = 500;
+/// Longest tag title, in bytes.
+pub const MAX_TAG_TITLE_BYTES: usize = 120;
+/// Longest sealed note, in bytes (a note of up to 4 KiB, sealed).
+pub const MAX_SEALED_NOTE_BYTES: usize = crate::seal::MAX_SEALED_PLAINTEXT + 64;
+/// Longest moderation text, in bytes.
+pub const MAX_REASON_TEXT_BYTES: usize = 2_000;
+
+/// A submission's place on the secretariat's desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The secretariat holds it (every acknowledged submission starts here).
+    Received,
+    /// Being read.
+    InReview,
+    /// Fed into the framework.
+    Incorporated,
+    /// Chosen for the public showcase (with its author's consent).
+    Published,
+    /// Not taken up.
+    Declined,
+}
+
+impl Status {
+    /// Every status, in the desk's order.
+    pub const ALL: [Status; 5] =
+        [Status::Received, Status::InReview, Status::Incorporated, Status::Published, Status::Declined];
+
+    /// Its name in the API, the CLI and on disk's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::InReview => "in_review",
+            Status::Incorporated => "incorporated",
+            Status::Published => "published",
+            Status::Declined => "declined",
+        }
+    }
+
+    fn to_byte(self) -> u8 {
+        Status::ALL.iter().position(|status| *status == self).expect("listed") as u8 + 1
+    }
+
+    fn from_byte(byte: u8) -> Option<Self> {
+        Status::ALL.get(usize::from(byte).checked_sub(1)?).copied()
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Status::ALL.into_iter().find(|status| status.as_str() == text.replace('-', "_")).ok_or_else(|| {
+            let names: Vec<&str> = Status::ALL.iter().map(|status| status.as_str()).collect();
+            format!("`{text}` is not a status; use one of {}", names.join(", "))
+        })
+    }
+}
+
+/// What a moderation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// One submission.
+    Document(DocumentId),
+    /// Every submission of an author key.
+    Author(PublicKey),
+}
+
+impl Subject {
+    /// The 32 bytes naming it (a document id or a key).
+    pub fn bytes(&self) -> [u8; 32] {
+        match self {
+            Subject::Document(id) => id.0,
+            Subject::Author(key) => *key.as_bytes(),
+        }
+    }
+}
+
+/// What a moderation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Hidden from every list, page, export and dashboard; can be undone.
+    Hide,
+    /// Shown again.
+    Unhide,
+    /// A submission's content erased on every node, as a withdrawal would: for good.
+    Purge,
+    /// Every submission of an author erased, and the author's entries
+    /// refused from then on: for good.
+    Block,
+}
+
+impl Action {
+    const ALL: [Action; 4] = [Action::Hide, Action::Unhide, Action::Purge, Action::Block];
+
+    /// Its name in the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Hide => "hide",
+            Action::Unhide => "unhide",
+            Action::Purge => "purge",
+            Action::Block => "block",
+        }
+    }
+}
+
+/// Why a moderation was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Unsolicited or automated junk.
+    Spam,
+    /// Abusive toward a person or group.
+    Abuse,
+    /// Content it is unlawful to hold or show.
+    Unlawful,
+    /// Anything else (the text says what).
+    Other,
+}
+
+impl Reason {
+    /// Every reason.
+    pub const ALL: [Reason; 4] = [Reason::Spam, Reason::Abuse, Reason::Unlawful, Reason::Other];
+
+    /// Its name in the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Spam => "spam",
+            Reason::Abuse => "abuse",
+            Reason::Unlawful => "unlawful",
+            Reason::Other => "other",
+        }
+    }
+}
+
+impl FromStr for Reason {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Reason::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == text)
+            .ok_or_else(|| format!("`{text}` is not a reason; use spam, abuse, unlawful or other"))
+    }
+}
+
+/// A tag the secretariat keeps: its code and its title.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TagDef {
+    /// The code curation uses (`payments`).
+    pub code: String,
+    /// Its title (`Payments`).
+    pub title: String,
+}
+
+/// What a statement says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement {
+    /// The secretariat's node stored these entries (creates and changes).
+    Receipt {
+        /// The entries acknowledged.
+        entries: Vec<EntryId>,
+    },
+    /// A submission's curation: each part given replaces the one before.
+    Curate {
+        /// The submission.
+        document: DocumentId,
+        /// Its new status.
+        status: Option<Status>,
+        /// Its tags, all of them.
+        tags: Option<Vec<String>>,
+        /// A note sealed to the secretariat, bound to the document.
+        note: Option<Vec<u8>>,
+    },
+    /// A moderation.
+    Moderate {
+        /// A submission, or an author key.
+        subject: Subject,
+        /// What it does.
+        action: Action,
+        /// Why.
+        reason: Reason,
+        /// Why, in words the author will read.
+        text: String,
+    },
+    /// A curator granted, or revoked (the secretariat's alone).
+    Curator {
+        /// The curator's key.
+        key: PublicKey,
+        /// Granted (else revoked).
+        granted: bool,
+    },
+    /// The tags curation may use, all of them.
+    TagList {
+        /// The tags.
+        tags: Vec<TagDef>,
+    },
+}
+
+/// Why a statement's payload is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatementError {
+    /// Cut short, an unknown tag or version, bytes left over, or a value
+    /// out of bounds.
+    #[error("statement is malformed: {0}")]
+    Malformed(&'static str),
+    /// Signed by a key that may not say it.
+    #[error("{0}")]
+    NotAuthorised(&'static str),
+}
+
+/// Who a statement speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// The secretariat's own key.
+    Secretariat,
+    /// A curator the secretariat granted at `granted_ms`.
+    Curator {
+        /// When the grant it carries was signed.
+        granted_ms: u64,
+    },
+}
+
+/// A statement with the grant it carries, as a payload holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The secretariat's grant to the curator signing, as an encoded entry.
+    pub delegation: Option<Vec<u8>>,
+    /// What it says.
+    pub statement: Statement,
+}
+
+impl Signed {
+    /// The payload of an entry carrying it.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![STATEMENT_VERSION];
+        match &self.delegation {
+            None => out.push(0),
+            Some(grant) => {
+                out.push(1);
+                out.extend_from_slice(&(grant.len() as u32).to_be_bytes());
+                out.extend_from_slice(grant);
+            }
+        }
+        encode_statement(&self.statement, &mut out);
+        out
+    }
+
+    /// Reads a payload: the layout and every bound (not who signed it).
+    pub fn decode(payload: &[u8]) -> Result<Self, StatementError> {
+        let mut reader = Reader::new(payload);
+        if reader.u8() != Some(STATEMENT_VERSION) {
+            return Err(StatementError::Malformed("unknown version"));
+        }
+        let delegation = match reader.u8() {
+            Some(0) => None,
+            Some(1) => {
+                let length = reader.u32().ok_or(short())? as usize;
+                if length > crate::entry::ENTRY_OVERHEAD_BYTES + 64 {
+                    return Err(StatementError::Malformed("the grant it carries is too long"));
+                }
+                Some(reader.take(length).ok_or(short())?.to_vec())
+            }
+            _ => return Err(StatementError::Malformed("bad delegation flag")),
+        };
+        let statement = decode_statement(&mut reader)?;
+        if reader.remaining() != 0 {
+            return Err(StatementError::Malformed("bytes after the statement"));
+        }
+        Ok(Self { delegation, statement })
+    }
+
+    /// Whom `entry` (which carries this statement) speaks for in the
+    /// network whose secretariat signs with `secretariat`: its own key, or
+    /// a curator carrying the secretariat's grant of the same network,
+    /// signed no later than the entry.
+    pub fn authority(
+        &self,
+        entry: &Entry,
+        secretariat: &PublicKey,
+        network: &NetworkId,
+    ) -> Result<Authority, StatementError> {
+        let author = entry.header().author;
+        if author == *secretariat {
+            return match self.delegation {
+                None => Ok(Authority::Secretariat),
+                Some(_) => Err(StatementError::Malformed("the secretariat carries no grant")),
+            };
+        }
+        match self.statement {
+            Statement::Receipt { .. } => {
+                return Err(StatementError::NotAuthorised("only the secretariat's key signs receipts"));
+            }
+            Statement::Curator { .. } => {
+                return Err(StatementError::NotAuthorised("only the secretariat's key grants and revokes curators"));
+            }
+            Statement::Moderate { action: Action::Purge | Action::Block, .. } => {
+                return Err(StatementError::NotAuthorised("only the secretariat's key purges or blocks, for good"));
+            }
+            _ => {}
+        }
+        let not_curator = StatementError::NotAuthorised(
+            "signed by a key that is neither the secretariat's nor a curator's it granted",
+        );
+        let grant_bytes = self.delegation.as_ref().ok_or(not_curator.clone())?;
+        let grant = Entry::decode_for(grant_bytes, network).map_err(|_| not_curator.clone())?;
+        if grant.header().author != *secretariat || grant.header().timestamp_ms > entry.header().timestamp_ms {
+            return Err(not_curator);
+        }
+        match grant.statement() {
+            Some(Signed { delegation: None, statement: Statement::Curator { key, granted: true } })
+                if key == author =>
+            {
+                Ok(Authority::Curator { granted_ms: grant.header().timestamp_ms })
+            }
+            _ => Err(not_curator),
+        }
+    }
+}
+
+impl Entry {
+    /// For a statement: what it says (its payload was checked when the
+    /// entry was made or decoded).
+    pub fn statement(&self) -> Option<Signed> {
+        (self.header().kind == EntryKind::Statement).then(|| Signed::decode(self.payload()).ok()).flatten()
+    }
+}
+
+/// Whether `code` may name a tag.
+pub fn is_tag_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= MAX_TAG_BYTES
+        && code.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_')
+}
+
+fn short() -> StatementError {
+    StatementError::Malformed("cut short")
+}
+
+fn encode_statement(statement: &Statement, out: &mut Vec<u8>) {
+    match statement {
+        Statement::Receipt { entries } => {
+            out.push(1);
+            out.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+            for id in entries {
+                out.extend_from_slice(&id.0);
+            }
+        }
+        Statement::Curate { document, status, tags, note } => {
+            out.push(2);
+            out.extend_from_slice(&document.0);
+            out.push(u8::from(status.is_some()) | u8::from(tags.is_some()) << 1 | u8::from(note.is_some()) << 2);
+            if let Some(status) = status {
+                out.push(status.to_byte());
+            }
+            if let Some(tags) = tags {
+                out.push(tags.len() as u8);
+                for tag in tags {
+                    short_text(tag, out);
+                }
+            }
+            if let Some(note) = note {
+                out.extend_from_slice(&(note.len() as u16).to_be_bytes());
+                out.extend_from_slice(note);
+            }
+        }
+        Statement::Moderate { subject, action, reason, text } => {
+            out.push(3);
+            out.push(match subject {
+                Subject::Document(_) => 1,
+                Subject::Author(_) => 2,
+            });
+            out.extend_from_slice(&subject.bytes());
+            out.push(Action::ALL.iter().position(|each| each == action).expect("listed") as u8 + 1);
+            out.push(Reason::ALL.iter().position(|each| each == reason).expect("listed") as u8 + 1);
+            out.extend_from_slice(&(text.len() as u16).to_be_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+        Statement::Curator { key, granted } => {
+            out.push(4);
+            out.extend_from_slice(key.as_bytes());
+            out.push(u8::from(*granted));
+        }
+        Statement::TagList { tags } => {
+            out.push(5);
+            out.extend_from_slice(&(tags.len() as u16).to_be_bytes());
+            for tag in tags {
+                short_text(&tag.code, out);
+                short_text(&tag.title, out);
+            }
+        }
+    }
+}
+
+fn short_text(text: &str, out: &mut Vec<u8>) {
+    out.push(text.len() as u8);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn read_text(reader: &mut Reader<'_>, length: usize, max: usize) -> Result<String, StatementError> {
+    if length > max {
+        return Err(StatementError::Malformed("a text is too long"));
+    }
+    let bytes = reader.take(length).ok_or(short())?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| StatementError::Malformed("a text is not UTF-8"))
+}
+
+fn read_short_text(reader: &mut Reader<'_>, max: usize) -> Result<String, StatementError> {
+    let length = usize::from(reader.u8().ok_or(short())?);
+    read_text(reader, length, max)
+}
+
+fn read_u16(reader: &mut Reader<'_>) -> Result<usize, StatementError> {
+    Ok(usize::from(u16::from_be_bytes(reader.array().ok_or(short())?)))
+}
+
+fn read_key(reader: &mut Reader<'_>) -> Result<PublicKey, StatementError> {
+    PublicKey::from_bytes(reader.array().ok_or(short())?).map_err(|_| StatementError::Malformed("not a valid key"))
+}
+
+fn decode_statement(reader: &mut Reader<'_>) -> Result<Statement, StatementError> {
+    let malformed = StatementError::Malformed;
+    Ok(match reader.u8().ok_or(short())? {
+        1 => {
+            let count = read_u16(reader)?;
+            if count == 0 || count > MAX_RECEIPT_ENTRIES {
+                return Err(malformed("a receipt acknowledges 1 to 4,096 entries"));
+            }
+            let entries = (0..count).map(|_| reader.array().map(EntryId).ok_or(short())).collect::<Result<_, _>>()?;
+            Statement::Receipt { entries }
+        }
+        2 => {
+            let document = DocumentId(reader.array().ok_or(short())?);
+            let flags = reader.u8().ok_or(short())?;
+            if flags == 0 || flags > 0b111 {
+                return Err(malformed("a curation changes something"));
+            }
+            let status = match flags & 1 {
+                0 => None,
+                _ => Some(Status::from_byte(reader.u8().ok_or(short())?).ok_or(malformed("unknown status"))?),
+            };
+            let tags = match flags & 2 {
+                0 => None,
+                _ => {
+                    let count = usize::from(reader.u8().ok_or(short())?);
+                    if count > MAX_TAGS {
+                        return Err(malformed("too many tags"));
+                    }
+                    let mut tags: Vec<String> = Vec::with_capacity(count);
+                    for _ in 0..count {
+                        let tag = read_short_text(reader, MAX_TAG_BYTES)?;
+                        if !is_tag_code(&tag) || tags.contains(&tag) {
+                            return Err(malformed("a tag is not a code, or is given twice"));
+                        }
+                        tags.push(tag);
+                    }
+                    Some(tags)
+                }
+            };
+            let note = match flags & 4 {
+                0 => None,
+                _ => {
+                    let length = read_u16(reader)?;
+                    if length == 0 || length > MAX_SEALED_NOTE_BYTES {
+                        return Err(malformed("a note is empty or too long"));
+                    }
+                    Some(reader.take(length).ok_or(short())?.to_vec())
+                }
+            };
+            Statement::Curate { document, status, tags, note }
+        }
+        3 => {
+            let subject_tag = reader.u8().ok_or(short())?;
+            let subject = match subject_tag {
+                1 => Subject::Document(DocumentId(reader.array().ok_or(short())?)),
+                2 => Subject::Author(read_key(reader)?),
+                _ => return Err(malformed("unknown subject")),
+            };
+            let action = usize::from(reader.u8().ok_or(short())?)
+                .checked_sub(1)
+                .and_then(|at| Action::ALL.get(at).copied())
+                .ok_or(malformed("unknown action"))?;
+            match (subject, action) {
+                (Subject::Document(_), Action::Block) => return Err(malformed("a block names an author")),
+                (Subject::Author(_), Action::Purge) => return Err(malformed("a purge names a submission")),
+                _ => {}
+            }
+            let reason = usize::from(reader.u8().ok_or(short())?)
+                .checked_sub(1)
+                .and_then(|at| Reason::ALL.get(at).copied())
+                .ok_or(malformed("unknown reason"))?;
+            let length = read_u16(reader)?;
+            let text = read_text(reader, length, MAX_REASON_TEXT_BYTES)?;
+            Statement::Moderate { subject, action, reason, text }
+        }
+        4 => {
+            let key = read_key(reader)?;
+            let granted = match reader.u8().ok_or(short())? {
+                0 => false,
+                1 => true,
+                _ => return Err(malformed("bad grant flag")),
+            };
+            Statement::Curator { key, granted }
+        }
+        5 => {
+            let count = read_u16(reader)?;
+            if count > MAX_TAG_LIST {
+                return Err(malformed("too many tags in the list"));
+            }
+            let mut tags: Vec<TagDef> = Vec::with_capacity(count);
+            for _ in 0..count {
+                let code = read_short_text(reader, MAX_TAG_BYTES)?;
+                let title = read_short_text(reader, MAX_TAG_TITLE_BYTES)?;
+                if !is_tag_code(&code) || tags.iter().any(|tag| tag.code == code) || title.trim().is_empty() {
+                    return Err(malformed("a listed tag is not a code, is given twice or has no title"));
+                }
+                tags.push(TagDef { code, title });
+            }
+            Statement::TagList { tags }
+        }
+        _ => return Err(malformed("unknown statement")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::EntryHeader;
+    use crate::keys::SecretKey;
+
+    const NETWORK: NetworkId = NetworkId([7; 32]);
+
+    fn sign(secret: &SecretKey, timestamp_ms: u64, signed: &Signed) -> Entry {
+        let header = EntryHeader {
+            network: NETWORK,
+            creator: secret.public(),
+            nonce: [timestamp_ms as u8; 16],
+            author: secret.public(),
+            timestamp_ms,
+            kind: EntryKind::Statement,
+        };
+        Entry::sign(header, signed.encode(), secret).unwrap()
+    }
+
+    fn plain(statement: Statement) -> Signed {
+        Signed { delegation: None, statement }
+    }
+
+    fn every_kind() -> Vec<Statement> {
+        let key = SecretKey::from_seed([9; 32]).public();
+        vec![
+            Statement::Receipt { entries: vec![EntryId([1; 32]), EntryId([2; 32])] },
+            Statement::Curate {
+                document: DocumentId([3; 32]),
+                status: Some(Status::InReview),
+                tags: Some(vec!["payments".into(), "id-systems".into()]),
+                note: Some(vec![5; 80]),
+            },
+            Statement::Curate { document: DocumentId([3; 32]), status: None, tags: Some(vec![]), note: None },
+            Statement::Moderate {
+                subject: Subject::Author(key),
+                action: Action::Block,
+                reason: Reason::Spam,
+                text: "روابط إعلانية".into(),
+            },
+            Statement::Moderate {
+                subject: Subject::Document(DocumentId([4; 32])),
+                action: Action::Purge,
+                reason: Reason::Unlawful,
+                text: String::new(),
+            },
+            Statement::Curator { key, granted: false },
+            Statement::TagList { tags: vec![TagDef { code: "payments".into(), title: "Payments".into() }] },
+        ]
+    }
+
+    #[test]
+    fn every_statement_round_trips_and_every_cut_is_refused() {
+        for statement in every_kind() {
+            let encoded = plain(statement.clone()).encode();
+            assert_eq!(Signed::decode(&encoded).unwrap().statement, statement);
+            for end in 0..encoded.len() {
+                assert!(Signed::decode(&encoded[..end]).is_err(), "{statement:?} cut at {end}");
+            }
+            let mut longer = encoded.clone();
+            longer.push(0);
+            assert!(Signed::decode(&longer).is_err());
+        }
+    }
+
+    #[test]
+    fn bounds_are_held() {
+        let too_many = Statement::Receipt { entries: vec![EntryId([1; 32]); MAX_RECEIPT_ENTRIES + 1] };
+        assert!(Signed::decode(&plain(too_many).encode()).is_err());
+        let bad_tag = Statement::Curate {
+            document: DocumentId([3; 32]),
+            status: None,
+            tags: Some(vec!["Has Space".into()]),
+            note: None,
+        };
+        assert!(Signed::decode(&plain(bad_tag).encode()).is_err());
+        let twice = Statement::Curate {
+            document: DocumentId([3; 32]),
+            status: None,
+            tags: Some(vec!["a".into(), "a".into()]),
+            note: None,
+        };
+        assert!(Signed::decode(&plain(twice).encode()).is_err());
+        let block_a_document = Statement::Moderate {
+            subject: Subject::Document(DocumentId([1; 32])),
+            action: Action::Block,
+            reason: Reason::Spam,
+            text: String::new(),
+        };
+        assert!(Signed::decode(&plain(block_a_document).encode()).is_err());
+    }
+
+    #[test]
+    fn the_secretariat_says_anything_and_a_curator_only_with_its_grant() {
+        let secretariat = SecretKey::from_seed([1; 32]);
+        let curator = SecretKey::from_seed([2; 32]);
+        let stranger = SecretKey::from_seed([3; 32]);
+        let curate = Statement::Curate {
+            document: DocumentId([3; 32]),
+            status: Some(Status::Published),
+            tags: None,
+            note: None,
+        };
+        let by_secretariat = sign(&secretariat, 10, &plain(curate.clone()));
+        let check = |entry: &Entry| entry.statement().unwrap().authority(entry, &secretariat.public(), &NETWORK);
+        assert_eq!(check(&by_secretariat), Ok(Authority::Secretariat));
+
+        let grant = sign(&secretariat, 20, &plain(Statement::Curator { key: curator.public(), granted: true }));
+        let delegated = Signed { delegation: Some(grant.encoded().to_vec()), statement: curate.clone() };
+        assert_eq!(check(&sign(&curator, 30, &delegated)), Ok(Authority::Curator { granted_ms: 20 }));
+        // Dated before its grant, carried by another key, or without one: refused.
+        assert!(check(&sign(&curator, 19, &delegated)).is_err());
+        assert!(check(&sign(&stranger, 30, &delegated)).is_err());
+        assert!(check(&sign(&curator, 30, &plain(curate))).is_err());
+        // A curator may not acknowledge or grant.
+        for statement in [
+            Statement::Receipt { entries: vec![EntryId([1; 32])] },
+            Statement::Curator { key: stranger.public(), granted: true },
+        ] {
+            let signed = Signed { delegation: Some(grant.encoded().to_vec()), statement };
+            assert!(matches!(check(&sign(&curator, 30, &signed)), Err(StatementError::NotAuthorised(_))));
+        }
+        // A revocation carried as a grant proves nothing.
+        let revoked = sign(&secretariat, 20, &plain(Statement::Curator { key: curator.public(), granted: false }));
+        let with_revocation =
+            Signed { delegation: Some(revoked.encoded().to_vec()), statement: Statement::TagList { tags: vec![] } };
+        assert!(check(&sign(&curator, 30, &with_revocation)).is_err());
+    }
+}
