@@ -25,13 +25,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use convene_node::api::{
-    AttachRequest, Attached, BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, StoredFile, WantRequest,
+    AttachRequest, Attached, BundleRequest, DeskDone, DeskSummary, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown,
+    StoredFile, WantRequest,
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::error::NodeError;
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
-use convene_node::{DataDir, Node, SubmitReport, VerifyReport};
+use convene_node::{DataDir, DeskRequest, ListRow, Node, SubmitReport, VerifyReport};
 use convene_protocol::attachment::{Attachment, Limits};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -357,7 +358,8 @@ impl Access {
                 let id = node.resolve(id)?;
                 let view = node.show(&id)?;
                 let contact = if reveal { node.reveal(&id)? } else { None };
-                Ok(Shown { view, contact })
+                let notes = if reveal { node.notes(&id)? } else { Vec::new() };
+                Ok(Shown { view, contact, notes })
             }
             Self::Remote(remote) => {
                 let query = vec![("reveal".to_owned(), reveal.to_string())];
@@ -507,6 +509,49 @@ impl Access {
                     answer => answer,
                 }
             }
+        }
+    }
+
+    /// Signs the desk's statements `request` asks for: by the identity
+    /// `signer` names (a curator), else by the secretariat's key.
+    pub fn desk(&self, data_dir: &DataDir, signer: Option<&str>, request: &DeskRequest) -> Result<DeskDone, Failure> {
+        match self {
+            Self::Local(node) => {
+                let secret = match signer {
+                    Some(name) => Some(data_dir.identity(Some(name))?.1),
+                    None => None,
+                };
+                Ok(DeskDone { statements: node.desk(secret.as_ref(), request)? })
+            }
+            Self::Remote(remote) => {
+                let body = serde_json::to_value(request).expect("a desk request serialises");
+                match remote.post("/desk", &signer_query(signer), &body) {
+                    Err(failure) if failure.how_undelivered() == Some(Undelivered::NotSent) => {
+                        remote.reconnect()?.desk(data_dir, signer, request)
+                    }
+                    answer => answer,
+                }
+            }
+        }
+    }
+
+    /// The desk's tags and curators.
+    pub fn desk_summary(&self) -> Result<DeskSummary, Failure> {
+        match self {
+            Self::Local(node) => Ok(DeskSummary {
+                secretariat: node.is_secretariat(),
+                tags: node.tag_list()?,
+                curators: node.curators()?,
+            }),
+            Self::Remote(remote) => remote.read(remote.get("/desk", &[]), Self::desk_summary),
+        }
+    }
+
+    /// The submissions the secretariat has not acknowledged yet.
+    pub fn not_received(&self) -> Result<Vec<ListRow>, Failure> {
+        match self {
+            Self::Local(node) => Ok(node.not_received()?),
+            Self::Remote(remote) => remote.read(remote.get("/desk/not-received", &[]), Self::not_received),
         }
     }
 

@@ -67,6 +67,18 @@ enum Command {
     Attach(commands::attach::AttachArgs),
     /// Withdraw one of your submissions: its content is purged.
     Withdraw(commands::withdraw::WithdrawArgs),
+    /// Curate submissions for the secretariat: status, tags, sealed notes.
+    Curate(commands::desk::CurateArgs),
+    /// Hide a submission, or every submission of an author, on every node (the secretariat).
+    Hide(commands::desk::HideArgs),
+    /// Show again what `hide` hid.
+    Unhide(commands::desk::UnhideArgs),
+    /// Grant, revoke and list curators (the secretariat's node).
+    #[command(subcommand)]
+    Curator(commands::desk::CuratorCommand),
+    /// The secretariat's tags: list, add, remove.
+    #[command(subcommand)]
+    Tags(commands::desk::TagsCommand),
     /// Re-check the signature and id of every stored entry.
     Verify(commands::verify::VerifyArgs),
     /// Carry entries on a USB stick: what a node lacks, written to a file and imported there.
@@ -125,6 +137,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Show(args) => commands::list::show(&context, args),
         Command::Attach(args) => commands::attach::run(&context, args),
         Command::Withdraw(args) => commands::withdraw::run(&context, args),
+        Command::Curate(args) => commands::desk::curate(&context, args),
+        Command::Hide(args) => commands::desk::hide(&context, args),
+        Command::Unhide(args) => commands::desk::unhide(&context, args),
+        Command::Curator(command) => commands::desk::curator(&context, command),
+        Command::Tags(command) => commands::desk::tags(&context, command),
         Command::Verify(args) => commands::verify::run(&context, args),
         Command::Bundle(command) => commands::bundle::run(&context, command),
         Command::Export(args) => commands::export::run(&context, args),

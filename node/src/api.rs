@@ -30,6 +30,27 @@ pub struct Shown {
     /// The opened contact details (secretariat only, on request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// The secretariat's notes on it, opened (secretariat only, on request).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::Note>,
+}
+
+/// `GET /desk`: what the desk keeps for the whole network.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeskSummary {
+    /// Whether this node holds the secretariat's keys.
+    pub secretariat: bool,
+    /// The tags curation may use.
+    pub tags: Vec<convene_protocol::statement::TagDef>,
+    /// The curators the secretariat granted and has not revoked.
+    pub curators: Vec<convene_protocol::keys::PublicKey>,
+}
+
+/// `POST /desk`: the statements signed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeskDone {
+    /// Their entry ids.
+    pub statements: Vec<convene_protocol::entry::EntryId>,
 }
 
 /// `POST /bundle/want`: where the running node writes its want file.

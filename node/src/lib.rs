@@ -28,7 +28,7 @@ mod node;
 
 pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
-pub use node::desk::{DeskRequest, DeskView, Note};
+pub use node::desk::{DeskRequest, DeskView, Note, acknowledge_as_stored};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
     VerifiedBatch, VerifyReport, now_ms,

@@ -300,3 +300,67 @@ sync-peers_online =
     }
 withdraw-explain = السحب يوقّع رسالة تطلب من كل عقدة حذف محتوى هذه المساهمة. ستُحذف من هذه العقدة ومن كل عقدة تتلقى الرسالة، ولا يمكن التراجع عن ذلك.
 withdraw-reason = السبب (اختياري، علني)
+
+# desk
+nav-inbox = صندوق الوارد
+page-inbox = صندوق وارد الأمانة
+desk-title = الأمانة
+desk-received = استلمته الأمانة
+desk-not_received = ليس بعد: سيصل إلى الأمانة مع المزامنة التالية نحوها
+desk-changes_waiting = { $n ->
+    [zero] (لا تعديلات لاحقة بانتظار الاستلام)
+    [one] (تعديل لاحق واحد لم يُستلم بعد)
+    [two] (تعديلان لاحقان لم يُستلما بعد)
+    [few] ({ $n } تعديلات لاحقة لم تُستلم بعد)
+    [many] ({ $n } تعديلًا لاحقًا لم يُستلم بعد)
+   *[other] ({ $n } تعديل لاحق لم يُستلم بعد)
+}
+desk-status = الحالة
+desk-tags = الوسوم
+desk-notes = ملاحظات (للأمانة فقط)
+desk-note = إضافة ملاحظة
+desk-note_hint = مختومة للأمانة: تنقلها المراكز دون أن تقرأها.
+desk-save = حفظ
+desk-unchanged = (دون تغيير)
+desk-add_tag = إضافة وسم
+desk-no_tags = لا وسوم بعد: أضفها بالأمر `convene tags add`.
+desk-status-received = مستلَم
+desk-status-in_review = قيد المراجعة
+desk-status-incorporated = مُدمَج
+desk-status-published = منشور
+desk-status-declined = مرفوض
+desk-reason = السبب
+desk-why = بكلمات سيقرؤها صاحبها
+desk-reason-spam = رسائل مزعجة
+desk-reason-abuse = إساءة
+desk-reason-unlawful = محتوى غير قانوني
+desk-reason-other = سبب آخر
+desk-hide = إخفاء على كل العُقد
+desk-unhide = إظهار من جديد على كل العُقد
+desk-hidden_title = أخفته الأمانة
+desk-hidden = أخفت الأمانة هذه المساهمة ({ $reason }).
+desk-hidden_you = أخفته الأمانة على كل العُقد ({ $reason }):
+desk-show = عرض
+desk-all = الكل
+desk-new = جديدة (لم تُراجَع بعد)
+desk-open = فتح
+desk-pick = اختيار
+desk-bulk = تغيير المساهمات المختارة
+desk-apply = تطبيق
+desk-inbox_empty = لا شيء هنا.
+desk-inbox_count = { $n ->
+    [zero] لا مساهمات
+    [one] مساهمة واحدة، الأحدث أولًا
+    [two] مساهمتان، الأحدث أولًا
+    [few] { $n } مساهمات، الأحدث أولًا
+    [many] { $n } مساهمة، الأحدث أولًا
+   *[other] { $n } مساهمة، الأحدث أولًا
+}
+desk-done = { $n ->
+    [zero] لم تتغير أي مساهمة.
+    [one] تغيّرت مساهمة واحدة؛ يصل التغيير إلى كل عقدة.
+    [two] تغيّرت مساهمتان؛ يصل التغيير إلى كل عقدة.
+    [few] تغيّرت { $n } مساهمات؛ يصل التغيير إلى كل عقدة.
+    [many] تغيّرت { $n } مساهمة؛ يصل التغيير إلى كل عقدة.
+   *[other] تغيّرت { $n } مساهمة؛ يصل التغيير إلى كل عقدة.
+}

@@ -279,3 +279,55 @@ sync-peers_online =
     }
 withdraw-explain = Withdrawing signs a message that tells every node to delete this submission's content. It will be purged from this node and from every node that receives the message, and it cannot be undone.
 withdraw-reason = Reason (optional, public)
+
+# desk
+nav-inbox = Inbox
+page-inbox = The secretariat's inbox
+desk-title = The secretariat
+desk-received = Received by the secretariat
+desk-not_received = Not yet: it reaches the secretariat with the next sync toward it
+desk-changes_waiting = { $n ->
+    [one] ({ $n } later change not received yet)
+   *[other] ({ $n } later changes not received yet)
+}
+desk-status = Status
+desk-tags = Tags
+desk-notes = Notes (the secretariat only)
+desk-note = Add a note
+desk-note_hint = Sealed to the secretariat: hubs carry it unread.
+desk-save = Save
+desk-unchanged = (unchanged)
+desk-add_tag = Add a tag
+desk-no_tags = No tags yet: add them with `convene tags add`.
+desk-status-received = received
+desk-status-in_review = in review
+desk-status-incorporated = incorporated
+desk-status-published = published
+desk-status-declined = declined
+desk-reason = Reason
+desk-why = In words its author will read
+desk-reason-spam = spam
+desk-reason-abuse = abuse
+desk-reason-unlawful = unlawful content
+desk-reason-other = another reason
+desk-hide = Hide on every node
+desk-unhide = Show again on every node
+desk-hidden_title = Hidden by the secretariat
+desk-hidden = The secretariat hid this submission ({ $reason }).
+desk-hidden_you = Hidden by the secretariat on every node ({ $reason }):
+desk-show = Show
+desk-all = all
+desk-new = new (not curated yet)
+desk-open = open
+desk-pick = Pick
+desk-bulk = Change the picked submissions
+desk-apply = Apply
+desk-inbox_empty = Nothing here.
+desk-inbox_count = { $n ->
+    [one] { $n } submission, newest first
+   *[other] { $n } submissions, newest first
+}
+desk-done = { $n ->
+    [one] { $n } submission changed; the change travels to every node.
+   *[other] { $n } submissions changed; the change travels to every node.
+}

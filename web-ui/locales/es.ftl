@@ -279,3 +279,55 @@ sync-peers_online =
     }
 withdraw-explain = Retirar firma un mensaje que pide a cada nodo borrar el contenido de este envío. Se purgará de este nodo y de todos los que reciban el mensaje, y no se puede deshacer.
 withdraw-reason = Motivo (opcional, público)
+
+# desk
+nav-inbox = Bandeja de entrada
+page-inbox = La bandeja de entrada de la secretaría
+desk-title = La secretaría
+desk-received = Recibido por la secretaría
+desk-not_received = Todavía no: llegará a la secretaría con la próxima sincronización hacia ella
+desk-changes_waiting = { $n ->
+    [one] ({ $n } cambio posterior aún no recibido)
+   *[other] ({ $n } cambios posteriores aún no recibidos)
+}
+desk-status = Estado
+desk-tags = Etiquetas
+desk-notes = Notas (solo la secretaría)
+desk-note = Añadir una nota
+desk-note_hint = Sellada para la secretaría: los hubs la transmiten sin poder leerla.
+desk-save = Guardar
+desk-unchanged = (sin cambios)
+desk-add_tag = Añadir una etiqueta
+desk-no_tags = Aún no hay etiquetas: añádalas con `convene tags add`.
+desk-status-received = recibido
+desk-status-in_review = en revisión
+desk-status-incorporated = incorporado
+desk-status-published = publicado
+desk-status-declined = descartado
+desk-reason = Motivo
+desk-why = En palabras que su autor leerá
+desk-reason-spam = spam
+desk-reason-abuse = abuso
+desk-reason-unlawful = contenido ilícito
+desk-reason-other = otro motivo
+desk-hide = Ocultar en todos los nodos
+desk-unhide = Mostrar de nuevo en todos los nodos
+desk-hidden_title = Ocultado por la secretaría
+desk-hidden = La secretaría ocultó esta contribución ({ $reason }).
+desk-hidden_you = Ocultado por la secretaría en todos los nodos ({ $reason }):
+desk-show = Mostrar
+desk-all = todas
+desk-new = nuevas (aún sin revisar)
+desk-open = abrir
+desk-pick = Elegir
+desk-bulk = Cambiar las contribuciones elegidas
+desk-apply = Aplicar
+desk-inbox_empty = Nada aquí.
+desk-inbox_count = { $n ->
+    [one] { $n } contribución, la más reciente primero
+   *[other] { $n } contribuciones, las más recientes primero
+}
+desk-done = { $n ->
+    [one] { $n } contribución cambiada; el cambio llega a cada nodo.
+   *[other] { $n } contribuciones cambiadas; el cambio llega a cada nodo.
+}

@@ -279,3 +279,55 @@ sync-peers_online =
     }
 withdraw-explain = Retirer signe un message demandant à chaque nœud d'effacer le contenu de cette soumission. Elle sera purgée de ce nœud et de tous ceux qui recevront le message, et c'est irréversible.
 withdraw-reason = Raison (facultative, publique)
+
+# desk
+nav-inbox = Boîte de réception
+page-inbox = La boîte de réception du secrétariat
+desk-title = Le secrétariat
+desk-received = Reçu par le secrétariat
+desk-not_received = Pas encore : il parviendra au secrétariat à la prochaine synchronisation vers lui
+desk-changes_waiting = { $n ->
+    [one] ({ $n } modification ultérieure pas encore reçue)
+   *[other] ({ $n } modifications ultérieures pas encore reçues)
+}
+desk-status = Statut
+desk-tags = Étiquettes
+desk-notes = Notes (secrétariat uniquement)
+desk-note = Ajouter une note
+desk-note_hint = Scellée pour le secrétariat : les hubs la transmettent sans pouvoir la lire.
+desk-save = Enregistrer
+desk-unchanged = (inchangé)
+desk-add_tag = Ajouter une étiquette
+desk-no_tags = Aucune étiquette pour l’instant : ajoutez-en avec `convene tags add`.
+desk-status-received = reçu
+desk-status-in_review = en examen
+desk-status-incorporated = intégré
+desk-status-published = publié
+desk-status-declined = décliné
+desk-reason = Motif
+desk-why = En mots que son auteur lira
+desk-reason-spam = spam
+desk-reason-abuse = abus
+desk-reason-unlawful = contenu illicite
+desk-reason-other = autre motif
+desk-hide = Masquer sur tous les nœuds
+desk-unhide = Afficher à nouveau sur tous les nœuds
+desk-hidden_title = Masqué par le secrétariat
+desk-hidden = Le secrétariat a masqué cette contribution ({ $reason }).
+desk-hidden_you = Masqué par le secrétariat sur tous les nœuds ({ $reason }) :
+desk-show = Afficher
+desk-all = toutes
+desk-new = nouvelles (pas encore examinées)
+desk-open = ouvrir
+desk-pick = Choisir
+desk-bulk = Modifier les contributions choisies
+desk-apply = Appliquer
+desk-inbox_empty = Rien ici.
+desk-inbox_count = { $n ->
+    [one] { $n } contribution, la plus récente d’abord
+   *[other] { $n } contributions, les plus récentes d’abord
+}
+desk-done = { $n ->
+    [one] { $n } contribution modifiée ; la modification parvient à chaque nœud.
+   *[other] { $n } contributions modifiées ; la modification parvient à chaque nœud.
+}

@@ -18,12 +18,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use convene_node::api::{
-    AttachRequest, Attached, BundleRequest, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown, StoredFile, WantRequest,
+    AttachRequest, Attached, BundleRequest, DeskDone, DeskSummary, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown,
+    StoredFile, WantRequest,
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
-use convene_node::{Node, NodeError, SubmitReport, VerifyReport};
+use convene_node::{DeskRequest, ListRow, Node, NodeError, SubmitReport, VerifyReport};
 use convene_protocol::attachment::{BlobHash, Limits};
 use convene_protocol::schema;
 use serde::Deserialize;
@@ -56,6 +57,8 @@ pub(crate) fn router(limits: &Limits) -> Router<WebState> {
         .route("/blobs", post(upload).layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes(limits))))
         .route("/peers", get(peers).post(add_peer).delete(remove_peer))
         .route("/verify", post(verify))
+        .route("/desk", get(desk).post(desk_act))
+        .route("/desk/not-received", get(not_received))
         .route("/bundle/want", post(bundle_want))
         .route("/bundle/export", post(bundle_export))
         .route("/bundle/import", post(bundle_import))
@@ -224,10 +227,43 @@ async fn show(
         let id = node.resolve(&id)?;
         let view = node.show(&id)?;
         let contact = if query.reveal { node.reveal(&id)? } else { None };
-        Ok(Shown { view, contact })
+        let notes = if query.reveal { node.notes(&id)? } else { Vec::new() };
+        Ok(Shown { view, contact, notes })
     })
     .await?;
     Ok(Json(shown))
+}
+
+async fn desk(State(state): State<WebState>) -> Result<Json<DeskSummary>, ApiError> {
+    let summary = blocking(&state.node, |node| {
+        Ok(DeskSummary { secretariat: node.is_secretariat(), tags: node.tag_list()?, curators: node.curators()? })
+    })
+    .await?;
+    Ok(Json(summary))
+}
+
+/// Signs statements of the desk: by the identity `as` names (a curator),
+/// else by the secretariat's key.
+async fn desk_act(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Params(signer): Params<Signer>,
+    Body(request): Body<DeskRequest>,
+) -> Result<Json<DeskDone>, ApiError> {
+    authorize(&state, &headers)?;
+    let statements = blocking(&state.node, move |node| {
+        let secret = match signer.identity.as_deref() {
+            Some(name) => Some(node.data_dir().identity(Some(name))?.1),
+            None => None,
+        };
+        node.desk(secret.as_ref(), &request)
+    })
+    .await?;
+    Ok(Json(DeskDone { statements }))
+}
+
+async fn not_received(State(state): State<WebState>) -> Result<Json<Vec<ListRow>>, ApiError> {
+    Ok(Json(blocking(&state.node, |node| node.not_received()).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]

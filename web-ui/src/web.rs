@@ -70,6 +70,8 @@ pub struct Ctx {
     pub sync: Option<SyncStatus>,
     /// What the network lets a submission attach, for the forms.
     pub limits: Limits,
+    /// Whether this is the secretariat's node (its inbox is in the menu).
+    pub secretariat: bool,
     csrf_key: [u8; 32],
 }
 
@@ -98,6 +100,7 @@ impl FromRequestParts<WebState> for Ctx {
             path,
             sync,
             limits: state.node.limits(),
+            secretariat: state.node.is_secretariat(),
             csrf_key: csrf_key(state),
         })
     }
@@ -117,6 +120,7 @@ impl Ctx {
             path: "/".into(),
             sync: None,
             limits: Limits::DEFAULT,
+            secretariat: false,
             csrf_key: [0; 32],
         }
     }
@@ -228,6 +232,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href="/drafts" { (ctx.t("nav.drafts")) }
                         a href="/identities" { (ctx.t("nav.identities")) }
                         a href="/network" { (ctx.t("nav.network")) }
+                        @if ctx.secretariat { a href="/inbox" { (ctx.t("nav.inbox")) } }
                     }
                     nav.langs aria-label=(ctx.t("nav.language")) {
                         @for other in Lang::ALL {

@@ -170,6 +170,25 @@ async fn every_documented_endpoint_answers_as_documented() {
         case(M::POST, "/verify", "/verify", None, true, 200),
         case(M::POST, "/verify", "/verify", None, false, 401),
         case(M::GET, "/openapi.json", "/openapi.json", None, false, 200),
+        case(M::GET, "/desk", "/desk", None, false, 200),
+        case(M::GET, "/desk/not-received", "/desk/not-received", None, false, 200),
+        case(
+            M::POST,
+            "/desk",
+            "/desk",
+            Some(json!({"do": "curate", "ids": [stored], "status": "in_review"})),
+            true,
+            403,
+        ),
+        case(M::POST, "/desk", "/desk", Some(json!({"do": "curate", "ids": [stored]})), true, 400),
+        case(
+            M::POST,
+            "/desk",
+            "/desk",
+            Some(json!({"do": "curate", "ids": [stored], "status": "published"})),
+            false,
+            401,
+        ),
     ];
     // Cases that need the secretariat's node, a peer address parse, or a
     // non-JSON body.
@@ -246,6 +265,18 @@ async fn every_documented_endpoint_answers_as_documented() {
     covered.insert(("/submissions".into(), "post".into(), 415));
     let answer = client.request(Method::POST, "/api/v1/import?as=ama", Some("application/json"), "[".into()).await;
     check(&doc, "/import", &Method::POST, 400, &answer, "broken JSON");
+    // The secretariat's desk: a curation signed by its key; an unknown submission.
+    for (body, expect) in [
+        (json!({"do": "curate", "ids": [on_secretariat], "status": "in_review"}), 200),
+        (json!({"do": "curate", "ids": [missing], "status": "in_review"}), 404),
+    ] {
+        let answer = client.request(Method::POST, "/api/v1/desk", Some("application/json"), body.to_string()).await;
+        check(&doc, "/desk", &Method::POST, expect, &answer, "a curation");
+        covered.insert(("/desk".into(), "post".into(), expect));
+    }
+    let shown: Value =
+        serde_json::from_str(&client.get(&format!("/api/v1/submissions/{on_secretariat}")).await.body).unwrap();
+    assert_eq!(shown["desk"]["status"], "in_review", "{shown}");
 
     // The peer endpoints of a node that runs sync.
     let mut synced = common::app(false, false);
@@ -305,6 +336,7 @@ async fn every_documented_endpoint_answers_as_documented() {
         (Method::POST, "/bundle/want", "/bundle/want".to_owned(), "{\"file\": 7}"),
         (Method::POST, "/bundle/export", "/bundle/export".to_owned(), "{\"since_ms\": 1}"),
         (Method::POST, "/bundle/import", "/bundle/import".to_owned(), "{\"files\": \"x\"}"),
+        (Method::POST, "/desk", "/desk".to_owned(), "{\"do\": 7}"),
     ];
     for (method, template, uri, wrong_shape) in body_operations {
         let mut client = synced.client();
@@ -498,6 +530,9 @@ async fn every_api_route_is_documented() {
         ("/bundle/export", "post"),
         ("/bundle/import", "post"),
         ("/openapi.json", "get"),
+        ("/desk", "get"),
+        ("/desk", "post"),
+        ("/desk/not-received", "get"),
     ];
     let mut documented = 0;
     for (path, operations) in doc["paths"].as_object().unwrap() {

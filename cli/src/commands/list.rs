@@ -2,7 +2,7 @@
 
 use clap::Args;
 use convene_node::api::Shown;
-use convene_node::query::Filter;
+use convene_node::query::{Filter, Page};
 use convene_protocol::attachment::Attachment;
 use convene_protocol::keys::PublicKey;
 use convene_protocol::kinds::SubmissionKind;
@@ -51,7 +51,11 @@ pub struct ListArgs {
     /// Skip this many first.
     #[arg(long, default_value_t = 0)]
     offset: usize,
-    /// Print JSON: `{"total": N, "rows": [...]}`.
+    /// Only those the secretariat has not acknowledged yet (the other filters do not apply).
+    #[arg(long)]
+    not_received: bool,
+    /// Print JSON: `{"total": N, "rows": [...]}`; each row's `desk` says
+    /// when the secretariat received it, its status and tags.
     #[arg(long)]
     json: bool,
 }
@@ -90,7 +94,12 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
         text: args.search,
     };
     let limit = if args.limit == 0 { usize::MAX } else { args.limit };
-    let page = context.access()?.list(&filter, args.offset, limit)?;
+    let page = if args.not_received {
+        let rows = context.access()?.not_received()?;
+        Page { total: rows.len(), rows: rows.into_iter().skip(args.offset).take(limit).collect() }
+    } else {
+        context.access()?.list(&filter, args.offset, limit)?
+    };
     if args.json {
         return print_json(&page);
     }
@@ -120,9 +129,9 @@ pub fn list(context: &Context, args: ListArgs) -> Result<(), Failure> {
 
 /// Runs `convene show`.
 pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
-    let Shown { view, contact } = context.access()?.show(&args.id, args.reveal)?;
+    let Shown { view, contact, notes } = context.access()?.show(&args.id, args.reveal)?;
     if args.json {
-        return print_json(&Shown { view, contact });
+        return print_json(&Shown { view, contact, notes });
     }
     let row = &view.row;
     let identities = context.data_dir.identities().unwrap_or_default();
@@ -141,6 +150,31 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         println!("  updated:   {}", format_ms(row.updated_ms));
     }
     println!("  signature: {}", if view.signatures_verified { "verified ✓" } else { "FAILED" });
+    let desk = &view.desk;
+    match desk.received_ms {
+        Some(at) => println!("  secretariat: received {}", format_ms(at)),
+        None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
+    }
+    if desk.received_ms.is_some() && desk.unacknowledged > 0 {
+        println!("               {} later change(s) not received yet", desk.unacknowledged);
+    }
+    if let Some(status) = desk.status {
+        println!("  status:    {}", status.as_str());
+    }
+    if !desk.tags.is_empty() {
+        println!("  tags:      {}", desk.tags.iter().map(|tag| shown(tag)).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(moderation) = &desk.moderation {
+        let text = if moderation.text.is_empty() { String::new() } else { format!(": {}", shown(&moderation.text)) };
+        println!(
+            "  HIDDEN by the secretariat on {} ({}){text}",
+            format_ms(moderation.at_ms),
+            moderation.reason.as_str()
+        );
+    }
+    for note in &notes {
+        println!("  note {}: {}", format_ms(note.at_ms), shown(&note.text));
+    }
     if let Some(contact) = contact {
         println!("  contact:   {} <{}>", shown(&contact.name), shown(&contact.email));
     } else {

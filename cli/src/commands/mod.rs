@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod bundle;
+pub mod desk;
 pub mod export;
 pub mod identity;
 pub mod list;

@@ -195,6 +195,8 @@ async fn serve(
     let local = listener.local_addr()?;
     let socket = bind_socket(&context.data_dir)?;
     let (sync, engine) = sync::start(node.clone(), config).await?;
+    // The secretariat's node acknowledges what it stores; elsewhere this ends at once.
+    let receipts = tokio::spawn(convene_node::acknowledge_as_stored(node.clone()));
     let status = sync.status().await?;
     let token = hex_token();
     let web = https::prepare(&context.data_dir, local, &web_args)?;
@@ -242,6 +244,7 @@ async fn serve(
         eprintln!("a CLI connection still open after {} s is closed", SOCKET_CLIENTS_LIMIT.as_secs());
     }
     on_socket.abort();
+    receipts.abort();
     sync.shutdown().await;
     let _ = engine.await;
     let _ = std::fs::remove_file(&path);

@@ -368,6 +368,38 @@ impl Node {
     }
 }
 
+/// How long the secretariat's node gathers what it stores into one receipt.
+pub const RECEIPT_GATHERING: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// On the secretariat's node: acknowledges what it stores (what is
+/// waiting at start first), gathering a sync's many entries for
+/// [`RECEIPT_GATHERING`] into shared receipts, until the node's entries
+/// stop coming (it is dropped). Elsewhere it returns at once.
+pub async fn acknowledge_as_stored(node: Node) {
+    if !node.is_secretariat() {
+        return;
+    }
+    let mut stored = node.subscribe();
+    loop {
+        let work = node.clone();
+        match tokio::task::spawn_blocking(move || work.acknowledge()).await {
+            Ok(Ok(_)) => {}
+            // Tried again with the next entry stored (a full disk, say).
+            Ok(Err(error)) => tracing::warn!("cannot sign receipts now: {error}"),
+            Err(error) => tracing::warn!("signing receipts failed: {error}"),
+        }
+        if let Err(tokio::sync::broadcast::error::RecvError::Closed) = stored.recv().await {
+            return;
+        }
+        tokio::time::sleep(RECEIPT_GATHERING).await;
+        while !matches!(
+            stored.try_recv(),
+            Err(tokio::sync::broadcast::error::TryRecvError::Empty
+                | tokio::sync::broadcast::error::TryRecvError::Closed)
+        ) {}
+    }
+}
+
 /// An author's moderation, as it shows on each of their submissions.
 fn author_moderation(state: DeskState) -> Option<Moderation> {
     state.moderation.filter(|_| state.author)

@@ -207,7 +207,10 @@ fn a_purge_erases_for_good_and_a_block_refuses_the_author_from_then_on() {
     let purge = state(&secretariat(), 10, None, moderate(Subject::Document(report.document()), Action::Purge));
     ingest(&store, &[purge]);
     assert!(store.entry(&report.id()).unwrap().is_none());
-    assert!(matches!(ingest(&store, &[report.clone()])[..], [IngestOutcome::Rejected(IngestError::Purged(_))]));
+    assert!(matches!(
+        ingest(&store, std::slice::from_ref(&report))[..],
+        [IngestOutcome::Rejected(IngestError::Purged(_))]
+    ));
     let unhide = state(&secretariat(), 20, None, moderate(Subject::Document(report.document()), Action::Unhide));
     ingest(&store, &[unhide]);
     assert!(store.desk_state(&report.document().0).unwrap().moderation.is_some(), "a purge is not undone");

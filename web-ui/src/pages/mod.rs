@@ -2,6 +2,7 @@
 //! (which escapes every value), all usable without JavaScript.
 
 pub mod browse;
+pub mod desk;
 pub mod form;
 pub mod identities;
 pub mod login;
@@ -28,6 +29,9 @@ pub(crate) fn router(limits: &Limits) -> Router<WebState> {
         .route("/s/{id}", get(submission::page))
         .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post).layer(form_limit(limits)))
         .route("/s/{id}/withdraw", get(submission::withdraw_confirm).post(submission::withdraw))
+        .route("/s/{id}/curate", post(desk::curate))
+        .route("/s/{id}/moderate", post(desk::moderate))
+        .route("/inbox", get(desk::inbox).post(desk::inbox_post))
         .route("/new", get(write::choose))
         .route("/new/{kind}", get(write::new_form).post(write::new_post).layer(form_limit(limits)))
         .route("/blobs/{hash}", get(submission::blob))

@@ -135,24 +135,32 @@ pub(crate) async fn page(
     let shown = blocking(ctx.lang, &state, move |node| {
         let id = node.resolve(&id)?;
         let view = match node.show(&id) {
-            Err(NodeError::Withdrawn(_)) => return Ok(None),
+            Err(NodeError::Withdrawn(_)) => return Ok(Err(None)),
+            Err(NodeError::Hidden { reason, text, .. }) => return Ok(Err(Some((reason, text)))),
             other => other?,
         };
         let contact = if reveal { node.reveal(&id)? } else { None };
-        let secretariat = node.data_dir().secretariat_path().exists();
+        let secretariat = node.is_secretariat();
+        let desk = if secretariat { Some((node.tag_list()?, node.notes(&id)?)) } else { None };
         let here: HashSet<String> = Attachment::all_of(&view.row.fields)
             .iter()
             .flat_map(|attachment| attachment.blobs().collect::<Vec<_>>())
             .filter(|hash| node.blobs().has(hash))
             .map(|hash| hash.to_hex())
             .collect();
-        Ok(Some((view, contact, secretariat, node.data_dir().identities()?, here)))
+        Ok(Ok((view, contact, secretariat, node.data_dir().identities()?, here, desk)))
     })
     .await?;
-    let Some((view, contact, secretariat, identities, here)) = shown else {
-        let body =
-            html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
-        return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
+    let (view, contact, secretariat, identities, here, desk) = match shown {
+        Ok(shown) => shown,
+        Err(None) => {
+            let body = html! { p.warning role="status" { (ctx.t("sub.withdrawn")) } p { a href="/" { (ctx.t("nav.browse")) } } };
+            return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("sub.entry.withdraw"), body));
+        }
+        Err(Some((reason, text))) => {
+            let body = super::desk::hidden_notice(&ctx, reason, &text);
+            return Ok(ctx.page_with_status(StatusCode::GONE, ctx.t("desk.hidden_title"), body));
+        }
     };
     let holders = match &state.sync {
         Some(sync) => sync.holders(view.history.iter().map(|item| item.entry).collect()).await.ok(),
@@ -202,6 +210,7 @@ pub(crate) async fn page(
                 }
             }
         }
+        (super::desk::section(&ctx, &row.id.to_string(), &view.desk, desk.as_ref().map(|(tags, notes)| (tags.as_slice(), notes.as_slice()))))
         h2 { (ctx.t("sub.where")) }
         (held_by(&ctx, secretariat, holders.as_deref()))
         @if let Some(author) = author_here {
@@ -293,6 +302,7 @@ fn entry_kind(ctx: &Ctx, kind: EntryKind) -> &'static str {
         EntryKind::Change => ctx.t("sub.entry.change"),
         EntryKind::Grant => ctx.t("sub.entry.grant"),
         EntryKind::Withdraw => ctx.t("sub.entry.withdraw"),
+        EntryKind::Statement => ctx.t("desk.title"),
     }
 }
 
