@@ -4,10 +4,11 @@
 //! withdrawals, and the photos attached to them.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use convene_node::{DataDir, Node};
 use convene_tests::photos::photo_with_gps;
-use convene_tests::{Network, TestNode, generate_corpus, path_str};
+use convene_tests::{Network, TestNode, generate_corpus, path_str, wait_until};
 use serde_json::{Value, json};
 
 fn hub(network: &Network) -> TestNode {
@@ -46,11 +47,15 @@ fn bundles_carry_reports_edits_and_withdrawals_and_a_want_file_carries_only_the_
     b.run(&["verify"]).ok();
 
     // B runs now: its want file and the next import go through its socket.
+    // B is the secretariat's node: it acknowledges the 30 in one receipt.
     let running_b = b.start(&[]);
+    wait_until("B's receipt", Duration::from_secs(30), || {
+        b.run(&["status", "--json"]).ok().json()["store"]["entries"] == 31
+    });
     let want = b.scratch().join("b.want");
     let wanted = b.run(&["bundle", "want", path_str(&want), "--json"]).ok().json();
-    assert_eq!(wanted["ids"], 30, "{wanted}");
-    assert_eq!(wanted["bytes"], 12 + 1 + 32 + 8 + 8 + 30 * 32 + 8 + 32, "{wanted}");
+    assert_eq!(wanted["ids"], 31, "{wanted}");
+    assert_eq!(wanted["bytes"], 12 + 1 + 32 + 8 + 8 + 31 * 32 + 8 + 32, "{wanted}");
 
     // More at A: five new reports, an edit (the CLI has no edit command:
     // the library signs it) and a withdrawal.
