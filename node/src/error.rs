@@ -158,6 +158,12 @@ pub enum NodeError {
     /// A request that does not say what to do, or says it wrongly.
     #[error("{0}")]
     Usage(String),
+    /// A desk request a rule refuses (a tag not on the list, undoing a purge).
+    #[error("{0}")]
+    DeskRefused(String),
+    /// Text given as a key that is no one's key.
+    #[error("`{0}` is not anyone's did:key (expected did:key:z6Mk…, as `convene identity list` prints it)")]
+    NotAKey(String),
     /// A submission the secretariat hid, seen from a node that is not its author's.
     #[error("submission {id} was hidden by the secretariat ({reason}){}", if text.is_empty() { String::new() } else { format!(": {text}") })]
     Hidden {
@@ -222,7 +228,8 @@ impl NodeError {
             | Self::FileNotHere(_)
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
             Self::NotSecretariat | Self::NoDeskKey | Self::NotCurator(_) => ErrorClass::NotSecretariat,
-            Self::Hidden { .. } => ErrorClass::NotFound,
+            Self::Hidden { .. } | Self::NotAKey(_) => ErrorClass::NotFound,
+            Self::DeskRefused(_) => ErrorClass::Refused,
             Self::NoIdentity
             | Self::WhichIdentity(_)
             | Self::NotInitialised { .. }

@@ -190,6 +190,7 @@ impl FromStr for Reason {
 
 /// A tag the secretariat keeps: its code and its title.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagDef {
     /// The code curation uses (`payments`).
     pub code: String,

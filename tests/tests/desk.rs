@@ -43,7 +43,7 @@ fn a_hubs_submission_is_received_curated_hidden_and_purged_network_wide() {
     assert!(listed["rows"][0]["desk"]["received_ms"].is_u64(), "list --json says it too: {listed}");
 
     // Curation: a tag from the secretariat's list, a status, a sealed note.
-    secretariat.run(&["curate", &id, "--tag", "payments"]).expect_code(2);
+    secretariat.run(&["curate", &id, "--tag", "payments"]).expect_code(5);
     secretariat.run(&["tags", "add", "payments", "--title", "Payments"]).ok();
     secretariat
         .run(&["curate", &id, "--status", "in_review", "--tag", "payments", "--note", "Ask for the slides"])

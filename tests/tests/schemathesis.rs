@@ -11,7 +11,7 @@
 use std::process::Command;
 
 use convene_protocol::attachment::Limits;
-use convene_tests::{Network, TestNode, repo_root};
+use convene_tests::{Network, TestNode, generate_corpus, repo_root};
 use serde_json::Value;
 
 /// The version `.ci/run` installs.
@@ -73,8 +73,12 @@ fn schemathesis_finds_nothing_against_a_running_node() {
     }
 
     let network = Network::create("Demo");
-    let node = TestNode::init(&network, false);
+    // The secretariat's node: its desk answers too.
+    let node = TestNode::init(&network, true);
     node.run(&["identity", "new", "--name", "ama"]).ok();
+    let corpus = generate_corpus(&node.scratch(), 1, 5);
+    let line = std::fs::read_to_string(corpus).unwrap();
+    let stored = node.run_with_stdin(&["submit", "-", "--json"], &line).ok().json()["id"].as_str().unwrap().to_owned();
     let running = node.start(&[]);
     let info: Value =
         serde_json::from_str(&std::fs::read_to_string(node.data_dir().join("node.json")).unwrap()).unwrap();
@@ -89,6 +93,7 @@ fn schemathesis_finds_nothing_against_a_running_node() {
         .args(["--max-examples", MAX_EXAMPLES, "--seed", "1", "--no-color", "--generation-database", "none"])
         .args(["--request-timeout", "30"])
         .env("SCHEMATHESIS_HOOKS", "hooks")
+        .env("CONVENE_SUBMISSION", &stored)
         .env("PYTHONPATH", repo_root().join("tests/schemathesis"))
         .current_dir(node.scratch())
         .output()

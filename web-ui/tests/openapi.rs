@@ -269,6 +269,7 @@ async fn every_documented_endpoint_answers_as_documented() {
     for (body, expect) in [
         (json!({"do": "curate", "ids": [on_secretariat], "status": "in_review"}), 200),
         (json!({"do": "curate", "ids": [missing], "status": "in_review"}), 404),
+        (json!({"do": "curate", "ids": [on_secretariat], "add_tags": ["unlisted"]}), 409),
     ] {
         let answer = client.request(Method::POST, "/api/v1/desk", Some("application/json"), body.to_string()).await;
         check(&doc, "/desk", &Method::POST, expect, &answer, "a curation");

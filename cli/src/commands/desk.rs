@@ -163,7 +163,7 @@ pub fn curator(context: &Context, command: CuratorCommand) -> Result<(), Failure
             return Ok(());
         }
     };
-    done(context, &DeskRequest::Curator { key, granted })?;
+    done(context, &DeskRequest::Curator { key: key.to_did_key(), granted })?;
     println!("{} {key}", if granted { "granted curator:" } else { "revoked curator:" });
     Ok(())
 }

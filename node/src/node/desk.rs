@@ -91,7 +91,7 @@ pub enum DeskRequest {
     /// Grant or revoke a curator (the secretariat's node only).
     Curator {
         /// The curator's `did:key`.
-        key: PublicKey,
+        key: String,
         /// Granted (else revoked).
         granted: bool,
     },
@@ -110,8 +110,12 @@ fn other() -> Reason {
     Reason::Other
 }
 
-/// Longest note, in bytes (it is sealed whole).
-pub const MAX_NOTE_BYTES: usize = seal::MAX_SEALED_PLAINTEXT;
+/// Longest note, in characters (at most 4 KiB, sealed whole).
+pub const MAX_NOTE_CHARS: usize = seal::MAX_SEALED_PLAINTEXT / 4;
+/// Longest moderation text, in characters (its bytes fit the statement's bound).
+pub const MAX_REASON_CHARS: usize = convene_protocol::statement::MAX_REASON_TEXT_BYTES / 4;
+/// Longest tag title, in characters (its bytes fit the statement's bound).
+pub const MAX_TAG_TITLE_CHARS: usize = convene_protocol::statement::MAX_TAG_TITLE_BYTES / 4;
 
 /// What a note is bound to: its document.
 fn note_context(document: &DocumentId) -> Vec<u8> {
@@ -136,16 +140,16 @@ impl Node {
                 if !add_tags.is_empty() {
                     let listed = self.tag_list()?;
                     if let Some(unknown) = add_tags.iter().find(|tag| !listed.iter().any(|def| def.code == **tag)) {
-                        return Err(NodeError::Usage(format!(
+                        return Err(NodeError::DeskRefused(format!(
                             "tag `{unknown}` is not on the secretariat's list; add it first with \
                              `convene tags add {unknown} --title \"…\"`"
                         )));
                     }
                 }
                 if let Some(note) = note
-                    && (note.trim().is_empty() || note.len() > MAX_NOTE_BYTES)
+                    && (note.trim().is_empty() || note.chars().count() > MAX_NOTE_CHARS)
                 {
-                    return Err(NodeError::Usage(format!("a note holds 1 to {MAX_NOTE_BYTES} bytes of text")));
+                    return Err(NodeError::Usage(format!("a note holds 1 to {MAX_NOTE_CHARS} characters")));
                 }
                 let documents = ids.iter().map(|id| self.resolve(id)).collect::<Result<Vec<_>, _>>()?;
                 let mut signed = Vec::with_capacity(documents.len());
@@ -164,7 +168,9 @@ impl Node {
                             }
                         }
                         if tags.len() > MAX_TAGS {
-                            return Err(NodeError::Usage(format!("a submission carries at most {MAX_TAGS} tags")));
+                            return Err(NodeError::DeskRefused(format!(
+                                "a submission carries at most {MAX_TAGS} tags; take some off with --untag"
+                            )));
                         }
                         Some(tags)
                     };
@@ -181,8 +187,10 @@ impl Node {
                 Ok(signed)
             }
             DeskRequest::Moderate { subject, hide, purge, reason, text } => {
-                if text.len() > convene_protocol::statement::MAX_REASON_TEXT_BYTES {
-                    return Err(NodeError::Usage("the reason's text is too long (at most 2,000 bytes)".into()));
+                if text.chars().count() > MAX_REASON_CHARS {
+                    return Err(NodeError::Usage(format!(
+                        "the reason's text is too long (at most {MAX_REASON_CHARS} characters)"
+                    )));
                 }
                 let subject = match subject.trim().parse::<PublicKey>() {
                     Ok(key) => Subject::Author(key),
@@ -190,7 +198,7 @@ impl Node {
                 };
                 let action = match (hide, purge, subject) {
                     (false, true, _) => {
-                        return Err(NodeError::Usage(
+                        return Err(NodeError::DeskRefused(
                             "a purge cannot be undone: there is nothing to show again".into(),
                         ));
                     }
@@ -203,18 +211,19 @@ impl Node {
                 Ok(vec![self.state(signer, statement)?])
             }
             DeskRequest::Curator { key, granted } => {
-                Ok(vec![self.state(signer, Statement::Curator { key: *key, granted: *granted })?])
+                let key = key.trim().parse::<PublicKey>().map_err(|_| NodeError::NotAKey(key.clone()))?;
+                Ok(vec![self.state(signer, Statement::Curator { key, granted: *granted })?])
             }
             DeskRequest::Tags { add, remove } => {
                 let mut tags = self.tag_list()?;
                 tags.retain(|tag| !remove.contains(&tag.code));
                 for new in add {
-                    let code = new.code.trim().to_lowercase();
+                    let code = new.code.clone();
                     let title = new.title.trim().to_owned();
-                    if !is_tag_code(&code) || title.is_empty() || title.len() > 120 {
+                    if !is_tag_code(&code) || title.is_empty() || new.title.chars().count() > MAX_TAG_TITLE_CHARS {
                         return Err(NodeError::Usage(format!(
                             "tag `{}`: a code is lowercase letters, digits, - and _ (at most 40), and needs a \
-                             title of at most 120 bytes",
+                             title of at most {MAX_TAG_TITLE_CHARS} characters",
                             new.code
                         )));
                     }
