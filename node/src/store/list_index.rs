@@ -26,7 +26,7 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 use super::ListRow;
 use super::words::tokens;
 use crate::query::Filter;
-use crate::tally::{Counter, Facets, Tally, code_lists};
+use crate::tally::{Counter, Facets, Tally};
 
 type Key = (Reverse<u64>, DocumentId);
 
@@ -335,6 +335,7 @@ mod tests {
     use convene_protocol::schema::Summary;
 
     use super::*;
+    use crate::tally::code_lists;
 
     fn row(byte: u8, created_ms: u64, title: &str, language: &str, principles: &[&str]) -> ListRow {
         ListRow {
