@@ -29,10 +29,10 @@ const WIDTH: f64 = 360.0;
 /// Room at the bar's end for its count.
 const COUNT_ROOM: f64 = 56.0;
 /// Height of one bar with its label.
-const ROW: usize = 40;
+const ROW: usize = 44;
 /// A label longer than this is cut, with an ellipsis (the table has it
 /// whole).
-const MAX_LABEL_CHARS: usize = 46;
+const MAX_LABEL_CHARS: usize = 42;
 
 fn cut(label: &str) -> String {
     if label.chars().count() <= MAX_LABEL_CHARS {
@@ -52,16 +52,16 @@ pub fn bars(lang: Lang, title: &str, bars: &[Bar]) -> Markup {
     let x = |from_start: f64| if rtl { WIDTH - from_start } else { from_start };
     let at = |value: f64| format!("{value:.1}");
     html! {
-        svg.chart role="img" viewBox={ "0 0 " (WIDTH) " " (height) } direction=(lang.dir()) font-size="13" {
+        svg.chart role="img" viewBox={ "0 0 " (WIDTH) " " (height) } direction=(lang.dir()) font-size="15" {
             title { (title) }
             @for (row, bar) in bars.iter().enumerate() {
                 @let top = row * ROW;
                 @let length = if bar.count == 0 { 0.0 } else { (bar.count as f64 / most * (WIDTH - COUNT_ROOM)).max(1.0) };
-                text x=(at(x(0.0))) y=(top + 14) { (cut(&bar.label)) }
+                text x=(at(x(0.0))) y=(top + 16) { (cut(&bar.label)) }
                 @if bar.count > 0 {
-                    rect.bar.rest[bar.rest] x=(at(if rtl { WIDTH - length } else { 0.0 })) y=(top + 20) width=(at(length)) height="14" {}
+                    rect.bar.rest[bar.rest] x=(at(if rtl { WIDTH - length } else { 0.0 })) y=(top + 22) width=(at(length)) height="14" {}
                 }
-                text.count x=(at(x(length + 4.0))) y=(top + 32) { (number(lang, bar.count)) }
+                text.count x=(at(x(length + 4.0))) y=(top + 34) { (number(lang, bar.count)) }
             }
         }
     }
@@ -79,29 +79,29 @@ mod tests {
     fn bars_are_as_long_as_their_counts_and_mirrored_right_to_left() {
         let chart = bars(Lang::En, "Countries", &[bar("Kenya", 12_000), bar("Senegal", 3_000), bar("Chad", 0)]);
         let svg = chart.into_string();
-        assert!(svg.starts_with(r#"<svg class="chart" role="img" viewBox="0 0 360 124" direction="ltr""#), "{svg}");
+        assert!(svg.starts_with(r#"<svg class="chart" role="img" viewBox="0 0 360 136" direction="ltr""#), "{svg}");
         assert!(svg.contains("<title>Countries</title>"));
-        assert!(svg.contains(r#"<rect class="bar" x="0.0" y="20" width="304.0" height="14">"#), "{svg}");
-        assert!(svg.contains(r#"<rect class="bar" x="0.0" y="60" width="76.0" height="14">"#), "a quarter as long");
+        assert!(svg.contains(r#"<rect class="bar" x="0.0" y="22" width="304.0" height="14">"#), "{svg}");
+        assert!(svg.contains(r#"<rect class="bar" x="0.0" y="66" width="76.0" height="14">"#), "a quarter as long");
         assert_eq!(svg.matches("<rect").count(), 2, "no bar for nothing");
-        assert!(svg.contains(r#"<text class="count" x="308.0" y="32">12,000</text>"#), "{svg}");
-        assert!(svg.contains(r#"<text class="count" x="4.0" y="112">0</text>"#), "{svg}");
+        assert!(svg.contains(r#"<text class="count" x="308.0" y="34">12,000</text>"#), "{svg}");
+        assert!(svg.contains(r#"<text class="count" x="4.0" y="122">0</text>"#), "{svg}");
         assert!(!svg.contains("style"));
 
         let arabic = bars(Lang::Ar, "البلدان", &[bar("كينيا", 12_000), bar("السنغال", 3_000)]).into_string();
         assert!(arabic.contains(r#"direction="rtl""#));
-        assert!(arabic.contains(r#"<text x="360.0" y="14">كينيا</text>"#), "labels start at the right: {arabic}");
-        assert!(arabic.contains(r#"<rect class="bar" x="56.0" y="20" width="304.0""#), "bars grow leftwards");
-        assert!(arabic.contains(r#"<rect class="bar" x="284.0" y="60" width="76.0""#), "{arabic}");
-        assert!(arabic.contains(r#"<text class="count" x="52.0" y="32">12,000</text>"#), "{arabic}");
+        assert!(arabic.contains(r#"<text x="360.0" y="16">كينيا</text>"#), "labels start at the right: {arabic}");
+        assert!(arabic.contains(r#"<rect class="bar" x="56.0" y="22" width="304.0""#), "bars grow leftwards");
+        assert!(arabic.contains(r#"<rect class="bar" x="284.0" y="66" width="76.0""#), "{arabic}");
+        assert!(arabic.contains(r#"<text class="count" x="52.0" y="34">12,000</text>"#), "{arabic}");
     }
 
     #[test]
     fn small_counts_show_long_labels_are_cut_and_text_is_escaped() {
         let rest = Bar { label: "Others <b>".into(), count: 1, rest: true };
         let svg = bars(Lang::En, "A & B", &[bar(&"x".repeat(60), 1_000_000), rest]).into_string();
-        assert!(svg.contains(r#"<rect class="bar rest" x="0.0" y="60" width="1.0""#), "one in a million still shows");
-        assert!(svg.contains(&format!("{}…</text>", "x".repeat(45))), "{svg}");
+        assert!(svg.contains(r#"<rect class="bar rest" x="0.0" y="66" width="1.0""#), "one in a million still shows");
+        assert!(svg.contains(&format!("{}…</text>", "x".repeat(41))), "{svg}");
         assert!(svg.contains("Others &lt;b&gt;") && svg.contains("<title>A &amp; B</title>"));
     }
 }
