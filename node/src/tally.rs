@@ -13,7 +13,7 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 /// How many submissions have each value of one field, and how many have
 /// none. A submission with several values (codes of a list) counts once
 /// under each.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// By value; values no submission has are left out.
     pub by_value: BTreeMap<String, u64>,
@@ -29,7 +29,7 @@ impl Counts {
 }
 
 /// The counts of the submissions a filter matches.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
     /// How many submissions match.
     pub total: u64,
