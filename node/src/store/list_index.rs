@@ -376,56 +376,19 @@ mod tests {
         let language = ["en", "fr", "es", "es-419", "ar", "EN"][random(6)];
         let date = (random(5) > 0).then(|| format!("202{}-{:02}-{:02}", 4 + random(3), 1 + random(12), 1 + random(28)));
         let words = ["offline fallback", "consent", "payments offline", ""][random(4)];
-        let row = ListRow {
-            id: DocumentId([
-                byte,
-                (created_ms % 251) as u8,
-                (created_ms / 251) as u8,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-            ]),
-            creator: "did:key:z6Mkexample".into(),
-            created_ms,
-            summary: Summary {
-                kind: SubmissionKind::ALL[random(SubmissionKind::ALL.len())],
-                title: "A title".into(),
-                language: language.into(),
-                country: country.map(str::to_owned),
-                date,
-                principles,
-                risks,
-                lifecycle_stages,
-                dpi_types: vec![],
-                stakeholder_groups,
-            },
-        };
+        // From the fixed row, so that a field ListRow gains is set there.
+        let mut row = row(byte, created_ms, "A title", language, &[]);
+        let mut id = [0; 32];
+        id[..3].copy_from_slice(&[byte, (created_ms % 251) as u8, (created_ms / 251) as u8]);
+        row.id = DocumentId(id);
+        let summary = &mut row.summary;
+        summary.kind = SubmissionKind::ALL[random(SubmissionKind::ALL.len())];
+        summary.country = country.map(str::to_owned);
+        summary.date = date;
+        summary.principles = principles;
+        summary.risks = risks;
+        summary.lifecycle_stages = lifecycle_stages;
+        summary.stakeholder_groups = stakeholder_groups;
         (row, words.to_owned())
     }
 
