@@ -5,6 +5,7 @@
 //! cargo build --release --workspace
 //! target/release/convene-bench store --n 10000 --n 100000
 //! target/release/convene-bench bundle --n 10000
+//! target/release/convene-bench dashboard --n 100000
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod bundle;
+mod dashboard;
 mod field;
 mod history;
 mod hostile;
@@ -117,6 +119,16 @@ enum Bench {
         #[arg(long, default_value_t = 100)]
         repeat: usize,
     },
+    /// The dashboard's counts: `Node::tally` in process, then the page and
+    /// a CSV over HTTP (p50, p95).
+    Dashboard {
+        /// Submissions on the node.
+        #[arg(long = "n", default_value_t = 100_000)]
+        n: usize,
+        /// Calls and requests per case.
+        #[arg(long, default_value_t = 100)]
+        repeat: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -152,6 +164,7 @@ fn main() -> Result<()> {
         }
         Bench::Bundle { sizes } => bundle::run_sizes(&convene()?, sizes),
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
+        Bench::Dashboard { n, repeat } => dashboard::run(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
         Bench::Hostile { n } => hostile::run(&convene()?, *n),
         Bench::Field { n, photos, photo_kb, rate_kbit, loss, flap } => {

@@ -134,7 +134,7 @@ fn cell(value: &Value) -> String {
 
 /// Quotes a CSV cell when needed, and defuses cells a spreadsheet would
 /// run as a formula.
-fn csv_quote(cell: &str) -> String {
+pub fn csv_quote(cell: &str) -> String {
     let defused = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() };
     if defused.contains([',', '"', '\n', '\r']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
 }

@@ -2,9 +2,9 @@
 //!
 //! A Convene node: the data directory and its keys ([`data_dir`]), the store
 //! of signed entries and materialised rows (private: sled behind a narrow
-//! `Backend` trait), queries ([`query`]), exports ([`export`]), the sync
-//! engine ([`sync`]: libp2p, negentropy), and the one public handle over the
-//! data, [`Node`].
+//! `Backend` trait), queries ([`query`]) and their counts ([`tally`]),
+//! exports ([`export`]), the sync engine ([`sync`]: libp2p, negentropy),
+//! and the one public handle over the data, [`Node`].
 //!
 //! **Architecture invariant:** only this crate touches sled (and, with the
 //! sync engine, libp2p). The web UI and the CLI go through [`Node`] and
@@ -23,6 +23,7 @@ pub mod import;
 pub mod query;
 mod store;
 pub mod sync;
+pub mod tally;
 
 mod node;
 

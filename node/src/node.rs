@@ -23,6 +23,7 @@ use crate::error::NodeError;
 use crate::query::{Filter, Page};
 use crate::store::space::{self, DiskSpace};
 use crate::store::{BackendError, DocumentRow, Head, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
+use crate::tally::Tally;
 
 pub(crate) mod desk;
 
@@ -504,6 +505,13 @@ impl Node {
             }
         }
         Ok(page)
+    }
+
+    /// Counts the submissions matching `filter` by kind, country, language,
+    /// taxonomy code and month (the dashboard's numbers), from the same
+    /// list index and filter as [`Node::list`].
+    pub fn tally(&self, filter: &Filter) -> Result<Tally, NodeError> {
+        Ok(self.inner.store.tally(filter)?)
     }
 
     /// Builds the list index and the status counts now rather than on the

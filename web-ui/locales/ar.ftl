@@ -364,3 +364,50 @@ desk-done = { $n ->
     [many] تغيّرت { $n } مساهمة؛ يصل التغيير إلى كل عقدة.
    *[other] تغيّرت { $n } مساهمة؛ يصل التغيير إلى كل عقدة.
 }
+# dashboard
+nav-dashboard = لوحة المعلومات
+page-dashboard = لوحة المعلومات
+dashboard-intro = ما تحفظه هذه العقدة، بالأرقام. لا تعدّ عوامل التصفية إلا المساهمات المطابقة لها، كما في صفحة التصفح؛ ويلي كل رسم بياني جدول بأرقامه ورابط لتنزيلها بصيغة CSV.
+dashboard-total =
+    { $n ->
+        [zero] لا توجد مساهمات مطابقة
+        [one] مساهمة واحدة مطابقة
+        [two] مساهمتان مطابقتان
+        [few] { $count } مساهمات مطابقة
+        [many] { $count } مساهمة مطابقة
+       *[other] { $count } مساهمة مطابقة
+    }
+dashboard-contents = الرسوم البيانية
+dashboard-chart = رسم بياني بالأعمدة: { $what }. يعرض الجدول التالي أرقامه.
+dashboard-submissions = المساهمات
+dashboard-csv = { $what }: الأرقام بصيغة CSV
+dashboard-others = أخرى
+dashboard-earlier = الأشهر السابقة
+dashboard-kinds = أنواع المساهمات
+dashboard-regions = المناطق
+dashboard-subregions = المناطق الفرعية
+dashboard-countries = البلدان
+dashboard-languages = اللغات
+dashboard-principles = المبادئ
+dashboard-risks = المخاطر
+dashboard-stages = مراحل دورة الحياة
+dashboard-stakeholder_groups = فئات أصحاب المصلحة الحاضرة
+dashboard-months = الأشهر
+dashboard-column-kinds = النوع
+dashboard-column-regions = المنطقة
+dashboard-column-subregions = المنطقة الفرعية
+dashboard-column-countries = البلد
+dashboard-column-languages = اللغة
+dashboard-column-principles = المبدأ
+dashboard-column-risks = الخطر
+dashboard-column-stages = المرحلة
+dashboard-column-stakeholder_groups = فئة أصحاب المصلحة
+dashboard-column-months = الشهر
+dashboard-note-regions = مناطق الأمم المتحدة وفق تصنيف M49، بحسب بلد كل مساهمة.
+dashboard-note-several = تُحسب المساهمة التي تحمل أكثر من واحد مرة تحت كل منها.
+dashboard-note-months = بحسب شهر تاريخ اللقاء (في التقرير أو الإعلان)؛ لا تاريخ لدراسات الحالة.
+dashboard-none-codes = لم يُذكر شيء
+dashboard-none-region = بلا منطقة
+dashboard-none-country = بلا بلد
+dashboard-none-language = بلا لغة
+dashboard-none-date = بلا تاريخ

@@ -331,3 +331,46 @@ desk-done = { $n ->
     [one] { $n } submission changed; the change travels to every node.
    *[other] { $n } submissions changed; the change travels to every node.
 }
+# dashboard
+nav-dashboard = Dashboard
+page-dashboard = Dashboard
+dashboard-intro = What this node holds, counted. The filters count only the submissions they match, as on the browse page; each chart is followed by a table of its numbers and a link to them as CSV.
+dashboard-total =
+    { $n ->
+        [one] { $count } submission matches
+       *[other] { $count } submissions match
+    }
+dashboard-contents = Charts
+dashboard-chart = Bar chart: { $what }. The table below gives its numbers.
+dashboard-submissions = Submissions
+dashboard-csv = { $what }: the numbers as CSV
+dashboard-others = Others
+dashboard-earlier = Earlier months
+dashboard-kinds = Kinds of submission
+dashboard-regions = Regions
+dashboard-subregions = Sub-regions
+dashboard-countries = Countries
+dashboard-languages = Languages
+dashboard-principles = Principles
+dashboard-risks = Risks
+dashboard-stages = Life cycle stages
+dashboard-stakeholder_groups = Stakeholder groups present
+dashboard-months = Months
+dashboard-column-kinds = Kind
+dashboard-column-regions = Region
+dashboard-column-subregions = Sub-region
+dashboard-column-countries = Country
+dashboard-column-languages = Language
+dashboard-column-principles = Principle
+dashboard-column-risks = Risk
+dashboard-column-stages = Stage
+dashboard-column-stakeholder_groups = Stakeholder group
+dashboard-column-months = Month
+dashboard-note-regions = UN M49 regions, from each submission's country.
+dashboard-note-several = A submission with several of these counts once under each.
+dashboard-note-months = By the month of the convening's date (of a report or an announcement); case studies have no date.
+dashboard-none-codes = None given
+dashboard-none-region = No region
+dashboard-none-country = No country
+dashboard-none-language = No language
+dashboard-none-date = No date

@@ -331,3 +331,46 @@ desk-done = { $n ->
     [one] { $n } contribución cambiada; el cambio llega a cada nodo.
    *[other] { $n } contribuciones cambiadas; el cambio llega a cada nodo.
 }
+# dashboard
+nav-dashboard = Panel
+page-dashboard = Panel
+dashboard-intro = Lo que guarda este nodo, en cifras. Los filtros cuentan solo los envíos que coinciden, como en la página de consulta; cada gráfico va seguido de una tabla con sus cifras y de un enlace para obtenerlas en CSV.
+dashboard-total =
+    { $n ->
+        [one] { $count } envío coincide
+       *[other] { $count } envíos coinciden
+    }
+dashboard-contents = Gráficos
+dashboard-chart = Gráfico de barras: { $what }. La tabla siguiente da sus cifras.
+dashboard-submissions = Envíos
+dashboard-csv = { $what }: las cifras en CSV
+dashboard-others = Otros
+dashboard-earlier = Meses anteriores
+dashboard-kinds = Tipos de envío
+dashboard-regions = Regiones
+dashboard-subregions = Subregiones
+dashboard-countries = Países
+dashboard-languages = Idiomas
+dashboard-principles = Principios
+dashboard-risks = Riesgos
+dashboard-stages = Etapas del ciclo de vida
+dashboard-stakeholder_groups = Grupos de partes interesadas presentes
+dashboard-months = Meses
+dashboard-column-kinds = Tipo
+dashboard-column-regions = Región
+dashboard-column-subregions = Subregión
+dashboard-column-countries = País
+dashboard-column-languages = Idioma
+dashboard-column-principles = Principio
+dashboard-column-risks = Riesgo
+dashboard-column-stages = Etapa
+dashboard-column-stakeholder_groups = Grupo de partes interesadas
+dashboard-column-months = Mes
+dashboard-note-regions = Regiones M49 de las Naciones Unidas, según el país de cada envío.
+dashboard-note-several = Un envío que lleva varios cuenta una vez en cada uno.
+dashboard-note-months = Según el mes de la fecha de la reunión (de un informe o un anuncio); los estudios de caso no tienen fecha.
+dashboard-none-codes = Ninguno indicado
+dashboard-none-region = Sin región
+dashboard-none-country = Sin país
+dashboard-none-language = Sin idioma
+dashboard-none-date = Sin fecha

@@ -331,3 +331,46 @@ desk-done = { $n ->
     [one] { $n } contribution modifiée ; la modification parvient à chaque nœud.
    *[other] { $n } contributions modifiées ; la modification parvient à chaque nœud.
 }
+# dashboard
+nav-dashboard = Tableau de bord
+page-dashboard = Tableau de bord
+dashboard-intro = Ce que ce nœud contient, en chiffres. Les filtres ne comptent que les soumissions qui leur correspondent, comme sur la page de consultation ; chaque graphique est suivi d'un tableau de ses chiffres et d'un lien pour les obtenir en CSV.
+dashboard-total =
+    { $n ->
+        [one] { $count } soumission correspond
+       *[other] { $count } soumissions correspondent
+    }
+dashboard-contents = Graphiques
+dashboard-chart = Graphique à barres : { $what }. Le tableau qui suit en donne les chiffres.
+dashboard-submissions = Soumissions
+dashboard-csv = { $what } : les chiffres en CSV
+dashboard-others = Autres
+dashboard-earlier = Mois précédents
+dashboard-kinds = Types de soumission
+dashboard-regions = Régions
+dashboard-subregions = Sous-régions
+dashboard-countries = Pays
+dashboard-languages = Langues
+dashboard-principles = Principes
+dashboard-risks = Risques
+dashboard-stages = Étapes du cycle de vie
+dashboard-stakeholder_groups = Groupes de parties prenantes présents
+dashboard-months = Mois
+dashboard-column-kinds = Type
+dashboard-column-regions = Région
+dashboard-column-subregions = Sous-région
+dashboard-column-countries = Pays
+dashboard-column-languages = Langue
+dashboard-column-principles = Principe
+dashboard-column-risks = Risque
+dashboard-column-stages = Étape
+dashboard-column-stakeholder_groups = Groupe de parties prenantes
+dashboard-column-months = Mois
+dashboard-note-regions = Régions M49 des Nations unies, d'après le pays de chaque soumission.
+dashboard-note-several = Une soumission qui en porte plusieurs compte une fois pour chacun.
+dashboard-note-months = Selon le mois de la date de la réunion (d'un compte rendu ou d'une annonce) ; les études de cas n'ont pas de date.
+dashboard-none-codes = Aucun indiqué
+dashboard-none-region = Aucune région
+dashboard-none-country = Aucun pays
+dashboard-none-language = Aucune langue
+dashboard-none-date = Sans date

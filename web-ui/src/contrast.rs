@@ -1,9 +1,9 @@
 //! WCAG 2 contrast of the stylesheet's colours (a test only): every text
 //! colour against each background it is shown on must reach 4.5:1, and
 //! focus rings and input borders 3:1 (non-text contrast). The colours are
-//! read from `assets/style.css` itself, and every `color` or `background`
-//! the stylesheet declares must be in a checked pair, so a new colour
-//! cannot slip in unchecked.
+//! read from `assets/style.css` itself, and every `color`, `background` or
+//! SVG `fill` the stylesheet declares must be in a checked pair, so a new
+//! colour cannot slip in unchecked. A chart's bars are graphics: 3:1.
 
 use crate::web::STYLE_CSS;
 
@@ -35,6 +35,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("button,.button", "color", "button,.button"),
     ("button.secondary,.button.secondary", "color", "button.secondary,.button.secondary"),
     (".danger,button.danger", "color", ".danger,button.danger"),
+    (".chart text", "fill", "html"),
 ];
 
 /// Non-text: foreground rule and property, background rule (WCAG 1.4.11, 3:1).
@@ -49,6 +50,8 @@ const NON_TEXT: &[(&str, &str, &str)] = &[
         "border-color",
         "html",
     ),
+    (".chart .bar", "fill", "html"),
+    (".chart .bar.rest", "fill", "html"),
 ];
 
 /// Colours that carry no information of their own: the sync dots always
@@ -148,7 +151,7 @@ fn every_colour_of_the_stylesheet_is_checked() {
     };
     for (selector, declarations) in rules() {
         for (property, value) in declarations {
-            let coloured = matches!(property.as_str(), "color" | "background" | "background-color")
+            let coloured = matches!(property.as_str(), "color" | "background" | "background-color" | "fill")
                 || (matches!(property.as_str(), "outline" | "outline-color") && hex_colour(&value).is_some());
             if coloured && !DECORATIVE.contains(&selector.as_str()) {
                 assert!(checked(&selector, &property), "`{selector}` {property}: {value} is in no checked pair");

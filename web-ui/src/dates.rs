@@ -9,7 +9,8 @@
 //! | es   | `d MMM y`       | `H:mm`     | `{1}, {0}`    |
 //! | ar   | `dd‏/MM‏/y`     | `h:mm a`   | `{1}، {0}`    |
 //!
-//! Arabic's date pattern carries a right-to-left mark after each of the
+//! A month of a year (the dashboard's) is CLDR's `yMMM`: `MMM y` in all
+//! four. Arabic's date pattern carries a right-to-left mark after each of the
 //! first two numbers, which keeps day, month and year in reading order in a
 //! right-to-left line. Digits are Latin in every language, as elsewhere in
 //! the UI. Times are UTC, said so with CLDR's name for the zero offset
@@ -27,6 +28,22 @@ const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", 
 const FR_MONTHS: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 const ES_MONTHS: [&str; 12] = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
+
+/// CLDR's Arabic month names (format context, abbreviated and wide alike).
+const AR_MONTHS: [&str; 12] =
+    ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
+
+/// A month of a year in `lang`: CLDR's `yMMM` skeleton, `MMM y` in all
+/// four languages (`Mar 2025`, `mars 2025`, `mar 2025`, `مارس 2025`).
+pub fn month_text(lang: Lang, year: i64, month: u32) -> String {
+    let names = match lang {
+        Lang::En => EN_MONTHS,
+        Lang::Fr => FR_MONTHS,
+        Lang::Es => ES_MONTHS,
+        Lang::Ar => AR_MONTHS,
+    };
+    format!("{} {year}", names[(month.clamp(1, 12) - 1) as usize])
+}
 
 /// A calendar date in `lang`'s medium pattern.
 pub fn date_text(lang: Lang, year: i64, month: u32, day: u32) -> String {
@@ -108,6 +125,14 @@ mod tests {
         assert_eq!(date_text(Lang::Es, 2026, 11, 20), "20 nov 2026");
         assert_eq!(date_text(Lang::Ar, 2026, 11, 20), "20\u{200F}/11\u{200F}/2026");
         assert_eq!(date_text(Lang::Ar, 2026, 3, 5), "05\u{200F}/03\u{200F}/2026");
+    }
+
+    #[test]
+    fn months_follow_each_languages_pattern() {
+        assert_eq!(month_text(Lang::En, 2025, 3), "Mar 2025");
+        assert_eq!(month_text(Lang::Fr, 2025, 2), "févr. 2025");
+        assert_eq!(month_text(Lang::Es, 2025, 9), "sept 2025");
+        assert_eq!(month_text(Lang::Ar, 2025, 12), "ديسمبر 2025");
     }
 
     #[test]

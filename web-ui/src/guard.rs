@@ -161,7 +161,7 @@ fn changes_state(method: &Method) -> bool {
 
 /// The routes anyone who reaches the node may use, even when it is bound
 /// beyond loopback: the browse pages, a submission's public page, the
-/// assets, login, logout and the language switcher; in the API, health,
+/// dashboard and its CSVs (counts of the same public data), the assets, login, logout and the language switcher; in the API, health,
 /// the OpenAPI document, and listing and showing submissions (the same
 /// public data). A contact is revealed only after a login (the handlers
 /// check it too).
@@ -177,8 +177,8 @@ pub fn is_public(method: &Method, path: &str) -> bool {
     match path {
         "/login" => matches!(*method, Method::GET | Method::HEAD | Method::POST),
         "/logout" => *method == Method::POST,
-        "/" | "/assets/style.css" | "/assets/app.js" => read,
-        _ => read && (one_segment("/s/") || one_segment("/lang/")),
+        "/" | "/dashboard" | "/assets/style.css" | "/assets/app.js" => read,
+        _ => read && (one_segment("/s/") || one_segment("/lang/") || one_segment("/dashboard/")),
     }
 }
 
@@ -372,6 +372,8 @@ mod tests {
         for (method, path) in [
             (Method::GET, "/"),
             (Method::GET, "/s/abcd"),
+            (Method::GET, "/dashboard"),
+            (Method::GET, "/dashboard/countries.csv"),
             (Method::GET, "/assets/app.js"),
             (Method::GET, "/login"),
             (Method::POST, "/login"),
@@ -392,6 +394,8 @@ mod tests {
             (Method::GET, "/identities"),
             (Method::GET, "/network"),
             (Method::POST, "/"),
+            (Method::POST, "/dashboard"),
+            (Method::GET, "/dashboard/a/b"),
             (Method::GET, "/api/v1/status"),
             (Method::GET, "/api/v1/identities"),
             (Method::GET, "/api/v1/peers"),

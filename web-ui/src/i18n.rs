@@ -220,6 +220,30 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
     text
 }
 
+/// A count in `lang`'s digits and grouping (CLDR's decimal pattern, Latin
+/// digits as everywhere in the UI): `12,345` in English and Arabic,
+/// `12 345` (narrow no-break space) in French, `12.345` in Spanish, which
+/// groups only from five digits (CLDR's minimum grouping digits: `1234`).
+pub fn number(lang: Lang, count: u64) -> String {
+    let digits = count.to_string();
+    let (separator, least) = match lang {
+        Lang::En | Lang::Ar => (",", 4),
+        Lang::Fr => ("\u{202F}", 4),
+        Lang::Es => (".", 5),
+    };
+    if digits.len() < least {
+        return digits;
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// `text` between a first-strong isolate and its closing mark, for user
 /// text given as an argument where no `<bdi>` can go.
 pub fn isolate(text: &str) -> String {
@@ -305,6 +329,18 @@ mod tests {
             }
         }
         assert!(checked > 150, "only {checked} keys found in the code");
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_groups_them() {
+        assert_eq!(number(Lang::En, 0), "0");
+        assert_eq!(number(Lang::En, 999), "999");
+        assert_eq!(number(Lang::En, 1234), "1,234");
+        assert_eq!(number(Lang::En, 100_000), "100,000");
+        assert_eq!(number(Lang::Ar, 1_234_567), "1,234,567");
+        assert_eq!(number(Lang::Fr, 12_345), "12\u{202F}345");
+        assert_eq!(number(Lang::Es, 1234), "1234");
+        assert_eq!(number(Lang::Es, 12_345), "12.345");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 
 mod api;
 pub mod bidi;
+mod chart;
 #[cfg(test)]
 mod contrast;
 pub mod dates;
@@ -26,6 +27,7 @@ mod names;
 mod new_kind_tests;
 mod openapi;
 pub mod pages;
+mod regions;
 pub mod session;
 pub mod tls;
 pub mod web;

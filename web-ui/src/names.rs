@@ -1,8 +1,10 @@
 //! Countries and languages by name, in the page's language: what the forms
 //! and filters offer to choose from (a `<datalist>`: a list that can be
 //! typed into and works without JavaScript), and the codes the names stand
-//! for. The names are the Unicode CLDR's (`web-ui/data/*.tsv`, made by
-//! `scripts/cldr-names.py`); the stored values stay ISO codes.
+//! for; and the names of the UN M49 regions the dashboard counts by. The
+//! names are the Unicode CLDR's (`web-ui/data/*.tsv`, made by
+//! `scripts/cldr-names.py` and `scripts/m49-regions.py`); the stored values
+//! stay ISO codes.
 //!
 //! A name typed in any of the four languages, or a code, is understood;
 //! anything else is passed on as typed, so validation says what is wrong
@@ -27,6 +29,7 @@ struct Named {
 
 static COUNTRY_NAMES: LazyLock<Vec<Named>> = LazyLock::new(|| parse(include_str!("../data/countries.tsv")));
 static LANGUAGE_NAMES: LazyLock<Vec<Named>> = LazyLock::new(|| parse(include_str!("../data/languages.tsv")));
+static REGION_NAMES: LazyLock<Vec<Named>> = LazyLock::new(|| parse(include_str!("../data/regions.tsv")));
 
 fn parse(text: &'static str) -> Vec<Named> {
     text.lines()
@@ -62,6 +65,11 @@ pub fn country_name(lang: Lang, code: &str) -> Option<&'static str> {
     find(&COUNTRY_NAMES, code)
         .filter(|named| named.code.eq_ignore_ascii_case(code))
         .map(|named| named.names[lang.index()])
+}
+
+/// The name in `lang` of a UN M49 region or sub-region (`002`, `014`).
+pub fn region_name(lang: Lang, code: &str) -> Option<&'static str> {
+    REGION_NAMES.iter().find(|named| named.code == code).map(|named| named.names[lang.index()])
 }
 
 /// The language tag for what was typed: a language's name in any UI

@@ -228,6 +228,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     nav aria-label="Convene" {
                         a.brand href="/" { "Convene" }
                         a href="/" { (ctx.t("nav.browse")) }
+                        a href="/dashboard" { (ctx.t("nav.dashboard")) }
                         a href="/new" { (ctx.t("nav.new")) }
                         a href="/drafts" { (ctx.t("nav.drafts")) }
                         a href="/identities" { (ctx.t("nav.identities")) }

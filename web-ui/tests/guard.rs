@@ -18,6 +18,8 @@ use convene_web::Guard;
 const ROUTES: &[(&str, &str, &str)] = &[
     // Pages.
     ("GET", "/", "/"),
+    ("GET", "/dashboard", "/dashboard"),
+    ("GET", "/dashboard/{file}", "/dashboard/countries.csv"),
     ("GET", "/s/{id}", "/s/00000000"),
     ("GET", "/s/{id}/edit", "/s/00000000/edit"),
     ("POST", "/s/{id}/edit", "/s/00000000/edit"),
@@ -75,6 +77,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
 /// Routes anyone may use when the node is bound wide.
 const PUBLIC: &[&str] = &[
     "GET /",
+    "GET /dashboard",
+    "GET /dashboard/{file}",
     "GET /s/{id}",
     "GET /login",
     "POST /login",

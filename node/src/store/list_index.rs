@@ -12,7 +12,8 @@
 //! document. Taking a document out looks through every word's slots (a
 //! binary search each), which spares keeping each document's words.
 //! A query word matches the words it begins; all query words must match.
-//! The page's rows are then read from the store.
+//! The page's rows are then read from the store. The dashboard's counts
+//! ([`crate::tally`]) come from the same pass over the same matching rows.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 use super::ListRow;
 use super::words::tokens;
 use crate::query::Filter;
+use crate::tally::{Counter, Facets, Tally};
 
 type Key = (Reverse<u64>, DocumentId);
 
@@ -34,6 +36,7 @@ struct Indexed {
     principles: u64,
     risks: u64,
     stages: u64,
+    stakeholders: u64,
     /// Its place in the search's bit sets and postings.
     slot: u32,
     country: u16,
@@ -217,6 +220,7 @@ impl ListIndex {
             principles: mask(&taxonomy.principles, &summary.principles),
             risks: mask(&taxonomy.risks, &summary.risks),
             stages: mask(&taxonomy.lifecycle_stages, &summary.lifecycle_stages),
+            stakeholders: mask(&taxonomy.stakeholder_groups, &summary.stakeholder_groups),
             slot,
             country: self.countries.intern(summary.country.as_deref().map(str::to_ascii_uppercase).as_deref()),
             language: self.languages.intern(Some(&summary.language.to_ascii_lowercase())),
@@ -260,6 +264,34 @@ impl ListIndex {
     /// The documents passing `filter`, newest first: how many in all, and
     /// the ids of `limit` of them from `offset`.
     pub(crate) fn query(&self, filter: &Filter, offset: usize, limit: usize) -> (usize, Vec<(u64, DocumentId)>) {
+        let mut total = 0;
+        let mut page = Vec::new();
+        for ((Reverse(created_ms), id), _) in self.matching(filter) {
+            if total >= offset && page.len() < limit {
+                page.push((*created_ms, *id));
+            }
+            total += 1;
+        }
+        (total, page)
+    }
+
+    /// The counts per field of the documents passing `filter`.
+    pub(crate) fn tally(&self, filter: &Filter) -> Tally {
+        let mut counter = Counter::new(self.countries.0.len(), self.languages.0.len());
+        for (_, row) in self.matching(filter) {
+            counter.add(Facets {
+                kind: row.kind,
+                country: row.country,
+                language: row.language,
+                codes: [row.principles, row.risks, row.stages, row.stakeholders],
+                date: row.date(),
+            });
+        }
+        counter.finish(&self.countries.0, &self.languages.0)
+    }
+
+    /// The documents passing `filter`, newest first.
+    fn matching<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = (&'a Key, &'a Indexed)> + 'a {
         let taxonomy = Taxonomy::v1();
         let principle = wanted(&taxonomy.principles, &filter.principle);
         let risk = wanted(&taxonomy.risks, &filter.risk);
@@ -283,7 +315,7 @@ impl ListIndex {
         let among = |index: u16, set: &Option<Vec<u16>>| set.as_ref().is_none_or(|set| set.contains(&index));
         let from = filter.from.as_deref().map(str::as_bytes);
         let to = filter.to.as_deref().map(str::as_bytes);
-        let matches = |row: &Indexed| {
+        let matches = move |row: &Indexed| {
             found.as_ref().is_none_or(|bits| bits[row.slot as usize / 64] & (1 << (row.slot % 64)) != 0)
                 && filter.kind.is_none_or(|kind| kind == row.kind)
                 && has(row.principles, principle)
@@ -294,17 +326,7 @@ impl ListIndex {
                 && from.is_none_or(|from| row.date().is_some_and(|date| date >= from))
                 && to.is_none_or(|to| row.date().is_some_and(|date| date <= to))
         };
-        let mut total = 0;
-        let mut page = Vec::new();
-        for ((Reverse(created_ms), id), row) in &self.rows {
-            if matches(row) {
-                if total >= offset && page.len() < limit {
-                    page.push((*created_ms, *id));
-                }
-                total += 1;
-            }
-        }
-        (total, page)
+        self.rows.iter().filter(move |(_, row)| matches(row))
     }
 }
 
@@ -313,6 +335,7 @@ mod tests {
     use convene_protocol::schema::Summary;
 
     use super::*;
+    use crate::tally::code_lists;
 
     fn row(byte: u8, created_ms: u64, title: &str, language: &str, principles: &[&str]) -> ListRow {
         ListRow {
@@ -339,10 +362,138 @@ mod tests {
         index.query(filter, 0, usize::MAX).1.into_iter().map(|(_, id)| id.0[0]).collect()
     }
 
+    /// A row drawn from `random`: any kind, country (or none), language,
+    /// codes, date (or none) and a word or two.
+    fn random_row(random: &mut impl FnMut(usize) -> usize, byte: u8, created_ms: u64) -> (ListRow, String) {
+        let taxonomy = Taxonomy::v1();
+        let mut codes = |terms: &[Term]| -> Vec<String> {
+            terms.iter().filter(|_| random(4) == 0).map(|term| term.code.clone()).collect()
+        };
+        let principles = codes(&taxonomy.principles);
+        let risks = codes(&taxonomy.risks);
+        let lifecycle_stages = codes(&taxonomy.lifecycle_stages);
+        let stakeholder_groups = codes(&taxonomy.stakeholder_groups);
+        let country = [None, Some("KE"), Some("ke"), Some("SN"), Some("BR"), Some("FR")][random(6)];
+        let language = ["en", "fr", "es", "es-419", "ar", "EN"][random(6)];
+        let date = (random(5) > 0).then(|| format!("202{}-{:02}-{:02}", 4 + random(3), 1 + random(12), 1 + random(28)));
+        let words = ["offline fallback", "consent", "payments offline", ""][random(4)];
+        // From the fixed row, so that a field ListRow gains is set there.
+        let mut row = row(byte, created_ms, "A title", language, &[]);
+        let mut id = [0; 32];
+        id[..3].copy_from_slice(&[byte, (created_ms % 251) as u8, (created_ms / 251) as u8]);
+        row.id = DocumentId(id);
+        let summary = &mut row.summary;
+        summary.kind = SubmissionKind::ALL[random(SubmissionKind::ALL.len())];
+        summary.country = country.map(str::to_owned);
+        summary.date = date;
+        summary.principles = principles;
+        summary.risks = risks;
+        summary.lifecycle_stages = lifecycle_stages;
+        summary.stakeholder_groups = stakeholder_groups;
+        (row, words.to_owned())
+    }
+
+    /// What the filter asks, tested on a row as the rows say it, with no
+    /// index: the brute force the index must agree with.
+    fn passes(filter: &Filter, row: &ListRow, words: &str) -> bool {
+        let summary = &row.summary;
+        let has = |codes: &[String], wanted: &Option<String>| {
+            wanted.as_ref().is_none_or(|wanted| codes.iter().any(|code| code.eq_ignore_ascii_case(wanted)))
+        };
+        let language = summary.language.to_ascii_lowercase();
+        let text: Vec<String> = tokens(&summary.title).chain(tokens(words)).collect();
+        filter.kind.is_none_or(|kind| kind == summary.kind)
+            && filter
+                .country
+                .as_ref()
+                .is_none_or(|wanted| summary.country.as_ref().is_some_and(|c| c.eq_ignore_ascii_case(wanted)))
+            && has(&summary.principles, &filter.principle)
+            && has(&summary.risks, &filter.risk)
+            && has(&summary.lifecycle_stages, &filter.stage)
+            && filter.language.as_ref().is_none_or(|wanted| {
+                language.split('-').next() == Some(wanted.to_ascii_lowercase().as_str())
+                    || language == wanted.to_ascii_lowercase()
+            })
+            && filter.from.as_ref().is_none_or(|from| summary.date.as_ref().is_some_and(|date| date >= from))
+            && filter.to.as_ref().is_none_or(|to| summary.date.as_ref().is_some_and(|date| date <= to))
+            && filter
+                .text
+                .as_ref()
+                .is_none_or(|query| tokens(query).all(|word| text.iter().any(|have| have.starts_with(&word))))
+    }
+
+    /// The counts of the rows passing `filter`, one row at a time, from
+    /// the rows' own texts.
+    fn brute_tally(rows: &[(ListRow, String)], filter: &Filter) -> Tally {
+        let mut tally = Tally::default();
+        let count = |counts: &mut crate::tally::Counts, values: &[String]| {
+            if values.is_empty() {
+                counts.none += 1;
+            }
+            for value in values {
+                *counts.by_value.entry(value.clone()).or_default() += 1;
+            }
+        };
+        for (row, _) in rows.iter().filter(|(row, words)| passes(filter, row, words)) {
+            let summary = &row.summary;
+            tally.total += 1;
+            count(&mut tally.kinds, &[summary.kind.as_str().to_owned()]);
+            count(&mut tally.countries, &summary.country.iter().map(|c| c.to_ascii_uppercase()).collect::<Vec<_>>());
+            let primary = summary.language.to_ascii_lowercase().split('-').next().unwrap_or_default().to_owned();
+            count(&mut tally.languages, &[primary]);
+            count(&mut tally.principles, &summary.principles);
+            count(&mut tally.risks, &summary.risks);
+            count(&mut tally.lifecycle_stages, &summary.lifecycle_stages);
+            count(&mut tally.stakeholder_groups, &summary.stakeholder_groups);
+            count(&mut tally.months, &summary.date.iter().map(|date| date[..7].to_owned()).collect::<Vec<_>>());
+        }
+        tally
+    }
+
+    #[test]
+    fn the_tally_counts_what_a_row_by_row_count_finds_under_every_filter() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let rows: Vec<(ListRow, String)> =
+            (0..600).map(|n| random_row(&mut random, (n % 200) as u8, 1_000 + n as u64)).collect();
+        let mut index = ListIndex::build(rows.iter().cloned().map(Ok::<_, ()>)).expect("built");
+        let filters = [
+            Filter::default(),
+            Filter { kind: Some(SubmissionKind::CaseStudy), ..Filter::default() },
+            Filter { country: Some("ke".into()), ..Filter::default() },
+            Filter { principle: Some("F1".into()), risk: Some("rs2".into()), ..Filter::default() },
+            Filter { stage: Some("L3".into()), language: Some("es".into()), ..Filter::default() },
+            Filter { from: Some("2025-01-01".into()), to: Some("2025-06-30".into()), ..Filter::default() },
+            Filter { text: Some("offline".into()), country: Some("SN".into()), ..Filter::default() },
+            Filter { principle: Some("nothing".into()), ..Filter::default() },
+        ];
+        for filter in &filters {
+            let expected = brute_tally(&rows, filter);
+            assert_eq!(index.tally(filter), expected, "{filter:?}");
+            assert_eq!(index.query(filter, 0, 0).0 as u64, expected.total, "{filter:?}: as many as browse lists");
+        }
+        let everything = index.tally(&Filter::default());
+        assert_eq!(everything.total, 600);
+        assert!(everything.countries.of("KE") > 0 && everything.countries.none > 0 && everything.months.none > 0);
+        assert!(everything.stakeholder_groups.by_value.len() > 5, "stakeholder groups are counted");
+        assert_eq!(index.tally(&filters[7]), Tally::default(), "an unknown code matches nothing");
+
+        // A removed document leaves the counts.
+        let (gone, _) = &rows[0];
+        index.remove(gone.created_ms, gone.id);
+        let after = brute_tally(&rows[1..], &Filter::default());
+        assert_eq!(index.tally(&Filter::default()), after);
+    }
+
     #[test]
     fn the_shipped_taxonomy_fits_the_bit_sets() {
         let taxonomy = Taxonomy::v1();
-        for terms in [&taxonomy.principles, &taxonomy.risks, &taxonomy.lifecycle_stages] {
+        for terms in code_lists(taxonomy) {
             assert!(terms.len() <= 64, "a list of {} codes does not fit a u64 bit set", terms.len());
         }
     }

@@ -45,6 +45,7 @@ use serde_json::{Map, Value};
 
 use crate::blobs::BlobStore;
 use crate::query::{Filter, Page};
+use crate::tally::Tally;
 use deferred::Deferred;
 use doc_cache::DocCache;
 pub(crate) use head::Head;
@@ -1450,6 +1451,14 @@ impl<B: Backend> Store<B> {
             }
         }
         Ok(Page { total, rows })
+    }
+
+    /// The counts per field of the live documents passing `filter`: one
+    /// pass over the list index (built on first use), no row read.
+    pub fn tally(&self, filter: &Filter) -> Result<Tally, StoreError> {
+        self.build_list_index()?;
+        let index = self.list_index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(index.as_ref().expect("built above; never unset").tally(filter))
     }
 
     /// Builds the list index if it is not built yet (a scan of the list

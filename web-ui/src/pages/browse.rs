@@ -1,4 +1,5 @@
-//! The browse page: the corpus, filtered and paged (`GET /`).
+//! The browse page: the corpus, filtered and paged (`GET /`), and its
+//! filters, which the dashboard shares.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -17,7 +18,8 @@ use crate::web::{Ctx, PageError, blocking, encode_query};
 /// Rows per page.
 pub const PAGE_SIZE: usize = 25;
 
-/// The browse form's query: every filter is optional; empty means any.
+/// The browse form's query (the dashboard's too): every filter is
+/// optional; empty means any.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct BrowseQuery {
@@ -39,7 +41,8 @@ fn some(text: &str) -> Option<String> {
 }
 
 impl BrowseQuery {
-    fn filter(&self) -> Filter {
+    /// The node's filter for these fields.
+    pub(crate) fn filter(&self) -> Filter {
         Filter {
             kind: SubmissionKind::parse(self.kind.trim()),
             // A name in any UI language, or a code.
@@ -65,6 +68,13 @@ impl BrowseQuery {
 
     /// The query string of these filters at another offset.
     fn at(&self, offset: usize) -> String {
+        let filters = self.query_string();
+        if filters.is_empty() { format!("?offset={offset}") } else { format!("?offset={offset}&{filters}") }
+    }
+
+    /// The filters that are set, as a query string without its `?` (empty
+    /// when none is).
+    pub(crate) fn query_string(&self) -> String {
         let pairs = [
             ("kind", &self.kind),
             ("country", &self.country),
@@ -76,13 +86,8 @@ impl BrowseQuery {
             ("to", &self.to),
             ("text", &self.text),
         ];
-        let mut out = format!("?offset={offset}");
-        for (name, value) in pairs {
-            if !value.trim().is_empty() {
-                out.push_str(&format!("&{name}={}", encode_query(value.trim())));
-            }
-        }
-        out
+        let set = pairs.into_iter().filter(|(_, value)| !value.trim().is_empty());
+        set.map(|(name, value)| format!("{name}={}", encode_query(value.trim()))).collect::<Vec<_>>().join("&")
     }
 }
 
@@ -106,54 +111,7 @@ pub(crate) async fn page(
             p { (ctx.t("home.welcome")) }
             p { a.button #welcome-write href="/new" { (ctx.t("home.write")) } }
         }
-        form.filters method="get" action="/" role="search" {
-            div.search {
-                div.field {
-                    label for="q-text" { (ctx.t("browse.text")) }
-                    input #q-text type="search" name="text" dir="auto" value=(query.text);
-                }
-                div.actions { button type="submit" { (ctx.t("action.filter")) } }
-            }
-            // Folded unless a filter is set: on a phone the results come
-            // first; without JavaScript the summary still opens it.
-            details.more-filters open[query.filtering()] {
-                summary { (ctx.t("browse.filters")) }
-                div.filter-grid {
-                    div.field {
-                        label for="q-kind" { (ctx.t("common.kind")) }
-                        select #q-kind name="kind" {
-                            option value="" { (ctx.t("browse.all")) }
-                            @for kind in SubmissionKind::ALL {
-                                option value=(kind.as_str()) selected[query.kind == kind.as_str()] { (kind_label(&ctx, kind)) }
-                            }
-                        }
-                    }
-                    (code_select(&ctx, "principle", ctx.t("field.principles"), &taxonomy.principles, &query.principle))
-                    (code_select(&ctx, "risk", ctx.t("field.risks"), &taxonomy.risks, &query.risk))
-                    (code_select(&ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
-                    div.field {
-                        label for="q-country" { (ctx.t("field.country")) }
-                        input #q-country name="country" list=(names::COUNTRIES) autocomplete="off" dir="auto"
-                            value=(names::shown_country(ctx.lang, &query.country));
-                    }
-                    div.field {
-                        label for="q-language" { (ctx.t("common.language")) }
-                        input #q-language name="language" list=(names::LANGUAGES) autocomplete="off" dir="auto"
-                            value=(names::shown_language(ctx.lang, &query.language));
-                    }
-                    div.field {
-                        label for="q-from" { (ctx.t("browse.from")) }
-                        input #q-from type="date" name="from" value=(query.from);
-                    }
-                    div.field {
-                        label for="q-to" { (ctx.t("browse.to")) }
-                        input #q-to type="date" name="to" value=(query.to);
-                    }
-                    (names::datalists(ctx.lang))
-                }
-                div.actions { button type="submit" { (ctx.t("action.filter")) } }
-            }
-        }
+        (filter_form(&ctx, &query, "/"))
         @if page.total == 0 {
             p #result-count { (ctx.t("browse.empty")) }
         } @else {
@@ -198,6 +156,62 @@ pub(crate) async fn page(
         }
     };
     Ok(ctx.page(ctx.t("page.browse"), body))
+}
+
+/// The filter form, sent to `action` (`/` to browse, `/dashboard` to count):
+/// words, then the other filters folded unless one is set.
+pub(crate) fn filter_form(ctx: &Ctx, query: &BrowseQuery, action: &str) -> Markup {
+    let taxonomy = Taxonomy::v1();
+    html! {
+        form.filters method="get" action=(action) role="search" {
+            div.search {
+                div.field {
+                    label for="q-text" { (ctx.t("browse.text")) }
+                    input #q-text type="search" name="text" dir="auto" value=(query.text);
+                }
+                div.actions { button type="submit" { (ctx.t("action.filter")) } }
+            }
+            // Folded unless a filter is set: on a phone the results come
+            // first; without JavaScript the summary still opens it.
+            details.more-filters open[query.filtering()] {
+                summary { (ctx.t("browse.filters")) }
+                div.filter-grid {
+                    div.field {
+                        label for="q-kind" { (ctx.t("common.kind")) }
+                        select #q-kind name="kind" {
+                            option value="" { (ctx.t("browse.all")) }
+                            @for kind in SubmissionKind::ALL {
+                                option value=(kind.as_str()) selected[query.kind == kind.as_str()] { (kind_label(ctx, kind)) }
+                            }
+                        }
+                    }
+                    (code_select(ctx, "principle", ctx.t("field.principles"), &taxonomy.principles, &query.principle))
+                    (code_select(ctx, "risk", ctx.t("field.risks"), &taxonomy.risks, &query.risk))
+                    (code_select(ctx, "stage", ctx.t("field.lifecycle_stages"), &taxonomy.lifecycle_stages, &query.stage))
+                    div.field {
+                        label for="q-country" { (ctx.t("field.country")) }
+                        input #q-country name="country" list=(names::COUNTRIES) autocomplete="off" dir="auto"
+                            value=(names::shown_country(ctx.lang, &query.country));
+                    }
+                    div.field {
+                        label for="q-language" { (ctx.t("common.language")) }
+                        input #q-language name="language" list=(names::LANGUAGES) autocomplete="off" dir="auto"
+                            value=(names::shown_language(ctx.lang, &query.language));
+                    }
+                    div.field {
+                        label for="q-from" { (ctx.t("browse.from")) }
+                        input #q-from type="date" name="from" value=(query.from);
+                    }
+                    div.field {
+                        label for="q-to" { (ctx.t("browse.to")) }
+                        input #q-to type="date" name="to" value=(query.to);
+                    }
+                    (names::datalists(ctx.lang))
+                }
+                div.actions { button type="submit" { (ctx.t("action.filter")) } }
+            }
+        }
+    }
 }
 
 fn code_title(taxonomy: &Taxonomy, code: &str, lang: &str) -> String {

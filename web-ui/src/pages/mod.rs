@@ -2,6 +2,7 @@
 //! (which escapes every value), all usable without JavaScript.
 
 pub mod browse;
+pub mod dashboard;
 pub mod desk;
 pub mod form;
 pub mod identities;
@@ -26,6 +27,8 @@ fn form_limit(limits: &Limits) -> axum::extract::DefaultBodyLimit {
 pub(crate) fn router(limits: &Limits) -> Router<WebState> {
     Router::new()
         .route("/", get(browse::page))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::csv))
         .route("/s/{id}", get(submission::page))
         .route("/s/{id}/edit", get(write::edit_form).post(write::edit_post).layer(form_limit(limits)))
         .route("/s/{id}/withdraw", get(submission::withdraw_confirm).post(submission::withdraw))
