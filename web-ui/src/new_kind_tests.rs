@@ -22,6 +22,7 @@ const HOST_FIELDS: &[Field] =
 static FIELD_VISIT: Kind = Kind {
     name: "field_visit",
     code: 200,
+    plural: "Field visits",
     fields: &[
         field("title", Shape::Text { max_chars: 80 }).slot(Slot::Title).column("title"),
         field("visited_on", Shape::Date).slot(Slot::Date).column("date"),
