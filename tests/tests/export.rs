@@ -14,6 +14,7 @@ use std::process::Command;
 use convene_protocol::kinds::CONVENING_ANNOUNCEMENT;
 use convene_protocol::taxonomy::{Taxonomy, Term};
 use convene_protocol::text_rules::civil_from_days;
+use convene_tests::tmpfs::{filler, tmpfs_or_skip};
 use convene_tests::{Network, Run, TestNode, corpus, path_str, repo_root};
 use serde_json::{Map, Value};
 
@@ -367,4 +368,26 @@ fn attribution_is_the_secretariats_and_mistakes_are_refused_clearly() {
     let book = read_workbook(&anonymised);
     let rows: usize = book["sheets"].as_array().unwrap().iter().map(|sheet| records(sheet).1.len()).sum();
     assert_eq!(rows, 3, "any node exports anonymised");
+}
+
+#[test]
+fn a_full_disk_is_said_and_no_half_written_file_is_left() {
+    let test = "a_full_disk_is_said_and_no_half_written_file_is_left";
+    let Some(disk) = tmpfs_or_skip(test, 8) else { return };
+    let network = Network::create("Demo");
+    let hub = TestNode::init(&network, false);
+    hub.run(&["identity", "new", "--name", "kofi"]).ok();
+    hub.run(&["import", path_str(&convene_tests::generate_corpus(&hub.scratch(), 20, 2))]).ok();
+    // A workbook's rows wait in temporary files beside it: refused while
+    // the disk holding it is nearly full.
+    let workbook = disk.point.join("corpus.xlsx");
+    let full = hub.run(&["export", "--format", "xlsx", "--out", path_str(&workbook)]).expect_code(7);
+    assert!(full.stderr.contains("is full") && full.stderr.contains("free space, or give --out"), "{full}");
+    assert!(std::fs::read_dir(&disk.point).unwrap().next().is_none(), "nothing left on the disk");
+    // A disk that is full: the write fails, is said, and the file is removed.
+    filler(&disk.point.join("filler"), None);
+    let csv = disk.point.join("corpus.csv");
+    let full = hub.run(&["export", "--format", "csv", "--out", path_str(&csv)]).expect_code(7);
+    assert!(full.stderr.contains("is full") && full.stderr.contains("run it again"), "{full}");
+    assert!(!csv.exists(), "no half-written file");
 }

@@ -59,6 +59,9 @@ pub fn run(context: &Context, args: ExportArgs) -> Result<(), Failure> {
         return Ok(());
     };
     let file = File::create(path).map_err(|error| {
+        if is_disk_full(&error) {
+            return writing_failed(path, &error);
+        }
         Failure::new(
             exit::FAILED,
             format!("cannot write {}: {error}; give --out a file in a folder you can write to", path.display()),
