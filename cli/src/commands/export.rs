@@ -111,5 +111,8 @@ fn writing_failed(path: &Path, error: &std::io::Error) -> Failure {
             ),
         );
     }
-    Failure::new(exit::FAILED, format!("writing {place} failed: {error}; nothing was written"))
+    Failure::new(
+        exit::FAILED,
+        format!("writing {place} failed: {error}; nothing was written: give --out another file, or run it again"),
+    )
 }
