@@ -9,8 +9,7 @@
 //! 16 KiB group verified against its file's hash on import.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -20,29 +19,8 @@ use crate::{corpus, run};
 /// Runs `convene ARGS` on `data_dir`, returning its wall time, its peak
 /// resident memory (MB) and its standard output as JSON.
 fn measured(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, f64, Value)> {
-    let started = Instant::now();
-    let mut child = Command::new(convene)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("running convene {args:?}"))?;
-    let pid = child.id();
-    let mut peak_kb = 0.0f64;
-    while child.try_wait()?.is_none() {
-        peak_kb = peak_kb.max(convene_tests::resident_kb(pid, "VmHWM:") as f64);
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let elapsed = started.elapsed();
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
-        bail!("convene {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    let json = serde_json::from_slice(&output.stdout).context("JSON output")?;
-    Ok((elapsed, peak_kb / 1024.0, json))
+    let (elapsed, peak, stdout, _) = crate::measured(convene, data_dir, args)?;
+    Ok((elapsed, peak, serde_json::from_str(&stdout).context("JSON output")?))
 }
 
 /// Prints one row per corpus size.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use convene_node::data_dir::SecretariatKeys;
+use convene_node::export::{self, Attribution, Exporter};
 use convene_node::{DataDir, Node, now_ms};
 use convene_protocol::attachment::Limits;
 use convene_protocol::keys::SecretKey;
@@ -83,10 +84,11 @@ pub fn run(changes: usize) -> Result<()> {
         let show = started.elapsed();
         anyhow::ensure!(view.row.changes as usize == change, "the receiver holds every change");
         let started = Instant::now();
-        let mut out = Vec::new();
-        for row in receiver.rows() {
-            convene_node::export::write_row(&mut out, convene_node::export::ExportFormat::Jsonl, &row?, false)?;
+        let mut exporter = Exporter::jsonl(Box::new(Vec::new()));
+        for fields in export::rows(&receiver, Attribution::Anonymised) {
+            exporter.write(&fields?)?;
         }
+        exporter.finish()?;
         let export = started.elapsed();
         for (sample, time) in samples.iter_mut().zip([edit, receive, show, export]) {
             sample.push(time);

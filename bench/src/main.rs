@@ -6,6 +6,7 @@
 //! target/release/convene-bench store --n 10000 --n 100000
 //! target/release/convene-bench bundle --n 10000
 //! target/release/convene-bench dashboard --n 100000
+//! target/release/convene-bench export --n 100000
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 mod bundle;
 mod dashboard;
+mod export;
 mod field;
 mod history;
 mod hostile;
@@ -60,6 +62,13 @@ enum Bench {
     Bundle {
         /// Corpus sizes to measure.
         #[arg(long = "n", default_values_t = [10_000usize])]
+        sizes: Vec<usize>,
+    },
+    /// `convene export` of a whole store to XLSX, CSV and JSON Lines: wall
+    /// time and peak memory, the node stopped and running.
+    Export {
+        /// Corpus sizes to measure.
+        #[arg(long = "n", default_values_t = [100_000usize])]
         sizes: Vec<usize>,
     },
     /// Writes a generated corpus (JSON Lines) for a demo or a test by hand.
@@ -163,6 +172,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Bench::Bundle { sizes } => bundle::run_sizes(&convene()?, sizes),
+        Bench::Export { sizes } => export::run_sizes(&convene()?, sizes),
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::Dashboard { n, repeat } => dashboard::run(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
@@ -190,6 +200,35 @@ fn run(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, Stri
         bail!("convene {args:?} failed: {stderr}");
     }
     Ok((elapsed, stdout, stderr))
+}
+
+/// Runs `convene ARGS` on `data_dir`, returning its wall time, its peak
+/// resident memory (MB, `VmHWM` of `/proc/PID/status` sampled while it
+/// runs) and what it printed (standard output, standard error).
+fn measured(convene: &Path, data_dir: &Path, args: &[&str]) -> Result<(Duration, f64, String, String)> {
+    let started = Instant::now();
+    let mut child = Command::new(convene)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("running convene {args:?}"))?;
+    let pid = child.id();
+    let mut peak_kb = 0.0f64;
+    while child.try_wait()?.is_none() {
+        peak_kb = peak_kb.max(convene_tests::resident_kb(pid, "VmHWM:") as f64);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let elapsed = started.elapsed();
+    let output = child.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        bail!("convene {args:?} failed: {stderr}");
+    }
+    Ok((elapsed, peak_kb / 1024.0, String::from_utf8_lossy(&output.stdout).into_owned(), stderr))
 }
 
 /// Writes a generated corpus of `n` submissions (seed 7) and returns its path.

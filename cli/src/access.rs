@@ -19,7 +19,7 @@
 //! store itself.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -30,13 +30,15 @@ use convene_node::api::{
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::error::NodeError;
+use convene_node::export::{self, Attribution};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::PeerStatus;
 use convene_node::{DataDir, DeskRequest, ListRow, Node, SubmitReport, VerifyReport};
 use convene_protocol::attachment::{Attachment, Limits};
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::chunked::Chunked;
 use crate::exit::{self, Failure, Undelivered};
 
 /// What `convene node run` writes for remote tools (the TCP API and its
@@ -175,8 +177,8 @@ impl Waiting {
     }
 }
 
-/// The store opened here, for commands that need it to themselves (`export`,
-/// `init`): waits (bounded) for another command or a stopping node to let
+/// The store opened here, for commands that need it to themselves
+/// (`init`): waits (bounded) for another command or a stopping node to let
 /// go; refuses at once while a node serves it.
 pub fn open_store(data_dir: &DataDir) -> Result<Node, Failure> {
     let mut waiting = Waiting::new();
@@ -535,6 +537,37 @@ impl Access {
         }
     }
 
+    /// Every live submission as exported ([`export::exported_fields`]),
+    /// handed to `each` one at a time: from the store here, or streamed by
+    /// the running node.
+    pub fn export<F>(&self, attribution: Attribution, each: &mut F) -> Result<(), Failure>
+    where
+        F: FnMut(&Map<String, Value>) -> Result<(), Failure>,
+    {
+        match self {
+            Self::Local(node) => export::rows(node, attribution).try_for_each(|fields| each(&fields?)),
+            Self::Remote(remote) => {
+                let query = vec![("attributed".to_owned(), (attribution == Attribution::Attributed).to_string())];
+                let mut started = false;
+                let streamed = remote.get_lines("/export", &query, |line| {
+                    started = true;
+                    let fields = serde_json::from_slice(line).map_err(|error| {
+                        Failure::new(exit::FAILED, format!("the running node sent a bad line: {error}"))
+                    })?;
+                    each(&fields)
+                });
+                match streamed {
+                    // The node went away before it sent a row: read them
+                    // wherever work can be done now.
+                    Err(failure) if failure.how_undelivered().is_some() && !started => {
+                        remote.reconnect()?.export(attribution, each)
+                    }
+                    streamed => streamed,
+                }
+            }
+        }
+    }
+
     /// The desk's tags and curators.
     pub fn desk_summary(&self) -> Result<DeskSummary, Failure> {
         match self {
@@ -695,6 +728,86 @@ impl Remote {
         body: Option<(&str, &[u8])>,
         timeout: Duration,
     ) -> Result<(u16, Vec<u8>), Trouble> {
+        let mut stream = self.request(method, path, query, body, timeout)?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|error| Trouble::AnswerLost(lost_reason(&error)))?;
+        parse_answer(&answer).ok_or_else(|| {
+            Trouble::AnswerLost(if answer.is_empty() {
+                "the connection closed before an answer".to_owned()
+            } else {
+                "the answer was cut short".to_owned()
+            })
+        })
+    }
+
+    /// GETs `path` and hands each line of its answer's body (JSON Lines,
+    /// streamed: never held whole) to `each`, as it arrives.
+    pub fn get_lines(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        mut each: impl FnMut(&[u8]) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let stream = self.request("GET", path, query, None, REQUEST_TIMEOUT).map_err(|trouble| match trouble {
+            Trouble::NotSent(why) | Trouble::AnswerLost(why) => not_reached(&why),
+        })?;
+        let lost = |why: String| {
+            Failure::undelivered(
+                Undelivered::AnswerLost,
+                format!("the running node's answer was cut short ({why}); run the command again"),
+            )
+        };
+        let mut reader = BufReader::new(stream);
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            match reader.read_until(b'\n', &mut head) {
+                Ok(0) => return Err(lost("the connection closed before an answer".to_owned())),
+                Ok(_) => {}
+                Err(error) => return Err(lost(lost_reason(&error))),
+            }
+        }
+        let Some((status, length, chunked)) = parse_head(&head[..head.len() - 4]) else {
+            return Err(lost("a malformed answer".to_owned()));
+        };
+        let mut body: Box<dyn BufRead> = if chunked {
+            Box::new(BufReader::new(Chunked::new(reader)))
+        } else {
+            Box::new(reader.take(length.map_or(u64::MAX, |length| length as u64)))
+        };
+        if !(200..300).contains(&status) {
+            let mut answer = Vec::new();
+            body.read_to_end(&mut answer).map_err(|error| lost(lost_reason(&error)))?;
+            return decode::<Value>((status, answer)).map(drop);
+        }
+        let mut line = Vec::new();
+        let mut received = 0;
+        loop {
+            line.clear();
+            match body.read_until(b'\n', &mut line) {
+                Ok(0) if length.is_some_and(|length| received < length) => {
+                    return Err(lost("the answer was cut short".to_owned()));
+                }
+                Ok(0) => return Ok(()),
+                Ok(read) => {
+                    received += read;
+                    if line != b"\n" {
+                        each(&line)?;
+                    }
+                }
+                Err(error) => return Err(lost(lost_reason(&error))),
+            }
+        }
+    }
+
+    /// Connects and sends one whole request; the stream is left at its answer.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<(&str, &[u8])>,
+        timeout: Duration,
+    ) -> Result<UnixStream, Trouble> {
         let mut stream = UnixStream::connect(&self.socket)
             .map_err(|error| Trouble::NotSent(format!("{}: {error}", self.socket.display())))?;
         stream.set_read_timeout(Some(timeout)).map_err(|error| Trouble::NotSent(error.to_string()))?;
@@ -719,15 +832,7 @@ impl Remote {
         bytes.extend_from_slice(body.map(|(_, body)| body).unwrap_or_default());
         // The server acts only on a whole request; a write cut short is not one.
         stream.write_all(&bytes).map_err(|error| Trouble::NotSent(error.to_string()))?;
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).map_err(|error| Trouble::AnswerLost(lost_reason(&error)))?;
-        parse_answer(&answer).ok_or_else(|| {
-            Trouble::AnswerLost(if answer.is_empty() {
-                "the connection closed before an answer".to_owned()
-            } else {
-                "the answer was cut short".to_owned()
-            })
-        })
+        Ok(stream)
     }
 }
 
@@ -769,8 +874,16 @@ fn percent(text: &str) -> String {
 /// A whole HTTP/1.1 answer: (status, body); `None` when it is cut short.
 fn parse_answer(answer: &[u8]) -> Option<(u16, Vec<u8>)> {
     let end = answer.windows(4).position(|window| window == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&answer[..end]).ok()?;
+    let (status, length, chunked) = parse_head(&answer[..end])?;
     let rest = &answer[end + 4..];
+    let body = if chunked { unchunk(rest)? } else { whole(rest, length)? };
+    Some((status, body))
+}
+
+/// An answer's head (without its blank line): (status, `Content-Length`,
+/// whether chunked); `None` when malformed.
+fn parse_head(head: &[u8]) -> Option<(u16, Option<usize>, bool)> {
+    let head = std::str::from_utf8(head).ok()?;
     let mut lines = head.split("\r\n");
     let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
     let mut length = None;
@@ -784,32 +897,22 @@ fn parse_answer(answer: &[u8]) -> Option<(u16, Vec<u8>)> {
             chunked = value.eq_ignore_ascii_case("chunked");
         }
     }
-    if chunked {
-        return Some((status, unchunk(rest)?));
-    }
-    match length {
-        Some(length) if rest.len() >= length => Some((status, rest[..length].to_vec())),
-        Some(_) => None,
-        None => Some((status, rest.to_vec())),
-    }
+    Some((status, length, chunked))
 }
 
 /// The body of a chunked answer; `None` unless it ends with the last chunk.
-fn unchunk(mut rest: &[u8]) -> Option<Vec<u8>> {
+fn unchunk(rest: &[u8]) -> Option<Vec<u8>> {
     let mut body = Vec::new();
-    loop {
-        let line_end = rest.windows(2).position(|window| window == b"\r\n")?;
-        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return Some(body);
-        }
-        if rest.len() < size + 2 {
-            return None;
-        }
-        body.extend_from_slice(&rest[..size]);
-        rest = &rest[size + 2..];
+    Chunked::new(rest).read_to_end(&mut body).ok()?;
+    Some(body)
+}
+
+/// A plain body of `length` bytes (to the end when not given); `None` when
+/// cut short.
+fn whole(rest: &[u8], length: Option<usize>) -> Option<Vec<u8>> {
+    match length {
+        Some(length) => rest.get(..length).map(<[u8]>::to_vec),
+        None => Some(rest.to_vec()),
     }
 }
 

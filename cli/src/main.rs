@@ -4,6 +4,7 @@
 //! under `commands/`, parses its arguments, calls the node and prints.
 
 mod access;
+mod chunked;
 mod commands;
 mod exit;
 mod output;
@@ -84,7 +85,7 @@ enum Command {
     /// Carry entries on a USB stick: what a node lacks, written to a file and imported there.
     #[command(subcommand)]
     Bundle(commands::bundle::BundleCommand),
-    /// Export the corpus's public fields as JSON Lines or CSV.
+    /// Export the corpus for analysis: JSON Lines, CSV or an XLSX workbook; anonymised unless --attributed.
     Export(commands::export::ExportArgs),
     /// Show the node's network, store, identities, and peers when it runs.
     Status(commands::status::StatusArgs),

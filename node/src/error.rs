@@ -112,6 +112,11 @@ pub enum NodeError {
         "contact details are sealed to the secretariat; only the secretariat's node (holding secretariat-secret.json) can reveal them"
     )]
     NotSecretariat,
+    /// An attributed export asked of a node that is not the secretariat's.
+    #[error(
+        "an attributed export (authors' keys, organisations, localities, full dates) is made only on the secretariat's node (holding secretariat-secret.json); leave out --attributed (attributed=true) for the anonymised export"
+    )]
+    AttributionNotSecretariat,
     /// A stored document could not be rebuilt.
     #[error(transparent)]
     Document(#[from] convene_protocol::document::DocumentError),
@@ -227,7 +232,9 @@ impl NodeError {
             | Self::NoAttachments { .. }
             | Self::FileNotHere(_)
             | Self::AlreadyInitialised { .. } => ErrorClass::Refused,
-            Self::NotSecretariat | Self::NoDeskKey | Self::NotCurator(_) => ErrorClass::NotSecretariat,
+            Self::NotSecretariat | Self::NoDeskKey | Self::NotCurator(_) | Self::AttributionNotSecretariat => {
+                ErrorClass::NotSecretariat
+            }
             Self::Hidden { .. } | Self::NotAKey(_) => ErrorClass::NotFound,
             Self::DeskRefused(_) => ErrorClass::Refused,
             Self::NoIdentity

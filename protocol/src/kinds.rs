@@ -3,11 +3,11 @@
 //!
 //! A [`Kind`] is a name, a code stored on disk and its [`Field`]s in form
 //! order; a field is a name, a [`Shape`] with its limits, whether it is
-//! required, whether it is sealed to the secretariat, and where it appears
-//! in a listing ([`Slot`]) and an export (its column). Validation
-//! (`schema`), the listing summary, the JSON Schema of a submission
-//! (`json_schema`), the web form, the CSV export and the corpus generator
-//! all read this table; a new kind is one more [`Kind`] here, with a code
+//! required, whether it is sealed to the secretariat, whether it names who
+//! or where (left out of an anonymised export), and where it appears in a
+//! listing ([`Slot`]) and an export (its column). Validation (`schema`),
+//! the listing summary, the JSON Schema of a submission (`json_schema`),
+//! the web form, the exports and the corpus generator all read this table; a new kind is one more [`Kind`] here, with a code
 //! never used before.
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,9 @@ pub struct Kind {
     /// Its code on disk (a list row's kind byte). Stored rows keep it, so a
     /// code is never changed nor given to another kind.
     pub code: u8,
+    /// Its name in the plural, in English: the sheet of an XLSX export
+    /// (`Convening reports`; at most 31 characters, none of `[]:*?/\`).
+    pub plural: &'static str,
     /// Its fields, in form order (`kind` itself is not one of them).
     pub fields: &'static [Field],
 }
@@ -58,6 +61,9 @@ pub struct Field {
     /// Personal data: sealed to the secretariat, never stored or relayed in
     /// clear (stored as the text `sealed_{name}`).
     pub sealed: bool,
+    /// Public, but names who or where below the country (an organisation, a
+    /// town): exported only in an attributed export, on the secretariat's node.
+    pub identifying: bool,
     /// Where it appears in a listing's summary, if it does.
     pub slot: Option<Slot>,
     /// The export column it fills, if any (kinds may share one: `date`).
@@ -235,7 +241,7 @@ pub enum Slot {
 
 /// A required public field named `name` of `shape`, in no summary or column.
 pub const fn field(name: &'static str, shape: Shape) -> Field {
-    Field { name, key: name, shape, need: Need::Required, sealed: false, slot: None, column: None }
+    Field { name, key: name, shape, need: Need::Required, sealed: false, identifying: false, slot: None, column: None }
 }
 
 impl Field {
@@ -252,6 +258,11 @@ impl Field {
     /// The same field, sealed to the secretariat.
     pub const fn sealed(self) -> Self {
         Self { sealed: true, ..self }
+    }
+
+    /// The same field, naming who or where: left out of anonymised exports.
+    pub const fn identifying(self) -> Self {
+        Self { identifying: true, ..self }
     }
 
     /// The same field, with this key in forms and translations.
@@ -301,7 +312,10 @@ const LANGUAGE: Field = field("language", Shape::Language).slot(Slot::Language).
 const FORMAT: Field = field("format", Shape::Code(Codes::Taxonomy(TermList::Formats))).column("format");
 const LOCATION_FIELDS: &[Field] = &[
     field("country", Shape::Country).slot(Slot::Country).column("country"),
-    field("locality", Shape::Text { max_chars: MAX_SHORT_CHARS }).need(Need::UnlessOnline),
+    field("locality", Shape::Text { max_chars: MAX_SHORT_CHARS })
+        .need(Need::UnlessOnline)
+        .identifying()
+        .column("locality"),
 ];
 const LOCATION: Field = field("location", Shape::Group(LOCATION_FIELDS));
 const CONTACT_FIELDS: &[Field] = &[
@@ -332,13 +346,14 @@ const LONG_TEXT: Shape = Shape::LongText { max_chars: MAX_TEXT_CHARS };
 pub static CONVENING_REPORT: Kind = Kind {
     name: "convening_report",
     code: 0,
+    plural: "Convening reports",
     fields: &[
         TITLE,
         LANGUAGE,
         field("convened_on", Shape::Date).slot(Slot::Date).column("date"),
         FORMAT,
         LOCATION,
-        field("host_organizations", lines(1, 20, MAX_ITEM_CHARS)),
+        field("host_organizations", lines(1, 20, MAX_ITEM_CHARS)).identifying().column("host_organizations"),
         CONTACT,
         field("purposes", codes(TermList::Purposes, 1)),
         DPI_TYPES,
@@ -358,11 +373,12 @@ pub static CONVENING_REPORT: Kind = Kind {
 pub static CASE_STUDY: Kind = Kind {
     name: "case_study",
     code: 1,
+    plural: "Case studies",
     fields: &[
         TITLE,
         LANGUAGE,
         field("country", Shape::Country).slot(Slot::Country).column("country"),
-        field("implementer", Shape::Text { max_chars: MAX_NAME_CHARS }),
+        field("implementer", Shape::Text { max_chars: MAX_NAME_CHARS }).identifying().column("implementer"),
         field("responsible_authority", Shape::Code(Codes::Taxonomy(TermList::ResponsibleAuthorities)))
             .column("responsible_authority"),
         CONTACT,
@@ -383,6 +399,7 @@ pub static CASE_STUDY: Kind = Kind {
 pub static CONVENING_ANNOUNCEMENT: Kind = Kind {
     name: "convening_announcement",
     code: 2,
+    plural: "Convening announcements",
     fields: &[
         TITLE,
         LANGUAGE,
@@ -463,6 +480,18 @@ mod tests {
             assert_eq!(SubmissionKind::from_code(kind.spec().code), Some(kind));
             assert_eq!(SubmissionKind::parse(kind.as_str()), Some(kind));
         }
+    }
+
+    #[test]
+    fn plurals_are_sheet_names_and_unique() {
+        let mut plurals: Vec<&str> = SubmissionKind::specs().iter().map(|kind| kind.plural).collect();
+        for plural in &plurals {
+            assert!(!plural.is_empty() && plural.chars().count() <= 31, "{plural}");
+            assert!(!plural.contains(['[', ']', ':', '*', '?', '/', '\\']), "{plural}");
+        }
+        plurals.sort_unstable();
+        plurals.dedup();
+        assert_eq!(plurals.len(), SubmissionKind::ALL.len());
     }
 
     #[test]

@@ -86,6 +86,21 @@ pub(crate) fn date_problem(text: &str) -> Option<DateFlaw> {
     None
 }
 
+/// Days since 1970-01-01 as a civil date `(year, month, day)` (Howard
+/// Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// A BCP 47 tag in its conventional case (`pt-br` → `pt-BR`, `zh-hant` →
 /// `zh-Hant`), or `None` when it is not one: a 2–3 letter language, then
 /// subtags of 1–8 letters or digits.

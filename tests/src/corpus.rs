@@ -185,17 +185,28 @@ pub fn write(out: &Path, n: usize, seed: u64) -> std::io::Result<()> {
 
 /// `n` submissions generated from `seed`, as JSON lines.
 pub fn lines(n: usize, seed: u64) -> impl Iterator<Item = String> {
-    // Any seed, 0 included, gives a non-zero xorshift state.
-    let mut random = Random(XorShift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1));
+    let mut random = Random::new(seed);
     (0..n).map(move |i| {
         let kind = KINDS[random.below(KINDS.len())];
         Value::Object(submission(&mut random, kind, i)).to_string()
     })
 }
 
+/// `n` submissions of `kind` alone (any kind of the table, announcements
+/// included) generated from `seed`, as JSON lines.
+pub fn lines_of(kind: &Kind, n: usize, seed: u64) -> impl Iterator<Item = String> + '_ {
+    let mut random = Random::new(seed);
+    (0..n).map(move |i| Value::Object(submission(&mut random, kind, i)).to_string())
+}
+
 struct Random(XorShift);
 
 impl Random {
+    fn new(seed: u64) -> Self {
+        // Any seed, 0 included, gives a non-zero xorshift state.
+        Self(XorShift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1))
+    }
+
     fn below(&mut self, bound: usize) -> usize {
         self.0.below(bound as u64) as usize
     }

@@ -10,6 +10,7 @@ pub mod nat;
 pub mod peer;
 pub mod photos;
 pub mod proxy;
+pub mod tmpfs;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

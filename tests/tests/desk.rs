@@ -52,6 +52,11 @@ fn a_hubs_submission_is_received_curated_hidden_and_purged_network_wide() {
         let desk = &shown(&hub, &id)["desk"];
         desk["status"] == "in_review" && desk["tags"][0] == "payments"
     });
+    // Exports carry the status and tags, on the secretariat's node and the hub's.
+    for node in [&secretariat, &hub] {
+        let exported = node.run(&["export", "--format", "jsonl"]).ok().json();
+        assert_eq!((&exported["status"], &exported["tags"][0]), (&Value::from("in_review"), &Value::from("payments")));
+    }
     let revealed = secretariat.run(&["show", &id, "--reveal", "--json"]).ok().json();
     assert_eq!(revealed["notes"][0]["text"], "Ask for the slides", "{revealed}");
     hub.run(&["show", &id, "--reveal"]).expect_code(5);

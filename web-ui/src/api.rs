@@ -1,8 +1,9 @@
 //! The JSON API under `/api/v1`: what the CLI uses while a node runs.
 //!
 //! Reads are open to whoever can reach the server (it binds 127.0.0.1 by
-//! default); every write needs `Authorization: Bearer TOKEN`, the token the
-//! running node writes to `DATA_DIR/node.json` (readable by its owner only).
+//! default); every write, and the export of the whole corpus, needs
+//! `Authorization: Bearer TOKEN`, the token the running node writes to
+//! `DATA_DIR/node.json` (readable by its owner only).
 //! JSON bodies need `Content-Type: application/json`, which a cross-site
 //! form cannot send.
 //!
@@ -14,7 +15,8 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use convene_node::api::{
@@ -22,6 +24,7 @@ use convene_node::api::{
     StoredFile, WantRequest,
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
+use convene_node::export::{self, Attribution};
 use convene_node::query::{Filter, Page};
 use convene_node::sync::{Multiaddr, PeerStatus, peers};
 use convene_node::{DeskRequest, ListRow, Node, NodeError, SubmitReport, VerifyReport};
@@ -35,6 +38,8 @@ use crate::{ApiError, WebState};
 
 /// Largest request body.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// How much of an export is sent at a time.
+const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 /// Longest file name given to `/blobs` (folders included; the node keeps the last 200 characters' worth).
 const MAX_GIVEN_NAME_CHARS: usize = 1000;
 /// Largest file sent to `/blobs`: the largest attachment, and room for metadata to remove.
@@ -62,6 +67,7 @@ pub(crate) fn router(limits: &Limits) -> Router<WebState> {
         .route("/bundle/want", post(bundle_want))
         .route("/bundle/export", post(bundle_export))
         .route("/bundle/import", post(bundle_import))
+        .route("/export", get(export))
         .fallback(unknown_path)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -116,7 +122,7 @@ pub(crate) struct Signer {
 
 fn authorize(state: &WebState, headers: &HeaderMap) -> Result<(), ApiError> {
     let presented = headers
-        .get(axum::http::header::AUTHORIZATION)
+        .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
     // Constant-time comparison: the token guards writes.
@@ -437,4 +443,56 @@ async fn remove_peer(
     let sync = state.sync.as_ref().ok_or_else(ApiError::no_sync)?;
     let removed = sync.remove_peer(&state.node, addr).await?;
     Ok(Json(serde_json::json!({ "removed": removed })))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExportQuery {
+    #[serde(default)]
+    attributed: bool,
+}
+
+/// Every live submission as `convene export` writes it, one JSON object a
+/// line (`application/x-ndjson`), streamed as the store is read: memory
+/// stays flat whatever the corpus. Attributed only on the secretariat's node.
+async fn export(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Params(query): Params<ExportQuery>,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let attribution = if query.attributed { Attribution::Attributed } else { Attribution::Anonymised };
+    blocking(&state.node, move |node| export::check_attribution(node.data_dir(), attribution)).await?;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    let node = state.node.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut lines = Vec::new();
+        for row in export::rows(&node, attribution) {
+            let sent = match row {
+                Ok(fields) => {
+                    serde_json::to_writer(&mut lines, &fields).expect("a JSON map serialises");
+                    lines.push(b'\n');
+                    if lines.len() < EXPORT_CHUNK_BYTES {
+                        continue;
+                    }
+                    sender.blocking_send(Ok(std::mem::take(&mut lines)))
+                }
+                // The answer is cut short: the client sees it unfinished.
+                Err(error) => {
+                    tracing::warn!("export stopped: {error}");
+                    let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
+                    return;
+                }
+            };
+            // The client went away.
+            if sent.is_err() {
+                return;
+            }
+        }
+        if !lines.is_empty() {
+            let _ = sender.blocking_send(Ok(lines));
+        }
+    });
+    // Polled again after its end by the compression layer: it answers the end again.
+    let body = futures::stream::poll_fn(move |context| receiver.poll_recv(context));
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], axum::body::Body::from_stream(body)).into_response())
 }

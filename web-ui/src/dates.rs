@@ -18,10 +18,10 @@
 //! `<time datetime="…">` with the page's direction, which isolates it from
 //! the text around it.
 
+use convene_protocol::text_rules::civil_from_days;
 use maud::{Markup, html};
 
 use crate::i18n::Lang;
-use crate::web::civil_from_days;
 
 /// CLDR's abbreviated month names (format context).
 const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -399,6 +399,7 @@ mod tests {
             (Method::GET, "/api/v1/status"),
             (Method::GET, "/api/v1/identities"),
             (Method::GET, "/api/v1/peers"),
+            (Method::GET, "/api/v1/export"),
             (Method::POST, "/api/v1/submissions"),
             (Method::GET, "/api/v1/submissions/abcd/withdraw"),
         ] {

@@ -1,9 +1,9 @@
 //! A kind of submission defined in a test, with the same table type as the
 //! real ones (`convene_protocol::kinds`): the web form renders it,
-//! validation checks it, the CSV export writes its columns and the
+//! validation checks it, the CSV and XLSX exports write its columns and the
 //! generated JSON Schema describes it, with no change anywhere else.
 
-use convene_node::export::{csv_columns, csv_header, csv_line};
+use convene_node::export::{Attribution, csv_columns, csv_header, csv_line, sheet_columns};
 use convene_protocol::attachment::Limits;
 use convene_protocol::json_schema::submission_schemas;
 use convene_protocol::kinds::{Codes, Field, Kind, Shape, Slot, field};
@@ -22,6 +22,7 @@ const HOST_FIELDS: &[Field] =
 static FIELD_VISIT: Kind = Kind {
     name: "field_visit",
     code: 200,
+    plural: "Field visits",
     fields: &[
         field("title", Shape::Text { max_chars: 80 }).slot(Slot::Title).column("title"),
         field("visited_on", Shape::Date).slot(Slot::Date).column("date"),
@@ -115,14 +116,20 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
     assert!(page.contains(r##"<a href="#f-host_name">"##), "an error on the group is shown at its first field");
 
     // Export: its columns, filled from its fields.
-    let columns = csv_columns(&[&FIELD_VISIT]);
-    assert_eq!(csv_header(&columns, false), "id,kind,title,date,sites,visitors,public,created");
+    let columns = csv_columns(&[&FIELD_VISIT], Attribution::Anonymised);
+    assert_eq!(csv_header(&columns), "id,kind,title,date,sites,visitors,public,created,status,tags");
     let mut exported = checked.public.clone();
     exported.insert("id".into(), json!("d0c"));
-    exported.insert("created_ms".into(), json!(1));
+    exported.insert("created".into(), json!("2025-06"));
     assert_eq!(
-        csv_line(&columns, &exported, false),
-        "d0c,field_visit,Clinic visit in Gulu,2025-06-02,clinic;school,4,true,1"
+        csv_line(&columns, &exported),
+        "d0c,field_visit,Clinic visit in Gulu,2025-06-02,clinic;school,4,true,2025-06,,"
+    );
+    let sheet: Vec<String> =
+        sheet_columns(&FIELD_VISIT, Attribution::Anonymised).into_iter().map(|column| column.name).collect();
+    assert_eq!(
+        sheet,
+        ["id", "title", "visited_on", "sites", "visitors", "notes", "public", "created", "status", "tags"]
     );
 
     // The generated schema: exactly its fields, with their limits; the host as a sealed group.

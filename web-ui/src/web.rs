@@ -23,6 +23,7 @@ use convene_node::data_dir::IdentityInfo;
 use convene_node::disk as space;
 use convene_node::sync::SyncStatus;
 use convene_protocol::attachment::Limits;
+use convene_protocol::text_rules::civil_from_days;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::WebState;
@@ -301,20 +302,6 @@ pub fn format_time(ms: u64) -> String {
     let (year, month, day) = civil_from_days(days);
     let minute_of_day = (seconds % 86_400) / 60;
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minute_of_day / 60, minute_of_day % 60)
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// A page handler's error: shown as an HTML page, never with internals.

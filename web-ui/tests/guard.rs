@@ -71,6 +71,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/bundle/want", "/api/v1/bundle/want"),
     ("POST", "/api/v1/bundle/export", "/api/v1/bundle/export"),
     ("POST", "/api/v1/bundle/import", "/api/v1/bundle/import"),
+    ("GET", "/api/v1/export", "/api/v1/export"),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json"),
 ];
 

@@ -169,6 +169,10 @@ async fn every_documented_endpoint_answers_as_documented() {
         case(M::DELETE, "/peers", "/peers", Some(json!({"addr": "x"})), false, 401),
         case(M::POST, "/verify", "/verify", None, true, 200),
         case(M::POST, "/verify", "/verify", None, false, 401),
+        case(M::GET, "/export", "/export", None, true, 200),
+        case(M::GET, "/export", "/export", None, false, 401),
+        case(M::GET, "/export", "/export?attributed=maybe", None, true, 400),
+        case(M::GET, "/export", "/export?attributed=true", None, true, 403),
         case(M::GET, "/openapi.json", "/openapi.json", None, false, 200),
         case(M::GET, "/desk", "/desk", None, false, 200),
         case(M::GET, "/desk/not-received", "/desk/not-received", None, false, 200),
@@ -259,6 +263,14 @@ async fn every_documented_endpoint_answers_as_documented() {
     check(&doc, "/submissions/{id}", &Method::GET, 200, &answer, &uri);
     let shown: Value = serde_json::from_str(&answer.body).unwrap();
     assert_eq!(shown["contact"]["email"], "ama@example.org");
+    // It alone exports attributed: one JSON object a line, with its author.
+    let answer = client.get("/api/v1/export?attributed=true").await;
+    check(&doc, "/export", &Method::GET, 200, &answer, "an attributed export");
+    let lines: Vec<Value> = answer.body.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{}", answer.body);
+    assert_eq!(lines[0]["title"], "At the secretariat");
+    assert!(lines[0]["author"].as_str().unwrap().starts_with("did:key:"), "{}", answer.body);
+    assert!(!answer.body.contains("ama@example.org"), "contacts never leave: {}", answer.body);
     // Bodies that are not JSON, or not sent as JSON.
     let answer = client.request(Method::POST, "/api/v1/submissions?as=ama", Some("text/plain"), "{}".into()).await;
     check(&doc, "/submissions", &Method::POST, 415, &answer, "text/plain body");
@@ -530,6 +542,7 @@ async fn every_api_route_is_documented() {
         ("/bundle/want", "post"),
         ("/bundle/export", "post"),
         ("/bundle/import", "post"),
+        ("/export", "get"),
         ("/openapi.json", "get"),
         ("/desk", "get"),
         ("/desk", "post"),
