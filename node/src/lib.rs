@@ -13,6 +13,7 @@
 pub mod api;
 pub mod blobs;
 pub mod bundle;
+pub mod calendar;
 pub mod data_dir;
 pub mod drafts;
 pub mod error;

@@ -411,3 +411,12 @@ dashboard-none-region = بلا منطقة
 dashboard-none-country = بلا بلد
 dashboard-none-language = بلا لغة
 dashboard-none-date = بلا تاريخ
+
+# calendar
+nav-calendar = التقويم
+page-calendar = تقويم اللقاءات
+calendar-intro = اللقاءات المعلنة للشبكة، حسب تاريخها.
+calendar-ics = تنزيل لبرنامج تقويم (.ics)
+calendar-upcoming = القادمة
+calendar-past = اللقاءات السابقة
+calendar-none = لم يُعلن عن أي لقاء بعد.

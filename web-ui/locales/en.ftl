@@ -374,3 +374,12 @@ dashboard-none-region = No region
 dashboard-none-country = No country
 dashboard-none-language = No language
 dashboard-none-date = No date
+
+# calendar
+nav-calendar = Calendar
+page-calendar = Calendar of convenings
+calendar-intro = The convenings announced to the network, by their date.
+calendar-ics = Download for a calendar program (.ics)
+calendar-upcoming = Coming up
+calendar-past = Past convenings
+calendar-none = No convening is announced yet.

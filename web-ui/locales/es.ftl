@@ -374,3 +374,12 @@ dashboard-none-region = Sin región
 dashboard-none-country = Sin país
 dashboard-none-language = Sin idioma
 dashboard-none-date = Sin fecha
+
+# calendar
+nav-calendar = Calendario
+page-calendar = Calendario de reuniones
+calendar-intro = Las reuniones anunciadas a la red, por fecha.
+calendar-ics = Descargar para una agenda (.ics)
+calendar-upcoming = Próximas
+calendar-past = Reuniones pasadas
+calendar-none = Aún no se ha anunciado ninguna reunión.

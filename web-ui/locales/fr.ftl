@@ -374,3 +374,12 @@ dashboard-none-region = Aucune région
 dashboard-none-country = Aucun pays
 dashboard-none-language = Aucune langue
 dashboard-none-date = Sans date
+
+# calendar
+nav-calendar = Calendrier
+page-calendar = Calendrier des réunions
+calendar-intro = Les réunions annoncées au réseau, par date.
+calendar-ics = Télécharger pour un agenda (.ics)
+calendar-upcoming = À venir
+calendar-past = Réunions passées
+calendar-none = Aucune réunion n’est encore annoncée.

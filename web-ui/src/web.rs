@@ -233,6 +233,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href="/new" { (ctx.t("nav.new")) }
                         a href="/drafts" { (ctx.t("nav.drafts")) }
                         a href="/identities" { (ctx.t("nav.identities")) }
+                        a href="/calendar" { (ctx.t("nav.calendar")) }
                         a href="/network" { (ctx.t("nav.network")) }
                         @if ctx.secretariat { a href="/inbox" { (ctx.t("nav.inbox")) } }
                     }

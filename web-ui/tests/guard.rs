@@ -18,6 +18,8 @@ use convene_web::Guard;
 const ROUTES: &[(&str, &str, &str)] = &[
     // Pages.
     ("GET", "/", "/"),
+    ("GET", "/calendar", "/calendar"),
+    ("GET", "/calendar.ics", "/calendar.ics"),
     ("GET", "/dashboard", "/dashboard"),
     ("GET", "/dashboard/{file}", "/dashboard/countries.csv"),
     ("GET", "/s/{id}", "/s/00000000"),
@@ -78,6 +80,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
 /// Routes anyone may use when the node is bound wide.
 const PUBLIC: &[&str] = &[
     "GET /",
+    "GET /calendar",
+    "GET /calendar.ics",
     "GET /dashboard",
     "GET /dashboard/{file}",
     "GET /s/{id}",

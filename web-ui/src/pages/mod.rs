@@ -2,6 +2,7 @@
 //! (which escapes every value), all usable without JavaScript.
 
 pub mod browse;
+pub mod calendar;
 pub mod dashboard;
 pub mod desk;
 pub mod form;
@@ -27,6 +28,8 @@ fn form_limit(limits: &Limits) -> axum::extract::DefaultBodyLimit {
 pub(crate) fn router(limits: &Limits) -> Router<WebState> {
     Router::new()
         .route("/", get(browse::page))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar.ics", get(calendar::ics))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/{file}", get(dashboard::csv))
         .route("/s/{id}", get(submission::page))
