@@ -331,7 +331,7 @@ impl Access {
     /// A page of submissions.
     pub fn list(&self, filter: &Filter, offset: usize, limit: usize) -> Result<Page, Failure> {
         match self {
-            Self::Local(node) => Ok(node.list(filter, offset, limit)?),
+            Self::Local(node) => Ok(node.list_on_desk(filter, offset, limit)?),
             Self::Remote(remote) => {
                 let mut query = serde_json::to_value(filter).unwrap_or_default();
                 if let Some(object) = query.as_object_mut() {

@@ -175,7 +175,7 @@ pub(crate) struct ListQuery {
 
 async fn list(State(state): State<WebState>, Params(query): Params<ListQuery>) -> Result<Json<Page>, ApiError> {
     let limit = query.limit.unwrap_or(50);
-    let page = blocking(&state.node, move |node| node.list(&query.filter, query.offset, limit)).await?;
+    let page = blocking(&state.node, move |node| node.list_on_desk(&query.filter, query.offset, limit)).await?;
     Ok(Json(page))
 }
 

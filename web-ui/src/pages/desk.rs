@@ -245,20 +245,27 @@ pub(crate) async fn inbox(
     ctx.require_login()?;
     let wanted = query.status.clone();
     let (rows, tags, secretariat) = blocking(ctx.lang, &state, move |node| {
-        let page = node.list(&Filter::default(), 0, usize::MAX)?;
-        let rows: Vec<ListRow> = page
-            .rows
-            .into_iter()
-            .filter(|row| {
+        // Newest first, a page of rows at a time, until the inbox's page is
+        // full: with no status asked for, one page.
+        let mut rows: Vec<ListRow> = Vec::new();
+        let mut offset = 0;
+        while rows.len() < INBOX_PAGE {
+            let page = node.list_on_desk(&Filter::default(), offset, INBOX_PAGE)?;
+            offset += page.rows.len();
+            let exhausted = page.rows.len() < INBOX_PAGE;
+            rows.extend(page.rows.into_iter().filter(|row| {
                 let status = row.desk.as_ref().and_then(|desk| desk.status);
                 match wanted.as_str() {
                     "" => true,
                     "new" => status.is_none(),
                     text => status.map(Status::as_str) == Some(text),
                 }
-            })
-            .take(INBOX_PAGE)
-            .collect();
+            }));
+            if exhausted {
+                break;
+            }
+        }
+        rows.truncate(INBOX_PAGE);
         Ok((rows, node.tag_list()?, node.is_secretariat()))
     })
     .await?;
