@@ -61,8 +61,8 @@ pub fn check_attribution(data_dir: &DataDir, attribution: Attribution) -> Result
 pub fn rows(node: &Node, attribution: Attribution) -> impl Iterator<Item = Result<Map<String, Value>, NodeError>> + '_ {
     node.rows().map(move |row| {
         let row = row?;
-        let desk = node.desk_view(&row.id, &row.creator)?;
-        let curation = ExportCuration { status: desk.status.map(|status| status.as_str().to_owned()), tags: desk.tags };
+        let (status, tags) = node.curation(&row.id)?;
+        let curation = ExportCuration { status: status.map(|status| status.as_str().to_owned()), tags };
         Ok(exported_fields(&row, attribution, &curation))
     })
 }

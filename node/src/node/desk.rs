@@ -154,7 +154,7 @@ impl Node {
                 let documents = ids.iter().map(|id| self.resolve(id)).collect::<Result<Vec<_>, _>>()?;
                 let mut signed = Vec::with_capacity(documents.len());
                 for document in documents {
-                    if !self.inner.store.is_listed(&document)? && self.inner.store.row(&document)?.is_none() {
+                    if !self.inner.store.is_listed(&document)? {
                         return Err(NodeError::NotFound(document.to_string()));
                     }
                     let tags = if add_tags.is_empty() && remove_tags.is_empty() {
@@ -319,6 +319,13 @@ impl Node {
         view.tags = state.tags;
         view.moderation = state.moderation.or(author_moderation(store.desk_state(creator.as_bytes())?));
         Ok(view)
+    }
+
+    /// A submission's status and tags alone (what an export carries),
+    /// without the receipts [`Node::desk_view`] reads too.
+    pub fn curation(&self, id: &DocumentId) -> Result<(Option<Status>, Vec<String>), NodeError> {
+        let state = self.inner.store.desk_state(&id.0)?;
+        Ok((state.status.map(|(status, _)| status), state.tags))
     }
 
     /// The sealed notes on a submission, opened: the secretariat's node only.
