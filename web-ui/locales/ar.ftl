@@ -420,3 +420,11 @@ calendar-ics = تنزيل لبرنامج تقويم (.ics)
 calendar-upcoming = القادمة
 calendar-past = اللقاءات السابقة
 calendar-none = لم يُعلن عن أي لقاء بعد.
+
+# custody receipts
+sub-custody = سلسلة الحيازة
+sub-custody_hint = المراكز التي توقّع إيصالات الحيازة تذكر متى حازتها أول مرة، وممن.
+sub-custody_this = هذه العقدة
+sub-custody_here = كُتبت هناك
+sub-custody_bundle = من حزمة (ذاكرة USB)
+sub-custody_from = من { $peer }

@@ -383,3 +383,11 @@ calendar-ics = Download for a calendar program (.ics)
 calendar-upcoming = Coming up
 calendar-past = Past convenings
 calendar-none = No convening is announced yet.
+
+# custody receipts
+sub-custody = Chain of custody
+sub-custody_hint = Hubs that sign custody receipts say when they first held it, and from whom.
+sub-custody_this = this node
+sub-custody_here = written there
+sub-custody_bundle = from a bundle (USB stick)
+sub-custody_from = from { $peer }

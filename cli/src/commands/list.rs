@@ -175,6 +175,19 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     for note in &notes {
         println!("  note {}: {}", format_ms(note.at_ms), shown(&note.text));
     }
+    if !view.custody.is_empty() {
+        println!("  custody:");
+    }
+    for custody in &view.custody {
+        let from = match (custody.from.as_str(), &custody.from_peer) {
+            ("here", _) => "written there".to_owned(),
+            ("bundle", _) => "from a bundle".to_owned(),
+            (_, Some(peer)) => format!("from {}", shown(peer)),
+            (other, None) => other.to_owned(),
+        };
+        let this = if custody.this_node { " (this node)" } else { "" };
+        println!("    {}  {}{this}, {from}", format_ms(custody.held_ms), shown(&custody.hub));
+    }
     if let Some(contact) = contact {
         println!("  contact:   {} <{}>", shown(&contact.name), shown(&contact.email));
     } else {

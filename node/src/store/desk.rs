@@ -195,6 +195,7 @@ impl<B: Backend> Store<B> {
                 self.index_and_fold(&incoming, document.0, batch, pending)?;
             }
             Statement::TagList { .. } => self.index_and_fold(&incoming, TAGS_SUBJECT, batch, pending)?,
+            Statement::Custody { hub, held } => self.ingest_custody(entry, hub, held, batch)?,
             Statement::Moderate { subject, action, .. } => {
                 if let (Action::Purge, Subject::Document(document)) = (action, subject) {
                     self.purge_by_moderation(document, &entry.id(), batch, pending)?;
@@ -453,7 +454,7 @@ impl<B: Backend> Store<B> {
                     }
                 }
                 Statement::TagList { tags } => state.tag_list = Some(tags),
-                Statement::Receipt { .. } | Statement::Curator { .. } => {}
+                Statement::Receipt { .. } | Statement::Curator { .. } | Statement::Custody { .. } => {}
             }
         }
         Ok(state)
