@@ -183,6 +183,11 @@ fn curate_request(ids: Vec<String>, status: &str, tag: &str, note: &str) -> Resu
     Ok(DeskRequest::Curate { ids, status, add_tags, remove_tags: Vec::new(), note })
 }
 
+/// A form the page never offers (a status it does not list): say what was wrong.
+fn bad_form(ctx: &Ctx, error: String) -> PageError {
+    PageError::Shown(ctx.lang, axum::http::StatusCode::BAD_REQUEST, error)
+}
+
 /// `POST /s/{id}/curate` (the secretariat's node).
 pub(crate) async fn curate(
     ctx: Ctx,
@@ -197,7 +202,7 @@ pub(crate) async fn curate(
         return Ok(Redirect::to(&back).into_response());
     }
     let request =
-        curate_request(vec![id], &form.status, &form.tag, &form.note).map_err(|_| PageError::NotFound(ctx.lang))?;
+        curate_request(vec![id], &form.status, &form.tag, &form.note).map_err(|error| bad_form(&ctx, error))?;
     blocking(ctx.lang, &state, move |node| node.desk(None, &request)).await?;
     Ok(Redirect::to(&back).into_response())
 }
@@ -352,7 +357,7 @@ pub(crate) async fn inbox_post(
     if ids.is_empty() || (status.is_empty() && tag.is_empty()) {
         return Ok(Redirect::to("/inbox").into_response());
     }
-    let request = curate_request(ids, &status, &tag, "").map_err(|_| PageError::NotFound(ctx.lang))?;
+    let request = curate_request(ids, &status, &tag, "").map_err(|error| bad_form(&ctx, error))?;
     let done = blocking(ctx.lang, &state, move |node| node.desk(None, &request)).await?.len();
     Ok(Redirect::to(&format!("/inbox?done={done}")).into_response())
 }
