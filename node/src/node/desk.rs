@@ -375,6 +375,25 @@ impl Node {
         self.inner.secretariat.is_some()
     }
 
+    /// The listed submissions with `status`, newest first, at most
+    /// `limit`, each with its place on the desk (read from the curated
+    /// ones alone: the inbox's filter by status).
+    pub fn on_desk_with_status(&self, status: Status, limit: usize) -> Result<Vec<crate::store::ListRow>, NodeError> {
+        let mut rows = Vec::new();
+        for id in self.inner.store.with_status(status)? {
+            let Some(mut row) = self.inner.store.list_row(&id)? else { continue };
+            let Ok(creator) = row.creator.parse::<PublicKey>() else { continue };
+            if self.inner.store.is_hidden(&id, &creator) {
+                continue;
+            }
+            row.desk = Some(self.desk_view(&id, &creator)?);
+            rows.push(row);
+        }
+        rows.sort_by_key(|row| std::cmp::Reverse((row.created_ms, row.id)));
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
     /// The listed submissions whose first entry the secretariat has not
     /// acknowledged yet, newest first.
     pub fn not_received(&self) -> Result<Vec<crate::store::ListRow>, NodeError> {

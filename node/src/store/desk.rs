@@ -494,6 +494,21 @@ impl<B: Backend> Store<B> {
         Ok(out)
     }
 
+    /// The submissions whose status is `status` (one pass over the curated
+    /// subjects, not over every submission).
+    pub fn with_status(&self, status: Status) -> Result<Vec<DocumentId>, StoreError> {
+        let mut out = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::DESK_STATE]) {
+            let (key, value) = pair?;
+            let subject = keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let state: DeskState = serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(hex(&key)))?;
+            if state.status.is_some_and(|(have, _)| have == status) {
+                out.push(DocumentId(subject));
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether listing leaves the document out.
     pub fn is_hidden(&self, document: &DocumentId, creator: &PublicKey) -> bool {
         let hidden = self.hidden();

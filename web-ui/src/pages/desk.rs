@@ -250,22 +250,23 @@ pub(crate) async fn inbox(
     ctx.require_login()?;
     let wanted = query.status.clone();
     let (rows, tags, secretariat) = blocking(ctx.lang, &state, move |node| {
-        // Newest first, a page of rows at a time, until the inbox's page is
-        // full: with no status asked for, one page.
         let mut rows: Vec<ListRow> = Vec::new();
+        if let Ok(status) = wanted.parse::<Status>() {
+            rows = node.on_desk_with_status(status, INBOX_PAGE)?;
+        }
+        // All, or new ones: newest first, a page of rows at a time, until
+        // the inbox's page is full (with no filter, one page).
         let mut offset = 0;
-        while rows.len() < INBOX_PAGE {
+        while matches!(wanted.as_str(), "" | "new") && rows.len() < INBOX_PAGE {
             let page = node.list_on_desk(&Filter::default(), offset, INBOX_PAGE)?;
             offset += page.rows.len();
             let exhausted = page.rows.len() < INBOX_PAGE;
-            rows.extend(page.rows.into_iter().filter(|row| {
-                let status = row.desk.as_ref().and_then(|desk| desk.status);
-                match wanted.as_str() {
-                    "" => true,
-                    "new" => status.is_none(),
-                    text => status.map(Status::as_str) == Some(text),
-                }
-            }));
+            let new_only = wanted == "new";
+            rows.extend(
+                page.rows
+                    .into_iter()
+                    .filter(|row| !new_only || row.desk.as_ref().and_then(|desk| desk.status).is_none()),
+            );
             if exhausted {
                 break;
             }
