@@ -35,10 +35,15 @@ fn a_report_shows_its_chain_of_custody_from_the_conveners_hub_to_the_secretariat
     let id = lakeside.run_with_stdin(&["submit", "-", "--json"], &line).ok().json()["id"].as_str().unwrap().to_owned();
 
     // Lakeside ↔ Riverside ↔ secretariat: Lakeside never meets the secretariat.
-    let at_secretariat = secretariat.start(&[]);
-    let at_riverside = riverside.start(&[secretariat.p2p_addr()]);
+    let at_riverside = riverside.start(&[]);
     let at_lakeside = lakeside.start(&[riverside.p2p_addr()]);
     assert!(at_lakeside.log().contains("custody:"), "node run says it signs custody");
+    wait_until("Riverside's custody reaches the author's hub", TRAVEL, || {
+        shown(&lakeside, &id)["custody"].as_array().is_some_and(|chain| chain.len() == 2)
+    });
+    let text = lakeside.run(&["show", &id]).ok().stdout;
+    assert!(text.contains("not received yet; last seen at مركز النهر"), "{text}");
+    let at_secretariat = secretariat.start(&[riverside.p2p_addr()]);
     wait_until("the chain and the receipt reach the author's hub", TRAVEL, || {
         let view = shown(&lakeside, &id);
         view["desk"]["received_ms"].is_u64() && view["custody"].as_array().is_some_and(|chain| chain.len() == 2)

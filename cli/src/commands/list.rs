@@ -153,7 +153,14 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     let desk = &view.desk;
     match desk.received_ms {
         Some(at) => println!("  secretariat: received {}", format_ms(at)),
-        None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
+        None => match view.custody.last() {
+            Some(last) => println!(
+                "  secretariat: not received yet; last seen at {} on {} (custody receipts)",
+                shown(&last.hub),
+                format_ms(last.held_ms)
+            ),
+            None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
+        },
     }
     if desk.received_ms.is_some() && desk.unacknowledged > 0 {
         println!("               {} later change(s) not received yet", desk.unacknowledged);
