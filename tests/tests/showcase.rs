@@ -5,6 +5,12 @@
 //! no author, organisation, contact or locality, and generalises a country
 //! whose count is small to its region. The site opens from disk in a real
 //! browser, in English and in Arabic, with no axe-core violation.
+//!
+//! Signed releases: the secretariat signs the showcase and an export; an
+//! outsider with no node checks them against the secretariat's pinned key,
+//! the secretariat's node also checks authors and consent in its store; a
+//! changed, missing or added file, an edited manifest and another key each
+//! fail, saying what.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -99,6 +105,29 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, String> {
     found
 }
 
+/// A copy of folder `from` at `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for (path, text) in files(from) {
+        let target = to.join(&path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, text).unwrap();
+    }
+}
+
+/// Checks a release as an outsider with no node, trusting `key`.
+fn verify_outside(path: &Path, key: &str) -> convene_tests::Run {
+    TestNode::uninitialised().run(&["release", "verify", path_str(path), "--secretariat", key])
+}
+
+/// Tampers with a copy of `site` by `change`; verifying it fails saying `what`.
+fn tampered_fails(site: &Path, key: &str, name: &str, change: impl FnOnce(&Path), what: &str) {
+    let copy = site.parent().unwrap().join(format!("tampered-{name}"));
+    copy_dir(site, &copy);
+    change(&copy);
+    let run = verify_outside(&copy, key).expect_code(6);
+    assert!(run.stderr.contains(what), "{name}: expected {what:?}\n{run}");
+}
+
 fn assert_no_axe_violations(browser: &Browser, what: &str) {
     let found = browser.axe_violations();
     assert!(found.is_empty(), "{what} at {}:\n  {}", browser.url(), found.join("\n  "));
@@ -179,6 +208,7 @@ fn the_showcase_shows_only_what_is_published_with_consent_and_names_nobody() {
     // The same from the store, the node stopped, in Arabic.
     at_hub.stop();
     at_secretariat.stop();
+    check_releases(&network, &secretariat, &site, &author);
     let arabic = secretariat.scratch().join("site-ar");
     secretariat.run(&["showcase", "--out", path_str(&arabic), "--lang", "ar"]).ok();
     let arabic_index = std::fs::read_to_string(arabic.join("index.html")).unwrap();
@@ -202,4 +232,91 @@ fn the_showcase_shows_only_what_is_published_with_consent_and_names_nobody() {
         browser.click("header nav a.brand");
         browser.wait_for("the index, by a relative link", |b| b.url().ends_with("/index.html"));
     }
+}
+
+/// Signs the showcase `site` and an export, and checks them as an outsider
+/// and on the secretariat's node; tampering fails.
+fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author: &str) {
+    let genesis: Value = serde_json::from_str(&std::fs::read_to_string(network.genesis()).unwrap()).unwrap();
+    let key = genesis["secretariat_signing_key"].as_str().unwrap().to_owned();
+    assert!(key.starts_with("did:key:"), "{genesis}");
+    let refused = TestNode::uninitialised().run(&["release", "create", path_str(site)]).expect_code(5);
+    assert!(refused.stderr.contains("only the secretariat's node signs releases"), "{refused}");
+
+    let created = secretariat.run(&["release", "create", path_str(site)]).ok();
+    assert!(created.stdout.contains("7 items"), "{created}");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(site.join("release.json")).unwrap()).unwrap();
+    assert_eq!(manifest["secretariat"], key.as_str());
+    assert_eq!(manifest["files"].as_object().unwrap().len(), 10, "style, index, figures, seven items: {manifest}");
+
+    // An outsider, no node: the signature, the files, the root, the items;
+    // not the authors, and it says so.
+    let outside = verify_outside(site, &key).ok();
+    assert!(outside.stdout.contains(&format!("trusting {key} (given with --secretariat)")), "{outside}");
+    assert!(outside.stdout.contains("authors and consent: NOT checked"), "{outside}");
+    // No key to trust: refused; another key: fails.
+    TestNode::uninitialised().run(&["release", "verify", path_str(site)]).expect_code(2);
+    let other = verify_outside(site, author).expect_code(6);
+    assert!(other.stderr.contains("not by the key you trust"), "{other}");
+
+    // The secretariat's node: its genesis is the key, its store the authors.
+    let inside = secretariat.run(&["release", "verify", path_str(site)]).ok();
+    assert!(inside.stdout.contains("this node's genesis"), "{inside}");
+    assert!(inside.stdout.contains("7 items checked against this node's store"), "{inside}");
+    assert!(inside.stdout.contains("with their consent to publish"), "{inside}");
+
+    tampered_fails(
+        site,
+        &key,
+        "byte",
+        |copy| {
+            let page = copy.join("items/3.html");
+            let mut bytes = std::fs::read(&page).unwrap();
+            let at = bytes.len() / 2;
+            bytes[at] ^= 1;
+            std::fs::write(page, bytes).unwrap();
+        },
+        "items/3.html was changed",
+    );
+    tampered_fails(
+        site,
+        &key,
+        "missing",
+        |copy| std::fs::remove_file(copy.join("figures.html")).unwrap(),
+        "figures.html is missing",
+    );
+    tampered_fails(
+        site,
+        &key,
+        "added",
+        |copy| std::fs::write(copy.join("extra.html"), "<p>hi</p>").unwrap(),
+        "extra.html is not in the release",
+    );
+    tampered_fails(
+        site,
+        &key,
+        "manifest",
+        |copy| {
+            let path = copy.join("release.json");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let hash = manifest["files"]["index.html"].as_str().unwrap();
+            std::fs::write(&path, text.replace(hash, &"0".repeat(64))).unwrap();
+        },
+        "signature does not verify",
+    );
+
+    // An export file, signed and checked the same way.
+    let export = secretariat.scratch().join("corpus.jsonl");
+    secretariat.run(&["export", "--format", "jsonl", "--out", path_str(&export)]).ok();
+    let rows = std::fs::read_to_string(&export).unwrap().lines().count();
+    let created = secretariat.run(&["release", "create", path_str(&export)]).ok();
+    assert!(created.stdout.contains(&format!("{rows} items")), "{created}");
+    let signed = secretariat.scratch().join("corpus.jsonl.release.json");
+    assert!(signed.exists());
+    verify_outside(&export, &key).ok();
+    let inside = secretariat.run(&["release", "verify", path_str(&export)]).ok();
+    assert!(inside.stdout.contains(&format!("{rows} items checked")), "{inside}");
+    std::fs::write(&export, std::fs::read_to_string(&export).unwrap().replacen("2", "3", 1)).unwrap();
+    let changed = verify_outside(&export, &key).expect_code(6);
+    assert!(changed.stderr.contains("corpus.jsonl was changed"), "{changed}");
 }

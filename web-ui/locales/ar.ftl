@@ -453,3 +453,7 @@ showcase-held_back = تشمل أعدادًا محجوبة حتى لا يمكن �
 showcase-another_region = منطقة أخرى
 showcase-another_year = سنة أخرى
 showcase-no_country = لم يُذكر البلد
+showcase-provenance = الإدخالات الموقّعة
+showcase-provenance_note = يسرد الإصدار الموقّع من الأمانة هذه المعرّفات. ويمكن لعقدة Convene تحملها أن تتحقق من أن المؤلف وقّعها ووافق على نشرها: convene release verify.
+showcase-document = المساهمة
+showcase-entries = الإدخالات

@@ -413,3 +413,7 @@ showcase-held_back = includes counts held back so that smaller ones cannot be wo
 showcase-another_region = Another region
 showcase-another_year = Another year
 showcase-no_country = No country given
+showcase-provenance = Signed entries
+showcase-provenance_note = The secretariat's signed release lists these ids. A Convene node that holds them can check that the author signed them and consented to publication: convene release verify.
+showcase-document = Submission
+showcase-entries = Entries

@@ -413,3 +413,7 @@ showcase-held_back = incluye recuentos retenidos para que no se puedan deducir l
 showcase-another_region = Otra región
 showcase-another_year = Otro año
 showcase-no_country = País no indicado
+showcase-provenance = Entradas firmadas
+showcase-provenance_note = La publicación firmada de la secretaría enumera estos identificadores. Un nodo de Convene que los tenga puede comprobar que el autor los firmó y consintió en su publicación: convene release verify.
+showcase-document = Contribución
+showcase-entries = Entradas

@@ -413,3 +413,7 @@ showcase-held_back = inclut des effectifs retenus pour que les plus petits ne pu
 showcase-another_region = Une autre région
 showcase-another_year = Une autre année
 showcase-no_country = Pays non indiqué
+showcase-provenance = Entrées signées
+showcase-provenance_note = La publication signée du secrétariat liste ces identifiants. Un nœud Convene qui les détient peut vérifier que l’auteur les a signées et a consenti à leur publication : convene release verify.
+showcase-document = Contribution
+showcase-entries = Entrées

@@ -3,6 +3,7 @@
 //! (`convene_web::showcase`). Works whether or not the node runs: the rows
 //! are the anonymised export's.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -11,9 +12,11 @@ use convene_node::export::Attribution;
 use convene_protocol::text_rules::civil_from_days;
 use convene_web::i18n::Lang;
 use convene_web::showcase::{self, LEAST_MIN_CELL};
+use serde_json::Value;
 
 use super::Context;
 use crate::exit::{self, Failure};
+use crate::provenance::entries_of;
 
 /// Arguments of `convene showcase`.
 #[derive(Debug, Args)]
@@ -50,14 +53,21 @@ pub fn run(context: &Context, args: ShowcaseArgs) -> Result<(), Failure> {
     }
     check_empty(&args.out)?;
     let mut rows = Vec::new();
-    context.access()?.export(Attribution::Anonymised, &mut |fields| {
+    let access = context.access()?;
+    access.export(Attribution::Anonymised, &mut |fields| {
         if showcase::is_showcased(fields) {
             rows.push(fields.clone());
         }
         Ok(())
     })?;
+    let mut entries = BTreeMap::new();
+    for fields in &rows {
+        let document = fields.get("id").and_then(Value::as_str).unwrap_or_default();
+        let (_, ids) = entries_of(&access, document)?;
+        entries.insert(document.to_owned(), ids.iter().map(ToString::to_string).collect());
+    }
     let years = showcase::years(showcase::FIRST_YEAR, current_year(), &rows);
-    let written = showcase::write(&args.out, lang, args.min_cell, years, &rows).map_err(|error| {
+    let written = showcase::write(&args.out, lang, args.min_cell, years, &rows, &entries).map_err(|error| {
         Failure::new(
             exit::FAILED,
             format!(

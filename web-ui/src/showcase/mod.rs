@@ -14,7 +14,7 @@
 mod pages;
 pub mod suppress;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
@@ -120,18 +120,22 @@ pub struct Written {
 }
 
 /// Writes the showcase of `rows` (exported, anonymised; only the showcased
-/// ones are kept) into the empty or new folder `dir`.
+/// ones are kept) into the empty or new folder `dir`. `entries` gives each
+/// row's document id the ids of the entries it was built from: its page
+/// lists them (`data-document`, `data-entry`), for a signed release to
+/// cover and anyone to check.
 pub fn write(
     dir: &Path,
     lang: Lang,
     min_cell: u64,
     years: RangeInclusive<i32>,
     rows: &[Map<String, Value>],
+    entries: &BTreeMap<String, Vec<String>>,
 ) -> std::io::Result<Written> {
     let rows: Vec<&Map<String, Value>> = rows.iter().filter(|fields| is_showcased(fields)).collect();
     let facts: Vec<Facts> = rows.iter().map(|fields| facts(fields)).collect();
     let model = suppress::model(&universe(years), &facts, min_cell);
-    let site = pages::site(lang, &model, &rows);
+    let site = pages::site(lang, &model, &rows, entries);
     std::fs::create_dir_all(dir.join(pages::ITEMS))?;
     let mut files = Vec::new();
     for (path, text) in site {

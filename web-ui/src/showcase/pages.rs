@@ -4,6 +4,7 @@
 //! Every link is relative; no script; user text isolated in `<bdi>` or
 //! `dir="auto"`, escaped by maud.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use convene_protocol::kinds::{Shape, SubmissionKind};
@@ -22,14 +23,19 @@ use crate::{dates, names};
 pub const ITEMS: &str = "items";
 
 /// Every file of the site: its path in the folder and its text.
-pub fn site(lang: Lang, model: &Model, rows: &[&Map<String, Value>]) -> Vec<(PathBuf, String)> {
+pub fn site(
+    lang: Lang,
+    model: &Model,
+    rows: &[&Map<String, Value>],
+    entries: &BTreeMap<String, Vec<String>>,
+) -> Vec<(PathBuf, String)> {
     let mut files = vec![
         (PathBuf::from("style.css"), STYLE_CSS.to_owned()),
         (PathBuf::from("index.html"), index(lang, model, rows).into_string()),
         (PathBuf::from("figures.html"), figures(lang, model).into_string()),
     ];
     for (number, item) in model.items.iter().enumerate() {
-        let page = item_page(lang, model, item, rows[item.index]);
+        let page = item_page(lang, model, item, rows[item.index], entries);
         files.push((PathBuf::from(ITEMS).join(item_file(number)), page.into_string()));
     }
     files
@@ -285,7 +291,32 @@ fn texts(kind: &str, fields: &Map<String, Value>) -> Vec<(&'static str, Vec<Stri
         .collect()
 }
 
-fn item_page(lang: Lang, model: &Model, item: &ItemFacets, fields: &Map<String, Value>) -> Markup {
+/// The ids a release covers: the item's document and its entries.
+fn provenance(lang: Lang, fields: &Map<String, Value>, entries: &BTreeMap<String, Vec<String>>) -> Markup {
+    let document = fields.get("id").and_then(Value::as_str).unwrap_or_default();
+    html! {
+        section.provenance {
+            h2 { (tr(lang, "showcase.provenance")) }
+            p.hint { (tr(lang, "showcase.provenance_note")) }
+            dl {
+                dt { (tr(lang, "showcase.document")) }
+                dd { code data-document=(document) { (document) } }
+                dt { (tr(lang, "showcase.entries")) }
+                @for entry in entries.get(document).into_iter().flatten() {
+                    dd { code data-entry=(entry) { (entry) } }
+                }
+            }
+        }
+    }
+}
+
+fn item_page(
+    lang: Lang,
+    model: &Model,
+    item: &ItemFacets,
+    fields: &Map<String, Value>,
+    entries: &BTreeMap<String, Vec<String>>,
+) -> Markup {
     let taxonomy = Taxonomy::v1();
     let title = title_of(fields);
     let list = |terms: &[Term], codes: &[String]| {
@@ -312,6 +343,7 @@ fn item_page(lang: Lang, model: &Model, item: &ItemFacets, fields: &Map<String, 
                 }
             }
         }
+        (provenance(lang, fields, entries))
         p.hint { (tr_args(lang, "showcase.threshold", &[("min", Arg::Count(model.min_cell))])) }
     };
     layout(lang, "../", title, body)
