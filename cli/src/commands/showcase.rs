@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use convene_node::export::Attribution;
+use convene_node::now_ms;
 use convene_protocol::text_rules::civil_from_days;
 use convene_web::i18n::Lang;
 use convene_web::showcase::{self, LEAST_MIN_CELL};
@@ -66,7 +66,8 @@ pub fn run(context: &Context, args: ShowcaseArgs) -> Result<(), Failure> {
         let (_, ids) = entries_of(&access, document)?;
         entries.insert(document.to_owned(), ids.iter().map(ToString::to_string).collect());
     }
-    let years = showcase::years(showcase::FIRST_YEAR, current_year(), &rows);
+    let genesis_year = year_of(context.data_dir.genesis()?.created_at_ms);
+    let years = showcase::years(genesis_year, year_of(now_ms()), &rows);
     let written = showcase::write(&args.out, lang, args.min_cell, years, &rows, &entries).map_err(|error| {
         Failure::new(
             exit::FAILED,
@@ -102,8 +103,7 @@ fn check_empty(dir: &Path) -> Result<(), Failure> {
     }
 }
 
-/// This year, by the system clock (UTC).
-fn current_year() -> i32 {
-    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|since| since.as_secs()).unwrap_or(0);
-    civil_from_days((seconds / 86_400) as i64).0 as i32
+/// The year (UTC) of a time in ms since the epoch.
+fn year_of(ms: u64) -> i32 {
+    civil_from_days((ms / 86_400_000) as i64).0 as i32
 }

@@ -30,10 +30,6 @@ use suppress::{Branch, Facts, Tree, Universe};
 /// the count exactly.
 pub const LEAST_MIN_CELL: u64 = 2;
 
-/// The first year a showcase's periods list, whatever the corpus: before
-/// any Convene network.
-pub const FIRST_YEAR: i32 = 2024;
-
 /// The parent of submissions without a country (or in a country M49
 /// places nowhere).
 const NO_REGION: &str = "";
@@ -99,9 +95,10 @@ pub fn universe(years: RangeInclusive<i32>) -> Universe {
     }
 }
 
-/// The years a showcase's periods list: from `first` to the current year,
-/// widened to any year a row has (a clock set wrong); the same for every
-/// corpus, so that which years are listed says nothing of the counts.
+/// The years a showcase's periods list: from `first` (the network's
+/// genesis) to the current year, widened to any year a row has (a clock set
+/// wrong); the same whatever the corpus holds, so that which years are
+/// listed says nothing of the counts.
 pub fn years(first: i32, current: i32, rows: &[Map<String, Value>]) -> RangeInclusive<i32> {
     let of = |fields: &Map<String, Value>| facts(fields).period.parent.parse::<i32>().ok();
     let seen: Vec<i32> = rows.iter().filter_map(of).collect();
