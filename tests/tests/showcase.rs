@@ -8,7 +8,8 @@
 //!
 //! Signed releases: the secretariat signs the showcase and an export; an
 //! outsider with no node checks them against the secretariat's pinned key,
-//! the secretariat's node also checks authors and consent in its store; a
+//! the secretariat's node also checks authors and consent in its store, and
+//! an outsider against a bundle of the entries; a
 //! changed, missing or added file, an edited manifest and another key each
 //! fail, saying what.
 

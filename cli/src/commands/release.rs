@@ -7,12 +7,14 @@
 //! item page's `data-document` and `data-entry` ids, an export line's `id`
 //! (whose entries the store gives).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use convene_node::bundle::entries_in;
 use convene_node::now_ms;
-use convene_protocol::entry::{DocumentId, EntryId};
+use convene_protocol::document::materialise;
+use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
 use convene_protocol::keys::PublicKey;
 use convene_protocol::release::{Manifest, file_hash};
 use serde_json::Value;
@@ -50,6 +52,9 @@ pub enum ReleaseCommand {
         /// The secretariat's key you trust (did:key:…); else this node's genesis.
         #[arg(long, value_name = "DID")]
         secretariat: Option<String>,
+        /// Check authors and consent against the entries in this bundle (`convene bundle export`), not a node's store.
+        #[arg(long, value_name = "BUNDLE")]
+        entries: Option<PathBuf>,
     },
 }
 
@@ -57,7 +62,9 @@ pub enum ReleaseCommand {
 pub fn run(context: &Context, command: ReleaseCommand) -> Result<(), Failure> {
     match command {
         ReleaseCommand::Create { path } => create(context, &path),
-        ReleaseCommand::Verify { path, secretariat } => verify(context, &path, secretariat.as_deref()),
+        ReleaseCommand::Verify { path, secretariat, entries } => {
+            verify(context, &path, secretariat.as_deref(), entries.as_deref())
+        }
     }
 }
 
@@ -208,7 +215,7 @@ fn create(context: &Context, path: &Path) -> Result<(), Failure> {
 }
 
 /// `convene release verify PATH`.
-fn verify(context: &Context, path: &Path, pinned: Option<&str>) -> Result<(), Failure> {
+fn verify(context: &Context, path: &Path, pinned: Option<&str>, bundle: Option<&Path>) -> Result<(), Failure> {
     let manifest_file = manifest_path(path);
     let text = std::fs::read_to_string(&manifest_file).map_err(|error| {
         failed(format!("cannot read the manifest {} ({error}): no signed release here", manifest_file.display()))
@@ -295,14 +302,64 @@ fn verify(context: &Context, path: &Path, pinned: Option<&str>) -> Result<(), Fa
     }
     println!("items: all {} in the release", shown.len());
 
+    if let Some(bundle) = bundle {
+        return check_bundle(bundle, &manifest, showcase);
+    }
     if !has_node {
         println!(
             "authors and consent: NOT checked: the showcase cannot carry its authors' signed entries (they name \
-             them). To check, run this on a Convene node of the network that holds these submissions."
+             them). To check, give --entries with a bundle of them (convene bundle export), or run this on a \
+             Convene node of the network that holds these submissions."
         );
         return Ok(());
     }
     check_authors(&context.access()?, &manifest, showcase)
+}
+
+/// That each item's entries are in `bundle`, verify, are of its document,
+/// are signed by its author, and (a showcase) build a document that
+/// carries consent.
+fn check_bundle(bundle: &Path, manifest: &Manifest, showcase: bool) -> Result<(), Failure> {
+    let wanted: HashSet<EntryId> = manifest.items.values().flatten().copied().collect();
+    let (network, found) = entries_in(bundle, &wanted).map_err(|error| failed(error.to_string()))?;
+    let place = bundle.display();
+    if network != manifest.network {
+        return Err(failed(format!(
+            "{place} is a bundle of network {network}, not the release's {}",
+            manifest.network
+        )));
+    }
+    for (document, listed) in &manifest.items {
+        let mut changes = Vec::new();
+        for id in listed {
+            let bytes = found.get(id).ok_or_else(|| failed(format!("{document}: entry {id} is not in {place}")))?;
+            let entry = Entry::decode_for(bytes, &manifest.network)
+                .map_err(|error| failed(format!("{document}: entry {id} does not verify: {error}")))?;
+            let header = entry.header();
+            if entry.document() != *document {
+                return Err(failed(format!("entry {id} is of another submission than {document}")));
+            }
+            if header.author != header.creator {
+                return Err(failed(format!("{document}: entry {id} is not signed by its author")));
+            }
+            if matches!(header.kind, EntryKind::Create | EntryKind::Change) {
+                changes.push(entry.payload().to_vec());
+            }
+        }
+        if showcase {
+            let fields = materialise(&changes)
+                .map_err(|error| failed(format!("{document}: its entries build no document: {error}")))?;
+            if fields.get("consent_to_publish") != Some(&Value::Bool(true)) {
+                return Err(failed(format!("{document} does not carry its author's consent to publish")));
+            }
+        }
+    }
+    let consent = if showcase { ", with their consent to publish" } else { "" };
+    println!(
+        "authors and consent: {} items checked against the entries in {place}: they verify, signed by their authors{consent}",
+        manifest.items.len()
+    );
+    Ok(())
 }
 
 /// That each item's entries are in this node's store, signed by its
