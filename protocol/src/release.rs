@@ -31,8 +31,7 @@ use crate::network::NetworkId;
 
 /// What a manifest's signature is over, before its canonical bytes.
 pub const SIGNING_DOMAIN: &[u8] = b"convene-release-v1\0";
-/// The manifest format this crate writes and reads. A file's hash is its
-/// BLAKE3 ([`file_hash`]).
+/// The manifest format this crate writes and reads.
 pub const FORMAT: &str = "convene-release/1";
 
 const LEAF: &[u8] = b"convene-release-leaf\0";
@@ -45,11 +44,6 @@ fn hash(parts: &[&[u8]]) -> [u8; 32] {
         hasher.update(part);
     }
     *hasher.finalize().as_bytes()
-}
-
-/// A file's hash in a manifest: its BLAKE3, as lowercase hex.
-pub fn file_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
 }
 
 /// The Merkle root over `ids` (in any order; duplicates count once).
@@ -87,7 +81,7 @@ pub struct Manifest {
     /// [`merkle_root`] over every item's entries, as hex.
     pub merkle_root: String,
     /// Every file but the manifest: its path (`/`-separated, relative) and
-    /// its BLAKE3 hash as hex.
+    /// the BLAKE3 hash of its bytes, as lowercase hex.
     pub files: BTreeMap<String, String>,
     /// The ed25519 signature, as hex; empty while it is being made.
     pub signature: String,

@@ -16,7 +16,7 @@ use convene_node::now_ms;
 use convene_protocol::document::materialise;
 use convene_protocol::entry::{DocumentId, Entry, EntryId, EntryKind};
 use convene_protocol::keys::PublicKey;
-use convene_protocol::release::{Manifest, file_hash};
+use convene_protocol::release::Manifest;
 use serde_json::Value;
 
 use super::Context;
@@ -26,6 +26,8 @@ use crate::provenance::entries_of;
 
 /// The manifest's name in a showcase folder.
 const MANIFEST: &str = "release.json";
+/// The largest manifest `verify` reads: about 200,000 items.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// `convene release …`
 #[derive(Debug, Subcommand)]
@@ -88,8 +90,14 @@ fn hashes(path: &Path) -> Result<BTreeMap<String, String>, Failure> {
     let unreadable = |place: &Path, error: std::io::Error| {
         Failure::new(exit::FAILED, format!("cannot read {}: {error}", place.display()))
     };
-    let hash =
-        |file: &Path| std::fs::read(file).map(|bytes| file_hash(&bytes)).map_err(|error| unreadable(file, error));
+    // Streamed: a file of any size is hashed in little memory.
+    let hash = |file: &Path| {
+        let mut hasher = blake3::Hasher::new();
+        std::fs::File::open(file)
+            .and_then(|opened| hasher.update_reader(opened).map(|_| ()))
+            .map(|()| hasher.finalize().to_hex().to_string())
+            .map_err(|error| unreadable(file, error))
+    };
     if !path.is_dir() {
         let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         return Ok(BTreeMap::from([(name, hash(path)?)]));
@@ -217,6 +225,13 @@ fn create(context: &Context, path: &Path) -> Result<(), Failure> {
 /// `convene release verify PATH`.
 fn verify(context: &Context, path: &Path, pinned: Option<&str>, bundle: Option<&Path>) -> Result<(), Failure> {
     let manifest_file = manifest_path(path);
+    let size = std::fs::metadata(&manifest_file).map(|metadata| metadata.len()).unwrap_or(0);
+    if size > MAX_MANIFEST_BYTES {
+        return Err(failed(format!(
+            "{} is {size} bytes, more than a release manifest may be ({MAX_MANIFEST_BYTES})",
+            manifest_file.display()
+        )));
+    }
     let text = std::fs::read_to_string(&manifest_file).map_err(|error| {
         failed(format!("cannot read the manifest {} ({error}): no signed release here", manifest_file.display()))
     })?;

@@ -348,3 +348,70 @@ fn item_page(
     };
     layout(lang, "../", title, body)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::showcase::{facts, suppress, universe};
+
+    fn row(number: u8, country: &str) -> Map<String, Value> {
+        let fields = json!({
+            "id": hex_id(number),
+            "kind": "convening_report",
+            "title": format!("<script>alert({number})</script> & co"),
+            "location": { "country": country },
+            "created": "2026-03",
+            "status": "published",
+            "consent_to_publish": true,
+            "principles": ["F1"],
+            "summary": "A <b>bold</b> summary",
+            "quotes": ["We said so", "And so on"],
+        });
+        fields.as_object().unwrap().clone()
+    }
+
+    fn hex_id(number: u8) -> String {
+        format!("{number:02x}").repeat(32)
+    }
+
+    fn site_of(lang: Lang) -> BTreeMap<PathBuf, String> {
+        let mut rows: Vec<Map<String, Value>> = (1..=5).map(|number| row(number, "KE")).collect();
+        rows.push(row(6, "SN"));
+        let model = suppress::model(&universe(2026..=2026), &rows.iter().map(facts).collect::<Vec<_>>(), 5);
+        let entries = BTreeMap::from([(hex_id(6), vec![hex_id(7), hex_id(8)])]);
+        site(lang, &model, &rows.iter().collect::<Vec<_>>(), &entries).into_iter().collect()
+    }
+
+    #[test]
+    fn pages_escape_user_text_link_relatively_and_say_fewer() {
+        let site = site_of(Lang::En);
+        assert_eq!(site.len(), 3 + 6, "style, index, figures and an item page each");
+        for (path, text) in site.iter().filter(|(path, _)| path.extension().is_some_and(|ext| ext == "html")) {
+            assert!(!text.contains("<script") && !text.contains("<b>"), "{}: user text escaped", path.display());
+            assert!(text.contains("&lt;script&gt;") || path.ends_with("figures.html"), "{}", path.display());
+            assert!(
+                !text.contains("href=\"/") && !text.contains("src=") && !text.contains("http"),
+                "{}",
+                path.display()
+            );
+        }
+        let figures = &site[&PathBuf::from("figures.html")];
+        assert!(figures.contains("Kenya") && !figures.contains("Senegal"), "a small country is not named");
+        assert!(figures.contains("Africa › other countries") && figures.contains("fewer than 5"), "{figures}");
+        let senegal = &site[&PathBuf::from("items/6.html")];
+        assert!(senegal.contains("<dd>Africa</dd>") && !senegal.contains("Senegal"), "{senegal}");
+        assert!(senegal.contains(&format!(r#"data-entry="{}""#, hex_id(8))), "{senegal}");
+        assert!(senegal.contains(r#"href="../style.css""#) && senegal.contains(r#"href="../index.html""#));
+        assert!(senegal.contains("We said so") && senegal.contains("Mar 2026"), "{senegal}");
+    }
+
+    #[test]
+    fn arabic_pages_run_right_to_left_in_arabic_words() {
+        let site = site_of(Lang::Ar);
+        let index = &site[&PathBuf::from("index.html")];
+        assert!(index.contains(r#"<html lang="ar" dir="rtl">"#), "{index}");
+        assert!(site[&PathBuf::from("figures.html")].contains("أقل من 5"));
+    }
+}
