@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use convene_node::export::Attribution;
 use convene_node::now_ms;
-use convene_protocol::text_rules::civil_from_days;
 use convene_web::i18n::Lang;
 use convene_web::showcase::{self, LEAST_MIN_CELL};
 use serde_json::Value;
@@ -66,9 +65,8 @@ pub fn run(context: &Context, args: ShowcaseArgs) -> Result<(), Failure> {
         let (_, ids) = entries_of(&access, document)?;
         entries.insert(document.to_owned(), ids.iter().map(ToString::to_string).collect());
     }
-    let genesis_year = year_of(context.data_dir.genesis()?.created_at_ms);
-    let years = showcase::years(genesis_year, year_of(now_ms()), &rows);
-    let written = showcase::write(&args.out, lang, args.min_cell, years, &rows, &entries).map_err(|error| {
+    let months = showcase::months(context.data_dir.genesis()?.created_at_ms, now_ms(), &rows);
+    let written = showcase::write(&args.out, lang, args.min_cell, &months, &rows, &entries).map_err(|error| {
         Failure::new(
             exit::FAILED,
             format!(
@@ -101,9 +99,4 @@ fn check_empty(dir: &Path) -> Result<(), Failure> {
             Err(Failure::usage(format!("cannot read {}: {error}; give --out a folder you can write to", dir.display())))
         }
     }
-}
-
-/// The year (UTC) of a time in ms since the epoch.
-fn year_of(ms: u64) -> i32 {
-    civil_from_days((ms / 86_400_000) as i64).0 as i32
 }

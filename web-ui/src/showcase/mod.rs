@@ -15,11 +15,11 @@ mod pages;
 pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::taxonomy::Taxonomy;
+use convene_protocol::text_rules::civil_from_days;
 use serde_json::{Map, Value};
 
 use crate::i18n::Lang;
@@ -76,35 +76,57 @@ pub fn facts(fields: &Map<String, Value>) -> Facts {
 }
 
 /// The public categories: the kinds, the M49 regions with their countries
-/// (and those without one), the years of `years` with their months, the
-/// taxonomy's principles and risks.
-pub fn universe(years: RangeInclusive<i32>) -> Universe {
+/// (and those without one), the months of `months` by year, the taxonomy's
+/// principles and risks.
+pub fn universe(months: &[String]) -> Universe {
     let taxonomy = Taxonomy::v1();
     let mut places = Vec::new();
     for region in regions::REGION_CODES {
         places.push((region.to_owned(), regions::countries_of(region)));
     }
     places.push((NO_REGION.to_owned(), Vec::new()));
-    let periods = years.map(|year| (year.to_string(), (1..=12).map(|month| format!("{year:04}-{month:02}")).collect()));
+    let mut periods: Vec<(String, Vec<String>)> = Vec::new();
+    for month in months {
+        let year = month.get(..4).unwrap_or_default();
+        match periods.last_mut() {
+            Some((last, list)) if last == year => list.push(month.clone()),
+            _ => periods.push((year.to_owned(), vec![month.clone()])),
+        }
+    }
     Universe {
         kinds: SubmissionKind::ALL.iter().map(|kind| kind.as_str().to_owned()).collect(),
         places: Tree { parents: places },
-        periods: Tree { parents: periods.collect() },
+        periods: Tree { parents: periods },
         principles: taxonomy.principles.iter().map(|term| term.code.clone()).collect(),
         risks: taxonomy.risks.iter().map(|term| term.code.clone()).collect(),
     }
 }
 
-/// The years a showcase's periods list: from `first` (the network's
-/// genesis) to the current year, widened to any year a row has (a clock set
-/// wrong); the same whatever the corpus holds, so that which years are
-/// listed says nothing of the counts.
-pub fn years(first: i32, current: i32, rows: &[Map<String, Value>]) -> RangeInclusive<i32> {
-    let of = |fields: &Map<String, Value>| facts(fields).period.parent.parse::<i32>().ok();
-    let seen: Vec<i32> = rows.iter().filter_map(of).collect();
-    let low = seen.iter().copied().min().unwrap_or(first).min(first);
-    let high = seen.iter().copied().max().unwrap_or(current).max(current);
-    low..=high
+/// The months (`YYYY-MM`) a showcase's periods list: from the network's
+/// genesis (`first_ms`) to now, widened to any month a row has (a clock set
+/// wrong). A month outside them is known to hold nothing, so listing one
+/// would let a reader count it out of an "other months" row.
+pub fn months(first_ms: u64, now_ms: u64, rows: &[Map<String, Value>]) -> Vec<String> {
+    let month_of = |ms: u64| {
+        let (year, month, _) = civil_from_days((ms / 86_400_000) as i64);
+        (year, month)
+    };
+    let seen = rows.iter().filter_map(|fields| {
+        let month = fields.get("created").and_then(Value::as_str)?;
+        Some((month.get(..4)?.parse::<i64>().ok()?, month.get(5..7)?.parse::<u32>().ok()?))
+    });
+    let (mut low, mut high) = (month_of(first_ms), month_of(now_ms));
+    for month in seen {
+        low = low.min(month);
+        high = high.max(month);
+    }
+    let mut months = Vec::new();
+    let (mut year, mut month) = low;
+    while (year, month) <= high {
+        months.push(format!("{year:04}-{month:02}"));
+        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    }
+    months
 }
 
 /// What was written.
@@ -125,13 +147,13 @@ pub fn write(
     dir: &Path,
     lang: Lang,
     min_cell: u64,
-    years: RangeInclusive<i32>,
+    months: &[String],
     rows: &[Map<String, Value>],
     entries: &BTreeMap<String, Vec<String>>,
 ) -> std::io::Result<Written> {
     let rows: Vec<&Map<String, Value>> = rows.iter().filter(|fields| is_showcased(fields)).collect();
     let facts: Vec<Facts> = rows.iter().map(|fields| facts(fields)).collect();
-    let model = suppress::model(&universe(years), &facts, min_cell);
+    let model = suppress::model(&universe(months), &facts, min_cell);
     let site = pages::site(lang, &model, &rows, entries);
     std::fs::create_dir_all(dir.join(pages::ITEMS))?;
     let mut files = Vec::new();
@@ -140,4 +162,34 @@ pub fn write(
         files.push(path);
     }
     Ok(Written { items: model.items.len(), files })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn months_run_from_the_genesis_to_now_and_group_by_year() {
+        // 2025-11-15 and 2026-02-03, UTC.
+        let (genesis, now) = (1_763_164_800_000, 1_770_076_800_000);
+        assert_eq!(months(genesis, now, &[]), ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        let ahead = json!({ "created": "2026-04" }).as_object().unwrap().clone();
+        assert_eq!(months(genesis, now, &[ahead]).last().map(String::as_str), Some("2026-04"), "a clock set wrong");
+        let universe = universe(&months(genesis, now, &[]));
+        let years: Vec<(&str, usize)> =
+            universe.periods.parents.iter().map(|(year, months)| (year.as_str(), months.len())).collect();
+        assert_eq!(years, [("2025", 2), ("2026", 2)], "no month known to be empty is a category");
+    }
+
+    #[test]
+    fn only_published_and_consented_rows_are_showcased() {
+        let row = |status: &str, consent: Value| json!({ "status": status, "consent_to_publish": consent });
+        let showcased = |value: Value| is_showcased(value.as_object().unwrap());
+        assert!(showcased(row("published", json!(true))));
+        assert!(!showcased(row("published", json!(false))));
+        assert!(!showcased(row("published", json!("true"))));
+        assert!(!showcased(row("in_review", json!(true))));
+    }
 }

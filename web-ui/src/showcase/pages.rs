@@ -379,7 +379,8 @@ mod tests {
     fn site_of(lang: Lang) -> BTreeMap<PathBuf, String> {
         let mut rows: Vec<Map<String, Value>> = (1..=5).map(|number| row(number, "KE")).collect();
         rows.push(row(6, "SN"));
-        let model = suppress::model(&universe(2026..=2026), &rows.iter().map(facts).collect::<Vec<_>>(), 5);
+        let months = ["2026-02".to_owned(), "2026-03".to_owned()];
+        let model = suppress::model(&universe(&months), &rows.iter().map(facts).collect::<Vec<_>>(), 5);
         let entries = BTreeMap::from([(hex_id(6), vec![hex_id(7), hex_id(8)])]);
         site(lang, &model, &rows.iter().collect::<Vec<_>>(), &entries).into_iter().collect()
     }

@@ -6,8 +6,9 @@
 //! region or a country (places), a year or a month (periods), a principle or
 //! a risk. A cell under the threshold `N` (at least 2) is *small* and is
 //! printed "fewer than N". The categories of each dimension are public and
-//! fixed (the kinds, the M49 regions and their countries, the years of
-//! [`Universe::periods`] and their months, the taxonomy's codes).
+//! fixed (the kinds, the M49 regions and their countries, the months from
+//! the network's genesis to now by year, the taxonomy's codes): a category
+//! known to be empty (a month to come) is never among them.
 //!
 //! **The rules.**
 //! 1. *Kinds.* An item's page shows which kind it is by what it holds, so a
