@@ -320,4 +320,11 @@ fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author
     std::fs::write(&export, std::fs::read_to_string(&export).unwrap().replacen("2", "3", 1)).unwrap();
     let changed = verify_outside(&export, &key).expect_code(6);
     assert!(changed.stderr.contains("corpus.jsonl was changed"), "{changed}");
+
+    // A CSV export is not one a release covers: said before anything is signed.
+    let csv = secretariat.scratch().join("corpus.csv");
+    secretariat.run(&["export", "--format", "csv", "--out", path_str(&csv)]).ok();
+    let refused = secretariat.run(&["release", "create", path_str(&csv)]).expect_code(2);
+    assert!(refused.stderr.contains("export --format jsonl"), "{refused}");
+    assert!(!secretariat.scratch().join("corpus.csv.release.json").exists());
 }
