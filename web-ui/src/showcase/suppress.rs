@@ -29,9 +29,10 @@
 //!    (one member; or all of them at `N−1`), the smallest named sibling is
 //!    unnamed too (*complementary suppression*) and the row says some of
 //!    its count is held back, so a member can be anything from 0 to the
-//!    pool. A named parent with no named child left is itself unnamed; if
-//!    the top row would still pin, the whole dimension is held back (no
-//!    table, no item shows it).
+//!    pool. If a parent's row still pins with no named child left, the
+//!    parent is unnamed too; if the top row would still pin with no named
+//!    parent left, the whole dimension is held back (no table, no item
+//!    shows it).
 //! 4. *Codes* (principles, risks): a submission may carry several or none,
 //!    so their counts have no total and no table shows one. Every code is a
 //!    row, its count or "fewer than N"; an item shows only the codes whose
