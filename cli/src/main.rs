@@ -8,6 +8,7 @@ mod chunked;
 mod commands;
 mod exit;
 mod output;
+mod provenance;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,6 +90,11 @@ enum Command {
     Bundle(commands::bundle::BundleCommand),
     /// Export the corpus for analysis: JSON Lines, CSV or an XLSX workbook; anonymised unless --attributed.
     Export(commands::export::ExportArgs),
+    /// Write the public showcase: a static website of what is published with consent, unattributed, small counts suppressed.
+    Showcase(commands::showcase::ShowcaseArgs),
+    /// Sign a release of a showcase or an export (secretariat), or check one without any network.
+    #[command(subcommand)]
+    Release(commands::release::ReleaseCommand),
     /// Show the node's network, store, identities, and peers when it runs.
     Status(commands::status::StatusArgs),
     /// Run the node: sync with peers, serve the web UI and API.
@@ -149,6 +155,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify(args) => commands::verify::run(&context, args),
         Command::Bundle(command) => commands::bundle::run(&context, command),
         Command::Export(args) => commands::export::run(&context, args),
+        Command::Showcase(args) => commands::showcase::run(&context, args),
+        Command::Release(command) => commands::release::run(&context, command),
         Command::Status(args) => commands::status::run(&context, args),
         Command::Node(command) => commands::node::run(&context, command),
         Command::Peers(command) => commands::peers::run(&context, command),

@@ -1360,6 +1360,40 @@ impl Node {
     }
 }
 
+/// The entries of bundle part `path` whose ids `wanted` lists, and the
+/// network its header names; nothing is stored (`convene release verify
+/// --entries`). Blob records are skipped unread and the part's checksum is
+/// not needed: the caller decodes each entry, which verifies it alone.
+pub fn entries_in(path: &Path, wanted: &HashSet<EntryId>) -> Result<(NetworkId, HashMap<EntryId, Vec<u8>>), NodeError> {
+    let bad = |problem: String| NodeError::BadFile { path: path.to_owned(), problem };
+    let file = File::open(path).map_err(|error| bad(format!("cannot be read: {error}")))?;
+    let mut input = Hashed::new(BufReader::new(file));
+    let header = PartHeader::read(&mut input).map_err(|problem| bad(format!("not a bundle part: {problem}")))?;
+    let mut found = HashMap::new();
+    let mut input = input.inner;
+    loop {
+        let mut head = [0u8; 5];
+        input.read_exact(&mut head).map_err(|error| bad(format!("cut short before its trailer: {error}")))?;
+        let length = u32::from_be_bytes(head[1..].try_into().expect("4 bytes")) as usize;
+        match head[0] {
+            TAG_TRAILER => return Ok((header.network, found)),
+            TAG_ENTRY if length <= MAX_ENTRY_BYTES => {
+                let mut body = vec![0; length];
+                input.read_exact(&mut body).map_err(|error| bad(format!("an entry is cut short: {error}")))?;
+                let id = EntryId::of(&body);
+                if wanted.contains(&id) {
+                    found.insert(id, body);
+                }
+            }
+            TAG_BLOB if length <= MAX_BLOB_RECORD_BYTES => {
+                io::copy(&mut (&mut input).take(length as u64), &mut io::sink())
+                    .map_err(|error| bad(format!("a file record is cut short: {error}")))?;
+            }
+            tag => return Err(bad(format!("a record of type {tag} and {length} bytes is not one a bundle holds"))),
+        }
+    }
+}
+
 /// A date as `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM:SSZ`, in ms
 /// since the epoch.
 pub fn parse_date_ms(text: &str) -> Result<u64, String> {

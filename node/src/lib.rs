@@ -33,8 +33,8 @@ pub use error::{ErrorClass, NodeError};
 pub use node::custody::{CustodyView, custody_enabled, peer_key, set_custody, sign_custody_as_stored};
 pub use node::desk::{DeskRequest, DeskView, Note, acknowledge_as_stored};
 pub use node::{
-    HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
-    VerifiedBatch, VerifyReport, now_ms,
+    HISTORY_SHOWN, HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport,
+    SubmitStatus, Submitted, VerifiedBatch, VerifyReport, now_ms,
 };
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;

@@ -38,6 +38,7 @@ pub mod kinds;
 pub mod network;
 pub mod problem;
 pub mod problem_words;
+pub mod release;
 pub mod schema;
 pub mod seal;
 pub mod statement;

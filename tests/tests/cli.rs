@@ -250,7 +250,7 @@ fn export_has_public_fields_only() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let node = TestNode::uninitialised();
-    let commands: [&[&str]; 13] = [
+    let commands: &[&[&str]] = &[
         &["identity", "new"],
         &["identity", "list"],
         &["network", "create"],
@@ -262,6 +262,9 @@ fn every_command_has_help_with_an_example() {
         &["withdraw"],
         &["verify"],
         &["export"],
+        &["showcase"],
+        &["release", "create"],
+        &["release", "verify"],
         &["status"],
         &[],
     ];

@@ -428,3 +428,39 @@ sub-custody_this = هذه العقدة
 sub-custody_here = كُتبت هناك
 sub-custody_bundle = من حزمة (ذاكرة USB)
 sub-custody_from = من { $peer }
+# Showcase
+showcase-name = واجهة Convene
+showcase-title = المساهمات المنشورة
+showcase-intro = تقارير ودراسات حالة وافق مؤلفوها على نشرها، كما نشرتها الأمانة. لا يُذكر أي مؤلف أو منظمة أو جهة اتصال أو موقع محلي، ولا تُنسب الاقتباسات، وتُعطى التواريخ بالشهر.
+showcase-threshold = يُعرض كل عدد أقل من { $min } على أنه «أقل من { $min }»، وتُعرض بعض الأماكن والأشهر بصورة أعم، حتى لا يمكن تمييز أي مجموعة صغيرة.
+showcase-fewer = أقل من { $min }
+showcase-total =
+    { $count ->
+        [zero] لا مساهمات
+        [one] مساهمة واحدة
+        [two] مساهمتان
+        [few] { $count } مساهمات
+       *[other] { $count } مساهمة
+    }
+showcase-items = المساهمات
+showcase-figures = الأرقام
+showcase-nothing = لم يُنشر شيء بعد.
+showcase-footer = نشرته الأمانة باستخدام Convene. لا شيء هنا يسمّي من كتبه.
+showcase-chart_note = يرسم المخطط الأعداد المعروضة؛ ويسرد الجدول كل الصفوف.
+showcase-kinds_note = يُستبعد من هذه الواجهة كل نوع عدد مساهماته أقل من الحد.
+showcase-places = المناطق والبلدان
+showcase-place = المكان
+showcase-periods = الإرسال حسب السنة والشهر
+showcase-period = شهر الإرسال
+showcase-other_countries = بلدان أخرى
+showcase-other_regions = مناطق أخرى
+showcase-other_months = أشهر أخرى
+showcase-other_years = سنوات أخرى
+showcase-held_back = تشمل أعدادًا محجوبة حتى لا يمكن استنتاج الأصغر منها
+showcase-another_region = منطقة أخرى
+showcase-another_year = سنة أخرى
+showcase-no_country = لم يُذكر البلد
+showcase-provenance = الإدخالات الموقّعة
+showcase-provenance_note = يسرد الإصدار الموقّع من الأمانة هذه المعرّفات. ويمكن لعقدة Convene تحملها أن تتحقق من أن المؤلف وقّعها ووافق على نشرها: convene release verify.
+showcase-document = المساهمة
+showcase-entries = الإدخالات

@@ -391,3 +391,36 @@ sub-custody_this = this node
 sub-custody_here = written there
 sub-custody_bundle = from a bundle (USB stick)
 sub-custody_from = from { $peer }
+# Showcase
+showcase-name = Convene showcase
+showcase-title = Published submissions
+showcase-intro = Reports and case studies their authors agreed to publish, as the secretariat published them. No author, organisation, contact or locality is named, quotes are not attributed, and dates are given to the month.
+showcase-threshold = Every count under { $min } is shown as “fewer than { $min }”, and some places and months are shown more broadly, so that no small group can be picked out.
+showcase-fewer = fewer than { $min }
+showcase-total =
+    { $count ->
+        [one] { $count } submission
+       *[other] { $count } submissions
+    }
+showcase-items = Submissions
+showcase-figures = Figures
+showcase-nothing = Nothing is published yet.
+showcase-footer = Published by the secretariat with Convene. Nothing here names who wrote it.
+showcase-chart_note = The chart draws the counts that are shown; the table lists every row.
+showcase-kinds_note = A kind with fewer submissions than the threshold is left out of this showcase.
+showcase-places = Regions and countries
+showcase-place = Place
+showcase-periods = Submitted, by year and month
+showcase-period = Month submitted
+showcase-other_countries = other countries
+showcase-other_regions = Other regions
+showcase-other_months = other months
+showcase-other_years = Other years
+showcase-held_back = includes counts held back so that smaller ones cannot be worked out
+showcase-another_region = Another region
+showcase-another_year = Another year
+showcase-no_country = No country given
+showcase-provenance = Signed entries
+showcase-provenance_note = The secretariat's signed release lists these ids. A Convene node that holds them can check that the author signed them and consented to publication: convene release verify.
+showcase-document = Submission
+showcase-entries = Entries

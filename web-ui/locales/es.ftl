@@ -391,3 +391,36 @@ sub-custody_this = este nodo
 sub-custody_here = escrita allí
 sub-custody_bundle = desde un paquete (memoria USB)
 sub-custody_from = desde { $peer }
+# Showcase
+showcase-name = Escaparate de Convene
+showcase-title = Contribuciones publicadas
+showcase-intro = Informes y estudios de caso que sus autores aceptaron publicar, tal como los publicó la secretaría. No se nombra a ningún autor, organización, contacto ni localidad, las citas no se atribuyen y las fechas se dan por mes.
+showcase-threshold = Todo recuento inferior a { $min } se muestra como «menos de { $min }», y algunos lugares y meses se indican de forma más amplia, para que no se pueda distinguir ningún grupo pequeño.
+showcase-fewer = menos de { $min }
+showcase-total =
+    { $count ->
+        [one] { $count } contribución
+       *[other] { $count } contribuciones
+    }
+showcase-items = Contribuciones
+showcase-figures = Cifras
+showcase-nothing = Todavía no hay nada publicado.
+showcase-footer = Publicado por la secretaría con Convene. Nada aquí nombra a quien lo escribió.
+showcase-chart_note = El gráfico muestra los recuentos visibles; la tabla da todas las filas.
+showcase-kinds_note = Un tipo con menos contribuciones que el umbral queda fuera de este escaparate.
+showcase-places = Regiones y países
+showcase-place = Lugar
+showcase-periods = Envíos por año y mes
+showcase-period = Mes de envío
+showcase-other_countries = otros países
+showcase-other_regions = Otras regiones
+showcase-other_months = otros meses
+showcase-other_years = Otros años
+showcase-held_back = incluye recuentos retenidos para que no se puedan deducir los más pequeños
+showcase-another_region = Otra región
+showcase-another_year = Otro año
+showcase-no_country = País no indicado
+showcase-provenance = Entradas firmadas
+showcase-provenance_note = La publicación firmada de la secretaría enumera estos identificadores. Un nodo de Convene que los tenga puede comprobar que el autor los firmó y consintió en su publicación: convene release verify.
+showcase-document = Contribución
+showcase-entries = Entradas

@@ -391,3 +391,36 @@ sub-custody_this = ce nœud
 sub-custody_here = rédigée là
 sub-custody_bundle = depuis un paquet (clé USB)
 sub-custody_from = depuis { $peer }
+# Showcase
+showcase-name = Vitrine Convene
+showcase-title = Contributions publiées
+showcase-intro = Des rapports et études de cas que leurs auteurs ont accepté de publier, tels que le secrétariat les a publiés. Aucun auteur, organisation, contact ni localité n’est nommé, les citations ne sont pas attribuées et les dates sont données au mois.
+showcase-threshold = Tout effectif inférieur à { $min } est affiché « moins de { $min } », et certains lieux et mois sont indiqués plus largement, afin qu’aucun petit groupe ne puisse être distingué.
+showcase-fewer = moins de { $min }
+showcase-total =
+    { $count ->
+        [one] { $count } contribution
+       *[other] { $count } contributions
+    }
+showcase-items = Contributions
+showcase-figures = Chiffres
+showcase-nothing = Rien n’est encore publié.
+showcase-footer = Publié par le secrétariat avec Convene. Rien ici ne nomme qui l’a écrit.
+showcase-chart_note = Le graphique montre les effectifs affichés ; le tableau donne toutes les lignes.
+showcase-kinds_note = Un type comptant moins de contributions que le seuil est laissé hors de cette vitrine.
+showcase-places = Régions et pays
+showcase-place = Lieu
+showcase-periods = Soumissions par année et par mois
+showcase-period = Mois de soumission
+showcase-other_countries = autres pays
+showcase-other_regions = Autres régions
+showcase-other_months = autres mois
+showcase-other_years = Autres années
+showcase-held_back = inclut des effectifs retenus pour que les plus petits ne puissent être déduits
+showcase-another_region = Une autre région
+showcase-another_year = Une autre année
+showcase-no_country = Pays non indiqué
+showcase-provenance = Entrées signées
+showcase-provenance_note = La publication signée du secrétariat liste ces identifiants. Un nœud Convene qui les détient peut vérifier que l’auteur les a signées et a consenti à leur publication : convene release verify.
+showcase-document = Contribution
+showcase-entries = Entrées

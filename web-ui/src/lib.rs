@@ -29,6 +29,7 @@ mod openapi;
 pub mod pages;
 mod regions;
 pub mod session;
+pub mod showcase;
 pub mod tls;
 pub mod web;
 

@@ -28,6 +28,17 @@ static REGIONS: LazyLock<HashMap<&'static str, Region>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The M49 regions, by code.
+pub const REGION_CODES: [&str; 5] = ["002", "009", "019", "142", "150"];
+
+/// The countries of region `code` (ISO codes, sorted).
+pub fn countries_of(code: &str) -> Vec<String> {
+    let mut countries: Vec<String> =
+        REGIONS.iter().filter(|(_, region)| region.region == code).map(|(country, _)| (*country).to_owned()).collect();
+    countries.sort();
+    countries
+}
+
 /// The region of country `code` (ISO 3166-1 alpha-2, any case); `None` for
 /// a code M49 places nowhere (Antarctica) or that is no country.
 pub fn of_country(code: &str) -> Option<Region> {
@@ -67,6 +78,9 @@ mod tests {
                 }
             }
         }
-        assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["002", "009", "019", "142", "150"]);
+        assert_eq!(regions.into_iter().collect::<Vec<_>>(), REGION_CODES);
+        let listed: usize = REGION_CODES.iter().map(|code| countries_of(code).len()).sum();
+        assert_eq!(listed, REGIONS.len(), "every country in one region's list");
+        assert!(countries_of("002").contains(&"KE".to_owned()));
     }
 }

@@ -9,6 +9,8 @@ pub mod list;
 pub mod network;
 pub mod node;
 pub mod peers;
+pub mod release;
+pub mod showcase;
 pub mod status;
 pub mod submit;
 pub mod verify;

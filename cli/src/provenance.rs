@@ -1,0 +1,28 @@
+//! The entries a published submission was built from, read through
+//! [`Access`] (the store here, or the running node): what a showcase lists
+//! on each item's page and a signed release covers.
+
+use convene_node::HISTORY_SHOWN;
+use convene_node::api::Shown;
+use convene_protocol::entry::EntryId;
+
+use crate::access::Access;
+use crate::exit::{self, Failure};
+
+/// Submission `document` as its node shows it (entries verified as read),
+/// with the ids of all its entries, oldest first.
+pub fn entries_of(access: &Access, document: &str) -> Result<(Shown, Vec<EntryId>), Failure> {
+    let shown = access.show(document, false)?;
+    if shown.view.history_total > shown.view.history.len() {
+        return Err(Failure::new(
+            exit::REFUSED,
+            format!(
+                "submission {document} has {} entries, more than the {HISTORY_SHOWN} a release can list for one \
+                 item: leave it out of what you publish (curate it to another status)",
+                shown.view.history_total
+            ),
+        ));
+    }
+    let entries = shown.view.history.iter().map(|item| item.entry).collect();
+    Ok((shown, entries))
+}
