@@ -31,6 +31,7 @@ mod node;
 pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
 pub use node::desk::{DeskRequest, DeskView, Note, acknowledge_as_stored};
+pub use node::publications::MAX_PAGE_TITLE_CHARS;
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
     VerifiedBatch, VerifyReport, now_ms,
@@ -38,5 +39,6 @@ pub use node::{
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;
 pub use store::{
-    BackendError, DocumentRow, IngestError, IngestOutcome, ListRow, Moderation, Repair, StoreCounts, StoreError,
+    BackendError, DocumentRow, GuidePage, IngestError, IngestOutcome, ListRow, Moderation, Repair, StoreCounts, StoreError,
+    TaxonomyInUse,
 };

@@ -26,6 +26,7 @@ use crate::store::{BackendError, DocumentRow, Head, IngestError, IngestOutcome, 
 use crate::tally::Tally;
 
 pub(crate) mod desk;
+pub(crate) mod publications;
 
 use desk::DeskView;
 

@@ -18,6 +18,7 @@
 //! | `A` | document id ‖ blob hash | empty: the same, found from the document |
 //! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
 //! | `Y` `U` `K` `Q` `L` `J` `O` `F` | | the secretariat's desk: see `desk.rs` |
+//! | `g` `t` | | pages and taxonomy versions the secretariat publishes: see `publications.rs` |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
@@ -60,6 +61,8 @@ pub(crate) const CURATOR: u8 = b'L';
 pub(crate) const MODERATION_PURGE: u8 = b'J';
 pub(crate) const BLOCKED: u8 = b'O';
 pub(crate) const REFOLD: &[u8] = b"F";
+pub(crate) const PAGE: u8 = b'g';
+pub(crate) const TAXONOMY: u8 = b't';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])

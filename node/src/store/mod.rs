@@ -22,6 +22,9 @@ mod keys;
 mod list_index;
 mod list_row;
 mod pack;
+mod publications;
+#[cfg(test)]
+mod publications_tests;
 pub mod space;
 #[cfg(test)]
 mod tests;
@@ -57,6 +60,7 @@ pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
 pub use deferred::Awaited;
 pub(crate) use desk::DeskState;
 pub use desk::Moderation;
+pub use publications::{GuidePage, TaxonomyInUse};
 pub(crate) use desk::TAGS_SUBJECT;
 
 /// A document as materialised from its entries.
@@ -293,6 +297,8 @@ pub struct Store<B = SledBackend> {
     acknowledges: bool,
     /// What the desk hides from listing (`desk.rs`).
     hidden: RwLock<desk::Hidden>,
+    /// The taxonomy titles are shown from (`publications.rs`).
+    taxonomy: RwLock<std::sync::Arc<TaxonomyInUse>>,
 }
 
 /// What [`Store::ingest_reporting`] did.
@@ -342,6 +348,8 @@ struct Pending {
     purged: Vec<DocumentId>,
     /// Keys blocked.
     blocked: Vec<PublicKey>,
+    /// A taxonomy statement was stored: the one in use is chosen again once written.
+    taxonomy: bool,
 }
 
 /// A create's or change's verdict, and what its document then shows.
@@ -413,6 +421,7 @@ impl Store<SledBackend> {
             secretariat: None,
             acknowledges: false,
             hidden: RwLock::new(desk::Hidden::default()),
+            taxonomy: RwLock::new(std::sync::Arc::new(TaxonomyInUse::shipped())),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -444,6 +453,7 @@ impl<B: Backend> Store<B> {
         self.secretariat = Some(secretariat);
         self.acknowledges = acknowledges;
         self.open_desk()?;
+        self.choose_taxonomy()?;
         Ok(self)
     }
 
@@ -881,6 +891,9 @@ impl<B: Backend> Store<B> {
         }
         listings.extend(std::mem::take(&mut pending.listings));
         self.applied_desk(&mut pending);
+        if pending.taxonomy {
+            self.choose_taxonomy()?;
+        }
         if pending.refold {
             self.refold_all(listings)?;
         }

@@ -1,0 +1,79 @@
+//! What the secretariat publishes, on a node: signing a page of the guide
+//! or a taxonomy version (through [`Node::desk`]) and reading what every
+//! node shows (`store/publications.rs` keeps them).
+
+use std::sync::Arc;
+
+use convene_protocol::statement::{
+    MAX_PAGE_BODY_BYTES, MAX_PAGE_TITLE_BYTES, MAX_SLUG_BYTES, MAX_TAXONOMY_BYTES, Statement, is_language_tag,
+    is_slug,
+};
+use convene_protocol::taxonomy::Taxonomy;
+
+use super::Node;
+use crate::error::NodeError;
+use crate::store::{GuidePage, TaxonomyInUse};
+
+/// Longest page title, in characters (its bytes fit the statement's bound).
+pub const MAX_PAGE_TITLE_CHARS: usize = MAX_PAGE_TITLE_BYTES / 4;
+
+/// The statement publishing a page (an empty `body` retracts it), once
+/// every part is checked, with what was wrong if not.
+pub(crate) fn page_statement(slug: &str, lang: &str, title: &str, body: &str) -> Result<Statement, NodeError> {
+    if !is_slug(slug) {
+        return Err(NodeError::Usage(format!(
+            "`{slug}` is not a page slug: lowercase letters and digits, words joined by single `-` (at most \
+             {MAX_SLUG_BYTES}), such as guiding-questions"
+        )));
+    }
+    if !is_language_tag(lang) {
+        return Err(NodeError::Usage(format!(
+            "`{lang}` is not a language tag: two or three lowercase letters, then optional parts such as -BR \
+             (en, fr, es, ar, pt-BR)"
+        )));
+    }
+    let title = title.trim();
+    if !body.is_empty() && (title.is_empty() || title.chars().count() > MAX_PAGE_TITLE_CHARS) {
+        return Err(NodeError::Usage(format!("a page needs a title of 1 to {MAX_PAGE_TITLE_CHARS} characters")));
+    }
+    if body.len() > MAX_PAGE_BODY_BYTES {
+        return Err(NodeError::Usage(format!(
+            "the page is {} bytes; a page holds at most {MAX_PAGE_BODY_BYTES} bytes of Markdown: split it into pages",
+            body.len()
+        )));
+    }
+    if body.trim().is_empty() && !body.is_empty() {
+        return Err(NodeError::Usage("the page is blank; to retract it, publish it with --retract".into()));
+    }
+    Ok(Statement::Publication { slug: slug.into(), lang: lang.into(), title: title.into(), body: body.into() })
+}
+
+/// The statement publishing a taxonomy version, once it reads as one and
+/// may replace the shipped one, with what was wrong if not.
+pub(crate) fn taxonomy_statement(json: &str) -> Result<Statement, NodeError> {
+    if json.len() > MAX_TAXONOMY_BYTES {
+        return Err(NodeError::Usage(format!(
+            "the taxonomy is {} bytes; at most {MAX_TAXONOMY_BYTES} are published",
+            json.len()
+        )));
+    }
+    let taxonomy = Taxonomy::from_json(json).map_err(|error| {
+        NodeError::Usage(format!("this is not a taxonomy document (the shape of protocol/taxonomy/v1.json): {error}"))
+    })?;
+    taxonomy.check_update().map_err(|why| NodeError::DeskRefused(format!("taxonomy refused: {why}")))?;
+    Ok(Statement::Taxonomy { json: json.into() })
+}
+
+impl Node {
+    /// The taxonomy every title is shown from: the newest valid version
+    /// the secretariat published, else the shipped one.
+    pub fn taxonomy(&self) -> Arc<TaxonomyInUse> {
+        self.inner.store.taxonomy()
+    }
+
+    /// The pages of the guide this node holds (retracted ones left out),
+    /// by slug then language.
+    pub fn pages(&self) -> Result<Vec<GuidePage>, NodeError> {
+        Ok(self.inner.store.pages()?)
+    }
+}
