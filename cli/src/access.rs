@@ -575,6 +575,8 @@ impl Access {
                 secretariat: node.is_secretariat(),
                 tags: node.tag_list()?,
                 curators: node.curators()?,
+                taxonomy_version: node.taxonomy().taxonomy.version.clone(),
+                taxonomy_statement: node.taxonomy().statement,
             }),
             Self::Remote(remote) => remote.read(remote.get("/desk", &[]), Self::desk_summary),
         }

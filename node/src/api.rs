@@ -44,6 +44,10 @@ pub struct DeskSummary {
     pub tags: Vec<convene_protocol::statement::TagDef>,
     /// The curators the secretariat granted and has not revoked.
     pub curators: Vec<convene_protocol::keys::PublicKey>,
+    /// The taxonomy version every title is shown from.
+    pub taxonomy_version: String,
+    /// The statement that published it; `null` for the shipped one.
+    pub taxonomy_statement: Option<convene_protocol::entry::EntryId>,
 }
 
 /// `POST /desk`: the statements signed.

@@ -420,3 +420,16 @@ calendar-ics = تنزيل لبرنامج تقويم (.ics)
 calendar-upcoming = القادمة
 calendar-past = اللقاءات السابقة
 calendar-none = لم يُعلن عن أي لقاء بعد.
+
+# guide (publications and taxonomy versions)
+nav-guide = الدليل
+page-guide = الدليل
+guide-intro = أسئلة توجيهية وصفحات مجموعة الأدوات التي تنشرها الأمانة على كل عقدة.
+guide-none = لم تنشر الأمانة أي صفحة بعد.
+guide-taxonomy = التصنيف
+guide-taxonomy_published = تعرض هذه العقدة عناوين الإطار من الإصدار { $version } من التصنيف، الذي نشرته الأمانة.
+guide-taxonomy_shipped = تعرض هذه العقدة عناوين الإطار من الإصدار { $version } من التصنيف، المرفق مع Convene.
+guide-published = نُشرت في
+guide-other_languages = متوفرة أيضًا بـ
+guide-all = كل صفحات الدليل
+guide-read_first = اقرأ الأسئلة التوجيهية أولًا

@@ -383,3 +383,16 @@ calendar-ics = Download for a calendar program (.ics)
 calendar-upcoming = Coming up
 calendar-past = Past convenings
 calendar-none = No convening is announced yet.
+
+# guide (publications and taxonomy versions)
+nav-guide = Guide
+page-guide = Guide
+guide-intro = Guiding questions and toolkit pages the secretariat publishes to every node.
+guide-none = The secretariat has not published a page yet.
+guide-taxonomy = Taxonomy
+guide-taxonomy_published = This node shows the framework's titles from taxonomy version { $version }, published by the secretariat.
+guide-taxonomy_shipped = This node shows the framework's titles from taxonomy version { $version }, shipped with Convene.
+guide-published = Published
+guide-other_languages = Also in
+guide-all = All pages of the guide
+guide-read_first = Read the guiding questions first

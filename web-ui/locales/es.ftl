@@ -383,3 +383,16 @@ calendar-ics = Descargar para una agenda (.ics)
 calendar-upcoming = Próximas
 calendar-past = Reuniones pasadas
 calendar-none = Aún no se ha anunciado ninguna reunión.
+
+# guide (publications and taxonomy versions)
+nav-guide = Guía
+page-guide = Guía
+guide-intro = Preguntas orientadoras y páginas de la caja de herramientas que la secretaría publica en cada nodo.
+guide-none = La secretaría aún no ha publicado ninguna página.
+guide-taxonomy = Taxonomía
+guide-taxonomy_published = Este nodo muestra los títulos del marco según la versión { $version } de la taxonomía, publicada por la secretaría.
+guide-taxonomy_shipped = Este nodo muestra los títulos del marco según la versión { $version } de la taxonomía, incluida en Convene.
+guide-published = Publicada el
+guide-other_languages = También en
+guide-all = Todas las páginas de la guía
+guide-read_first = Lea primero las preguntas orientadoras

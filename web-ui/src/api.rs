@@ -242,7 +242,14 @@ async fn show(
 
 async fn desk(State(state): State<WebState>) -> Result<Json<DeskSummary>, ApiError> {
     let summary = blocking(&state.node, |node| {
-        Ok(DeskSummary { secretariat: node.is_secretariat(), tags: node.tag_list()?, curators: node.curators()? })
+        let taxonomy = node.taxonomy();
+        Ok(DeskSummary {
+            secretariat: node.is_secretariat(),
+            tags: node.tag_list()?,
+            curators: node.curators()?,
+            taxonomy_version: taxonomy.taxonomy.version.clone(),
+            taxonomy_statement: taxonomy.statement,
+        })
     })
     .await?;
     Ok(Json(summary))

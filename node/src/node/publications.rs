@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use convene_protocol::statement::{
-    MAX_PAGE_BODY_BYTES, MAX_PAGE_TITLE_BYTES, MAX_SLUG_BYTES, MAX_TAXONOMY_BYTES, Statement, is_language_tag,
-    is_slug,
+    MAX_PAGE_BODY_BYTES, MAX_PAGE_TITLE_BYTES, MAX_SLUG_BYTES, MAX_TAXONOMY_BYTES, Statement, is_language_tag, is_slug,
 };
 use convene_protocol::taxonomy::Taxonomy;
 

@@ -60,8 +60,8 @@ pub use backend::{Backend, BackendError, SledBackend, WriteBatch};
 pub use deferred::Awaited;
 pub(crate) use desk::DeskState;
 pub use desk::Moderation;
-pub use publications::{GuidePage, TaxonomyInUse};
 pub(crate) use desk::TAGS_SUBJECT;
+pub use publications::{GuidePage, TaxonomyInUse};
 
 /// A document as materialised from its entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

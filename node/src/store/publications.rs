@@ -149,7 +149,15 @@ impl<B: Backend> Store<B> {
                     && !body.is_empty()
                 {
                     let header = entry.header();
-                    pages.push(GuidePage { slug, lang, title, body, at_ms: header.timestamp_ms, by: header.author, statement: *id });
+                    pages.push(GuidePage {
+                        slug,
+                        lang,
+                        title,
+                        body,
+                        at_ms: header.timestamp_ms,
+                        by: header.author,
+                        statement: *id,
+                    });
                 }
                 break;
             }

@@ -58,10 +58,8 @@ fn the_newest_page_wins_in_any_order_and_a_retraction_removes_it() {
         ("guiding-questions".to_owned(), "en".to_owned(), "Questions, again".to_owned()),
         ("guiding-questions".to_owned(), "fr".to_owned(), "Questions".to_owned()),
     ];
-    let orders = [
-        vec![&first, &second, &french, &toolkit, &retract],
-        vec![&retract, &second, &toolkit, &first, &french],
-    ];
+    let orders =
+        [vec![&first, &second, &french, &toolkit, &retract], vec![&retract, &second, &toolkit, &first, &french]];
     for order in orders {
         let dir = tempfile::tempdir().unwrap();
         let store = open(dir.path());
