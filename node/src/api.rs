@@ -44,10 +44,21 @@ pub struct DeskSummary {
     pub tags: Vec<convene_protocol::statement::TagDef>,
     /// The curators the secretariat granted and has not revoked.
     pub curators: Vec<convene_protocol::keys::PublicKey>,
-    /// The taxonomy version every title is shown from.
-    pub taxonomy_version: String,
+}
+
+/// `GET /taxonomy`: the taxonomy every title is shown from.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaxonomyShown {
     /// The statement that published it; `null` for the shipped one.
-    pub taxonomy_statement: Option<convene_protocol::entry::EntryId>,
+    pub statement: Option<convene_protocol::entry::EntryId>,
+    /// The taxonomy document.
+    pub taxonomy: convene_protocol::taxonomy::Taxonomy,
+}
+
+impl From<&crate::TaxonomyInUse> for TaxonomyShown {
+    fn from(in_use: &crate::TaxonomyInUse) -> Self {
+        Self { statement: in_use.statement, taxonomy: in_use.taxonomy.clone() }
+    }
 }
 
 /// `POST /desk`: the statements signed.

@@ -2,13 +2,15 @@
 //! secretariat's node, synced over 127.0.0.1. A guiding-questions page
 //! (with hostile Markdown) and a taxonomy version 1.1 that retitles F1 in
 //! English and Arabic reach the hub, whose running pages show the page,
-//! escaped, and the new titles without a restart; a taxonomy that adds a
+//! escaped, and the new titles (and its exports) without a restart; a taxonomy that adds a
 //! code is refused saying why; a hub cannot publish; a retraction travels.
+//! In a browser, the guide reads in English on a desktop and Arabic on a
+//! phone, reached from the Write page, with no axe violation.
 
 use std::time::Duration;
 
 use convene_protocol::kinds::CONVENING_REPORT;
-use convene_tests::browser::ui_url;
+use convene_tests::browser::{Browser, ui_url};
 use convene_tests::{Network, TestNode, corpus, path_str, repo_root, wait_until};
 use serde_json::Value;
 
@@ -106,6 +108,9 @@ fn a_page_and_a_taxonomy_version_reach_the_hub_and_show_without_a_restart() {
     assert!(index.contains("href=\"/guide/guiding-questions\"") && index.contains("version 1.1, published"));
     let (_, arabic_index) = get(&hub, "/guide", "ar");
     assert!(arabic_index.contains("1.1") && arabic_index.contains("Guiding questions"), "English stands in");
+    // Exports' title columns too, through the running node's socket.
+    let csv = hub.run(&["export", "--format", "csv"]).ok().stdout;
+    assert!(csv.contains("Avoid all harm") && !csv.contains("Do no harm"), "{csv}");
     let (_, write) = get(&hub, "/new", "en");
     assert!(write.contains("href=\"/guide/guiding-questions\""), "the Write page points to the questions");
 
@@ -116,4 +121,58 @@ fn a_page_and_a_taxonomy_version_reach_the_hub_and_show_without_a_restart() {
     at_secretariat.stop();
     // Chosen again when the hub's store opens.
     assert!(hub.run(&["taxonomy", "show"]).ok().stdout.contains("taxonomy 1.1"));
+    assert!(hub.run(&["export", "--format", "csv"]).ok().stdout.contains("Avoid all harm"));
+}
+
+#[test]
+fn the_guide_reads_in_english_on_a_desktop_and_arabic_on_a_phone() {
+    let network = Network::create("Guide");
+    let secretariat = TestNode::init(&network, true);
+    let pages = [
+        (
+            "en",
+            "Guiding questions",
+            "## Before the convening\n\n1. Who *benefits*?\n2. Who bears the risk?\n\n\
+          | Principle | Question |\n| --- | --- |\n| F1 | What harm could come, and to whom? |\n\n\
+          > Read [the toolkit](/guide/toolkit) first.\n\n```\nconvene submit report.json\n```\n",
+        ),
+        (
+            "ar",
+            "أسئلة توجيهية",
+            "## قبل اللقاء\n\n1. من *المستفيد*؟\n2. من يتحمل المخاطر؟\n\n\
+          | المبدأ | السؤال |\n| --- | --- |\n| F1 | ما الضرر الذي قد يقع، ولمن؟ |\n",
+        ),
+    ];
+    for (lang, title, body) in pages {
+        let file = secretariat.scratch().join(format!("questions-{lang}.md"));
+        std::fs::write(&file, body).unwrap();
+        secretariat
+            .run(&["publish", path_str(&file), "--slug", "guiding-questions", "--lang", lang, "--title", title])
+            .ok();
+    }
+    let run = secretariat.start(&[]);
+    let base = ui_url(&secretariat);
+    let browser = Browser::start();
+    for ((lang, title, _), (width, height)) in pages.iter().zip([(1280, 900), (390, 844)]) {
+        browser.viewport(width, height);
+        browser.goto(&format!("{base}/lang/{lang}?back=/new"));
+        browser.wait_for("the Write page", |b| b.source().contains(&format!(r#"lang="{lang}""#)));
+        browser.click("p.guide-link a");
+        browser.wait_for("the guiding questions", |b| b.url().ends_with("/guide/guiding-questions"));
+        let heading = browser.execute("return document.querySelector('h1').textContent;", vec![]);
+        assert_eq!(heading, *title, "{lang}: the page in the reader's language");
+        assert_eq!(browser.find_all("article.guide table th").len(), 2, "{lang}");
+        assert_eq!(browser.find_all("header nav a[href='/guide']").len(), 1);
+        let found = browser.axe_violations();
+        assert!(found.is_empty(), "{lang} page: {}", found.join("\n  "));
+        assert_eq!(browser.overflow(), None, "{lang}: nothing cut off");
+        browser.goto(&format!("{base}/guide"));
+        let version = browser.execute("return document.getElementById('taxonomy-version').textContent;", vec![]);
+        assert!(version.as_str().unwrap().contains("1.0"), "{lang}: {version}");
+        let found = browser.axe_violations();
+        assert!(found.is_empty(), "{lang} index: {}", found.join("\n  "));
+        assert_eq!(browser.overflow(), None, "{lang}: nothing cut off");
+    }
+    drop(browser);
+    run.stop();
 }

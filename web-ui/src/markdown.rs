@@ -7,102 +7,147 @@
 //! link keeps its address only when it is `http:`, `https:`, `mailto:` or
 //! relative; otherwise its words show alone. An image becomes a link to
 //! its address (the page loads nothing from elsewhere). No attribute but
-//! `href`, `title` and an ordered list's `start` is ever written. Nesting
+//! a link's `href`, `title` and `rel`, an ordered list's `start` and a
+//! header cell's `scope` is ever written. Headings start at h2 (the
+//! page's title is its h1) and never skip a level. Nesting
 //! deeper than [`MAX_DEPTH`] keeps its text but opens no more elements.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Most elements open at once; deeper ones show their text only.
 pub const MAX_DEPTH: usize = 24;
 
 /// `source` as HTML, safe to put in a page as it is.
 pub fn render(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 4);
-    // For each element opened, what closes it (`None`: nothing was opened).
-    let mut open: Vec<Option<&'static str>> = Vec::new();
-    let parser = Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    for event in parser {
+    let events: Vec<Event<'_>> =
+        Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).collect();
+    let top = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let mut writer = Writer {
+        out: String::with_capacity(source.len() + source.len() / 4),
+        open: Vec::new(),
+        depth: 0,
+        in_head: false,
+        top,
+        last_heading: 1,
+    };
+    for event in events {
+        writer.event(event);
+    }
+    writer.out
+}
+
+/// The HTML written so far, and what is open.
+struct Writer {
+    out: String,
+    /// For each element opened, what closes it (`None`: nothing was opened).
+    open: Vec<Option<&'static str>>,
+    /// How many elements are open.
+    depth: usize,
+    /// Within a table's head (its cells are headers).
+    in_head: bool,
+    /// The text's highest heading level (`#` is 1).
+    top: usize,
+    /// The level of the last heading written (the page's title is h1).
+    last_heading: usize,
+}
+
+/// Each heading element, by level, and what closes it.
+const HEADINGS: [(&str, &str); 7] =
+    [("", ""), ("", ""), ("<h2>", "</h2>"), ("<h3>", "</h3>"), ("<h4>", "</h4>"), ("<h5>", "</h5>"), ("<h6>", "</h6>")];
+
+impl Writer {
+    fn event(&mut self, event: Event<'_>) {
+        let out = &mut self.out;
         match event {
             Event::Start(tag) => {
-                let element = if open.iter().flatten().count() >= MAX_DEPTH { None } else { start(&tag, &mut out) };
-                open.push(element);
+                self.in_head |= matches!(tag, Tag::TableHead);
+                let element = if self.depth >= MAX_DEPTH { None } else { self.start(&tag) };
+                self.depth += usize::from(element.is_some());
+                self.open.push(element);
             }
             Event::End(end) => {
-                if let Some(Some(close)) = open.pop() {
+                self.in_head &= end != TagEnd::TableHead;
+                if let Some(Some(close)) = self.open.pop() {
+                    self.depth -= 1;
                     out.push_str(close);
                 }
                 if matches!(end, TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow) {
                     out.push('\n');
                 }
             }
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => escape(&text, &mut out),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => escape(&text, out),
             Event::Code(code) => {
                 out.push_str("<code>");
-                escape(&code, &mut out);
+                escape(&code, out);
                 out.push_str("</code>");
             }
             Event::SoftBreak => out.push('\n'),
             Event::HardBreak => out.push_str("<br>\n"),
             Event::Rule => out.push_str("<hr>\n"),
             Event::TaskListMarker(done) => out.push_str(if done { "[x] " } else { "[ ] " }),
-            Event::FootnoteReference(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
-                escape(&text, &mut out)
-            }
+            Event::FootnoteReference(text) | Event::InlineMath(text) | Event::DisplayMath(text) => escape(&text, out),
         }
     }
-    out
-}
 
-/// Opens the element for `tag`, if it has one, and returns what closes it.
-fn start(tag: &Tag<'_>, out: &mut String) -> Option<&'static str> {
-    let (opening, closing) = match tag {
-        Tag::Paragraph => ("<p>", "</p>"),
-        // The page's title is its h1: the text's headings start at h2.
-        Tag::Heading { level, .. } => match level {
-            HeadingLevel::H1 => ("<h2>", "</h2>"),
-            HeadingLevel::H2 => ("<h3>", "</h3>"),
-            HeadingLevel::H3 => ("<h4>", "</h4>"),
-            HeadingLevel::H4 => ("<h5>", "</h5>"),
-            HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>"),
-        },
-        Tag::BlockQuote(_) => ("<blockquote>", "</blockquote>"),
-        Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
-        Tag::List(None) => ("<ul>\n", "</ul>\n"),
-        Tag::List(Some(1)) => ("<ol>\n", "</ol>\n"),
-        Tag::List(Some(first)) => {
-            out.push_str(&format!("<ol start=\"{first}\">\n"));
-            return Some("</ol>\n");
-        }
-        Tag::Item => ("<li>", "</li>"),
-        Tag::Table(_) => ("<table>", "</table>\n"),
-        Tag::TableHead => ("<thead><tr>", "</tr></thead>\n"),
-        Tag::TableRow => ("<tr>", "</tr>"),
-        Tag::TableCell => ("<td>", "</td>"),
-        Tag::Emphasis => ("<em>", "</em>"),
-        Tag::Strong => ("<strong>", "</strong>"),
-        Tag::Strikethrough => ("<del>", "</del>"),
-        Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. } => {
-            if !is_safe_address(dest_url) {
-                return None;
+    /// Opens the element for `tag`, if it has one, and returns what closes it.
+    fn start(&mut self, tag: &Tag<'_>) -> Option<&'static str> {
+        let out = &mut self.out;
+        let (opening, closing) = match tag {
+            Tag::Paragraph => ("<p>", "</p>"),
+            // The page's title is its h1: the text's highest headings are
+            // h2, and none is more than one level below the one before.
+            Tag::Heading { level, .. } => {
+                let wanted = (*level as usize + 2).saturating_sub(self.top);
+                self.last_heading = wanted.clamp(2, 6).min(self.last_heading + 1);
+                HEADINGS[self.last_heading]
             }
-            out.push_str("<a href=\"");
-            escape(dest_url, out);
-            out.push('"');
-            if !title.is_empty() {
-                out.push_str(" title=\"");
-                escape(title, out);
+            Tag::BlockQuote(_) => ("<blockquote>", "</blockquote>"),
+            Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
+            Tag::List(None) => ("<ul>\n", "</ul>\n"),
+            Tag::List(Some(1)) => ("<ol>\n", "</ol>\n"),
+            Tag::List(Some(first)) => {
+                out.push_str(&format!("<ol start=\"{first}\">\n"));
+                return Some("</ol>\n");
+            }
+            Tag::Item => ("<li>", "</li>"),
+            Tag::Table(_) => ("<table>", "</table>\n"),
+            Tag::TableHead => ("<thead><tr>", "</tr></thead>\n"),
+            Tag::TableRow => ("<tr>", "</tr>"),
+            Tag::TableCell if self.in_head => ("<th scope=\"col\">", "</th>"),
+            Tag::TableCell => ("<td>", "</td>"),
+            Tag::Emphasis => ("<em>", "</em>"),
+            Tag::Strong => ("<strong>", "</strong>"),
+            Tag::Strikethrough => ("<del>", "</del>"),
+            Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. } => {
+                if !is_safe_address(dest_url) {
+                    return None;
+                }
+                out.push_str("<a href=\"");
+                escape(dest_url, out);
                 out.push('"');
+                if !title.is_empty() {
+                    out.push_str(" title=\"");
+                    escape(title, out);
+                    out.push('"');
+                }
+                if !is_relative(dest_url) {
+                    out.push_str(" rel=\"nofollow noopener noreferrer\"");
+                }
+                out.push('>');
+                return Some("</a>");
             }
-            if !is_relative(dest_url) {
-                out.push_str(" rel=\"nofollow noopener noreferrer\"");
-            }
-            out.push('>');
-            return Some("</a>");
-        }
-        _ => return None,
-    };
-    out.push_str(opening);
-    Some(closing)
+            _ => return None,
+        };
+        out.push_str(opening);
+        Some(closing)
+    }
 }
 
 /// Whether a link may keep `address`: `http:`, `https:`, `mailto:` or
@@ -162,6 +207,7 @@ mod tests {
             "table",
             "thead",
             "tr",
+            "th",
             "td",
             "em",
             "strong",
@@ -178,7 +224,7 @@ mod tests {
             let names: String = inside.split('"').step_by(2).collect();
             for attribute in names.split_whitespace().skip(1) {
                 let attribute_name = attribute.split('=').next().unwrap();
-                assert!(["href", "title", "start", "rel"].contains(&attribute_name), "{attribute} in {html}");
+                assert!(["href", "title", "start", "rel", "scope"].contains(&attribute_name), "{attribute} in {html}");
             }
         }
         let lower = html.to_ascii_lowercase();
@@ -189,6 +235,11 @@ mod tests {
 
     #[test]
     fn markdown_renders_as_its_elements() {
+        let headings = render("## One\n\n#### Deeper\n\n### Two\n\n## Three\n\n###### Six");
+        assert_eq!(
+            headings, "<h2>One</h2>\n<h3>Deeper</h3>\n<h3>Two</h3>\n<h2>Three</h2>\n<h3>Six</h3>\n",
+            "none skipped"
+        );
         let html = render("# Guiding questions\n\n1. Who *benefits*?\n2. Who **bears the risk**?\n\n> Ask `why`.");
         assert_eq!(
             html,
@@ -196,6 +247,11 @@ mod tests {
              risk</strong>?</li>\n</ol>\n<blockquote><p>Ask <code>why</code>.</p>\n</blockquote>"
         );
         assert_eq!(render("3. third"), "<ol start=\"3\">\n<li>third</li>\n</ol>\n");
+        assert_eq!(
+            render("| Who | Why |\n| --- | --- |\n| <b>us</b> | ~~no~~ |"),
+            "<table><thead><tr><th scope=\"col\">Who</th><th scope=\"col\">Why</th></tr></thead>\n<tr><td>&lt;b&gt;us&lt;/b&gt;</td>\
+             <td><del>no</del></td></tr>\n</table>\n"
+        );
         let links = render("[site](https://example.org/a?b=1&c=2) [here](/guide/toolkit) [mail](mailto:a@b.org)");
         assert!(
             links.contains(

@@ -72,6 +72,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/desk", "/api/v1/desk"),
     ("POST", "/api/v1/desk", "/api/v1/desk"),
     ("GET", "/api/v1/desk/not-received", "/api/v1/desk/not-received"),
+    ("GET", "/api/v1/taxonomy", "/api/v1/taxonomy"),
     ("POST", "/api/v1/bundle/want", "/api/v1/bundle/want"),
     ("POST", "/api/v1/bundle/export", "/api/v1/bundle/export"),
     ("POST", "/api/v1/bundle/import", "/api/v1/bundle/import"),

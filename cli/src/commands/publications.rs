@@ -78,12 +78,11 @@ pub fn taxonomy(context: &Context, command: TaxonomyCommand) -> Result<(), Failu
             println!("taxonomy published; every node shows its titles once it arrives");
         }
         TaxonomyCommand::Show => {
-            let summary = context.access()?.desk_summary()?;
-            match summary.taxonomy_statement {
-                Some(id) => {
-                    println!("taxonomy {} (published by the secretariat, statement {id})", summary.taxonomy_version)
-                }
-                None => println!("taxonomy {} (shipped with this software)", summary.taxonomy_version),
+            let shown = context.access()?.taxonomy()?;
+            let version = &shown.taxonomy.version;
+            match shown.statement {
+                Some(id) => println!("taxonomy {version} (published by the secretariat, statement {id})"),
+                None => println!("taxonomy {version} (shipped with this software)"),
             }
         }
     }
