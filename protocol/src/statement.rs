@@ -58,8 +58,8 @@ pub const MAX_SLUG_BYTES: usize = 64;
 pub const MAX_LANGUAGE_TAG_BYTES: usize = 35;
 /// Longest page title, in bytes.
 pub const MAX_PAGE_TITLE_BYTES: usize = 200;
-/// Longest page body, in bytes of Markdown.
-pub const MAX_PAGE_BODY_BYTES: usize = 64 * 1024;
+/// Longest page body, in bytes of Markdown (well within an entry's payload).
+pub const MAX_PAGE_BODY_BYTES: usize = 192 * 1024;
 /// Longest taxonomy document, in bytes of JSON (the shipped one is about 12 KiB).
 pub const MAX_TAXONOMY_BYTES: usize = 128 * 1024;
 
@@ -801,6 +801,21 @@ mod tests {
         };
         assert!(page("toolkit-2", "es-419", "T", "x".repeat(MAX_PAGE_BODY_BYTES)).is_ok());
         assert!(page("toolkit-2", "en", "T", "x".repeat(MAX_PAGE_BODY_BYTES + 1)).is_err());
+        // The largest page or taxonomy, carried with the largest grant, fits an entry.
+        let grant = Some(vec![0; crate::entry::ENTRY_OVERHEAD_BYTES + 64]);
+        let largest = [
+            Statement::Publication {
+                slug: "a".repeat(MAX_SLUG_BYTES),
+                lang: "a".repeat(MAX_LANGUAGE_TAG_BYTES),
+                title: "t".repeat(MAX_PAGE_TITLE_BYTES),
+                body: "x".repeat(MAX_PAGE_BODY_BYTES),
+            },
+            Statement::Taxonomy { json: "x".repeat(MAX_TAXONOMY_BYTES) },
+        ];
+        for statement in largest {
+            let encoded = Signed { delegation: grant.clone(), statement }.encode();
+            assert!(encoded.len() <= crate::entry::MAX_PAYLOAD_BYTES, "{}", encoded.len());
+        }
         assert!(page(&"a".repeat(MAX_SLUG_BYTES), "en", "T", "x".into()).is_ok());
         assert!(page(&"a".repeat(MAX_SLUG_BYTES + 1), "en", "T", "x".into()).is_err());
         assert!(page("toolkit", "en", &"t".repeat(MAX_PAGE_TITLE_BYTES + 1), "x".into()).is_err());

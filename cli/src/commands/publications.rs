@@ -19,7 +19,7 @@ use crate::exit::Failure;
     A page published again for the same slug and language replaces it. Raw HTML shows as text; links keep \
     only http, https, mailto and relative addresses.")]
 pub struct PublishArgs {
-    /// The page, in Markdown (at most 64 KiB); none with --retract.
+    /// The page, in Markdown (at most 49,152 characters); none with --retract.
     #[arg(required_unless_present = "retract", conflicts_with = "retract")]
     file: Option<PathBuf>,
     /// Its name in addresses: lowercase letters, digits and `-` (guiding-questions, toolkit-budgets).

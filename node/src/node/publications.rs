@@ -15,6 +15,8 @@ use crate::store::{GuidePage, TaxonomyInUse};
 
 /// Longest page title, in characters (its bytes fit the statement's bound).
 pub const MAX_PAGE_TITLE_CHARS: usize = MAX_PAGE_TITLE_BYTES / 4;
+/// Longest page, in characters of Markdown (its bytes fit the statement's bound).
+pub const MAX_PAGE_BODY_CHARS: usize = MAX_PAGE_BODY_BYTES / 4;
 
 /// The statement publishing a page (an empty `body` retracts it), once
 /// every part is checked, with what was wrong if not.
@@ -32,13 +34,13 @@ pub(crate) fn page_statement(slug: &str, lang: &str, title: &str, body: &str) ->
         )));
     }
     let title = title.trim();
-    if !body.is_empty() && (title.is_empty() || title.chars().count() > MAX_PAGE_TITLE_CHARS) {
+    if title.chars().count() > MAX_PAGE_TITLE_CHARS || (!body.is_empty() && title.is_empty()) {
         return Err(NodeError::Usage(format!("a page needs a title of 1 to {MAX_PAGE_TITLE_CHARS} characters")));
     }
-    if body.len() > MAX_PAGE_BODY_BYTES {
+    let characters = body.chars().count();
+    if characters > MAX_PAGE_BODY_CHARS {
         return Err(NodeError::Usage(format!(
-            "the page is {} bytes; a page holds at most {MAX_PAGE_BODY_BYTES} bytes of Markdown: split it into pages",
-            body.len()
+            "the page is {characters} characters; a page holds at most {MAX_PAGE_BODY_CHARS}: split it into pages"
         )));
     }
     if body.trim().is_empty() && !body.is_empty() {
@@ -48,16 +50,19 @@ pub(crate) fn page_statement(slug: &str, lang: &str, title: &str, body: &str) ->
 }
 
 /// The statement publishing a taxonomy version, once it reads as one and
-/// may replace the shipped one, with what was wrong if not.
+/// may replace the shipped one, with what was wrong if not (refused: a
+/// request cannot say beforehand what a valid taxonomy document is).
 pub(crate) fn taxonomy_statement(json: &str) -> Result<Statement, NodeError> {
     if json.len() > MAX_TAXONOMY_BYTES {
-        return Err(NodeError::Usage(format!(
+        return Err(NodeError::DeskRefused(format!(
             "the taxonomy is {} bytes; at most {MAX_TAXONOMY_BYTES} are published",
             json.len()
         )));
     }
     let taxonomy = Taxonomy::from_json(json).map_err(|error| {
-        NodeError::Usage(format!("this is not a taxonomy document (the shape of protocol/taxonomy/v1.json): {error}"))
+        NodeError::DeskRefused(format!(
+            "taxonomy refused: this is not a taxonomy document (the shape of protocol/taxonomy/v1.json): {error}"
+        ))
     })?;
     taxonomy.check_update().map_err(|why| NodeError::DeskRefused(format!("taxonomy refused: {why}")))?;
     Ok(Statement::Taxonomy { json: json.into() })
