@@ -31,7 +31,6 @@ mod node;
 pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
 pub use node::desk::{DeskRequest, DeskView, Note, acknowledge_as_stored};
-pub use node::publications::{MAX_PAGE_BODY_CHARS, MAX_PAGE_TITLE_CHARS};
 pub use node::{
     HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport, SubmitStatus, Submitted,
     VerifiedBatch, VerifyReport, now_ms,

@@ -14,9 +14,9 @@ use crate::error::NodeError;
 use crate::store::{GuidePage, TaxonomyInUse};
 
 /// Longest page title, in characters (its bytes fit the statement's bound).
-pub const MAX_PAGE_TITLE_CHARS: usize = MAX_PAGE_TITLE_BYTES / 4;
+pub(crate) const MAX_PAGE_TITLE_CHARS: usize = MAX_PAGE_TITLE_BYTES / 4;
 /// Longest page, in characters of Markdown (its bytes fit the statement's bound).
-pub const MAX_PAGE_BODY_CHARS: usize = MAX_PAGE_BODY_BYTES / 4;
+pub(crate) const MAX_PAGE_BODY_CHARS: usize = MAX_PAGE_BODY_BYTES / 4;
 
 /// The statement publishing a page (an empty `body` retracts it), once
 /// every part is checked, with what was wrong if not.
@@ -79,5 +79,45 @@ impl Node {
     /// by slug then language.
     pub fn pages(&self) -> Result<Vec<GuidePage>, NodeError> {
         Ok(self.inner.store.pages()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(result: Result<Statement, NodeError>) -> String {
+        result.expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn a_page_is_checked_part_by_part_and_says_what_was_wrong() {
+        assert!(page_statement("guiding-questions", "pt-BR", " Questions ", "# Q").is_ok());
+        assert!(page_statement("guiding-questions", "en", "", "").is_ok(), "a retraction needs no title");
+        assert!(refusal(page_statement("Guiding Questions", "en", "Q", "x")).contains("is not a page slug"));
+        assert!(refusal(page_statement("q", "english", "Q", "x")).contains("is not a language tag"));
+        assert!(refusal(page_statement("q", "en", "  ", "x")).contains("needs a title"));
+        let long_title = "t".repeat(MAX_PAGE_TITLE_CHARS + 1);
+        assert!(refusal(page_statement("q", "en", &long_title, "")).contains("needs a title"));
+        assert!(refusal(page_statement("q", "en", "Q", " \n ")).contains("--retract"));
+        // The longest page and title of four-byte characters still decode.
+        let longest = "𐎀".repeat(MAX_PAGE_BODY_CHARS);
+        let statement = page_statement("q", "ar", &"𐎀".repeat(MAX_PAGE_TITLE_CHARS), &longest).unwrap();
+        let signed = convene_protocol::statement::Signed { delegation: None, statement };
+        assert!(convene_protocol::statement::Signed::decode(&signed.encode()).is_ok());
+        assert!(refusal(page_statement("q", "en", "Q", &format!("{longest}x"))).contains("split it into pages"));
+    }
+
+    #[test]
+    fn a_taxonomy_that_is_not_one_or_changes_codes_is_refused() {
+        let mut taxonomy = Taxonomy::v1().clone();
+        taxonomy.version = "1.1".into();
+        assert!(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap()).is_ok());
+        let not_one = taxonomy_statement("{\"version\": \"1.1\"}");
+        assert!(matches!(not_one, Err(NodeError::DeskRefused(ref why)) if why.contains("not a taxonomy document")));
+        taxonomy.purposes.pop();
+        let dropped = refusal(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap()));
+        assert!(dropped.contains("drops code") && dropped.contains("never codes"), "{dropped}");
+        assert!(refusal(taxonomy_statement(&" ".repeat(MAX_TAXONOMY_BYTES + 1))).contains("at most"));
     }
 }
