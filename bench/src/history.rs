@@ -58,7 +58,7 @@ pub fn run(changes: usize) -> Result<()> {
     let id = created.id;
     let create = author_node.show(&id)?.history.first().context("stored")?.entry;
     let create = author_node.entry_bytes(&create)?.context("stored")?;
-    receiver.ingest_encoded(&[create])?;
+    receiver.ingest_encoded(&[create], None)?;
 
     println!("| change | `edit` | receive | `show` | export |");
     println!("|---|---|---|---|---|");
@@ -72,7 +72,7 @@ pub fn run(changes: usize) -> Result<()> {
         let edit = started.elapsed();
         let bytes = author_node.entry_bytes(&entry)?.context("stored")?;
         let started = Instant::now();
-        for outcome in receiver.ingest_encoded(&[bytes])? {
+        for outcome in receiver.ingest_encoded(&[bytes], None)? {
             outcome?;
         }
         let receive = started.elapsed();

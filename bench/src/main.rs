@@ -19,6 +19,7 @@ mod export;
 mod field;
 mod history;
 mod hostile;
+mod receipts;
 mod sync;
 mod web;
 
@@ -119,6 +120,13 @@ enum Bench {
         #[arg(long, default_value_t = 1_004)]
         changes: usize,
     },
+    /// What the secretariat's receipts and hubs' custody receipts cost on
+    /// the wire, against a plain sync of the same corpus.
+    Receipts {
+        /// Submissions the hub holds.
+        #[arg(long = "n", default_value_t = 10_000)]
+        n: usize,
+    },
     /// Server time of the web UI's list and submission pages (p50, p95).
     Web {
         /// Submissions on the node.
@@ -176,6 +184,10 @@ fn main() -> Result<()> {
         Bench::Web { n, repeat } => web::pages(&convene()?, *n, *repeat),
         Bench::Dashboard { n, repeat } => dashboard::run(&convene()?, *n, *repeat),
         Bench::History { changes } => history::run(*changes),
+        Bench::Receipts { n } => {
+            let scratch = tempfile::tempdir()?;
+            receipts::run(&convene()?, &corpus(scratch.path(), *n)?, *n)
+        }
         Bench::Hostile { n } => hostile::run(&convene()?, *n),
         Bench::Field { n, photos, photo_kb, rate_kbit, loss, flap } => {
             field::run(*n, *photos, *photo_kb, *rate_kbit, *loss, *flap)

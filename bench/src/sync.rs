@@ -20,8 +20,16 @@ pub struct BenchNode {
 impl BenchNode {
     /// A node initialised for the network whose genesis is `genesis`.
     pub fn init(convene: &Path, root: &Path, name: &str, genesis: &Path) -> Result<Self> {
+        Self::init_with(convene, root, name, genesis, &[])
+    }
+
+    /// Like [`BenchNode::init`], with more `convene init` arguments (the
+    /// secretariat's key, say).
+    pub fn init_with(convene: &Path, root: &Path, name: &str, genesis: &Path, more: &[&str]) -> Result<Self> {
         let node = Self { convene: convene.to_owned(), data: root.join(name), child: None };
-        node.cli(&["init", "--network", genesis.to_str().context("utf-8")?])?;
+        let mut args = vec!["init", "--network", genesis.to_str().context("utf-8")?];
+        args.extend_from_slice(more);
+        node.cli(&args)?;
         node.cli(&["identity", "new", "--name", name])?;
         Ok(node)
     }

@@ -56,6 +56,8 @@ enum Command {
     Init(commands::network::InitArgs),
     /// Show or set this node's hub name, which its peers see.
     HubName(commands::network::HubNameArgs),
+    /// Show or set whether this hub signs custody receipts for what it stores.
+    Custody(commands::network::CustodyArgs),
     /// Sign and store one submission given as JSON.
     Submit(commands::submit::SubmitArgs),
     /// Sign and store every submission of a JSON Lines file.
@@ -137,6 +139,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Network(command) => commands::network::run(command),
         Command::Init(args) => commands::network::init(&context, args),
         Command::HubName(args) => commands::network::hub_name(&context, args),
+        Command::Custody(args) => commands::network::custody(&context, args),
         Command::Submit(args) => commands::submit::submit(&context, args),
         Command::Import(args) => commands::submit::import(&context, args),
         Command::List(args) => commands::list::list(&context, args),

@@ -813,7 +813,7 @@ impl Tally {
         });
         let Some(previous) = std::mem::replace(&mut self.verifying, next) else { return Ok(()) };
         let (bytes, verified) = previous.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let results = node.store_verified(verified)?;
+        let results = node.store_verified(verified, Some(convene_protocol::statement::Origin::Bundle))?;
         for (bytes, result) in bytes.iter().zip(results) {
             let report = &mut self.report;
             match result {

@@ -14,6 +14,7 @@ use convene_protocol::kinds::{Shape, SubmissionKind};
 use convene_protocol::network::{Genesis, NetworkId};
 use convene_protocol::schema::{self, Contact};
 use convene_protocol::seal::{self, Sealer};
+use convene_protocol::statement::Origin;
 use serde_json::{Map, Value};
 
 use crate::api::StoredFile;
@@ -25,6 +26,7 @@ use crate::store::space::{self, DiskSpace};
 use crate::store::{BackendError, DocumentRow, Head, IngestError, IngestOutcome, Store, StoreCounts, StoreError};
 use crate::tally::Tally;
 
+pub(crate) mod custody;
 pub(crate) mod desk;
 pub(crate) mod publications;
 
@@ -42,6 +44,8 @@ struct Inner {
     genesis: Genesis,
     network: NetworkId,
     secretariat: Option<SecretariatKeys>,
+    /// A hub that signs custody receipts: its key and name.
+    custody: Option<custody::CustodySigner>,
     store: Store,
     stored: tokio::sync::broadcast::Sender<StoredEntry>,
 }
@@ -152,6 +156,9 @@ pub struct SubmissionView {
     /// secretariat's).
     #[serde(default)]
     pub desk: DeskView,
+    /// Its chain of custody: the hubs that signed for it, earliest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custody: Vec<custody::CustodyView>,
 }
 
 /// Most entries of a document's history [`Node::show`] lists: what a
@@ -262,6 +269,33 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
     items.par_iter().map(&work).collect()
 }
 
+/// Runs `sign` (receipts, custody) for what is waiting, then again after
+/// each entry stored, gathering what arrives within `gathering` into one
+/// round, until the node's entries stop coming (it is dropped).
+async fn sign_as_stored(
+    node: Node,
+    gathering: std::time::Duration,
+    what: &'static str,
+    sign: impl Fn(&Node) -> Result<usize, NodeError> + Clone + Send + 'static,
+) {
+    use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+    let mut stored = node.subscribe();
+    loop {
+        let (work, sign) = (node.clone(), sign.clone());
+        match tokio::task::spawn_blocking(move || sign(&work)).await {
+            Ok(Ok(_)) => {}
+            // Tried again with the next entry stored (a full disk, say).
+            Ok(Err(error)) => tracing::warn!("cannot sign {what} now: {error}"),
+            Err(error) => tracing::warn!("signing {what} failed: {error}"),
+        }
+        if let Err(RecvError::Closed) = stored.recv().await {
+            return;
+        }
+        tokio::time::sleep(gathering).await;
+        while !matches!(stored.try_recv(), Err(TryRecvError::Empty | TryRecvError::Closed)) {}
+    }
+}
+
 /// A signed entry ready to store, with the fields it was built from.
 type Prepared = (Entry, Map<String, Value>);
 
@@ -271,13 +305,18 @@ impl Node {
         let genesis = data_dir.genesis()?;
         let network = genesis.network_id();
         let secretariat = data_dir.secretariat()?;
+        let custody = custody::signer(&data_dir)?;
         let blobs = BlobStore::open(&data_dir.blobs_path())?;
-        let store = Store::open(&data_dir.store_path(), network)?
+        let mut store = Store::open(&data_dir.store_path(), network)?
             .with_limits(genesis.limits())
             .with_blobs(blobs)?
             .with_desk(genesis.secretariat_signing_key, secretariat.is_some())?;
+        if let Some(signer) = &custody {
+            store = store.with_custody(signer.secret.public());
+        }
         let (stored, _) = tokio::sync::broadcast::channel(4096);
-        Ok(Self { inner: Arc::new(Inner { data_dir, genesis, network, secretariat, store, stored }) })
+        let inner = Inner { data_dir, genesis, network, secretariat, custody, store, stored };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     /// The data directory.
@@ -312,14 +351,18 @@ impl Node {
 
     /// Stores entries and tells subscribers about the new ones (and about
     /// entries kept aside earlier that these let through).
-    fn ingest(&self, entries: Vec<(Entry, Option<Map<String, Value>>)>) -> Result<Vec<IngestOutcome>, NodeError> {
+    fn ingest(
+        &self,
+        entries: Vec<(Entry, Option<Map<String, Value>>)>,
+        origin: Option<Origin>,
+    ) -> Result<Vec<IngestOutcome>, NodeError> {
         let stored_entry = |entry: &Entry| StoredEntry {
             id: entry.id(),
             timestamp_ms: entry.header().timestamp_ms,
             withdraws: entry.header().kind == EntryKind::Withdraw,
         };
         let stored: Vec<StoredEntry> = entries.iter().map(|(entry, _)| stored_entry(entry)).collect();
-        let ingested = self.inner.store.ingest_reporting(entries)?;
+        let ingested = self.inner.store.ingest_reporting(entries, origin)?;
         let new =
             stored.into_iter().zip(&ingested.outcomes).filter(|(_, outcome)| matches!(outcome, IngestOutcome::Stored));
         for stored in new.map(|(stored, _)| stored).chain(ingested.released.iter().map(stored_entry)) {
@@ -379,7 +422,7 @@ impl Node {
                 Err(error) => results.push(Some(Err(error))),
             }
         }
-        let outcomes = self.ingest(to_store)?;
+        let outcomes = self.ingest(to_store, Some(Origin::Here))?;
         tracing::debug!(
             count,
             prepare_ms = prepare_time.as_secs_f64() * 1000.0,
@@ -442,10 +485,14 @@ impl Node {
         Ok(None)
     }
 
-    /// Stores entries received from elsewhere (a peer, a file): each is
-    /// verified for this network first.
-    pub fn ingest_encoded(&self, encoded: &[Vec<u8>]) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
-        self.store_verified(self.verify_encoded(encoded))
+    /// Stores entries received from elsewhere (`origin`: a peer, a file;
+    /// none where unknown): each is verified for this network first.
+    pub fn ingest_encoded(
+        &self,
+        encoded: &[Vec<u8>],
+        origin: Option<Origin>,
+    ) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+        self.store_verified(self.verify_encoded(encoded), origin)
     }
 
     /// The first half of [`Node::ingest_encoded`], which writes nothing:
@@ -486,11 +533,15 @@ impl Node {
 
     /// The second half of [`Node::ingest_encoded`]: stores what
     /// [`Node::verify_encoded`] verified; one result per entry given.
-    pub fn store_verified(&self, batch: VerifiedBatch) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
+    pub fn store_verified(
+        &self,
+        batch: VerifiedBatch,
+        origin: Option<Origin>,
+    ) -> Result<Vec<Result<IngestOutcome, NodeError>>, NodeError> {
         let VerifiedBatch { mut results, slots, entries } = batch;
         // Entries from elsewhere leave the sync reserve free for a
         // convener's own writes (`store/space.rs`).
-        let outcomes = space::keeping_sync_reserve(|| self.ingest(entries))?;
+        let outcomes = space::keeping_sync_reserve(|| self.ingest(entries, origin))?;
         for (slot, outcome) in slots.into_iter().zip(outcomes) {
             results[slot] = Some(Ok(outcome));
         }
@@ -607,7 +658,8 @@ impl Node {
                 },
             })
             .collect();
-        Ok(SubmissionView { row, history, history_total, signatures_verified: true, desk })
+        let custody = self.custody(id)?;
+        Ok(SubmissionView { row, history, history_total, signatures_verified: true, desk, custody })
     }
 
     /// Opens the sealed contact details: only on the secretariat's node.
@@ -681,7 +733,7 @@ impl Node {
         };
         let entry = Entry::sign_change(header, change, author)?;
         let entry_id = entry.id();
-        match self.ingest(vec![(entry, None)])?.pop() {
+        match self.ingest(vec![(entry, None)], Some(Origin::Here))?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             // Built on every stored change, so it waits only if one was set
             // aside meanwhile: not stored, so not acknowledged.
@@ -712,7 +764,7 @@ impl Node {
         };
         let entry = Entry::sign(header, reason.as_bytes().to_vec(), author)?;
         let entry_id = entry.id();
-        match self.ingest(vec![(entry, None)])?.pop() {
+        match self.ingest(vec![(entry, None)], Some(Origin::Here))?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             _ => Ok(entry_id),
         }

@@ -79,7 +79,7 @@ fn a_node_lacking_blobs_lists_them_and_receives_them_in_verified_groups_across_a
     // The entries reach b (as sync would carry them); the blob does not.
     let b = Node::open(b_dir.clone()).unwrap();
     let entries: Vec<Vec<u8>> = a.entry_ids().unwrap().iter().map(|id| a.entry_bytes(id).unwrap().unwrap()).collect();
-    b.ingest_encoded(&entries).unwrap();
+    b.ingest_encoded(&entries, None).unwrap();
     let wanted = b.wanted_blobs().unwrap();
     assert_eq!(wanted.len(), 1);
     assert_eq!((wanted[0].hash, wanted[0].size, wanted[0].preview), (hash, 100_000, false));

@@ -65,7 +65,7 @@ fn a_sealed_contact_copied_into_another_document_does_not_open() {
     let change = document::create_change(&thief.public(), &fields, header.timestamp_ms);
     let entry = Entry::sign_change(header, change, &thief).unwrap();
     let copy = entry.document();
-    let outcomes = node.ingest_encoded(&[entry.encoded().to_vec()]).unwrap();
+    let outcomes = node.ingest_encoded(&[entry.encoded().to_vec()], None).unwrap();
     assert!(matches!(outcomes.as_slice(), [Ok(IngestOutcome::Stored)]), "{outcomes:?}");
     assert!(matches!(node.reveal(&copy), Err(NodeError::Unsealable(id)) if id == copy));
     assert_eq!(node.reveal(&original.id).unwrap().unwrap().name, "Amina Okafor");

@@ -4,8 +4,8 @@
 //! its author (so it is its own one-entry document, synced, bundled and
 //! stored like any other entry). It says something about the corpus
 //! without touching an author's text: a receipt, a curation, a moderation,
-//! a curator's grant or revocation, the list of tags, a page the
-//! secretariat publishes, a new version of the taxonomy.
+//! a curator's grant or revocation, the list of tags, a hub's custody, a
+//! page the secretariat publishes, a new version of the taxonomy.
 //!
 //! **Who may say what** is a property of the entry and the network's
 //! genesis alone ([`Signed::authority`]), so every node reaches the same
@@ -13,7 +13,10 @@
 //! curator may curate, moderate, keep the tags and publish pages, and proves it by
 //! carrying the secretariat's signed grant inside its statement (the
 //! `delegation`). A revocation takes effect when statements are read:
-//! a revoked curator's statements dated after it count for nothing.
+//! a revoked curator's statements dated after it count for nothing. A
+//! custody statement is a hub's word about itself (which submissions it
+//! holds, since when, from whom), so any key may sign one: a hub signs with
+//! its node key, the one its peer id names.
 //!
 //! ## Encoding, version 1 (integers big-endian)
 //!
@@ -22,11 +25,13 @@
 //! flags ‖ [status] ‖ [u8 n ‖ n tags] ‖ [u16 length ‖ sealed note]`; 3
 //! moderate `subject tag (1 document, 2 author) ‖ 32 bytes ‖ action ‖ reason
 //! ‖ u16 length ‖ text`; 4 curator `key ‖ 0 revoke | 1 grant`; 5 tag list
-//! `u16 n ‖ n × (u8 length ‖ code ‖ u8 length ‖ title)`; 7 publication
-//! `u8 length ‖ slug ‖ u8 length ‖ language ‖ u8 length ‖ title ‖ u32
-//! length ‖ Markdown body` (an empty body retracts the page); 8 taxonomy
-//! `u32 length ‖ the taxonomy document as JSON`. Text is UTF-8 and every
-//! length is bounded below; nothing may follow the body.
+//! `u16 n ‖ n × (u8 length ‖ code ‖ u8 length ‖ title)`; 6 custody `u8
+//! length ‖ hub name ‖ u8 p ‖ p peer keys ‖ u16 n ‖ n × (document id ‖ u64
+//! held since, ms ‖ origin: 0 written here, 1 a bundle, 2 + i peer i)`; 7
+//! publication `u8 length ‖ slug ‖ u8 length ‖ language ‖ u8 length ‖
+//! title ‖ u32 length ‖ Markdown body` (an empty body retracts the page);
+//! 8 taxonomy `u32 length ‖ the taxonomy document as JSON`. Text is UTF-8
+//! and every length is bounded below; nothing may follow the body.
 
 use std::str::FromStr;
 
@@ -52,6 +57,12 @@ pub const MAX_TAG_TITLE_BYTES: usize = 120;
 pub const MAX_SEALED_NOTE_BYTES: usize = crate::seal::MAX_SEALED_PLAINTEXT + 64;
 /// Longest moderation text, in bytes.
 pub const MAX_REASON_TEXT_BYTES: usize = 2_000;
+/// Most submissions one custody statement names (41 bytes each: 164 KiB).
+pub const MAX_CUSTODY_ENTRIES: usize = 4_096;
+/// Most peers one custody statement names (origins 2 to 255).
+pub const MAX_CUSTODY_PEERS: usize = 254;
+/// Longest hub name in a custody statement, in bytes.
+pub const MAX_HUB_NAME_BYTES: usize = 200;
 /// Longest page slug, in bytes: lowercase ASCII letters, digits and `-`.
 pub const MAX_SLUG_BYTES: usize = 64;
 /// Longest language tag of a page, in bytes.
@@ -213,6 +224,29 @@ pub struct TagDef {
     pub title: String,
 }
 
+/// Where a hub got a submission from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "from", content = "peer", rename_all = "snake_case")]
+pub enum Origin {
+    /// Written at the hub.
+    Here,
+    /// Imported from a bundle (a USB stick).
+    Bundle,
+    /// Received from the peer with this node key.
+    Peer(PublicKey),
+}
+
+/// One submission a hub holds, in a custody statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Held {
+    /// The submission.
+    pub document: DocumentId,
+    /// When the hub first stored it (ms).
+    pub held_ms: u64,
+    /// Where it came from.
+    pub from: Origin,
+}
+
 /// What a statement says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statement {
@@ -254,6 +288,14 @@ pub enum Statement {
     TagList {
         /// The tags.
         tags: Vec<TagDef>,
+    },
+    /// A hub's custody: the submissions it holds, since when, from whom
+    /// (signed by the hub's node key).
+    Custody {
+        /// The hub's name as its operator set it.
+        hub: String,
+        /// The submissions.
+        held: Vec<Held>,
     },
     /// A page of the guide in one language; the newest for its slug and
     /// language replaces the ones before, and an empty body retracts it.
@@ -301,6 +343,8 @@ pub enum Authority {
         /// When the grant it carries was signed.
         granted_ms: u64,
     },
+    /// A hub speaking of itself (custody).
+    Hub,
 }
 
 /// A statement with the grant it carries, as a payload holds it.
@@ -377,6 +421,12 @@ impl Signed {
             };
         }
         match self.statement {
+            Statement::Custody { .. } => {
+                return match self.delegation {
+                    None => Ok(Authority::Hub),
+                    Some(_) => Err(StatementError::Malformed("a hub's custody carries no grant")),
+                };
+            }
             Statement::Receipt { .. } => {
                 return Err(StatementError::NotAuthorised("only the secretariat's key signs receipts"));
             }
@@ -413,6 +463,14 @@ impl Entry {
     pub fn statement(&self) -> Option<Signed> {
         (self.header().kind == EntryKind::Statement).then(|| Signed::decode(self.payload()).ok()).flatten()
     }
+}
+
+/// Whether `name` may name a hub in a custody statement: 1 to
+/// [`MAX_HUB_NAME_BYTES`] bytes, no control or direction-override characters.
+pub fn is_hub_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && name.len() <= MAX_HUB_NAME_BYTES
+        && !name.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
 }
 
 /// Whether `code` may name a tag.
@@ -498,6 +556,32 @@ fn encode_statement(statement: &Statement, out: &mut Vec<u8>) {
             for tag in tags {
                 short_text(&tag.code, out);
                 short_text(&tag.title, out);
+            }
+        }
+        Statement::Custody { hub, held } => {
+            out.push(6);
+            short_text(hub, out);
+            let mut peers: Vec<PublicKey> = Vec::new();
+            for each in held {
+                if let Origin::Peer(key) = each.from
+                    && !peers.contains(&key)
+                {
+                    peers.push(key);
+                }
+            }
+            out.push(peers.len() as u8);
+            for key in &peers {
+                out.extend_from_slice(key.as_bytes());
+            }
+            out.extend_from_slice(&(held.len() as u16).to_be_bytes());
+            for each in held {
+                out.extend_from_slice(&each.document.0);
+                out.extend_from_slice(&each.held_ms.to_be_bytes());
+                out.push(match each.from {
+                    Origin::Here => 0,
+                    Origin::Bundle => 1,
+                    Origin::Peer(key) => 2 + peers.iter().position(|peer| *peer == key).expect("listed") as u8,
+                });
             }
         }
         Statement::Publication { slug, lang, title, body } => {
@@ -650,6 +734,40 @@ fn decode_statement(reader: &mut Reader<'_>) -> Result<Statement, StatementError
             }
             Statement::TagList { tags }
         }
+        6 => {
+            let hub = read_short_text(reader, MAX_HUB_NAME_BYTES)?;
+            if !is_hub_name(&hub) {
+                return Err(malformed("a hub name is empty or holds control characters"));
+            }
+            let count = usize::from(reader.u8().ok_or(short())?);
+            if count > MAX_CUSTODY_PEERS {
+                return Err(malformed("too many peers"));
+            }
+            let mut peers: Vec<PublicKey> = Vec::with_capacity(count);
+            for _ in 0..count {
+                let key = read_key(reader)?;
+                if peers.contains(&key) {
+                    return Err(malformed("a peer is listed twice"));
+                }
+                peers.push(key);
+            }
+            let count = read_u16(reader)?;
+            if count == 0 || count > MAX_CUSTODY_ENTRIES {
+                return Err(malformed("a custody statement names 1 to 4,096 submissions"));
+            }
+            let mut held = Vec::with_capacity(count);
+            for _ in 0..count {
+                let document = DocumentId(reader.array().ok_or(short())?);
+                let held_ms = u64::from_be_bytes(reader.array().ok_or(short())?);
+                let from = match reader.u8().ok_or(short())? {
+                    0 => Origin::Here,
+                    1 => Origin::Bundle,
+                    at => Origin::Peer(*peers.get(usize::from(at - 2)).ok_or(malformed("an origin names no peer"))?),
+                };
+                held.push(Held { document, held_ms, from });
+            }
+            Statement::Custody { hub, held }
+        }
         7 => {
             let slug = read_short_text(reader, MAX_SLUG_BYTES)?;
             let lang = read_short_text(reader, MAX_LANGUAGE_TAG_BYTES)?;
@@ -723,6 +841,15 @@ mod tests {
             },
             Statement::Curator { key, granted: false },
             Statement::TagList { tags: vec![TagDef { code: "payments".into(), title: "Payments".into() }] },
+            Statement::Custody {
+                hub: "Nairobi Hub".into(),
+                held: vec![
+                    Held { document: DocumentId([1; 32]), held_ms: 5, from: Origin::Here },
+                    Held { document: DocumentId([2; 32]), held_ms: 6, from: Origin::Peer(key) },
+                    Held { document: DocumentId([3; 32]), held_ms: 7, from: Origin::Bundle },
+                    Held { document: DocumentId([4; 32]), held_ms: 8, from: Origin::Peer(key) },
+                ],
+            },
             Statement::Publication {
                 slug: "guiding-questions".into(),
                 lang: "ar".into(),
@@ -793,6 +920,20 @@ mod tests {
             text: String::new(),
         };
         assert!(Signed::decode(&plain(block_a_document).encode()).is_err());
+        let held = |n| vec![Held { document: DocumentId([1; 32]), held_ms: 1, from: Origin::Here }; n];
+        assert!(Signed::decode(&plain(Statement::Custody { hub: "Hub".into(), held: held(0) }).encode()).is_err());
+        let most = plain(Statement::Custody { hub: "Hub".into(), held: held(MAX_CUSTODY_ENTRIES) }).encode();
+        assert!(most.len() + crate::entry::ENTRY_OVERHEAD_BYTES <= crate::entry::MAX_ENTRY_BYTES);
+        assert!(Signed::decode(&most).is_ok());
+        let over = Statement::Custody { hub: "Hub".into(), held: held(MAX_CUSTODY_ENTRIES + 1) };
+        assert!(Signed::decode(&plain(over).encode()).is_err());
+        for hub in ["", "  ", "a\nb", "\u{202e}evil"] {
+            assert!(Signed::decode(&plain(Statement::Custody { hub: hub.into(), held: held(1) }).encode()).is_err());
+        }
+        // An origin past the peer table.
+        let mut bad_origin = plain(Statement::Custody { hub: "Hub".into(), held: held(1) }).encode();
+        *bad_origin.last_mut().unwrap() = 2;
+        assert!(Signed::decode(&bad_origin).is_err());
         let page = |slug: &str, lang: &str, title: &str, body: String| {
             Signed::decode(
                 &plain(Statement::Publication { slug: slug.into(), lang: lang.into(), title: title.into(), body })
@@ -872,6 +1013,20 @@ mod tests {
         assert!(matches!(check(&sign(&secretariat, 10, &plain(dropped))), Err(StatementError::Taxonomy(_))));
         let same_version = taxonomy_1_1(|taxonomy| taxonomy.version = "1.0".into());
         assert!(matches!(check(&sign(&secretariat, 10, &plain(same_version))), Err(StatementError::Taxonomy(_))));
+    }
+
+    #[test]
+    fn any_key_speaks_of_its_own_custody_and_of_nothing_else() {
+        let secretariat = SecretKey::from_seed([1; 32]);
+        let hub = SecretKey::from_seed([4; 32]);
+        let custody = plain(Statement::Custody {
+            hub: "Lakeside".into(),
+            held: vec![Held { document: DocumentId([1; 32]), held_ms: 1, from: Origin::Here }],
+        });
+        let entry = sign(&hub, 10, &custody);
+        assert_eq!(custody.authority(&entry, &secretariat.public(), &NETWORK), Ok(Authority::Hub));
+        let receipt = plain(Statement::Receipt { entries: vec![EntryId([1; 32])] });
+        assert!(receipt.authority(&sign(&hub, 10, &receipt), &secretariat.public(), &NETWORK).is_err());
     }
 
     #[test]

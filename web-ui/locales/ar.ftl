@@ -421,6 +421,14 @@ calendar-upcoming = القادمة
 calendar-past = اللقاءات السابقة
 calendar-none = لم يُعلن عن أي لقاء بعد.
 
+# custody receipts
+sub-custody = سلسلة الحيازة
+sub-custody_hint = المراكز التي توقّع إيصالات الحيازة تذكر متى حازتها أول مرة، وممن.
+sub-custody_this = هذه العقدة
+sub-custody_here = كُتبت هناك
+sub-custody_bundle = من حزمة (ذاكرة USB)
+sub-custody_from = من { $peer }
+
 # guide (publications and taxonomy versions)
 nav-guide = الدليل
 page-guide = الدليل

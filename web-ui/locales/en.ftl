@@ -384,6 +384,14 @@ calendar-upcoming = Coming up
 calendar-past = Past convenings
 calendar-none = No convening is announced yet.
 
+# custody receipts
+sub-custody = Chain of custody
+sub-custody_hint = Hubs that sign custody receipts say when they first held it, and from whom.
+sub-custody_this = this node
+sub-custody_here = written there
+sub-custody_bundle = from a bundle (USB stick)
+sub-custody_from = from { $peer }
+
 # guide (publications and taxonomy versions)
 nav-guide = Guide
 page-guide = Guide

@@ -384,6 +384,14 @@ calendar-upcoming = Próximas
 calendar-past = Reuniones pasadas
 calendar-none = Aún no se ha anunciado ninguna reunión.
 
+# custody receipts
+sub-custody = Cadena de custodia
+sub-custody_hint = Los hubs que firman recibos de custodia dicen cuándo la tuvieron por primera vez y de quién.
+sub-custody_this = este nodo
+sub-custody_here = escrita allí
+sub-custody_bundle = desde un paquete (memoria USB)
+sub-custody_from = desde { $peer }
+
 # guide (publications and taxonomy versions)
 nav-guide = Guía
 page-guide = Guía

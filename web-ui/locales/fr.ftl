@@ -384,6 +384,14 @@ calendar-upcoming = À venir
 calendar-past = Réunions passées
 calendar-none = Aucune réunion n’est encore annoncée.
 
+# custody receipts
+sub-custody = Chaîne de conservation
+sub-custody_hint = Les hubs qui signent des reçus de conservation disent quand ils l'ont reçue pour la première fois, et de qui.
+sub-custody_this = ce nœud
+sub-custody_here = rédigée là
+sub-custody_bundle = depuis un paquet (clé USB)
+sub-custody_from = depuis { $peer }
+
 # guide (publications and taxonomy versions)
 nav-guide = Guide
 page-guide = Guide

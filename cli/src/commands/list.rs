@@ -153,7 +153,14 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     let desk = &view.desk;
     match desk.received_ms {
         Some(at) => println!("  secretariat: received {}", format_ms(at)),
-        None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
+        None => match view.custody.last() {
+            Some(last) => println!(
+                "  secretariat: not received yet; last seen at {} on {} (custody receipts)",
+                shown(&last.hub),
+                format_ms(last.held_ms)
+            ),
+            None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
+        },
     }
     if desk.received_ms.is_some() && desk.unacknowledged > 0 {
         println!("               {} later change(s) not received yet", desk.unacknowledged);
@@ -174,6 +181,19 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
     }
     for note in &notes {
         println!("  note {}: {}", format_ms(note.at_ms), shown(&note.text));
+    }
+    if !view.custody.is_empty() {
+        println!("  custody:");
+    }
+    for custody in &view.custody {
+        let from = match (custody.from.as_str(), &custody.from_peer) {
+            ("here", _) => "written there".to_owned(),
+            ("bundle", _) => "from a bundle".to_owned(),
+            (_, Some(peer)) => format!("from {}", shown(peer)),
+            (other, None) => other.to_owned(),
+        };
+        let this = if custody.this_node { " (this node)" } else { "" };
+        println!("    {}  {}{this}, {from}", format_ms(custody.held_ms), shown(&custody.hub));
     }
     if let Some(contact) = contact {
         println!("  contact:   {} <{}>", shown(&contact.name), shown(&contact.email));

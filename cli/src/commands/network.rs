@@ -1,4 +1,5 @@
-//! `convene network create`, `convene init` and `convene hub-name`.
+//! `convene network create`, `convene init`, and a hub's settings:
+//! `convene hub-name` and `convene custody`.
 
 use std::path::PathBuf;
 
@@ -179,6 +180,36 @@ pub fn hub_name(context: &Context, args: HubNameArgs) -> Result<(), Failure> {
                 println!("the running node signs and sends it to its peers from its next start");
             }
         }
+    }
+    Ok(())
+}
+
+/// Arguments of `convene custody`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  convene custody on     # this hub signs custody receipts\n  \
+    convene custody        # shows whether it does\n\n\
+    A hub with custody on signs, with its node key and under its hub name, which submissions it \
+    stored, when, and from which peer (or that they were written here, or came on a bundle). Every \
+    node shows them as a submission's chain of custody, from the convener's hub to the secretariat. \
+    It covers what the hub stores from then on: about 41 bytes a submission on the wire.")]
+pub struct CustodyArgs {
+    /// `on` or `off`; without it, the setting is shown.
+    #[arg(value_parser = ["on", "off"])]
+    setting: Option<String>,
+}
+
+/// Runs `convene custody`.
+pub fn custody(context: &Context, args: CustodyArgs) -> Result<(), Failure> {
+    let Some(setting) = args.setting else {
+        let on = convene_node::custody_enabled(&context.data_dir)?;
+        println!("custody receipts: {}", if on { "on (this hub signs for what it stores)" } else { "off" });
+        return Ok(());
+    };
+    let on = setting == "on";
+    convene_node::set_custody(&context.data_dir, on)?;
+    println!("custody receipts: {setting}");
+    if context.data_dir.root().join("node.json").exists() {
+        println!("the running node follows it from its next start");
     }
     Ok(())
 }

@@ -194,9 +194,12 @@ async fn serve(
     })?;
     let local = listener.local_addr()?;
     let socket = bind_socket(&context.data_dir)?;
+    let hub_name = config.hub_name.clone();
     let (sync, engine) = sync::start(node.clone(), config).await?;
     // The secretariat's node acknowledges what it stores; elsewhere this ends at once.
     let receipts = tokio::spawn(convene_node::acknowledge_as_stored(node.clone()));
+    // A hub with custody on signs for what it stores; elsewhere this ends at once.
+    let custody = tokio::spawn(convene_node::sign_custody_as_stored(node.clone(), hub_name));
     let status = sync.status().await?;
     let token = hex_token();
     let web = https::prepare(&context.data_dir, local, &web_args)?;
@@ -209,6 +212,9 @@ async fn serve(
     println!("peer id:   {}", status.peer_id);
     for addr in &status.listen_addrs {
         println!("listening: {addr}/p2p/{}", status.peer_id);
+    }
+    if node.signs_custody() {
+        println!("custody:   signing custody receipts for what this hub stores (convene custody off to stop)");
     }
     if status.relay_server {
         println!("relay:     relaying for hubs of this network behind NAT");
@@ -245,6 +251,7 @@ async fn serve(
     }
     on_socket.abort();
     receipts.abort();
+    custody.abort();
     sync.shutdown().await;
     let _ = engine.await;
     let _ = std::fs::remove_file(&path);

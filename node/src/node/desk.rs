@@ -6,7 +6,7 @@ use convene_protocol::entry::{DocumentId, Entry, EntryHeader, EntryId, EntryKind
 use convene_protocol::keys::{PublicKey, SecretKey};
 use convene_protocol::seal;
 use convene_protocol::statement::{
-    Action, MAX_RECEIPT_ENTRIES, MAX_TAGS, Reason, Signed, Statement, Status, Subject, TagDef, is_tag_code,
+    Action, MAX_RECEIPT_ENTRIES, MAX_TAGS, Origin, Reason, Signed, Statement, Status, Subject, TagDef, is_tag_code,
 };
 
 use super::{Node, now_ms};
@@ -281,7 +281,17 @@ impl Node {
             Some(secret) => (secret, None, 0),
             None => (&secretariat.ok_or(NodeError::NoDeskKey)?.signing, None, 0),
         };
-        let payload = Signed { delegation, statement }.encode();
+        self.sign_statement(secret, Signed { delegation, statement }, not_before)
+    }
+
+    /// Signs `signed` with `secret`, dated now (no earlier than `not_before`), and stores it.
+    pub(super) fn sign_statement(
+        &self,
+        secret: &SecretKey,
+        signed: Signed,
+        not_before: u64,
+    ) -> Result<EntryId, NodeError> {
+        let payload = signed.encode();
         let timestamp_ms = now_ms().max(not_before);
         let mut hasher = blake3::Hasher::new_derive_key("convene statement nonce v1");
         hasher.update(&payload);
@@ -296,7 +306,7 @@ impl Node {
         };
         let entry = Entry::sign(header, payload, secret)?;
         let id = entry.id();
-        match self.ingest(vec![(entry, None)])?.pop() {
+        match self.ingest(vec![(entry, None)], Some(Origin::Here))?.pop() {
             Some(IngestOutcome::Rejected(error)) => Err(error.into()),
             _ => Ok(id),
         }
@@ -390,6 +400,25 @@ impl Node {
         self.inner.secretariat.is_some()
     }
 
+    /// The listed submissions with `status`, newest first, at most
+    /// `limit`, each with its place on the desk (read from the curated
+    /// ones alone: the inbox's filter by status).
+    pub fn on_desk_with_status(&self, status: Status, limit: usize) -> Result<Vec<crate::store::ListRow>, NodeError> {
+        let mut rows = Vec::new();
+        for id in self.inner.store.with_status(status)? {
+            let Some(mut row) = self.inner.store.list_row(&id)? else { continue };
+            let Ok(creator) = row.creator.parse::<PublicKey>() else { continue };
+            if self.inner.store.is_hidden(&id, &creator) {
+                continue;
+            }
+            row.desk = Some(self.desk_view(&id, &creator)?);
+            rows.push(row);
+        }
+        rows.sort_by_key(|row| std::cmp::Reverse((row.created_ms, row.id)));
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
     /// The listed submissions whose first entry the secretariat has not
     /// acknowledged yet, newest first.
     pub fn not_received(&self) -> Result<Vec<crate::store::ListRow>, NodeError> {
@@ -417,27 +446,8 @@ pub const RECEIPT_GATHERING: std::time::Duration = std::time::Duration::from_sec
 /// [`RECEIPT_GATHERING`] into shared receipts, until the node's entries
 /// stop coming (it is dropped). Elsewhere it returns at once.
 pub async fn acknowledge_as_stored(node: Node) {
-    if !node.is_secretariat() {
-        return;
-    }
-    let mut stored = node.subscribe();
-    loop {
-        let work = node.clone();
-        match tokio::task::spawn_blocking(move || work.acknowledge()).await {
-            Ok(Ok(_)) => {}
-            // Tried again with the next entry stored (a full disk, say).
-            Ok(Err(error)) => tracing::warn!("cannot sign receipts now: {error}"),
-            Err(error) => tracing::warn!("signing receipts failed: {error}"),
-        }
-        if let Err(tokio::sync::broadcast::error::RecvError::Closed) = stored.recv().await {
-            return;
-        }
-        tokio::time::sleep(RECEIPT_GATHERING).await;
-        while !matches!(
-            stored.try_recv(),
-            Err(tokio::sync::broadcast::error::TryRecvError::Empty
-                | tokio::sync::broadcast::error::TryRecvError::Closed)
-        ) {}
+    if node.is_secretariat() {
+        super::sign_as_stored(node, RECEIPT_GATHERING, "receipts", Node::acknowledge).await;
     }
 }
 

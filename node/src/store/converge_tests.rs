@@ -390,7 +390,7 @@ fn an_edit_merges_branches_whose_merge_was_not_a_valid_submission() {
     let older = edit(&creator, &[("context", long_text()), ("challenges", long_text())], now_ms() + 1);
     let newer = edit(&coauthor, &[("successes", long_text()), ("title", json!("Newer"))], now_ms() + 2);
     let encoded: Vec<Vec<u8>> = [grant, older, newer].iter().map(|entry| entry.encoded().to_vec()).collect();
-    let outcomes = node.ingest_encoded(&encoded).unwrap();
+    let outcomes = node.ingest_encoded(&encoded, None).unwrap();
     assert!(outcomes.iter().all(|outcome| matches!(outcome, Ok(IngestOutcome::Stored))), "{outcomes:?}");
     let view = node.show(&id).unwrap();
     assert_eq!((view.row.fields["title"].as_str(), view.row.changes), (Some("Newer"), 3));

@@ -195,6 +195,7 @@ impl<B: Backend> Store<B> {
                 self.index_and_fold(&incoming, document.0, batch, pending)?;
             }
             Statement::TagList { .. } => self.index_and_fold(&incoming, TAGS_SUBJECT, batch, pending)?,
+            Statement::Custody { hub, held } => self.ingest_custody(entry, hub, held, batch)?,
             statement @ (Statement::Publication { .. } | Statement::Taxonomy { .. }) => {
                 pending.taxonomy |= self.index_publication(entry, statement, batch);
             }
@@ -458,6 +459,7 @@ impl<B: Backend> Store<B> {
                 Statement::TagList { tags } => state.tag_list = Some(tags),
                 Statement::Receipt { .. }
                 | Statement::Curator { .. }
+                | Statement::Custody { .. }
                 | Statement::Publication { .. }
                 | Statement::Taxonomy { .. } => {}
             }
@@ -495,6 +497,21 @@ impl<B: Backend> Store<B> {
         for pair in self.backend.scan_prefix(&[keys::UNACKNOWLEDGED]).take(limit) {
             let (key, _) = pair?;
             out.push(EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?));
+        }
+        Ok(out)
+    }
+
+    /// The submissions whose status is `status` (one pass over the curated
+    /// subjects, not over every submission).
+    pub fn with_status(&self, status: Status) -> Result<Vec<DocumentId>, StoreError> {
+        let mut out = Vec::new();
+        for pair in self.backend.scan_prefix(&[keys::DESK_STATE]) {
+            let (key, value) = pair?;
+            let subject = keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            let state: DeskState = serde_json::from_slice(&value).map_err(|_| StoreError::Damaged(hex(&key)))?;
+            if state.status.is_some_and(|(have, _)| have == status) {
+                out.push(DocumentId(subject));
+            }
         }
         Ok(out)
     }

@@ -229,3 +229,61 @@ fn a_purge_erases_for_good_and_a_block_refuses_the_author_from_then_on() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A hub that signs custody marks what it stores, with where from, until
+/// its own statement names it; every store folds hubs' statements to the
+/// same chain in any order (the earliest time of each hub counts).
+#[test]
+fn custody_is_marked_signed_and_folded_in_any_order() {
+    use convene_protocol::statement::{Held, Origin};
+    let author = SecretKey::from_seed([1; 32]);
+    let lakeside = SecretKey::from_seed([2; 32]);
+    let riverside = SecretKey::from_seed([3; 32]);
+    let report = create(&author, 1, "Kisumu");
+    let other = create(&author, 2, "Nakuru");
+    let document = report.document();
+
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Store::open(&dir.path().join("store"), NETWORK)
+        .unwrap()
+        .with_desk(secretariat().public(), false)
+        .unwrap()
+        .with_custody(lakeside.public());
+    hub.ingest_reporting([(report.clone(), None)], Some(Origin::Peer(riverside.public()))).unwrap();
+    hub.ingest_reporting([(other.clone(), None)], None).unwrap();
+    let waiting = hub.unsigned_custody(10).unwrap();
+    assert_eq!(waiting.len(), 1, "an entry of unknown origin is not signed for: {waiting:?}");
+    assert_eq!((waiting[0].document, waiting[0].from), (document, Origin::Peer(riverside.public())));
+    let held_ms = waiting[0].held_ms;
+    let custody = |by: &SecretKey, at: u64, hub: &str, held: Vec<Held>| {
+        state(by, at, None, Statement::Custody { hub: hub.into(), held })
+    };
+    let signed = custody(&lakeside, 9_000, "Lakeside", waiting);
+    assert!(matches!(ingest(&hub, std::slice::from_ref(&signed))[..], [IngestOutcome::Stored]));
+    assert!(hub.unsigned_custody(10).unwrap().is_empty(), "its own statement clears what it names");
+
+    let first = custody(&riverside, 2_000, "Riverside", vec![Held { document, held_ms: 1_500, from: Origin::Here }]);
+    let later =
+        custody(&riverside, 3_000, "Riverside Hub", vec![Held { document, held_ms: 2_500, from: Origin::Bundle }]);
+    let orders: [Vec<Entry>; 2] = [
+        vec![report.clone(), signed.clone(), first.clone(), later.clone()],
+        vec![later.clone(), first.clone(), signed.clone(), report.clone()],
+    ];
+    let mut chains = Vec::new();
+    for order in orders {
+        let (_dir, store) = open(false);
+        for entry in &order {
+            ingest(&store, std::slice::from_ref(entry));
+        }
+        assert!(store.unsigned_custody(10).unwrap().is_empty(), "only a hub with custody on marks");
+        chains.push(store.custody_of(&document).unwrap());
+    }
+    assert_eq!(chains[0], chains[1]);
+    let chain: Vec<(&str, u64, Origin)> =
+        chains[0].iter().map(|custody| (custody.hub.as_str(), custody.held_ms, custody.from)).collect();
+    assert_eq!(
+        chain,
+        vec![("Riverside Hub", 1_500, Origin::Here), ("Lakeside", held_ms, Origin::Peer(riverside.public()))],
+        "the earliest time of each hub, under its newest name"
+    );
+}

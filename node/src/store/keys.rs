@@ -18,6 +18,7 @@
 //! | `A` | document id ‖ blob hash | empty: the same, found from the document |
 //! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
 //! | `Y` `U` `K` `Q` `L` `J` `O` `F` | | the secretariat's desk: see `desk.rs` |
+//! | `C` `I` `T` | | hubs' custody of submissions: see `custody.rs` |
 //! | `g` `t` | | pages and taxonomy versions the secretariat publishes: see `publications.rs` |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
@@ -60,6 +61,9 @@ pub(crate) const UNACKNOWLEDGED: u8 = b'Q';
 pub(crate) const CURATOR: u8 = b'L';
 pub(crate) const MODERATION_PURGE: u8 = b'J';
 pub(crate) const BLOCKED: u8 = b'O';
+pub(crate) const CUSTODY: u8 = b'C';
+pub(crate) const HUB_NAME: u8 = b'I';
+pub(crate) const TO_CUSTODY: u8 = b'T';
 pub(crate) const REFOLD: &[u8] = b"F";
 pub(crate) const PAGE: u8 = b'g';
 pub(crate) const TAXONOMY: u8 = b't';
@@ -168,6 +172,22 @@ pub(crate) fn curator_prefix(key: &PublicKey) -> Vec<u8> {
 
 pub(crate) fn blocked(key: &PublicKey) -> Vec<u8> {
     prefixed(BLOCKED, &[key.as_bytes()])
+}
+
+pub(crate) fn custody(document: &DocumentId, hub: &PublicKey) -> Vec<u8> {
+    prefixed(CUSTODY, &[&document.0, hub.as_bytes()])
+}
+
+pub(crate) fn custody_prefix(document: &DocumentId) -> Vec<u8> {
+    prefixed(CUSTODY, &[&document.0])
+}
+
+pub(crate) fn hub_name(hub: &PublicKey) -> Vec<u8> {
+    prefixed(HUB_NAME, &[hub.as_bytes()])
+}
+
+pub(crate) fn to_custody(document: &DocumentId) -> Vec<u8> {
+    prefixed(TO_CUSTODY, &[&document.0])
 }
 
 pub(crate) fn erase(span: Span) -> Vec<u8> {

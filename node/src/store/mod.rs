@@ -12,6 +12,7 @@
 mod backend;
 #[cfg(test)]
 mod converge_tests;
+mod custody;
 mod deferred;
 mod desk;
 #[cfg(test)]
@@ -44,6 +45,7 @@ use convene_protocol::kinds::SubmissionKind;
 use convene_protocol::network::NetworkId;
 use convene_protocol::problem::ValidationErrors;
 use convene_protocol::schema::{self, Summary};
+use convene_protocol::statement::Origin;
 use serde_json::{Map, Value};
 
 use crate::blobs::BlobStore;
@@ -297,6 +299,8 @@ pub struct Store<B = SledBackend> {
     acknowledges: bool,
     /// What the desk hides from listing (`desk.rs`).
     hidden: RwLock<desk::Hidden>,
+    /// A hub that signs custody: its node key ([`Store::with_custody`]).
+    custody: Option<PublicKey>,
     /// The taxonomy titles are shown from (`publications.rs`).
     taxonomy: RwLock<std::sync::Arc<TaxonomyInUse>>,
 }
@@ -421,6 +425,7 @@ impl Store<SledBackend> {
             secretariat: None,
             acknowledges: false,
             hidden: RwLock::new(desk::Hidden::default()),
+            custody: None,
             taxonomy: RwLock::new(std::sync::Arc::new(TaxonomyInUse::shipped())),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
@@ -539,11 +544,11 @@ impl<B: Backend> Store<B> {
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
-        self.ingest_reporting(entries).map(|ingested| ingested.outcomes)
+        self.ingest_reporting(entries, Some(Origin::Here)).map(|ingested| ingested.outcomes)
     }
 
-    /// Stores verified entries, in order, and flushes once. `known_fields`
-    /// may carry the fields a `Create`'s payload builds (read on another
+    /// Stores verified entries from `origin` (if known), in order, and flushes once.
+    /// `known_fields` may carry the fields a `Create`'s payload builds (read on another
     /// core, or written here), which saves materialising it again; they
     /// are validated all the same.
     ///
@@ -556,6 +561,7 @@ impl<B: Backend> Store<B> {
     pub fn ingest_reporting(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+        origin: Option<Origin>,
     ) -> Result<Ingested, StoreError> {
         let _writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // After a failed write, sled takes writes again only once reopened.
@@ -565,7 +571,7 @@ impl<B: Backend> Store<B> {
         // the batches are flushed (or have failed: sled then holds what
         // was applied, and the index must agree with it).
         let mut listings = Vec::new();
-        let written = self.ingest_flushed(entries, &mut ingested, &mut listings);
+        let written = self.ingest_flushed(entries, origin, &mut ingested, &mut listings);
         if let Some(index) = self.list_index.write().unwrap_or_else(|poisoned| poisoned.into_inner()).as_mut() {
             for listing in listings {
                 match listing {
@@ -581,6 +587,7 @@ impl<B: Backend> Store<B> {
     fn ingest_flushed(
         &self,
         entries: impl IntoIterator<Item = (Entry, Option<Map<String, Value>>)>,
+        origin: Option<Origin>,
         ingested: &mut Ingested,
         listings: &mut Vec<Listing>,
     ) -> Result<(), StoreError> {
@@ -604,7 +611,7 @@ impl<B: Backend> Store<B> {
             if statement || pending.documents.contains(&entry.document()) {
                 self.apply(std::mem::take(&mut pending), listings)?;
             }
-            let outcome = self.ingest_one(&entry, known_fields, &mut pending)?;
+            let outcome = self.ingest_one(&entry, known_fields, origin, &mut pending)?;
             if statement {
                 self.apply(std::mem::take(&mut pending), listings)?;
             }
@@ -921,6 +928,7 @@ impl<B: Backend> Store<B> {
         &self,
         entry: &Entry,
         known_fields: Option<Map<String, Value>>,
+        origin: Option<Origin>,
         pending: &mut Pending,
     ) -> Result<IngestOutcome, StoreError> {
         let header = entry.header();
@@ -1012,6 +1020,7 @@ impl<B: Backend> Store<B> {
                     listing = Listing::Put(Box::new(row), words);
                 }
                 self.to_acknowledge(entry, &mut batch)?;
+                self.to_custody(entry, origin, &mut batch);
                 if let Some(head) = shown.head {
                     if let Some(old) = self.head_span(&document)? {
                         batch.put(keys::erase(old), Vec::new());

@@ -79,7 +79,7 @@ fn only_the_creator_or_a_granted_coauthor_may_change_a_document() {
 
     // The grant lets it through.
     let grant = sign(&creator, &creator, EntryKind::Grant, 3, stranger.public().as_bytes().to_vec());
-    let ingested = store.ingest_reporting([(grant, None)]).unwrap();
+    let ingested = store.ingest_reporting([(grant, None)], None).unwrap();
     assert!(matches!(ingested.outcomes.as_slice(), [IngestOutcome::Stored]), "{ingested:?}");
     assert_eq!(ingested.released, std::slice::from_ref(&forged));
     assert!(matches!(store.ingest([(forged, None)]).unwrap().as_slice(), [IngestOutcome::AlreadyStored]));
@@ -109,7 +109,7 @@ fn a_change_that_arrives_before_its_create_is_kept_aside_and_stored_when_the_cre
     assert!(store.row(&create.document()).unwrap().is_none());
     assert_eq!(store.counts().unwrap().deferred, 1);
 
-    let ingested = store.ingest_reporting([(create.clone(), None)]).unwrap();
+    let ingested = store.ingest_reporting([(create.clone(), None)], None).unwrap();
     assert!(matches!(ingested.outcomes.as_slice(), [IngestOutcome::Stored]), "{ingested:?}");
     assert_eq!(ingested.released, std::slice::from_ref(&change), "the change is stored with it, to be announced");
     let row = store.row(&create.document()).unwrap().unwrap();

@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use convene_protocol::attachment::{BlobHash, NamedBlob};
 use convene_protocol::entry::EntryId;
+use convene_protocol::statement::Origin;
 use convene_protocol::wire::{BlobRequest, BlobResponse, ENTRIES_REPLY_BUDGET, GroupData, MAX_IDS, Request, Response};
 use futures::StreamExt;
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
@@ -571,6 +572,9 @@ impl Engine {
     /// Verifies and stores `entries` that `peer` sent for the ids `asked`.
     fn ingest(&mut self, peer: PeerId, asked: Vec<EntryId>, entries: Vec<Vec<u8>>) {
         let on_panic = Job::Ingested { peer, tally: Tally::lost(asked.clone()) };
+        // Where a hub's custody receipts say the entries came from.
+        // (none for a peer whose key is not Ed25519: its custody is not signed).
+        let origin = crate::node::custody::peer_key(&peer).map(Origin::Peer);
         self.spawn_job_with(None, Some(on_panic), move |node, _| {
             let mut tally = Tally { returned_any: !entries.is_empty(), ..Tally::default() };
             let asked_set: HashSet<EntryId> = asked.iter().copied().collect();
@@ -586,7 +590,7 @@ impl Engine {
                     tally.invalid.push(format!("entry {} was not asked for", id.short()));
                 }
             }
-            match node.ingest_encoded(&accepted) {
+            match node.ingest_encoded(&accepted, origin) {
                 Ok(results) => {
                     for result in results {
                         tally.count(peer, result);

@@ -183,6 +183,11 @@ fn curate_request(ids: Vec<String>, status: &str, tag: &str, note: &str) -> Resu
     Ok(DeskRequest::Curate { ids, status, add_tags, remove_tags: Vec::new(), note })
 }
 
+/// A form the page never offers (a status it does not list): say what was wrong.
+fn bad_form(ctx: &Ctx, error: String) -> PageError {
+    PageError::Shown(ctx.lang, axum::http::StatusCode::BAD_REQUEST, error)
+}
+
 /// `POST /s/{id}/curate` (the secretariat's node).
 pub(crate) async fn curate(
     ctx: Ctx,
@@ -197,7 +202,7 @@ pub(crate) async fn curate(
         return Ok(Redirect::to(&back).into_response());
     }
     let request =
-        curate_request(vec![id], &form.status, &form.tag, &form.note).map_err(|_| PageError::NotFound(ctx.lang))?;
+        curate_request(vec![id], &form.status, &form.tag, &form.note).map_err(|error| bad_form(&ctx, error))?;
     blocking(ctx.lang, &state, move |node| node.desk(None, &request)).await?;
     Ok(Redirect::to(&back).into_response())
 }
@@ -245,22 +250,23 @@ pub(crate) async fn inbox(
     ctx.require_login()?;
     let wanted = query.status.clone();
     let (rows, tags, secretariat) = blocking(ctx.lang, &state, move |node| {
-        // Newest first, a page of rows at a time, until the inbox's page is
-        // full: with no status asked for, one page.
         let mut rows: Vec<ListRow> = Vec::new();
+        if let Ok(status) = wanted.parse::<Status>() {
+            rows = node.on_desk_with_status(status, INBOX_PAGE)?;
+        }
+        // All, or new ones: newest first, a page of rows at a time, until
+        // the inbox's page is full (with no filter, one page).
         let mut offset = 0;
-        while rows.len() < INBOX_PAGE {
+        while matches!(wanted.as_str(), "" | "new") && rows.len() < INBOX_PAGE {
             let page = node.list_on_desk(&Filter::default(), offset, INBOX_PAGE)?;
             offset += page.rows.len();
             let exhausted = page.rows.len() < INBOX_PAGE;
-            rows.extend(page.rows.into_iter().filter(|row| {
-                let status = row.desk.as_ref().and_then(|desk| desk.status);
-                match wanted.as_str() {
-                    "" => true,
-                    "new" => status.is_none(),
-                    text => status.map(Status::as_str) == Some(text),
-                }
-            }));
+            let new_only = wanted == "new";
+            rows.extend(
+                page.rows
+                    .into_iter()
+                    .filter(|row| !new_only || row.desk.as_ref().and_then(|desk| desk.status).is_none()),
+            );
             if exhausted {
                 break;
             }
@@ -352,7 +358,7 @@ pub(crate) async fn inbox_post(
     if ids.is_empty() || (status.is_empty() && tag.is_empty()) {
         return Ok(Redirect::to("/inbox").into_response());
     }
-    let request = curate_request(ids, &status, &tag, "").map_err(|_| PageError::NotFound(ctx.lang))?;
+    let request = curate_request(ids, &status, &tag, "").map_err(|error| bad_form(&ctx, error))?;
     let done = blocking(ctx.lang, &state, move |node| node.desk(None, &request)).await?.len();
     Ok(Redirect::to(&format!("/inbox?done={done}")).into_response())
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convene_node::data_dir::IdentityInfo;
 use convene_node::sync::Holder;
-use convene_node::{NodeError, SubmissionView, drafts};
+use convene_node::{CustodyView, NodeError, SubmissionView, drafts};
 use std::collections::HashSet;
 
 use axum::http::header;
@@ -213,6 +213,7 @@ pub(crate) async fn page(
         (super::desk::section(&ctx, &row.id.to_string(), &view.desk, desk.as_ref().map(|(tags, notes)| (tags.as_slice(), notes.as_slice()))))
         h2 { (ctx.t("sub.where")) }
         (held_by(&ctx, secretariat, holders.as_deref()))
+        (custody_chain(&ctx, &view.custody))
         @if let Some(author) = author_here {
             p.actions {
                 a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
@@ -256,6 +257,31 @@ fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Mar
                             " · "
                             @if holder.holds { (ctx.t("sub.held_yes")) } @else { (ctx.t("sub.held_no")) }
                             " · " small { (ctx.t("sync.last")) " " (ctx.moment(holder.as_of_ms)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hubs that signed custody receipts for the submission, earliest first.
+fn custody_chain(ctx: &Ctx, chain: &[CustodyView]) -> Markup {
+    html! {
+        @if !chain.is_empty() {
+            h3 #custody-title { (ctx.t("sub.custody")) }
+            p.hint { (ctx.t("sub.custody_hint")) }
+            ol #custody aria-labelledby="custody-title" {
+                @for custody in chain {
+                    li {
+                        strong { bdi title=(custody.hub_key) { (custody.hub) } }
+                        @if custody.this_node { " (" (ctx.t("sub.custody_this")) ")" }
+                        " · " (ctx.moment(custody.held_ms)) " · "
+                        @match (custody.from.as_str(), &custody.from_peer) {
+                            ("here", _) => { (ctx.t("sub.custody_here")) }
+                            ("bundle", _) => { (ctx.t("sub.custody_bundle")) }
+                            (_, Some(peer)) => { (ctx.tf("sub.custody_from", &[("peer", Arg::Text(&isolate(peer)))])) }
+                            (other, None) => { (other) }
                         }
                     }
                 }
