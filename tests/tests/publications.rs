@@ -3,7 +3,8 @@
 //! (with hostile Markdown) and a taxonomy version 1.1 that retitles F1 in
 //! English and Arabic reach the hub, whose running pages show the page,
 //! escaped, and the new titles (and its exports) without a restart; a taxonomy that adds a
-//! code is refused saying why; a hub cannot publish; a retraction travels.
+//! code is refused saying why; a hub cannot publish, a curator it grants
+//! can (a page, not a taxonomy); a retraction travels.
 //! In a browser, the guide reads in English on a desktop and Arabic on a
 //! phone, reached from the Write page, with no axe violation.
 
@@ -113,6 +114,27 @@ fn a_page_and_a_taxonomy_version_reach_the_hub_and_show_without_a_restart() {
     assert!(csv.contains("Avoid all harm") && !csv.contains("Do no harm"), "{csv}");
     let (_, write) = get(&hub, "/new", "en");
     assert!(write.contains("href=\"/guide/guiding-questions\""), "the Write page points to the questions");
+
+    // A curator the secretariat grants publishes a page from the hub, but no taxonomy.
+    hub.run(&["identity", "new", "--name", "curator"]).ok();
+    let identities = hub.run(&["identity", "list", "--json"]).ok().json();
+    let curator =
+        identities.as_array().unwrap().iter().find(|identity| identity["name"] == "curator").unwrap()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    secretariat.run(&["curator", "grant", &curator]).ok();
+    wait_until("the grant reaches the hub", TRAVEL, || hub.run(&["curator", "list"]).ok().stdout.contains(&curator));
+    let toolkit = hub.scratch().join("toolkit.md");
+    std::fs::write(&toolkit, "Budgets, **line by line**.").unwrap();
+    let by_curator = ["--as", "curator", "publish", path_str(&toolkit), "--slug", "toolkit-budgets", "--lang", "fr"];
+    hub.run(&[&by_curator[..], &["--title", "Budgets"]].concat()).ok();
+    let retitled_by_curator = taxonomy_file(&hub, "curator.json", |taxonomy| taxonomy["version"] = "1.2".into());
+    let refused = hub.run(&["--as", "curator", "taxonomy", "publish", path_str(&retitled_by_curator)]);
+    assert!(refused.code == 5 && refused.stderr.contains("only the secretariat's key"), "{refused}");
+    wait_until("the curator's page reaches the secretariat", TRAVEL, || {
+        get(&secretariat, "/guide/toolkit-budgets", "en").1.contains("<strong>line by line</strong>")
+    });
 
     // A retraction travels too.
     secretariat.run(&["publish", "--slug", "guiding-questions", "--lang", "en", "--retract"]).ok();
