@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use convene_node::api::{
     AttachRequest, Attached, BundleRequest, DeskDone, DeskSummary, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown,
-    StoredFile, WantRequest,
+    StoredFile, TaxonomyShown, WantRequest,
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::error::NodeError;
@@ -577,6 +577,14 @@ impl Access {
                 curators: node.curators()?,
             }),
             Self::Remote(remote) => remote.read(remote.get("/desk", &[]), Self::desk_summary),
+        }
+    }
+
+    /// The taxonomy every title is shown from.
+    pub fn taxonomy(&self) -> Result<TaxonomyShown, Failure> {
+        match self {
+            Self::Local(node) => Ok(TaxonomyShown::from(node.taxonomy().as_ref())),
+            Self::Remote(remote) => remote.read(remote.get("/taxonomy", &[]), Self::taxonomy),
         }
     }
 

@@ -83,6 +83,11 @@ enum Command {
     /// The secretariat's tags: list, add, remove.
     #[command(subcommand)]
     Tags(commands::desk::TagsCommand),
+    /// Publish a page of the guide (Markdown) to every node, or retract it (the secretariat or a curator).
+    Publish(commands::publications::PublishArgs),
+    /// The taxonomy: publish a new version's titles to every node, show the version in use.
+    #[command(subcommand)]
+    Taxonomy(commands::publications::TaxonomyCommand),
     /// Re-check the signature and id of every stored entry.
     Verify(commands::verify::VerifyArgs),
     /// Carry entries on a USB stick: what a node lacks, written to a file and imported there.
@@ -152,6 +157,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unhide(args) => commands::desk::unhide(&context, args),
         Command::Curator(command) => commands::desk::curator(&context, command),
         Command::Tags(command) => commands::desk::tags(&context, command),
+        Command::Publish(args) => commands::publications::publish(&context, args),
+        Command::Taxonomy(command) => commands::publications::taxonomy(&context, command),
         Command::Verify(args) => commands::verify::run(&context, args),
         Command::Bundle(command) => commands::bundle::run(&context, command),
         Command::Export(args) => commands::export::run(&context, args),

@@ -46,6 +46,21 @@ pub struct DeskSummary {
     pub curators: Vec<convene_protocol::keys::PublicKey>,
 }
 
+/// `GET /taxonomy`: the taxonomy every title is shown from.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaxonomyShown {
+    /// The statement that published it; `null` for the shipped one.
+    pub statement: Option<convene_protocol::entry::EntryId>,
+    /// The taxonomy document.
+    pub taxonomy: convene_protocol::taxonomy::Taxonomy,
+}
+
+impl From<&crate::TaxonomyInUse> for TaxonomyShown {
+    fn from(in_use: &crate::TaxonomyInUse) -> Self {
+        Self { statement: in_use.statement, taxonomy: in_use.taxonomy.clone() }
+    }
+}
+
 /// `POST /desk`: the statements signed.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DeskDone {

@@ -39,5 +39,6 @@ pub use node::{
 /// Free space, and the room the node keeps (what `status` shows).
 pub use store::space as disk;
 pub use store::{
-    BackendError, DocumentRow, IngestError, IngestOutcome, ListRow, Moderation, Repair, StoreCounts, StoreError,
+    BackendError, DocumentRow, GuidePage, IngestError, IngestOutcome, ListRow, Moderation, Repair, StoreCounts,
+    StoreError, TaxonomyInUse,
 };

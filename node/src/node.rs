@@ -28,6 +28,7 @@ use crate::tally::Tally;
 
 pub(crate) mod custody;
 pub(crate) mod desk;
+pub(crate) mod publications;
 
 use desk::DeskView;
 

@@ -189,9 +189,13 @@ pub enum TermList {
 }
 
 impl TermList {
-    /// Its terms.
+    /// Its terms in the shipped taxonomy (the codes validation checks).
     pub fn terms(self) -> &'static [Term] {
-        let taxonomy = Taxonomy::v1();
+        self.terms_in(Taxonomy::v1())
+    }
+
+    /// Its terms in `taxonomy` (a newer version's titles; the same codes).
+    pub fn terms_in(self, taxonomy: &Taxonomy) -> &[Term] {
         match self {
             Self::Principles => &taxonomy.principles,
             Self::Risks => &taxonomy.risks,

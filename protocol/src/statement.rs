@@ -4,12 +4,13 @@
 //! its author (so it is its own one-entry document, synced, bundled and
 //! stored like any other entry). It says something about the corpus
 //! without touching an author's text: a receipt, a curation, a moderation,
-//! a curator's grant or revocation, the list of tags, a hub's custody.
+//! a curator's grant or revocation, the list of tags, a hub's custody, a
+//! page the secretariat publishes, a new version of the taxonomy.
 //!
 //! **Who may say what** is a property of the entry and the network's
 //! genesis alone ([`Signed::authority`]), so every node reaches the same
 //! verdict in any order: the secretariat's signing key may say anything; a
-//! curator may curate, moderate and keep the tags, and proves it by
+//! curator may curate, moderate, keep the tags and publish pages, and proves it by
 //! carrying the secretariat's signed grant inside its statement (the
 //! `delegation`). A revocation takes effect when statements are read:
 //! a revoked curator's statements dated after it count for nothing. A
@@ -26,9 +27,11 @@
 //! ‖ u16 length ‖ text`; 4 curator `key ‖ 0 revoke | 1 grant`; 5 tag list
 //! `u16 n ‖ n × (u8 length ‖ code ‖ u8 length ‖ title)`; 6 custody `u8
 //! length ‖ hub name ‖ u8 p ‖ p peer keys ‖ u16 n ‖ n × (document id ‖ u64
-//! held since, ms ‖ origin: 0 written here, 1 a bundle, 2 + i peer i)`.
-//! Text is UTF-8 and every length is bounded below; nothing may follow the
-//! body.
+//! held since, ms ‖ origin: 0 written here, 1 a bundle, 2 + i peer i)`; 7
+//! publication `u8 length ‖ slug ‖ u8 length ‖ language ‖ u8 length ‖
+//! title ‖ u32 length ‖ Markdown body` (an empty body retracts the page);
+//! 8 taxonomy `u32 length ‖ the taxonomy document as JSON`. Text is UTF-8
+//! and every length is bounded below; nothing may follow the body.
 
 use std::str::FromStr;
 
@@ -36,6 +39,7 @@ use crate::bytes::Reader;
 use crate::entry::{DocumentId, Entry, EntryId, EntryKind};
 use crate::keys::PublicKey;
 use crate::network::NetworkId;
+use crate::taxonomy::Taxonomy;
 
 /// The encoding version this crate writes and reads.
 pub const STATEMENT_VERSION: u8 = 1;
@@ -59,6 +63,16 @@ pub const MAX_CUSTODY_ENTRIES: usize = 4_096;
 pub const MAX_CUSTODY_PEERS: usize = 254;
 /// Longest hub name in a custody statement, in bytes.
 pub const MAX_HUB_NAME_BYTES: usize = 200;
+/// Longest page slug, in bytes: lowercase ASCII letters, digits and `-`.
+pub const MAX_SLUG_BYTES: usize = 64;
+/// Longest language tag of a page, in bytes.
+pub const MAX_LANGUAGE_TAG_BYTES: usize = 35;
+/// Longest page title, in bytes.
+pub const MAX_PAGE_TITLE_BYTES: usize = 200;
+/// Longest page body, in bytes of Markdown (well within an entry's payload).
+pub const MAX_PAGE_BODY_BYTES: usize = 192 * 1024;
+/// Longest taxonomy document, in bytes of JSON (the shipped one is about 12 KiB).
+pub const MAX_TAXONOMY_BYTES: usize = 128 * 1024;
 
 /// A submission's place on the secretariat's desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -283,6 +297,24 @@ pub enum Statement {
         /// The submissions.
         held: Vec<Held>,
     },
+    /// A page of the guide in one language; the newest for its slug and
+    /// language replaces the ones before, and an empty body retracts it.
+    Publication {
+        /// Its name in addresses (`guiding-questions`).
+        slug: String,
+        /// Its language tag (`en`, `fr`, `pt-BR`).
+        lang: String,
+        /// Its title.
+        title: String,
+        /// Its text, in Markdown (empty: retracted).
+        body: String,
+    },
+    /// A new version of the taxonomy (the secretariat's alone): a document
+    /// that [`crate::taxonomy::Taxonomy::from_json`] reads.
+    Taxonomy {
+        /// The document, as JSON.
+        json: String,
+    },
 }
 
 /// Why a statement's payload is refused.
@@ -295,6 +327,10 @@ pub enum StatementError {
     /// Signed by a key that may not say it.
     #[error("{0}")]
     NotAuthorised(&'static str),
+    /// A taxonomy that may not replace the shipped one (it changes codes,
+    /// or its version is not above the shipped one).
+    #[error("taxonomy refused: {0}")]
+    Taxonomy(String),
 }
 
 /// Who a statement speaks for.
@@ -371,6 +407,13 @@ impl Signed {
         network: &NetworkId,
     ) -> Result<Authority, StatementError> {
         let author = entry.header().author;
+        if let Statement::Taxonomy { json } = &self.statement {
+            if author != *secretariat {
+                return Err(StatementError::NotAuthorised("only the secretariat's key publishes a taxonomy"));
+            }
+            let taxonomy = Taxonomy::from_json(json).map_err(|error| StatementError::Taxonomy(error.to_string()))?;
+            taxonomy.check_update().map_err(StatementError::Taxonomy)?;
+        }
         if author == *secretariat {
             return match self.delegation {
                 None => Ok(Authority::Secretariat),
@@ -435,6 +478,28 @@ pub fn is_tag_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= MAX_TAG_BYTES
         && code.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_')
+}
+
+/// Whether `slug` may name a page: lowercase ASCII letters, digits and
+/// single `-` between them, at most [`MAX_SLUG_BYTES`].
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= MAX_SLUG_BYTES
+        && slug
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit()))
+}
+
+/// Whether `tag` is a simple BCP 47 language tag: a language of 2 or 3
+/// lowercase letters, then subtags of 2 to 8 letters or digits (`en`,
+/// `pt-BR`, `zh-Hant`, `es-419`), at most [`MAX_LANGUAGE_TAG_BYTES`].
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    tag.len() <= MAX_LANGUAGE_TAG_BYTES
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|byte| byte.is_ascii_lowercase())
+        && parts.all(|part| (2..=8).contains(&part.len()) && part.bytes().all(|byte| byte.is_ascii_alphanumeric()))
 }
 
 fn short() -> StatementError {
@@ -519,7 +584,28 @@ fn encode_statement(statement: &Statement, out: &mut Vec<u8>) {
                 });
             }
         }
+        Statement::Publication { slug, lang, title, body } => {
+            out.push(7);
+            short_text(slug, out);
+            short_text(lang, out);
+            short_text(title, out);
+            long_text(body, out);
+        }
+        Statement::Taxonomy { json } => {
+            out.push(8);
+            long_text(json, out);
+        }
     }
+}
+
+fn long_text(text: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn read_long_text(reader: &mut Reader<'_>, max: usize) -> Result<String, StatementError> {
+    let length = reader.u32().ok_or(short())? as usize;
+    read_text(reader, length, max)
 }
 
 fn short_text(text: &str, out: &mut Vec<u8>) {
@@ -682,6 +768,26 @@ fn decode_statement(reader: &mut Reader<'_>) -> Result<Statement, StatementError
             }
             Statement::Custody { hub, held }
         }
+        7 => {
+            let slug = read_short_text(reader, MAX_SLUG_BYTES)?;
+            let lang = read_short_text(reader, MAX_LANGUAGE_TAG_BYTES)?;
+            let title = read_short_text(reader, MAX_PAGE_TITLE_BYTES)?;
+            let body = read_long_text(reader, MAX_PAGE_BODY_BYTES)?;
+            if !is_slug(&slug) || !is_language_tag(&lang) {
+                return Err(malformed("a page's slug or language tag is not well formed"));
+            }
+            if !body.is_empty() && title.trim().is_empty() {
+                return Err(malformed("a page has no title"));
+            }
+            Statement::Publication { slug, lang, title, body }
+        }
+        8 => {
+            let json = read_long_text(reader, MAX_TAXONOMY_BYTES)?;
+            if Taxonomy::from_json(&json).is_err() {
+                return Err(malformed("the taxonomy is not a taxonomy document"));
+            }
+            Statement::Taxonomy { json }
+        }
         _ => return Err(malformed("unknown statement")),
     })
 }
@@ -744,7 +850,35 @@ mod tests {
                     Held { document: DocumentId([4; 32]), held_ms: 8, from: Origin::Peer(key) },
                 ],
             },
+            Statement::Publication {
+                slug: "guiding-questions".into(),
+                lang: "ar".into(),
+                title: "أسئلة توجيهية".into(),
+                body: "# Questions\n\n- Who *benefits*?".into(),
+            },
+            Statement::Publication {
+                slug: "toolkit-1".into(),
+                lang: "pt-BR".into(),
+                title: String::new(),
+                body: String::new(),
+            },
+            Statement::Taxonomy { json: tiny_taxonomy("1.1") },
         ]
+    }
+
+    fn tiny_taxonomy(version: &str) -> String {
+        format!(
+            r#"{{"version": "{version}", "principles": [{{"code": "F1", "title": {{"en": "Avoid harm"}}}}], "risks": [],
+            "lifecycle_stages": [], "responsible_authorities": [], "dpi_types": [], "stakeholder_groups": [],
+            "purposes": [], "formats": []}}"#
+        )
+    }
+
+    fn taxonomy_1_1(edit: impl FnOnce(&mut Taxonomy)) -> Statement {
+        let mut taxonomy = Taxonomy::v1().clone();
+        taxonomy.version = "1.1".into();
+        edit(&mut taxonomy);
+        Statement::Taxonomy { json: serde_json::to_string(&taxonomy).unwrap() }
     }
 
     #[test]
@@ -800,6 +934,85 @@ mod tests {
         let mut bad_origin = plain(Statement::Custody { hub: "Hub".into(), held: held(1) }).encode();
         *bad_origin.last_mut().unwrap() = 2;
         assert!(Signed::decode(&bad_origin).is_err());
+        let page = |slug: &str, lang: &str, title: &str, body: String| {
+            Signed::decode(
+                &plain(Statement::Publication { slug: slug.into(), lang: lang.into(), title: title.into(), body })
+                    .encode(),
+            )
+        };
+        assert!(page("toolkit-2", "es-419", "T", "x".repeat(MAX_PAGE_BODY_BYTES)).is_ok());
+        assert!(page("toolkit-2", "en", "T", "x".repeat(MAX_PAGE_BODY_BYTES + 1)).is_err());
+        // The largest page or taxonomy, carried with the largest grant, fits an entry.
+        let grant = Some(vec![0; crate::entry::ENTRY_OVERHEAD_BYTES + 64]);
+        let largest = [
+            Statement::Publication {
+                slug: "a".repeat(MAX_SLUG_BYTES),
+                lang: "a".repeat(MAX_LANGUAGE_TAG_BYTES),
+                title: "t".repeat(MAX_PAGE_TITLE_BYTES),
+                body: "x".repeat(MAX_PAGE_BODY_BYTES),
+            },
+            Statement::Taxonomy { json: "x".repeat(MAX_TAXONOMY_BYTES) },
+        ];
+        for statement in largest {
+            let encoded = Signed { delegation: grant.clone(), statement }.encode();
+            assert!(encoded.len() <= crate::entry::MAX_PAYLOAD_BYTES, "{}", encoded.len());
+        }
+        assert!(page(&"a".repeat(MAX_SLUG_BYTES), "en", "T", "x".into()).is_ok());
+        assert!(page(&"a".repeat(MAX_SLUG_BYTES + 1), "en", "T", "x".into()).is_err());
+        assert!(page("toolkit", "en", &"t".repeat(MAX_PAGE_TITLE_BYTES + 1), "x".into()).is_err());
+        assert!(page("toolkit", "en", " ", "x".into()).is_err(), "a page needs a title");
+        assert!(page("toolkit", "en", "", String::new()).is_ok(), "a retraction needs none");
+        for slug in ["", "Toolkit", "tool kit", "-toolkit", "toolkit-", "tool--kit", "tool_kit", "../etc", "outil-é"] {
+            assert!(page(slug, "en", "T", "x".into()).is_err(), "{slug}");
+        }
+        for lang in ["", "e", "EN", "english", "en-", "en_GB", "en-a", "en-abcdefghi", "<b>"] {
+            assert!(page("toolkit", lang, "T", "x".into()).is_err(), "{lang}");
+        }
+        let mut not_utf8 =
+            plain(Statement::Publication { slug: "a".into(), lang: "en".into(), title: "T".into(), body: "xy".into() })
+                .encode();
+        let last = not_utf8.len() - 1;
+        not_utf8[last] = 0xff;
+        assert!(Signed::decode(&not_utf8).is_err());
+        let too_long =
+            Statement::Taxonomy { json: format!("{}{}", tiny_taxonomy("1.1"), " ".repeat(MAX_TAXONOMY_BYTES)) };
+        assert!(Signed::decode(&plain(too_long).encode()).is_err());
+        assert!(Signed::decode(&plain(Statement::Taxonomy { json: "{}".into() }).encode()).is_err());
+    }
+
+    #[test]
+    fn only_the_secretariat_publishes_a_taxonomy_and_only_new_titles() {
+        let secretariat = SecretKey::from_seed([1; 32]);
+        let curator = SecretKey::from_seed([2; 32]);
+        let hub = SecretKey::from_seed([3; 32]);
+        let check = |entry: &Entry| entry.statement().unwrap().authority(entry, &secretariat.public(), &NETWORK);
+        let retitled = taxonomy_1_1(|taxonomy| {
+            taxonomy.principles[0].title.insert("en".into(), "Avoid harm".into());
+        });
+        assert_eq!(check(&sign(&secretariat, 10, &plain(retitled.clone()))), Ok(Authority::Secretariat));
+        assert!(matches!(check(&sign(&hub, 10, &plain(retitled.clone()))), Err(StatementError::NotAuthorised(_))));
+        let grant = sign(&secretariat, 5, &plain(Statement::Curator { key: curator.public(), granted: true }));
+        let delegated = |statement| Signed { delegation: Some(grant.encoded().to_vec()), statement };
+        assert!(matches!(check(&sign(&curator, 10, &delegated(retitled))), Err(StatementError::NotAuthorised(_))));
+        // A curator publishes pages; a stranger does not.
+        let page =
+            Statement::Publication { slug: "toolkit".into(), lang: "en".into(), title: "T".into(), body: "x".into() };
+        assert_eq!(check(&sign(&curator, 10, &delegated(page.clone()))), Ok(Authority::Curator { granted_ms: 5 }));
+        assert!(check(&sign(&hub, 10, &plain(page))).is_err());
+        // A new code, a dropped one, or a version not above the shipped: refused, saying why.
+        let added = taxonomy_1_1(|taxonomy| {
+            let mut extra = taxonomy.principles[0].clone();
+            extra.code = "F10".into();
+            taxonomy.principles.push(extra);
+        });
+        let Err(StatementError::Taxonomy(why)) = check(&sign(&secretariat, 10, &plain(added))) else { panic!() };
+        assert!(why.contains("adds code `F10`") && why.contains("never codes"), "{why}");
+        let dropped = taxonomy_1_1(|taxonomy| {
+            taxonomy.risks.remove(0);
+        });
+        assert!(matches!(check(&sign(&secretariat, 10, &plain(dropped))), Err(StatementError::Taxonomy(_))));
+        let same_version = taxonomy_1_1(|taxonomy| taxonomy.version = "1.0".into());
+        assert!(matches!(check(&sign(&secretariat, 10, &plain(same_version))), Err(StatementError::Taxonomy(_))));
     }
 
     #[test]

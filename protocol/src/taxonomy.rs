@@ -120,6 +120,57 @@ impl Taxonomy {
         Self::find(terms, code).is_some()
     }
 
+    /// Its version as numbers (`1.10` is `[1, 10]`, trailing zeros dropped
+    /// so `1.0` equals `1`); `None` unless it is dotted decimal numbers.
+    pub fn version_numbers(&self) -> Option<Vec<u32>> {
+        let mut numbers = Vec::new();
+        for part in self.version.split('.') {
+            if part.is_empty() || part.len() > 9 || !part.bytes().all(|byte| byte.is_ascii_digit()) {
+                return None;
+            }
+            numbers.push(part.parse().ok()?);
+        }
+        while numbers.len() > 1 && numbers.last() == Some(&0) {
+            numbers.pop();
+        }
+        Some(numbers)
+    }
+
+    /// Whether this document may replace the shipped taxonomy on every
+    /// node: its version is a dotted number above the shipped one, and
+    /// every list holds exactly the shipped codes (submissions carry codes
+    /// and every node validates them alike; an update changes titles,
+    /// translations and groups, never codes). Says what is wrong if not.
+    pub fn check_update(&self) -> Result<(), String> {
+        let shipped = Taxonomy::v1();
+        let Some(version) = self.version_numbers() else {
+            return Err(format!("version `{}` is not dotted numbers such as 1.1", self.version));
+        };
+        if version <= shipped.version_numbers().expect("the shipped version is numeric") {
+            return Err(format!(
+                "version {} is not above the shipped taxonomy's {}; give it a higher version",
+                self.version, shipped.version
+            ));
+        }
+        for ((name, terms), (_, shipped_terms)) in self.lists().into_iter().zip(shipped.lists()) {
+            let codes: BTreeSet<&str> = terms.iter().map(|term| term.code.as_str()).collect();
+            let expected: BTreeSet<&str> = shipped_terms.iter().map(|term| term.code.as_str()).collect();
+            if let Some(added) = codes.difference(&expected).next() {
+                return Err(format!(
+                    "`{name}` adds code `{added}`: a taxonomy update may change titles, never codes (codes are \
+                     what submissions carry, so a new code needs a software release)"
+                ));
+            }
+            if let Some(dropped) = expected.difference(&codes).next() {
+                return Err(format!(
+                    "`{name}` drops code `{dropped}`: a taxonomy update may change titles, never codes (every \
+                     shipped code must stay)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The codes of `terms`, comma-separated (for messages).
     pub fn codes(terms: &[Term]) -> String {
         terms.iter().map(|term| term.code.as_str()).collect::<Vec<_>>().join(", ")
@@ -185,6 +236,47 @@ mod tests {
         let untitled = Term { code: "X1".into(), group: None, title: BTreeMap::new() };
         assert_eq!(untitled.title_in("en"), None);
         assert_eq!(untitled.label("en"), "X1", "unknown titles are not invented");
+    }
+
+    fn updated(edit: impl FnOnce(&mut Taxonomy)) -> Taxonomy {
+        let mut taxonomy = Taxonomy::v1().clone();
+        taxonomy.version = "1.1".into();
+        edit(&mut taxonomy);
+        taxonomy
+    }
+
+    #[test]
+    fn an_update_changes_titles_never_codes() {
+        let retitled = updated(|taxonomy| {
+            taxonomy.principles[0].title.insert("en".into(), "Avoid harm".into());
+            taxonomy.principles.reverse();
+        });
+        assert_eq!(retitled.check_update(), Ok(()));
+        let added =
+            updated(|taxonomy| taxonomy.risks.push(Term { code: "RS9".into(), group: None, title: BTreeMap::new() }));
+        assert!(added.check_update().unwrap_err().contains("adds code `RS9`"));
+        let dropped = updated(|taxonomy| {
+            taxonomy.formats.pop();
+        });
+        assert!(dropped.check_update().unwrap_err().contains("drops code `hybrid`"));
+        let renamed = updated(|taxonomy| taxonomy.principles[0].code = "F10".into());
+        assert!(renamed.check_update().unwrap_err().contains("never codes"));
+        for (version, fine) in [
+            ("1.0", false),
+            ("1", false),
+            ("0.9", false),
+            ("1.0.1", true),
+            ("2", true),
+            ("1.x", false),
+            ("", false),
+            ("1..2", false),
+        ] {
+            let taxonomy = updated(|taxonomy| taxonomy.version = version.into());
+            assert_eq!(taxonomy.check_update().is_ok(), fine, "{version}");
+        }
+        assert!(
+            updated(|taxonomy| taxonomy.version = "1.10".into()).version_numbers() > updated(|_| {}).version_numbers()
+        );
     }
 
     #[test]

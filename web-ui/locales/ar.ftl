@@ -464,3 +464,16 @@ showcase-provenance = الإدخالات الموقّعة
 showcase-provenance_note = يسرد الإصدار الموقّع من الأمانة هذه المعرّفات. ويمكن لعقدة Convene تحملها أن تتحقق من أن المؤلف وقّعها ووافق على نشرها: convene release verify.
 showcase-document = المساهمة
 showcase-entries = الإدخالات
+
+# guide (publications and taxonomy versions)
+nav-guide = الدليل
+page-guide = الدليل
+guide-intro = أسئلة توجيهية وصفحات مجموعة الأدوات التي تنشرها الأمانة على كل عقدة.
+guide-none = لم تنشر الأمانة أي صفحة بعد.
+guide-taxonomy = التصنيف
+guide-taxonomy_published = تعرض هذه العقدة عناوين الإطار من الإصدار { $version } من التصنيف، الذي نشرته الأمانة.
+guide-taxonomy_shipped = تعرض هذه العقدة عناوين الإطار من الإصدار { $version } من التصنيف، المرفق مع Convene.
+guide-published = نُشرت في
+guide-other_languages = متوفرة أيضًا بـ
+guide-all = كل صفحات الدليل
+guide-read_first = اقرأ الأسئلة التوجيهية أولًا

@@ -424,3 +424,16 @@ showcase-provenance = Signed entries
 showcase-provenance_note = The secretariat's signed release lists these ids. A Convene node that holds them can check that the author signed them and consented to publication: convene release verify.
 showcase-document = Submission
 showcase-entries = Entries
+
+# guide (publications and taxonomy versions)
+nav-guide = Guide
+page-guide = Guide
+guide-intro = Guiding questions and toolkit pages the secretariat publishes to every node.
+guide-none = The secretariat has not published a page yet.
+guide-taxonomy = Taxonomy
+guide-taxonomy_published = This node shows the framework's titles from taxonomy version { $version }, published by the secretariat.
+guide-taxonomy_shipped = This node shows the framework's titles from taxonomy version { $version }, shipped with Convene.
+guide-published = Published
+guide-other_languages = Also in
+guide-all = All pages of the guide
+guide-read_first = Read the guiding questions first

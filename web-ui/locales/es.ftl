@@ -424,3 +424,16 @@ showcase-provenance = Entradas firmadas
 showcase-provenance_note = La publicación firmada de la secretaría enumera estos identificadores. Un nodo de Convene que los tenga puede comprobar que el autor los firmó y consintió en su publicación: convene release verify.
 showcase-document = Contribución
 showcase-entries = Entradas
+
+# guide (publications and taxonomy versions)
+nav-guide = Guía
+page-guide = Guía
+guide-intro = Preguntas orientadoras y páginas de la caja de herramientas que la secretaría publica en cada nodo.
+guide-none = La secretaría aún no ha publicado ninguna página.
+guide-taxonomy = Taxonomía
+guide-taxonomy_published = Este nodo muestra los títulos del marco según la versión { $version } de la taxonomía, publicada por la secretaría.
+guide-taxonomy_shipped = Este nodo muestra los títulos del marco según la versión { $version } de la taxonomía, incluida en Convene.
+guide-published = Publicada el
+guide-other_languages = También en
+guide-all = Todas las páginas de la guía
+guide-read_first = Lea primero las preguntas orientadoras

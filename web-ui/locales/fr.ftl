@@ -424,3 +424,16 @@ showcase-provenance = Entrées signées
 showcase-provenance_note = La publication signée du secrétariat liste ces identifiants. Un nœud Convene qui les détient peut vérifier que l’auteur les a signées et a consenti à leur publication : convene release verify.
 showcase-document = Contribution
 showcase-entries = Entrées
+
+# guide (publications and taxonomy versions)
+nav-guide = Guide
+page-guide = Guide
+guide-intro = Questions directrices et pages de la boîte à outils que le secrétariat publie sur chaque nœud.
+guide-none = Le secrétariat n'a encore publié aucune page.
+guide-taxonomy = Taxonomie
+guide-taxonomy_published = Ce nœud affiche les titres du cadre selon la version { $version } de la taxonomie, publiée par le secrétariat.
+guide-taxonomy_shipped = Ce nœud affiche les titres du cadre selon la version { $version } de la taxonomie, livrée avec Convene.
+guide-published = Publié le
+guide-other_languages = Aussi en
+guide-all = Toutes les pages du guide
+guide-read_first = Lisez d'abord les questions directrices

@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use convene_node::api::{
     AttachRequest, Attached, BundleRequest, DeskDone, DeskSummary, FullStatus, ImportRequest, MAX_IMPORT_BATCH, Shown,
-    StoredFile, WantRequest,
+    StoredFile, TaxonomyShown, WantRequest,
 };
 use convene_node::bundle::{ExportReport, ImportReport, WantReport};
 use convene_node::export::{self, Attribution};
@@ -64,6 +64,7 @@ pub(crate) fn router(limits: &Limits) -> Router<WebState> {
         .route("/verify", post(verify))
         .route("/desk", get(desk).post(desk_act))
         .route("/desk/not-received", get(not_received))
+        .route("/taxonomy", get(taxonomy))
         .route("/bundle/want", post(bundle_want))
         .route("/bundle/export", post(bundle_export))
         .route("/bundle/import", post(bundle_import))
@@ -246,6 +247,10 @@ async fn desk(State(state): State<WebState>) -> Result<Json<DeskSummary>, ApiErr
     })
     .await?;
     Ok(Json(summary))
+}
+
+async fn taxonomy(State(state): State<WebState>) -> Json<TaxonomyShown> {
+    Json(TaxonomyShown::from(state.node.taxonomy().as_ref()))
 }
 
 /// Signs statements of the desk: by the identity `as` names (a curator),

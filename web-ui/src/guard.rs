@@ -161,7 +161,7 @@ fn changes_state(method: &Method) -> bool {
 
 /// The routes anyone who reaches the node may use, even when it is bound
 /// beyond loopback: the browse pages, a submission's public page, the
-/// dashboard and its CSVs (counts of the same public data), the calendar and its file, the assets, login, logout and the language switcher; in the API, health,
+/// dashboard and its CSVs (counts of the same public data), the calendar and its file, the guide's pages, the assets, login, logout and the language switcher; in the API, health,
 /// the OpenAPI document, and listing and showing submissions (the same
 /// public data). A contact is revealed only after a login (the handlers
 /// check it too).
@@ -177,8 +177,13 @@ pub fn is_public(method: &Method, path: &str) -> bool {
     match path {
         "/login" => matches!(*method, Method::GET | Method::HEAD | Method::POST),
         "/logout" => *method == Method::POST,
-        "/" | "/dashboard" | "/calendar" | "/calendar.ics" | "/assets/style.css" | "/assets/app.js" => read,
-        _ => read && (one_segment("/s/") || one_segment("/lang/") || one_segment("/dashboard/")),
+        "/" | "/dashboard" | "/calendar" | "/calendar.ics" | "/guide" | "/assets/style.css" | "/assets/app.js" => read,
+        _ => {
+            read && (one_segment("/s/")
+                || one_segment("/lang/")
+                || one_segment("/dashboard/")
+                || one_segment("/guide/"))
+        }
     }
 }
 

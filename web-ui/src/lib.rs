@@ -22,6 +22,7 @@ pub mod dates;
 mod error;
 pub mod guard;
 pub mod i18n;
+mod markdown;
 mod names;
 #[cfg(test)]
 mod new_kind_tests;

@@ -9,6 +9,7 @@ use convene_protocol::json_schema::submission_schemas;
 use convene_protocol::kinds::{Codes, Field, Kind, Shape, Slot, field};
 use convene_protocol::problem::Problem;
 use convene_protocol::schema::validate_in;
+use convene_protocol::taxonomy::Taxonomy;
 use serde_json::{Value, json};
 
 use crate::i18n::Lang;
@@ -116,7 +117,7 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
     assert!(page.contains(r##"<a href="#f-host_name">"##), "an error on the group is shown at its first field");
 
     // Export: its columns, filled from its fields.
-    let columns = csv_columns(&[&FIELD_VISIT], Attribution::Anonymised);
+    let columns = csv_columns(&[&FIELD_VISIT], Attribution::Anonymised, Taxonomy::v1());
     assert_eq!(csv_header(&columns), "id,kind,title,date,sites,visitors,public,created,status,tags");
     let mut exported = checked.public.clone();
     exported.insert("id".into(), json!("d0c"));
@@ -125,8 +126,10 @@ fn a_kind_defined_in_a_test_is_rendered_validated_exported_and_described() {
         csv_line(&columns, &exported),
         "d0c,field_visit,Clinic visit in Gulu,2025-06-02,clinic;school,4,true,2025-06,,"
     );
-    let sheet: Vec<String> =
-        sheet_columns(&FIELD_VISIT, Attribution::Anonymised).into_iter().map(|column| column.name).collect();
+    let sheet: Vec<String> = sheet_columns(&FIELD_VISIT, Attribution::Anonymised, Taxonomy::v1())
+        .into_iter()
+        .map(|column| column.name)
+        .collect();
     assert_eq!(
         sheet,
         ["id", "title", "visited_on", "sites", "visitors", "notes", "public", "created", "status", "tags"]

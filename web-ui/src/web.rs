@@ -73,6 +73,9 @@ pub struct Ctx {
     pub limits: Limits,
     /// Whether this is the secretariat's node (its inbox is in the menu).
     pub secretariat: bool,
+    /// The taxonomy titles are shown from (the newest the secretariat
+    /// published, else the shipped one), as it stood when the request came.
+    pub taxonomy: std::sync::Arc<convene_node::TaxonomyInUse>,
     csrf_key: [u8; 32],
 }
 
@@ -102,6 +105,7 @@ impl FromRequestParts<WebState> for Ctx {
             sync,
             limits: state.node.limits(),
             secretariat: state.node.is_secretariat(),
+            taxonomy: state.node.taxonomy(),
             csrf_key: csrf_key(state),
         })
     }
@@ -122,6 +126,7 @@ impl Ctx {
             sync: None,
             limits: Limits::DEFAULT,
             secretariat: false,
+            taxonomy: std::sync::Arc::new(convene_node::TaxonomyInUse::shipped()),
             csrf_key: [0; 32],
         }
     }
@@ -234,6 +239,7 @@ fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href="/drafts" { (ctx.t("nav.drafts")) }
                         a href="/identities" { (ctx.t("nav.identities")) }
                         a href="/calendar" { (ctx.t("nav.calendar")) }
+                        a href="/guide" { (ctx.t("nav.guide")) }
                         a href="/network" { (ctx.t("nav.network")) }
                         @if ctx.secretariat { a href="/inbox" { (ctx.t("nav.inbox")) } }
                     }

@@ -176,6 +176,15 @@ async fn every_documented_endpoint_answers_as_documented() {
         case(M::GET, "/openapi.json", "/openapi.json", None, false, 200),
         case(M::GET, "/desk", "/desk", None, false, 200),
         case(M::GET, "/desk/not-received", "/desk/not-received", None, false, 200),
+        case(M::GET, "/taxonomy", "/taxonomy", None, false, 200),
+        case(
+            M::POST,
+            "/desk",
+            "/desk",
+            Some(json!({"do": "publish", "slug": "Guiding Questions", "lang": "en", "title": "Q", "body": "x"})),
+            true,
+            400,
+        ),
         case(
             M::POST,
             "/desk",
@@ -547,6 +556,7 @@ async fn every_api_route_is_documented() {
         ("/desk", "get"),
         ("/desk", "post"),
         ("/desk/not-received", "get"),
+        ("/taxonomy", "get"),
     ];
     let mut documented = 0;
     for (path, operations) in doc["paths"].as_object().unwrap() {

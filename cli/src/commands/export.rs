@@ -51,10 +51,12 @@ pub fn run(context: &Context, args: ExportArgs) -> Result<(), Failure> {
         ));
     }
     let access = context.access()?;
+    let taxonomy = access.taxonomy()?.taxonomy;
     let Some(path) = &args.out else {
         let out = Box::new(std::io::BufWriter::new(std::io::stdout().lock()));
         // Not XLSX: refused above without --out.
-        let exporter = if args.format == Format::Csv { Exporter::csv(out, attribution)? } else { Exporter::jsonl(out) };
+        let exporter =
+            if args.format == Format::Csv { Exporter::csv(out, attribution, &taxonomy)? } else { Exporter::jsonl(out) };
         write_all(&access, exporter, attribution, Failure::from)?;
         return Ok(());
     };
@@ -70,11 +72,11 @@ pub fn run(context: &Context, args: ExportArgs) -> Result<(), Failure> {
     let failed = |error: std::io::Error| writing_failed(path, &error);
     let exporter = match args.format {
         Format::Jsonl => Ok(Exporter::jsonl(Box::new(std::io::BufWriter::new(file)))),
-        Format::Csv => Exporter::csv(Box::new(std::io::BufWriter::new(file)), attribution),
+        Format::Csv => Exporter::csv(Box::new(std::io::BufWriter::new(file)), attribution, &taxonomy),
         Format::Xlsx => {
             // The workbook's rows wait in temporary files beside it.
             let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            Exporter::xlsx(file, folder, attribution)
+            Exporter::xlsx(file, folder, attribution, &taxonomy)
         }
     };
     let written = exporter.map_err(failed).and_then(|exporter| write_all(&access, exporter, attribution, failed));

@@ -9,6 +9,7 @@ pub mod list;
 pub mod network;
 pub mod node;
 pub mod peers;
+pub mod publications;
 pub mod release;
 pub mod showcase;
 pub mod status;

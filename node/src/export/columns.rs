@@ -1,11 +1,11 @@
 //! The columns of the CSV and XLSX exports, read from the table of kinds:
 //! which exported field fills each, and beside every column of taxonomy
-//! codes a column of their English titles (`principles` = `F1;O3`,
-//! `principles_titles` = `Do no harm; …`).
+//! codes a column of their English titles in the taxonomy in use
+//! (`principles` = `F1;O3`, `principles_titles` = `Do no harm; …`).
 
 use serde_json::{Map, Value};
 
-use convene_protocol::kinds::{Field, Kind, Shape};
+use convene_protocol::kinds::{Codes, Field, Kind, Shape};
 use convene_protocol::taxonomy::{Taxonomy, Term};
 
 use super::{Attribution, is_exported};
@@ -24,7 +24,7 @@ pub struct Column {
     pub wide: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Content {
     /// The value: a text, number or flag; a list's items joined by `;`.
     Value,
@@ -32,7 +32,7 @@ enum Content {
     Lines,
     /// The English titles of the codes, joined by `; ` (a code whose
     /// title is not known stands for itself).
-    Titles(&'static [Term]),
+    Titles(Vec<Term>),
 }
 
 /// What a cell holds.
@@ -85,13 +85,13 @@ impl Column {
         let Some(value) = self.paths.iter().filter_map(get).find(|value| !value.is_null()) else {
             return Cell::Empty;
         };
-        match (self.content, value) {
+        match (&self.content, value) {
             (Content::Titles(terms), value) => Cell::Text(titles(terms, value)),
             (_, Value::String(text)) => Cell::Text(text.clone()),
             (_, Value::Number(number)) => number.as_f64().map_or(Cell::Empty, Cell::Number),
             (_, Value::Bool(flag)) => Cell::Flag(*flag),
             (content, Value::Array(items)) => {
-                let joiner = if content == Content::Lines { "\n" } else { ";" };
+                let joiner = if *content == Content::Lines { "\n" } else { ";" };
                 Cell::Text(items.iter().map(item).collect::<Vec<_>>().join(joiner))
             }
             (_, other) => Cell::Text(other.to_string()),
@@ -121,10 +121,12 @@ fn titles(terms: &[Term], value: &Value) -> String {
     }
 }
 
-/// The taxonomy's terms behind a field of codes, if it is one.
-fn taxonomy_terms(field: &Field) -> Option<&'static [Term]> {
+/// The terms of `taxonomy` behind a field of codes, if it is one.
+fn taxonomy_terms<'t>(field: &Field, taxonomy: &'t Taxonomy) -> Option<&'t [Term]> {
     match field.shape {
-        Shape::Code(codes) | Shape::CodeList { codes, .. } => codes.terms(),
+        Shape::Code(Codes::Taxonomy(list)) | Shape::CodeList { codes: Codes::Taxonomy(list), .. } => {
+            Some(list.terms_in(taxonomy))
+        }
         _ => None,
     }
 }
@@ -161,16 +163,17 @@ fn closing_columns(attribution: Attribution) -> Vec<Column> {
 /// The CSV columns of submissions of `kinds`: `id`, `kind`, the column of
 /// every exported field of the table that has one (each column once, in the
 /// order it first appears, a column of codes followed by its titles), then
-/// `created`, `status`, `tags` and, attributed, `author`.
-pub fn csv_columns(kinds: &[&Kind], attribution: Attribution) -> Vec<Column> {
+/// `created`, `status`, `tags` and, attributed, `author`. Titles come
+/// from `taxonomy` (the one in use).
+pub fn csv_columns(kinds: &[&Kind], attribution: Attribution, taxonomy: &Taxonomy) -> Vec<Column> {
     let mut columns =
         vec![Column::new("id", vec!["id"], Content::Value), Column::new("kind", vec!["kind"], Content::Value)];
     for kind in kinds {
         for (field, path, _) in leaf_fields(kind, attribution) {
             let Some(name) = field.column else { continue };
             let mut fills = vec![Column::of(name, path.clone(), field)];
-            if let Some(terms) = taxonomy_terms(field) {
-                fills.push(Column::new(format!("{name}_titles"), path.clone(), Content::Titles(terms)));
+            if let Some(terms) = taxonomy_terms(field, taxonomy) {
+                fills.push(Column::new(format!("{name}_titles"), path.clone(), Content::Titles(terms.to_vec())));
             }
             for fill in fills {
                 match columns.iter_mut().find(|column| column.name == fill.name) {
@@ -187,13 +190,14 @@ pub fn csv_columns(kinds: &[&Kind], attribution: Attribution) -> Vec<Column> {
 
 /// The columns of `kind`'s sheet in a workbook: `id`, every exported field
 /// in form order (a group's members by their keys, a field of codes followed
-/// by its titles), then `created`, `status`, `tags` and, attributed, `author`.
-pub fn sheet_columns(kind: &Kind, attribution: Attribution) -> Vec<Column> {
+/// by its titles from `taxonomy`), then `created`, `status`, `tags` and,
+/// attributed, `author`.
+pub fn sheet_columns(kind: &Kind, attribution: Attribution, taxonomy: &Taxonomy) -> Vec<Column> {
     let mut columns = vec![Column::new("id", vec!["id"], Content::Value)];
     for (field, path, name) in leaf_fields(kind, attribution) {
         columns.push(Column::of(name, path.clone(), field));
-        if let Some(terms) = taxonomy_terms(field) {
-            columns.push(Column::new(format!("{name}_titles"), path, Content::Titles(terms)));
+        if let Some(terms) = taxonomy_terms(field, taxonomy) {
+            columns.push(Column::new(format!("{name}_titles"), path, Content::Titles(terms.to_vec())));
         }
     }
     columns.extend(closing_columns(attribution));

@@ -19,6 +19,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use convene_protocol::kinds::{Field, Shape, SubmissionKind};
+use convene_protocol::taxonomy::Taxonomy;
 use convene_protocol::text_rules::civil_from_days;
 
 pub use columns::{Cell, Column, csv_columns, sheet_columns};
@@ -172,18 +173,24 @@ impl Exporter {
     }
 
     /// CSV: a header, then one line per submission of any kind, the columns
-    /// analysts filter on ([`csv_columns`]).
-    pub fn csv(mut out: Box<dyn Write>, attribution: Attribution) -> std::io::Result<Self> {
-        let columns = csv_columns(&SubmissionKind::specs(), attribution);
+    /// analysts filter on ([`csv_columns`]), codes' titles from `taxonomy`.
+    pub fn csv(mut out: Box<dyn Write>, attribution: Attribution, taxonomy: &Taxonomy) -> std::io::Result<Self> {
+        let columns = csv_columns(&SubmissionKind::specs(), attribution, taxonomy);
         writeln!(out, "{}", csv_header(&columns))?;
         Ok(Self { sink: Sink::Csv(out, columns), count: 0 })
     }
 
     /// An XLSX workbook, one sheet per kind ([`sheet_columns`]), written
     /// whole to `file` by [`Exporter::finish`]; until then its rows wait in
-    /// temporary files in `dir` (the output's folder), so memory stays flat.
-    pub fn xlsx(file: std::fs::File, dir: &Path, attribution: Attribution) -> std::io::Result<Self> {
-        Ok(Self { sink: Sink::Xlsx(Box::new(xlsx::Workbook::new(file, dir, attribution)?)), count: 0 })
+    /// temporary files in `dir` (the output's folder), so memory stays flat;
+    /// codes' titles from `taxonomy`.
+    pub fn xlsx(
+        file: std::fs::File,
+        dir: &Path,
+        attribution: Attribution,
+        taxonomy: &Taxonomy,
+    ) -> std::io::Result<Self> {
+        Ok(Self { sink: Sink::Xlsx(Box::new(xlsx::Workbook::new(file, dir, attribution, taxonomy)?)), count: 0 })
     }
 
     /// Writes one submission's exported fields.

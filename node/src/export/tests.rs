@@ -105,16 +105,16 @@ fn curation_fills_status_and_tags_in_every_format() {
     let curation = ExportCuration { status: Some("reviewed".into()), tags: vec!["health".into(), "ID".into()] };
     let curated = exported_fields(&report(), Attribution::Anonymised, &curation);
     assert_eq!((&curated["status"], &curated["tags"]), (&json!("reviewed"), &json!(["health", "ID"])));
-    let columns = csv_columns(&SubmissionKind::specs(), Attribution::Anonymised);
+    let columns = csv_columns(&SubmissionKind::specs(), Attribution::Anonymised, Taxonomy::v1());
     assert!(csv_line(&columns, &curated).ends_with(",reviewed,health;ID"), "{}", csv_line(&columns, &curated));
-    let sheet = sheet_columns(SubmissionKind::ConveningReport.spec(), Attribution::Anonymised);
+    let sheet = sheet_columns(SubmissionKind::ConveningReport.spec(), Attribution::Anonymised, Taxonomy::v1());
     let cells: Vec<Cell> = sheet.iter().rev().take(2).map(|column| column.cell(&curated)).collect();
     assert_eq!(cells, [Cell::Text("health;ID".into()), Cell::Text("reviewed".into())]);
 }
 
 #[test]
 fn csv_columns_are_the_tables_with_titles_beside_codes() {
-    let header = |attribution| csv_header(&csv_columns(&SubmissionKind::specs(), attribution));
+    let header = |attribution| csv_header(&csv_columns(&SubmissionKind::specs(), attribution, Taxonomy::v1()));
     assert_eq!(
         header(Attribution::Anonymised),
         "id,kind,title,language,date,format,format_titles,country,dpi_types,dpi_types_titles,participants_count,\
@@ -129,7 +129,7 @@ fn csv_columns_are_the_tables_with_titles_beside_codes() {
          principles_titles,risks,risks_titles,lifecycle_stages,lifecycle_stages_titles,consent_to_publish,\
          implementer,responsible_authority,responsible_authority_titles,created,status,tags,author"
     );
-    let columns = csv_columns(&SubmissionKind::specs(), Attribution::Anonymised);
+    let columns = csv_columns(&SubmissionKind::specs(), Attribution::Anonymised, Taxonomy::v1());
     let line = csv_line(&columns, &exported_fields(&report(), Attribution::Anonymised, &ExportCuration::default()));
     assert_eq!(
         line,
@@ -143,7 +143,7 @@ fn csv_columns_are_the_tables_with_titles_beside_codes() {
 #[test]
 fn a_sheet_has_every_exported_field_of_its_kind_in_form_order() {
     let names = |kind: SubmissionKind, attribution| -> Vec<String> {
-        sheet_columns(kind.spec(), attribution).into_iter().map(|column| column.name).collect()
+        sheet_columns(kind.spec(), attribution, Taxonomy::v1()).into_iter().map(|column| column.name).collect()
     };
     assert_eq!(
         names(SubmissionKind::ConveningReport, Attribution::Anonymised),
@@ -188,7 +188,7 @@ fn a_sheet_has_every_exported_field_of_its_kind_in_form_order() {
 
     let exported = exported_fields(&report(), Attribution::Anonymised, &ExportCuration::default());
     let cell = |name: &str| {
-        let columns = sheet_columns(SubmissionKind::ConveningReport.spec(), Attribution::Anonymised);
+        let columns = sheet_columns(SubmissionKind::ConveningReport.spec(), Attribution::Anonymised, Taxonomy::v1());
         columns.iter().find(|column| column.name == name).unwrap().cell(&exported)
     };
     assert_eq!(cell("participants_count"), Cell::Number(40.0));
@@ -222,7 +222,8 @@ fn a_workbook_is_written_whole_with_a_sheet_per_kind() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.xlsx");
     let mut exporter =
-        Exporter::xlsx(std::fs::File::create(&path).unwrap(), dir.path(), Attribution::Anonymised).unwrap();
+        Exporter::xlsx(std::fs::File::create(&path).unwrap(), dir.path(), Attribution::Anonymised, Taxonomy::v1())
+            .unwrap();
     for _ in 0..3 {
         exporter.write(&exported_fields(&report(), Attribution::Anonymised, &ExportCuration::default())).unwrap();
     }

@@ -20,6 +20,7 @@ use rust_xlsxwriter::{Format, XlsxError};
 use serde_json::{Map, Value};
 
 use convene_protocol::kinds::SubmissionKind;
+use convene_protocol::taxonomy::Taxonomy;
 
 use super::Attribution;
 use super::columns::{Cell, Column, sheet_columns};
@@ -55,14 +56,14 @@ struct Sheet {
 impl Workbook {
     /// A workbook with a sheet per kind and its header, to be written to
     /// `file`; its rows wait in temporary files in `dir`.
-    pub(super) fn new(file: File, dir: &Path, attribution: Attribution) -> std::io::Result<Self> {
+    pub(super) fn new(file: File, dir: &Path, attribution: Attribution, taxonomy: &Taxonomy) -> std::io::Result<Self> {
         let mut book = rust_xlsxwriter::Workbook::new();
         book.set_tempdir(dir).map_err(io)?;
         let bold = Format::new().set_bold();
         let mut sheets = Vec::new();
         for kind in SubmissionKind::ALL {
             let spec = kind.spec();
-            let columns = sheet_columns(spec, attribution);
+            let columns = sheet_columns(spec, attribution, taxonomy);
             let sheet = book.add_worksheet_with_constant_memory().map_err(io)?;
             sheet.set_name(spec.plural).map_err(io)?;
             sheet.set_freeze_panes(1, 0).map_err(io)?;

@@ -104,6 +104,25 @@ pub enum DeskRequest {
         #[serde(default)]
         remove: Vec<String>,
     },
+    /// Publish a page of the guide to every node, or retract it (an empty body).
+    Publish {
+        /// Its name in addresses (`guiding-questions`).
+        slug: String,
+        /// Its language tag (`en`).
+        lang: String,
+        /// Its title (none for a retraction).
+        #[serde(default)]
+        title: String,
+        /// Its text in Markdown; empty retracts the page.
+        #[serde(default)]
+        body: String,
+    },
+    /// Publish a new version of the taxonomy to every node (the
+    /// secretariat's key only): the same codes, new titles.
+    Taxonomy {
+        /// The taxonomy document, as JSON.
+        json: String,
+    },
 }
 
 fn other() -> Reason {
@@ -233,6 +252,12 @@ impl Node {
                     }
                 }
                 Ok(vec![self.state(signer, Statement::TagList { tags })?])
+            }
+            DeskRequest::Publish { slug, lang, title, body } => {
+                Ok(vec![self.state(signer, super::publications::page_statement(slug, lang, title, body)?)?])
+            }
+            DeskRequest::Taxonomy { json } => {
+                Ok(vec![self.state(signer, super::publications::taxonomy_statement(json)?)?])
             }
         }
     }

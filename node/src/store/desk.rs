@@ -196,6 +196,9 @@ impl<B: Backend> Store<B> {
             }
             Statement::TagList { .. } => self.index_and_fold(&incoming, TAGS_SUBJECT, batch, pending)?,
             Statement::Custody { hub, held } => self.ingest_custody(entry, hub, held, batch)?,
+            statement @ (Statement::Publication { .. } | Statement::Taxonomy { .. }) => {
+                pending.taxonomy |= self.index_publication(entry, statement, batch);
+            }
             Statement::Moderate { subject, action, .. } => {
                 if let (Action::Purge, Subject::Document(document)) = (action, subject) {
                     self.purge_by_moderation(document, &entry.id(), batch, pending)?;
@@ -454,7 +457,11 @@ impl<B: Backend> Store<B> {
                     }
                 }
                 Statement::TagList { tags } => state.tag_list = Some(tags),
-                Statement::Receipt { .. } | Statement::Curator { .. } | Statement::Custody { .. } => {}
+                Statement::Receipt { .. }
+                | Statement::Curator { .. }
+                | Statement::Custody { .. }
+                | Statement::Publication { .. }
+                | Statement::Taxonomy { .. } => {}
             }
         }
         Ok(state)
@@ -463,7 +470,7 @@ impl<B: Backend> Store<B> {
     /// Whether a statement counts: the secretariat's always; a curator's
     /// unless the curator was revoked after the grant it carries and no
     /// later than it (and not granted again in between).
-    fn counts_for(&self, entry: &Entry, authority: Authority) -> Result<bool, StoreError> {
+    pub(super) fn counts_for(&self, entry: &Entry, authority: Authority) -> Result<bool, StoreError> {
         let Authority::Curator { granted_ms } = authority else { return Ok(true) };
         let at = entry.header().timestamp_ms;
         let mut last: Option<((u64, EntryId), bool)> = None;

@@ -19,6 +19,7 @@
 //! | `X` | blob hash | empty: a withdrawal dropped a document naming the blob; erased from disk unless a `B` record remains |
 //! | `Y` `U` `K` `Q` `L` `J` `O` `F` | | the secretariat's desk: see `desk.rs` |
 //! | `C` `I` `T` | | hubs' custody of submissions: see `custody.rs` |
+//! | `g` `t` | | pages and taxonomy versions the secretariat publishes: see `publications.rs` |
 //!
 //! No record holds a submission's text: what a withdrawal must erase lies in
 //! `entries.pack`, where it is overwritten in place, never in sled, whose
@@ -64,6 +65,8 @@ pub(crate) const CUSTODY: u8 = b'C';
 pub(crate) const HUB_NAME: u8 = b'I';
 pub(crate) const TO_CUSTODY: u8 = b'T';
 pub(crate) const REFOLD: &[u8] = b"F";
+pub(crate) const PAGE: u8 = b'g';
+pub(crate) const TAXONOMY: u8 = b't';
 
 pub(crate) fn entry(id: &EntryId) -> Vec<u8> {
     prefixed(ENTRY, &[&id.0])

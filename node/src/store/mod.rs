@@ -23,6 +23,9 @@ mod keys;
 mod list_index;
 mod list_row;
 mod pack;
+mod publications;
+#[cfg(test)]
+mod publications_tests;
 pub mod space;
 #[cfg(test)]
 mod tests;
@@ -60,6 +63,7 @@ pub use deferred::Awaited;
 pub(crate) use desk::DeskState;
 pub use desk::Moderation;
 pub(crate) use desk::TAGS_SUBJECT;
+pub use publications::{GuidePage, TaxonomyInUse};
 
 /// A document as materialised from its entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -297,6 +301,8 @@ pub struct Store<B = SledBackend> {
     hidden: RwLock<desk::Hidden>,
     /// A hub that signs custody: its node key ([`Store::with_custody`]).
     custody: Option<PublicKey>,
+    /// The taxonomy titles are shown from (`publications.rs`).
+    taxonomy: RwLock<std::sync::Arc<TaxonomyInUse>>,
 }
 
 /// What [`Store::ingest_reporting`] did.
@@ -346,6 +352,8 @@ struct Pending {
     purged: Vec<DocumentId>,
     /// Keys blocked.
     blocked: Vec<PublicKey>,
+    /// A taxonomy statement was stored: the one in use is chosen again once written.
+    taxonomy: bool,
 }
 
 /// A create's or change's verdict, and what its document then shows.
@@ -418,6 +426,7 @@ impl Store<SledBackend> {
             acknowledges: false,
             hidden: RwLock::new(desk::Hidden::default()),
             custody: None,
+            taxonomy: RwLock::new(std::sync::Arc::new(TaxonomyInUse::shipped())),
         };
         store.missing.store(store.backend.scan_prefix(&[keys::MISSING]).count() as u64, Ordering::Relaxed);
         if format.as_deref() == Some(&[keys::FORMAT_ROWS_IN_SLED]) {
@@ -449,6 +458,7 @@ impl<B: Backend> Store<B> {
         self.secretariat = Some(secretariat);
         self.acknowledges = acknowledges;
         self.open_desk()?;
+        self.choose_taxonomy()?;
         Ok(self)
     }
 
@@ -888,6 +898,9 @@ impl<B: Backend> Store<B> {
         }
         listings.extend(std::mem::take(&mut pending.listings));
         self.applied_desk(&mut pending);
+        if pending.taxonomy {
+            self.choose_taxonomy()?;
+        }
         if pending.refold {
             self.refold_all(listings)?;
         }

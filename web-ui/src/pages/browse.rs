@@ -100,7 +100,7 @@ pub(crate) async fn page(
     let filter = query.filter();
     let offset = query.offset;
     let page = blocking(ctx.lang, &state, move |node| node.list(&filter, offset, PAGE_SIZE)).await?;
-    let taxonomy = Taxonomy::v1();
+    let taxonomy = &ctx.taxonomy.taxonomy;
     let lang = ctx.lang.code();
     let pages = page.total.div_ceil(PAGE_SIZE).max(1);
     let past_end = page.total > 0 && offset >= page.total;
@@ -161,7 +161,7 @@ pub(crate) async fn page(
 /// The filter form, sent to `action` (`/` to browse, `/dashboard` to count):
 /// words, then the other filters folded unless one is set.
 pub(crate) fn filter_form(ctx: &Ctx, query: &BrowseQuery, action: &str) -> Markup {
-    let taxonomy = Taxonomy::v1();
+    let taxonomy = &ctx.taxonomy.taxonomy;
     html! {
         form.filters method="get" action=(action) role="search" {
             div.search {

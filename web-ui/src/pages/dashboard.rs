@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use convene_node::export::csv_quote;
 use convene_node::tally::{Counts, Tally};
 use convene_protocol::kinds::SubmissionKind;
-use convene_protocol::taxonomy::{Taxonomy, Term};
+use convene_protocol::taxonomy::Term;
 use maud::{Markup, html};
 
 use crate::WebState;
@@ -185,7 +185,7 @@ fn by_region(countries: &Counts, pick: fn(regions::Region) -> &'static str) -> (
 /// A dimension's table, in the page's language.
 fn table(ctx: &Ctx, dimension: Dimension, tally: &Tally) -> Table {
     let lang = ctx.lang;
-    let taxonomy = Taxonomy::v1();
+    let taxonomy = &ctx.taxonomy.taxonomy;
     let none =
         |key: &str, count: u64| (count > 0).then(|| Line { code: String::new(), label: ctx.t(key).to_owned(), count });
     let listed = |terms: &[Term], counts: &Counts| Table {
@@ -352,6 +352,7 @@ fn csv_text(table: &Table) -> String {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+    use convene_protocol::taxonomy::Taxonomy;
 
     fn tally() -> Tally {
         let counts = |pairs: &[(&str, u64)], none: u64| Counts {

@@ -559,7 +559,11 @@ pub fn short_label(ctx: &Ctx, name: &str) -> &'static str {
 
 /// A code's words: a taxonomy term's, or a fixed code's from the string table.
 pub fn code_words(ctx: &Ctx, key: &str, codes: Codes, code: &str) -> String {
-    match codes.terms() {
+    let terms = match codes {
+        Codes::Taxonomy(list) => Some(list.terms_in(&ctx.taxonomy.taxonomy)),
+        Codes::Fixed(_) => None,
+    };
+    match terms {
         Some(terms) => {
             Taxonomy::find(terms, code).map_or_else(|| code.to_owned(), |term| term_words(term, ctx.lang.code()))
         }

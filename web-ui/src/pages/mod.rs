@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod desk;
 pub mod form;
+pub mod guide;
 pub mod identities;
 pub mod login;
 pub mod network;
@@ -30,6 +31,8 @@ pub(crate) fn router(limits: &Limits) -> Router<WebState> {
         .route("/", get(browse::page))
         .route("/calendar", get(calendar::page))
         .route("/calendar.ics", get(calendar::ics))
+        .route("/guide", get(guide::index))
+        .route("/guide/{slug}", get(guide::page))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/{file}", get(dashboard::csv))
         .route("/s/{id}", get(submission::page))

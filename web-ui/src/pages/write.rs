@@ -39,9 +39,17 @@ pub fn kind_label(ctx: &Ctx, kind: SubmissionKind) -> &'static str {
 }
 
 /// `GET /new`: which kind to write.
-pub(crate) async fn choose(ctx: Ctx) -> Result<Response, PageError> {
+pub(crate) async fn choose(ctx: Ctx, State(state): State<WebState>) -> Result<Response, PageError> {
     ctx.require_login()?;
+    let questions = crate::pages::guide::GUIDING_QUESTIONS;
+    let published =
+        blocking(ctx.lang, &state, move |node| node.pages()).await?.iter().any(|page| page.slug == questions);
     let body = html! {
+        p.guide-link {
+            a href=(if published { format!("/guide/{questions}") } else { "/guide".to_owned() }) {
+                (ctx.t("guide.read_first"))
+            }
+        }
         ul.kinds {
             @for kind in SubmissionKind::ALL {
                 li { a href={ "/new/" (kind.as_str()) } { (kind_label(&ctx, kind)) } }
