@@ -66,15 +66,18 @@ pub fn run(context: &Context, args: ShowcaseArgs) -> Result<(), Failure> {
         entries.insert(document.to_owned(), ids.iter().map(ToString::to_string).collect());
     }
     let months = showcase::months(context.data_dir.genesis()?.created_at_ms, now_ms(), &rows);
-    let written = showcase::write(&args.out, lang, args.min_cell, &months, &rows, &entries).map_err(|error| {
-        Failure::new(
-            exit::FAILED,
-            format!(
-                "writing the showcase in {} failed: {error}; give --out a new folder you can write to",
-                args.out.display()
-            ),
-        )
-    })?;
+    // Titles from the taxonomy the node uses (the newest the secretariat published).
+    let taxonomy = access.taxonomy()?.taxonomy;
+    let written =
+        showcase::write(&args.out, lang, &taxonomy, args.min_cell, &months, &rows, &entries).map_err(|error| {
+            Failure::new(
+                exit::FAILED,
+                format!(
+                    "writing the showcase in {} failed: {error}; give --out a new folder you can write to",
+                    args.out.display()
+                ),
+            )
+        })?;
     eprintln!(
         "wrote the showcase of {} submissions in {} ({} files; counts under {} shown as fewer)",
         written.items,

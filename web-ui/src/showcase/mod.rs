@@ -142,10 +142,11 @@ pub struct Written {
 /// ones are kept) into the empty or new folder `dir`. `entries` gives each
 /// row's document id the ids of the entries it was built from: its page
 /// lists them (`data-document`, `data-entry`), for a signed release to
-/// cover and anyone to check.
+/// cover and anyone to check. Titles of codes come from `taxonomy`.
 pub fn write(
     dir: &Path,
     lang: Lang,
+    taxonomy: &Taxonomy,
     min_cell: u64,
     months: &[String],
     rows: &[Map<String, Value>],
@@ -154,7 +155,7 @@ pub fn write(
     let rows: Vec<&Map<String, Value>> = rows.iter().filter(|fields| is_showcased(fields)).collect();
     let facts: Vec<Facts> = rows.iter().map(|fields| facts(fields)).collect();
     let model = suppress::model(&universe(months), &facts, min_cell);
-    let site = pages::site(lang, &model, &rows, entries);
+    let site = pages::site(lang, taxonomy, &model, &rows, entries);
     std::fs::create_dir_all(dir.join(pages::ITEMS))?;
     let mut files = Vec::new();
     for (path, text) in site {

@@ -25,6 +25,7 @@ pub const ITEMS: &str = "items";
 /// Every file of the site: its path in the folder and its text.
 pub fn site(
     lang: Lang,
+    taxonomy: &Taxonomy,
     model: &Model,
     rows: &[&Map<String, Value>],
     entries: &BTreeMap<String, Vec<String>>,
@@ -32,10 +33,10 @@ pub fn site(
     let mut files = vec![
         (PathBuf::from("style.css"), STYLE_CSS.to_owned()),
         (PathBuf::from("index.html"), index(lang, model, rows).into_string()),
-        (PathBuf::from("figures.html"), figures(lang, model).into_string()),
+        (PathBuf::from("figures.html"), figures(lang, taxonomy, model).into_string()),
     ];
     for (number, item) in model.items.iter().enumerate() {
-        let page = item_page(lang, model, item, rows[item.index], entries);
+        let page = item_page(lang, taxonomy, model, item, rows[item.index], entries);
         files.push((PathBuf::from(ITEMS).join(item_file(number)), page.into_string()));
     }
     files
@@ -222,8 +223,7 @@ fn code_rows(lang: Lang, terms: &[Term], rows: &[Row]) -> Vec<(String, Cell)> {
     rows.iter().map(|row| (term_label(lang, terms, &row.code), row.cell)).collect()
 }
 
-fn figures(lang: Lang, model: &Model) -> Markup {
-    let taxonomy = Taxonomy::v1();
+fn figures(lang: Lang, taxonomy: &Taxonomy, model: &Model) -> Markup {
     let title = tr(lang, "showcase.figures");
     let kinds: Vec<(String, Cell)> =
         model.kinds.iter().map(|row| (kind_words(lang, &row.code).to_owned(), row.cell)).collect();
@@ -312,12 +312,12 @@ fn provenance(lang: Lang, fields: &Map<String, Value>, entries: &BTreeMap<String
 
 fn item_page(
     lang: Lang,
+    taxonomy: &Taxonomy,
     model: &Model,
     item: &ItemFacets,
     fields: &Map<String, Value>,
     entries: &BTreeMap<String, Vec<String>>,
 ) -> Markup {
-    let taxonomy = Taxonomy::v1();
     let title = title_of(fields);
     let list = |terms: &[Term], codes: &[String]| {
         codes.iter().map(|code| term_label(lang, terms, code)).collect::<Vec<_>>().join(", ")
@@ -382,7 +382,7 @@ mod tests {
         let months = ["2026-02".to_owned(), "2026-03".to_owned()];
         let model = suppress::model(&universe(&months), &rows.iter().map(facts).collect::<Vec<_>>(), 5);
         let entries = BTreeMap::from([(hex_id(6), vec![hex_id(7), hex_id(8)])]);
-        site(lang, &model, &rows.iter().collect::<Vec<_>>(), &entries).into_iter().collect()
+        site(lang, Taxonomy::v1(), &model, &rows.iter().collect::<Vec<_>>(), &entries).into_iter().collect()
     }
 
     #[test]
