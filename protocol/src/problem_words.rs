@@ -39,7 +39,9 @@ pub fn words(lang: &str, problem: &Problem) -> String {
         Problem::NotOneOf { value, allowed, suggestion } => {
             let text = fill(t("problem.not_one_of"), &[("value", value)]);
             let text = suggest(text, suggestion);
-            format!("{text} {}", fill(t("problem.allowed"), &[("allowed", &allowed.join(", "))]))
+            // The codes are Latin; the comma between them is the language's.
+            let separator = if lang == "ar" { "، " } else { ", " };
+            format!("{text} {}", fill(t("problem.allowed"), &[("allowed", &allowed.join(separator))]))
         }
         Problem::BadLanguageTag { value } => fill(t("problem.bad_language_tag"), &[("value", value)]),
         Problem::BadDate { value, flaw } => {
@@ -140,13 +142,13 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("expected.list", ["a list", "une liste", "una lista", "قائمة"]),
-    ("expected.number", ["a number", "un nombre", "un número", "رقمًا"]),
+    ("expected.number", ["a number", "un nombre", "un número", "عددًا"]),
     ("expected.text", ["text", "du texte", "texto", "نصًا"]),
     (
         "problem.allowed",
         [
             "Allowed: {allowed}.",
-            "Valeurs possibles : {allowed}.",
+            "Valeurs possibles : {allowed}.",
             "Valores permitidos: {allowed}.",
             "القيم المسموح بها: {allowed}.",
         ],
@@ -155,7 +157,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.bad_country",
         [
             "“{value}” is not a country: choose one by its name, or give its two-letter code (e.g. KE).",
-            "« {value} » n'est pas un pays : choisissez-en un par son nom, ou donnez son code à deux lettres (ex. KE).",
+            "« {value} » n'est pas un pays : choisissez-en un par son nom, ou indiquez son code à deux lettres (ex. KE).",
             "«{value}» no es un país: elija uno por su nombre, o indique su código de dos letras (p. ej. KE).",
             "«{value}» ليس بلدًا: اختر بلدًا باسمه، أو أدخل رمزه المكوّن من حرفين (مثل KE).",
         ],
@@ -164,25 +166,25 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.bad_hash",
         [
             "“{value}” is not a file's hash: it must be 64 lowercase hex digits (BLAKE3).",
-            "« {value} » n'est pas l'empreinte d'un fichier : il faut 64 chiffres hexadécimaux en minuscules (BLAKE3).",
+            "« {value} » n'est pas l'empreinte d'un fichier : il faut 64 chiffres hexadécimaux en minuscules (BLAKE3).",
             "«{value}» no es la huella de un archivo: deben ser 64 dígitos hexadecimales en minúsculas (BLAKE3).",
-            "«{value}» ليست بصمة ملف: يجب أن تكون 64 رقمًا ست عشريًا بأحرف صغيرة (BLAKE3).",
+            "«{value}» ليس بصمة ملف: يجب أن تكون 64 رقمًا ست عشريًا بأحرف صغيرة (BLAKE3).",
         ],
     ),
     (
         "problem.bad_language_tag",
         [
             "“{value}” is not a language: choose one by its name, or give its code (e.g. en, fr, es, ar, pt-BR).",
-            "« {value} » n'est pas une langue : choisissez-en une par son nom, ou donnez son code (ex. en, fr, es, ar, pt-BR).",
+            "« {value} » n'est pas une langue : choisissez-en une par son nom, ou indiquez son code (ex. en, fr, es, ar, pt-BR).",
             "«{value}» no es un idioma: elija uno por su nombre, o indique su código (p. ej. en, fr, es, ar, pt-BR).",
-            "«{value}» ليست لغة: اختر لغة باسمها، أو أدخل رمزها (مثل en أو fr أو es أو ar أو pt-BR).",
+            "«{value}» ليس لغة: اختر لغة باسمها، أو أدخل رمزها (مثل en أو fr أو es أو ar أو pt-BR).",
         ],
     ),
     (
         "problem.clear_contact",
         [
             "Contact details must never be stored in clear: they are sealed so only the secretariat can read them.",
-            "Les coordonnées ne doivent jamais être stockées en clair : elles sont scellées pour que seul le secrétariat puisse les lire.",
+            "Les coordonnées ne doivent jamais être stockées en clair : elles sont scellées pour que seul le secrétariat puisse les lire.",
             "Los datos de contacto nunca deben guardarse sin cifrar: se sellan para que solo la secretaría pueda leerlos.",
             "يجب ألا تُخزَّن بيانات الاتصال مكشوفة أبدًا: فهي تُختم كي لا تقرأها إلا الأمانة.",
         ],
@@ -191,7 +193,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.control_characters",
         [
             "Contains invisible control characters: use plain text.",
-            "Contient des caractères de contrôle invisibles : utilisez du texte simple.",
+            "Contient des caractères de contrôle invisibles : utilisez du texte simple.",
             "Contiene caracteres de control invisibles: use texto sencillo.",
             "يحتوي على محارف تحكم غير مرئية: استخدم نصًا عاديًا.",
         ],
@@ -200,7 +202,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.date.no_such_day",
         [
             "“{value}” is not a real date: that month has no such day.",
-            "« {value} » n'est pas une vraie date : ce mois n'a pas ce jour.",
+            "« {value} » n'est pas une vraie date : ce mois n'a pas ce jour.",
             "«{value}» no es una fecha real: ese mes no tiene ese día.",
             "«{value}» ليس تاريخًا حقيقيًا: لا يوجد هذا اليوم في ذلك الشهر.",
         ],
@@ -209,7 +211,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.date.no_such_month",
         [
             "“{value}” is not a real date: the month must be 01 to 12.",
-            "« {value} » n'est pas une vraie date : le mois va de 01 à 12.",
+            "« {value} » n'est pas une vraie date : le mois va de 01 à 12.",
             "«{value}» no es una fecha real: el mes debe ser de 01 a 12.",
             "«{value}» ليس تاريخًا حقيقيًا: يجب أن يكون الشهر من 01 إلى 12.",
         ],
@@ -218,7 +220,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.date.not_yyyy_mm_dd",
         [
             "“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2025-03-14.",
-            "« {value} » n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, ex. 2025-03-14.",
+            "« {value} » n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, ex. 2025-03-14.",
             "«{value}» no es una fecha: escríbala como AAAA-MM-DD, p. ej. 2025-03-14.",
             "«{value}» ليس تاريخًا: اكتبه بالشكل YYYY-MM-DD، مثل 2025-03-14.",
         ],
@@ -227,16 +229,16 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.date.year_out_of_range",
         [
             "“{value}” is out of range: the year must be from 1900 to 2100.",
-            "« {value} » est hors limites : l'année doit être comprise entre 1900 et 2100.",
+            "« {value} » est hors limites : l'année doit être comprise entre 1900 et 2100.",
             "«{value}» está fuera de rango: el año debe estar entre 1900 y 2100.",
-            "«{value}» خارج النطاق: يجب أن تكون السنة بين 1900 و 2100.",
+            "«{value}» خارج النطاق: يجب أن تكون السنة من 1900 إلى 2100.",
         ],
     ),
     (
         "problem.did_you_mean",
         [
             "Did you mean {suggestion}?",
-            "Vouliez-vous dire {suggestion} ?",
+            "Vouliez-vous dire {suggestion} ?",
             "¿Quiso decir {suggestion}?",
             "هل تقصد {suggestion}؟",
         ],
@@ -244,10 +246,10 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     (
         "problem.email.bad_domain",
         [
-            "After the @ must come a domain such as example.org.",
-            "Après le @ doit venir un domaine comme example.org.",
-            "Después de la @ debe ir un dominio como example.org.",
-            "يجب أن يأتي بعد @ نطاق مثل example.org.",
+            "The part after the @ must be a domain, such as example.org.",
+            "La partie après le @ doit être un domaine, comme example.org.",
+            "La parte después de la @ debe ser un dominio, como example.org.",
+            "يجب أن يكون الجزء الذي بعد @ نطاقًا، مثل example.org.",
         ],
     ),
     (
@@ -299,7 +301,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.empty",
         [
             "This is required: please fill it in.",
-            "Ce champ est obligatoire : veuillez le remplir.",
+            "Ce champ est obligatoire : veuillez le remplir.",
             "Este campo es obligatorio: rellénelo, por favor.",
             "هذا الحقل مطلوب: يرجى ملؤه.",
         ],
@@ -307,17 +309,17 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
     (
         "problem.files_too_large",
         [
-            "The attached files come to {mb} MB together; at most {max_mb} MB may be attached.",
-            "Les fichiers joints font {mb} Mo en tout ; au plus {max_mb} Mo peuvent être joints.",
-            "Los archivos adjuntos suman {mb} MB; se pueden adjuntar como máximo {max_mb} MB.",
-            "يبلغ حجم الملفات المرفقة معًا {mb} ميغابايت؛ والحد الأقصى {max_mb} ميغابايت.",
+            "The attached files are too large together: {mb} MB, at most {max_mb} MB allowed.",
+            "Les fichiers joints sont trop volumineux au total : {mb} Mo, au plus {max_mb} Mo autorisés.",
+            "Los archivos adjuntos son demasiado grandes en conjunto: {mb} MB; se permiten como máximo {max_mb} MB.",
+            "الملفات المرفقة كبيرة جدًا معًا: {mb} ميغابايت، والحد الأقصى {max_mb} ميغابايت.",
         ],
     ),
     (
         "problem.missing",
         [
             "This is required: please fill it in.",
-            "Ce champ est obligatoire : veuillez le remplir.",
+            "Ce champ est obligatoire : veuillez le remplir.",
             "Este campo es obligatorio: rellénelo, por favor.",
             "هذا الحقل مطلوب: يرجى ملؤه.",
         ],
@@ -326,7 +328,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.not_a_file_name",
         [
             "“{value}” is not a file name: give the name only, without folders.",
-            "« {value} » n'est pas un nom de fichier : donnez le nom seul, sans dossiers.",
+            "« {value} » n'est pas un nom de fichier : indiquez le nom seul, sans dossiers.",
             "«{value}» no es un nombre de archivo: indique solo el nombre, sin carpetas.",
             "«{value}» ليس اسم ملف: اكتب الاسم وحده دون مجلدات.",
         ],
@@ -335,7 +337,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.not_one_of",
         [
             "“{value}” is not one of the choices.",
-            "« {value} » ne fait pas partie des choix possibles.",
+            "« {value} » ne fait pas partie des choix possibles.",
             "«{value}» no es una de las opciones.",
             "«{value}» ليس من الخيارات المتاحة.",
         ],
@@ -353,7 +355,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.out_of_range",
         [
             "{value} is out of range: give a number from {min} to {max}.",
-            "{value} est hors limites : indiquez un nombre de {min} à {max}.",
+            "{value} est hors limites : indiquez un nombre de {min} à {max}.",
             "{value} está fuera de rango: indique un número de {min} a {max}.",
             "{value} خارج النطاق: أدخل عددًا من {min} إلى {max}.",
         ],
@@ -362,7 +364,7 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.place_needed",
         [
             "Say where the convening takes place: only an online convening may leave this empty.",
-            "Indiquez où se tient la réunion : seule une réunion en ligne peut laisser ce champ vide.",
+            "Indiquez où se tient la réunion : seule une réunion en ligne peut laisser ce champ vide.",
             "Indique dónde tiene lugar la reunión: solo una reunión en línea puede dejarlo vacío.",
             "اذكر مكان انعقاد اللقاء: لا يجوز ترك هذا الحقل فارغًا إلا للقاء عبر الإنترنت.",
         ],
@@ -371,8 +373,8 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.too_few",
         [
             "{count} given; at least {min} are needed.",
-            "{count} indiqués ; il en faut au moins {min}.",
-            "{count} indicados; se necesitan al menos {min}.",
+            "Nombre indiqué : {count} ; il en faut au moins {min}.",
+            "Cantidad indicada: {count}; se necesitan al menos {min}.",
             "أُدخل {count}، والمطلوب {min} على الأقل.",
         ],
     ),
@@ -380,35 +382,35 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
         "problem.too_few_none",
         [
             "Nothing given: give or choose at least {min}.",
-            "Rien d'indiqué : indiquez ou choisissez-en au moins {min}.",
+            "Rien d'indiqué : indiquez ou choisissez-en au moins {min}.",
             "No se indicó nada: indique o elija al menos {min}.",
-            "لم يُدخل شيء: أدخل أو اختر {min} على الأقل.",
+            "لم يُدخَل شيء: أدخل أو اختر {min} على الأقل.",
         ],
     ),
     (
         "problem.too_large",
         [
-            "The submission is too large as a whole ({kib} KiB); at most {max_kib} KiB: shorten the longest texts or lists.",
-            "La soumission est trop volumineuse ({kib} Kio) ; {max_kib} Kio au plus : raccourcissez les textes ou listes les plus longs.",
-            "El envío es demasiado grande ({kib} KiB); como máximo {max_kib} KiB: acorte los textos o listas más largos.",
-            "المساهمة كبيرة جدًا ({kib} KiB)؛ الحد الأقصى {max_kib} KiB: اختصر أطول النصوص أو القوائم.",
+            "The submission is too large as a whole: {kib} KiB, at most {max_kib} KiB allowed. Shorten the longest texts or lists.",
+            "La soumission est trop volumineuse dans son ensemble : {kib} Kio, au plus {max_kib} Kio autorisés. Raccourcissez les textes ou listes les plus longs.",
+            "El envío es demasiado grande en su conjunto: {kib} KiB; se permiten como máximo {max_kib} KiB. Acorte los textos o listas más largos.",
+            "المساهمة كبيرة جدًا بمجملها: {kib} كيلوبايت، والحد الأقصى {max_kib} كيلوبايت. اختصر أطول النصوص أو القوائم.",
         ],
     ),
     (
         "problem.too_long",
         [
             "Too long: {length} characters, at most {max} allowed.",
-            "Trop long : {length} caractères, {max} au plus.",
-            "Demasiado largo: {length} caracteres, como máximo {max}.",
-            "طويل جدًا: {length} حرفًا، والحد الأقصى {max}.",
+            "Trop long : {length} caractères, au plus {max} autorisés.",
+            "Demasiado largo: {length} caracteres; se permiten como máximo {max}.",
+            "طويل جدًا: عدد الأحرف {length}، والحد الأقصى {max}.",
         ],
     ),
     (
         "problem.too_many",
         [
             "{count} given; at most {max} allowed.",
-            "{count} indiqués ; {max} au plus.",
-            "{count} indicados; como máximo {max}.",
+            "Nombre indiqué : {count} ; au plus {max} autorisés.",
+            "Cantidad indicada: {count}; se permiten como máximo {max}.",
             "أُدخل {count}، والحد الأقصى {max}.",
         ],
     ),
@@ -427,13 +429,13 @@ static MESSAGES: &[(&str, [&str; 4])] = &[
             "Must be {expected}, not {found}.",
             "Doit être {expected}, pas {found}.",
             "Debe ser {expected}, no {found}.",
-            "يجب أن يكون {expected}، لا {found}.",
+            "يجب أن يكون {expected}، لكنه {found}.",
         ],
     ),
     ("type.boolean", ["true/false", "vrai/faux", "verdadero/falso", "صحيح/خطأ"]),
     ("type.list", ["a list", "une liste", "una lista", "قائمة"]),
-    ("type.null", ["nothing", "rien", "nada", "لا شيء"]),
-    ("type.number", ["a number", "un nombre", "un número", "رقم"]),
+    ("type.null", ["nothing", "une valeur vide", "un valor vacío", "قيمة فارغة"]),
+    ("type.number", ["a number", "un nombre", "un número", "عدد"]),
     ("type.object", ["a group of fields", "un groupe de champs", "un grupo de campos", "مجموعة من الحقول"]),
     ("type.text", ["text", "du texte", "texto", "نص"]),
 ];
@@ -549,6 +551,44 @@ mod tests {
         }
     }
 
+    /// The `{name}` placeholders of a message.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> =
+            text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name).collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn every_language_fills_the_same_placeholders_as_english() {
+        for (key, texts) in MESSAGES {
+            for (lang, text) in LANGUAGES.iter().zip(texts).skip(1) {
+                assert_eq!(placeholders(text), placeholders(texts[0]), "{key} in {lang}: {text}");
+            }
+        }
+    }
+
+    /// French: a no-break space before `:` `;` `?` `!` `»` and after `«`,
+    /// never a plain space that would let the mark start a line; Arabic:
+    /// the Arabic comma, semicolon and question mark, not the Latin ones.
+    #[test]
+    fn french_and_arabic_punctuation() {
+        for (key, [_, french, _, arabic]) in MESSAGES {
+            for mark in [" :", " ;", " ?", " !", " »", "« "] {
+                assert!(!french.contains(mark), "{key}: {mark:?} with a plain space in {french}");
+            }
+            for mark in [":", ";", "?", "!", "»"] {
+                let unspaced = french.match_indices(mark).any(|(at, _)| !french[..at].ends_with('\u{a0}'));
+                assert!(!unspaced, "{key}: no no-break space before {mark:?} in {french}");
+            }
+            assert!(!french.contains(['"', '“', '”']), "{key}: French quotes are « » in {french}");
+            assert!(!arabic.contains([',', ';', '?']), "{key}: a Latin mark in {arabic}");
+        }
+        let problem =
+            Problem::NotOneOf { value: "X".into(), allowed: vec!["F1".into(), "O9".into()], suggestion: None };
+        assert!(words("ar", &problem).ends_with("F1، O9."), "{}", words("ar", &problem));
+    }
+
     #[test]
     fn problems_quote_their_values_and_numbers() {
         let problem = Problem::TooLong { length: 301, max: 300 };
@@ -560,7 +600,7 @@ mod tests {
             Problem::NotOneOf { value: "f1".into(), allowed: vec!["F1".into()], suggestion: Some("F1".into()) };
         assert_eq!(
             words("fr", &problem),
-            "« f1 » ne fait pas partie des choix possibles. Vouliez-vous dire F1 ? Valeurs possibles : F1."
+            "«\u{a0}f1\u{a0}» ne fait pas partie des choix possibles. Vouliez-vous dire F1\u{a0}? Valeurs possibles\u{a0}: F1."
         );
     }
 }

@@ -112,7 +112,11 @@ field-summary = Summary of the discussion
 field-title = Title
 field-topics = Topics (one per line)
 form-attachment_add = Add photos (JPEG, PNG, WebP) or PDF documents
-form-attachment_hint = Up to { $files } files of at most { $file_mb } MB each, { $total_mb } MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.
+form-attachment_hint =
+    { $files ->
+        [one] { $files } file of at most { $file_mb } MB
+       *[other] Up to { $files } files of at most { $file_mb } MB each
+    }, { $total_mb } MB in all. Location and camera data are removed from photos before they are stored; a PDF is kept as it is and may carry its author's name.
 form-attachment_remove = Remove
 form-choose_identity = Choose one of this node's identities to sign with.
 form-edit_sealed_note = The contact on record is sealed and cannot be shown here. Leave these boxes empty to keep it, or fill both to replace it.

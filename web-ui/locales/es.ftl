@@ -112,7 +112,11 @@ field-summary = Resumen de la discusión
 field-title = Título
 field-topics = Temas (uno por línea)
 form-attachment_add = Añadir fotos (JPEG, PNG, WebP) o documentos PDF
-form-attachment_hint = Hasta { $files } archivos de { $file_mb } MB como máximo cada uno, { $total_mb } MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.
+form-attachment_hint =
+    { $files ->
+        [one] { $files } archivo de { $file_mb } MB como máximo
+       *[other] Hasta { $files } archivos de { $file_mb } MB como máximo cada uno
+    }, { $total_mb } MB en total. Los datos de ubicación y de cámara se quitan de las fotos antes de guardarlas; un PDF se guarda tal cual y puede llevar el nombre de su autor.
 form-attachment_remove = Quitar
 form-choose_identity = Elija una de las identidades de este nodo para firmar.
 form-edit_sealed_note = El contacto registrado está sellado y no se puede mostrar aquí. Deje estas casillas vacías para conservarlo, o rellene ambas para sustituirlo.
@@ -122,7 +126,7 @@ form-no_identity = Cree primero una identidad: firma lo que envía.
 form-optional = opcional
 form-required = obligatorio
 form-required_unless_online = obligatorio salvo si la reunión es en línea
-form-sealed_note = Datos personales: sellados en este equipo para que solo la secretaría pueda leerlos. Ningún nodo intermedio puede.
+form-sealed_note = Datos personales: sellados en este equipo para que solo la secretaría pueda leerlos. Ningún hub en el camino puede hacerlo.
 form-whole = El envío en su conjunto
 home-welcome = Convene guarda los informes y estudios de caso de una red de organizadores, firmados por sus autores y compartidos entre nodos, incluso sin internet durante días. Lea abajo lo que otros aprendieron, o escriba el suyo.
 home-write = Escribir un informe o estudio de caso

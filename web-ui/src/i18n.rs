@@ -347,13 +347,23 @@ mod tests {
     fn plain_messages_and_arguments() {
         assert_eq!(tr(Lang::En, "action.edit"), "Edit");
         assert_eq!(tr(Lang::Ar, "action.edit"), "تعديل");
-        assert_eq!(tr(Lang::Fr, "common.colon"), " : ", "spaces kept");
+        assert_eq!(tr(Lang::Fr, "common.colon"), "\u{a0}: ", "spaces kept, the first a no-break space");
         assert_eq!(tr(Lang::Ar, "common.list_separator"), "، ", "the Arabic comma");
         assert_eq!(tr(Lang::En, "no.such_key"), "?");
         assert!(!has("no.such_key"));
         assert!(has("browse.results"), "a message with arguments is a message");
         let preview = tr_args(Lang::En, "attachment.preview_of", &[("name", Arg::Text("a.jpg"))]);
         assert_eq!(preview, "Preview of a.jpg", "no isolation marks");
+    }
+
+    /// Arabic text takes the Arabic comma, semicolon and question mark
+    /// (`،` `؛` `؟`), never the Latin ones.
+    #[test]
+    fn arabic_messages_use_arabic_punctuation() {
+        let arabic = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+        for line in SOURCES[Lang::Ar.index()].lines().filter(|line| line.chars().any(arabic)) {
+            assert!(!line.contains([',', ';', '?']), "a Latin mark in locales/ar.ftl: {line}");
+        }
     }
 
     #[test]

@@ -483,7 +483,7 @@ mod tests {
             }))
         };
         let fr = refusal_words(Lang::Fr, &full()).unwrap();
-        assert!(fr.starts_with("Le disque est plein : 0,4 Mo libres, environ 1,5 Mo nécessaires."), "{fr}");
+        assert!(fr.starts_with("Le disque est plein\u{a0}: 0,4 Mo libres, environ 1,5 Mo nécessaires."), "{fr}");
         for lang in [Lang::En, Lang::Fr, Lang::Es, Lang::Ar] {
             let text = refusal_words(lang, &full()).unwrap();
             assert!(!text.contains('{') && !text.contains("Os") && !text.contains("error 28"), "{text}");

@@ -252,21 +252,21 @@ async fn validation_messages_are_in_the_visitors_language() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
     assert!(answer.body.contains(r#"<html lang="fr" dir="ltr">"#));
     for (id, french) in [
-        ("e-convened_on", "Ce champ est obligatoire : veuillez le remplir."),
+        ("e-convened_on", "Ce champ est obligatoire\u{a0}: veuillez le remplir."),
         ("e-participants_count", "Doit être un nombre, pas du texte."),
         ("e-contact_email", "Cette adresse électronique n'a pas de @."),
         (
             "e-country",
-            "« KEN » n'est pas un pays : choisissez-en un par son nom, ou donnez son code à deux lettres (ex. KE).",
+            "«\u{a0}KEN\u{a0}» n'est pas un pays\u{a0}: choisissez-en un par son nom, ou indiquez son code à deux lettres (ex. KE).",
         ),
-        ("e-quotes", "Citation 2 : Trop long : 2001 caractères, 2000 au plus."),
+        ("e-quotes", "Citation 2\u{a0}: Trop long\u{a0}: 2001 caractères, au plus 2000 autorisés."),
     ] {
         assert_eq!(text_of(&answer.body, id), french, "#{id}");
     }
     // Each input points at its message; the summary names fields by their French labels.
     assert!(answer.body.contains(r#"aria-describedby="e-participants_count""#));
     assert!(
-        answer.body.contains(r##"<a href="#f-participants_count">Nombre de participants</a> : Doit être un nombre"##)
+        answer.body.contains("<a href=\"#f-participants_count\">Nombre de participants</a>\u{a0}: Doit être un nombre")
     );
     assert!(answer.body.contains("Veuillez corriger ces champs"));
     for english in ["must be", "is missing", "is not", "allowed", "characters"] {

@@ -15,7 +15,7 @@ use convene_protocol::taxonomy::{Taxonomy, Term};
 use maud::{Markup, html};
 use serde_json::{Map, Value, json};
 
-use crate::i18n::Arg;
+use crate::i18n::{Arg, Lang};
 use crate::names;
 use crate::web::Ctx;
 
@@ -411,7 +411,11 @@ fn attachments(ctx: &Ctx, name: &str, values: &Values, message: Option<String>) 
 /// What the network lets a submission attach, and what happens to a
 /// file's metadata.
 fn attachment_hint(ctx: &Ctx) -> String {
-    let mb = |bytes: u64| format!("{}", bytes as f64 / 1e6);
+    // A decimal comma where the language writes one (as the full-disk message does).
+    let mb = |bytes: u64| match ctx.lang {
+        Lang::Fr | Lang::Es => format!("{}", bytes as f64 / 1e6).replace('.', ","),
+        _ => format!("{}", bytes as f64 / 1e6),
+    };
     let (file_mb, total_mb) = (mb(ctx.limits.file_bytes), mb(ctx.limits.submission_bytes));
     ctx.tf(
         "form.attachment_hint",
@@ -682,11 +686,31 @@ mod tests {
             signer_error: None,
         };
         let case_study = SubmissionKind::CaseStudy.spec();
-        let mut ctx = Ctx::for_test(crate::i18n::Lang::En);
+        let mut ctx = Ctx::for_test(Lang::En);
         ctx.limits = Limits { files: 3, file_bytes: 2_500_000, submission_bytes: 5_000_000 };
         let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
         assert!(page.contains("Up to 3 files of at most 2.5 MB each, 5 MB in all."), "{page}");
         assert!(page.contains(r#"type="file""#));
+        // The count picks its plural form; French writes a decimal comma.
+        ctx.lang = Lang::Fr;
+        assert!(
+            attachment_hint(&ctx).starts_with("Jusqu'à 3 fichiers d'au plus 2,5 Mo chacun, 5 Mo en tout."),
+            "{}",
+            attachment_hint(&ctx)
+        );
+        ctx.lang = Lang::Ar;
+        assert!(
+            attachment_hint(&ctx).starts_with("حتى 3 ملفات، لا يزيد كل منها على 2.5 ميغابايت"),
+            "{}",
+            attachment_hint(&ctx)
+        );
+        ctx.limits.files = 1;
+        ctx.lang = Lang::En;
+        assert!(
+            attachment_hint(&ctx).starts_with("1 file of at most 2.5 MB, 5 MB in all."),
+            "{}",
+            attachment_hint(&ctx)
+        );
         ctx.limits.files = 0;
         let page = render(&ctx, &spec(case_study), &Values::default(), None).into_string();
         assert!(!page.contains(r#"type="file""#) && !page.contains("Up to"), "a text-only network offers no files");
@@ -704,7 +728,7 @@ mod tests {
             editing: false,
             signer_error: None,
         };
-        let ctx = Ctx::for_test(crate::i18n::Lang::En);
+        let ctx = Ctx::for_test(Lang::En);
         let page = render(&ctx, &spec, &Values::default(), None).into_string();
         assert!(page.contains(r#"Title <span class="need">(required)</span>"#), "{page}");
         assert!(page.contains(r#"name="title" type="text" value="" dir="auto" aria-required="true""#), "{page}");
