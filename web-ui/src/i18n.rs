@@ -366,6 +366,19 @@ mod tests {
         }
     }
 
+    /// French text takes a no-break space before `:` `;` `?` `!` `»` and
+    /// after `«`, and one apostrophe, the straight one.
+    #[test]
+    fn french_messages_space_their_punctuation() {
+        for line in SOURCES[Lang::Fr.index()].lines().filter(|line| !line.starts_with('#')) {
+            let text = line.split_once(" = ").map_or(line, |(_, text)| text);
+            for mark in [" :", " ;", " ?", " !", " »", "« "] {
+                assert!(!text.contains(mark), "a plain space at `{mark}` in locales/fr.ftl: {line}");
+            }
+            assert!(!text.contains('’'), "a curly apostrophe in locales/fr.ftl: {line}");
+        }
+    }
+
     #[test]
     fn counts_take_their_plural_forms() {
         let results = |lang, n| tr_args(lang, "browse.results", &[("n", Arg::Count(n))]);
