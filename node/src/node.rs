@@ -156,9 +156,17 @@ pub struct SubmissionView {
     /// secretariat's).
     #[serde(default)]
     pub desk: DeskView,
-    /// Its chain of custody: the hubs that signed for it, earliest first.
+    /// Its chain of custody: the hubs that signed for it, earliest first
+    /// (at most [`custody::CUSTODY_SHOWN`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custody: Vec<custody::CustodyView>,
+    /// How many more hubs signed custody for it than `custody` lists.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub custody_more: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Most entries of a document's history [`Node::show`] lists: what a
@@ -658,8 +666,8 @@ impl Node {
                 },
             })
             .collect();
-        let custody = self.custody(id)?;
-        Ok(SubmissionView { row, history, history_total, signatures_verified: true, desk, custody })
+        let (custody, custody_more) = self.custody(id)?;
+        Ok(SubmissionView { row, history, history_total, signatures_verified: true, desk, custody, custody_more })
     }
 
     /// Opens the sealed contact details: only on the secretariat's node.

@@ -62,8 +62,11 @@ fn a_report_shows_its_chain_of_custody_from_the_conveners_hub_to_the_secretariat
     });
 
     let text = lakeside.run(&["show", &id]).ok().stdout;
-    assert!(text.contains("custody:") && text.contains("Lakeside Hub (this node), written there"), "{text}");
-    assert!(text.contains("مركز النهر, from Lakeside Hub"), "{text}");
+    let line = |hub: &str| text.lines().find(|line| line.contains(hub) && line.contains(" […")).unwrap_or_default();
+    assert!(text.contains("custody:") && line("Lakeside Hub").ends_with("(this node), written there"), "{text}");
+    assert!(line("مركز النهر").ends_with(", from Lakeside Hub"), "{text}");
+    let peer = chain[1]["hub_peer"].as_str().unwrap();
+    assert!(peer.starts_with("12D3Koo"), "a hub's key is its peer id too: {peer}");
     let page = reqwest::blocking::get(format!("{}/s/{id}", ui_url(&lakeside))).unwrap().text().unwrap();
     let section = &page[page.find("id=\"custody\"").expect("the page shows the chain")..];
     let lakeside_at = section.find("Lakeside Hub").expect("Lakeside in the chain");

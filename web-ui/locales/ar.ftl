@@ -435,6 +435,14 @@ sub-custody_this = هذه العقدة
 sub-custody_here = كُتبت هناك
 sub-custody_bundle = من حزمة (ذاكرة USB)
 sub-custody_from = من { $peer }
+sub-custody_more = { $n ->
+    [zero] ولا مراكز أخرى
+    [one] ومركز آخر لاحقًا
+    [two] ومركزان آخران لاحقًا
+    [few] و{ $n } مراكز أخرى لاحقًا
+    [many] و{ $n } مركزًا آخر لاحقًا
+   *[other] و{ $n } مركز آخر لاحقًا
+}
 # Showcase
 showcase-name = واجهة Convene
 showcase-title = المساهمات المنشورة

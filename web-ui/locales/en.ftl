@@ -395,6 +395,10 @@ sub-custody_this = this node
 sub-custody_here = written there
 sub-custody_bundle = from a bundle (USB stick)
 sub-custody_from = from { $peer }
+sub-custody_more = { $n ->
+    [one] and one more hub, later
+   *[other] and { $n } more hubs, later
+}
 # Showcase
 showcase-name = Convene showcase
 showcase-title = Published submissions

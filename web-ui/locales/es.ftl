@@ -395,6 +395,10 @@ sub-custody_this = este nodo
 sub-custody_here = escrita allí
 sub-custody_bundle = desde un paquete (memoria USB)
 sub-custody_from = desde { $peer }
+sub-custody_more = { $n ->
+    [one] y un hub más, después
+   *[other] y { $n } hubs más, después
+}
 # Showcase
 showcase-name = Escaparate de Convene
 showcase-title = Contribuciones publicadas

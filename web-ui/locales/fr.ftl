@@ -395,6 +395,10 @@ sub-custody_this = ce nœud
 sub-custody_here = rédigée là
 sub-custody_bundle = depuis un paquet (clé USB)
 sub-custody_from = depuis { $peer }
+sub-custody_more = { $n ->
+    [one] et un autre hub, plus tard
+   *[other] et { $n } autres hubs, plus tard
+}
 # Showcase
 showcase-name = Vitrine Convene
 showcase-title = Contributions publiées

@@ -193,7 +193,11 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
             (other, None) => other.to_owned(),
         };
         let this = if custody.this_node { " (this node)" } else { "" };
-        println!("    {}  {}{this}, {from}", format_ms(custody.held_ms), shown(&custody.hub));
+        let peer = convene_node::sync::hub::short_id(&custody.hub_peer);
+        println!("    {}  {} [{peer}]{this}, {from}", format_ms(custody.held_ms), shown(&custody.hub));
+    }
+    if view.custody_more > 0 {
+        println!("    and {} more hubs, later", view.custody_more);
     }
     if let Some(contact) = contact {
         println!("  contact:   {} <{}>", shown(&contact.name), shown(&contact.email));

@@ -8,6 +8,7 @@
 //! | `I` | hub key | the newest custody statement's time (8, BE) ‖ its id (32) ‖ the hub's name (UTF-8) |
 //! | `T` | document id | held since (8, BE) ‖ origin, as `C`: on a hub that signs custody, a submission stored and not signed for yet |
 //!
+//! A time later than the statement's own is not believed (left out).
 //! **What a hub says is folded the same in any order**: of its statements
 //! on one submission, the earliest time counts (then the smallest origin);
 //! its name is the newest statement's. Custody is of submissions (their
@@ -63,14 +64,18 @@ impl<B: Backend> Store<B> {
     ) -> Result<(), StoreError> {
         let signer = statement.header().author;
         for each in held {
+            if self.custody == Some(signer) {
+                batch.delete(keys::to_custody(&each.document));
+            }
+            // A hub cannot have held a submission later than it says so.
+            if each.held_ms > statement.header().timestamp_ms {
+                continue;
+            }
             let key = keys::custody(&each.document, &signer);
             let new = encode(each.held_ms, each.from);
             // Time first (big-endian), then the origin: bytes order them.
             if self.backend.get(&key)?.is_none_or(|old| new < old) {
                 batch.put(key, new);
-            }
-            if self.custody == Some(signer) {
-                batch.delete(keys::to_custody(&each.document));
             }
         }
         let name_key = keys::hub_name(&signer);

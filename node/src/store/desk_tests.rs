@@ -258,16 +258,19 @@ fn custody_is_marked_signed_and_folded_in_any_order() {
     let custody = |by: &SecretKey, at: u64, hub: &str, held: Vec<Held>| {
         state(by, at, None, Statement::Custody { hub: hub.into(), held })
     };
-    let signed = custody(&lakeside, 9_000, "Lakeside", waiting);
+    let signed = custody(&lakeside, held_ms + 1, "Lakeside", waiting);
     assert!(matches!(ingest(&hub, std::slice::from_ref(&signed))[..], [IngestOutcome::Stored]));
     assert!(hub.unsigned_custody(10).unwrap().is_empty(), "its own statement clears what it names");
 
     let first = custody(&riverside, 2_000, "Riverside", vec![Held { document, held_ms: 1_500, from: Origin::Here }]);
     let later =
         custody(&riverside, 3_000, "Riverside Hub", vec![Held { document, held_ms: 2_500, from: Origin::Bundle }]);
+    // A time later than its own statement's is not believed.
+    let boaster = SecretKey::from_seed([4; 32]);
+    let boast = custody(&boaster, 3_500, "Secretariat", vec![Held { document, held_ms: 9_999, from: Origin::Here }]);
     let orders: [Vec<Entry>; 2] = [
-        vec![report.clone(), signed.clone(), first.clone(), later.clone()],
-        vec![later.clone(), first.clone(), signed.clone(), report.clone()],
+        vec![report.clone(), signed.clone(), first.clone(), later.clone(), boast.clone()],
+        vec![boast.clone(), later.clone(), first.clone(), signed.clone(), report.clone()],
     ];
     let mut chains = Vec::new();
     for order in orders {

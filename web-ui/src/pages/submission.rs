@@ -213,7 +213,7 @@ pub(crate) async fn page(
         (super::desk::section(&ctx, &row.id.to_string(), &view.desk, desk.as_ref().map(|(tags, notes)| (tags.as_slice(), notes.as_slice()))))
         h2 { (ctx.t("sub.where")) }
         (held_by(&ctx, secretariat, holders.as_deref()))
-        (custody_chain(&ctx, &view.custody))
+        (custody_chain(&ctx, &view.custody, view.custody_more))
         @if let Some(author) = author_here {
             p.actions {
                 a.button href={ "/s/" (row.id) "/edit" } { (ctx.t("action.edit")) }
@@ -266,7 +266,7 @@ fn held_by(ctx: &Ctx, secretariat_here: bool, holders: Option<&[Holder]>) -> Mar
 }
 
 /// The hubs that signed custody receipts for the submission, earliest first.
-fn custody_chain(ctx: &Ctx, chain: &[CustodyView]) -> Markup {
+fn custody_chain(ctx: &Ctx, chain: &[CustodyView], more: usize) -> Markup {
     html! {
         @if !chain.is_empty() {
             h3 #custody-title { (ctx.t("sub.custody")) }
@@ -274,7 +274,8 @@ fn custody_chain(ctx: &Ctx, chain: &[CustodyView]) -> Markup {
             ol #custody aria-labelledby="custody-title" {
                 @for custody in chain {
                     li {
-                        strong { bdi title=(custody.hub_key) { (custody.hub) } }
+                        strong { bdi { (custody.hub) } } " "
+                        small title=(custody.hub_peer) { (convene_node::sync::hub::short_id(&custody.hub_peer)) }
                         @if custody.this_node { " (" (ctx.t("sub.custody_this")) ")" }
                         " · " (ctx.moment(custody.held_ms)) " · "
                         @match (custody.from.as_str(), &custody.from_peer) {
@@ -285,6 +286,9 @@ fn custody_chain(ctx: &Ctx, chain: &[CustodyView]) -> Markup {
                         }
                     }
                 }
+            }
+            @if more > 0 {
+                p.hint { (ctx.tf("sub.custody_more", &[("n", Arg::Count(more as u64))])) }
             }
         }
     }
