@@ -14,6 +14,18 @@ use std::sync::LazyLock;
 
 use serde::de::Error as _;
 
+/// Longest title of a code, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// Whether `title` may title a code: not blank, at most [`MAX_TITLE_CHARS`]
+/// characters, no control or direction-override character (a page shows it
+/// beside other text).
+fn is_title(title: &str) -> bool {
+    !title.trim().is_empty()
+        && title.chars().count() <= MAX_TITLE_CHARS
+        && !title.chars().any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
 /// One code of a list, with its group and its titles.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Term {
@@ -78,8 +90,9 @@ impl Taxonomy {
         &V1
     }
 
-    /// Parses a taxonomy document, and refuses one with an empty code or
-    /// the same code twice in a list.
+    /// Parses a taxonomy document, and refuses one with an empty code, the
+    /// same code twice in a list, or a title that is blank, too long or
+    /// holds control or direction-override characters.
     pub fn from_json(text: &str) -> Result<Taxonomy, serde_json::Error> {
         let taxonomy: Taxonomy = serde_json::from_str(text)?;
         for (name, terms) in taxonomy.lists() {
@@ -90,6 +103,15 @@ impl Taxonomy {
                 }
                 if !seen.insert(term.code.as_str()) {
                     return Err(serde_json::Error::custom(format!("code `{}` twice in `{name}`", term.code)));
+                }
+                for (lang, title) in &term.title {
+                    if !is_title(title) {
+                        return Err(serde_json::Error::custom(format!(
+                            "`{name}` {} has a bad title in `{lang}`: 1 to {MAX_TITLE_CHARS} characters, on one \
+                             line, no control or direction-override characters",
+                            term.code
+                        )));
+                    }
                 }
             }
         }
@@ -277,6 +299,20 @@ mod tests {
         assert!(
             updated(|taxonomy| taxonomy.version = "1.10".into()).version_numbers() > updated(|_| {}).version_numbers()
         );
+    }
+
+    #[test]
+    fn a_taxonomy_with_a_bad_title_is_refused() {
+        let with_title = |title: &str| {
+            let mut taxonomy = Taxonomy::v1().clone();
+            taxonomy.principles[0].title.insert("en".into(), title.into());
+            Taxonomy::from_json(&serde_json::to_string(&taxonomy).unwrap())
+        };
+        assert!(with_title("Cause no harm").is_ok());
+        for bad in ["", "  ", "two\nlines", "\u{202e}reversed", &"t".repeat(MAX_TITLE_CHARS + 1)] {
+            let error = with_title(bad).expect_err("refused").to_string();
+            assert!(error.contains("F1 has a bad title in `en`"), "{error}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! page's title is its h1) and never skip a level. Nesting
 //! deeper than [`MAX_DEPTH`] keeps its text but opens no more elements.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Most elements open at once; deeper ones show their text only.
 pub const MAX_DEPTH: usize = 24;
@@ -125,7 +125,15 @@ impl Writer {
             Tag::Emphasis => ("<em>", "</em>"),
             Tag::Strong => ("<strong>", "</strong>"),
             Tag::Strikethrough => ("<del>", "</del>"),
-            Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. } => {
+            Tag::Link { dest_url, title, link_type, .. } | Tag::Image { dest_url, title, link_type, .. } => {
+                // An autolinked address (`<amina@example.org>`) is a mail link.
+                let mailto;
+                let dest_url = if *link_type == LinkType::Email && !dest_url.starts_with("mailto:") {
+                    mailto = format!("mailto:{dest_url}");
+                    mailto.as_str()
+                } else {
+                    dest_url.as_ref()
+                };
                 if !is_safe_address(dest_url) {
                     return None;
                 }
@@ -164,10 +172,13 @@ pub fn is_safe_address(address: &str) -> bool {
     matches!(scheme.as_str(), "http" | "https" | "mailto")
 }
 
-/// Whether `address` names no scheme (no `:` before its first `/`, `?` or `#`).
+/// Whether `address` names no scheme (no `:` before its first `/`, `?` or
+/// `#`) and no other host (`//host`, or `/\\host`, which browsers read so).
 fn is_relative(address: &str) -> bool {
     let end = address.find(['/', '?', '#']).unwrap_or(address.len());
-    !address[..end].contains(':')
+    let bytes = address.as_bytes();
+    let other_host = bytes.len() >= 2 && matches!(bytes[0], b'/' | b'\\') && matches!(bytes[1], b'/' | b'\\');
+    !address[..end].contains(':') && !other_host
 }
 
 /// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped.
@@ -310,7 +321,7 @@ mod tests {
             "<p><a href=\"https://example.org/map.png\" title=\"The &quot;map&quot;\" rel=\"nofollow noopener \
              noreferrer\">a map</a></p>\n"
         );
-        assert!(is_safe_address("//example.org/x") && is_safe_address("#part") && is_safe_address("toolkit"));
+        assert!(is_safe_address("#part") && is_safe_address("toolkit") && !is_safe_address("//example.org/x"));
     }
 
     #[test]
@@ -325,5 +336,19 @@ mod tests {
         assert_only_safe_markup(&lists);
         let emphasis = render(&format!("{}x{}", "*".repeat(5_000), "*".repeat(5_000)));
         assert_only_safe_markup(&emphasis);
+    }
+
+    /// A link to another host without a scheme is no relative link, and an
+    /// autolinked address is a mail link.
+    #[test]
+    fn other_hosts_and_addresses_are_read_as_browsers_read_them() {
+        for address in ["//evil.example/x", "/\\evil.example/x"] {
+            let html = render(&format!("[here]({address})"));
+            assert!(!html.contains("<a"), "{address}: {html}");
+        }
+        assert_eq!(render("[map](/guide/map)"), "<p><a href=\"/guide/map\">map</a></p>\n");
+        let mail = render("Write to <amina@example.org>.");
+        assert!(mail.contains("<a href=\"mailto:amina@example.org\""), "{mail}");
+        assert_only_safe_markup(&mail);
     }
 }

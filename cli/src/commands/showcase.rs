@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use convene_node::export::Attribution;
-use convene_node::now_ms;
+use convene_node::{HISTORY_SHOWN, now_ms};
 use convene_web::i18n::Lang;
 use convene_web::showcase::{self, LEAST_MIN_CELL};
 use serde_json::Value;
 
 use super::Context;
 use crate::exit::{self, Failure};
-use crate::provenance::entries_of;
+use crate::provenance::listed_entries;
 
 /// Arguments of `convene showcase`.
 #[derive(Debug, Args)]
@@ -60,10 +60,23 @@ pub fn run(context: &Context, args: ShowcaseArgs) -> Result<(), Failure> {
         Ok(())
     })?;
     let mut entries = BTreeMap::new();
+    let mut left_out = Vec::new();
     for fields in &rows {
-        let document = fields.get("id").and_then(Value::as_str).unwrap_or_default();
-        let (_, ids) = entries_of(&access, document)?;
-        entries.insert(document.to_owned(), ids.iter().map(ToString::to_string).collect());
+        let document = fields.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        match listed_entries(&access, &document)? {
+            Some((_, ids)) => {
+                entries.insert(document, ids.iter().map(ToString::to_string).collect());
+            }
+            // One author's long history must not stop everyone's showcase.
+            None => left_out.push(document),
+        }
+    }
+    rows.retain(|fields| fields.get("id").and_then(Value::as_str).is_some_and(|id| entries.contains_key(id)));
+    for document in &left_out {
+        eprintln!(
+            "left out {document}: more than {HISTORY_SHOWN} entries (edits), more than a signed release can list for \
+             one item; curate it to another status, or publish a fresh submission of its text"
+        );
     }
     let months = showcase::months(context.data_dir.genesis()?.created_at_ms, now_ms(), &rows);
     // Titles from the taxonomy the node uses (the newest the secretariat published).

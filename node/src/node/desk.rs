@@ -254,16 +254,31 @@ impl Node {
                 Ok(vec![self.state(signer, Statement::TagList { tags })?])
             }
             DeskRequest::Publish { slug, lang, title, body } => {
-                Ok(vec![self.state(signer, super::publications::page_statement(slug, lang, title, body)?)?])
+                let statement = super::publications::page_statement(slug, lang, title, body)?;
+                // Dated after the page's newest statement, so it replaces it
+                // even where that one carries a clock running ahead.
+                let after = self.inner.store.newest_page_ms(slug, lang)?.map_or(0, |ms| ms.saturating_add(1));
+                Ok(vec![self.state_after(signer, statement, after)?])
             }
             DeskRequest::Taxonomy { json } => {
-                Ok(vec![self.state(signer, super::publications::taxonomy_statement(json)?)?])
+                let statement = super::publications::taxonomy_statement(json, &self.taxonomy().taxonomy)?;
+                Ok(vec![self.state(signer, statement)?])
             }
         }
     }
 
     /// Signs and stores a statement by `signer`, or by the secretariat's key.
     fn state(&self, signer: Option<&SecretKey>, statement: Statement) -> Result<EntryId, NodeError> {
+        self.state_after(signer, statement, 0)
+    }
+
+    /// [`Node::state`], dated no earlier than `after_ms`.
+    fn state_after(
+        &self,
+        signer: Option<&SecretKey>,
+        statement: Statement,
+        after_ms: u64,
+    ) -> Result<EntryId, NodeError> {
         let secretariat = self.inner.secretariat.as_ref();
         let (secret, delegation, not_before) = match signer {
             Some(secret) if secret.public() != self.inner.genesis.secretariat_signing_key => {
@@ -281,7 +296,7 @@ impl Node {
             Some(secret) => (secret, None, 0),
             None => (&secretariat.ok_or(NodeError::NoDeskKey)?.signing, None, 0),
         };
-        self.sign_statement(secret, Signed { delegation, statement }, not_before)
+        self.sign_statement(secret, Signed { delegation, statement }, not_before.max(after_ms))
     }
 
     /// Signs `signed` with `secret`, dated now (no earlier than `not_before`), and stores it.

@@ -50,9 +50,9 @@ pub(crate) fn page_statement(slug: &str, lang: &str, title: &str, body: &str) ->
 }
 
 /// The statement publishing a taxonomy version, once it reads as one and
-/// may replace the shipped one, with what was wrong if not (refused: a
+/// may replace the shipped one and `in_use`, with what was wrong if not (refused: a
 /// request cannot say beforehand what a valid taxonomy document is).
-pub(crate) fn taxonomy_statement(json: &str) -> Result<Statement, NodeError> {
+pub(crate) fn taxonomy_statement(json: &str, in_use: &Taxonomy) -> Result<Statement, NodeError> {
     if json.len() > MAX_TAXONOMY_BYTES {
         return Err(NodeError::DeskRefused(format!(
             "the taxonomy is {} bytes; at most {MAX_TAXONOMY_BYTES} are published",
@@ -65,6 +65,12 @@ pub(crate) fn taxonomy_statement(json: &str) -> Result<Statement, NodeError> {
         ))
     })?;
     taxonomy.check_update().map_err(|why| NodeError::DeskRefused(format!("taxonomy refused: {why}")))?;
+    if taxonomy.version_numbers() <= in_use.version_numbers() {
+        return Err(NodeError::DeskRefused(format!(
+            "taxonomy refused: version {} is in use on this node; give the new one a higher version",
+            in_use.version
+        )));
+    }
     Ok(Statement::Taxonomy { json: json.into() })
 }
 
@@ -112,12 +118,48 @@ mod tests {
     fn a_taxonomy_that_is_not_one_or_changes_codes_is_refused() {
         let mut taxonomy = Taxonomy::v1().clone();
         taxonomy.version = "1.1".into();
-        assert!(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap()).is_ok());
-        let not_one = taxonomy_statement("{\"version\": \"1.1\"}");
+        let shipped = Taxonomy::v1();
+        assert!(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap(), shipped).is_ok());
+        let again = refusal(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap(), &taxonomy));
+        assert!(again.contains("version 1.1 is in use") && again.contains("higher version"), "{again}");
+        let not_one = taxonomy_statement("{\"version\": \"1.1\"}", shipped);
         assert!(matches!(not_one, Err(NodeError::DeskRefused(ref why)) if why.contains("not a taxonomy document")));
         taxonomy.purposes.pop();
-        let dropped = refusal(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap()));
+        let dropped = refusal(taxonomy_statement(&serde_json::to_string(&taxonomy).unwrap(), shipped));
         assert!(dropped.contains("drops code") && dropped.contains("never codes"), "{dropped}");
-        assert!(refusal(taxonomy_statement(&" ".repeat(MAX_TAXONOMY_BYTES + 1))).contains("at most"));
+        assert!(refusal(taxonomy_statement(&" ".repeat(MAX_TAXONOMY_BYTES + 1), shipped)).contains("at most"));
+    }
+
+    /// A page signed by a clock running ahead does not pin itself: the
+    /// next publication is dated after it, and replaces it.
+    #[test]
+    fn a_page_replaces_one_dated_ahead() {
+        use convene_protocol::attachment::Limits;
+        use convene_protocol::network::Genesis;
+        use convene_protocol::statement::Signed;
+
+        use crate::data_dir::SecretariatKeys;
+        use crate::{DataDir, DeskRequest, Node, now_ms};
+
+        let dir = tempfile::tempdir().unwrap();
+        let keys = SecretariatKeys::generate();
+        let genesis =
+            Genesis::create("Guide", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
+        let data_dir = DataDir::new(dir.path());
+        data_dir.init(&genesis, Some(&keys)).unwrap();
+        let node = Node::open(data_dir).unwrap();
+        let ahead = page_statement("guiding-questions", "en", "Ahead", "From next year").unwrap();
+        let next_year = now_ms() + 365 * 24 * 3_600_000;
+        node.sign_statement(&keys.signing, Signed { delegation: None, statement: ahead }, next_year).unwrap();
+        let publish = |title: &str| DeskRequest::Publish {
+            slug: "guiding-questions".into(),
+            lang: "en".into(),
+            title: title.into(),
+            body: "Ask".into(),
+        };
+        node.desk(None, &publish("Fixed")).unwrap();
+        let pages = node.pages().unwrap();
+        assert_eq!((pages.len(), pages[0].title.as_str()), (1, "Fixed"));
+        assert!(pages[0].at_ms > next_year);
     }
 }

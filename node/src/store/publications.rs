@@ -9,16 +9,17 @@
 //!
 //! **What a node shows depends only on the set of statements stored**: a
 //! page is the newest statement (time, then id) that counts for its slug
-//! and language, read when asked (a revoked curator's page dated after the
-//! revocation does not count; an empty body retracts); the taxonomy in use
-//! is the stored one of the highest version (then the highest id), else the
-//! shipped one, chosen again whenever a taxonomy statement is stored.
+//! and language, read when asked (a page of a curator the secretariat has
+//! revoked does not count, whatever its date; an empty body retracts); the
+//! taxonomy in use is the stored one of the highest version (then the
+//! newest, then the highest id), else the shipped one, chosen again
+//! whenever a taxonomy statement is stored.
 
 use std::sync::Arc;
 
 use convene_protocol::entry::{Entry, EntryId};
 use convene_protocol::keys::PublicKey;
-use convene_protocol::statement::{Signed, Statement};
+use convene_protocol::statement::{Authority, Signed, Statement};
 use convene_protocol::taxonomy::Taxonomy;
 
 use super::keys;
@@ -90,27 +91,38 @@ impl<B: Backend> Store<B> {
     /// Chooses the taxonomy in use from those stored (at open, and after a
     /// taxonomy statement is written).
     pub(super) fn choose_taxonomy(&self) -> Result<(), StoreError> {
-        let mut best: Option<(Vec<u32>, EntryId, Taxonomy)> = None;
+        let mut best: Option<((Vec<u32>, u64, EntryId), Taxonomy)> = None;
         for pair in self.backend.scan_prefix(&[keys::TAXONOMY]) {
             let (key, _) = pair?;
             let id = EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
-            let Some(Signed { statement: Statement::Taxonomy { json }, .. }) =
-                self.entry(&id)?.and_then(|entry| entry.statement())
-            else {
-                continue;
-            };
+            let Some(entry) = self.entry(&id)? else { continue };
+            let Some(Signed { statement: Statement::Taxonomy { json }, .. }) = entry.statement() else { continue };
             let Ok(taxonomy) = Taxonomy::from_json(&json) else { continue };
             let Some(version) = taxonomy.version_numbers() else { continue };
-            if best.as_ref().is_none_or(|(best_version, best_id, _)| (&version, &id) > (best_version, best_id)) {
-                best = Some((version, id, taxonomy));
+            let order = (version, entry.header().timestamp_ms, id);
+            if best.as_ref().is_none_or(|(best_order, _)| order > *best_order) {
+                best = Some((order, taxonomy));
             }
         }
         let chosen = match best {
-            Some((_, id, taxonomy)) => TaxonomyInUse { taxonomy, statement: Some(id) },
+            Some(((_, _, id), taxonomy)) => TaxonomyInUse { taxonomy, statement: Some(id) },
             None => TaxonomyInUse::shipped(),
         };
         *self.taxonomy.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(chosen);
         Ok(())
+    }
+
+    /// When the newest statement on a page (a publication or a
+    /// retraction) was signed, if any.
+    pub fn newest_page_ms(&self, slug: &str, lang: &str) -> Result<Option<u64>, StoreError> {
+        let prefix = [&[keys::PAGE][..], slug.as_bytes(), &[0], lang.as_bytes(), &[0]].concat();
+        let mut newest = None;
+        for pair in self.backend.scan_prefix(&prefix) {
+            let (key, _) = pair?;
+            let time = key.get(prefix.len()..prefix.len() + 8).ok_or_else(|| StoreError::Damaged(hex(&key)))?;
+            newest = Some(u64::from_be_bytes(time.try_into().expect("8 bytes")));
+        }
+        Ok(newest)
     }
 
     /// The taxonomy in use.
@@ -136,13 +148,18 @@ impl<B: Backend> Store<B> {
                 _ => groups.push((name, vec![id])),
             }
         }
+        // A curator's page counts only while the curator is granted: a
+        // revocation takes their pages down, whatever date they carry.
+        let curators: Vec<PublicKey> = self.curators()?.into_iter().map(|(key, _)| key).collect();
         let mut pages = Vec::new();
         for (_, ids) in groups {
             for id in ids.iter().rev() {
                 let Some(entry) = self.entry(id)? else { continue };
                 let Some(signed) = entry.statement() else { continue };
                 let Ok(authority) = signed.authority(&entry, secretariat, &self.network) else { continue };
-                if !self.counts_for(&entry, authority)? {
+                let revoked =
+                    matches!(authority, Authority::Curator { .. }) && !curators.contains(&entry.header().author);
+                if revoked || !self.counts_for(&entry, authority)? {
                     continue;
                 }
                 if let Statement::Publication { slug, lang, title, body } = signed.statement

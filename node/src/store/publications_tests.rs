@@ -73,17 +73,23 @@ fn the_newest_page_wins_in_any_order_and_a_retraction_removes_it() {
     }
 }
 
+/// A revoked curator's pages count for nothing, whatever date they carry
+/// (a date is the signer's to choose): the secretariat's stay.
 #[test]
-fn a_revoked_curators_later_page_does_not_count() {
+fn a_revoked_curators_pages_count_for_nothing_whatever_their_date() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     let curator = SecretKey::from_seed([72; 32]);
     let grant = state(&secretariat(), 100, None, Statement::Curator { key: curator.public(), granted: true });
     let by_curator = state(&curator, 1_000, Some(&grant), page("toolkit", "en", "Toolkit", "Tools"));
+    let ours = state(&secretariat(), 1_100, None, page("guiding-questions", "en", "Questions", "Ask"));
+    store.ingest([grant.clone(), by_curator, ours].into_iter().map(|entry| (entry, None))).unwrap();
+    assert_eq!(titles(&store).len(), 2, "granted, the curator's page counts");
     let revoke = state(&secretariat(), 1_500, None, Statement::Curator { key: curator.public(), granted: false });
     let after = state(&curator, 2_000, Some(&grant), page("toolkit", "en", "Defaced", "Spam"));
-    store.ingest([grant, by_curator, revoke, after].into_iter().map(|entry| (entry, None))).unwrap();
-    assert_eq!(titles(&store), vec![("toolkit".to_owned(), "en".to_owned(), "Toolkit".to_owned())]);
+    let backdated = state(&curator, 1_200, Some(&grant), page("toolkit", "fr", "Défiguré", "Spam"));
+    store.ingest([revoke, after, backdated].into_iter().map(|entry| (entry, None))).unwrap();
+    assert_eq!(titles(&store), vec![("guiding-questions".to_owned(), "en".to_owned(), "Questions".to_owned())]);
 }
 
 #[test]
