@@ -91,7 +91,9 @@ impl<B: Backend> Store<B> {
     /// Chooses the taxonomy in use from those stored (at open, and after a
     /// taxonomy statement is written).
     pub(super) fn choose_taxonomy(&self) -> Result<(), StoreError> {
-        let mut best: Option<((Vec<u32>, u64, EntryId), Taxonomy)> = None;
+        // The highest (version, time, id) wins.
+        type Order = (Vec<u32>, u64, EntryId);
+        let mut best: Option<(Order, Taxonomy)> = None;
         for pair in self.backend.scan_prefix(&[keys::TAXONOMY]) {
             let (key, _) = pair?;
             let id = EntryId(keys::id_at(&key, 0).ok_or_else(|| StoreError::Damaged(hex(&key)))?);
