@@ -188,6 +188,9 @@ pub struct HistoryItem {
     /// empty for a create (it sets them all) and a withdrawal.
     #[serde(default)]
     pub fields: Vec<String>,
+    /// For a grant: the co-author it grants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted: Option<PublicKey>,
 }
 
 /// The result of re-verifying the store.
@@ -664,6 +667,7 @@ impl Node {
                 } else {
                     Vec::new()
                 },
+                granted: entry.granted_key(),
             })
             .collect();
         let (custody, custody_more) = self.custody(id)?;

@@ -22,8 +22,10 @@
 //! from passing for a node.
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::entry::{DocumentId, EntryId};
 use crate::keys::{PublicKey, SecretKey};
@@ -77,14 +79,53 @@ pub struct Manifest {
     /// When it was signed (ms since the epoch).
     pub created_ms: u64,
     /// Each item's document and the entries it was built from.
+    #[serde(deserialize_with = "unique_keys")]
     pub items: BTreeMap<DocumentId, Vec<EntryId>>,
     /// [`merkle_root`] over every item's entries, as hex.
     pub merkle_root: String,
     /// Every file but the manifest: its path (`/`-separated, relative) and
     /// the BLAKE3 hash of its bytes, as lowercase hex.
+    #[serde(deserialize_with = "unique_keys")]
     pub files: BTreeMap<String, String>,
     /// The ed25519 signature, as hex; empty while it is being made.
     pub signature: String,
+}
+
+/// A JSON object as a map, refused when a key appears twice (serde's own
+/// keeps the last, so what a reader sees could differ from what another
+/// parser shows).
+fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + std::fmt::Display,
+    V: Deserialize<'de>,
+{
+    struct Unique<K, V>(PhantomData<(K, V)>);
+
+    impl<'de, K, V> Visitor<'de> for Unique<K, V>
+    where
+        K: Deserialize<'de> + Ord + std::fmt::Display,
+        V: Deserialize<'de>,
+    {
+        type Value = BTreeMap<K, V>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object whose keys are all different")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<K, V>()? {
+                if found.contains_key(&key) {
+                    return Err(A::Error::custom(format!("{key} appears twice")));
+                }
+                found.insert(key, value);
+            }
+            Ok(found)
+        }
+    }
+
+    deserializer.deserialize_map(Unique(PhantomData))
 }
 
 /// Why a manifest does not check.
@@ -251,5 +292,21 @@ mod tests {
         root.signature = hex::encode(key.sign(&root.signed_bytes()));
         assert_eq!(root.check(), Err(ReleaseError::Root), "a root that is not its entries' fails even signed");
         assert!(serde_json::from_str::<Manifest>(&text.replace("\"format\"", "\"extra\":1,\"format\"")).is_err());
+    }
+
+    #[test]
+    fn a_key_twice_in_files_or_items_is_refused() {
+        let good = manifest(&SecretKey::generate());
+        let text = serde_json::to_string(&good).unwrap();
+        let file = format!("\"index.html\":\"{}\"", "ab".repeat(32));
+        let twice = text.replace(&file, &format!("\"index.html\":\"{}\",{file}", "cd".repeat(32)));
+        let error = serde_json::from_str::<Manifest>(&twice).unwrap_err().to_string();
+        assert!(error.contains("index.html appears twice"), "{error}");
+        let document = DocumentId([8; 32]).to_string();
+        let item = format!("\"{document}\":[\"{}\"]", id(3));
+        assert!(text.contains(&item), "{text}");
+        let twice = text.replace(&item, &format!("{item},\"{document}\":[]"));
+        let error = serde_json::from_str::<Manifest>(&twice).unwrap_err().to_string();
+        assert!(error.contains(&format!("{document} appears twice")), "{error}");
     }
 }

@@ -10,11 +10,14 @@
 //! outsider with no node checks them against the secretariat's pinned key,
 //! the secretariat's node also checks authors and consent in its store, and
 //! an outsider against a bundle of the entries; a
-//! changed, missing or added file, an edited manifest and another key each
-//! fail, saying what.
+//! changed, missing or added file, an edited manifest, another key, a
+//! symbolic link or a FIFO in the folder and a missing export each fail,
+//! saying what.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use convene_protocol::kinds::{CASE_STUDY, CONVENING_REPORT};
@@ -255,6 +258,7 @@ fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author
     let outside = verify_outside(site, &key).ok();
     assert!(outside.stdout.contains(&format!("trusting {key} (given with --secretariat)")), "{outside}");
     assert!(outside.stdout.contains("authors and consent: NOT checked"), "{outside}");
+    assert!(outside.stdout.contains("who signed them, consent and the pages' text were not checked"), "{outside}");
     // No key to trust: refused; another key: fails.
     TestNode::uninitialised().run(&["release", "verify", path_str(site)]).expect_code(2);
     let other = verify_outside(site, author).expect_code(6);
@@ -265,6 +269,25 @@ fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author
     assert!(inside.stdout.contains("this node's genesis"), "{inside}");
     assert!(inside.stdout.contains("7 items checked against this node's store"), "{inside}");
     assert!(inside.stdout.contains("with their consent to publish"), "{inside}");
+    let proven = "every item's entries are listed, signed by its author or a co-author, and carry consent; each \
+                  page's title is the one they build; the pages' other text is not compared with them";
+    assert!(inside.stdout.contains(proven), "{inside}");
+
+    // A page whose title is not the one its entries build, signed all the
+    // same: the secretariat's node finds it out.
+    let retitled = site.parent().unwrap().join("retitled");
+    copy_dir(site, &retitled);
+    let page = retitled.join("items/1.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let heading = html.find("<h1").unwrap();
+    let title = &html[heading..][..html[heading..].find("</h1>").unwrap()];
+    let title = &title[title.find('>').unwrap() + 1..];
+    assert!(title.starts_with("Showcase item "), "{html}");
+    let changed = format!("{}{}", &html[..heading], html[heading..].replacen(title, "Another title", 1));
+    std::fs::write(&page, changed).unwrap();
+    secretariat.run(&["release", "create", path_str(&retitled)]).ok();
+    let wrong = secretariat.run(&["release", "verify", path_str(&retitled)]).expect_code(6);
+    assert!(wrong.stderr.contains(&format!("is titled \"Another title\", not \"{title}\"")), "{wrong}");
 
     tampered_fails(
         site,
@@ -306,6 +329,37 @@ fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author
         "signature does not verify",
     );
 
+    // No link is followed and no special file read: each is refused, named,
+    // at once (a link to /dev/zero or a FIFO read would never end).
+    let link = |target: &'static str, name: &'static str| move |copy: &Path| symlink(target, copy.join(name)).unwrap();
+    let not_a_file = "is a symbolic link, not a file: a release holds regular files only";
+    tampered_fails(site, &key, "link", link("/dev/zero", "z.html"), &format!("z.html {not_a_file}"));
+    tampered_fails(site, &key, "link-root", link("/", "r"), &format!("r {not_a_file}"));
+    tampered_fails(site, &key, "link-loop", link(".", "items/a"), &format!("items/a {not_a_file}"));
+    tampered_fails(site, &key, "link-dangling", link("gone.html", "d.html"), &format!("d.html {not_a_file}"));
+    tampered_fails(
+        site,
+        &key,
+        "fifo",
+        |copy| assert!(Command::new("mkfifo").arg(copy.join("f.html")).status().unwrap().success()),
+        "f.html is a special file (a FIFO, socket or device), not a file",
+    );
+    tampered_fails(
+        site,
+        &key,
+        "manifest-link",
+        |copy| {
+            std::fs::remove_file(copy.join("release.json")).unwrap();
+            symlink("/dev/zero", copy.join("release.json")).unwrap();
+        },
+        &format!("release.json {not_a_file}"),
+    );
+    let linked = site.parent().unwrap().join("linked");
+    copy_dir(site, &linked);
+    symlink("/etc/passwd", linked.join("p.html")).unwrap();
+    let refused = secretariat.run(&["release", "create", path_str(&linked)]).expect_code(2);
+    assert!(refused.stderr.contains(&format!("p.html {not_a_file}")), "{refused}");
+
     // An export file, signed and checked the same way.
     let export = secretariat.scratch().join("corpus.jsonl");
     secretariat.run(&["export", "--format", "jsonl", "--out", path_str(&export)]).ok();
@@ -320,6 +374,10 @@ fn check_releases(network: &Network, secretariat: &TestNode, site: &Path, author
     std::fs::write(&export, std::fs::read_to_string(&export).unwrap().replacen("2", "3", 1)).unwrap();
     let changed = verify_outside(&export, &key).expect_code(6);
     assert!(changed.stderr.contains("corpus.jsonl was changed"), "{changed}");
+    // The export gone, its manifest left: a failed check naming it, not an error.
+    std::fs::remove_file(&export).unwrap();
+    let gone = verify_outside(&export, &key).expect_code(6);
+    assert!(gone.stderr.contains(&format!("cannot read {}", export.display())), "{gone}");
 
     // A CSV export is not one a release covers: said before anything is signed.
     let csv = secretariat.scratch().join("corpus.csv");
