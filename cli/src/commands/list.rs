@@ -155,8 +155,9 @@ pub fn show(context: &Context, args: ShowArgs) -> Result<(), Failure> {
         Some(at) => println!("  secretariat: received {}", format_ms(at)),
         None => match view.custody.last() {
             Some(last) => println!(
-                "  secretariat: not received yet; last seen at {} on {} (custody receipts)",
+                "  secretariat: not received yet; last seen at {} [{}] on {} (custody receipts)",
                 shown(&last.hub),
+                convene_node::sync::hub::short_id(&last.hub_peer),
                 format_ms(last.held_ms)
             ),
             None => println!("  secretariat: not received yet (it travels with the next sync toward it)"),
