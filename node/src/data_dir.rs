@@ -48,6 +48,22 @@ impl SecretariatKeys {
         Self { signing: SecretKey::generate(), encryption: EncryptionSecretKey::generate() }
     }
 
+    /// Fresh keys and a network `name` they sign, with the default limits
+    /// (for tests).
+    #[cfg(test)]
+    pub(crate) fn with_network(name: &str) -> (Self, Genesis) {
+        let keys = Self::generate();
+        let genesis = Genesis::create(
+            name,
+            crate::now_ms(),
+            &keys.signing,
+            keys.encryption.public(),
+            convene_protocol::attachment::Limits::DEFAULT,
+        )
+        .expect("a new genesis");
+        (keys, genesis)
+    }
+
     /// Writes them, readable only by the owner.
     pub fn write(&self, path: &Path, network_name: &str) -> Result<(), NodeError> {
         let file = SecretariatFile {

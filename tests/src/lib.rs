@@ -166,6 +166,14 @@ impl TestNode {
         run_convene(Some(&self.data_dir()), args, Some(stdin))
     }
 
+    /// Creates an identity called `name` on this node; returns its `did:key`.
+    pub fn new_identity(&self, name: &str) -> String {
+        self.run(&["identity", "new", "--name", name]).ok();
+        let identities = self.run(&["identity", "list", "--json"]).ok().json();
+        let found = identities.as_array().and_then(|all| all.iter().find(|identity| identity["name"] == name));
+        found.and_then(|identity| identity["public_key"].as_str()).expect("the identity just made").to_owned()
+    }
+
     /// A `Command` for `convene ARGS` on this node, to spawn and control.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(convene_bin());

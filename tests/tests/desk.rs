@@ -64,13 +64,7 @@ fn a_hubs_submission_is_received_curated_hidden_and_purged_network_wide() {
     assert!(tags.stdout.contains("payments") && tags.stdout.contains("Payments"), "{}", tags.stdout);
 
     // A curator the secretariat grants curates from the hub.
-    hub.run(&["identity", "new", "--name", "curator"]).ok();
-    let identities = hub.run(&["identity", "list", "--json"]).ok().json();
-    let curator =
-        identities.as_array().unwrap().iter().find(|identity| identity["name"] == "curator").unwrap()["public_key"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let curator = hub.new_identity("curator");
     hub.run(&["--as", "curator", "curate", &id, "--status", "incorporated"]).expect_code(5);
     secretariat.run(&["curator", "grant", &curator]).ok();
     wait_until("the grant reaches the hub", TRAVEL, || hub.run(&["curator", "list"]).ok().stdout.contains(&curator));

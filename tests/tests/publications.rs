@@ -116,13 +116,7 @@ fn a_page_and_a_taxonomy_version_reach_the_hub_and_show_without_a_restart() {
     assert!(write.contains("href=\"/guide/guiding-questions\""), "the Write page points to the questions");
 
     // A curator the secretariat grants publishes a page from the hub, but no taxonomy.
-    hub.run(&["identity", "new", "--name", "curator"]).ok();
-    let identities = hub.run(&["identity", "list", "--json"]).ok().json();
-    let curator =
-        identities.as_array().unwrap().iter().find(|identity| identity["name"] == "curator").unwrap()["public_key"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let curator = hub.new_identity("curator");
     secretariat.run(&["curator", "grant", &curator]).ok();
     wait_until("the grant reaches the hub", TRAVEL, || hub.run(&["curator", "list"]).ok().stdout.contains(&curator));
     let toolkit = hub.scratch().join("toolkit.md");

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use convene_protocol::attachment::BlobHash;
-use convene_protocol::attachment::Limits;
 use convene_protocol::entry::{DocumentId, EntryId};
 use convene_protocol::keys::SecretKey;
 use convene_protocol::network::Genesis;
@@ -44,17 +43,8 @@ fn node_of(dir: &Path, name: &str, genesis: &Genesis) -> Node {
 
 fn nodes() -> Nodes {
     let dir = tempfile::tempdir().unwrap();
-    let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
-    let elsewhere_keys = SecretariatKeys::generate();
-    let elsewhere = Genesis::create(
-        "Elsewhere",
-        now_ms(),
-        &elsewhere_keys.signing,
-        elsewhere_keys.encryption.public(),
-        Limits::DEFAULT,
-    )
-    .unwrap();
+    let (_, genesis) = SecretariatKeys::with_network("Demo");
+    let (_, elsewhere) = SecretariatKeys::with_network("Elsewhere");
     Nodes {
         a: node_of(dir.path(), "a", &genesis),
         b: node_of(dir.path(), "b", &genesis),

@@ -189,23 +189,19 @@ pub async fn sign_custody_as_stored(node: Node, hub: Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use convene_protocol::attachment::Limits;
     use convene_protocol::keys::SecretKey;
-    use convene_protocol::network::Genesis;
     use convene_protocol::statement::Origin;
 
     use super::set_custody;
     use crate::data_dir::SecretariatKeys;
-    use crate::{DataDir, Node, now_ms};
+    use crate::{DataDir, Node};
 
     /// Submissions from more peers than one statement's table holds are
     /// signed for in several statements, none lost, none refused.
     #[test]
     fn custody_from_hundreds_of_peers_is_signed_in_several_statements() {
         let dir = tempfile::tempdir().unwrap();
-        let keys = SecretariatKeys::generate();
-        let genesis =
-            Genesis::create("Custody", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
+        let (_, genesis) = SecretariatKeys::with_network("Custody");
         let author_dir = DataDir::new(dir.path().join("author"));
         author_dir.init(&genesis, None).unwrap();
         let author_node = Node::open(author_dir).unwrap();

@@ -134,17 +134,13 @@ mod tests {
     /// next publication is dated after it, and replaces it.
     #[test]
     fn a_page_replaces_one_dated_ahead() {
-        use convene_protocol::attachment::Limits;
-        use convene_protocol::network::Genesis;
         use convene_protocol::statement::Signed;
 
         use crate::data_dir::SecretariatKeys;
         use crate::{DataDir, DeskRequest, Node, now_ms};
 
         let dir = tempfile::tempdir().unwrap();
-        let keys = SecretariatKeys::generate();
-        let genesis =
-            Genesis::create("Guide", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
+        let (keys, genesis) = SecretariatKeys::with_network("Guide");
         let data_dir = DataDir::new(dir.path());
         data_dir.init(&genesis, Some(&keys)).unwrap();
         let node = Node::open(data_dir).unwrap();

@@ -355,12 +355,9 @@ fn a_relaying_peer_is_blamed_only_for_what_is_wrong_with_the_entry_itself() {
 fn an_edit_merges_branches_whose_merge_was_not_a_valid_submission() {
     use crate::data_dir::SecretariatKeys;
     use crate::{DataDir, Node, now_ms};
-    use convene_protocol::attachment::Limits;
-    use convene_protocol::network::Genesis;
 
     let dir = tempfile::tempdir().unwrap();
-    let keys = SecretariatKeys::generate();
-    let genesis = Genesis::create("Demo", now_ms(), &keys.signing, keys.encryption.public(), Limits::DEFAULT).unwrap();
+    let (keys, genesis) = SecretariatKeys::with_network("Demo");
     let data_dir = DataDir::new(dir.path());
     data_dir.init(&genesis, Some(&keys)).unwrap();
     let node = Node::open(data_dir).unwrap();
