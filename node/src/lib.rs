@@ -30,7 +30,7 @@ mod node;
 
 pub use data_dir::DataDir;
 pub use error::{ErrorClass, NodeError};
-pub use node::custody::{CustodyView, custody_enabled, peer_key, set_custody, sign_custody_as_stored};
+pub use node::custody::{CustodyView, custody_enabled, set_custody, sign_custody_as_stored};
 pub use node::desk::{DeskRequest, DeskView, Note, acknowledge_as_stored};
 pub use node::{
     HISTORY_SHOWN, HistoryItem, Node, NodeStatus, PreparedBatch, StoredEntry, SubmissionView, SubmitReport,

@@ -89,7 +89,7 @@ pub(super) fn signer(data_dir: &DataDir) -> Result<Option<CustodySigner>, NodeEr
 }
 
 /// The node key a peer id names, as a Convene key (Ed25519 peer ids only).
-pub fn peer_key(peer: &libp2p::PeerId) -> Option<PublicKey> {
+pub(crate) fn peer_key(peer: &libp2p::PeerId) -> Option<PublicKey> {
     let key = libp2p::identity::PublicKey::try_decode_protobuf(peer.as_ref().digest()).ok()?;
     PublicKey::from_bytes(key.try_into_ed25519().ok()?.to_bytes()).ok()
 }
